@@ -1,0 +1,271 @@
+/*
+** lang/scenario.h: the parsed form of a scenario (.scn) file.
+**
+** A Scenario is what the parser hands every backend: a header, a world
+** and a list of steps. Nothing here depends on a backend; the same
+** structures are built by the runner (Linux) and by mapscope-agent.exe
+** (mingw-w64), so this module uses the C standard library only.
+**
+** Contents:
+**   1. Small enums: policies, account kinds, logon types, halves, commands
+**   2. The world: machine settings, users, shares
+**   3. Steps: annotations, the command and its arguments, expected lines
+**   4. The scenario and the parser entry points
+**   5. Canonical helpers shared by every backend (error symbols, output
+**      comparison, step re-serialisation with secrets redacted)
+**
+** Ownership: scn_parse_*() returns a Scenario that owns every string and
+** array below it; scn_free() releases all of it.
+*/
+#ifndef MAPSCOPE_LANG_SCENARIO_H
+#define MAPSCOPE_LANG_SCENARIO_H
+
+#include <stddef.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+/* Machine settings of the `machine` line and of `set machine`. */
+typedef enum ScnPolicy {
+  SCN_POL_UAC = 0,                  /* uac: EnableLUA */
+  SCN_POL_FILTER_ADMIN_TOKEN,       /* filter-admin-token */
+  SCN_POL_LOCAL_ACCOUNT_TOKEN_FILTER, /* local-account-token-filter */
+  SCN_POL_LINKED_CONNECTIONS,       /* linked-connections */
+  SCN_POL_RESTORE_CONNECTIONS,      /* restore-connections */
+  SCN_POL_LUID_MAPS,                /* luid-maps */
+  SCN_POL_COUNT
+} ScnPolicy;
+
+typedef enum ScnAccountKind {
+  SCN_ACCOUNT_STANDARD = 0,
+  SCN_ACCOUNT_ADMIN,
+  SCN_ACCOUNT_BUILTIN_ADMIN
+} ScnAccountKind;
+
+typedef enum ScnLogonType {
+  SCN_LOGON_INTERACTIVE = 0,
+  SCN_LOGON_RDP,
+  SCN_LOGON_RUNAS,
+  SCN_LOGON_BATCH,
+  SCN_LOGON_SERVICE,
+  SCN_LOGON_NETWORK,
+  SCN_LOGON_WINRM,
+  SCN_LOGON_CREDSSP,
+  SCN_LOGON_BECOME,
+  SCN_LOGON_CURRENT,
+  SCN_LOGON_COUNT
+} ScnLogonType;
+
+/* Which token `as <who>` names. */
+typedef enum ScnHalf {
+  SCN_HALF_BARE = 0,   /* `as A`: the half the logon hands to the process */
+  SCN_HALF_LIMITED,    /* `as A.limited` */
+  SCN_HALF_ELEVATED,   /* `as A.elevated` */
+  SCN_HALF_SYSTEM      /* `as SYSTEM` (zSession is NULL) */
+} ScnHalf;
+
+typedef enum ScnStepKind {
+  SCN_STEP_LOGON = 0,
+  SCN_STEP_LOGOFF,
+  SCN_STEP_REBOOT,
+  SCN_STEP_SET,
+  SCN_STEP_BOOTDEVICE,
+  SCN_STEP_AS
+} ScnStepKind;
+
+/* The command after `as <who>`. */
+typedef enum ScnCmd {
+  SCN_CMD_NONE = 0,
+  SCN_CMD_NET_USE_LIST,        /* net use */
+  SCN_CMD_NET_USE_ADD,         /* net use L: \\s\sh [/user:u [pw]] [/persistent:x] */
+  SCN_CMD_NET_USE_DELETE,      /* net use L: /delete */
+  SCN_CMD_NET_USE_DELETE_ALL,  /* net use * /delete */
+  SCN_CMD_NET_USE_PERSISTENT,  /* net use /persistent:yes|no */
+  SCN_CMD_CMDKEY_ADD,          /* cmdkey /add:T /user:U /pass:P */
+  SCN_CMD_CMDKEY_DELETE,       /* cmdkey /delete:T */
+  SCN_CMD_CMDKEY_LIST,         /* cmdkey /list */
+  SCN_CMD_DEFINE,              /* define NAME TARGET [raw] */
+  SCN_CMD_UNDEFINE,            /* undefine NAME [TARGET] [exact] [raw] */
+  SCN_CMD_QUERY,               /* query NAME */
+  SCN_CMD_WNET_ADD,            /* wnet add L: \\s\sh [user=] [password=] [update-profile] [temporary] */
+  SCN_CMD_WNET_CANCEL,         /* wnet cancel L: [update-profile] [force] */
+  SCN_CMD_WNET_GET,            /* wnet get L: */
+  SCN_CMD_WNET_ENUM,           /* wnet enum connected|remembered */
+  SCN_CMD_DRIVES,              /* drives */
+  SCN_CMD_TOKEN,               /* token */
+  SCN_CMD_PERSISTED,           /* persisted */
+  SCN_CMD_DIR,                 /* dir PATH */
+  SCN_CMD_COUNT
+} ScnCmd;
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+/* One key=value of a `machine` or `set machine` line. */
+typedef struct ScnSetting ScnSetting;
+struct ScnSetting {
+  ScnPolicy ePolicy;   /* which policy */
+  int bOn;             /* its new value */
+};
+
+typedef struct ScnMachine ScnMachine;
+struct ScnMachine {
+  int abPolicy[SCN_POL_COUNT]; /* effective start values, defaults applied */
+  unsigned mDisks;     /* fixed disks: bit i set = letter 'A'+i; default C: */
+  int iLine;           /* line of the `machine` statement, 0 if none */
+};
+
+typedef struct ScnUser ScnUser;
+struct ScnUser {
+  char *zName;         /* account name as written */
+  ScnAccountKind eKind;
+  int bDomain;         /* 1 for a domain account */
+  char *zPassword;     /* the account's password (a secret) */
+  int iLine;           /* source line */
+};
+
+typedef struct ScnShare ScnShare;
+struct ScnShare {
+  char *zUnc;          /* \\server\share as written */
+  char *zServer;       /* server part, as written */
+  char *zShare;        /* share part, as written */
+  int bEveryone;       /* grant=everyone (the default) */
+  char **azGrant;      /* granted account names when !bEveryone */
+  int nGrant;          /* entries in azGrant */
+  int bAnonymous;      /* anonymous callers admitted */
+  int iLine;           /* source line */
+};
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+/* A `todo <labels> <reason>` annotation. */
+typedef struct ScnTodo ScnTodo;
+struct ScnTodo {
+  char **azLabel;      /* labels, lower-cased */
+  int nLabel;
+  char *zReason;       /* what the backend lacks; never empty */
+  int iLine;
+};
+
+typedef struct ScnStep ScnStep;
+struct ScnStep {
+  int iLine;           /* line of the step itself */
+  int iIndex;          /* 0-based position among the scenario's steps */
+  char *zText;         /* the step line as written, comment stripped
+                       ** (holds secrets: never store or print it; use
+                       ** scn_step_format(..., 1) instead) */
+  ScnStepKind eKind;
+
+  /* Annotations */
+  char **azOnlyif; int nOnlyif;   /* onlyif labels, lower-cased (merged) */
+  char **azSkipif; int nSkipif;   /* skipif labels, lower-cased (merged) */
+  ScnTodo *aTodo; int nTodo;      /* todo annotations */
+
+  /* Expected block */
+  int bExpected;       /* a `----` block follows */
+  char **azExpected;   /* its lines, trimmed, comments dropped */
+  int nExpected;
+  int iExpectedLine;   /* line of the `----` */
+
+  /* logon / logoff / as: the session name (case-sensitive). NULL for
+  ** `as SYSTEM`. */
+  char *zSession;
+  ScnHalf eHalf;       /* for `as` */
+
+  /* logon */
+  char *zUser;         /* account name */
+  ScnLogonType eLogonType;
+  int bHighest;        /* `highest` */
+  char *zLogonPassword;/* password= override, NULL if absent (secret) */
+
+  /* set machine */
+  ScnSetting *aSetting; int nSetting;
+
+  /* bootdevice: cLetter + zTarget (NULL for /delete) */
+
+  /* as <who> <command> */
+  ScnCmd eCmd;
+  char cLetter;        /* drive letter, upper case, 0 if none */
+  char *zName;         /* define/undefine/query device name as written */
+  char *zTarget;       /* define/undefine/bootdevice target; cmdkey target */
+  char *zRemote;       /* \\srv\share as written (net use, wnet add) */
+  char *zPath;         /* dir path */
+  char *zCredUser;     /* /user:, user=, cmdkey /user: (NULL if absent) */
+  char *zCredPassword; /* password (secret), NULL if absent */
+  int ePersistent;     /* net use /persistent: -1 absent, 0 no, 1 yes */
+  int bRaw, bExact;    /* define/undefine flags */
+  int bUpdateProfile, bTemporary, bForce; /* wnet flags */
+  int bEnumRemembered; /* wnet enum: 0 connected, 1 remembered */
+};
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+typedef struct Scenario Scenario;
+struct Scenario {
+  char *zFile;         /* path it was read from (or a name given) */
+  char *zTitle;
+  char **azSource; int nSource;   /* each `source` line's text */
+  char **azTag; int nTag;         /* tags, as written */
+  ScnMachine machine;
+  ScnUser *aUser; int nUser;
+  ScnShare *aShare; int nShare;
+  ScnStep *aStep; int nStep;
+};
+
+/*
+** Parse zText (nText bytes, need not be NUL-terminated) read from zFile.
+** On success returns 0 and sets *ppScn; the caller frees it with scn_free().
+** On a malformed file returns non-zero, sets *ppScn to NULL and writes
+** "FILE:LINE: message" (no trailing newline) into zErr (nErr bytes).
+** Never partially succeeds.
+*/
+int scn_parse_text(const char *zFile, const char *zText, size_t nText,
+                   Scenario **ppScn, char *zErr, size_t nErr);
+
+/* Read and parse a file; an unreadable file is reported as "FILE: ...". */
+int scn_parse_file(const char *zPath, Scenario **ppScn, char *zErr, size_t nErr);
+
+/*
+** Parse one step line (no annotations, no expected block) on its own, as
+** the agent receives it over the protocol. Returns 0 and fills *pStep (free
+** with scn_step_clear()), or non-zero with a message in zErr.
+*/
+int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nErr);
+
+void scn_step_clear(ScnStep *pStep);
+void scn_free(Scenario *pScn);
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+/* The symbol for a Win32 error code ("ERROR_ALREADY_ASSIGNED"), or
+** "UNKNOWN" for a code the table lacks. */
+const char *scn_error_symbol(int code);
+
+/* The canonical line for a Win32 error: "error 85 ERROR_ALREADY_ASSIGNED". */
+void scn_format_error(int code, char *zBuf, size_t nBuf);
+
+/* 1 if two canonical outputs are equal after folding runs of blanks into
+** one blank and dropping trailing blanks on each line; lines are '\n'
+** separated, order matters, a trailing newline does not count. */
+int scn_output_equal(const char *zA, const char *zB);
+
+/* Join expected lines with '\n' into a new malloc'd string. */
+char *scn_expected_text(const ScnStep *pStep);
+
+/*
+** Re-serialise a step in canonical form into a malloc'd string. With
+** bRedact, every password prints as ***: user password=, logon password=,
+** net use /user:u ***, cmdkey /pass:***, wnet password=***. Without it the
+** text parses back (scn_parse_step_line) to an equal step.
+*/
+char *scn_step_format(const ScnStep *pStep, int bRedact);
+
+/* Serialise a world statement ("user alice admin password=..."), for the
+** agent protocol; bRedact as above. */
+char *scn_user_format(const ScnUser *pUser, int bRedact);
+char *scn_share_format(const ScnShare *pShare);
+char *scn_machine_format(const ScnMachine *pMachine);
+
+/* Keyword tables, for backends that print names. */
+const char *scn_logon_type_name(ScnLogonType e);
+const char *scn_policy_name(ScnPolicy e);
+
+#endif /* MAPSCOPE_LANG_SCENARIO_H */

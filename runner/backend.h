@@ -1,0 +1,96 @@
+/*
+** runner/backend.h: the table of operations every backend implements.
+**
+** The runner knows nothing about how a step is performed. It opens one
+** backend instance per scenario, hands it the world, then each step in
+** order, and receives the step's canonical output (or the reason it could
+** not be done). In the spirit of sqllogictest's DbEngine:
+**
+**   sim    the pure-C model (runner/backend_sim.c over sim/)
+**   wine   mapscope-agent.exe under a dedicated WINEPREFIX (backend_agent.c)
+**   windows  the same agent on a real host, reached through --agent-cmd
+**
+** Contents: 1. step results  2. host facts  3. the operations table
+**           4. the registry of backends
+*/
+#ifndef MAPSCOPE_RUNNER_BACKEND_H
+#define MAPSCOPE_RUNNER_BACKEND_H
+
+#include "../lang/scenario.h"
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+typedef enum BackendOutcome {
+  BACKEND_DONE = 0,        /* the step ran; zOutput holds its canonical lines */
+  BACKEND_UNSUPPORTED,     /* the backend cannot do this step faithfully */
+  BACKEND_ERROR            /* the harness or the agent failed (not a result) */
+} BackendOutcome;
+
+typedef struct StepResult StepResult;
+struct StepResult {
+  BackendOutcome eOutcome; /* what happened */
+  char *zOutput;           /* canonical output lines joined by '\n', no
+                           ** trailing newline (malloc'd; DONE only) */
+  char *zReason;           /* why, for UNSUPPORTED and ERROR (malloc'd) */
+};
+
+/* Free the strings of a StepResult and zero it. */
+void step_result_clear(StepResult *pRes);
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+/* Facts about the host a backend runs on, for the results store. Strings
+** are owned by the backend instance and live until xClose. */
+typedef struct HostFacts HostFacts;
+struct HostFacts {
+  const char *zOs;         /* "model", "Windows 10.0.20348", "Wine 8.0 on Linux" */
+  const char *zWineVersion;/* NULL unless under Wine */
+  const char *zAgentVersion;/* NULL for the model */
+  const char *zCapabilities;/* space-separated capability words, or NULL */
+};
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+typedef struct BackendConn BackendConn;   /* one backend instance (opaque) */
+
+typedef struct BackendOps BackendOps;
+struct BackendOps {
+  const char *zName;       /* "sim", "wine", "windows": also its label */
+
+  /*
+  ** Start an instance for one scenario and build its world (machine,
+  ** users, shares). zOptions carries backend options from the command line
+  ** (for the agent backends: the agent command), may be NULL. Returns 0 and
+  ** sets *ppConn, or non-zero with a one-line reason in *pzErr (malloc'd).
+  */
+  int (*xOpen)(const Scenario *pScn, const char *zOptions,
+               BackendConn **ppConn, char **pzErr);
+
+  /* Perform one step. Always fills *pRes; returns 0, or non-zero if the
+  ** instance is unusable afterwards (later steps get BACKEND_ERROR). */
+  int (*xStep)(BackendConn *pConn, const ScnStep *pStep, StepResult *pRes);
+
+  /* Host facts; may return NULL. */
+  const HostFacts *(*xHostFacts)(BackendConn *pConn);
+
+  /*
+  ** Optional (NULL if unsupported): describe the current state for
+  ** `mapscope explain` as human-readable text (malloc'd). Only the model
+  ** can see everything.
+  */
+  char *(*xDescribe)(BackendConn *pConn);
+
+  /* Tear the instance down, undoing what it changed on the host. */
+  void (*xClose)(BackendConn *pConn);
+};
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+extern const BackendOps backend_sim_ops;      /* backend_sim.c */
+extern const BackendOps backend_wine_ops;     /* backend_agent.c */
+extern const BackendOps backend_windows_ops;  /* backend_agent.c */
+
+/* The backend called zName, or NULL. */
+const BackendOps *backend_find(const char *zName);
+
+#endif /* MAPSCOPE_RUNNER_BACKEND_H */
