@@ -264,6 +264,17 @@ char *scn_user_format(const ScnUser *pUser, int bRedact);
 char *scn_share_format(const ScnShare *pShare);
 char *scn_machine_format(const ScnMachine *pMachine);
 
+/*
+** Redact secrets in an arbitrary statement or command line (a step, a world
+** line, an agent protocol line), for storing or printing: the value of
+** every password=, pass= and /pass: becomes ***, and so does the word after
+** /user:<u> in a `net use`. Comments are dropped and words re-quoted as
+** needed. Lenient: never fails on a malformed line (an open quote runs to
+** the end). Returns a malloc'd string, NULL only when out of memory or
+** zLine is NULL. Extension (not in SCENARIO-LANGUAGE).
+*/
+char *scn_redact_line(const char *zLine);
+
 /* Keyword tables, for backends that print names. */
 const char *scn_logon_type_name(ScnLogonType e);
 const char *scn_policy_name(ScnPolicy e);

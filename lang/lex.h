@@ -1,0 +1,64 @@
+/*
+** lang/lex.h: internal to lang/. The word splitter and string helpers the
+** parser and the canonical helpers share. Not part of the public API
+** (that is lang/scenario.h).
+**
+** Contents: 1. string helpers  2. word splitting  3. quoting
+*/
+#ifndef MAPSCOPE_LANG_LEX_H
+#define MAPSCOPE_LANG_LEX_H
+
+#include <stddef.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+int scnx_is_blank(int c);                 /* space or tab */
+int scnx_lower(int c);                    /* ASCII lower case */
+int scnx_stricmp(const char *zA, const char *zB);            /* ASCII, 0 = equal */
+int scnx_strnicmp(const char *zA, const char *zB, size_t n); /* ASCII, 0 = equal */
+char *scnx_strndup(const char *z, size_t n);  /* malloc'd copy, NULL on OOM */
+char *scnx_strdup(const char *z);             /* NULL in, NULL out */
+void scnx_lower_in_place(char *z);
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+typedef struct ScnWord ScnWord;
+struct ScnWord {
+  char *z;             /* the word with quotes removed (owned) */
+  int bQuoted;         /* some part of it was quoted */
+  size_t nPlain;       /* bytes of z before the first quote opened */
+  size_t iStart;       /* byte offset in the line where it begins */
+};
+
+typedef struct ScnWords ScnWords;
+struct ScnWords {
+  ScnWord *aWord;      /* the words in order (owned) */
+  int nWord;           /* entries in aWord */
+  int nAlloc;          /* allocated entries */
+  size_t nTextEnd;     /* length of the line without comment and trailing blanks */
+  size_t iErrPos;      /* where an open quote started (on SCNX_OPEN_QUOTE) */
+};
+
+#define SCNX_OK 0
+#define SCNX_NOMEM 1
+#define SCNX_OPEN_QUOTE 2
+
+/*
+** Split zLine (nLine bytes, no newline) into words. Returns SCNX_OK and
+** fills *pW (release with scnx_words_clear), or SCNX_NOMEM, or
+** SCNX_OPEN_QUOTE when a quote is left open (unless bLenient, in which case
+** the open quote runs to the end of the line). On failure *pW is empty.
+*/
+int scnx_split(const char *zLine, size_t nLine, ScnWords *pW, int bLenient);
+void scnx_words_clear(ScnWords *pW);
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+/* 1 if z must be quoted to lex back as one word equal to itself. */
+int scnx_needs_quotes(const char *z);
+/* Bytes scnx_write_quoted writes for z (no NUL). */
+size_t scnx_quoted_len(const char *z);
+/* Write z in double quotes with `"` and `\` escaped; returns bytes written. */
+size_t scnx_write_quoted(char *zOut, const char *z);
+
+#endif /* MAPSCOPE_LANG_LEX_H */

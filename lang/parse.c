@@ -1,0 +1,1458 @@
+/*
+** lang/parse.c: the .scn parser (SCENARIO-LANGUAGE v1, plus the extensions
+** listed in docs/language.md).
+**
+** A file is read line by line. Lines before the first step hold the header
+** (title, source, tags) and the world (machine, user, share); then come
+** steps, each optionally preceded by annotations (onlyif, skipif, todo) and
+** followed by an expected block (`----` and lines up to a blank line).
+** Any defect stops the parse: the caller gets "FILE:LINE: message" and no
+** scenario at all.
+**
+** Contents:
+**   1. Messages, growable arrays, small predicates on words
+**   2. Step lines (shared by the file parser and scn_parse_step_line)
+**   3. World and header statements
+**   4. Logon-name tracking (a small hash table of names)
+**   5. The file parser: lines, annotations, expected blocks
+**   6. Public entry points and freeing
+**
+** Portable C11, standard library only (also built by mingw-w64).
+*/
+#include "lang/scenario.h"
+#include "lang/lex.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+#define SCN_MSG_SIZE 512
+
+/* Write a message into zMsg (SCN_MSG_SIZE bytes); always returns 1. */
+static int fail(char *zMsg, const char *zFmt, ...) {
+  va_list ap;
+  va_start(ap, zFmt);
+  vsnprintf(zMsg, SCN_MSG_SIZE, zFmt, ap);
+  va_end(ap);
+  return 1;
+}
+
+/* Make room for one more element in an array holding n elements of size
+** sz, growing by doubling at powers of two. Returns the (possibly moved)
+** array, or NULL on allocation failure (the old array is still valid). */
+static void *grow(void *a, int n, size_t sz) {
+  size_t nNew;
+  if (a != NULL && (n < 4 || (n & (n - 1)) != 0)) return a;  /* room left */
+  nNew = n < 4 ? 4 : (size_t)n * 2;
+  return realloc(a, nNew * sz);
+}
+
+/* Append a string (ownership passes to the array on success). Returns 0,
+** or 1 on allocation failure (z is freed). */
+static int push_str(char ***paz, int *pn, char *z) {
+  char **aNew;
+  if (z == NULL) return 1;
+  aNew = grow(*paz, *pn, sizeof(char *));
+  if (aNew == NULL) {
+    free(z);
+    return 1;
+  }
+  *paz = aNew;
+  aNew[(*pn)++] = z;
+  return 0;
+}
+
+static void free_strs(char **az, int n) {
+  int i;
+  for (i = 0; i < n; i++) free(az[i]);
+  free(az);
+}
+
+/* 1 if the word is the keyword or flag zKw: unquoted, case-insensitive. */
+static int is_kw(const ScnWord *pW, const char *zKw) {
+  return !pW->bQuoted && scnx_stricmp(pW->z, zKw) == 0;
+}
+
+/* 1 if the word starts with the unquoted option prefix zPre (like
+** "password=" or "/user:"), matched case-insensitively. */
+static int has_prefix(const ScnWord *pW, const char *zPre) {
+  size_t n = strlen(zPre);
+  return pW->nPlain >= n && scnx_strnicmp(pW->z, zPre, n) == 0;
+}
+
+/* 1 if the word looks like a net.exe option: an unquoted leading '/'. */
+static int is_slash_option(const ScnWord *pW) {
+  return pW->nPlain > 0 && pW->z[0] == '/';
+}
+
+/* Parse a drive letter `X:` into its upper-case letter. Returns 0 or 1. */
+static int parse_letter(const char *z, char *pc) {
+  char c = z[0];
+  if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+  if (c < 'A' || c > 'Z' || z[1] != ':' || z[2] != 0) return 1;
+  *pc = c;
+  return 0;
+}
+
+static int bad_letter(char *zMsg, const char *z) {
+  return fail(zMsg, "bad drive letter '%.40s' (expected a letter and a colon, like Z:)", z);
+}
+
+/* Check `\\server\share[\more]`; bShareOnly requires exactly two parts.
+** Returns 0 if well formed. */
+static int check_unc(const char *z, int bShareOnly) {
+  const char *p, *pSlash;
+  if (z[0] != '\\' || z[1] != '\\') return 1;
+  p = z + 2;
+  pSlash = strchr(p, '\\');
+  if (pSlash == NULL || pSlash == p) return 1;          /* no server */
+  p = pSlash + 1;
+  if (*p == 0 || *p == '\\') return 1;                  /* no share */
+  pSlash = strchr(p, '\\');
+  if (pSlash == NULL) return 0;
+  if (bShareOnly) return 1;
+  return 0;
+}
+
+/* A logon name: letters, digits, '_' and '-'; not SYSTEM. */
+static int check_session_name(const char *z, char *zMsg) {
+  const char *p;
+  if (*z == 0) return fail(zMsg, "empty logon name");
+  for (p = z; *p; p++) {
+    char c = *p;
+    int bOk = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!bOk) {
+      return fail(zMsg, "bad logon name '%.40s' (use letters, digits, '_' and '-')", z);
+    }
+  }
+  if (scnx_stricmp(z, "SYSTEM") == 0) {
+    return fail(zMsg, "SYSTEM is reserved and cannot name a logon");
+  }
+  return 0;
+}
+
+/* An account name: no blanks, quotes, ',', '=', '\', '/', ':', braces. */
+static int check_user_name(const char *z, char *zMsg) {
+  const char *p;
+  if (*z == 0) return fail(zMsg, "empty user name");
+  for (p = z; *p; p++) {
+    if ((unsigned char)*p <= ' ' || strchr("\",=\\/:{}", *p) != NULL) {
+      return fail(zMsg, "bad user name '%.40s' (no blanks or any of \" , = \\ / : { })", z);
+    }
+  }
+  if (scnx_stricmp(z, "SYSTEM") == 0 || scnx_stricmp(z, "everyone") == 0) {
+    return fail(zMsg, "'%s' is reserved and cannot name a user", z);
+  }
+  return 0;
+}
+
+static const char *const azPolicyName[SCN_POL_COUNT] = {
+  "uac", "filter-admin-token", "local-account-token-filter",
+  "linked-connections", "restore-connections", "luid-maps"
+};
+
+static const char *const azLogonName[SCN_LOGON_COUNT] = {
+  "interactive", "rdp", "runas", "batch", "service", "network", "winrm",
+  "credssp", "become", "current"
+};
+
+const char *scn_policy_name(ScnPolicy e) {
+  return ((int)e >= 0 && e < SCN_POL_COUNT) ? azPolicyName[e] : "?";
+}
+
+const char *scn_logon_type_name(ScnLogonType e) {
+  return ((int)e >= 0 && e < SCN_LOGON_COUNT) ? azLogonName[e] : "?";
+}
+
+/* Parse `key=value` of a machine line. *pePolicy is SCN_POL_COUNT for
+** disks= (its letters go to *pmDisks). Returns 0 or 1 with a message. */
+static int parse_machine_kv(const ScnWord *pW, ScnPolicy *pePolicy, int *pbOn,
+                            unsigned *pmDisks, char *zMsg) {
+  const char *zEq = strchr(pW->z, '=');
+  size_t nKey;
+  int i;
+  if (zEq == NULL || (size_t)(zEq - pW->z) > pW->nPlain) {
+    return fail(zMsg, "expected key=value, got '%.40s'", pW->z);
+  }
+  nKey = (size_t)(zEq - pW->z);
+  if (nKey == 5 && scnx_strnicmp(pW->z, "disks", 5) == 0) {
+    const char *p = zEq + 1;
+    unsigned m = 0;
+    *pePolicy = SCN_POL_COUNT;
+    if (*p == 0) return fail(zMsg, "disks= needs at least one drive letter");
+    for (;;) {
+      const char *pComma = strchr(p, ',');
+      size_t n = pComma ? (size_t)(pComma - p) : strlen(p);
+      char zL[3], c;
+      if (n != 2) {
+        return fail(zMsg, "bad drive letter '%.*s' in disks= (expected a letter and a colon, like D:)",
+                    (int)(n > 40 ? 40 : n), p);
+      }
+      zL[0] = p[0];
+      zL[1] = p[1];
+      zL[2] = 0;
+      if (parse_letter(zL, &c)) {
+        return fail(zMsg, "bad drive letter '%s' in disks= (expected a letter and a colon, like D:)", zL);
+      }
+      if (m & (1u << (c - 'A'))) return fail(zMsg, "disk %c: listed twice in disks=", c);
+      m |= 1u << (c - 'A');
+      if (pComma == NULL) break;
+      p = pComma + 1;
+    }
+    *pmDisks = m;
+    return 0;
+  }
+  for (i = 0; i < SCN_POL_COUNT; i++) {
+    if (strlen(azPolicyName[i]) == nKey && scnx_strnicmp(pW->z, azPolicyName[i], nKey) == 0) {
+      break;
+    }
+  }
+  if (i == SCN_POL_COUNT) {
+    return fail(zMsg, "unknown machine key '%.*s' (known: uac, filter-admin-token, "
+                "local-account-token-filter, linked-connections, restore-connections, "
+                "luid-maps, disks)", (int)(nKey > 40 ? 40 : nKey), pW->z);
+  }
+  *pePolicy = (ScnPolicy)i;
+  if (scnx_stricmp(zEq + 1, "on") == 0) {
+    *pbOn = 1;
+  } else if (scnx_stricmp(zEq + 1, "off") == 0) {
+    *pbOn = 0;
+  } else {
+    return fail(zMsg, "machine key %s takes on or off, not '%.40s'", azPolicyName[i], zEq + 1);
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+static void step_init(ScnStep *p) {
+  memset(p, 0, sizeof(*p));
+  p->ePersistent = -1;
+}
+
+/* Duplicate the value after a prefix into *pz; fails on a repeat. */
+static int take_value(const ScnWord *pW, size_t nPre, char **pz, const char *zWhat,
+                      char *zMsg) {
+  if (*pz != NULL) return fail(zMsg, "%s given twice", zWhat);
+  *pz = scnx_strdup(pW->z + nPre);
+  if (*pz == NULL) return fail(zMsg, "out of memory");
+  return 0;
+}
+
+/* Set a boolean flag once. */
+static int take_flag(int *pb, const char *zWhat, char *zMsg) {
+  if (*pb) return fail(zMsg, "option %s given twice", zWhat);
+  *pb = 1;
+  return 0;
+}
+
+static int dup_into(char **pz, const char *z, char *zMsg) {
+  *pz = scnx_strdup(z);
+  return *pz == NULL ? fail(zMsg, "out of memory") : 0;
+}
+
+static int too_many(char *zMsg, const ScnWord *pW, const char *zCmd) {
+  return fail(zMsg, "unexpected '%.40s' after %s", pW->z, zCmd);
+}
+
+/* `net use ...`; words a[0..n), a[0] is "net". */
+static int parse_net_use(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
+  int i;
+  if (n < 2 || !is_kw(&a[1], "use")) {
+    return fail(zMsg, "unknown command 'net %.40s' (only 'net use' is known)", n > 1 ? a[1].z : "");
+  }
+  if (n == 2) {
+    p->eCmd = SCN_CMD_NET_USE_LIST;
+    return 0;
+  }
+  if (has_prefix(&a[2], "/persistent:")) {
+    const char *zV = a[2].z + 12;
+    p->eCmd = SCN_CMD_NET_USE_PERSISTENT;
+    if (scnx_stricmp(zV, "yes") == 0) p->ePersistent = 1;
+    else if (scnx_stricmp(zV, "no") == 0) p->ePersistent = 0;
+    else return fail(zMsg, "/persistent: takes yes or no, not '%.40s'", zV);
+    if (n > 3) return too_many(zMsg, &a[3], "net use /persistent:");
+    return 0;
+  }
+  if (is_kw(&a[2], "*")) {
+    if (n < 4 || !is_kw(&a[3], "/delete")) {
+      return fail(zMsg, "net use * must be followed by /delete");
+    }
+    if (n > 4) return too_many(zMsg, &a[4], "net use * /delete");
+    p->eCmd = SCN_CMD_NET_USE_DELETE_ALL;
+    return 0;
+  }
+  if (is_slash_option(&a[2])) {
+    return fail(zMsg, "unknown net use option '%.40s'", a[2].z);
+  }
+  if (parse_letter(a[2].z, &p->cLetter)) return bad_letter(zMsg, a[2].z);
+  if (n < 4) {
+    return fail(zMsg, "net use %c: needs \\\\server\\share or /delete", p->cLetter);
+  }
+  if (is_kw(&a[3], "/delete")) {
+    if (n > 4) return too_many(zMsg, &a[4], "net use L: /delete");
+    p->eCmd = SCN_CMD_NET_USE_DELETE;
+    return 0;
+  }
+  if (check_unc(a[3].z, 0)) {
+    return fail(zMsg, "bad UNC path '%.60s' (expected \\\\server\\share)", a[3].z);
+  }
+  p->eCmd = SCN_CMD_NET_USE_ADD;
+  if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
+  for (i = 4; i < n; i++) {
+    if (has_prefix(&a[i], "/user:")) {
+      if (take_value(&a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
+      if (p->zCredUser[0] == 0) return fail(zMsg, "/user: needs a user name");
+      if (i + 1 < n && !is_slash_option(&a[i + 1])) {
+        i++;
+        if (dup_into(&p->zCredPassword, a[i].z, zMsg)) return 1;
+      }
+    } else if (has_prefix(&a[i], "/persistent:")) {
+      const char *zV = a[i].z + 12;
+      if (p->ePersistent != -1) return fail(zMsg, "/persistent: given twice");
+      if (scnx_stricmp(zV, "yes") == 0) p->ePersistent = 1;
+      else if (scnx_stricmp(zV, "no") == 0) p->ePersistent = 0;
+      else return fail(zMsg, "/persistent: takes yes or no, not '%.40s'", zV);
+    } else if (is_slash_option(&a[i])) {
+      return fail(zMsg, "unknown net use option '%.40s' (known: /user:, /persistent:)", a[i].z);
+    } else {
+      return too_many(zMsg, &a[i], "net use L: \\\\server\\share");
+    }
+  }
+  return 0;
+}
+
+/* `cmdkey ...`; a[0] is "cmdkey". */
+static int parse_cmdkey(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
+  int i;
+  if (n < 2) return fail(zMsg, "cmdkey needs /add:, /delete: or /list");
+  if (is_kw(&a[1], "/list")) {
+    if (n > 2) return too_many(zMsg, &a[2], "cmdkey /list");
+    p->eCmd = SCN_CMD_CMDKEY_LIST;
+    return 0;
+  }
+  if (has_prefix(&a[1], "/delete:")) {
+    p->eCmd = SCN_CMD_CMDKEY_DELETE;
+    if (a[1].z[8] == 0) return fail(zMsg, "cmdkey /delete: needs a target");
+    if (dup_into(&p->zTarget, a[1].z + 8, zMsg)) return 1;
+    if (n > 2) return too_many(zMsg, &a[2], "cmdkey /delete:");
+    return 0;
+  }
+  if (!has_prefix(&a[1], "/add:")) {
+    return fail(zMsg, "unknown cmdkey option '%.40s' (known: /add:, /delete:, /list)", a[1].z);
+  }
+  p->eCmd = SCN_CMD_CMDKEY_ADD;
+  if (a[1].z[5] == 0) return fail(zMsg, "cmdkey /add: needs a target");
+  if (dup_into(&p->zTarget, a[1].z + 5, zMsg)) return 1;
+  for (i = 2; i < n; i++) {
+    if (has_prefix(&a[i], "/user:")) {
+      if (take_value(&a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
+      if (p->zCredUser[0] == 0) return fail(zMsg, "/user: needs a user name");
+    } else if (has_prefix(&a[i], "/pass:")) {
+      if (take_value(&a[i], 6, &p->zCredPassword, "/pass:", zMsg)) return 1;
+    } else {
+      return fail(zMsg, "unknown cmdkey /add option '%.40s' (known: /user:, /pass:)", a[i].z);
+    }
+  }
+  if (p->zCredUser == NULL) return fail(zMsg, "cmdkey /add: needs /user:");
+  if (p->zCredPassword == NULL) return fail(zMsg, "cmdkey /add: needs /pass:");
+  return 0;
+}
+
+/* `wnet ...`; a[0] is "wnet". */
+static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
+  int i;
+  if (n < 2) return fail(zMsg, "wnet needs add, cancel, get or enum");
+  if (is_kw(&a[1], "enum")) {
+    p->eCmd = SCN_CMD_WNET_ENUM;
+    if (n < 3) return fail(zMsg, "wnet enum needs connected or remembered");
+    if (is_kw(&a[2], "connected")) p->bEnumRemembered = 0;
+    else if (is_kw(&a[2], "remembered")) p->bEnumRemembered = 1;
+    else return fail(zMsg, "wnet enum takes connected or remembered, not '%.40s'", a[2].z);
+    if (n > 3) return too_many(zMsg, &a[3], "wnet enum");
+    return 0;
+  }
+  if (is_kw(&a[1], "add")) p->eCmd = SCN_CMD_WNET_ADD;
+  else if (is_kw(&a[1], "cancel")) p->eCmd = SCN_CMD_WNET_CANCEL;
+  else if (is_kw(&a[1], "get")) p->eCmd = SCN_CMD_WNET_GET;
+  else return fail(zMsg, "unknown command 'wnet %.40s' (known: add, cancel, get, enum)", a[1].z);
+  if (n < 3) return fail(zMsg, "wnet %s needs a drive letter", a[1].z);
+  if (parse_letter(a[2].z, &p->cLetter)) return bad_letter(zMsg, a[2].z);
+  if (p->eCmd == SCN_CMD_WNET_GET) {
+    if (n > 3) return too_many(zMsg, &a[3], "wnet get L:");
+    return 0;
+  }
+  i = 3;
+  if (p->eCmd == SCN_CMD_WNET_ADD) {
+    if (n < 4) return fail(zMsg, "wnet add %c: needs \\\\server\\share", p->cLetter);
+    if (check_unc(a[3].z, 0)) {
+      return fail(zMsg, "bad UNC path '%.60s' (expected \\\\server\\share)", a[3].z);
+    }
+    if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
+    i = 4;
+  }
+  for (; i < n; i++) {
+    if (is_kw(&a[i], "update-profile")) {
+      if (take_flag(&p->bUpdateProfile, "update-profile", zMsg)) return 1;
+    } else if (p->eCmd == SCN_CMD_WNET_CANCEL && is_kw(&a[i], "force")) {
+      if (take_flag(&p->bForce, "force", zMsg)) return 1;
+    } else if (p->eCmd == SCN_CMD_WNET_ADD && is_kw(&a[i], "temporary")) {
+      if (take_flag(&p->bTemporary, "temporary", zMsg)) return 1;
+    } else if (p->eCmd == SCN_CMD_WNET_ADD && has_prefix(&a[i], "user=")) {
+      if (take_value(&a[i], 5, &p->zCredUser, "user=", zMsg)) return 1;
+    } else if (p->eCmd == SCN_CMD_WNET_ADD && has_prefix(&a[i], "password=")) {
+      if (take_value(&a[i], 9, &p->zCredPassword, "password=", zMsg)) return 1;
+    } else if (p->eCmd == SCN_CMD_WNET_ADD) {
+      return fail(zMsg, "unknown wnet add option '%.40s' (known: user=, password=, "
+                  "update-profile, temporary)", a[i].z);
+    } else {
+      return fail(zMsg, "unknown wnet cancel option '%.40s' (known: update-profile, force)",
+                  a[i].z);
+    }
+  }
+  return 0;
+}
+
+/* define / undefine / query; a[0] is the command. */
+static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
+  int i;
+  if (is_kw(&a[0], "query")) {
+    p->eCmd = SCN_CMD_QUERY;
+    if (n < 2) return fail(zMsg, "query needs a device name");
+    if (n > 2) return too_many(zMsg, &a[2], "query NAME");
+  } else if (is_kw(&a[0], "define")) {
+    p->eCmd = SCN_CMD_DEFINE;
+    if (n < 3) return fail(zMsg, "define needs a device name and a target");
+    if (dup_into(&p->zTarget, a[2].z, zMsg)) return 1;
+    for (i = 3; i < n; i++) {
+      if (is_kw(&a[i], "raw")) {
+        if (take_flag(&p->bRaw, "raw", zMsg)) return 1;
+      } else {
+        return fail(zMsg, "unknown define option '%.40s' (known: raw)", a[i].z);
+      }
+    }
+  } else {
+    p->eCmd = SCN_CMD_UNDEFINE;
+    if (n < 2) return fail(zMsg, "undefine needs a device name");
+    for (i = 2; i < n; i++) {
+      if (is_kw(&a[i], "raw")) {
+        if (take_flag(&p->bRaw, "raw", zMsg)) return 1;
+      } else if (is_kw(&a[i], "exact")) {
+        if (take_flag(&p->bExact, "exact", zMsg)) return 1;
+      } else if (i == 2) {
+        if (dup_into(&p->zTarget, a[i].z, zMsg)) return 1;
+      } else {
+        return fail(zMsg, "unknown undefine option '%.40s' (the target comes first; "
+                    "flags: exact, raw)", a[i].z);
+      }
+    }
+  }
+  if (a[1].z[0] == 0) return fail(zMsg, "empty device name");
+  return dup_into(&p->zName, a[1].z, zMsg);
+}
+
+/* The command after `as <who>`: words a[0..n). */
+static int parse_command(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
+  if (is_kw(&a[0], "net")) return parse_net_use(a, n, p, zMsg);
+  if (is_kw(&a[0], "cmdkey")) return parse_cmdkey(a, n, p, zMsg);
+  if (is_kw(&a[0], "wnet")) return parse_wnet(a, n, p, zMsg);
+  if (is_kw(&a[0], "define") || is_kw(&a[0], "undefine") || is_kw(&a[0], "query")) {
+    return parse_dosdev(a, n, p, zMsg);
+  }
+  if (is_kw(&a[0], "drives") || is_kw(&a[0], "token") || is_kw(&a[0], "persisted")) {
+    p->eCmd = is_kw(&a[0], "drives") ? SCN_CMD_DRIVES
+            : is_kw(&a[0], "token") ? SCN_CMD_TOKEN : SCN_CMD_PERSISTED;
+    if (n > 1) return too_many(zMsg, &a[1], a[0].z);
+    return 0;
+  }
+  if (is_kw(&a[0], "dir")) {
+    p->eCmd = SCN_CMD_DIR;
+    if (n < 2) return fail(zMsg, "dir needs a path");
+    if (n > 2) return too_many(zMsg, &a[2], "dir PATH (quote a path with blanks)");
+    if (a[1].z[0] == 0) return fail(zMsg, "dir needs a path");
+    return dup_into(&p->zPath, a[1].z, zMsg);
+  }
+  return fail(zMsg, "unknown command '%.40s' (known: net use, cmdkey, define, undefine, "
+              "query, wnet, drives, token, persisted, dir)", a[0].z);
+}
+
+/* Parse `as <who>`: the session name and half. */
+static int parse_who(const char *z, ScnStep *p, char *zMsg) {
+  const char *pDot = strchr(z, '.');
+  if (scnx_stricmp(z, "SYSTEM") == 0) {
+    p->eHalf = SCN_HALF_SYSTEM;
+    return 0;
+  }
+  if (pDot != NULL) {
+    if (scnx_stricmp(pDot, ".limited") == 0) p->eHalf = SCN_HALF_LIMITED;
+    else if (scnx_stricmp(pDot, ".elevated") == 0) p->eHalf = SCN_HALF_ELEVATED;
+    else return fail(zMsg, "unknown half '%.40s' (use .limited or .elevated)", pDot);
+  }
+  p->zSession = scnx_strndup(z, pDot ? (size_t)(pDot - z) : strlen(z));
+  if (p->zSession == NULL) return fail(zMsg, "out of memory");
+  return check_session_name(p->zSession, zMsg);
+}
+
+/* 1 if w is the first word of a step. */
+static int is_step_keyword(const ScnWord *pW) {
+  return is_kw(pW, "logon") || is_kw(pW, "logoff") || is_kw(pW, "reboot")
+      || is_kw(pW, "set") || is_kw(pW, "bootdevice") || is_kw(pW, "as");
+}
+
+/*
+** Parse the words of one step line into *p (initialised by the caller with
+** step_init). Returns 0, or 1 with a message in zMsg; on failure *p may
+** hold partial allocations, which scn_step_clear releases.
+*/
+static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
+  const ScnWord *a = pWs->aWord;
+  int n = pWs->nWord, i;
+
+  if (is_kw(&a[0], "logon")) {
+    p->eKind = SCN_STEP_LOGON;
+    if (n < 4) return fail(zMsg, "logon needs a logon name, a user and a logon type");
+    if (check_session_name(a[1].z, zMsg)) return 1;
+    if (dup_into(&p->zSession, a[1].z, zMsg)) return 1;
+    if (dup_into(&p->zUser, a[2].z, zMsg)) return 1;
+    for (i = 0; i < SCN_LOGON_COUNT; i++) {
+      if (is_kw(&a[3], azLogonName[i])) break;
+    }
+    if (i == SCN_LOGON_COUNT) {
+      return fail(zMsg, "unknown logon type '%.40s' (known: interactive, rdp, runas, batch, "
+                  "service, network, winrm, credssp, become, current)", a[3].z);
+    }
+    p->eLogonType = (ScnLogonType)i;
+    for (i = 4; i < n; i++) {
+      if (is_kw(&a[i], "highest")) {
+        if (take_flag(&p->bHighest, "highest", zMsg)) return 1;
+        if (p->eLogonType != SCN_LOGON_BATCH) {
+          return fail(zMsg, "highest applies only to batch logons");
+        }
+      } else if (has_prefix(&a[i], "password=")) {
+        if (take_value(&a[i], 9, &p->zLogonPassword, "password=", zMsg)) return 1;
+        if (p->eLogonType == SCN_LOGON_CURRENT) {
+          return fail(zMsg, "password= cannot be used with a current logon (it makes no new logon)");
+        }
+      } else {
+        return fail(zMsg, "unknown logon option '%.40s' (known: highest, password=)", a[i].z);
+      }
+    }
+    return 0;
+  }
+  if (is_kw(&a[0], "logoff")) {
+    p->eKind = SCN_STEP_LOGOFF;
+    if (n < 2) return fail(zMsg, "logoff needs a logon name");
+    if (n > 2) return too_many(zMsg, &a[2], "logoff NAME");
+    if (strchr(a[1].z, '.') != NULL) {
+      return fail(zMsg, "logoff takes a logon name, not a half ('%.40s')", a[1].z);
+    }
+    if (check_session_name(a[1].z, zMsg)) return 1;
+    return dup_into(&p->zSession, a[1].z, zMsg);
+  }
+  if (is_kw(&a[0], "reboot")) {
+    p->eKind = SCN_STEP_REBOOT;
+    if (n > 1) return too_many(zMsg, &a[1], "reboot");
+    return 0;
+  }
+  if (is_kw(&a[0], "set")) {
+    p->eKind = SCN_STEP_SET;
+    if (n < 2 || !is_kw(&a[1], "machine")) {
+      return fail(zMsg, "set takes 'machine key=value ...'");
+    }
+    if (n < 3) return fail(zMsg, "set machine needs at least one key=value");
+    p->aSetting = malloc(sizeof(ScnSetting) * (size_t)(n - 2));
+    if (p->aSetting == NULL) return fail(zMsg, "out of memory");
+    for (i = 2; i < n; i++) {
+      ScnPolicy e;
+      int bOn = 0, j;
+      unsigned mDisks = 0;
+      if (parse_machine_kv(&a[i], &e, &bOn, &mDisks, zMsg)) return 1;
+      if (e == SCN_POL_COUNT) {
+        return fail(zMsg, "disks= can only be given on the world's machine line, not in set machine");
+      }
+      for (j = 0; j < p->nSetting; j++) {
+        if (p->aSetting[j].ePolicy == e) {
+          return fail(zMsg, "machine key %s given twice", azPolicyName[e]);
+        }
+      }
+      p->aSetting[p->nSetting].ePolicy = e;
+      p->aSetting[p->nSetting].bOn = bOn;
+      p->nSetting++;
+    }
+    return 0;
+  }
+  if (is_kw(&a[0], "bootdevice")) {
+    p->eKind = SCN_STEP_BOOTDEVICE;
+    if (n < 3) return fail(zMsg, "bootdevice needs a drive letter and a target or /delete");
+    if (parse_letter(a[1].z, &p->cLetter)) return bad_letter(zMsg, a[1].z);
+    if (n > 3) return too_many(zMsg, &a[3], "bootdevice L: TARGET");
+    if (is_kw(&a[2], "/delete")) return 0;
+    if (a[2].z[0] == 0) return fail(zMsg, "bootdevice needs a non-empty target");
+    return dup_into(&p->zTarget, a[2].z, zMsg);
+  }
+  if (is_kw(&a[0], "as")) {
+    p->eKind = SCN_STEP_AS;
+    if (n < 2) return fail(zMsg, "as needs a logon name (or SYSTEM) and a command");
+    if (parse_who(a[1].z, p, zMsg)) return 1;
+    if (n < 3) return fail(zMsg, "as %.40s needs a command", a[1].z);
+    return parse_command(a + 2, n - 2, p, zMsg);
+  }
+  return fail(zMsg, "unknown step '%.40s' (known: logon, logoff, reboot, set, bootdevice, as)",
+              a[0].z);
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+typedef struct ScnSess ScnSess;
+struct ScnSess {
+  char *zName;         /* logon name (case-sensitive), owned */
+  int bLive;           /* logged on and not yet ended */
+  int iLine;           /* line of its latest logon */
+};
+
+typedef struct ScnParser ScnParser;
+struct ScnParser {
+  Scenario *pScn;      /* the scenario being built */
+  char zMsg[SCN_MSG_SIZE]; /* message of the first error */
+  int iErrLine;        /* its line */
+  int iTitleLine;      /* line of the title, 0 if none yet */
+  int iFirstStep;      /* line of the first step, 0 before it */
+  int iMachineKeyLine[SCN_POL_COUNT + 1]; /* where each machine key was set (+ disks) */
+  ScnSess *aSess;      /* hash table of logon names (open addressing) */
+  int nSess;           /* names in aSess */
+  int nSessSlot;       /* slots in aSess (a power of two, or 0) */
+  int iCurrentLine;    /* line of the `current` logon, 0 if none */
+  ScnStep pend;        /* pending annotations (only their fields are used) */
+  int iPendLine;       /* line of the first pending annotation, 0 if none */
+  int iOpenStep;       /* step that may take a `----` block, -1 if none */
+  int iBlockStep;      /* step whose expected block is being read, -1 if none */
+};
+
+/* Report an error at line iLine; always returns 1. */
+static int perr(ScnParser *pP, int iLine, const char *zFmt, ...) {
+  va_list ap;
+  pP->iErrLine = iLine;
+  va_start(ap, zFmt);
+  vsnprintf(pP->zMsg, sizeof(pP->zMsg), zFmt, ap);
+  va_end(ap);
+  return 1;
+}
+
+static ScnUser *find_user(Scenario *pScn, const char *zName) {
+  int i;
+  for (i = 0; i < pScn->nUser; i++) {
+    if (scnx_stricmp(pScn->aUser[i].zName, zName) == 0) return &pScn->aUser[i];
+  }
+  return NULL;
+}
+
+/* The rest of the line from word iWord on, comment and blanks stripped. */
+static char *rest_of_line(const char *zLine, const ScnWords *pWs, int iWord) {
+  size_t iStart = pWs->aWord[iWord].iStart;
+  return scnx_strndup(zLine + iStart, pWs->nTextEnd - iStart);
+}
+
+static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
+  const ScnWord *a = pWs->aWord;
+  int n = pWs->nWord, i;
+  char zM[SCN_MSG_SIZE];
+  ScnUser u, *aNew;
+  memset(&u, 0, sizeof(u));
+  u.iLine = iLine;
+  if (n < 2) return perr(pP, iLine, "user needs a name, a kind and password=");
+  if (check_user_name(a[1].z, zM)) return perr(pP, iLine, "%s", zM);
+  {
+    ScnUser *pOld = find_user(pP->pScn, a[1].z);
+    if (pOld) {
+      return perr(pP, iLine, "duplicate user '%.40s' (first declared on line %d)", a[1].z,
+                  pOld->iLine);
+    }
+  }
+  if (n < 3) return perr(pP, iLine, "user %.40s needs a kind: standard, admin or builtin-admin", a[1].z);
+  if (is_kw(&a[2], "standard")) u.eKind = SCN_ACCOUNT_STANDARD;
+  else if (is_kw(&a[2], "admin")) u.eKind = SCN_ACCOUNT_ADMIN;
+  else if (is_kw(&a[2], "builtin-admin")) u.eKind = SCN_ACCOUNT_BUILTIN_ADMIN;
+  else {
+    return perr(pP, iLine, "unknown account kind '%.40s' (known: standard, admin, builtin-admin)",
+                a[2].z);
+  }
+  for (i = 3; i < n; i++) {
+    if (is_kw(&a[i], "domain")) {
+      if (u.bDomain) goto dup_opt;
+      u.bDomain = 1;
+    } else if (has_prefix(&a[i], "password=")) {
+      if (u.zPassword) goto dup_opt;
+      u.zPassword = scnx_strdup(a[i].z + 9);
+      if (u.zPassword == NULL) goto nomem;
+    } else {
+      free(u.zPassword);
+      return perr(pP, iLine, "unknown user option '%.40s' (known: domain, password=)", a[i].z);
+    }
+  }
+  if (u.zPassword == NULL) {
+    return perr(pP, iLine, "user %.40s has no password= (every account needs one)", a[1].z);
+  }
+  u.zName = scnx_strdup(a[1].z);
+  if (u.zName == NULL) goto nomem;
+  aNew = grow(pP->pScn->aUser, pP->pScn->nUser, sizeof(ScnUser));
+  if (aNew == NULL) goto nomem;
+  pP->pScn->aUser = aNew;
+  aNew[pP->pScn->nUser++] = u;
+  return 0;
+
+dup_opt:
+  free(u.zPassword);
+  return perr(pP, iLine, "option '%.40s' given twice", a[i].z);
+nomem:
+  free(u.zPassword);
+  free(u.zName);
+  return perr(pP, iLine, "out of memory");
+}
+
+static void share_clear(ScnShare *pS) {
+  free(pS->zUnc);
+  free(pS->zServer);
+  free(pS->zShare);
+  free_strs(pS->azGrant, pS->nGrant);
+  memset(pS, 0, sizeof(*pS));
+}
+
+static int parse_share(ScnParser *pP, const ScnWords *pWs, int iLine) {
+  const ScnWord *a = pWs->aWord;
+  int n = pWs->nWord, i, bGrant = 0;
+  ScnShare s, *aNew;
+  const char *pSlash;
+  memset(&s, 0, sizeof(s));
+  s.iLine = iLine;
+  s.bEveryone = 1;
+  if (n < 2) return perr(pP, iLine, "share needs \\\\server\\share");
+  if (check_unc(a[1].z, 1)) {
+    return perr(pP, iLine, "bad share '%.60s' (expected \\\\server\\share, two parts)", a[1].z);
+  }
+  for (i = 0; i < pP->pScn->nShare; i++) {
+    if (scnx_stricmp(pP->pScn->aShare[i].zUnc, a[1].z) == 0) {
+      return perr(pP, iLine, "duplicate share '%.60s' (first declared on line %d)", a[1].z,
+                  pP->pScn->aShare[i].iLine);
+    }
+  }
+  pSlash = strchr(a[1].z + 2, '\\');
+  s.zUnc = scnx_strdup(a[1].z);
+  s.zServer = scnx_strndup(a[1].z + 2, (size_t)(pSlash - (a[1].z + 2)));
+  s.zShare = scnx_strdup(pSlash + 1);
+  if (!s.zUnc || !s.zServer || !s.zShare) goto nomem;
+  for (i = 2; i < n; i++) {
+    if (is_kw(&a[i], "anonymous")) {
+      if (s.bAnonymous) goto dup_opt;
+      s.bAnonymous = 1;
+    } else if (has_prefix(&a[i], "grant=")) {
+      const char *p = a[i].z + 6;
+      if (bGrant) goto dup_opt;
+      bGrant = 1;
+      if (scnx_stricmp(p, "everyone") == 0) continue;
+      s.bEveryone = 0;
+      for (;;) {
+        const char *pComma = strchr(p, ',');
+        size_t nName = pComma ? (size_t)(pComma - p) : strlen(p);
+        char *zName = scnx_strndup(p, nName);
+        int j;
+        if (zName == NULL) goto nomem;
+        if (nName == 0) {
+          free(zName);
+          share_clear(&s);
+          return perr(pP, iLine, "empty name in grant= list");
+        }
+        if (scnx_stricmp(zName, "everyone") == 0) {
+          free(zName);
+          share_clear(&s);
+          return perr(pP, iLine, "grant=everyone cannot be combined with named users");
+        }
+        for (j = 0; j < s.nGrant; j++) {
+          if (scnx_stricmp(s.azGrant[j], zName) == 0) {
+            share_clear(&s);
+            perr(pP, iLine, "user '%.40s' granted twice", zName);
+            free(zName);
+            return 1;
+          }
+        }
+        if (push_str(&s.azGrant, &s.nGrant, zName)) goto nomem;
+        if (pComma == NULL) break;
+        p = pComma + 1;
+      }
+    } else {
+      share_clear(&s);
+      return perr(pP, iLine, "unknown share option '%.40s' (known: grant=, anonymous)", a[i].z);
+    }
+  }
+  aNew = grow(pP->pScn->aShare, pP->pScn->nShare, sizeof(ScnShare));
+  if (aNew == NULL) goto nomem;
+  pP->pScn->aShare = aNew;
+  aNew[pP->pScn->nShare++] = s;
+  return 0;
+
+dup_opt:
+  share_clear(&s);
+  return perr(pP, iLine, "option '%.40s' given twice", a[i].z);
+nomem:
+  share_clear(&s);
+  return perr(pP, iLine, "out of memory");
+}
+
+static int parse_machine(ScnParser *pP, const ScnWords *pWs, int iLine) {
+  int i;
+  char zM[SCN_MSG_SIZE];
+  ScnMachine *pM = &pP->pScn->machine;
+  if (pWs->nWord < 2) return perr(pP, iLine, "machine needs at least one key=value");
+  if (pM->iLine == 0) pM->iLine = iLine;
+  for (i = 1; i < pWs->nWord; i++) {
+    ScnPolicy e;
+    int bOn = 0;
+    unsigned mDisks = 0;
+    if (parse_machine_kv(&pWs->aWord[i], &e, &bOn, &mDisks, zM)) {
+      return perr(pP, iLine, "%s", zM);
+    }
+    if (pP->iMachineKeyLine[e]) {
+      return perr(pP, iLine, "machine key %s given twice (first on line %d)",
+                  e == SCN_POL_COUNT ? "disks" : azPolicyName[e], pP->iMachineKeyLine[e]);
+    }
+    pP->iMachineKeyLine[e] = iLine;
+    if (e == SCN_POL_COUNT) pM->mDisks = mDisks;
+    else pM->abPolicy[e] = bOn;
+  }
+  return 0;
+}
+
+/* Check what the world can only check once it is complete. */
+static int finish_world(ScnParser *pP) {
+  Scenario *pScn = pP->pScn;
+  int i, j;
+  for (i = 0; i < pScn->nShare; i++) {
+    for (j = 0; j < pScn->aShare[i].nGrant; j++) {
+      ScnUser *pU = find_user(pScn, pScn->aShare[i].azGrant[j]);
+      if (pU == NULL) {
+        return perr(pP, pScn->aShare[i].iLine, "share %.60s grants unknown user '%.40s'",
+                    pScn->aShare[i].zUnc, pScn->aShare[i].azGrant[j]);
+      }
+    }
+  }
+  if (pP->iTitleLine == 0) {
+    return perr(pP, 1, "missing title (every scenario needs one title line before its steps)");
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+static unsigned name_hash(const char *z) {
+  unsigned h = 2166136261u;
+  for (; *z; z++) h = (h ^ (unsigned char)*z) * 16777619u;
+  return h;
+}
+
+/* The slot of zName, or NULL if the name was never logged on. */
+static ScnSess *sess_find(ScnParser *pP, const char *zName) {
+  unsigned i;
+  if (pP->nSessSlot == 0) return NULL;
+  for (i = name_hash(zName) & (unsigned)(pP->nSessSlot - 1);;
+       i = (i + 1) & (unsigned)(pP->nSessSlot - 1)) {
+    ScnSess *pS = &pP->aSess[i];
+    if (pS->zName == NULL) return NULL;
+    if (strcmp(pS->zName, zName) == 0) return pS;
+  }
+}
+
+/* Insert a name known to be absent; returns its slot or NULL on OOM. */
+static ScnSess *sess_insert(ScnParser *pP, const char *zName) {
+  unsigned i;
+  if ((pP->nSess + 1) * 2 > pP->nSessSlot) {
+    int nNew = pP->nSessSlot ? pP->nSessSlot * 2 : 16, k;
+    ScnSess *aNew = calloc((size_t)nNew, sizeof(ScnSess));
+    if (aNew == NULL) return NULL;
+    for (k = 0; k < pP->nSessSlot; k++) {
+      if (pP->aSess[k].zName) {
+        unsigned j = name_hash(pP->aSess[k].zName) & (unsigned)(nNew - 1);
+        while (aNew[j].zName) j = (j + 1) & (unsigned)(nNew - 1);
+        aNew[j] = pP->aSess[k];
+      }
+    }
+    free(pP->aSess);
+    pP->aSess = aNew;
+    pP->nSessSlot = nNew;
+  }
+  i = name_hash(zName) & (unsigned)(pP->nSessSlot - 1);
+  while (pP->aSess[i].zName) i = (i + 1) & (unsigned)(pP->nSessSlot - 1);
+  pP->aSess[i].zName = scnx_strdup(zName);
+  if (pP->aSess[i].zName == NULL) return NULL;
+  pP->nSess++;
+  return &pP->aSess[i];
+}
+
+static void sess_free(ScnParser *pP) {
+  int i;
+  for (i = 0; i < pP->nSessSlot; i++) free(pP->aSess[i].zName);
+  free(pP->aSess);
+  pP->aSess = NULL;
+  pP->nSessSlot = pP->nSess = 0;
+}
+
+/* Apply a parsed step to the logon-name tracking; report file errors. */
+static int track_sessions(ScnParser *pP, ScnStep *p) {
+  ScnSess *pS;
+  int i;
+  switch (p->eKind) {
+    case SCN_STEP_LOGON: {
+      ScnUser *pU = find_user(pP->pScn, p->zUser);
+      char *zUser;
+      if (pU == NULL) {
+        return perr(pP, p->iLine, "unknown user '%.40s' in logon (declare it with a user line)",
+                    p->zUser);
+      }
+      zUser = scnx_strdup(pU->zName);        /* the declared spelling */
+      if (zUser == NULL) return perr(pP, p->iLine, "out of memory");
+      free(p->zUser);
+      p->zUser = zUser;
+      if (p->eLogonType == SCN_LOGON_CURRENT) {
+        if (pP->iCurrentLine) {
+          return perr(pP, p->iLine, "a second current logon (the first is on line %d); "
+                      "a scenario has at most one", pP->iCurrentLine);
+        }
+        pP->iCurrentLine = p->iLine;
+      }
+      pS = sess_find(pP, p->zSession);
+      if (pS && pS->bLive) {
+        return perr(pP, p->iLine, "logon name '%.40s' is still in use (logged on at line %d); "
+                    "log it off or reboot before reusing it", p->zSession, pS->iLine);
+      }
+      if (pS == NULL) pS = sess_insert(pP, p->zSession);
+      if (pS == NULL) return perr(pP, p->iLine, "out of memory");
+      pS->bLive = 1;
+      pS->iLine = p->iLine;
+      return 0;
+    }
+    case SCN_STEP_LOGOFF:
+    case SCN_STEP_AS:
+      if (p->eHalf == SCN_HALF_SYSTEM && p->eKind == SCN_STEP_AS) return 0;
+      pS = sess_find(pP, p->zSession);
+      if (pS == NULL) {
+        return perr(pP, p->iLine, "unknown logon name '%.40s' (no earlier logon step names it)",
+                    p->zSession);
+      }
+      if (p->eKind == SCN_STEP_LOGOFF) pS->bLive = 0;
+      return 0;
+    case SCN_STEP_REBOOT:
+      for (i = 0; i < pP->nSessSlot; i++) pP->aSess[i].bLive = 0;
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+static int annotation_pending(const ScnParser *pP) {
+  return pP->iPendLine != 0;
+}
+
+static int err_dangling_annotation(ScnParser *pP) {
+  return perr(pP, pP->iPendLine, "annotation not followed by a step");
+}
+
+/* onlyif / skipif / todo line. */
+static int parse_annotation(ScnParser *pP, const char *zLine, const ScnWords *pWs, int iLine) {
+  const ScnWord *a = pWs->aWord;
+  int n = pWs->nWord, i;
+  ScnStep *pe = &pP->pend;
+  if (pP->iPendLine == 0) pP->iPendLine = iLine;
+  if (is_kw(&a[0], "todo")) {
+    ScnTodo t, *aNew;
+    const char *p;
+    memset(&t, 0, sizeof(t));
+    t.iLine = iLine;
+    if (n < 2) {
+      return perr(pP, iLine, "todo needs labels (like wine or wine,windows) and a reason");
+    }
+    if (n < 3) {
+      return perr(pP, iLine, "todo needs a reason after its labels: say what the backend lacks");
+    }
+    p = a[1].z;
+    for (;;) {
+      const char *pComma = strchr(p, ',');
+      size_t nL = pComma ? (size_t)(pComma - p) : strlen(p);
+      char *z;
+      if (nL == 0) {
+        free_strs(t.azLabel, t.nLabel);
+        return perr(pP, iLine, "empty label in todo label list '%.40s'", a[1].z);
+      }
+      z = scnx_strndup(p, nL);
+      scnx_lower_in_place(z);
+      if (push_str(&t.azLabel, &t.nLabel, z)) goto nomem_todo;
+      if (pComma == NULL) break;
+      p = pComma + 1;
+    }
+    t.zReason = rest_of_line(zLine, pWs, 2);
+    if (t.zReason == NULL) goto nomem_todo;
+    aNew = grow(pe->aTodo, pe->nTodo, sizeof(ScnTodo));
+    if (aNew == NULL) goto nomem_todo;
+    pe->aTodo = aNew;
+    aNew[pe->nTodo++] = t;
+    return 0;
+  nomem_todo:
+    free_strs(t.azLabel, t.nLabel);
+    free(t.zReason);
+    return perr(pP, iLine, "out of memory");
+  }
+  if (n < 2) return perr(pP, iLine, "%s needs at least one label", a[0].z);
+  for (i = 1; i < n; i++) {
+    char *z = scnx_strdup(a[i].z);
+    int rc;
+    if (z && z[0] == 0) {
+      free(z);
+      return perr(pP, iLine, "empty label");
+    }
+    scnx_lower_in_place(z);
+    rc = is_kw(&a[0], "onlyif") ? push_str(&pe->azOnlyif, &pe->nOnlyif, z)
+                                : push_str(&pe->azSkipif, &pe->nSkipif, z);
+    if (rc) return perr(pP, iLine, "out of memory");
+  }
+  return 0;
+}
+
+/* A step line inside the file. */
+static int parse_file_step(ScnParser *pP, const char *zLine, const ScnWords *pWs, int iLine) {
+  Scenario *pScn = pP->pScn;
+  ScnStep st, *aNew;
+  step_init(&st);
+  st.iLine = iLine;
+  if (pP->iFirstStep == 0) {
+    pP->iFirstStep = iLine;
+    if (finish_world(pP)) return 1;
+  }
+  st.zText = rest_of_line(zLine, pWs, 0);
+  if (st.zText == NULL) {
+    perr(pP, iLine, "out of memory");
+    goto err;
+  }
+  if (parse_step_words(pWs, &st, pP->zMsg)) {
+    pP->iErrLine = iLine;
+    goto err;
+  }
+  if (track_sessions(pP, &st)) goto err;
+  /* Move the pending annotations onto the step. */
+  st.azOnlyif = pP->pend.azOnlyif;
+  st.nOnlyif = pP->pend.nOnlyif;
+  st.azSkipif = pP->pend.azSkipif;
+  st.nSkipif = pP->pend.nSkipif;
+  st.aTodo = pP->pend.aTodo;
+  st.nTodo = pP->pend.nTodo;
+  step_init(&pP->pend);
+  pP->iPendLine = 0;
+  aNew = grow(pScn->aStep, pScn->nStep, sizeof(ScnStep));
+  if (aNew == NULL) {
+    perr(pP, iLine, "out of memory");
+    goto err;
+  }
+  pScn->aStep = aNew;
+  st.iIndex = pScn->nStep;
+  aNew[pScn->nStep++] = st;
+  pP->iOpenStep = st.iIndex;
+  return 0;
+err:
+  scn_step_clear(&st);
+  return 1;
+}
+
+/* Header and world statements; returns 1 with an error, 0 if handled,
+** -1 if the line is not one of them. */
+static int parse_header_world(ScnParser *pP, const char *zLine, const ScnWords *pWs, int iLine) {
+  const ScnWord *a = pWs->aWord;
+  Scenario *pScn = pP->pScn;
+  static const char *const azKw[] = { "title", "source", "tags", "machine", "user", "share" };
+  int i, k = -1;
+  for (i = 0; i < 6; i++) {
+    if (is_kw(&a[0], azKw[i])) k = i;
+  }
+  if (k < 0) return -1;
+  if (annotation_pending(pP)) return err_dangling_annotation(pP);
+  if (pP->iFirstStep) {
+    return perr(pP, iLine, "%s after the first step (line %d): header and world statements "
+                "come before the steps", azKw[k], pP->iFirstStep);
+  }
+  pP->iOpenStep = -1;
+  switch (k) {
+    case 0:
+      if (pP->iTitleLine) {
+        return perr(pP, iLine, "duplicate title (the first is on line %d)", pP->iTitleLine);
+      }
+      if (pWs->nWord < 2) return perr(pP, iLine, "title needs a text");
+      pScn->zTitle = rest_of_line(zLine, pWs, 1);
+      if (pScn->zTitle == NULL) return perr(pP, iLine, "out of memory");
+      pP->iTitleLine = iLine;
+      return 0;
+    case 1:
+      if (pWs->nWord < 2) return perr(pP, iLine, "source needs a text (rule IDs, a document)");
+      if (push_str(&pScn->azSource, &pScn->nSource, rest_of_line(zLine, pWs, 1))) {
+        return perr(pP, iLine, "out of memory");
+      }
+      return 0;
+    case 2:
+      if (pWs->nWord < 2) return perr(pP, iLine, "tags needs at least one word");
+      for (i = 1; i < pWs->nWord; i++) {
+        if (push_str(&pScn->azTag, &pScn->nTag, scnx_strdup(a[i].z))) {
+          return perr(pP, iLine, "out of memory");
+        }
+      }
+      return 0;
+    case 3:
+      return parse_machine(pP, pWs, iLine);
+    case 4:
+      return parse_user(pP, pWs, iLine);
+    default:
+      return parse_share(pP, pWs, iLine);
+  }
+}
+
+static const char *const azCommandWords[] = {
+  "net", "cmdkey", "define", "undefine", "query", "wnet", "drives", "token",
+  "persisted", "dir"
+};
+
+/* One statement line (not blank, not a comment, not in a block). */
+static int parse_statement(ScnParser *pP, const char *zLine, size_t nLine, int iLine) {
+  ScnWords ws;
+  int rc, i;
+  rc = scnx_split(zLine, nLine, &ws, 0);
+  if (rc == SCNX_OPEN_QUOTE) {
+    return perr(pP, iLine, "quote left open (a \" at column %d is never closed)",
+                (int)ws.iErrPos + 1);
+  }
+  if (rc) return perr(pP, iLine, "out of memory");
+  if (ws.nWord == 0) {            /* cannot happen: not blank, not a comment */
+    rc = 0;
+    goto done;
+  }
+  if (is_kw(&ws.aWord[0], "onlyif") || is_kw(&ws.aWord[0], "skipif")
+      || is_kw(&ws.aWord[0], "todo")) {
+    pP->iOpenStep = -1;
+    rc = parse_annotation(pP, zLine, &ws, iLine);
+    goto done;
+  }
+  if (is_step_keyword(&ws.aWord[0])) {
+    rc = parse_file_step(pP, zLine, &ws, iLine);
+    goto done;
+  }
+  rc = parse_header_world(pP, zLine, &ws, iLine);
+  if (rc >= 0) goto done;
+  for (i = 0; i < (int)(sizeof(azCommandWords) / sizeof(azCommandWords[0])); i++) {
+    if (is_kw(&ws.aWord[0], azCommandWords[i])) {
+      rc = perr(pP, iLine, "unknown statement '%.40s' (commands run as a step: as <who> %s ...)",
+                ws.aWord[0].z, azCommandWords[i]);
+      goto done;
+    }
+  }
+  rc = perr(pP, iLine, "unknown statement '%.40s'", ws.aWord[0].z);
+done:
+  scnx_words_clear(&ws);
+  return rc;
+}
+
+/* Check one line's bytes: NUL, control characters, UTF-8. */
+static int check_bytes(ScnParser *pP, const unsigned char *z, size_t n, int iLine) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = z[i];
+    if (c == 0) return perr(pP, iLine, "NUL byte in line (column %d)", (int)i + 1);
+    if (c == '\r') return perr(pP, iLine, "carriage return inside a line (column %d)", (int)i + 1);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      return perr(pP, iLine, "control character 0x%02x in line (column %d)", c, (int)i + 1);
+    }
+    if (c < 0x80) {
+      i++;
+    } else {
+      size_t nMore, k;
+      unsigned cp;
+      if (c >= 0xc2 && c <= 0xdf) { nMore = 1; cp = c & 0x1f; }
+      else if (c >= 0xe0 && c <= 0xef) { nMore = 2; cp = c & 0x0f; }
+      else if (c >= 0xf0 && c <= 0xf4) { nMore = 3; cp = c & 0x07; }
+      else return perr(pP, iLine, "invalid UTF-8 (column %d)", (int)i + 1);
+      for (k = 1; k <= nMore; k++) {
+        if (i + k >= n || (z[i + k] & 0xc0) != 0x80) {
+          return perr(pP, iLine, "invalid UTF-8 (column %d)", (int)i + 1);
+        }
+        cp = (cp << 6) | (z[i + k] & 0x3f);
+      }
+      if ((nMore == 2 && cp < 0x800) || (nMore == 3 && (cp < 0x10000 || cp > 0x10ffff))
+          || (cp >= 0xd800 && cp <= 0xdfff)) {
+        return perr(pP, iLine, "invalid UTF-8 (column %d)", (int)i + 1);
+      }
+      i += nMore + 1;
+    }
+  }
+  return 0;
+}
+
+/* Handle one line (without its newline) of the file. */
+static int parse_line(ScnParser *pP, const char *zLine, size_t nLine, int iLine) {
+  size_t iFirst = 0, iEnd = nLine;
+  while (iFirst < nLine && scnx_is_blank((unsigned char)zLine[iFirst])) iFirst++;
+  while (iEnd > iFirst && scnx_is_blank((unsigned char)zLine[iEnd - 1])) iEnd--;
+
+  if (pP->iBlockStep >= 0) {            /* inside an expected block */
+    ScnStep *pSt = &pP->pScn->aStep[pP->iBlockStep];
+    if (iFirst == nLine) {
+      pP->iBlockStep = -1;
+      return 0;
+    }
+    if (zLine[iFirst] == '#') return 0;
+    if (push_str(&pSt->azExpected, &pSt->nExpected,
+                 scnx_strndup(zLine + iFirst, iEnd - iFirst))) {
+      return perr(pP, iLine, "out of memory");
+    }
+    return 0;
+  }
+  if (iFirst == nLine) {                 /* blank line: ends the record */
+    if (annotation_pending(pP)) return err_dangling_annotation(pP);
+    pP->iOpenStep = -1;
+    return 0;
+  }
+  if (zLine[iFirst] == '#') return 0;     /* comment line */
+  if (iEnd - iFirst == 4 && memcmp(zLine + iFirst, "----", 4) == 0) {
+    ScnStep *pSt;
+    if (annotation_pending(pP)) return err_dangling_annotation(pP);
+    if (pP->iOpenStep < 0) {
+      return perr(pP, iLine, "expected block (----) not right after a step");
+    }
+    pSt = &pP->pScn->aStep[pP->iOpenStep];
+    pSt->bExpected = 1;
+    pSt->iExpectedLine = iLine;
+    pP->iBlockStep = pP->iOpenStep;
+    pP->iOpenStep = -1;
+    return 0;
+  }
+  return parse_statement(pP, zLine + iFirst, iEnd - iFirst, iLine);
+}
+
+/* Close a finished expected block: it must hold at least one line. */
+static int check_blocks(ScnParser *pP) {
+  int i;
+  for (i = 0; i < pP->pScn->nStep; i++) {
+    ScnStep *pSt = &pP->pScn->aStep[i];
+    if (pSt->bExpected && pSt->nExpected == 0) {
+      return perr(pP, pSt->iExpectedLine, "empty expected block (every step prints at least one line)");
+    }
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+static void write_err(char *zErr, size_t nErr, const char *zFile, int iLine, const char *zMsg) {
+  if (zErr == NULL || nErr == 0) return;
+  snprintf(zErr, nErr, "%s:%d: %s", zFile ? zFile : "-", iLine, zMsg);
+}
+
+int scn_parse_text(const char *zFile, const char *zText, size_t nText,
+                   Scenario **ppScn, char *zErr, size_t nErr) {
+  ScnParser p;
+  size_t i = 0;
+  int iLine = 0, k;
+
+  *ppScn = NULL;
+  memset(&p, 0, sizeof(p));
+  step_init(&p.pend);
+  p.iOpenStep = -1;
+  p.iBlockStep = -1;
+  p.pScn = calloc(1, sizeof(Scenario));
+  if (p.pScn == NULL) {
+    write_err(zErr, nErr, zFile, 0, "out of memory");
+    return 1;
+  }
+  p.pScn->zFile = scnx_strdup(zFile ? zFile : "-");
+  if (p.pScn->zFile == NULL) {
+    perr(&p, 0, "out of memory");
+    goto err;
+  }
+  for (k = 0; k < SCN_POL_COUNT; k++) p.pScn->machine.abPolicy[k] = 1;
+  p.pScn->machine.abPolicy[SCN_POL_FILTER_ADMIN_TOKEN] = 0;
+  p.pScn->machine.abPolicy[SCN_POL_LOCAL_ACCOUNT_TOKEN_FILTER] = 0;
+  p.pScn->machine.abPolicy[SCN_POL_LINKED_CONNECTIONS] = 0;
+  p.pScn->machine.mDisks = 1u << ('C' - 'A');
+
+  if (nText >= 3 && memcmp(zText, "\xEF\xBB\xBF", 3) == 0) i = 3;  /* UTF-8 BOM */
+  while (i < nText) {
+    size_t iStart = i, nLine;
+    const char *pNl = memchr(zText + i, '\n', nText - i);
+    nLine = pNl ? (size_t)(pNl - (zText + i)) : nText - i;
+    i += nLine + (pNl ? 1 : 0);
+    iLine++;
+    if (nLine > 0 && zText[iStart + nLine - 1] == '\r') nLine--;
+    if (check_bytes(&p, (const unsigned char *)zText + iStart, nLine, iLine)) goto err;
+    if (parse_line(&p, zText + iStart, nLine, iLine)) goto err;
+  }
+  if (annotation_pending(&p)) {
+    err_dangling_annotation(&p);
+    goto err;
+  }
+  if (p.iFirstStep == 0 && finish_world(&p)) goto err;
+  if (check_blocks(&p)) goto err;
+
+  sess_free(&p);
+  scn_step_clear(&p.pend);
+  *ppScn = p.pScn;
+  return 0;
+
+err:
+  write_err(zErr, nErr, zFile, p.iErrLine, p.zMsg);
+  sess_free(&p);
+  scn_step_clear(&p.pend);
+  scn_free(p.pScn);
+  return 1;
+}
+
+int scn_parse_file(const char *zPath, Scenario **ppScn, char *zErr, size_t nErr) {
+  FILE *pF;
+  char *zBuf = NULL;
+  size_t nBuf = 0, nAlloc = 0;
+  int rc;
+
+  *ppScn = NULL;
+  pF = fopen(zPath, "rb");
+  if (pF == NULL) {
+    if (zErr && nErr) snprintf(zErr, nErr, "%s: cannot open the file", zPath);
+    return 1;
+  }
+  for (;;) {
+    size_t nGot;
+    if (nAlloc - nBuf < 4096) {
+      size_t nNew = nAlloc ? nAlloc * 2 : 8192;
+      char *zNew = realloc(zBuf, nNew);
+      if (zNew == NULL) {
+        if (zErr && nErr) snprintf(zErr, nErr, "%s: out of memory", zPath);
+        goto err;
+      }
+      zBuf = zNew;
+      nAlloc = nNew;
+    }
+    nGot = fread(zBuf + nBuf, 1, nAlloc - nBuf, pF);
+    nBuf += nGot;
+    if (nGot == 0) break;
+  }
+  if (ferror(pF)) {
+    if (zErr && nErr) snprintf(zErr, nErr, "%s: read error", zPath);
+    goto err;
+  }
+  fclose(pF);
+  rc = scn_parse_text(zPath, zBuf, nBuf, ppScn, zErr, nErr);
+  free(zBuf);
+  return rc;
+
+err:
+  fclose(pF);
+  free(zBuf);
+  return 1;
+}
+
+int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nErr) {
+  char zMsg[SCN_MSG_SIZE];
+  ScnWords ws;
+  size_t n = strlen(zLine), iFirst = 0;
+  int rc;
+
+  step_init(pStep);
+  while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r'
+                   || scnx_is_blank((unsigned char)zLine[n - 1]))) {
+    n--;
+  }
+  while (iFirst < n && scnx_is_blank((unsigned char)zLine[iFirst])) iFirst++;
+  zMsg[0] = 0;
+  rc = scnx_split(zLine + iFirst, n - iFirst, &ws, 0);
+  if (rc == SCNX_OPEN_QUOTE) {
+    snprintf(zMsg, sizeof(zMsg), "quote left open (a \" at column %d is never closed)",
+             (int)(ws.iErrPos + iFirst) + 1);
+    goto err;
+  }
+  if (rc) {
+    snprintf(zMsg, sizeof(zMsg), "out of memory");
+    goto err;
+  }
+  if (ws.nWord == 0) {
+    snprintf(zMsg, sizeof(zMsg), "empty step line");
+    goto err_words;
+  }
+  {
+    size_t k;
+    for (k = iFirst; k < n; k++) {
+      unsigned char c = (unsigned char)zLine[k];
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        snprintf(zMsg, sizeof(zMsg), "control character 0x%02x in line", c);
+        goto err_words;
+      }
+    }
+  }
+  pStep->zText = rest_of_line(zLine + iFirst, &ws, 0);
+  if (pStep->zText == NULL) {
+    snprintf(zMsg, sizeof(zMsg), "out of memory");
+    goto err_words;
+  }
+  if (!is_step_keyword(&ws.aWord[0])) {
+    snprintf(zMsg, sizeof(zMsg), "unknown step '%.40s' (known: logon, logoff, reboot, set, "
+             "bootdevice, as)", ws.aWord[0].z);
+    goto err_words;
+  }
+  if (parse_step_words(&ws, pStep, zMsg)) goto err_words;
+  scnx_words_clear(&ws);
+  return 0;
+
+err_words:
+  scnx_words_clear(&ws);
+err:
+  scn_step_clear(pStep);
+  if (zErr && nErr) snprintf(zErr, nErr, "%s", zMsg);
+  return 1;
+}
+
+void scn_step_clear(ScnStep *p) {
+  int i;
+  if (p == NULL) return;
+  free(p->zText);
+  free_strs(p->azOnlyif, p->nOnlyif);
+  free_strs(p->azSkipif, p->nSkipif);
+  for (i = 0; i < p->nTodo; i++) {
+    free_strs(p->aTodo[i].azLabel, p->aTodo[i].nLabel);
+    free(p->aTodo[i].zReason);
+  }
+  free(p->aTodo);
+  free_strs(p->azExpected, p->nExpected);
+  free(p->zSession);
+  free(p->zUser);
+  free(p->zLogonPassword);
+  free(p->aSetting);
+  free(p->zName);
+  free(p->zTarget);
+  free(p->zRemote);
+  free(p->zPath);
+  free(p->zCredUser);
+  free(p->zCredPassword);
+  step_init(p);
+}
+
+void scn_free(Scenario *pScn) {
+  int i;
+  if (pScn == NULL) return;
+  free(pScn->zFile);
+  free(pScn->zTitle);
+  free_strs(pScn->azSource, pScn->nSource);
+  free_strs(pScn->azTag, pScn->nTag);
+  for (i = 0; i < pScn->nUser; i++) {
+    free(pScn->aUser[i].zName);
+    free(pScn->aUser[i].zPassword);
+  }
+  free(pScn->aUser);
+  for (i = 0; i < pScn->nShare; i++) share_clear(&pScn->aShare[i]);
+  free(pScn->aShare);
+  for (i = 0; i < pScn->nStep; i++) scn_step_clear(&pScn->aStep[i]);
+  free(pScn->aStep);
+  free(pScn);
+}
