@@ -7,10 +7,18 @@
 ** run complete. A run killed part-way leaves its finished scenarios and an
 ** incomplete mark, never a half-written scenario.
 **
+** The steps of a scenario are buffered in memory by store_step() and
+** store_todo() and written, in one short write transaction, by
+** store_scenario_end(): the database is never locked while a backend works,
+** so two runs writing to one database at once both land whole.
+**
 ** Nothing secret is stored: callers pass step commands already redacted
-** (scn_step_format(step, 1)); the store never sees world lines.
+** (scn_step_format(step, 1)); the store never sees world lines. As a second
+** line of defence every text the store writes goes through
+** store_redact_line() first.
 **
 ** Contents: 1. records  2. opening  3. writing a run  4. reading/merging
+**           5. redaction and hashing
 */
 #ifndef MAPSCOPE_RESULTS_STORE_H
 #define MAPSCOPE_RESULTS_STORE_H
@@ -20,6 +28,11 @@
 
 typedef struct Store Store;
 
+/* The schema this build writes, and the SQLite application_id (header
+** offset 68) that marks a file as a mapscope database ("MSCP"). */
+#define STORE_SCHEMA_VERSION 2
+#define STORE_APPLICATION_ID 0x4D534350
+
 /* ---------------------------------------------------------------- 1 ---- */
 
 typedef struct StoreRunInfo StoreRunInfo;
@@ -28,11 +41,11 @@ struct StoreRunInfo {
   const char *zBackends;      /* "sim" or "sim,wine" */
   const char *zLabels;        /* extra --label values, comma separated, or NULL */
   const char *zCommandLine;   /* the command line, redacted by the caller */
-  const char *zMapscopeVersion;
+  const char *zMapscopeVersion; /* version string of the writing mapscope */
   const char *zHostOs;        /* host facts; any may be NULL */
-  const char *zWineVersion;
-  const char *zAgentVersion;
-  const char *zCapabilities;
+  const char *zWineVersion;   /* Wine version, NULL unless under Wine */
+  const char *zAgentVersion;  /* agent version, NULL for the model */
+  const char *zCapabilities;  /* capability words, or NULL */
 };
 
 /* One backend's side of a step. */
@@ -52,9 +65,9 @@ struct StoreStep {
   const char *zWho;           /* "A", "A.elevated", "SYSTEM", or NULL */
   const char *zCommand;       /* redacted canonical step text */
   const char *zExpected;      /* expected block text, or NULL */
-  const char *zComparison;    /* "agree", "diverge", "unsupported", or NULL
-                              ** for a single-backend run */
-  const StoreBackendResult *aResult; int nResult;
+  const char *zComparison;    /* "agree", "diverge", "unsupported", "skip",
+                              ** "error", or NULL for a single-backend run */
+  const StoreBackendResult *aResult; int nResult; /* one per backend */
 };
 
 /* A todo annotation met on a step: a known divergence. */
@@ -62,7 +75,7 @@ typedef struct StoreTodo StoreTodo;
 struct StoreTodo {
   int iPosition;              /* step it annotates */
   const char *zLabels;        /* "wine" or "wine,windows" */
-  const char *zReason;
+  const char *zReason;        /* what the backend lacks */
 };
 
 /* ---------------------------------------------------------------- 2 ---- */
@@ -74,6 +87,13 @@ struct StoreTodo {
 ** or non-zero with a one-line reason in zErr.
 */
 int store_open(const char *zPath, Store **ppStore, char *zErr, int nErr);
+
+/* As store_open(), but a missing (or empty) file is an error instead of
+** being created: for commands that only read. */
+int store_open_existing(const char *zPath, Store **ppStore, char *zErr, int nErr);
+
+/* Close the store. A run begun and not ended stays marked incomplete; a
+** scenario begun and not ended is dropped. NULL is a no-op. */
 void store_close(Store *pStore);
 
 /* The default database path: $MAPSCOPE_DB if set, else "mapscope-results.db". */
@@ -82,15 +102,23 @@ const char *store_default_path(void);
 /* ---------------------------------------------------------------- 3 ---- */
 
 /* Insert a run row (incomplete) and commit it. zRunId receives the new
-** run's id (a UUID-like string safe to merge across machines; 37 bytes). */
+** run's id: 32 lower-case hex digits, 128 random bits from /dev/urandom,
+** safe to merge across machines. Returns 0, or non-zero (see
+** store_errmsg()). One run at a time per Store. */
 int store_run_begin(Store *pStore, const StoreRunInfo *pInfo, char zRunId[37]);
 
-/* Open the transaction of one scenario (content hashed, not stored). */
+/* Open the transaction of one scenario (content hashed, not stored).
+** zTitle may be NULL. Returns 0, or non-zero outside a run or inside an
+** unfinished scenario. */
 int store_scenario_begin(Store *pStore, const char *zPath, const char *zTitle,
                          const char *zContent, size_t nContent);
+/* Add a step (copied; the caller keeps its strings) or a todo to the open
+** scenario. Returns 0, or non-zero for an unknown verdict or comparison
+** word or outside a scenario. */
 int store_step(Store *pStore, const StoreStep *pStep);
 int store_todo(Store *pStore, const StoreTodo *pTodo);
-/* Commit the scenario (bOk) or roll it back (!bOk). */
+/* Commit the scenario (bOk) or roll it back (!bOk). Returns 0, or non-zero
+** if the commit failed (the scenario is then not stored). */
 int store_scenario_end(Store *pStore, int bOk);
 
 /* Mark the run complete with its end time and counts. */
@@ -98,5 +126,104 @@ int store_run_end(Store *pStore, int nPassed, int nFailed, int nSkipped);
 
 /* The last error message of the store, for reporting. */
 const char *store_errmsg(Store *pStore);
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+/* The SQLite connection, for read queries (cmd_results.c). Owned by the
+** store. Declared with the struct tag so this header needs no sqlite3.h. */
+struct sqlite3 *store_db(Store *pStore);
+
+/* The path the store was opened with. */
+const char *store_path(Store *pStore);
+
+/*
+** Resolve a run reference: a full id, a unique prefix of one, "last"
+** (the run started most recently) or "last~N" (N runs before it). Returns
+** 0 and writes the full id into zRunId, or non-zero with a one-line reason
+** ("no run matches ...", "... is ambiguous") in zErr.
+*/
+int store_resolve_run(Store *pStore, const char *zRef, char zRunId[37],
+                      char *zErr, int nErr);
+
+/* How one step/backend changed between two runs, in report order. */
+typedef enum StoreChangeKind {
+  STORE_CHANGE_REGRESSION = 0, /* was not failing (pass todo skip
+                               ** unsupported), now fail fixed or error */
+  STORE_CHANGE_FIX,            /* was failing, now not */
+  STORE_CHANGE_VERDICT,        /* another verdict change */
+  STORE_CHANGE_OUTPUT,         /* same verdict, different output */
+  STORE_CHANGE_ADDED,          /* only in run B */
+  STORE_CHANGE_REMOVED         /* only in run A */
+} StoreChangeKind;
+
+typedef struct StoreChange StoreChange;
+struct StoreChange {
+  StoreChangeKind eKind;      /* what changed */
+  char *zPath;                /* scenario path */
+  int iPosition;              /* step position in the scenario */
+  int iLine;                  /* source line (run B's, else run A's) */
+  char *zBackend;             /* backend */
+  char *zCommand;             /* redacted step text */
+  char *zVerdictA;            /* verdict in run A, NULL if absent */
+  char *zVerdictB;            /* verdict in run B, NULL if absent */
+  char *zOutputA;             /* outputs, NULL if none */
+  char *zOutputB;
+};
+
+/*
+** The steps whose verdict or output differs between runs zRunA and zRunB
+** (full ids), matched by scenario path, step position and backend.
+** Sorted regressions first, then fixes, other verdict changes, output
+** changes, added and removed steps; within a kind by path, position,
+** backend. Returns 0 and a malloc'd array (free with
+** store_changes_free()), or non-zero (see store_errmsg()).
+*/
+int store_compare(Store *pStore, const char *zRunA, const char *zRunB,
+                  StoreChange **paChange, int *pnChange);
+void store_changes_free(StoreChange *aChange, int nChange);
+const char *store_change_name(StoreChangeKind e);
+
+/*
+** Check that zPath can be merged into a store: it exists, is a mapscope
+** database (application_id) and its schema is not newer. Reads only the
+** file header; never opens or modifies the file. Returns 0, or non-zero
+** with a one-line reason in zErr.
+*/
+int store_check_input(const char *zPath, char *zErr, int nErr);
+
+/* What store_merge() did. */
+typedef struct StoreMergeStats StoreMergeStats;
+struct StoreMergeStats {
+  int nAdded;                 /* runs copied in */
+  int nReplaced;              /* incomplete runs replaced by a complete copy */
+  int nSkipped;               /* runs already present (same id) */
+};
+
+/*
+** Copy every run of the mapscope database zInPath into pOut in one
+** transaction. A run whose id is already in pOut is skipped, unless pOut's
+** copy is incomplete and the input's complete (then it is replaced), so
+** merging twice changes nothing. Row ids are renumbered; run ids kept. The
+** input is only read (an older schema is read as it is). Returns 0 and
+** adds to *pStats, or non-zero with a one-line reason in zErr and pOut
+** unchanged.
+*/
+int store_merge(Store *pOut, const char *zInPath, StoreMergeStats *pStats,
+                char *zErr, int nErr);
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+/*
+** A copy of zText (malloc'd; NULL only for NULL input or out of memory)
+** with every password printed as ***: the value of password= (user,
+** logon, wnet add), of cmdkey /pass:, and the word after net use /user:u
+** (or /u:u) on the same line unless it is a flag. Case-insensitive;
+** quoted values ("a b") are replaced whole. Idempotent.
+*/
+char *store_redact_line(const char *zText);
+
+/* FNV-1a 64 of n bytes, and its 16 lower-case hex digits into zHex[17]. */
+uint64_t store_hash64(const void *pData, size_t n);
+void store_hash64_hex(const void *pData, size_t n, char zHex[17]);
 
 #endif /* MAPSCOPE_RESULTS_STORE_H */

@@ -1,0 +1,524 @@
+/*
+** results/query.c: reading runs back: resolving a run reference,
+** comparing two runs, and merging other databases into a store.
+**
+** Contents: 1. run references  2. compare  3. input checks  4. merge
+*/
+#include "store.h"
+
+#include <sqlite3.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+int store_resolve_run(Store *p, const char *zRef, char zRunId[37],
+                      char *zErr, int nErr){
+  sqlite3 *db = store_db(p);
+  sqlite3_stmt *pStmt = NULL;
+  int nMatch = 0, rc, i;
+
+  if( zRef==NULL || zRef[0]==0 ){
+    snprintf(zErr, (size_t)nErr, "no run given");
+    return 1;
+  }
+  if( strncmp(zRef, "last", 4)==0 && (zRef[4]==0 || zRef[4]=='~') ){
+    long nBack = 0;
+    if( zRef[4]=='~' ){
+      char *zEnd = NULL;
+      if( !isdigit((unsigned char)zRef[5]) ) goto bad_ref;
+      nBack = strtol(&zRef[5], &zEnd, 10);
+      if( *zEnd || nBack<0 || nBack>1000000000L ) goto bad_ref;
+    }
+    rc = sqlite3_prepare_v2(db,
+        "SELECT run_id FROM runs ORDER BY started_at DESC, rowid DESC"
+        " LIMIT 1 OFFSET ?1", -1, &pStmt, NULL);
+    if( rc!=SQLITE_OK ) goto sql_err;
+    sqlite3_bind_int64(pStmt, 1, nBack);
+    if( sqlite3_step(pStmt)==SQLITE_ROW ){
+      snprintf(zRunId, 37, "%s", (const char*)sqlite3_column_text(pStmt, 0));
+      sqlite3_finalize(pStmt);
+      return 0;
+    }
+    sqlite3_finalize(pStmt);
+    snprintf(zErr, (size_t)nErr, "%s: no such run (the database holds fewer"
+             " runs)", zRef);
+    return 1;
+  }
+  for(i=0; zRef[i]; i++){
+    if( !isxdigit((unsigned char)zRef[i]) || i>=32 ) goto bad_ref;
+  }
+  rc = sqlite3_prepare_v2(db,
+      "SELECT run_id FROM runs WHERE substr(run_id, 1, length(?1)) = lower(?1)"
+      " ORDER BY run_id", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  sqlite3_bind_text(pStmt, 1, zRef, -1, SQLITE_STATIC);
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    if( nMatch==0 ){
+      snprintf(zRunId, 37, "%s", (const char*)sqlite3_column_text(pStmt, 0));
+    }
+    nMatch++;
+  }
+  sqlite3_finalize(pStmt);
+  if( nMatch==0 ){
+    snprintf(zErr, (size_t)nErr, "%s: no run matches", zRef);
+    return 1;
+  }
+  if( nMatch>1 ){
+    snprintf(zErr, (size_t)nErr, "%s: ambiguous, %d runs start with it",
+             zRef, nMatch);
+    return 1;
+  }
+  return 0;
+
+bad_ref:
+  snprintf(zErr, (size_t)nErr, "%.60s: not a run (give an id, a prefix of"
+           " one, last or last~N)", zRef);
+  return 1;
+sql_err:
+  snprintf(zErr, (size_t)nErr, "%s", sqlite3_errmsg(db));
+  return 1;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+const char *store_change_name(StoreChangeKind e){
+  switch( e ){
+    case STORE_CHANGE_REGRESSION: return "regression";
+    case STORE_CHANGE_FIX:        return "fixed";
+    case STORE_CHANGE_VERDICT:    return "verdict";
+    case STORE_CHANGE_OUTPUT:     return "output";
+    case STORE_CHANGE_ADDED:      return "added";
+    case STORE_CHANGE_REMOVED:    return "removed";
+  }
+  return "?";
+}
+
+/* The change kinds are computed in SQL, in the order of StoreChangeKind. */
+static const char zCompareSql[] =
+  "WITH a AS (SELECT path, position, line, command, backend, verdict, output\n"
+  "             FROM step_outcomes WHERE run_id = ?1),\n"
+  "     b AS (SELECT path, position, line, command, backend, verdict, output\n"
+  "             FROM step_outcomes WHERE run_id = ?2),\n"
+  "     pairs AS (\n"
+  "       SELECT b.path, b.position, b.line, b.command, b.backend,\n"
+  "              a.verdict AS va, b.verdict AS vb, a.output AS oa, b.output AS ob\n"
+  "         FROM b LEFT JOIN a ON a.path = b.path AND a.position = b.position\n"
+  "                           AND a.backend = b.backend\n"
+  "       UNION ALL\n"
+  "       SELECT a.path, a.position, a.line, a.command, a.backend,\n"
+  "              a.verdict, NULL, a.output, NULL\n"
+  "         FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.path = a.path\n"
+  "              AND b.position = a.position AND b.backend = a.backend)),\n"
+  "     k AS (\n"
+  "       SELECT *, CASE\n"
+  "         WHEN va IS NULL THEN 4\n"
+  "         WHEN vb IS NULL THEN 5\n"
+  "         WHEN va NOT IN ('fail','error','fixed')\n"
+  "          AND vb IN ('fail','error','fixed') THEN 0\n"
+  "         WHEN va IN ('fail','error','fixed')\n"
+  "          AND vb NOT IN ('fail','error','fixed') THEN 1\n"
+  "         WHEN va <> vb THEN 2\n"
+  "         WHEN oa IS NOT ob THEN 3\n"
+  "         ELSE -1 END AS kind FROM pairs)\n"
+  "SELECT kind, path, position, line, backend, command, va, vb, oa, ob\n"
+  "  FROM k WHERE kind >= 0 ORDER BY kind, path, position, backend";
+
+static char *store_dup_column(sqlite3_stmt *pStmt, int i, int *pbOom){
+  const unsigned char *z = sqlite3_column_text(pStmt, i);
+  char *zCopy;
+  if( z==NULL ) return NULL;
+  zCopy = strdup((const char*)z);
+  if( zCopy==NULL ) *pbOom = 1;
+  return zCopy;
+}
+
+int store_compare(Store *p, const char *zRunA, const char *zRunB,
+                  StoreChange **paChange, int *pnChange){
+  sqlite3 *db = store_db(p);
+  sqlite3_stmt *pStmt = NULL;
+  StoreChange *aChange = NULL;
+  int nChange = 0, nAlloc = 0, bOom = 0, rc;
+
+  *paChange = NULL;
+  *pnChange = 0;
+  rc = sqlite3_prepare_v2(db, zCompareSql, -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) goto err;
+  sqlite3_bind_text(pStmt, 1, zRunA, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 2, zRunB, -1, SQLITE_STATIC);
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    StoreChange *pC;
+    if( nChange>=nAlloc ){
+      int nNew = nAlloc ? nAlloc*2 : 32;
+      StoreChange *aNew = realloc(aChange, (size_t)nNew * sizeof(*aNew));
+      if( aNew==NULL ){ bOom = 1; break; }
+      aChange = aNew;
+      nAlloc = nNew;
+    }
+    pC = &aChange[nChange++];
+    memset(pC, 0, sizeof(*pC));
+    pC->eKind = (StoreChangeKind)sqlite3_column_int(pStmt, 0);
+    pC->zPath = store_dup_column(pStmt, 1, &bOom);
+    pC->iPosition = sqlite3_column_int(pStmt, 2);
+    pC->iLine = sqlite3_column_int(pStmt, 3);
+    pC->zBackend = store_dup_column(pStmt, 4, &bOom);
+    pC->zCommand = store_dup_column(pStmt, 5, &bOom);
+    pC->zVerdictA = store_dup_column(pStmt, 6, &bOom);
+    pC->zVerdictB = store_dup_column(pStmt, 7, &bOom);
+    pC->zOutputA = store_dup_column(pStmt, 8, &bOom);
+    pC->zOutputB = store_dup_column(pStmt, 9, &bOom);
+    if( bOom ) break;
+  }
+  if( bOom ){
+    sqlite3_finalize(pStmt);
+    store_changes_free(aChange, nChange);
+    return SQLITE_NOMEM;
+  }
+  if( rc!=SQLITE_DONE ) goto err;
+  sqlite3_finalize(pStmt);
+  *paChange = aChange;
+  *pnChange = nChange;
+  return 0;
+
+err:
+  rc = sqlite3_errcode(db);
+  sqlite3_finalize(pStmt);
+  store_changes_free(aChange, nChange);
+  return rc ? rc : 1;
+}
+
+void store_changes_free(StoreChange *aChange, int nChange){
+  int i;
+  for(i=0; i<nChange; i++){
+    free(aChange[i].zPath);
+    free(aChange[i].zBackend);
+    free(aChange[i].zCommand);
+    free(aChange[i].zVerdictA);
+    free(aChange[i].zVerdictB);
+    free(aChange[i].zOutputA);
+    free(aChange[i].zOutputB);
+  }
+  free(aChange);
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+int store_check_input(const char *zPath, char *zErr, int nErr){
+  struct stat st;
+  unsigned char aHdr[100];
+  FILE *pFile;
+  size_t nRead;
+  unsigned long iAppId, iVersion;
+
+  if( stat(zPath, &st)!=0 || !S_ISREG(st.st_mode) ){
+    snprintf(zErr, (size_t)nErr, "%s: no such database file", zPath);
+    return 1;
+  }
+  pFile = fopen(zPath, "rb");
+  if( pFile==NULL ){
+    snprintf(zErr, (size_t)nErr, "%s: cannot read", zPath);
+    return 1;
+  }
+  nRead = fread(aHdr, 1, sizeof(aHdr), pFile);
+  fclose(pFile);
+  if( nRead<sizeof(aHdr) || memcmp(aHdr, "SQLite format 3", 16)!=0 ){
+    snprintf(zErr, (size_t)nErr, "%s: not an SQLite database; refusing it", zPath);
+    return 1;
+  }
+  iAppId = ((unsigned long)aHdr[68]<<24) | ((unsigned long)aHdr[69]<<16)
+         | ((unsigned long)aHdr[70]<<8) | aHdr[71];
+  iVersion = ((unsigned long)aHdr[60]<<24) | ((unsigned long)aHdr[61]<<16)
+           | ((unsigned long)aHdr[62]<<8) | aHdr[63];
+  if( iAppId!=STORE_APPLICATION_ID ){
+    snprintf(zErr, (size_t)nErr, "%s: not a mapscope database (application_id"
+             " %lu); refusing it", zPath, iAppId);
+    return 1;
+  }
+  if( iVersion>STORE_SCHEMA_VERSION ){
+    snprintf(zErr, (size_t)nErr, "%s: schema version %lu is newer than this"
+             " mapscope understands (%d); use a newer mapscope", zPath,
+             iVersion, STORE_SCHEMA_VERSION);
+    return 1;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+/*
+** The column list "a,b,c" of the columns table zTable has in both schemas
+** main and src (an older input may lack newer columns, which stay NULL or
+** take their default) into *pzCols, and the select list into *pzSelect,
+** where scenario_id and step_id are shifted by the given offsets.
+** Returns 0 or an SQLite code.
+*/
+static int merge_columns(sqlite3 *db, const char *zTable, sqlite3_int64 iScnOff,
+                         sqlite3_int64 iStepOff, char **pzCols, char **pzSelect){
+  sqlite3_stmt *pStmt = NULL;
+  char *zSql;
+  size_t nCols = 0, nSel = 0, nAlloc = 4096;
+  char *zCols = calloc(1, nAlloc), *zSel = calloc(1, nAlloc);
+  int rc;
+
+  *pzCols = *pzSelect = NULL;
+  zSql = sqlite3_mprintf(
+      "SELECT m.name FROM pragma_table_info(%Q, 'main') m"
+      " JOIN pragma_table_info(%Q, 'src') s ON s.name = m.name ORDER BY m.cid",
+      zTable, zTable);
+  if( zSql==NULL || zCols==NULL || zSel==NULL ){ rc = SQLITE_NOMEM; goto err; }
+  rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+  sqlite3_free(zSql);
+  if( rc!=SQLITE_OK ) goto err;
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    const char *zName = (const char*)sqlite3_column_text(pStmt, 0);
+    int n;
+    if( nCols + strlen(zName) + 64 > nAlloc || nSel + strlen(zName) + 64 > nAlloc ){
+      rc = SQLITE_TOOBIG;
+      goto err;
+    }
+    n = snprintf(zCols + nCols, nAlloc - nCols, "%s\"%s\"", nCols ? "," : "", zName);
+    nCols += (size_t)n;
+    if( strcmp(zName, "scenario_id")==0 ){
+      n = snprintf(zSel + nSel, nAlloc - nSel, "%s\"%s\"+%lld", nSel ? "," : "",
+                   zName, (long long)iScnOff);
+    }else if( strcmp(zName, "step_id")==0 ){
+      n = snprintf(zSel + nSel, nAlloc - nSel, "%s\"%s\"+%lld", nSel ? "," : "",
+                   zName, (long long)iStepOff);
+    }else{
+      n = snprintf(zSel + nSel, nAlloc - nSel, "%s\"%s\"", nSel ? "," : "", zName);
+    }
+    nSel += (size_t)n;
+  }
+  sqlite3_finalize(pStmt);
+  *pzCols = zCols;
+  *pzSelect = zSel;
+  return SQLITE_OK;
+
+err:
+  sqlite3_finalize(pStmt);
+  free(zCols);
+  free(zSel);
+  return rc;
+}
+
+/* Run zSql with ?1 bound to zRunId. */
+static int merge_exec(sqlite3 *db, const char *zSql, const char *zRunId){
+  sqlite3_stmt *pStmt = NULL;
+  int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) return rc;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  rc = sqlite3_step(pStmt);
+  sqlite3_finalize(pStmt);
+  return rc==SQLITE_DONE || rc==SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* One integer from zSql with ?1 bound to zRunId (0 for NULL). */
+static int merge_int(sqlite3 *db, const char *zSql, const char *zRunId,
+                     sqlite3_int64 *piOut){
+  sqlite3_stmt *pStmt = NULL;
+  int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+  *piOut = 0;
+  if( rc!=SQLITE_OK ) return rc;
+  if( zRunId ) sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  rc = sqlite3_step(pStmt);
+  if( rc==SQLITE_ROW ){
+    *piOut = sqlite3_column_int64(pStmt, 0);
+    rc = SQLITE_OK;
+  }else if( rc==SQLITE_DONE ){
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(pStmt);
+  return rc;
+}
+
+/* Remove run zRunId and everything under it from main. */
+static int merge_delete_run(sqlite3 *db, const char *zRunId){
+  static const char *const azSql[] = {
+    "DELETE FROM main.step_results WHERE step_id IN (SELECT step_id FROM"
+    " main.steps WHERE scenario_id IN (SELECT scenario_id FROM main.scenarios"
+    " WHERE run_id = ?1))",
+    "DELETE FROM main.steps WHERE scenario_id IN (SELECT scenario_id FROM"
+    " main.scenarios WHERE run_id = ?1)",
+    "DELETE FROM main.known_divergences WHERE scenario_id IN (SELECT"
+    " scenario_id FROM main.scenarios WHERE run_id = ?1)",
+    "DELETE FROM main.scenarios WHERE run_id = ?1",
+    "DELETE FROM main.runs WHERE run_id = ?1",
+  };
+  size_t i;
+  for(i=0; i<sizeof(azSql)/sizeof(azSql[0]); i++){
+    int rc = merge_exec(db, azSql[i], zRunId);
+    if( rc!=SQLITE_OK ) return rc;
+  }
+  return SQLITE_OK;
+}
+
+/* Copy table zTable's rows of run zRunId (selected by zWhere, which uses
+** ?1) from src to main, shifting ids. */
+static int merge_copy(sqlite3 *db, const char *zTable, const char *zWhere,
+                      const char *zRunId, sqlite3_int64 iScnOff,
+                      sqlite3_int64 iStepOff){
+  char *zCols = NULL, *zSel = NULL, *zSql = NULL;
+  int rc = merge_columns(db, zTable, iScnOff, iStepOff, &zCols, &zSel);
+  if( rc!=SQLITE_OK ) return rc;
+  zSql = sqlite3_mprintf("INSERT INTO main.\"%w\"(%s) SELECT %s FROM src.\"%w\""
+                         " WHERE %s", zTable, zCols, zSel, zTable, zWhere);
+  if( zSql==NULL ){
+    rc = SQLITE_NOMEM;
+  }else{
+    rc = merge_exec(db, zSql, zRunId);
+  }
+  sqlite3_free(zSql);
+  free(zCols);
+  free(zSel);
+  return rc;
+}
+
+/* Copy run zRunId from src to main, renumbering scenario and step ids
+** above those already in main. */
+static int merge_copy_run(sqlite3 *db, const char *zRunId){
+  sqlite3_int64 iMaxScn, iMinScn, iMaxStep, iMinStep;
+  int rc;
+  rc = merge_int(db, "SELECT coalesce(max(scenario_id), 0) FROM main.scenarios",
+                 NULL, &iMaxScn);
+  if( rc==SQLITE_OK ) rc = merge_int(db, "SELECT coalesce(min(scenario_id), 0)"
+                 " FROM src.scenarios WHERE run_id = ?1", zRunId, &iMinScn);
+  if( rc==SQLITE_OK ) rc = merge_int(db, "SELECT coalesce(max(step_id), 0)"
+                 " FROM main.steps", NULL, &iMaxStep);
+  if( rc==SQLITE_OK ) rc = merge_int(db, "SELECT coalesce(min(step_id), 0)"
+                 " FROM src.steps WHERE scenario_id IN (SELECT scenario_id FROM"
+                 " src.scenarios WHERE run_id = ?1)", zRunId, &iMinStep);
+  if( rc!=SQLITE_OK ) return rc;
+  {
+    sqlite3_int64 iScnOff = iMaxScn + 1 - iMinScn;
+    sqlite3_int64 iStepOff = iMaxStep + 1 - iMinStep;
+    const char *zScnOfRun =
+        "scenario_id IN (SELECT scenario_id FROM src.scenarios WHERE run_id = ?1)";
+    const char *zStepOfRun =
+        "step_id IN (SELECT step_id FROM src.steps WHERE scenario_id IN"
+        " (SELECT scenario_id FROM src.scenarios WHERE run_id = ?1))";
+    rc = merge_copy(db, "runs", "run_id = ?1", zRunId, iScnOff, iStepOff);
+    if( rc==SQLITE_OK ) rc = merge_copy(db, "scenarios", "run_id = ?1", zRunId,
+                                        iScnOff, iStepOff);
+    if( rc==SQLITE_OK ) rc = merge_copy(db, "steps", zScnOfRun, zRunId,
+                                        iScnOff, iStepOff);
+    if( rc==SQLITE_OK ) rc = merge_copy(db, "step_results", zStepOfRun, zRunId,
+                                        iScnOff, iStepOff);
+    if( rc==SQLITE_OK ) rc = merge_copy(db, "known_divergences", zScnOfRun,
+                                        zRunId, iScnOff, iStepOff);
+  }
+  return rc;
+}
+
+/* What to do with one input run. */
+typedef struct MergeRun MergeRun;
+struct MergeRun {
+  char zRunId[64];          /* its id */
+  int eAction;              /* 0 add, 1 replace an incomplete copy, 2 skip */
+};
+
+int store_merge(Store *pOut, const char *zInPath, StoreMergeStats *pStats,
+                char *zErr, int nErr){
+  sqlite3 *db = store_db(pOut);
+  sqlite3_stmt *pRuns = NULL;
+  struct stat stIn, stOut;
+  sqlite3_int64 iAppId = 0, iVersion = 0;
+  StoreMergeStats st = {0, 0, 0};
+  MergeRun *aRun = NULL;
+  int nRun = 0, nRunAlloc = 0, i;
+  int rc, bAttached = 0, bTxn = 0;
+
+  if( store_check_input(zInPath, zErr, nErr) ) return 1;
+  if( stat(store_path(pOut), &stOut)==0 && stat(zInPath, &stIn)==0
+   && stIn.st_dev==stOut.st_dev && stIn.st_ino==stOut.st_ino ){
+    snprintf(zErr, (size_t)nErr, "%s: is the output database itself", zInPath);
+    return 1;
+  }
+  {
+    sqlite3_stmt *pAttach = NULL;
+    rc = sqlite3_prepare_v2(db, "ATTACH ?1 AS src", -1, &pAttach, NULL);
+    if( rc==SQLITE_OK ){
+      sqlite3_bind_text(pAttach, 1, zInPath, -1, SQLITE_STATIC);
+      rc = sqlite3_step(pAttach);
+      rc = rc==SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(pAttach);
+    if( rc!=SQLITE_OK ) goto sql_err;
+    bAttached = 1;
+  }
+  /* The header said so; the schema, read under a lock, must agree. */
+  rc = merge_int(db, "PRAGMA src.application_id", NULL, &iAppId);
+  if( rc==SQLITE_OK ) rc = merge_int(db, "PRAGMA src.user_version", NULL, &iVersion);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  if( iAppId!=STORE_APPLICATION_ID || iVersion<1 || iVersion>STORE_SCHEMA_VERSION ){
+    snprintf(zErr, (size_t)nErr, "%s: not a mapscope database this version can"
+             " read (schema %lld)", zInPath, (long long)iVersion);
+    goto err;
+  }
+
+  rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  bTxn = 1;
+  /* Decide every run first: main is written while src is read. */
+  rc = sqlite3_prepare_v2(db,
+      "SELECT s.run_id, s.completed, m.completed FROM src.runs s"
+      " LEFT JOIN main.runs m ON m.run_id = s.run_id ORDER BY s.started_at",
+      -1, &pRuns, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  while( (rc = sqlite3_step(pRuns))==SQLITE_ROW ){
+    int bSrcDone = sqlite3_column_int(pRuns, 1);
+    int bPresent = sqlite3_column_type(pRuns, 2)!=SQLITE_NULL;
+    int bMainDone = sqlite3_column_int(pRuns, 2);
+    MergeRun *pRun;
+    if( nRun>=nRunAlloc ){
+      int nNew = nRunAlloc ? nRunAlloc*2 : 16;
+      MergeRun *aNew = realloc(aRun, (size_t)nNew * sizeof(*aNew));
+      if( aNew==NULL ){ rc = SQLITE_NOMEM; break; }
+      aRun = aNew;
+      nRunAlloc = nNew;
+    }
+    pRun = &aRun[nRun++];
+    snprintf(pRun->zRunId, sizeof(pRun->zRunId), "%s",
+             (const char*)sqlite3_column_text(pRuns, 0));
+    pRun->eAction = !bPresent ? 0 : (bMainDone || !bSrcDone) ? 2 : 1;
+  }
+  if( rc!=SQLITE_DONE ) goto sql_err;
+  sqlite3_finalize(pRuns);
+  pRuns = NULL;
+  for(i=0; i<nRun; i++){
+    if( aRun[i].eAction==2 ){
+      st.nSkipped++;
+      continue;
+    }
+    if( aRun[i].eAction==1 ){
+      rc = merge_delete_run(db, aRun[i].zRunId);
+      if( rc!=SQLITE_OK ) goto sql_err;
+      st.nReplaced++;
+    }else{
+      st.nAdded++;
+    }
+    rc = merge_copy_run(db, aRun[i].zRunId);
+    if( rc!=SQLITE_OK ) goto sql_err;
+  }
+  rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  bTxn = 0;
+  sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
+  free(aRun);
+  pStats->nAdded += st.nAdded;
+  pStats->nReplaced += st.nReplaced;
+  pStats->nSkipped += st.nSkipped;
+  return 0;
+
+sql_err:
+  snprintf(zErr, (size_t)nErr, "%s: cannot merge: %s", zInPath, sqlite3_errmsg(db));
+err:
+  sqlite3_finalize(pRuns);
+  free(aRun);
+  if( bTxn ) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  if( bAttached ) sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
+  return 1;
+}
