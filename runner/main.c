@@ -1,0 +1,66 @@
+/*
+** runner/main.c: the mapscope command: dispatch to a subcommand.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const char zUsage[] =
+  "usage: mapscope COMMAND [options] [arguments]\n"
+  "\n"
+  "  run [--backend sim|wine|windows] [--agent-cmd CMD] [--format text|tap|junit]\n"
+  "      [--label L]... [--db FILE | --no-db] [-v] PATH...\n"
+  "                      run scenarios (files, or directories of *.scn)\n"
+  "  diff --against wine|windows [--agent-cmd CMD] [same options] PATH...\n"
+  "                      run each scenario on the model and on another backend,\n"
+  "                      comparing them step by step\n"
+  "  explain [--full] FILE\n"
+  "                      run one scenario on the model, showing the state after\n"
+  "                      every step\n"
+  "  results list|show|compare|merge|export ...\n"
+  "                      query the results database (see `mapscope results help`)\n"
+  "  bench               measure the model, the agent under Wine and the store\n"
+  "  explore [--seed N] [--steps N] [--world FILE] [--against wine|windows]\n"
+  "                      random step sequences, checked and shrunk to a scenario\n"
+  "  version             print the version\n"
+  "\n"
+  "Exit status: 0 success, 1 a step or comparison failed, 2 bad usage or input.\n";
+
+typedef struct Subcommand Subcommand;
+struct Subcommand {
+  const char *zName;                 /* as typed */
+  int (*xMain)(int argc, char **argv);/* entry point (argv[0] = zName) */
+};
+
+static const Subcommand aSubcommand[] = {
+  { "run",     cmd_run },
+  { "diff",    cmd_diff },
+  { "explain", cmd_explain },
+  { "results", cmd_results },
+  { "bench",   cmd_bench },
+  { "explore", cmd_explore },
+};
+
+int main(int argc, char **argv){
+  if( argc < 2 ){
+    fputs(zUsage, stderr);
+    return 2;
+  }
+  const char *zCmd = argv[1];
+  if( strcmp(zCmd, "help") == 0 || strcmp(zCmd, "--help") == 0 || strcmp(zCmd, "-h") == 0 ){
+    fputs(zUsage, stdout);
+    return 0;
+  }
+  if( strcmp(zCmd, "version") == 0 || strcmp(zCmd, "--version") == 0 ){
+    printf("mapscope %s\n", MAPSCOPE_VERSION);
+    return 0;
+  }
+  for(size_t i = 0; i < sizeof(aSubcommand)/sizeof(aSubcommand[0]); i++){
+    if( strcmp(zCmd, aSubcommand[i].zName) == 0 ){
+      return aSubcommand[i].xMain(argc - 1, argv + 1);
+    }
+  }
+  fprintf(stderr, "mapscope: unknown command '%s' (try: mapscope help)\n", zCmd);
+  return 2;
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# tests/runner/cli.sh MAPSCOPE DATA: the command line's contract.
+# Exit statuses (0 ok, 1 failed step, 2 usage/input), FILE:LINE errors that
+# run nothing, the closing line, the report formats and --db.
+set -u
+mapscope=$1
+data=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+nfail=0
+pass=0
+
+check() {  # check DESCRIPTION EXPECTED_STATUS COMMAND...
+  local what=$1 want=$2
+  shift 2
+  "$@" >out.txt 2>err.txt
+  local got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "not ok: $what: exit $got, wanted $want"; sed 's/^/  | /' out.txt err.txt
+    nfail=$((nfail + 1))
+  else
+    pass=$((pass + 1))
+  fi
+}
+expect_in() {  # expect_in FILE TEXT DESCRIPTION
+  if grep -qF -- "$2" "$1"; then pass=$((pass + 1)); else
+    echo "not ok: $3: '$2' not in $1"; sed 's/^/  | /' "$1"; nfail=$((nfail + 1)); fi
+}
+
+check "no arguments is a usage error" 2 "$mapscope"
+check "unknown command" 2 "$mapscope" frobnicate
+expect_in err.txt "unknown command 'frobnicate'" "unknown command message"
+check "bad --format" 2 "$mapscope" run --format xml "$data/pass"
+expect_in err.txt "--format takes text, tap or junit" "format message"
+check "diff needs --against" 2 "$mapscope" diff "$data/pass"
+check "missing path" 2 "$mapscope" run --no-db "$work/nothing-here"
+check "--db and --no-db" 2 "$mapscope" run --db x.db --no-db "$data/pass"
+
+# A malformed file: FILE:LINE: message, exit 2, nothing run, nothing stored.
+check "malformed scenario" 2 "$mapscope" run --db m.db "$data/malformed/bad.scn" "$data/pass"
+expect_in err.txt "$data/malformed/bad.scn:6:" "parse error names file and line"
+if [ -s out.txt ]; then echo "not ok: a malformed file still ran something"; nfail=$((nfail+1)); fi
+if [ -e m.db ]; then echo "not ok: a malformed file still created the database"; nfail=$((nfail+1)); fi
+
+# A passing scenario: exit 0, the closing line, the store.
+check "passing scenario" 0 "$mapscope" run --db p.db "$data/pass"
+expect_in out.txt "4 passed, 0 failed, 0 skipped" "closing line"
+expect_in out.txt "results: stored in p.db as run " "store location"
+[ -s p.db ] && pass=$((pass + 1)) || { echo "not ok: p.db not written"; nfail=$((nfail+1)); }
+
+# A failing expectation: exit 1, FILE:LINE, expected and actual.
+check "failing scenario" 1 "$mapscope" run --no-db "$data/fail/wrong.scn"
+expect_in out.txt "$data/fail/wrong.scn:14: fail: as A.elevated drives" "failure location"
+expect_in out.txt "    expected:" "expected shown"
+expect_in out.txt "      (none)" "actual shown"
+expect_in out.txt "2 passed, 1 failed, 0 skipped" "closing line on failure"
+
+# TAP and JUnit keep stdout for the report; the closing line goes to stderr.
+check "tap format" 1 "$mapscope" run --no-db --format tap "$data/pass" "$data/fail"
+head -1 out.txt | grep -qx "TAP version 14" && pass=$((pass+1)) || { echo "not ok: TAP header"; nfail=$((nfail+1)); }
+expect_in out.txt "1..2" "TAP plan"
+expect_in err.txt "6 passed, 1 failed, 0 skipped" "TAP closing line on stderr"
+check "junit format" 1 "$mapscope" run --no-db --format junit "$data/fail"
+expect_in out.txt '<testsuites name="mapscope" tests="3" failures="1"' "JUnit totals"
+
+# explain reads well enough to show a learner the output and the state.
+check "explain" 0 "$mapscope" explain "$data/pass/split.scn"
+expect_in out.txt "Step 3 (line 13): as A drives" "explain step heading"
+expect_in out.txt "as the scenario expects" "explain agreement"
+check "explain a failing scenario" 1 "$mapscope" explain "$data/fail/wrong.scn"
+expect_in out.txt "BUT the scenario expects:" "explain disagreement"
+
+echo "$pass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
