@@ -1,0 +1,204 @@
+/*
+** sim/simint.h: the model's private structures and the functions its
+** modules call in one another. Not for use outside sim/.
+**
+** Contents:
+**   1. Directories and links (dosdev.c)
+**   2. Connections and credential sets (wnet.c)
+**   3. Logon sessions (session.c)
+**   4. Accounts with their hive and vault (machine.c, registry.c, cred.c)
+**   5. Shares and boot devices
+**   6. The machine
+**   7. Cross-module internal functions
+*/
+#ifndef MAPSCOPE_SIM_SIMINT_H
+#define MAPSCOPE_SIM_SIMINT_H
+
+#include "sim/sim.h"
+#include "sim/str.h"
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+typedef struct SimLink SimLink;
+struct SimLink {
+  char *zName;               /* upper-cased device name */
+  char **azTarget;           /* targets, oldest first; current is last */
+  int nTarget;               /* targets stacked */
+  int nTargetAlloc;          /* slots in azTarget */
+};
+
+typedef struct SimDir SimDir;
+struct SimDir {
+  SimLink *aLink;            /* links sorted by zName (strcmp) */
+  int nLink;                 /* links held */
+  int nLinkAlloc;            /* slots in aLink */
+};
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+typedef struct SimSession SimSession;
+
+typedef struct SimConn SimConn;
+struct SimConn {
+  char cLetter;              /* 'A'..'Z' */
+  char *zRemote;             /* \\server\share as typed */
+  char *zServer;             /* server part */
+  char *zShare;              /* share part */
+  char *zLink;               /* \Device\LanmanRedirector\;Z:<luid>\... */
+  SimLuid luidCreator;       /* the half that made it; holds its cred set */
+  SimLuid aOwner[2];         /* sessions it belongs to (C10: two) */
+  int nOwner;                /* entries in aOwner */
+};
+
+typedef struct SimCredSet SimCredSet;
+struct SimCredSet {
+  char *zServer;             /* server, as first typed */
+  SimCredKind eKind;         /* explicit, vault, own, anonymous */
+  char *zUser;               /* name presented; NULL when anonymous */
+  int iPrincipal;            /* account authenticated as: index in apUser,
+                             ** SIM_PRINCIPAL_ANON, or 0 for SYSTEM's
+                             ** computer account */
+  int nRef;                  /* connections of this session keeping it */
+};
+
+#define SIM_PRINCIPAL_ANON (-1)
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+struct SimSession {
+  SimLuid luid;              /* this half's LUID */
+  SimLuid luidLinked;        /* the other half, 0 if none */
+  SimElevation eElevation;   /* token elevation type */
+  SimLogonType eLogonType;   /* how the logon was made */
+  int iUser;                 /* account index in SimMachine.apUser */
+  int bHasCreds;             /* holds credentials, can open vault (L6) */
+  int bDirMade;              /* local directory made (N1) */
+  SimDir dir;                /* local DOS device directory */
+  SimConn **apConn;          /* connections, sorted by letter */
+  int nConn;                 /* entries in apConn */
+  int nConnAlloc;            /* slots in apConn */
+  SimCredSet *aSet;          /* credential sets, sorted by server */
+  int nSet;                  /* entries in aSet */
+  int nSetAlloc;             /* slots in aSet */
+  SimSession *pPrev;         /* live-session list, creation order */
+  SimSession *pNext;         /* next live session */
+};
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+typedef struct SimNetEntry SimNetEntry;
+struct SimNetEntry {
+  char cLetter;              /* subkey name */
+  char *zRemotePath;         /* RemotePath */
+  char *zUserName;           /* UserName, "" if none */
+};
+
+typedef struct SimCred SimCred;
+struct SimCred {
+  char *zTarget;             /* target as last written */
+  char *zUser;               /* user name */
+  char *zPassword;           /* the secret; never leaves the model */
+};
+
+typedef struct SimUser SimUser;
+struct SimUser {
+  char *zName;               /* account name as added */
+  SimAccountKind eKind;      /* standard, admin, built-in admin, SYSTEM */
+  int bDomain;               /* domain account */
+  char *zPassword;           /* the password (NULL for SYSTEM) */
+  SimNetEntry *aNet;         /* HKCU\Network, sorted by letter */
+  int nNet;                  /* entries in aNet */
+  int nNetAlloc;             /* slots in aNet */
+  int bNetUseDefault;        /* net use /persistent default (C8) */
+  SimCred *aCred;            /* vault, sorted by target (icmp) */
+  int nCred;                 /* entries in aCred */
+  int nCredAlloc;            /* slots in aCred */
+};
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+typedef struct SimShare SimShare;
+struct SimShare {
+  char *zServer;             /* server name */
+  char *zShare;              /* share name */
+  int bEveryone;             /* every authenticated account admitted */
+  char **azGrant;            /* admitted accounts when !bEveryone */
+  int nGrant;                /* entries in azGrant */
+  int bAnonymous;            /* anonymous callers admitted */
+};
+
+typedef struct SimBootDev SimBootDev;
+struct SimBootDev {
+  char *zName;               /* value name, upper-cased ("Z:") */
+  char *zTarget;             /* REG_SZ data, an NT path */
+};
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+struct SimMachine {
+  int abPolicyReg[SIM_POL_COUNT];  /* values in the registry */
+  int abPolicyBoot[SIM_POL_COUNT]; /* values read at the last boot */
+  unsigned mDisks;           /* fixed disks, bit i = 'A'+i */
+  unsigned nBoot;            /* boots so far */
+  SimUser **apUser;          /* accounts; [0] is SYSTEM */
+  int nUser;                 /* entries in apUser */
+  int nUserAlloc;            /* slots in apUser */
+  SimShare *aShare;          /* file-server shares */
+  int nShare;                /* entries in aShare */
+  int nShareAlloc;           /* slots in aShare */
+  SimBootDev *aBootDev;      /* Session Manager\DOS Devices, sorted */
+  int nBootDev;              /* entries in aBootDev */
+  int nBootDevAlloc;         /* slots in aBootDev */
+  SimHash sessions;          /* LUID -> SimSession*, every live session */
+  SimSession *pFirst;        /* live sessions, creation order */
+  SimSession *pLast;         /* newest live session */
+  int nSession;              /* live sessions */
+  SimLuid luidNext;          /* next LUID to hand out (never reused) */
+  SimDir global;             /* \GLOBAL?? */
+};
+
+/* ---------------------------------------------------------------- 7 ---- */
+
+/* machine.c */
+SimSession *simm_session(const SimMachine *pM, SimLuid luid);
+int simm_user_index(const SimMachine *pM, const char *zName);
+const SimShare *simm_share(const SimMachine *pM, const char *zServer,
+                           const char *zShare);
+int simm_server_exists(const SimMachine *pM, const char *zServer);
+int simm_fixed_disk_volume(const SimMachine *pM, char cLetter);
+
+/* session.c */
+int simsess_admin_unfiltered(const SimMachine *pM, const SimSession *pS);
+void simsess_end(SimMachine *pM, SimSession *pS);
+void simsess_fill_info(const SimMachine *pM, const SimSession *pS,
+                       SimTokenInfo *pInfo);
+
+/* dosdev.c */
+void simdir_clear(SimDir *pDir);
+SimLink *simdir_find(const SimDir *pDir, const char *zName);
+int simdir_push(SimDir *pDir, const char *zName, const char *zTarget);
+int simdir_remove_exact(SimDir *pDir, const char *zName, const char *zTarget);
+SimDir *simdos_own_dir(SimMachine *pM, SimSession *pS);
+const SimLink *simdos_lookup(const SimMachine *pM, const SimSession *pS,
+                             const char *zName, int *pbGlobal);
+int simdos_luid_maps(const SimMachine *pM);
+
+/* wnet.c */
+void simwnet_session_ending(SimMachine *pM, SimSession *pS);
+void simwnet_restore(SimMachine *pM, SimSession *pS);
+SimConn *simwnet_find_conn(const SimSession *pS, char cLetter);
+int simwnet_present(const SimMachine *pM, const SimSession *pS,
+                    const char *zServer, const SimShare *pShare);
+int simwnet_parse_letter(const char *zLocal, char *pcLetter);
+int simwnet_linked_in_effect(const SimMachine *pM);
+
+/* registry.c */
+SimNetEntry *simreg_net_find(const SimUser *pU, char cLetter);
+int simreg_net_write(SimUser *pU, char cLetter, const char *zRemote,
+                     const char *zUserName);
+int simreg_net_delete(SimUser *pU, char cLetter);
+
+/* cred.c */
+const SimCred *simcred_find(const SimUser *pU, const char *zTarget);
+
+#endif /* MAPSCOPE_SIM_SIMINT_H */
