@@ -72,7 +72,9 @@ static size_t redact_word_end(const char *z, size_t i){
 }
 
 char *store_redact_line(const char *zText){
-  static const char *azValueKey[] = { "password=", "/pass:", "/password:" };
+  static const char *azValueKey[] = {
+    "password=", "pass=", "/pass:", "/password:"
+  };
   RedactBuf buf = {0};
   size_t i = 0;
   int bAfterUser = 0;         /* the previous word on this line was /user:X */

@@ -215,7 +215,7 @@ int store_merge(Store *pOut, const char *zInPath, StoreMergeStats *pStats,
 
 /*
 ** A copy of zText (malloc'd; NULL only for NULL input or out of memory)
-** with every password printed as ***: the value of password= (user,
+** with every password printed as ***: the value of password= and pass= (user,
 ** logon, wnet add), of cmdkey /pass:, and the word after net use /user:u
 ** (or /u:u) on the same line unless it is a flag. Case-insensitive;
 ** quoted values ("a b") are replaced whole. Idempotent.

@@ -1,0 +1,704 @@
+/*
+** runner/cmd_results.c: `mapscope results`, reading the results store.
+**
+**   mapscope results [--db FILE] list
+**   mapscope results [--db FILE] show RUN [--all]
+**   mapscope results [--db FILE] compare RUN_A RUN_B [--verbose]
+**   mapscope results merge OUT.db IN.db...
+**   mapscope results [--db FILE] export --format junit|tap RUN
+**
+** RUN is a full id, a unique prefix, `last` or `last~N`. Bad input gives a
+** one-line reason on stderr and exit status 2, before anything is written.
+** This file depends on results/ only (and the C library).
+**
+** Contents: 1. options  2. aligned tables  3. list  4. show  5. compare
+**           6. merge  7. export  8. the entry point
+*/
+#include "commands.h"
+#include "../results/store.h"
+
+#include <sqlite3.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+typedef struct ResultsOpts ResultsOpts;
+struct ResultsOpts {
+  const char *zDb;          /* --db FILE, or store_default_path() */
+  const char *zFormat;      /* --format junit|tap */
+  int bAll;                 /* --all: every step in `show` */
+  int bVerbose;             /* --verbose: outputs in `compare` */
+  char **azArg;             /* positional arguments, action first */
+  int nArg;                 /* entries in azArg */
+};
+
+static int results_usage(const char *zWhy, ...){
+  va_list ap;
+  fprintf(stderr, "mapscope results: ");
+  va_start(ap, zWhy);
+  vfprintf(stderr, zWhy, ap);
+  va_end(ap);
+  fprintf(stderr, " (usage: mapscope results [--db FILE] list | show RUN |"
+          " compare RUN_A RUN_B | merge OUT.db IN.db... |"
+          " export --format junit|tap RUN)\n");
+  return 2;
+}
+
+/* Parse argv[1..]; options may stand anywhere. Returns 0 or 2 (usage). */
+static int results_parse(int argc, char **argv, ResultsOpts *pOpts){
+  int i;
+  memset(pOpts, 0, sizeof(*pOpts));
+  pOpts->azArg = calloc((size_t)argc + 1, sizeof(char*));
+  if( pOpts->azArg==NULL ) return results_usage("out of memory");
+  for(i=1; i<argc; i++){
+    const char *z = argv[i];
+    if( strcmp(z, "--db")==0 || strcmp(z, "--format")==0 ){
+      if( i+1>=argc ) return results_usage("%s needs a value", z);
+      if( z[2]=='d' ) pOpts->zDb = argv[++i]; else pOpts->zFormat = argv[++i];
+    }else if( strncmp(z, "--db=", 5)==0 ){
+      pOpts->zDb = z + 5;
+    }else if( strncmp(z, "--format=", 9)==0 ){
+      pOpts->zFormat = z + 9;
+    }else if( strcmp(z, "--all")==0 ){
+      pOpts->bAll = 1;
+    }else if( strcmp(z, "--verbose")==0 || strcmp(z, "-v")==0 ){
+      pOpts->bVerbose = 1;
+    }else if( z[0]=='-' && z[1] ){
+      return results_usage("unknown option %s", z);
+    }else{
+      pOpts->azArg[pOpts->nArg++] = argv[i];
+    }
+  }
+  if( pOpts->zDb==NULL ) pOpts->zDb = store_default_path();
+  if( pOpts->zDb[0]==0 ) return results_usage("--db needs a file name");
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+/* A table printed with its columns aligned; cells are copied. */
+typedef struct ResultsTable ResultsTable;
+struct ResultsTable {
+  int nCol;                 /* columns */
+  char **azCell;            /* nRow*nCol cells, row-major */
+  int nRow;                 /* rows, header included */
+  int nRowAlloc;            /* rows allocated */
+};
+
+static void results_table_init(ResultsTable *pT, int nCol){
+  memset(pT, 0, sizeof(*pT));
+  pT->nCol = nCol;
+}
+
+/* Add a row of nCol strings (NULL prints as "-"). Exits on OOM: a report
+** missing rows would mislead. */
+static void results_table_row(ResultsTable *pT, const char **azVal){
+  int i;
+  if( pT->nRow>=pT->nRowAlloc ){
+    int nNew = pT->nRowAlloc ? pT->nRowAlloc*2 : 32;
+    char **azNew = realloc(pT->azCell, (size_t)nNew * (size_t)pT->nCol * sizeof(char*));
+    if( azNew==NULL ){ fprintf(stderr, "mapscope: out of memory\n"); exit(2); }
+    pT->azCell = azNew;
+    pT->nRowAlloc = nNew;
+  }
+  for(i=0; i<pT->nCol; i++){
+    char *z = strdup(azVal[i] ? azVal[i] : "-");
+    if( z==NULL ){ fprintf(stderr, "mapscope: out of memory\n"); exit(2); }
+    pT->azCell[pT->nRow*pT->nCol + i] = z;
+  }
+  pT->nRow++;
+}
+
+/* Print with two blanks between columns; abRight marks numeric columns. */
+static void results_table_print(ResultsTable *pT, FILE *pOut, const int *abRight){
+  int aWidth[32] = {0};
+  int r, c;
+  for(r=0; r<pT->nRow; r++){
+    for(c=0; c<pT->nCol && c<32; c++){
+      int n = (int)strlen(pT->azCell[r*pT->nCol + c]);
+      if( n>aWidth[c] ) aWidth[c] = n;
+    }
+  }
+  for(r=0; r<pT->nRow; r++){
+    for(c=0; c<pT->nCol; c++){
+      const char *z = pT->azCell[r*pT->nCol + c];
+      int bLast = c==pT->nCol-1;
+      if( abRight && abRight[c] ){
+        fprintf(pOut, "%*s%s", aWidth[c], z, bLast ? "" : "  ");
+      }else if( bLast ){
+        fputs(z, pOut);
+      }else{
+        fprintf(pOut, "%-*s  ", aWidth[c], z);
+      }
+    }
+    fputc('\n', pOut);
+  }
+}
+
+static void results_table_free(ResultsTable *pT){
+  int i;
+  for(i=0; i<pT->nRow*pT->nCol; i++) free(pT->azCell[i]);
+  free(pT->azCell);
+  memset(pT, 0, sizeof(*pT));
+}
+
+/* Column i of the current row as text, NULL for NULL. */
+static const char *results_col(sqlite3_stmt *pStmt, int i){
+  return (const char*)sqlite3_column_text(pStmt, i);
+}
+
+/* "2026-11-23T23:39:12.123Z" as "2026-11-23 23:39:12". */
+static void results_time(const char *zIso, char *zOut, size_t nOut){
+  if( zIso==NULL ){ snprintf(zOut, nOut, "-"); return; }
+  snprintf(zOut, nOut, "%.19s", zIso);
+  if( strlen(zOut)>10 && zOut[10]=='T' ) zOut[10] = ' ';
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+static int results_list(Store *pStore){
+  static const int abRight[] = {0,0,0,0,0,0,1,1,1,1,1,0,0};
+  sqlite3_stmt *pStmt = NULL;
+  ResultsTable t;
+  const char *azHead[] = { "REF", "RUN", "STARTED (UTC)", "KIND", "STATUS",
+                           "BACKENDS", "SCEN", "STEPS", "PASS", "FAIL", "SKIP",
+                           "HOST", "LABELS" };
+  int iRow = 0;
+  int rc = sqlite3_prepare_v2(store_db(pStore),
+      "SELECT run_id, started_at, kind, completed, backends, n_scenarios,"
+      " n_steps, n_passed, n_failed, n_skipped, host_name, labels"
+      " FROM runs ORDER BY started_at DESC, rowid DESC", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ){
+    fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(store_db(pStore)));
+    return 2;
+  }
+  results_table_init(&t, 13);
+  results_table_row(&t, azHead);
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    char zRef[32], zRun[16], zStarted[32];
+    const char *az[13];
+    int bDone = sqlite3_column_int(pStmt, 3);
+    if( iRow==0 ) snprintf(zRef, sizeof(zRef), "last");
+    else snprintf(zRef, sizeof(zRef), "last~%d", iRow);
+    snprintf(zRun, sizeof(zRun), "%.12s", results_col(pStmt, 0));
+    results_time(results_col(pStmt, 1), zStarted, sizeof(zStarted));
+    az[0] = zRef; az[1] = zRun; az[2] = zStarted;
+    az[3] = results_col(pStmt, 2);
+    az[4] = bDone ? "complete" : "INCOMPLETE";
+    az[5] = results_col(pStmt, 4);
+    az[6] = results_col(pStmt, 5);
+    az[7] = results_col(pStmt, 6);
+    az[8] = results_col(pStmt, 7);
+    az[9] = results_col(pStmt, 8);
+    az[10] = results_col(pStmt, 9);
+    az[11] = results_col(pStmt, 10);
+    az[12] = results_col(pStmt, 11);
+    results_table_row(&t, az);
+    iRow++;
+  }
+  sqlite3_finalize(pStmt);
+  if( iRow==0 ){
+    printf("no runs in %s\n", store_path(pStore));
+  }else{
+    results_table_print(&t, stdout, abRight);
+  }
+  results_table_free(&t);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+/* Print text indented, one line at a time, after zLabel. */
+static void results_print_block(FILE *pOut, const char *zLabel, const char *zText){
+  const char *z = zText ? zText : "(none)";
+  int bFirst = 1;
+  while( 1 ){
+    const char *zEnd = strchr(z, '\n');
+    int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
+    fprintf(pOut, "      %-9s %.*s\n", bFirst ? zLabel : "", n, z);
+    bFirst = 0;
+    if( zEnd==NULL ) break;
+    z = zEnd + 1;
+  }
+}
+
+static int results_show(Store *pStore, const char *zRunId, int bAll){
+  static const int abRight[] = {0,1,1,1,1,1,1,0};
+  sqlite3 *db = store_db(pStore);
+  sqlite3_stmt *pStmt = NULL;
+  ResultsTable t;
+  int rc, nFail = 0;
+
+  rc = sqlite3_prepare_v2(db,
+      "SELECT run_id, kind, completed, started_at, ended_at, backends,"
+      " host_name, host_os, wine_version, agent_version, capabilities,"
+      " mapscope_version, labels, command_line, n_scenarios, n_steps,"
+      " n_passed, n_failed, n_skipped FROM runs WHERE run_id = ?1",
+      -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ){
+    char zStart[32], zEnd[32];
+    results_time(results_col(pStmt, 3), zStart, sizeof(zStart));
+    results_time(results_col(pStmt, 4), zEnd, sizeof(zEnd));
+    printf("run        %s\n", results_col(pStmt, 0));
+    printf("kind       %s, %s\n", results_col(pStmt, 1),
+           sqlite3_column_int(pStmt, 2) ? "complete"
+           : "INCOMPLETE (stopped before it finished)");
+    printf("started    %s UTC\n", zStart);
+    printf("ended      %s%s\n", zEnd, results_col(pStmt, 4) ? " UTC" : "");
+    printf("backends   %s\n", results_col(pStmt, 5));
+    printf("host       %s", results_col(pStmt, 6) ? results_col(pStmt, 6) : "-");
+    if( results_col(pStmt, 7) ) printf("; os %s", results_col(pStmt, 7));
+    if( results_col(pStmt, 8) ) printf("; wine %s", results_col(pStmt, 8));
+    if( results_col(pStmt, 9) ) printf("; agent %s", results_col(pStmt, 9));
+    printf("\n");
+    if( results_col(pStmt, 10) ) printf("caps       %s\n", results_col(pStmt, 10));
+    printf("mapscope   %s\n", results_col(pStmt, 11) ? results_col(pStmt, 11) : "-");
+    printf("labels     %s\n", results_col(pStmt, 12) ? results_col(pStmt, 12) : "-");
+    printf("command    %s\n", results_col(pStmt, 13) ? results_col(pStmt, 13) : "-");
+    printf("stored     %d scenarios, %d steps", sqlite3_column_int(pStmt, 14),
+           sqlite3_column_int(pStmt, 15));
+    if( sqlite3_column_type(pStmt, 16)!=SQLITE_NULL ){
+      printf("; %d passed, %d failed, %d skipped", sqlite3_column_int(pStmt, 16),
+             sqlite3_column_int(pStmt, 17), sqlite3_column_int(pStmt, 18));
+    }
+    printf("\n\n");
+  }
+  sqlite3_finalize(pStmt);
+
+  /* Scenarios, with verdict counts over every backend. */
+  rc = sqlite3_prepare_v2(db,
+      "SELECT sc.path, count(DISTINCT st.step_id),"
+      " sum(sr.verdict = 'pass'), sum(sr.verdict IN ('fail','error','fixed')),"
+      " sum(sr.verdict = 'todo'), sum(sr.verdict IN ('skip','unsupported')),"
+      " sum(st.comparison = 'diverge'), sc.content_hash"
+      " FROM scenarios sc LEFT JOIN steps st ON st.scenario_id = sc.scenario_id"
+      " LEFT JOIN step_results sr ON sr.step_id = st.step_id"
+      " WHERE sc.run_id = ?1 GROUP BY sc.scenario_id ORDER BY sc.path, sc.scenario_id",
+      -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  {
+    const char *azHead[] = { "SCENARIO", "STEPS", "PASS", "FAIL", "TODO",
+                             "SKIP", "DIVERGE", "HASH" };
+    results_table_init(&t, 8);
+    results_table_row(&t, azHead);
+  }
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    const char *az[8];
+    int i;
+    for(i=0; i<8; i++) az[i] = results_col(pStmt, i);
+    if( az[2]==NULL ){ az[2] = az[3] = az[4] = az[5] = az[6] = "0"; }
+    results_table_row(&t, az);
+  }
+  sqlite3_finalize(pStmt);
+  if( t.nRow>1 ) results_table_print(&t, stdout, abRight);
+  else printf("no scenario stored\n");
+  results_table_free(&t);
+
+  /* Failures with what was expected and what came out; or every step. */
+  rc = sqlite3_prepare_v2(db,
+      "SELECT path, line, backend, verdict, who, command, expected, output,"
+      " reason FROM step_outcomes WHERE run_id = ?1"
+      " AND (?2 OR verdict IN ('fail','error','fixed'))"
+      " ORDER BY scenario_id, position, backend", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  sqlite3_bind_int(pStmt, 2, bAll);
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    const char *zVerdict = results_col(pStmt, 3);
+    int bBad = strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "error")==0
+            || strcmp(zVerdict, "fixed")==0;
+    if( nFail==0 ) printf("\n%s:\n", bAll ? "steps" : "failures");
+    nFail++;
+    printf("  %s:%d  [%s] %s  %s%s%s\n", results_col(pStmt, 0),
+           sqlite3_column_int(pStmt, 1), results_col(pStmt, 2), zVerdict,
+           results_col(pStmt, 4) ? "as " : "",
+           results_col(pStmt, 4) ? results_col(pStmt, 4) : "",
+           results_col(pStmt, 4) ? " " : "");
+    printf("      %-9s %s\n", "step", results_col(pStmt, 5));
+    if( bBad || bAll ){
+      if( results_col(pStmt, 6) ) results_print_block(stdout, "expected", results_col(pStmt, 6));
+      if( results_col(pStmt, 7) ) results_print_block(stdout, "got", results_col(pStmt, 7));
+      if( results_col(pStmt, 8) ) results_print_block(stdout, "reason", results_col(pStmt, 8));
+    }
+  }
+  sqlite3_finalize(pStmt);
+  if( nFail==0 && !bAll ) printf("\nno failures\n");
+  return 0;
+
+sql_err:
+  fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(db));
+  return 2;
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+/* The first line of z, at most 40 bytes, for a table cell. */
+static void results_first_line(const char *z, char *zOut, size_t nOut){
+  size_t n;
+  if( z==NULL ){ snprintf(zOut, nOut, "-"); return; }
+  n = strcspn(z, "\n");
+  if( n>40 ) n = 40;
+  snprintf(zOut, nOut, "%.*s%s", (int)n, z, z[n] ? "..." : "");
+}
+
+static int results_compare(Store *pStore, const char *zRunA, const char *zRunB,
+                           int bVerbose){
+  static const int abRight[] = {0,0,0,0,0};
+  StoreChange *aChange = NULL;
+  int nChange = 0, i, anKind[6] = {0};
+  ResultsTable t;
+  const char *azHead[] = { "CHANGE", "STEP", "BACKEND", "VERDICT", "COMMAND" };
+
+  if( store_compare(pStore, zRunA, zRunB, &aChange, &nChange) ){
+    fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(store_db(pStore)));
+    return 2;
+  }
+  printf("comparing %.12s (A) with %.12s (B): matched by scenario path, step"
+         " position and backend\n", zRunA, zRunB);
+  if( nChange==0 ){
+    printf("no step changed its verdict or output\n");
+    return 0;
+  }
+  results_table_init(&t, 5);
+  results_table_row(&t, azHead);
+  for(i=0; i<nChange; i++){
+    const StoreChange *pC = &aChange[i];
+    char zWhere[512], zVerdict[64];
+    const char *az[5];
+    snprintf(zWhere, sizeof(zWhere), "%s:%d", pC->zPath, pC->iLine);
+    snprintf(zVerdict, sizeof(zVerdict), "%s -> %s",
+             pC->zVerdictA ? pC->zVerdictA : "(none)",
+             pC->zVerdictB ? pC->zVerdictB : "(none)");
+    az[0] = store_change_name(pC->eKind);
+    az[1] = zWhere;
+    az[2] = pC->zBackend;
+    az[3] = zVerdict;
+    az[4] = pC->zCommand;
+    results_table_row(&t, az);
+    anKind[pC->eKind]++;
+  }
+  results_table_print(&t, stdout, abRight);
+  results_table_free(&t);
+  if( bVerbose ){
+    for(i=0; i<nChange; i++){
+      const StoreChange *pC = &aChange[i];
+      if( pC->eKind==STORE_CHANGE_ADDED || pC->eKind==STORE_CHANGE_REMOVED ) continue;
+      printf("\n  %s:%d [%s] %s\n", pC->zPath, pC->iLine, pC->zBackend,
+             store_change_name(pC->eKind));
+      results_print_block(stdout, "A output", pC->zOutputA);
+      results_print_block(stdout, "B output", pC->zOutputB);
+    }
+  }else{
+    char zA[64], zB[64];
+    for(i=0; i<nChange && aChange[i].eKind!=STORE_CHANGE_OUTPUT; i++){}
+    if( i<nChange ){
+      results_first_line(aChange[i].zOutputA, zA, sizeof(zA));
+      results_first_line(aChange[i].zOutputB, zB, sizeof(zB));
+      printf("(--verbose prints outputs; e.g. %s:%d was \"%s\", now \"%s\")\n",
+             aChange[i].zPath, aChange[i].iLine, zA, zB);
+    }
+  }
+  printf("\n%d regressions, %d fixed, %d other verdict changes, %d output"
+         " changes, %d added, %d removed\n", anKind[0], anKind[1], anKind[2],
+         anKind[3], anKind[4], anKind[5]);
+  store_changes_free(aChange, nChange);
+  return anKind[STORE_CHANGE_REGRESSION] ? 1 : 0;
+}
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+static int results_merge(ResultsOpts *pOpts){
+  char zErr[512];
+  Store *pOut = NULL;
+  int i;
+  StoreMergeStats total = {0, 0, 0};
+
+  if( pOpts->nArg<3 ) return results_usage("merge needs OUT.db and at least one IN.db");
+  /* Check every input before the output is created or touched. */
+  for(i=2; i<pOpts->nArg; i++){
+    if( store_check_input(pOpts->azArg[i], zErr, sizeof(zErr)) ){
+      fprintf(stderr, "mapscope results: %s\n", zErr);
+      return 2;
+    }
+  }
+  if( store_open(pOpts->azArg[1], &pOut, zErr, sizeof(zErr)) ){
+    fprintf(stderr, "mapscope results: %s\n", zErr);
+    return 2;
+  }
+  for(i=2; i<pOpts->nArg; i++){
+    StoreMergeStats st = {0, 0, 0};
+    if( store_merge(pOut, pOpts->azArg[i], &st, zErr, sizeof(zErr)) ){
+      fprintf(stderr, "mapscope results: %s\n", zErr);
+      store_close(pOut);
+      return 2;
+    }
+    printf("%s: %d runs added, %d replaced (were incomplete), %d already present\n",
+           pOpts->azArg[i], st.nAdded, st.nReplaced, st.nSkipped);
+    total.nAdded += st.nAdded;
+    total.nReplaced += st.nReplaced;
+    total.nSkipped += st.nSkipped;
+  }
+  printf("merged into %s: %d runs added, %d replaced, %d already present\n",
+         pOpts->azArg[1], total.nAdded, total.nReplaced, total.nSkipped);
+  store_close(pOut);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 7 ---- */
+
+/* XML text: the five specials escaped, other control characters '?'. */
+static void results_xml(FILE *pOut, const char *z){
+  for(; z && *z; z++){
+    unsigned char c = (unsigned char)*z;
+    switch( c ){
+      case '&': fputs("&amp;", pOut); break;
+      case '<': fputs("&lt;", pOut); break;
+      case '>': fputs("&gt;", pOut); break;
+      case '"': fputs("&quot;", pOut); break;
+      case '\'': fputs("&apos;", pOut); break;
+      default:
+        fputc((c<0x20 && c!='\n' && c!='\t' && c!='\r') ? '?' : c, pOut);
+    }
+  }
+}
+
+/* A TAP description: one line, '#' escaped. */
+static void results_tap_text(FILE *pOut, const char *z){
+  for(; z && *z; z++){
+    if( *z=='\n' || *z=='\r' ) fputc(' ', pOut);
+    else if( *z=='#' ) fputs("\\#", pOut);
+    else fputc(*z, pOut);
+  }
+}
+
+/* Print text as a YAML block scalar under key zKey (TAP 13 diagnostics). */
+static void results_tap_yaml(FILE *pOut, const char *zKey, const char *zText){
+  const char *z = zText;
+  if( z==NULL ) return;
+  fprintf(pOut, "  %s: |\n", zKey);
+  while( 1 ){
+    const char *zEnd = strchr(z, '\n');
+    int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
+    fprintf(pOut, "    %.*s\n", n, z);
+    if( zEnd==NULL ) break;
+    z = zEnd + 1;
+  }
+}
+
+static const char zExportSql[] =
+  "SELECT o.path, o.line, o.backend, o.verdict, o.command, o.expected,"
+  " o.output, o.reason, o.duration_ms, o.scenario_id,"
+  " (SELECT group_concat(k.reason, '; ') FROM known_divergences k"
+  "   WHERE k.scenario_id = o.scenario_id AND k.position = o.position)"
+  " FROM step_outcomes o WHERE o.run_id = ?1"
+  " ORDER BY o.scenario_id, o.position, o.backend";
+
+static int results_export_tap(sqlite3 *db, const char *zRunId, int bDone){
+  sqlite3_stmt *pStmt = NULL;
+  long long nTest = 0;
+  int i = 0;
+  if( sqlite3_prepare_v2(db, "SELECT count(*) FROM step_outcomes WHERE run_id = ?1",
+                         -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) nTest = sqlite3_column_int64(pStmt, 0);
+  sqlite3_finalize(pStmt);
+  if( sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  printf("TAP version 13\n1..%lld\n# mapscope run %s%s\n", nTest, zRunId,
+         bDone ? "" : " (INCOMPLETE: stopped before it finished)");
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    const char *zVerdict = results_col(pStmt, 3);
+    const char *zReason = results_col(pStmt, 7);
+    const char *zTodo = results_col(pStmt, 10);
+    int bOk = strcmp(zVerdict, "pass")==0 || strcmp(zVerdict, "skip")==0
+           || strcmp(zVerdict, "unsupported")==0;
+    i++;
+    printf("%s %d - %s:%d [%s] ", bOk ? "ok" : "not ok", i,
+           results_col(pStmt, 0), sqlite3_column_int(pStmt, 1),
+           results_col(pStmt, 2));
+    results_tap_text(stdout, results_col(pStmt, 4));
+    if( strcmp(zVerdict, "todo")==0 ){
+      printf(" # TODO ");
+      results_tap_text(stdout, zTodo ? zTodo : "known divergence");
+    }else if( strcmp(zVerdict, "skip")==0 ){
+      printf(" # SKIP excluded by onlyif/skipif");
+    }else if( strcmp(zVerdict, "unsupported")==0 ){
+      printf(" # SKIP unsupported: ");
+      results_tap_text(stdout, zReason ? zReason : "by this backend");
+    }else if( strcmp(zVerdict, "fixed")==0 ){
+      printf(" (a todo step now passes: remove its todo)");
+    }
+    printf("\n");
+    if( strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "error")==0 ){
+      printf("  ---\n  verdict: %s\n", zVerdict);
+      results_tap_yaml(stdout, "expected", results_col(pStmt, 5));
+      results_tap_yaml(stdout, "got", results_col(pStmt, 6));
+      results_tap_yaml(stdout, "reason", zReason);
+      printf("  ...\n");
+    }
+  }
+  sqlite3_finalize(pStmt);
+  return 0;
+}
+
+static int results_export_junit(sqlite3 *db, const char *zRunId, int bDone){
+  sqlite3_stmt *pStmt = NULL;
+  sqlite3_stmt *pSuite = NULL;
+  long long iScenario = -1;
+  int rc;
+  rc = sqlite3_prepare_v2(db,
+      "SELECT count(*), sum(verdict IN ('fail','fixed')), sum(verdict = 'error'),"
+      " sum(verdict IN ('skip','unsupported','todo')), sum(duration_ms)"
+      " FROM step_outcomes WHERE scenario_id = ?1", -1, &pSuite, NULL);
+  if( rc==SQLITE_OK ) rc = sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ){
+    sqlite3_finalize(pSuite);
+    return 1;
+  }
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  printf("<testsuites name=\"mapscope run %s\">\n", zRunId);
+  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    const char *zVerdict = results_col(pStmt, 3);
+    long long iThis = sqlite3_column_int64(pStmt, 9);
+    if( iThis!=iScenario ){
+      if( iScenario>=0 ) printf("  </testsuite>\n");
+      iScenario = iThis;
+      sqlite3_reset(pSuite);
+      sqlite3_bind_int64(pSuite, 1, iThis);
+      sqlite3_step(pSuite);
+      printf("  <testsuite name=\"");
+      results_xml(stdout, results_col(pStmt, 0));
+      printf("\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\""
+             " time=\"%.3f\">\n", sqlite3_column_int(pSuite, 0),
+             sqlite3_column_int(pSuite, 1), sqlite3_column_int(pSuite, 2),
+             sqlite3_column_int(pSuite, 3), sqlite3_column_double(pSuite, 4)/1000.0);
+      printf("    <properties><property name=\"run_id\" value=\"%s\"/>"
+             "<property name=\"completed\" value=\"%d\"/></properties>\n",
+             zRunId, bDone);
+    }
+    printf("    <testcase classname=\"");
+    results_xml(stdout, results_col(pStmt, 0));
+    printf("\" name=\"line %d [", sqlite3_column_int(pStmt, 1));
+    results_xml(stdout, results_col(pStmt, 2));
+    printf("] ");
+    results_xml(stdout, results_col(pStmt, 4));
+    printf("\" time=\"%.3f\">", sqlite3_column_double(pStmt, 8)/1000.0);
+    if( strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "fixed")==0
+     || strcmp(zVerdict, "error")==0 ){
+      const char *zTag = strcmp(zVerdict, "error")==0 ? "error" : "failure";
+      printf("\n      <%s message=\"%s\">", zTag,
+             strcmp(zVerdict, "fixed")==0 ? "a todo step now passes: remove its todo"
+             : strcmp(zVerdict, "fail")==0 ? "output differs from expected"
+             : "the harness or agent failed");
+      if( results_col(pStmt, 5) ){ printf("expected:\n"); results_xml(stdout, results_col(pStmt, 5)); printf("\n"); }
+      if( results_col(pStmt, 6) ){ printf("got:\n"); results_xml(stdout, results_col(pStmt, 6)); printf("\n"); }
+      if( results_col(pStmt, 7) ){ printf("reason: "); results_xml(stdout, results_col(pStmt, 7)); }
+      printf("</%s>\n    ", zTag);
+    }else if( strcmp(zVerdict, "pass")!=0 ){
+      const char *zWhy = strcmp(zVerdict, "todo")==0 ? results_col(pStmt, 10)
+                       : results_col(pStmt, 7);
+      printf("<skipped message=\"%s: ", zVerdict);
+      results_xml(stdout, zWhy ? zWhy : "excluded by onlyif/skipif");
+      printf("\"/>");
+    }
+    printf("</testcase>\n");
+  }
+  if( iScenario>=0 ) printf("  </testsuite>\n");
+  printf("</testsuites>\n");
+  sqlite3_finalize(pStmt);
+  sqlite3_finalize(pSuite);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 8 ---- */
+
+/* Open the store for reading and resolve nRef run references. */
+static int results_open(ResultsOpts *pOpts, Store **ppStore, int nRef,
+                        char azRunId[2][37]){
+  char zErr[512];
+  int i;
+  if( store_open_existing(pOpts->zDb, ppStore, zErr, sizeof(zErr)) ){
+    fprintf(stderr, "mapscope results: %s\n", zErr);
+    return 2;
+  }
+  for(i=0; i<nRef; i++){
+    if( store_resolve_run(*ppStore, pOpts->azArg[1+i], azRunId[i], zErr,
+                          sizeof(zErr)) ){
+      fprintf(stderr, "mapscope results: %s\n", zErr);
+      store_close(*ppStore);
+      *ppStore = NULL;
+      return 2;
+    }
+  }
+  return 0;
+}
+
+int cmd_results(int argc, char **argv){
+  ResultsOpts opts;
+  Store *pStore = NULL;
+  char azRunId[2][37];
+  const char *zAction;
+  int rc;
+
+  rc = results_parse(argc, argv, &opts);
+  if( rc ) goto done;
+  if( opts.nArg==0 ){ rc = results_usage("no action given"); goto done; }
+  zAction = opts.azArg[0];
+  if( strcmp(zAction, "list")==0 ){
+    if( opts.nArg!=1 ){ rc = results_usage("list takes no argument"); goto done; }
+    rc = results_open(&opts, &pStore, 0, azRunId);
+    if( rc==0 ) rc = results_list(pStore);
+  }else if( strcmp(zAction, "show")==0 ){
+    if( opts.nArg!=2 ){ rc = results_usage("show needs one RUN"); goto done; }
+    rc = results_open(&opts, &pStore, 1, azRunId);
+    if( rc==0 ) rc = results_show(pStore, azRunId[0], opts.bAll);
+  }else if( strcmp(zAction, "compare")==0 ){
+    if( opts.nArg!=3 ){ rc = results_usage("compare needs RUN_A and RUN_B"); goto done; }
+    rc = results_open(&opts, &pStore, 2, azRunId);
+    if( rc==0 ) rc = results_compare(pStore, azRunId[0], azRunId[1], opts.bVerbose);
+  }else if( strcmp(zAction, "merge")==0 ){
+    rc = results_merge(&opts);
+  }else if( strcmp(zAction, "export")==0 ){
+    int bJunit;
+    if( opts.nArg!=2 ){ rc = results_usage("export needs one RUN"); goto done; }
+    if( opts.zFormat==NULL ){ rc = results_usage("export needs --format junit|tap"); goto done; }
+    if( strcmp(opts.zFormat, "junit")!=0 && strcmp(opts.zFormat, "tap")!=0 ){
+      rc = results_usage("unknown format '%s'", opts.zFormat);
+      goto done;
+    }
+    bJunit = opts.zFormat[0]=='j';
+    rc = results_open(&opts, &pStore, 1, azRunId);
+    if( rc==0 ){
+      long long bDone = 0;
+      sqlite3_stmt *pStmt = NULL;
+      if( sqlite3_prepare_v2(store_db(pStore), "SELECT completed FROM runs"
+                             " WHERE run_id = ?1", -1, &pStmt, NULL)==SQLITE_OK ){
+        sqlite3_bind_text(pStmt, 1, azRunId[0], -1, SQLITE_STATIC);
+        if( sqlite3_step(pStmt)==SQLITE_ROW ) bDone = sqlite3_column_int(pStmt, 0);
+      }
+      sqlite3_finalize(pStmt);
+      rc = bJunit ? results_export_junit(store_db(pStore), azRunId[0], (int)bDone)
+                  : results_export_tap(store_db(pStore), azRunId[0], (int)bDone);
+      if( rc ){
+        fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(store_db(pStore)));
+        rc = 2;
+      }
+    }
+  }else{
+    rc = results_usage("unknown action '%s'", zAction);
+  }
+
+done:
+  store_close(pStore);
+  free(opts.azArg);
+  if( fflush(stdout)!=0 && rc==0 ) rc = 2;
+  return rc;
+}

@@ -1,0 +1,165 @@
+/*
+** tests/results/store_tool.c: drive the results store from test scripts.
+**
+**   store_tool fill DB NSCEN NSTEPS [VERDICT]
+**       one complete run of NSCEN scenarios of NSTEPS steps (backend sim),
+**       every result VERDICT (default pass); prints the run id
+**   store_tool forever DB NSTEPS
+**       a run that never ends: scenarios of NSTEPS steps, one after the
+**       other, "stored N" on stdout after each commit (for the kill test)
+**   store_tool feed DB FILE...
+**       a run whose every text field (command line, labels, scenario title,
+**       step command, expected, output, reason, todo reason) is a raw line
+**       of the FILEs, secrets included: the store must redact them itself
+**
+** Contents: 1. fill and forever  2. feed  3. main
+*/
+#include "results/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+static int tool_fail(Store *p, const char *zWhat){
+  fprintf(stderr, "store_tool: %s: %s\n", zWhat, store_errmsg(p));
+  return 1;
+}
+
+/* Write scenario iScn with nStep steps, all with verdict zVerdict. */
+static int tool_scenario(Store *p, int iScn, int nStep, const char *zVerdict){
+  char zPath[64], zCmd[96], zOut[64];
+  int i;
+  snprintf(zPath, sizeof(zPath), "gen/s%06d.scn", iScn);
+  if( store_scenario_begin(p, zPath, "generated", zPath, strlen(zPath)) ) return 1;
+  for(i=0; i<nStep; i++){
+    StoreBackendResult res;
+    StoreStep step;
+    snprintf(zCmd, sizeof(zCmd), "as A net use %c: \\\\fs1\\data%d", 'D' + i%20, i);
+    snprintf(zOut, sizeof(zOut), "OK %c: \\\\fs1\\data%d", 'D' + i%20, i);
+    memset(&res, 0, sizeof(res));
+    res.zBackend = "sim";
+    res.zVerdict = zVerdict;
+    res.zOutput = zOut;
+    res.rDurationMs = 0.01;
+    memset(&step, 0, sizeof(step));
+    step.iPosition = i;
+    step.iLine = 10 + i;
+    step.zWho = "A";
+    step.zCommand = zCmd;
+    step.zExpected = zOut;
+    step.aResult = &res;
+    step.nResult = 1;
+    if( store_step(p, &step) ) return 1;
+  }
+  return store_scenario_end(p, 1);
+}
+
+static int tool_fill(const char *zDb, int nScn, int nStep, const char *zVerdict,
+                     int bForever){
+  char zErr[512], zRunId[37];
+  Store *p = NULL;
+  StoreRunInfo info;
+  int i;
+  if( store_open(zDb, &p, zErr, sizeof(zErr)) ){
+    fprintf(stderr, "store_tool: %s\n", zErr);
+    return 2;
+  }
+  memset(&info, 0, sizeof(info));
+  info.zKind = "run";
+  info.zBackends = "sim";
+  info.zCommandLine = bForever ? "store_tool forever" : "store_tool fill";
+  info.zMapscopeVersion = "test";
+  info.zHostOs = "model";
+  if( store_run_begin(p, &info, zRunId) ) return tool_fail(p, "run_begin");
+  for(i=0; bForever || i<nScn; i++){
+    if( tool_scenario(p, i, nStep, zVerdict) ) return tool_fail(p, "scenario");
+    if( bForever ){
+      printf("stored %d\n", i+1);
+      fflush(stdout);
+    }
+  }
+  if( store_run_end(p, nScn*nStep, 0, 0) ) return tool_fail(p, "run_end");
+  printf("%s\n", zRunId);
+  store_close(p);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+static int tool_feed(const char *zDb, int nFile, char **azFile){
+  char zErr[512], zRunId[37], zLine[4096];
+  Store *p = NULL;
+  StoreRunInfo info;
+  int i, nLine = 0;
+  if( store_open(zDb, &p, zErr, sizeof(zErr)) ){
+    fprintf(stderr, "store_tool: %s\n", zErr);
+    return 2;
+  }
+  for(i=0; i<nFile; i++){
+    FILE *pIn = fopen(azFile[i], "r");
+    int iPos = 0, iLine = 0;
+    if( pIn==NULL ){ fprintf(stderr, "store_tool: cannot read %s\n", azFile[i]); return 2; }
+    while( fgets(zLine, sizeof(zLine), pIn) ){
+      StoreBackendResult res;
+      StoreStep step;
+      StoreTodo todo;
+      size_t n = strcspn(zLine, "\r\n");
+      zLine[n] = 0;
+      iLine++;
+      if( zLine[0]==0 ) continue;
+      memset(&info, 0, sizeof(info));
+      info.zKind = "run";
+      info.zBackends = "sim";
+      info.zCommandLine = zLine;
+      info.zLabels = zLine;
+      info.zHostOs = zLine;
+      if( store_run_begin(p, &info, zRunId) ) return tool_fail(p, "run_begin");
+      if( store_scenario_begin(p, azFile[i], zLine, zLine, n) ) return tool_fail(p, "scenario");
+      memset(&res, 0, sizeof(res));
+      res.zBackend = "sim";
+      res.zVerdict = "fail";
+      res.zOutput = zLine;
+      res.zReason = zLine;
+      memset(&step, 0, sizeof(step));
+      step.iPosition = iPos++;
+      step.iLine = iLine;
+      step.zWho = zLine;
+      step.zCommand = zLine;
+      step.zExpected = zLine;
+      step.aResult = &res;
+      step.nResult = 1;
+      if( store_step(p, &step) ) return tool_fail(p, "step");
+      todo.iPosition = step.iPosition;
+      todo.zLabels = zLine;
+      todo.zReason = zLine;
+      if( store_todo(p, &todo) ) return tool_fail(p, "todo");
+      if( store_scenario_end(p, 1) ) return tool_fail(p, "scenario_end");
+      if( store_run_end(p, 0, 1, 0) ) return tool_fail(p, "run_end");
+      nLine++;
+    }
+    fclose(pIn);
+  }
+  printf("fed %d lines\n", nLine);
+  store_close(p);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+int main(int argc, char **argv){
+  if( argc>=5 && strcmp(argv[1], "fill")==0 ){
+    return tool_fill(argv[2], atoi(argv[3]), atoi(argv[4]),
+                     argc>5 ? argv[5] : "pass", 0);
+  }
+  if( argc==4 && strcmp(argv[1], "forever")==0 ){
+    return tool_fill(argv[2], 0, atoi(argv[3]), "pass", 1);
+  }
+  if( argc>=4 && strcmp(argv[1], "feed")==0 ){
+    return tool_feed(argv[2], argc-3, &argv[3]);
+  }
+  fprintf(stderr, "usage: store_tool fill DB NSCEN NSTEPS [VERDICT] |"
+          " forever DB NSTEPS | feed DB FILE...\n");
+  return 2;
+}

@@ -1,0 +1,770 @@
+/*
+** tests/results/test_store.c: cmocka tests of the results store.
+**
+** Each test works in its own temporary directory. Contents:
+**   1. helpers (temp files, writing runs, counting rows)
+**   2. schema creation and migration from v1
+**   3. refusal of newer and foreign files (bytes unchanged)
+**   4. transactions: a scenario is all or nothing; the incomplete mark
+**   5. concurrent writers (fork)
+**   6. run references, compare ordering
+**   7. merge: both runs land, idempotence, refusals
+**   8. redaction and hashing
+*/
+#define _GNU_SOURCE             /* memmem, mkdtemp */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "results/store.h"
+
+#include <sqlite3.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+typedef struct TestDir TestDir;
+struct TestDir {
+  char zDir[256];             /* mkdtemp'd directory */
+};
+
+static int test_setup(void **ppState){
+  TestDir *p = calloc(1, sizeof(*p));
+  if( p==NULL ) return -1;
+  snprintf(p->zDir, sizeof(p->zDir), "/tmp/mapscope-results-XXXXXX");
+  if( mkdtemp(p->zDir)==NULL ){ free(p); return -1; }
+  *ppState = p;
+  return 0;
+}
+
+static int test_teardown(void **ppState){
+  TestDir *p = *ppState;
+  char zCmd[300];
+  snprintf(zCmd, sizeof(zCmd), "rm -rf '%s'", p->zDir);
+  if( system(zCmd)!=0 ) return -1;
+  free(p);
+  return 0;
+}
+
+/* zOut = dir/zName */
+static void test_path(void **ppState, const char *zName, char *zOut, size_t nOut){
+  TestDir *p = *ppState;
+  snprintf(zOut, nOut, "%s/%s", p->zDir, zName);
+}
+
+static Store *test_open(const char *zPath){
+  char zErr[512];
+  Store *p = NULL;
+  int rc = store_open(zPath, &p, zErr, sizeof(zErr));
+  if( rc ) fprintf(stderr, "store_open: %s\n", zErr);
+  assert_int_equal(rc, 0);
+  assert_non_null(p);
+  return p;
+}
+
+static void test_begin_run(Store *p, char zRunId[37]){
+  StoreRunInfo info;
+  memset(&info, 0, sizeof(info));
+  info.zKind = "run";
+  info.zBackends = "sim";
+  info.zCommandLine = "mapscope run scenarios/";
+  info.zMapscopeVersion = "test";
+  assert_int_equal(store_run_begin(p, &info, zRunId), 0);
+}
+
+/* One step at iPos with one sim result. */
+static void test_add_step(Store *p, int iPos, const char *zCommand,
+                          const char *zVerdict, const char *zOutput){
+  StoreBackendResult res;
+  StoreStep step;
+  memset(&res, 0, sizeof(res));
+  res.zBackend = "sim";
+  res.zVerdict = zVerdict;
+  res.zOutput = zOutput;
+  res.rDurationMs = 1.5;
+  memset(&step, 0, sizeof(step));
+  step.iPosition = iPos;
+  step.iLine = 20 + iPos;
+  step.zWho = "A";
+  step.zCommand = zCommand;
+  step.zExpected = "OK";
+  step.aResult = &res;
+  step.nResult = 1;
+  assert_int_equal(store_step(p, &step), 0);
+}
+
+/* A complete run of nScn scenarios x nStep passing steps. */
+static void test_write_run(Store *p, char zRunId[37], int nScn, int nStep){
+  int i, j;
+  test_begin_run(p, zRunId);
+  for(i=0; i<nScn; i++){
+    char zPath[64];
+    snprintf(zPath, sizeof(zPath), "s%03d.scn", i);
+    assert_int_equal(store_scenario_begin(p, zPath, "t", zPath, strlen(zPath)), 0);
+    for(j=0; j<nStep; j++) test_add_step(p, j, "as A drives", "pass", "OK");
+    assert_int_equal(store_scenario_end(p, 1), 0);
+  }
+  assert_int_equal(store_run_end(p, nScn*nStep, 0, 0), 0);
+}
+
+/* An integer from an SQL statement on a fresh connection. */
+static long long test_sql_int(const char *zPath, const char *zSql){
+  sqlite3 *db = NULL;
+  sqlite3_stmt *pStmt = NULL;
+  long long v = -1;
+  assert_int_equal(sqlite3_open_v2(zPath, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+  sqlite3_busy_timeout(db, 10000);
+  if( sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL)!=SQLITE_OK ){
+    fprintf(stderr, "%s: %s\n", zSql, sqlite3_errmsg(db));
+    fail();
+  }
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) v = sqlite3_column_int64(pStmt, 0);
+  sqlite3_finalize(pStmt);
+  sqlite3_close(db);
+  return v;
+}
+
+static void test_sql_exec(const char *zPath, const char *zSql){
+  sqlite3 *db = NULL;
+  char *zErr = NULL;
+  assert_int_equal(sqlite3_open(zPath, &db), SQLITE_OK);
+  if( sqlite3_exec(db, zSql, NULL, NULL, &zErr)!=SQLITE_OK ){
+    fprintf(stderr, "%s\n", zErr);
+    fail();
+  }
+  sqlite3_close(db);
+}
+
+/* The whole file into a malloc'd buffer; *pn its size. */
+static char *test_slurp(const char *zPath, long *pn){
+  FILE *pIn = fopen(zPath, "rb");
+  char *z;
+  assert_non_null(pIn);
+  fseek(pIn, 0, SEEK_END);
+  *pn = ftell(pIn);
+  fseek(pIn, 0, SEEK_SET);
+  z = malloc((size_t)*pn + 1);
+  assert_non_null(z);
+  assert_int_equal(fread(z, 1, (size_t)*pn, pIn), (size_t)*pn);
+  fclose(pIn);
+  return z;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+static void test_schema_created(void **ppState){
+  char zDb[300], zRunId[37];
+  Store *p;
+  test_path(ppState, "new.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  test_write_run(p, zRunId, 2, 3);
+  assert_int_equal(strlen(zRunId), 32);
+  assert_int_equal(strspn(zRunId, "0123456789abcdef"), 32);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA application_id"), STORE_APPLICATION_ID);
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT count(*) FROM pragma_journal_mode WHERE journal_mode='wal'"), 1);
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT count(*) FROM sqlite_schema WHERE type='view' AND name IN"
+      " ('step_outcomes','failures','divergences','divergences_by_backend',"
+      "  'verdict_changes')"), 5);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM step_outcomes"), 6);
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT n_scenarios*100 + n_steps*10 + completed FROM runs"), 261);
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT count(*) FROM runs WHERE host_name IS NOT NULL"), 1);
+  /* the content hash is FNV-1a 64 of the content given */
+  {
+    char zHex[17];
+    char zSql[200];
+    store_hash64_hex("s000.scn", 8, zHex);
+    snprintf(zSql, sizeof(zSql), "SELECT count(*) FROM scenarios WHERE"
+             " path='s000.scn' AND content_hash='%s'", zHex);
+    assert_int_equal(test_sql_int(zDb, zSql), 1);
+  }
+  /* reopening a current database changes nothing */
+  p = test_open(zDb);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs"), 1);
+}
+
+/* The first shipped schema, written by hand as mapscope 0.1 would have. */
+static const char zSchemaV1[] =
+  "PRAGMA application_id=1297302352;"
+  "CREATE TABLE runs(run_id TEXT PRIMARY KEY NOT NULL, kind TEXT NOT NULL"
+  " CHECK(kind IN ('run','diff','explore')), started_at TEXT NOT NULL,"
+  " ended_at TEXT, completed INTEGER NOT NULL DEFAULT 0, backends TEXT NOT NULL,"
+  " labels TEXT, command_line TEXT, mapscope_version TEXT, host_os TEXT,"
+  " wine_version TEXT, agent_version TEXT, capabilities TEXT,"
+  " n_scenarios INTEGER NOT NULL DEFAULT 0, n_steps INTEGER NOT NULL DEFAULT 0,"
+  " n_passed INTEGER, n_failed INTEGER, n_skipped INTEGER);"
+  "CREATE TABLE scenarios(scenario_id INTEGER PRIMARY KEY, run_id TEXT NOT NULL"
+  " REFERENCES runs(run_id), path TEXT NOT NULL, title TEXT,"
+  " content_hash TEXT NOT NULL);"
+  "CREATE INDEX scenarios_by_run ON scenarios(run_id, path);"
+  "CREATE TABLE steps(step_id INTEGER PRIMARY KEY, scenario_id INTEGER NOT NULL"
+  " REFERENCES scenarios(scenario_id), position INTEGER NOT NULL,"
+  " line INTEGER NOT NULL, who TEXT, command TEXT NOT NULL, expected TEXT,"
+  " comparison TEXT);"
+  "CREATE INDEX steps_by_scenario ON steps(scenario_id, position);"
+  "CREATE TABLE step_results(step_id INTEGER NOT NULL REFERENCES steps(step_id),"
+  " backend TEXT NOT NULL, verdict TEXT NOT NULL, output TEXT, reason TEXT,"
+  " duration_ms REAL, PRIMARY KEY(step_id, backend)) WITHOUT ROWID;"
+  "CREATE TABLE known_divergences(scenario_id INTEGER NOT NULL, position INTEGER"
+  " NOT NULL, labels TEXT NOT NULL, reason TEXT NOT NULL);"
+  "INSERT INTO runs(run_id, kind, started_at, ended_at, completed, backends,"
+  " n_scenarios, n_steps) VALUES('0123456789abcdef0123456789abcdef', 'run',"
+  " '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', 1, 'sim', 1, 1);"
+  "INSERT INTO scenarios VALUES(1, '0123456789abcdef0123456789abcdef',"
+  " 'old.scn', 'old', '0000000000000000');"
+  "INSERT INTO steps VALUES(1, 1, 0, 5, 'A', 'as A drives', 'OK', NULL);"
+  "INSERT INTO step_results VALUES(1, 'sim', 'pass', 'OK', NULL, 2.0);"
+  "PRAGMA user_version=1;";
+
+static void test_migrate_v1_to_v2(void **ppState){
+  char zDb[300], zRunId[37];
+  Store *p;
+  test_path(ppState, "v1.db", zDb, sizeof(zDb));
+  test_sql_exec(zDb, zSchemaV1);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 1);
+  /* v1 has no host_name and no views */
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT count(*) FROM pragma_table_info('runs') WHERE name='host_name'"), 0);
+
+  p = test_open(zDb);
+  test_write_run(p, zRunId, 1, 2);
+  store_close(p);
+
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 2);
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT count(*) FROM pragma_table_info('runs') WHERE name='host_name'"), 1);
+  /* the old run survives, with no host name, and the views see it */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs WHERE run_id="
+      "'0123456789abcdef0123456789abcdef' AND host_name IS NULL"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM step_outcomes WHERE"
+      " path='old.scn' AND verdict='pass'"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs"), 2);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM pragma_integrity_check"
+                                     " WHERE integrity_check<>'ok'"), 0);
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+/* store_open must fail naming zWord, and leave zPath byte-for-byte as it was. */
+static void test_refused_unchanged(const char *zPath, const char *zWord){
+  long nBefore, nAfter;
+  char *zBefore = test_slurp(zPath, &nBefore);
+  char *zAfter;
+  char zErr[512] = "";
+  char zWal[320];
+  Store *p = NULL;
+  assert_int_not_equal(store_open(zPath, &p, zErr, sizeof(zErr)), 0);
+  assert_null(p);
+  if( strstr(zErr, zWord)==NULL ) fprintf(stderr, "message: %s\n", zErr);
+  assert_non_null(strstr(zErr, zWord));
+  assert_null(strchr(zErr, '\n'));
+  zAfter = test_slurp(zPath, &nAfter);
+  assert_int_equal(nBefore, nAfter);
+  assert_memory_equal(zBefore, zAfter, (size_t)nBefore);
+  snprintf(zWal, sizeof(zWal), "%s-wal", zPath);
+  assert_int_not_equal(access(zWal, F_OK), 0);
+  free(zBefore);
+  free(zAfter);
+}
+
+static void test_refuse_newer_schema(void **ppState){
+  char zDb[300], zRunId[37];
+  Store *p;
+  test_path(ppState, "newer.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  test_write_run(p, zRunId, 1, 1);
+  store_close(p);
+  test_sql_exec(zDb, "PRAGMA journal_mode=DELETE; PRAGMA user_version=3;");
+  test_refused_unchanged(zDb, "newer");
+  /* the same in WAL mode */
+  test_sql_exec(zDb, "PRAGMA journal_mode=WAL; PRAGMA user_version=9;");
+  test_refused_unchanged(zDb, "schema version 9");
+  /* and merging it is refused too */
+  {
+    char zErr[512];
+    assert_int_not_equal(store_check_input(zDb, zErr, sizeof(zErr)), 0);
+    assert_non_null(strstr(zErr, "newer"));
+  }
+}
+
+static void test_refuse_foreign_files(void **ppState){
+  char zPath[300];
+  Store *p = NULL;
+  char zErr[512];
+  FILE *pOut;
+
+  test_path(ppState, "notes.txt", zPath, sizeof(zPath));
+  pOut = fopen(zPath, "w");
+  assert_non_null(pOut);
+  fputs("these are my notes, not a database\n", pOut);
+  fclose(pOut);
+  test_refused_unchanged(zPath, "not an SQLite database");
+
+  test_path(ppState, "other.db", zPath, sizeof(zPath));
+  test_sql_exec(zPath, "CREATE TABLE t(x); INSERT INTO t VALUES(1);");
+  test_refused_unchanged(zPath, "another application");
+
+  test_path(ppState, "otherapp.db", zPath, sizeof(zPath));
+  test_sql_exec(zPath, "PRAGMA application_id=42; CREATE TABLE runs(x);");
+  test_refused_unchanged(zPath, "application_id 42");
+  assert_int_not_equal(store_check_input(zPath, zErr, sizeof(zErr)), 0);
+
+  /* store_open_existing creates nothing */
+  test_path(ppState, "missing.db", zPath, sizeof(zPath));
+  assert_int_not_equal(store_open_existing(zPath, &p, zErr, sizeof(zErr)), 0);
+  assert_int_not_equal(access(zPath, F_OK), 0);
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+static void test_scenario_rolled_back_leaves_nothing(void **ppState){
+  char zDb[300], zRunId[37];
+  Store *p;
+  test_path(ppState, "txn.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  test_begin_run(p, zRunId);
+
+  /* rolled back by the caller */
+  assert_int_equal(store_scenario_begin(p, "gone.scn", NULL, "x", 1), 0);
+  test_add_step(p, 0, "as A drives", "pass", "OK");
+  test_add_step(p, 1, "as A token", "fail", "bad");
+  assert_int_equal(store_scenario_end(p, 0), 0);
+
+  /* failing in the middle of its write: a trigger refuses the 2nd step */
+  sqlite3_exec(store_db(p), "CREATE TEMP TRIGGER boom BEFORE INSERT ON main.steps"
+               " WHEN new.command = 'as A boom' BEGIN SELECT RAISE(ABORT, 'boom');"
+               " END", NULL, NULL, NULL);
+  assert_int_equal(store_scenario_begin(p, "half.scn", NULL, "y", 1), 0);
+  test_add_step(p, 0, "as A drives", "pass", "OK");
+  test_add_step(p, 1, "as A boom", "pass", "OK");
+  assert_int_not_equal(store_scenario_end(p, 1), 0);
+  assert_non_null(strstr(store_errmsg(p), "boom"));
+
+  /* a later scenario still lands */
+  assert_int_equal(store_scenario_begin(p, "kept.scn", NULL, "z", 1), 0);
+  test_add_step(p, 0, "as A drives", "pass", "OK");
+  assert_int_equal(store_scenario_end(p, 1), 0);
+
+  /* a bad verdict is refused at once */
+  assert_int_equal(store_scenario_begin(p, "bad.scn", NULL, "z", 1), 0);
+  {
+    StoreBackendResult res = { "sim", "maybe", NULL, NULL, 0 };
+    StoreStep step;
+    memset(&step, 0, sizeof(step));
+    step.zCommand = "as A drives";
+    step.aResult = &res;
+    step.nResult = 1;
+    assert_int_not_equal(store_step(p, &step), 0);
+  }
+  assert_int_equal(store_scenario_end(p, 0), 0);
+  store_close(p);                 /* without store_run_end */
+
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM scenarios"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM scenarios WHERE path='kept.scn'"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM steps"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM step_results"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT n_scenarios*10 + n_steps FROM runs"), 11);
+  /* the run was never ended: it shows incomplete */
+  assert_int_equal(test_sql_int(zDb, "SELECT completed FROM runs"), 0);
+  assert_int_equal(test_sql_int(zDb, "SELECT ended_at IS NULL FROM runs"), 1);
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+static void test_concurrent_writers_both_land(void **ppState){
+  char zDb[300];
+  pid_t aPid[2];
+  int i;
+  test_path(ppState, "busy.db", zDb, sizeof(zDb));
+  /* both processes create the database at once, too */
+  for(i=0; i<2; i++){
+    aPid[i] = fork();
+    assert_true(aPid[i]>=0);
+    if( aPid[i]==0 ){
+      char zErr[512], zRunId[37];
+      Store *p = NULL;
+      StoreRunInfo info;
+      int j, k;
+      if( store_open(zDb, &p, zErr, sizeof(zErr)) ){
+        fprintf(stderr, "child: %s\n", zErr);
+        _exit(3);
+      }
+      memset(&info, 0, sizeof(info));
+      info.zKind = "run";
+      info.zBackends = i ? "wine" : "sim";
+      if( store_run_begin(p, &info, zRunId) ) _exit(4);
+      for(j=0; j<300; j++){
+        char zPath[32];
+        snprintf(zPath, sizeof(zPath), "c%d-%03d.scn", i, j);
+        if( store_scenario_begin(p, zPath, NULL, zPath, strlen(zPath)) ) _exit(5);
+        for(k=0; k<10; k++){
+          StoreBackendResult res = { info.zBackends, "pass", "OK", NULL, 0.1 };
+          StoreStep step;
+          memset(&step, 0, sizeof(step));
+          step.iPosition = k;
+          step.zCommand = "as A drives";
+          step.aResult = &res;
+          step.nResult = 1;
+          if( store_step(p, &step) ) _exit(6);
+        }
+        if( store_scenario_end(p, 1) ){
+          fprintf(stderr, "child: %s\n", store_errmsg(p));
+          _exit(7);
+        }
+      }
+      if( store_run_end(p, 3000, 0, 0) ) _exit(8);
+      store_close(p);
+      _exit(0);
+    }
+  }
+  for(i=0; i<2; i++){
+    int status = 0;
+    assert_int_equal(waitpid(aPid[i], &status, 0), aPid[i]);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+  }
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs WHERE completed=1"
+                                     " AND n_scenarios=300 AND n_steps=3000"), 2);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM steps"), 6000);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM step_outcomes"
+                                     " WHERE backend='wine'"), 3000);
+  /* every scenario whole */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM (SELECT scenario_id"
+      " FROM steps GROUP BY scenario_id HAVING count(*)<>10)"), 0);
+}
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+static void test_resolve_run_references(void **ppState){
+  char zDb[300], azRun[3][37], zGot[37], zErr[256], zPrefix[40];
+  Store *p;
+  int i;
+  test_path(ppState, "refs.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  for(i=0; i<3; i++) test_write_run(p, azRun[i], 1, 1);
+
+  assert_int_equal(store_resolve_run(p, "last", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, azRun[2]);
+  assert_int_equal(store_resolve_run(p, "last~1", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, azRun[1]);
+  assert_int_equal(store_resolve_run(p, "last~2", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, azRun[0]);
+  assert_int_not_equal(store_resolve_run(p, "last~3", zGot, zErr, sizeof(zErr)), 0);
+  assert_int_not_equal(store_resolve_run(p, "last~x", zGot, zErr, sizeof(zErr)), 0);
+  assert_int_equal(store_resolve_run(p, azRun[1], zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, azRun[1]);
+  snprintf(zPrefix, sizeof(zPrefix), "%.10s", azRun[0]);
+  assert_int_equal(store_resolve_run(p, zPrefix, zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, azRun[0]);
+  assert_int_not_equal(store_resolve_run(p, "zz", zGot, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "not a run"));
+  /* the empty prefix matches all three: ambiguous */
+  assert_int_not_equal(store_resolve_run(p, "", zGot, zErr, sizeof(zErr)), 0);
+  store_close(p);
+}
+
+/* Write one scenario "cmp.scn" whose step i has verdict azVerdict[i] (NULL:
+** the step is absent) and output azOutput[i]. */
+static void test_cmp_run(Store *p, char zRunId[37], const char **azVerdict,
+                         const char **azOutput, int n){
+  int i;
+  test_begin_run(p, zRunId);
+  assert_int_equal(store_scenario_begin(p, "cmp.scn", NULL, "c", 1), 0);
+  for(i=0; i<n; i++){
+    char zCmd[32];
+    if( azVerdict[i]==NULL ) continue;
+    snprintf(zCmd, sizeof(zCmd), "as A step%d", i);
+    test_add_step(p, i, zCmd, azVerdict[i], azOutput[i]);
+  }
+  assert_int_equal(store_scenario_end(p, 1), 0);
+  assert_int_equal(store_run_end(p, 0, 0, 0), 0);
+}
+
+static void test_compare_regressions_first(void **ppState){
+  /* step:           0       1       2       3        4       5       6       7 */
+  const char *azA[] = {"pass", "pass", "fail", "pass",  "todo", "pass", NULL,   "pass"};
+  const char *aoA[] = {"OK",   "OK",   "bad",  "OK",    "x",    "one",  NULL,   "OK"};
+  const char *azB[] = {"fail", "pass", "pass", "error", "pass", "pass", "pass", NULL};
+  const char *aoB[] = {"bad",  "OK",   "OK",   NULL,    "OK",   "two",  "OK",   NULL};
+  static const struct { StoreChangeKind e; int iPos; } aWant[] = {
+    { STORE_CHANGE_REGRESSION, 0 }, { STORE_CHANGE_REGRESSION, 3 },
+    { STORE_CHANGE_FIX, 2 }, { STORE_CHANGE_VERDICT, 4 },
+    { STORE_CHANGE_OUTPUT, 5 }, { STORE_CHANGE_ADDED, 6 },
+    { STORE_CHANGE_REMOVED, 7 },
+  };
+  char zDb[300], zA[37], zB[37];
+  StoreChange *aChange = NULL;
+  int nChange = 0, i;
+  Store *p;
+  test_path(ppState, "cmp.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  test_cmp_run(p, zA, azA, aoA, 8);
+  test_cmp_run(p, zB, azB, aoB, 8);
+  assert_int_equal(store_compare(p, zA, zB, &aChange, &nChange), 0);
+  assert_int_equal(nChange, 7);
+  for(i=0; i<nChange; i++){
+    assert_int_equal(aChange[i].eKind, aWant[i].e);
+    assert_int_equal(aChange[i].iPosition, aWant[i].iPos);
+  }
+  assert_string_equal(aChange[0].zVerdictA, "pass");
+  assert_string_equal(aChange[0].zVerdictB, "fail");
+  assert_string_equal(aChange[4].zOutputA, "one");
+  assert_string_equal(aChange[4].zOutputB, "two");
+  assert_null(aChange[5].zVerdictA);
+  assert_null(aChange[6].zVerdictB);
+  store_changes_free(aChange, nChange);
+
+  /* a run compared with itself has no change */
+  assert_int_equal(store_compare(p, zB, zB, &aChange, &nChange), 0);
+  assert_int_equal(nChange, 0);
+  store_changes_free(aChange, nChange);
+
+  /* the verdict_changes view agrees on the regressions */
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM verdict_changes"
+                                     " WHERE change='regression'"), 2);
+}
+
+/* ---------------------------------------------------------------- 7 ---- */
+
+static void test_merge_idempotent(void **ppState){
+  char zA[300], zB[300], zOut[300], zErr[512], azRun[3][37];
+  StoreMergeStats st = {0, 0, 0};
+  Store *p;
+  test_path(ppState, "a.db", zA, sizeof(zA));
+  test_path(ppState, "b.db", zB, sizeof(zB));
+  test_path(ppState, "out.db", zOut, sizeof(zOut));
+  p = test_open(zA);
+  test_write_run(p, azRun[0], 3, 4);
+  store_close(p);
+  p = test_open(zB);
+  test_write_run(p, azRun[1], 2, 5);
+  test_write_run(p, azRun[2], 1, 1);
+  store_close(p);
+
+  p = test_open(zOut);
+  assert_int_equal(store_merge(p, zA, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(store_merge(p, zB, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nAdded, 3);
+  assert_int_equal(st.nSkipped, 0);
+  /* again: nothing changes */
+  memset(&st, 0, sizeof(st));
+  assert_int_equal(store_merge(p, zB, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(store_merge(p, zA, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nAdded, 0);
+  assert_int_equal(st.nSkipped, 3);
+  /* itself, a missing file, a foreign file: refused */
+  assert_int_not_equal(store_merge(p, zOut, &st, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "output database itself"));
+  {
+    char zMissing[300];
+    test_path(ppState, "nothere.db", zMissing, sizeof(zMissing));
+    assert_int_not_equal(store_merge(p, zMissing, &st, zErr, sizeof(zErr)), 0);
+    assert_int_not_equal(access(zMissing, F_OK), 0);
+  }
+  store_close(p);
+
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM runs"), 3);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM scenarios"), 6);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM steps"), 23);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM step_outcomes"), 23);
+  /* each run's steps hang under its own scenarios */
+  {
+    char zSql[200];
+    snprintf(zSql, sizeof(zSql), "SELECT count(*) FROM step_outcomes WHERE"
+             " run_id='%s'", azRun[1]);
+    assert_int_equal(test_sql_int(zOut, zSql), 10);
+  }
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM pragma_integrity_check"
+                                      " WHERE integrity_check<>'ok'"), 0);
+}
+
+static void test_merge_replaces_incomplete_copy(void **ppState){
+  char zLive[300], zSnap[300], zOut[300], zErr[512], zRunId[37], zCmd[700];
+  StoreMergeStats st = {0, 0, 0};
+  Store *p, *pOut;
+  test_path(ppState, "live.db", zLive, sizeof(zLive));
+  test_path(ppState, "snap.db", zSnap, sizeof(zSnap));
+  test_path(ppState, "out2.db", zOut, sizeof(zOut));
+  p = test_open(zLive);
+  test_begin_run(p, zRunId);
+  assert_int_equal(store_scenario_begin(p, "one.scn", NULL, "1", 1), 0);
+  test_add_step(p, 0, "as A drives", "pass", "OK");
+  assert_int_equal(store_scenario_end(p, 1), 0);
+  /* a copy taken mid-run holds the run incomplete */
+  assert_int_equal(sqlite3_wal_checkpoint_v2(store_db(p), NULL,
+                   SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
+  snprintf(zCmd, sizeof(zCmd), "cp '%s' '%s'", zLive, zSnap);
+  assert_int_equal(system(zCmd), 0);
+  assert_int_equal(store_scenario_begin(p, "two.scn", NULL, "2", 1), 0);
+  test_add_step(p, 0, "as A drives", "pass", "OK");
+  assert_int_equal(store_scenario_end(p, 1), 0);
+  assert_int_equal(store_run_end(p, 2, 0, 0), 0);
+  store_close(p);
+
+  pOut = test_open(zOut);
+  assert_int_equal(store_merge(pOut, zSnap, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nAdded, 1);
+  assert_int_equal(store_merge(pOut, zLive, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nReplaced, 1);
+  /* the incomplete copy does not replace the complete one */
+  assert_int_equal(store_merge(pOut, zSnap, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nSkipped, 1);
+  store_close(pOut);
+  assert_int_equal(test_sql_int(zOut, "SELECT completed*10 + n_scenarios FROM runs"), 12);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM steps"), 2);
+}
+
+static void test_merge_reads_v1_input_unchanged(void **ppState){
+  char zOld[300], zOut[300], zErr[512];
+  StoreMergeStats st = {0, 0, 0};
+  long nBefore, nAfter;
+  char *zBefore, *zAfter;
+  Store *p;
+  test_path(ppState, "old1.db", zOld, sizeof(zOld));
+  test_path(ppState, "out3.db", zOut, sizeof(zOut));
+  test_sql_exec(zOld, zSchemaV1);
+  zBefore = test_slurp(zOld, &nBefore);
+  p = test_open(zOut);
+  assert_int_equal(store_merge(p, zOld, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nAdded, 1);
+  store_close(p);
+  zAfter = test_slurp(zOld, &nAfter);
+  assert_int_equal(nBefore, nAfter);
+  assert_memory_equal(zBefore, zAfter, (size_t)nBefore);
+  assert_int_equal(test_sql_int(zOld, "PRAGMA user_version"), 1);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM step_outcomes WHERE"
+                                      " path='old.scn' AND host_name IS NULL"), 1);
+  free(zBefore);
+  free(zAfter);
+}
+
+/* ---------------------------------------------------------------- 8 ---- */
+
+static void test_redact_every_password_form(void **ppState){
+  static const struct { const char *zIn, *zOut; } aCase[] = {
+    { "user alice admin password=Al1ce-pw",
+      "user alice admin password=***" },
+    { "user bob standard domain PASSWORD=\"a b#c\" # note",
+      "user bob standard domain PASSWORD=*** # note" },
+    { "logon A alice interactive password=wrong",
+      "logon A alice interactive password=***" },
+    { "as A net use Z: \\\\fs1\\data /user:bob S3cret /persistent:yes",
+      "as A net use Z: \\\\fs1\\data /user:bob *** /persistent:yes" },
+    { "as A net use Z: \\\\fs1\\data /USER:corp\\bob \"pw with \\\" quote\"",
+      "as A net use Z: \\\\fs1\\data /USER:corp\\bob ***" },
+    { "as A net use Z: \\\\fs1\\data /user:bob /persistent:no",
+      "as A net use Z: \\\\fs1\\data /user:bob /persistent:no" },
+    { "as A cmdkey /add:fs1 /user:bob /pass:Hunter2",
+      "as A cmdkey /add:fs1 /user:bob /pass:***" },
+    { "as A wnet add Z: \\\\fs1\\data user=bob password=x update-profile",
+      "as A wnet add Z: \\\\fs1\\data user=bob password=*** update-profile" },
+    { "net use Z: \\\\s\\sh /u:bob pw\nnext line stays",
+      "net use Z: \\\\s\\sh /u:bob ***\nnext line stays" },
+    { "/user:bob\npassword-less next line",
+      "/user:bob\npassword-less next line" },
+    { "OK Z: \\\\fs1\\data", "OK Z: \\\\fs1\\data" },
+    { "", "" },
+  };
+  size_t i;
+  (void)ppState;
+  for(i=0; i<sizeof(aCase)/sizeof(aCase[0]); i++){
+    char *z = store_redact_line(aCase[i].zIn);
+    char *z2;
+    assert_non_null(z);
+    if( strcmp(z, aCase[i].zOut)!=0 ) fprintf(stderr, "case %zu: %s\n", i, z);
+    assert_string_equal(z, aCase[i].zOut);
+    z2 = store_redact_line(z);        /* idempotent */
+    assert_string_equal(z2, z);
+    free(z);
+    free(z2);
+  }
+  assert_null(store_redact_line(NULL));
+}
+
+static void test_store_redacts_what_it_is_given(void **ppState){
+  char zDb[300], zRunId[37], zWal[320];
+  StoreRunInfo info;
+  Store *p;
+  long n;
+  char *zBytes;
+  long i;
+  test_path(ppState, "leak.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  memset(&info, 0, sizeof(info));
+  info.zKind = "run";
+  info.zBackends = "sim";
+  info.zCommandLine = "mapscope run x.scn # user a admin password=LeakOne";
+  assert_int_equal(store_run_begin(p, &info, zRunId), 0);
+  assert_int_equal(store_scenario_begin(p, "x.scn", "logon S a rdp password=LeakTwo",
+                                        "c", 1), 0);
+  test_add_step(p, 0, "as A net use Z: \\\\s\\sh /user:a LeakThree", "fail",
+                "error 5 while cmdkey /add:s /user:a /pass:LeakFour");
+  assert_int_equal(store_scenario_end(p, 1), 0);
+  /* look at the WAL while the connection is open, then at the file */
+  snprintf(zWal, sizeof(zWal), "%s-wal", zDb);
+  for(i=0; i<2; i++){
+    const char *zFile = i ? zDb : zWal;
+    zBytes = test_slurp(zFile, &n);
+    assert_true(n>0);
+    assert_null(memmem(zBytes, (size_t)n, "Leak", 4));
+    free(zBytes);
+    if( i==0 ){
+      assert_int_equal(store_run_end(p, 0, 1, 0), 0);
+      store_close(p);
+    }
+  }
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs WHERE command_line"
+                                     " LIKE '%password=***%'"), 1);
+}
+
+static void test_hash_fnv1a64_vectors(void **ppState){
+  char zHex[17];
+  (void)ppState;
+  /* published FNV-1a 64 test vectors */
+  assert_true(store_hash64("", 0)==0xcbf29ce484222325ULL);
+  assert_true(store_hash64("a", 1)==0xaf63dc4c8601ec8cULL);
+  assert_true(store_hash64("foobar", 6)==0x85944171f73967e8ULL);
+  store_hash64_hex("a", 1, zHex);
+  assert_string_equal(zHex, "af63dc4c8601ec8c");
+}
+
+int main(void){
+  const struct CMUnitTest aTest[] = {
+    cmocka_unit_test_setup_teardown(test_schema_created, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_migrate_v1_to_v2, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_refuse_newer_schema, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_refuse_foreign_files, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_scenario_rolled_back_leaves_nothing,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_concurrent_writers_both_land,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_resolve_run_references, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_compare_regressions_first, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_merge_idempotent, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_merge_replaces_incomplete_copy,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_merge_reads_v1_input_unchanged,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_redact_every_password_form,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_store_redacts_what_it_is_given,
+                                    test_setup, test_teardown),
+    cmocka_unit_test(test_hash_fnv1a64_vectors),
+  };
+  return cmocka_run_group_tests(aTest, NULL, NULL);
+}
