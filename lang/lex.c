@@ -108,7 +108,7 @@ int scnx_split(const char *zLine, size_t nLine, ScnWords *pW, int bLenient) {
   pW->nTextEnd = nLine;
 
   while (i < nLine) {
-    size_t iStart, nBuf = 0, nPlain = 0;
+    size_t iStart, nBuf = 0, nPlain = 0, iQuote = 0;
     int bQuoted = 0, bInQuote = 0;
     char *zWord;
 
@@ -137,6 +137,7 @@ int scnx_split(const char *zLine, size_t nLine, ScnWords *pW, int bLenient) {
         break;
       } else if (c == '"') {
         if (!bQuoted) nPlain = nBuf;
+        iQuote = i;
         bInQuote = 1;
         bQuoted = 1;
         i++;
@@ -147,7 +148,7 @@ int scnx_split(const char *zLine, size_t nLine, ScnWords *pW, int bLenient) {
     }
     if (bInQuote && !bLenient) {
       rc = SCNX_OPEN_QUOTE;
-      pW->iErrPos = iStart;
+      pW->iErrPos = iQuote;
       goto err;
     }
     if (!bQuoted) nPlain = nBuf;

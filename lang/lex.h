@@ -36,7 +36,7 @@ struct ScnWords {
   int nWord;           /* entries in aWord */
   int nAlloc;          /* allocated entries */
   size_t nTextEnd;     /* length of the line without comment and trailing blanks */
-  size_t iErrPos;      /* where an open quote started (on SCNX_OPEN_QUOTE) */
+  size_t iErrPos;      /* offset of the quote left open (on SCNX_OPEN_QUOTE) */
 };
 
 #define SCNX_OK 0

@@ -342,22 +342,23 @@ static int parse_cmdkey(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (n > 2) return too_many(zMsg, &a[2], "cmdkey /delete:");
     return 0;
   }
-  if (!has_prefix(&a[1], "/add:")) {
-    return fail(zMsg, "unknown cmdkey option '%.40s' (known: /add:, /delete:, /list)", a[1].z);
-  }
+  /* /add:, /user: and /pass: in any order, as cmdkey.exe takes them. */
   p->eCmd = SCN_CMD_CMDKEY_ADD;
-  if (a[1].z[5] == 0) return fail(zMsg, "cmdkey /add: needs a target");
-  if (dup_into(&p->zTarget, a[1].z + 5, zMsg)) return 1;
-  for (i = 2; i < n; i++) {
-    if (has_prefix(&a[i], "/user:")) {
+  for (i = 1; i < n; i++) {
+    if (has_prefix(&a[i], "/add:")) {
+      if (take_value(&a[i], 5, &p->zTarget, "/add:", zMsg)) return 1;
+      if (p->zTarget[0] == 0) return fail(zMsg, "cmdkey /add: needs a target");
+    } else if (has_prefix(&a[i], "/user:")) {
       if (take_value(&a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
       if (p->zCredUser[0] == 0) return fail(zMsg, "/user: needs a user name");
     } else if (has_prefix(&a[i], "/pass:")) {
       if (take_value(&a[i], 6, &p->zCredPassword, "/pass:", zMsg)) return 1;
     } else {
-      return fail(zMsg, "unknown cmdkey /add option '%.40s' (known: /user:, /pass:)", a[i].z);
+      return fail(zMsg, "unknown cmdkey option '%.40s' (known: /add:, /user:, /pass:, "
+                  "/delete:, /list)", a[i].z);
     }
   }
+  if (p->zTarget == NULL) return fail(zMsg, "cmdkey needs /add:, /delete: or /list");
   if (p->zCredUser == NULL) return fail(zMsg, "cmdkey /add: needs /user:");
   if (p->zCredPassword == NULL) return fail(zMsg, "cmdkey /add: needs /pass:");
   return 0;
