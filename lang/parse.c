@@ -488,6 +488,9 @@ static int parse_who(const char *z, ScnStep *p, char *zMsg) {
     p->eHalf = SCN_HALF_SYSTEM;
     return 0;
   }
+  if (pDot != NULL && (size_t)(pDot - z) == 6 && scnx_strnicmp(z, "SYSTEM", 6) == 0) {
+    return fail(zMsg, "SYSTEM has no halves (write as SYSTEM)");
+  }
   if (pDot != NULL) {
     if (scnx_stricmp(pDot, ".limited") == 0) p->eHalf = SCN_HALF_LIMITED;
     else if (scnx_stricmp(pDot, ".elevated") == 0) p->eHalf = SCN_HALF_ELEVATED;
