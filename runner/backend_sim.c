@@ -1,0 +1,995 @@
+/*
+** runner/backend_sim.c: the `sim` backend, the pure-C model (sim/) behind
+** the operations table of backend.h.
+**
+** xOpen builds a SimMachine from the scenario's world; xStep maps each step
+** onto sim calls and prints the canonical output of SCENARIO-LANGUAGE.md;
+** xDescribe draws the state for `mapscope explain`. The model's LUIDs never
+** reach an output: they are printed as placeholders ({A}, {A.elevated},
+** {SYSTEM}, {?}), and placeholders in `define` and `bootdevice` targets
+** are resolved to the LUIDs they name.
+**
+** Contents:
+**   1. The instance: logons by name, LUID placeholders
+**   2. Placeholders: LUID -> {name} in outputs, {name} -> LUID in targets
+**   3. Opening and closing (the world)
+**   4. Steps: logon, logoff, reboot, set, bootdevice
+**   5. Steps: `as <who> <command>`
+**   6. xDescribe: the state a teacher would draw
+**   7. The operations table
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/backend_sim.h"
+#include "runner/strbuf.h"
+#include "sim/sim.h"
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+/* One `logon <S> ...` that succeeded. */
+typedef struct BsimLogon BsimLogon;
+struct BsimLogon {
+  char *zName;               /* the logon name S (case-sensitive) */
+  SimLuid luidBare;          /* the half handed to the process ({S}) */
+  SimLuid luidOther;         /* the other half of a split logon, or 0 */
+  int bBareFull;             /* the bare half is the full one */
+};
+
+struct BackendConn {
+  SimMachine *pM;            /* the model machine */
+  char **azUser;             /* world accounts, as written */
+  char **azPassword;         /* their passwords (secrets) */
+  int nUser;                 /* entries in azUser/azPassword */
+  BsimLogon *aLogon;         /* logons by name, newest record per name */
+  int nLogon;                /* entries in aLogon */
+  int nLogonAlloc;           /* slots in aLogon */
+  SimHash luidNames;         /* LUID -> placeholder name (char*, no braces) */
+  char **azName;             /* every placeholder name made, for freeing */
+  int nName;                 /* entries in azName */
+  int nNameAlloc;            /* slots in azName */
+  HostFacts facts;           /* what xHostFacts returns */
+};
+
+static void bsim_oom(void){
+  fputs("mapscope: out of memory in the sim backend\n", stderr);
+  exit(3);
+}
+
+static char *bsim_strdup(const char *z){
+  size_t n = strlen(z)+1;
+  char *zNew = malloc(n);
+  if( zNew==NULL ) bsim_oom();
+  memcpy(zNew, z, n);
+  return zNew;
+}
+
+static void *bsim_grow(void *p, int *pnAlloc, int nNeed, size_t sz){
+  if( nNeed>*pnAlloc ){
+    int nNew = *pnAlloc ? *pnAlloc*2 : 8;
+    while( nNew<nNeed ) nNew *= 2;
+    p = realloc(p, (size_t)nNew*sz);
+    if( p==NULL ) bsim_oom();
+    *pnAlloc = nNew;
+  }
+  return p;
+}
+
+static BsimLogon *bsim_logon(BackendConn *p, const char *zName){
+  int i;
+  if( zName==NULL ) return NULL;
+  for(i=0; i<p->nLogon; i++){
+    if( strcmp(p->aLogon[i].zName, zName)==0 ) return &p->aLogon[i];
+  }
+  return NULL;
+}
+
+/* Name the placeholder of a LUID ("A", "A.elevated", "SYSTEM"). */
+static void bsim_name_luid(BackendConn *p, SimLuid luid, const char *zName,
+                           const char *zSuffix){
+  size_t n = strlen(zName)+strlen(zSuffix)+1;
+  char *z = malloc(n);
+  if( z==NULL ) bsim_oom();
+  snprintf(z, n, "%s%s", zName, zSuffix);
+  p->azName = bsim_grow(p->azName, &p->nNameAlloc, p->nName+1, sizeof(char*));
+  p->azName[p->nName++] = z;
+  if( simhash_insert(&p->luidNames, luid, z) ) bsim_oom();
+}
+
+static const char *bsim_luid_name(const BackendConn *p, SimLuid luid){
+  const char *z = simhash_find(&p->luidNames, luid);
+  return z ? z : "?";
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+static int bsim_hexval(char c){
+  if( c>='0' && c<='9' ) return c-'0';
+  if( c>='a' && c<='f' ) return c-'a'+10;
+  if( c>='A' && c<='F' ) return c-'A'+10;
+  return -1;
+}
+
+/* Parse n hex digits at z; -1 if they are not all hex. */
+static int bsim_hex(const char *z, int n, SimLuid *pV){
+  SimLuid v = 0;
+  int i;
+  for(i=0; i<n; i++){
+    int d = bsim_hexval(z[i]);
+    if( d<0 ) return -1;
+    v = (v<<4) | (SimLuid)d;
+  }
+  *pV = v;
+  return 0;
+}
+
+/*
+** Append zText to pOut with every LUID written as a placeholder: the 16
+** hex digits after ";X:" in a redirector path, and the %08x-%08x form of
+** a directory name.
+*/
+static void bsim_render(const BackendConn *p, StrBuf *pOut, const char *zText){
+  const char *z = zText;
+  while( *z ){
+    SimLuid v, lo;
+    if( z[0]==';' && z[1] && z[2]==':' && bsim_hex(z+3, 16, &v)==0
+     && bsim_hexval(z[19])<0 ){
+      strbuf_append(pOut, z, 3);
+      strbuf_printf(pOut, "{%s}", bsim_luid_name(p, v));
+      z += 19;
+      continue;
+    }
+    if( (z==zText || bsim_hexval(z[-1])<0) && bsim_hex(z, 8, &v)==0
+     && z[8]=='-' && bsim_hex(z+9, 8, &lo)==0 && bsim_hexval(z[17])<0 ){
+      strbuf_printf(pOut, "{%s}", bsim_luid_name(p, (v<<32)|lo));
+      z += 17;
+      continue;
+    }
+    strbuf_append(pOut, z, 1);
+    z++;
+  }
+}
+
+/* The LUID a placeholder name names; 0 if none does. */
+static SimLuid bsim_placeholder_luid(BackendConn *p, const char *zName, size_t n){
+  char zBuf[256];
+  const char *zDot;
+  BsimLogon *pL;
+  if( n>=sizeof(zBuf) ) return 0;
+  memcpy(zBuf, zName, n);
+  zBuf[n] = 0;
+  if( strcmp(zBuf, "SYSTEM")==0 ) return SIM_LUID_SYSTEM;
+  zDot = strrchr(zBuf, '.');
+  if( zDot && (strcmp(zDot, ".limited")==0 || strcmp(zDot, ".elevated")==0) ){
+    int bWantFull = strcmp(zDot, ".elevated")==0;
+    zBuf[zDot-zBuf] = 0;
+    pL = bsim_logon(p, zBuf);
+    if( pL==NULL || pL->luidOther==0 ) return 0;
+    return (pL->bBareFull==bWantFull) ? pL->luidBare : pL->luidOther;
+  }
+  pL = bsim_logon(p, zBuf);
+  return pL ? pL->luidBare : 0;
+}
+
+/*
+** A malloc'd copy of zTarget with each {name} replaced by the LUID it
+** names: %08x-%08x right after "DosDevices\", 16 hex digits elsewhere (as
+** after ";Z:" in a redirector path). [F] A placeholder that names no live
+** or past logon ({?}, or a name never logged on) is kept as written.
+*/
+static char *bsim_resolve(BackendConn *p, const char *zTarget){
+  StrBuf b = {0};
+  const char *z = zTarget;
+  if( zTarget==NULL ) return NULL;
+  while( *z ){
+    const char *zEnd = z[0]=='{' ? strchr(z, '}') : NULL;
+    SimLuid luid = zEnd ? bsim_placeholder_luid(p, z+1, (size_t)(zEnd-z-1)) : 0;
+    if( luid ){
+      const char *zSoFar = strbuf_text(&b);
+      size_t nSoFar = b.n;
+      if( nSoFar>=11 && strncmp(zSoFar+nSoFar-11, "DosDevices\\", 11)==0 ){
+        strbuf_printf(&b, "%08x-%08x", (unsigned)(luid>>32), (unsigned)(luid & 0xffffffffu));
+      }else{
+        strbuf_printf(&b, "%016llx", (unsigned long long)luid);
+      }
+      z = zEnd+1;
+      continue;
+    }
+    strbuf_append(&b, z, 1);
+    z++;
+  }
+  return strbuf_take(&b);
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+static SimPolicy bsim_policy(ScnPolicy e){
+  switch( e ){
+    case SCN_POL_UAC: return SIM_POL_ENABLE_LUA;
+    case SCN_POL_FILTER_ADMIN_TOKEN: return SIM_POL_FILTER_ADMIN_TOKEN;
+    case SCN_POL_LOCAL_ACCOUNT_TOKEN_FILTER: return SIM_POL_LOCAL_ACCOUNT_TOKEN_FILTER;
+    case SCN_POL_LINKED_CONNECTIONS: return SIM_POL_LINKED_CONNECTIONS;
+    case SCN_POL_RESTORE_CONNECTIONS: return SIM_POL_RESTORE_CONNECTION;
+    case SCN_POL_LUID_MAPS: return SIM_POL_LUID_DEVICE_MAPS;
+    default: return SIM_POL_COUNT;
+  }
+}
+
+static SimAccountKind bsim_kind(ScnAccountKind e){
+  switch( e ){
+    case SCN_ACCOUNT_ADMIN: return SIM_ACCOUNT_ADMIN;
+    case SCN_ACCOUNT_BUILTIN_ADMIN: return SIM_ACCOUNT_BUILTIN_ADMIN;
+    default: return SIM_ACCOUNT_STANDARD;
+  }
+}
+
+static SimLogonType bsim_logon_type(ScnLogonType e){
+  switch( e ){
+    case SCN_LOGON_INTERACTIVE: return SIM_LOGON_INTERACTIVE;
+    case SCN_LOGON_RDP: return SIM_LOGON_RDP;
+    case SCN_LOGON_RUNAS: return SIM_LOGON_RUNAS;
+    case SCN_LOGON_BATCH: return SIM_LOGON_BATCH;
+    case SCN_LOGON_SERVICE: return SIM_LOGON_SERVICE;
+    case SCN_LOGON_NETWORK: return SIM_LOGON_NETWORK;
+    case SCN_LOGON_WINRM: return SIM_LOGON_WINRM;
+    case SCN_LOGON_CREDSSP: return SIM_LOGON_CREDSSP;
+    case SCN_LOGON_BECOME: return SIM_LOGON_BECOME;
+    case SCN_LOGON_CURRENT: return SIM_LOGON_CURRENT;
+    default: return SIM_LOGON_COUNT;
+  }
+}
+
+static void bsim_close(BackendConn *p){
+  int i;
+  if( p==NULL ) return;
+  sim_machine_free(p->pM);
+  for(i=0; i<p->nUser; i++){
+    free(p->azUser[i]);
+    free(p->azPassword[i]);
+  }
+  free(p->azUser);
+  free(p->azPassword);
+  for(i=0; i<p->nLogon; i++) free(p->aLogon[i].zName);
+  free(p->aLogon);
+  for(i=0; i<p->nName; i++) free(p->azName[i]);
+  free(p->azName);
+  simhash_clear(&p->luidNames);
+  free(p);
+}
+
+static int bsim_open(const Scenario *pScn, const char *zOptions,
+                     BackendConn **ppConn, char **pzErr){
+  BackendConn *p;
+  int i, rc;
+  char zErr[200];
+  (void)zOptions;
+  *ppConn = NULL;
+  if( pzErr ) *pzErr = NULL;
+  p = calloc(1, sizeof(BackendConn));
+  if( p==NULL ) bsim_oom();
+  simhash_init(&p->luidNames);
+  p->facts.zOs = "mapscope model";
+  rc = sim_machine_new(&p->pM);
+  if( rc ){ snprintf(zErr, sizeof(zErr), "the model could not start (error %d)", rc); goto err; }
+  bsim_name_luid(p, SIM_LUID_SYSTEM, "SYSTEM", "");
+  for(i=0; i<SCN_POL_COUNT; i++){
+    sim_policy_init(p->pM, bsim_policy((ScnPolicy)i), pScn->machine.abPolicy[i]);
+  }
+  rc = sim_machine_set_fixed_disks(p->pM, pScn->machine.mDisks);
+  if( rc ){ snprintf(zErr, sizeof(zErr), "bad fixed disks (error %d)", rc); goto err; }
+  p->azUser = calloc((size_t)pScn->nUser+1, sizeof(char*));
+  p->azPassword = calloc((size_t)pScn->nUser+1, sizeof(char*));
+  if( p->azUser==NULL || p->azPassword==NULL ) bsim_oom();
+  for(i=0; i<pScn->nUser; i++){
+    const ScnUser *pU = &pScn->aUser[i];
+    rc = sim_machine_add_user(p->pM, pU->zName, bsim_kind(pU->eKind), pU->bDomain,
+                              pU->zPassword);
+    if( rc ){
+      snprintf(zErr, sizeof(zErr), "line %d: user %s refused by the model (error %d)",
+               pU->iLine, pU->zName, rc);
+      goto err;
+    }
+    p->azUser[i] = bsim_strdup(pU->zName);
+    p->azPassword[i] = bsim_strdup(pU->zPassword ? pU->zPassword : "");
+    p->nUser++;
+  }
+  for(i=0; i<pScn->nShare; i++){
+    const ScnShare *pSh = &pScn->aShare[i];
+    rc = sim_machine_add_share(p->pM, pSh->zServer, pSh->zShare, pSh->bEveryone,
+                               (const char *const*)pSh->azGrant, pSh->nGrant,
+                               pSh->bAnonymous);
+    if( rc ){
+      snprintf(zErr, sizeof(zErr), "line %d: share %s refused by the model (error %d)",
+               pSh->iLine, pSh->zUnc, rc);
+      goto err;
+    }
+  }
+  *ppConn = p;
+  return 0;
+
+err:
+  if( pzErr ) *pzErr = bsim_strdup(zErr);
+  bsim_close(p);
+  return 1;
+}
+
+SimMachine *backend_sim_machine(BackendConn *pConn){
+  return pConn ? pConn->pM : NULL;
+}
+
+static const HostFacts *bsim_host_facts(BackendConn *p){
+  return &p->facts;
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+static void bsim_error(StrBuf *pOut, int rc){
+  char z[128];
+  scn_format_error(rc, z, sizeof(z));
+  strbuf_puts(pOut, z);
+}
+
+static void bsim_ok_or_error(StrBuf *pOut, int rc){
+  if( rc==0 ) strbuf_puts(pOut, "ok");
+  else bsim_error(pOut, rc);
+}
+
+static const char *bsim_password(const BackendConn *p, const char *zUser){
+  int i;
+  for(i=0; i<p->nUser; i++){
+    const char *a = p->azUser[i], *b = zUser;
+    while( *a && *b && ((*a|0x20)==(*b|0x20)) ){ a++; b++; }
+    if( *a==0 && *b==0 ) return p->azPassword[i];
+  }
+  return "";
+}
+
+static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
+  SimLuid tok = 0;
+  SimTokenInfo info;
+  BsimLogon *pL;
+  const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
+                                          : bsim_password(p, pStep->zUser);
+  int rc = sim_logon_user(p->pM, pStep->zUser, bsim_logon_type(pStep->eLogonType),
+                          pStep->bHighest, zPw, &tok);
+  if( rc ) return rc;
+  if( sim_token_query(p->pM, tok, &info) ) return ERROR_NO_SUCH_LOGON_SESSION;
+  pL = bsim_logon(p, pStep->zSession);
+  if( pL==NULL ){
+    p->aLogon = bsim_grow(p->aLogon, &p->nLogonAlloc, p->nLogon+1, sizeof(BsimLogon));
+    pL = &p->aLogon[p->nLogon++];
+    pL->zName = bsim_strdup(pStep->zSession);
+  }
+  pL->luidBare = tok;
+  pL->luidOther = info.luidLinked;
+  pL->bBareFull = info.eElevation==SIM_ELEVATION_FULL;
+  bsim_name_luid(p, tok, pStep->zSession, "");
+  if( info.luidLinked ){
+    bsim_name_luid(p, info.luidLinked, pStep->zSession,
+                   pL->bBareFull ? ".limited" : ".elevated");
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+/* The token `as <who>` names; 0 with *pRc = 1312 when there is none. */
+static SimLuid bsim_who(BackendConn *p, const ScnStep *pStep){
+  BsimLogon *pL;
+  if( pStep->eHalf==SCN_HALF_SYSTEM ) return SIM_LUID_SYSTEM;
+  pL = bsim_logon(p, pStep->zSession);
+  if( pL==NULL ) return 0;
+  switch( pStep->eHalf ){
+    case SCN_HALF_LIMITED:
+      if( pL->luidOther==0 ) return 0;
+      return pL->bBareFull ? pL->luidOther : pL->luidBare;
+    case SCN_HALF_ELEVATED:
+      if( pL->luidOther==0 ) return 0;
+      return pL->bBareFull ? pL->luidBare : pL->luidOther;
+    default:
+      return pL->luidBare;
+  }
+}
+
+/* An output being collected by a visitor. */
+typedef struct BsimOut BsimOut;
+struct BsimOut {
+  BackendConn *p;            /* for placeholders */
+  StrBuf *pBuf;              /* the lines */
+  int nLine;                 /* lines written */
+  unsigned mDisks;           /* fixed disks, left out of `drives` */
+};
+
+static void bsim_line(BsimOut *pO){
+  if( pO->nLine++ ) strbuf_puts(pO->pBuf, "\n");
+}
+
+static int bsim_visit_use(void *pCtx, const SimUseInfo *pU){
+  BsimOut *pO = pCtx;
+  bsim_line(pO);
+  strbuf_printf(pO->pBuf, "%s %c: %s",
+                pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable",
+                pU->cLetter, pU->zRemote);
+  return 0;
+}
+
+static int bsim_visit_cred(void *pCtx, const SimCredInfo *pC){
+  BsimOut *pO = pCtx;
+  bsim_line(pO);
+  strbuf_printf(pO->pBuf, "%s domain user=%s", pC->zTarget, pC->zUser);
+  return 0;
+}
+
+static int bsim_visit_target(void *pCtx, const char *zTarget){
+  BsimOut *pO = pCtx;
+  bsim_line(pO);
+  bsim_render(pO->p, pO->pBuf, zTarget);
+  return 0;
+}
+
+static int bsim_visit_resource(void *pCtx, const SimResourceInfo *pR){
+  BsimOut *pO = pCtx;
+  bsim_line(pO);
+  strbuf_printf(pO->pBuf, "%c: %s", pR->cLetter, pR->zRemote);
+  return 0;
+}
+
+static int bsim_visit_net(void *pCtx, const SimNetValues *pV){
+  BsimOut *pO = pCtx;
+  bsim_line(pO);
+  strbuf_printf(pO->pBuf, "%c: %s user=%s", pV->cLetter, pV->zRemotePath,
+                pV->zUserName ? pV->zUserName : "");
+  return 0;
+}
+
+/* The \\srv\share a redirector target names, or NULL if it is not one. */
+static const char *bsim_redirector_rest(const char *zTarget){
+  static const char zRdr[] = "\\Device\\LanmanRedirector\\;";
+  const char *z;
+  size_t n = sizeof(zRdr)-1;
+  SimLuid v;
+  size_t i;
+  for(i=0; i<n; i++){
+    char a = zTarget[i], b = zRdr[i];
+    if( a==0 ) return NULL;
+    if( a>='A' && a<='Z' ) a = (char)(a-'A'+'a');
+    if( b>='A' && b<='Z' ) b = (char)(b-'A'+'a');
+    if( a!=b ) return NULL;
+  }
+  z = zTarget+n;
+  if( z[0]==0 || z[1]!=':' || bsim_hex(z+2, 16, &v) || z[18]!='\\' ) return NULL;
+  return z+19;
+}
+
+static int bsim_is_fixed_disk_link(unsigned mDisks, const SimLinkInfo *pL){
+  char c = pL->zName[0];
+  int i, n = 0;
+  char zVol[40];
+  if( !pL->bGlobal || c<'A' || c>'Z' || (mDisks & (1u<<(c-'A')))==0 ) return 0;
+  for(i=0; i<=c-'A'; i++) if( mDisks & (1u<<i) ) n++;
+  snprintf(zVol, sizeof(zVol), "\\Device\\HarddiskVolume%d", n);
+  return strcmp(pL->zTarget, zVol)==0;
+}
+
+static int bsim_visit_drive(void *pCtx, const SimLinkInfo *pL){
+  BsimOut *pO = pCtx;
+  const char *zRest;
+  /* drive letters only; the fixed disks are left out */
+  if( strlen(pL->zName)!=2 || pL->zName[1]!=':' ) return 0;
+  if( bsim_is_fixed_disk_link(pO->mDisks, pL) ) return 0;
+  bsim_line(pO);
+  strbuf_printf(pO->pBuf, "%s ", pL->zName);
+  zRest = bsim_redirector_rest(pL->zTarget);
+  if( zRest ){
+    strbuf_printf(pO->pBuf, "\\\\%s", zRest);
+  }else{
+    bsim_render(pO->p, pO->pBuf, pL->zTarget);
+  }
+  strbuf_puts(pO->pBuf, pL->bGlobal ? " global" : " local");
+  return 0;
+}
+
+static const char *bsim_elevation_word(SimElevation e){
+  switch( e ){
+    case SIM_ELEVATION_FULL: return "full";
+    case SIM_ELEVATION_LIMITED: return "limited";
+    default: return "default";
+  }
+}
+
+/* Run a listing: its lines, `(none)` when empty, or its error. */
+static void bsim_listing(StrBuf *pOut, BsimOut *pO, int rc){
+  if( rc ){
+    strbuf_reset(pOut);
+    bsim_error(pOut, rc);
+  }else if( pO->nLine==0 ){
+    strbuf_puts(pOut, "(none)");
+  }
+}
+
+static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
+  SimMachine *pM = p->pM;
+  SimLuid tok = bsim_who(p, pStep);
+  BsimOut o;
+  char zLocal[3];
+  int rc;
+  char *zT;
+
+  memset(&o, 0, sizeof(o));
+  o.p = p;
+  o.pBuf = pOut;
+  o.mDisks = sim_machine_fixed_disks(pM);
+  zLocal[0] = pStep->cLetter; zLocal[1] = ':'; zLocal[2] = 0;
+  if( tok==0 || !sim_session_exists(pM, tok) ){
+    bsim_error(pOut, ERROR_NO_SUCH_LOGON_SESSION);   /* L10 */
+    return;
+  }
+
+  switch( pStep->eCmd ){
+    case SCN_CMD_NET_USE_LIST:
+      rc = sim_net_use_list(pM, tok, bsim_visit_use, &o);
+      bsim_listing(pOut, &o, rc);
+      break;
+    case SCN_CMD_NET_USE_ADD: {
+      /* C8: /persistent applies to this command and, on success,
+      ** becomes the default; without it the default applies. */
+      int bPersist = 1;
+      if( pStep->ePersistent<0 ){
+        rc = sim_reg_get_net_use_default(pM, tok, &bPersist);
+        if( rc ){ bsim_error(pOut, rc); break; }
+      }else{
+        bPersist = pStep->ePersistent;
+      }
+      rc = sim_wnet_add_connection2(pM, tok, zLocal, pStep->zRemote,
+                                    pStep->zCredUser, pStep->zCredPassword,
+                                    bPersist ? SIM_CONNECT_UPDATE_PROFILE : 0);
+      if( rc==0 && pStep->ePersistent>=0 ){
+        rc = sim_reg_set_net_use_default(pM, tok, pStep->ePersistent);
+      }
+      bsim_ok_or_error(pOut, rc);
+      break;
+    }
+    case SCN_CMD_NET_USE_DELETE:
+      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, zLocal,
+                                         SIM_CONNECT_UPDATE_PROFILE, 1));
+      break;
+    case SCN_CMD_NET_USE_DELETE_ALL:
+      bsim_ok_or_error(pOut, sim_net_use_delete_all(pM, tok));
+      break;
+    case SCN_CMD_NET_USE_PERSISTENT:
+      bsim_ok_or_error(pOut, sim_reg_set_net_use_default(pM, tok,
+                                                         pStep->ePersistent>0));
+      break;
+    case SCN_CMD_CMDKEY_ADD:
+      bsim_ok_or_error(pOut, sim_cred_write(pM, tok, pStep->zTarget,
+                                            pStep->zCredUser, pStep->zCredPassword));
+      break;
+    case SCN_CMD_CMDKEY_DELETE:
+      bsim_ok_or_error(pOut, sim_cred_delete(pM, tok, pStep->zTarget));
+      break;
+    case SCN_CMD_CMDKEY_LIST:
+      rc = sim_cred_enumerate(pM, tok, bsim_visit_cred, &o);
+      bsim_listing(pOut, &o, rc);
+      break;
+    case SCN_CMD_DEFINE:
+      zT = bsim_resolve(p, pStep->zTarget);
+      rc = sim_define_dos_device(pM, tok, pStep->bRaw ? SIM_DDD_RAW_TARGET_PATH : 0,
+                                 pStep->zName, zT);
+      free(zT);
+      bsim_ok_or_error(pOut, rc);
+      break;
+    case SCN_CMD_UNDEFINE: {
+      unsigned flags = SIM_DDD_REMOVE_DEFINITION;
+      if( pStep->bExact ) flags |= SIM_DDD_EXACT_MATCH_ON_REMOVE;
+      if( pStep->bRaw ) flags |= SIM_DDD_RAW_TARGET_PATH;
+      zT = bsim_resolve(p, pStep->zTarget);
+      rc = sim_define_dos_device(pM, tok, flags, pStep->zName, zT);
+      free(zT);
+      bsim_ok_or_error(pOut, rc);
+      break;
+    }
+    case SCN_CMD_QUERY:
+      rc = sim_query_dos_device(pM, tok, pStep->zName, bsim_visit_target, &o);
+      bsim_listing(pOut, &o, rc);
+      break;
+    case SCN_CMD_WNET_ADD: {
+      unsigned flags = 0;
+      if( pStep->bUpdateProfile ) flags |= SIM_CONNECT_UPDATE_PROFILE;
+      if( pStep->bTemporary ) flags |= SIM_CONNECT_TEMPORARY;
+      bsim_ok_or_error(pOut, sim_wnet_add_connection2(pM, tok, zLocal, pStep->zRemote,
+                             pStep->zCredUser, pStep->zCredPassword, flags));
+      break;
+    }
+    case SCN_CMD_WNET_CANCEL:
+      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, zLocal,
+                             pStep->bUpdateProfile ? SIM_CONNECT_UPDATE_PROFILE : 0,
+                             pStep->bForce));
+      break;
+    case SCN_CMD_WNET_GET: {
+      const char *zRemote = NULL;
+      rc = sim_wnet_get_connection(pM, tok, zLocal, &zRemote);
+      if( rc==0 ) strbuf_puts(pOut, zRemote);
+      else bsim_error(pOut, rc);
+      break;
+    }
+    case SCN_CMD_WNET_ENUM:
+      rc = sim_wnet_enum(pM, tok, pStep->bEnumRemembered ? SIM_RESOURCE_REMEMBERED
+                                                         : SIM_RESOURCE_CONNECTED,
+                         bsim_visit_resource, &o);
+      bsim_listing(pOut, &o, rc);
+      break;
+    case SCN_CMD_DRIVES:
+      rc = sim_dosdev_view(pM, tok, bsim_visit_drive, &o);
+      bsim_listing(pOut, &o, rc);
+      break;
+    case SCN_CMD_TOKEN: {
+      SimTokenInfo info;
+      rc = sim_token_query(pM, tok, &info);
+      if( rc ){ bsim_error(pOut, rc); break; }
+      strbuf_printf(pOut, "user=%s elevation=%s logon={%s} linked=",
+                    info.zUser, bsim_elevation_word(info.eElevation),
+                    bsim_luid_name(p, info.luid));
+      if( info.luidLinked ) strbuf_printf(pOut, "{%s}", bsim_luid_name(p, info.luidLinked));
+      else strbuf_puts(pOut, "none");
+      break;
+    }
+    case SCN_CMD_PERSISTED:
+      rc = sim_reg_read_network(pM, tok, bsim_visit_net, &o);
+      bsim_listing(pOut, &o, rc);
+      break;
+    case SCN_CMD_DIR:
+      bsim_ok_or_error(pOut, sim_open_path(pM, tok, pStep->zPath));
+      break;
+    default:
+      bsim_error(pOut, ERROR_INVALID_PARAMETER);
+      break;
+  }
+}
+
+static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
+  StrBuf out = {0};
+  int i, rc;
+  memset(pRes, 0, sizeof(*pRes));
+  switch( pStep->eKind ){
+    case SCN_STEP_LOGON:
+      bsim_ok_or_error(&out, bsim_step_logon(p, pStep));
+      break;
+    case SCN_STEP_LOGOFF: {
+      BsimLogon *pL = bsim_logon(p, pStep->zSession);
+      bsim_ok_or_error(&out, pL ? sim_logoff(p->pM, pL->luidBare)
+                                : ERROR_NO_SUCH_LOGON_SESSION);
+      break;
+    }
+    case SCN_STEP_REBOOT:
+      bsim_ok_or_error(&out, sim_reboot(p->pM));
+      break;
+    case SCN_STEP_SET:
+      rc = 0;
+      for(i=0; i<pStep->nSetting && rc==0; i++){
+        rc = sim_policy_set(p->pM, bsim_policy(pStep->aSetting[i].ePolicy),
+                            pStep->aSetting[i].bOn);
+      }
+      bsim_ok_or_error(&out, rc);
+      break;
+    case SCN_STEP_BOOTDEVICE: {
+      char zName[3];
+      zName[0] = pStep->cLetter; zName[1] = ':'; zName[2] = 0;
+      if( pStep->zTarget==NULL ){
+        rc = sim_reg_delete_boot_device(p->pM, zName);
+      }else{
+        char *zT = bsim_resolve(p, pStep->zTarget);
+        rc = sim_reg_set_boot_device(p->pM, zName, zT);
+        free(zT);
+      }
+      bsim_ok_or_error(&out, rc);
+      break;
+    }
+    case SCN_STEP_AS:
+      bsim_step_as(p, pStep, &out);
+      break;
+    default:
+      pRes->eOutcome = BACKEND_ERROR;
+      pRes->zReason = bsim_strdup("unknown step kind");
+      strbuf_reset(&out);
+      return 0;
+  }
+  pRes->eOutcome = BACKEND_DONE;
+  pRes->zOutput = strbuf_take(&out);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+/* A small table whose first columns are padded to a common width. */
+typedef struct BsimTable BsimTable;
+struct BsimTable {
+  char **azCell;             /* nRow*nCol cells, row-major (malloc'd) */
+  int nRow;                  /* rows */
+  int nRowAlloc;             /* rows allocated */
+  int nCol;                  /* columns */
+};
+
+static void bsim_table_row(BsimTable *pT, const char *const *azCol){
+  int i;
+  if( pT->nRow>=pT->nRowAlloc ){
+    int nNew = pT->nRowAlloc ? pT->nRowAlloc*2 : 8;
+    pT->azCell = realloc(pT->azCell, (size_t)nNew*(size_t)pT->nCol*sizeof(char*));
+    if( pT->azCell==NULL ) bsim_oom();
+    pT->nRowAlloc = nNew;
+  }
+  for(i=0; i<pT->nCol; i++){
+    pT->azCell[pT->nRow*pT->nCol+i] = bsim_strdup(azCol[i] ? azCol[i] : "");
+  }
+  pT->nRow++;
+}
+
+static void bsim_table_flush(BsimTable *pT, StrBuf *pOut, const char *zIndent){
+  int r, c;
+  size_t aW[8] = {0};
+  for(r=0; r<pT->nRow; r++){
+    for(c=0; c<pT->nCol && c<8; c++){
+      size_t n = strlen(pT->azCell[r*pT->nCol+c]);
+      if( n>aW[c] ) aW[c] = n;
+    }
+  }
+  for(r=0; r<pT->nRow; r++){
+    StrBuf line = {0};
+    strbuf_puts(&line, zIndent);
+    for(c=0; c<pT->nCol; c++){
+      const char *z = pT->azCell[r*pT->nCol+c];
+      if( c<pT->nCol-1 ) strbuf_printf(&line, "%-*s  ", (int)aW[c], z);
+      else strbuf_puts(&line, z);
+    }
+    /* no trailing blanks */
+    while( line.n>0 && line.z[line.n-1]==' ' ) line.z[--line.n] = 0;
+    strbuf_puts(pOut, strbuf_text(&line));
+    strbuf_puts(pOut, "\n");
+    strbuf_reset(&line);
+  }
+  for(r=0; r<pT->nRow*pT->nCol; r++) free(pT->azCell[r]);
+  free(pT->azCell);
+  memset(pT, 0, sizeof(*pT));
+}
+
+typedef struct BsimDesc BsimDesc;
+struct BsimDesc {
+  BackendConn *p;            /* the instance */
+  StrBuf *pOut;              /* the description */
+  BsimTable t;               /* rows being gathered */
+  SimLuid luid;              /* the session being drawn */
+};
+
+static char *bsim_rendered(const BackendConn *p, const char *z){
+  StrBuf b = {0};
+  bsim_render(p, &b, z);
+  return strbuf_take(&b);
+}
+
+static int bsim_desc_link(void *pCtx, const SimLinkInfo *pL){
+  BsimDesc *pD = pCtx;
+  char *zT = bsim_rendered(pD->p, pL->zTarget);
+  char zMore[48] = "";
+  const char *az[3];
+  if( pL->nTarget>1 ){
+    snprintf(zMore, sizeof(zMore), "(+%d earlier target%s)", pL->nTarget-1,
+             pL->nTarget>2 ? "s" : "");
+  }
+  az[0] = pL->zName; az[1] = zT; az[2] = zMore;
+  bsim_table_row(&pD->t, az);
+  free(zT);
+  return 0;
+}
+
+static int bsim_desc_conn(void *pCtx, const SimConnInfo *pC){
+  BsimDesc *pD = pCtx;
+  char zL[3], zNote[96] = "";
+  const char *az[3];
+  zL[0] = pC->cLetter; zL[1] = ':'; zL[2] = 0;
+  if( pC->bShared ){
+    snprintf(zNote, sizeof(zNote), "shared with the linked half (made by {%s})",
+             bsim_luid_name(pD->p, pC->luidCreator));
+  }
+  az[0] = zL; az[1] = pC->zRemote; az[2] = zNote;
+  bsim_table_row(&pD->t, az);
+  return 0;
+}
+
+static int bsim_desc_set(void *pCtx, const SimCredSetInfo *pS){
+  BsimDesc *pD = pCtx;
+  static const char *const azKind[] = {"explicit", "vault", "own", "anonymous"};
+  char zUsed[64];
+  const char *az[3];
+  snprintf(zUsed, sizeof(zUsed), "%s, kept by %d connection%s",
+           azKind[pS->eKind], pS->nConn, pS->nConn==1 ? "" : "s");
+  az[0] = pS->zServer;
+  az[1] = pS->zUser ? pS->zUser : "(anonymous)";
+  az[2] = zUsed;
+  bsim_table_row(&pD->t, az);
+  return 0;
+}
+
+static const char *bsim_logon_word(SimLogonType e){
+  static const char *const az[] = {
+    "interactive", "rdp", "runas", "batch", "service", "network", "winrm",
+    "credssp", "become", "current", "boot"
+  };
+  return ((int)e>=0 && e<SIM_LOGON_COUNT) ? az[e] : "?";
+}
+
+static int bsim_desc_session(void *pCtx, const SimTokenInfo *pI){
+  BsimDesc *pD = pCtx;
+  BackendConn *p = pD->p;
+  StrBuf *pOut = pD->pOut;
+  int bDir = 0;
+
+  strbuf_printf(pOut, "\nLogon session {%s}: %s, %s token", bsim_luid_name(p, pI->luid),
+                pI->zUser, bsim_elevation_word(pI->eElevation));
+  if( pI->luid!=SIM_LUID_SYSTEM ){
+    strbuf_printf(pOut, ", %s logon", bsim_logon_word(pI->eLogonType));
+  }
+  if( pI->luidLinked ) strbuf_printf(pOut, ", linked to {%s}", bsim_luid_name(p, pI->luidLinked));
+  if( !pI->bHasCredentials ) strbuf_puts(pOut, ", no credentials");
+  strbuf_puts(pOut, "\n");
+
+  if( pI->luid==SIM_LUID_SYSTEM ){
+    strbuf_puts(pOut, "  no local directory: what SYSTEM defines or maps is global\n");
+  }else if( !sim_policy_effective(p->pM, SIM_POL_LUID_DEVICE_MAPS) ){
+    strbuf_puts(pOut, "  no local directory: LUID device maps are off\n");
+  }else{
+    pD->luid = pI->luid;
+    sim_dosdev_visit_session(p->pM, pI->luid, &bDir, bsim_desc_link, pD);
+    strbuf_printf(pOut, "  \\Sessions\\0\\DosDevices\\{%s}", bsim_luid_name(p, pI->luid));
+    if( !bDir ) strbuf_puts(pOut, "  (not made yet)\n");
+    else if( pD->t.nRow==0 ) strbuf_puts(pOut, "  (empty)\n");
+    else strbuf_puts(pOut, "\n");
+    bsim_table_flush(&pD->t, pOut, "    ");
+  }
+
+  pD->t.nCol = 3;
+  sim_wnet_visit_connections(p->pM, pI->luid, bsim_desc_conn, pD);
+  if( pD->t.nRow ){
+    strbuf_puts(pOut, "  connections\n");
+    bsim_table_flush(&pD->t, pOut, "    ");
+  }
+  pD->t.nCol = 3;
+  sim_wnet_visit_credsets(p->pM, pI->luid, bsim_desc_set, pD);
+  if( pD->t.nRow ){
+    strbuf_puts(pOut, "  credentials held per server\n");
+    bsim_table_flush(&pD->t, pOut, "    ");
+  }
+  pD->t.nCol = 3;
+  return 0;
+}
+
+static int bsim_desc_net(void *pCtx, const SimNetValues *pV){
+  BsimDesc *pD = pCtx;
+  char zL[3], zUser[160];
+  const char *az[3];
+  zL[0] = pV->cLetter; zL[1] = ':'; zL[2] = 0;
+  snprintf(zUser, sizeof(zUser), "user=%s", pV->zUserName ? pV->zUserName : "");
+  az[0] = zL; az[1] = pV->zRemotePath; az[2] = zUser;
+  bsim_table_row(&pD->t, az);
+  return 0;
+}
+
+static int bsim_desc_vault(void *pCtx, const SimCredInfo *pC){
+  BsimDesc *pD = pCtx;
+  char zUser[160];
+  const char *az[3];
+  snprintf(zUser, sizeof(zUser), "user=%s", pC->zUser);
+  az[0] = pC->zTarget; az[1] = zUser; az[2] = "";
+  bsim_table_row(&pD->t, az);
+  return 0;
+}
+
+static int bsim_desc_user(void *pCtx, const SimUserInfo *pU){
+  BsimDesc *pD = pCtx;
+  BackendConn *p = pD->p;
+  StrBuf body = {0};
+  int bDefault = 1, i;
+
+  pD->t.nCol = 3;
+  sim_reg_visit_user_network(p->pM, pU->zName, bsim_desc_net, pD);
+  if( pD->t.nRow ){
+    strbuf_puts(&body, "    HKCU\\Network (remembered connections)\n");
+    bsim_table_flush(&pD->t, &body, "      ");
+  }
+  pD->t.nCol = 3;
+  sim_cred_visit_user(p->pM, pU->zName, bsim_desc_vault, pD);
+  if( pD->t.nRow ){
+    strbuf_puts(&body, "    vault (Credential Manager)\n");
+    bsim_table_flush(&pD->t, &body, "      ");
+  }
+  pD->t.nCol = 3;
+  /* the net use default lives in the user's hive; read it through any
+  ** live session of the user, if there is one */
+  for(i=0; i<p->nLogon; i++){
+    SimTokenInfo info;
+    if( sim_token_query(p->pM, p->aLogon[i].luidBare, &info)==0
+     && strcmp(info.zUser, pU->zName)==0 ){
+      sim_reg_get_net_use_default(p->pM, p->aLogon[i].luidBare, &bDefault);
+      break;
+    }
+  }
+  if( !bDefault ) strbuf_puts(&body, "    net use default: /persistent:no\n");
+  if( body.n ){
+    strbuf_printf(pD->pOut, "  %s\n%s", pU->zName, strbuf_text(&body));
+  }
+  strbuf_reset(&body);
+  return 0;
+}
+
+static int bsim_desc_global(void *pCtx, const SimLinkInfo *pL){
+  return bsim_desc_link(pCtx, pL);
+}
+
+static int bsim_desc_boot(void *pCtx, const char *zName, const char *zTarget){
+  BsimDesc *pD = pCtx;
+  char *zT = bsim_rendered(pD->p, zTarget);
+  const char *az[3];
+  az[0] = zName; az[1] = zT; az[2] = "";
+  bsim_table_row(&pD->t, az);
+  free(zT);
+  return 0;
+}
+
+static char *bsim_describe(BackendConn *p){
+  StrBuf out = {0}, users = {0};
+  BsimDesc d;
+  int i;
+  static const char *const azPol[] = {
+    "uac", "filter-admin-token", "local-account-token-filter",
+    "linked-connections", "restore-connections", "luid-maps"
+  };
+
+  memset(&d, 0, sizeof(d));
+  d.p = p;
+  d.pOut = &out;
+  d.t.nCol = 3;
+
+  strbuf_puts(&out, "\\GLOBAL??\n");
+  sim_dosdev_visit_global(p->pM, bsim_desc_global, &d);
+  if( d.t.nRow==0 ) strbuf_puts(&out, "  (empty)\n");
+  bsim_table_flush(&d.t, &out, "  ");
+  d.t.nCol = 3;
+
+  /* W2: a policy set but not in effect until the next reboot */
+  for(i=0; i<SIM_POL_COUNT; i++){
+    if( sim_policy_registry(p->pM, (SimPolicy)i)!=sim_policy_effective(p->pM, (SimPolicy)i) ){
+      strbuf_printf(&out, "pending until reboot: %s=%s (in effect: %s)\n", azPol[i],
+                    sim_policy_registry(p->pM, (SimPolicy)i) ? "on" : "off",
+                    sim_policy_effective(p->pM, (SimPolicy)i) ? "on" : "off");
+    }
+  }
+
+  sim_reg_visit_boot_devices(p->pM, bsim_desc_boot, &d);
+  if( d.t.nRow ){
+    strbuf_puts(&out, "Session Manager\\DOS Devices (made global at the next boot)\n");
+    bsim_table_flush(&d.t, &out, "  ");
+  }
+  d.t.nCol = 3;
+
+  sim_session_visit(p->pM, bsim_desc_session, &d);
+
+  d.pOut = &users;
+  sim_machine_visit_users(p->pM, bsim_desc_user, &d);
+  if( users.n ){
+    strbuf_printf(&out, "\nUsers\n%s", strbuf_text(&users));
+  }
+  strbuf_reset(&users);
+  /* no trailing newline */
+  if( out.n>0 && out.z[out.n-1]=='\n' ) out.z[--out.n] = 0;
+  return strbuf_take(&out);
+}
+
+/* ---------------------------------------------------------------- 7 ---- */
+
+const BackendOps backend_sim_ops = {
+  "sim",
+  bsim_open,
+  bsim_step,
+  bsim_host_facts,
+  bsim_describe,
+  bsim_close
+};
