@@ -1,0 +1,566 @@
+/*
+** real/agent_core.c: the protocol state machine and honesty bookkeeping of
+** mapscope-agent (see agent_core.h). Portable C.
+**
+** Sections: 1. AgentOut  3. logon names  4. requests (hello, world, start,
+** step, bye, ping)  5. dependency domains and typed names.
+*/
+#include "agent_core.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+void agent_out_line(AgentOut *p, const char *zFmt, ...){
+  va_list ap;
+  int n;
+  char *z;
+  if( p->nLine>=p->nAlloc ){
+    int nNew = p->nAlloc ? p->nAlloc*2 : 8;
+    char **aNew = realloc(p->azLine, sizeof(char*)*(size_t)nNew);
+    if( aNew==NULL ){ p->bOom = 1; return; }
+    p->azLine = aNew;
+    p->nAlloc = nNew;
+  }
+  va_start(ap, zFmt);
+  n = vsnprintf(NULL, 0, zFmt, ap);
+  va_end(ap);
+  if( n<0 ){ p->bOom = 1; return; }
+  z = malloc((size_t)n + 1);
+  if( z==NULL ){ p->bOom = 1; return; }
+  va_start(ap, zFmt);
+  vsnprintf(z, (size_t)n + 1, zFmt, ap);
+  va_end(ap);
+  p->azLine[p->nLine++] = z;
+}
+
+void agent_out_error(AgentOut *p, int code){
+  char zBuf[128];
+  scn_format_error(code, zBuf, sizeof(zBuf));
+  agent_out_line(p, "%s", zBuf);
+}
+
+static int agent_cmp_line(const void *pA, const void *pB){
+  return strcmp(*(char *const*)pA, *(char *const*)pB);
+}
+
+void agent_out_sort_or_none(AgentOut *p){
+  if( p->nLine==0 ){
+    agent_out_line(p, "(none)");
+    return;
+  }
+  qsort(p->azLine, (size_t)p->nLine, sizeof(char*), agent_cmp_line);
+}
+
+AgentOutcome agent_out_why(AgentOut *p, AgentOutcome eOutcome,
+                           const char *zFmt, ...){
+  va_list ap;
+  va_start(ap, zFmt);
+  vsnprintf(p->zReason, sizeof(p->zReason), zFmt, ap);
+  va_end(ap);
+  return eOutcome;
+}
+
+void agent_out_clear(AgentOut *p){
+  int i;
+  for(i=0; i<p->nLine; i++) free(p->azLine[i]);
+  free(p->azLine);
+  memset(p, 0, sizeof(*p));
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+AgentSession *agent_core_session(AgentCore *p, const char *zName){
+  int i;
+  for(i=0; i<p->nSession; i++){
+    if( strcmp(p->aSession[i].zName, zName)==0 ) return &p->aSession[i];
+  }
+  return NULL;
+}
+
+/* The record for zName, created NOT_MADE if new; NULL if the table is full. */
+static AgentSession *agent_core_session_get(AgentCore *p, const char *zName){
+  AgentSession *pS = agent_core_session(p, zName);
+  if( pS ) return pS;
+  if( p->nSession>=AGENT_MAX_SESSIONS || strlen(zName)>=AGENT_LUID_NAME ) return NULL;
+  pS = &p->aSession[p->nSession++];
+  memset(pS, 0, sizeof(*pS));
+  memcpy(pS->zName, zName, strlen(zName)+1);
+  pS->eState = AGENT_SESSION_NOT_MADE;
+  pS->iHost = -1;
+  snprintf(pS->zWhy, sizeof(pS->zWhy), "no logon %s was made on this host", zName);
+  return pS;
+}
+
+int agent_core_session_made(AgentCore *p, const char *zName, int iHost){
+  AgentSession *pS = agent_core_session_get(p, zName);
+  if( pS==NULL ) return 1;
+  pS->eState = AGENT_SESSION_LIVE;
+  pS->iHost = iHost;
+  pS->zWhy[0] = 0;
+  return 0;
+}
+
+void agent_core_session_ended(AgentCore *p, const char *zName, int bConfirmed){
+  AgentSession *pS = agent_core_session_get(p, zName);
+  if( pS==NULL ) return;
+  pS->eState = bConfirmed ? AGENT_SESSION_ENDED : AGENT_SESSION_UNKNOWN;
+  pS->iHost = -1;
+  if( !bConfirmed ){
+    snprintf(pS->zWhy, sizeof(pS->zWhy),
+             "the host cannot confirm that logon %s has ended", zName);
+  }
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+int agent_core_init(AgentCore *p, const AgentHostOps *pOps, void *pHost,
+                    int bAllowChanges){
+  memset(p, 0, sizeof(*p));
+  p->pOps = pOps;
+  p->pHost = pHost;
+  p->bAllowChanges = bAllowChanges;
+  agent_luid_init(&p->luid);
+  return 0;
+}
+
+/* Reply with no body. */
+static void agent_reply0(AgentBuf *pReply, AgentReplyKind e, const char *zText){
+  agent_reply_format(pReply, e, zText, NULL, 0);
+}
+
+static void agent_core_finish(AgentCore *p){
+  if( p->bFinished ) return;
+  p->bFinished = 1;
+  if( p->pOps && p->pOps->xFinish ){
+    p->nUndoFailed = p->pOps->xFinish(p->pHost, p);
+  }
+}
+
+void agent_core_free(AgentCore *p){
+  int i;
+  agent_core_finish(p);
+  /* the world text holds passwords: wipe it before freeing */
+  if( p->world.z ) memset(p->world.z, 0, p->world.n);
+  agent_buf_free(&p->world);
+  if( p->pWorld ) scn_free(p->pWorld);
+  p->pWorld = NULL;
+  agent_journal_free(&p->journal);
+  for(i=0; i<p->nTyped; i++) free(p->azTyped[i]);
+  free(p->azTyped);
+  p->azTyped = NULL;
+  p->nTyped = 0;
+}
+
+/* Remember a string as the scenario typed it (for agent_core_typed). */
+static void agent_core_add_typed(AgentCore *p, const char *z){
+  char **aNew;
+  char *zCopy;
+  if( z==NULL || z[0]==0 ) return;
+  if( agent_core_typed(p, z)!=z ) return;
+  aNew = realloc(p->azTyped, sizeof(char*)*(size_t)(p->nTyped+1));
+  if( aNew==NULL ) return;
+  p->azTyped = aNew;
+  zCopy = malloc(strlen(z)+1);
+  if( zCopy==NULL ) return;
+  memcpy(zCopy, z, strlen(z)+1);
+  p->azTyped[p->nTyped++] = zCopy;
+}
+
+/* `hello V...`: the versions the runner speaks. */
+static void agent_core_hello(AgentCore *p, const char *zArgs, AgentBuf *pReply){
+  const char *z = zArgs;
+  int bSpoken = 0;
+  AgentOut facts = {0};
+  char zHead[64];
+  if( p->eState!=AGENT_CORE_HELLO ){
+    agent_reply0(pReply, AGENT_REPLY_BAD, "hello was already exchanged");
+    return;
+  }
+  while( *z ){
+    char *zEnd;
+    long v;
+    while( *z==' ' ) z++;
+    if( *z==0 ) break;
+    v = strtol(z, &zEnd, 10);
+    if( zEnd==z || (*zEnd!=' ' && *zEnd!=0) ){
+      agent_reply0(pReply, AGENT_REPLY_BAD, "hello takes protocol version numbers");
+      return;
+    }
+    if( v==AGENT_PROTO_VERSION ) bSpoken = 1;
+    z = zEnd;
+  }
+  if( !bSpoken ){
+    snprintf(zHead, sizeof(zHead), "no common protocol version; the agent speaks %d",
+             AGENT_PROTO_VERSION);
+    agent_reply0(pReply, AGENT_REPLY_BAD, zHead);
+    return;
+  }
+  agent_out_line(&facts, "protocol %d", AGENT_PROTO_VERSION);
+  if( p->pOps->xFacts ) p->pOps->xFacts(p->pHost, p, &facts);
+  agent_out_line(&facts, "host-changes %s", p->bAllowChanges ? "allowed" : "refused");
+  snprintf(zHead, sizeof(zHead), "mapscope-agent %d", AGENT_PROTO_VERSION);
+  agent_reply_format(pReply, AGENT_REPLY_OK, zHead, facts.azLine, facts.nLine);
+  agent_out_clear(&facts);
+  p->eState = AGENT_CORE_WORLD;
+}
+
+/* `world STATEMENT`: one world line, kept until `start`. */
+static void agent_core_world(AgentCore *p, const char *zArgs, AgentBuf *pReply){
+  const char *z = zArgs;
+  while( *z==' ' ) z++;
+  if( p->eState!=AGENT_CORE_WORLD ){
+    agent_reply0(pReply, AGENT_REPLY_BAD,
+                 p->eState==AGENT_CORE_HELLO ? "hello first" : "world lines go before start");
+    return;
+  }
+  if( strncasecmp(z, "user", 4)!=0 && strncasecmp(z, "share", 5)!=0
+   && strncasecmp(z, "machine", 7)!=0 ){
+    agent_reply0(pReply, AGENT_REPLY_BAD, "a world line is a user, share or machine statement");
+    return;
+  }
+  agent_buf_append(&p->world, z, (size_t)-1);
+  agent_buf_append(&p->world, "\n", 1);
+  agent_reply0(pReply, p->world.bOom ? AGENT_REPLY_ERROR : AGENT_REPLY_OK,
+               p->world.bOom ? "out of memory" : NULL);
+}
+
+/* `start`: parse the world and let the host check and prepare it. */
+static void agent_core_start(AgentCore *p, AgentBuf *pReply){
+  AgentBuf text = {0};
+  char zErr[256];
+  AgentOut out = {0};
+  AgentOutcome e;
+  int i;
+  if( p->eState!=AGENT_CORE_WORLD ){
+    agent_reply0(pReply, AGENT_REPLY_BAD,
+                 p->eState==AGENT_CORE_HELLO ? "hello first" : "start was already given");
+    return;
+  }
+  agent_buf_append(&text, "title mapscope-agent world\n", (size_t)-1);
+  if( p->world.n ) agent_buf_append(&text, p->world.z, p->world.n);
+  if( text.bOom ){
+    agent_buf_free(&text);
+    agent_reply0(pReply, AGENT_REPLY_ERROR, "out of memory");
+    return;
+  }
+  zErr[0] = 0;
+  if( scn_parse_text("world", text.z, text.n, &p->pWorld, zErr, sizeof(zErr)) ){
+    char zMsg[300];
+    memset(text.z, 0, text.n);
+    agent_buf_free(&text);
+    p->pWorld = NULL;
+    if( agent_line_has_secret(zErr) ){
+      snprintf(zMsg, sizeof(zMsg), "the world does not parse (message withheld: it quotes a secret)");
+    }else{
+      snprintf(zMsg, sizeof(zMsg), "the world does not parse: %s", zErr);
+    }
+    agent_reply0(pReply, AGENT_REPLY_BAD, zMsg);
+    return;
+  }
+  memset(text.z, 0, text.n);
+  agent_buf_free(&text);
+  for(i=0; i<p->pWorld->nShare; i++) agent_core_add_typed(p, p->pWorld->aShare[i].zUnc);
+  p->eState = AGENT_CORE_RUNNING;
+  e = p->pOps->xStart ? p->pOps->xStart(p->pHost, p, &out) : AGENT_DONE;
+  if( e==AGENT_DONE ){
+    agent_reply0(pReply, AGENT_REPLY_OK, NULL);
+  }else if( e==AGENT_UNSUPPORTED ){
+    p->bWorldUnsupported = 1;
+    snprintf(p->zWorldWhy, sizeof(p->zWorldWhy), "%s", out.zReason);
+    agent_reply0(pReply, AGENT_REPLY_UNSUPPORTED, out.zReason);
+  }else{
+    p->bWorldUnsupported = 1;
+    snprintf(p->zWorldWhy, sizeof(p->zWorldWhy), "the world could not be set up: %s",
+             out.zReason);
+    agent_reply0(pReply, AGENT_REPLY_ERROR, out.zReason);
+  }
+  agent_out_clear(&out);
+}
+
+static const char *const azDepName[] = {
+  "DOS devices", "network connections", "the credential vault",
+  "machine policies", "remembered connections"
+};
+
+/* Pre-checks common to every step. Returns 0 to go on to the host, or 1
+** when the step is answered here with outcome *pe (lines in pOut for a
+** confirmed 1312). */
+static int agent_core_precheck(AgentCore *p, const ScnStep *pStep,
+                               AgentOut *pOut, AgentOutcome *pe){
+  unsigned mNeed = agent_step_reads(pStep) & p->mTaint;
+  AgentSession *pS;
+  int i;
+  if( p->bWorldUnsupported ){
+    *pe = agent_out_why(pOut, AGENT_UNSUPPORTED, "%s", p->zWorldWhy);
+    return 1;
+  }
+  for(i=0; mNeed && i<5; i++){
+    if( mNeed & (1u<<i) ){
+      *pe = agent_out_why(pOut, AGENT_UNSUPPORTED,
+          "needs %s, which an earlier step this host could not perform "
+          "would have changed (%s)", azDepName[i], p->azTaintWhy[i]);
+      return 1;
+    }
+  }
+  if( pStep->eKind==SCN_STEP_LOGOFF
+   || (pStep->eKind==SCN_STEP_AS && pStep->eHalf!=SCN_HALF_SYSTEM) ){
+    pS = pStep->zSession ? agent_core_session(p, pStep->zSession) : NULL;
+    if( pS==NULL ){
+      *pe = agent_out_why(pOut, AGENT_UNSUPPORTED,
+                          "no logon %s was made on this host",
+                          pStep->zSession ? pStep->zSession : "?");
+      return 1;
+    }
+    switch( pS->eState ){
+      case AGENT_SESSION_LIVE: break;
+      case AGENT_SESSION_ENDED:
+        if( pStep->eKind==SCN_STEP_AS ){
+          agent_out_error(pOut, 1312);   /* L10, confirmed by the host */
+          *pe = AGENT_DONE;
+          return 1;
+        }
+        *pe = agent_out_why(pOut, AGENT_UNSUPPORTED, "logon %s has already ended",
+                            pS->zName);
+        return 1;
+      default:
+        *pe = agent_out_why(pOut, AGENT_UNSUPPORTED, "%s", pS->zWhy);
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Note that a step did not run faithfully: what it would have changed is
+** unknown from now on. */
+static void agent_core_taint(AgentCore *p, const ScnStep *pStep, const char *zWhy){
+  unsigned m = agent_step_writes(pStep);
+  int i;
+  for(i=0; i<5; i++){
+    if( (m & (1u<<i)) && !(p->mTaint & (1u<<i)) ){
+      snprintf(p->azTaintWhy[i], sizeof(p->azTaintWhy[i]), "step %d: %s",
+               p->nStep+1, zWhy);
+    }
+  }
+  p->mTaint |= m;
+}
+
+/* `step LINE`. */
+static void agent_core_step(AgentCore *p, const char *zArgs, AgentBuf *pReply){
+  ScnStep step;
+  char zErr[256];
+  AgentOut out = {0};
+  AgentOutcome e;
+  const char *z = zArgs;
+  while( *z==' ' ) z++;
+  if( p->eState!=AGENT_CORE_RUNNING ){
+    agent_reply0(pReply, AGENT_REPLY_BAD,
+                 p->eState==AGENT_CORE_HELLO ? "hello first" : "start first");
+    return;
+  }
+  memset(&step, 0, sizeof(step));
+  zErr[0] = 0;
+  if( scn_parse_step_line(z, &step, zErr, sizeof(zErr)) ){
+    char zMsg[320];
+    if( agent_line_has_secret(z) || agent_line_has_secret(zErr) ){
+      snprintf(zMsg, sizeof(zMsg), "the step does not parse (message withheld: the line carries a secret)");
+    }else{
+      snprintf(zMsg, sizeof(zMsg), "the step does not parse: %s", zErr);
+    }
+    agent_reply0(pReply, AGENT_REPLY_BAD, zMsg);
+    scn_step_clear(&step);
+    return;
+  }
+  if( step.eCmd!=SCN_CMD_CMDKEY_ADD && step.eCmd!=SCN_CMD_CMDKEY_DELETE ){
+    agent_core_add_typed(p, step.zRemote);
+  }else{
+    agent_core_add_typed(p, step.zTarget);
+  }
+  e = AGENT_DONE;
+  if( agent_core_precheck(p, &step, &out, &e)==0 ){
+    if( step.eKind==SCN_STEP_LOGON ){
+      AgentSession *pS = agent_core_session_get(p, step.zSession);
+      if( pS ){
+        pS->eState = AGENT_SESSION_NOT_MADE;
+        pS->iHost = -1;
+      }
+    }
+    e = p->pOps->xStep(p->pHost, p, &step, &out);
+    if( step.eKind==SCN_STEP_LOGON ){
+      AgentSession *pS = agent_core_session_get(p, step.zSession);
+      if( pS && pS->eState!=AGENT_SESSION_LIVE ){
+        snprintf(pS->zWhy, sizeof(pS->zWhy), "logon %s %s", step.zSession,
+                 e==AGENT_DONE ? "failed on the host" : "was not performed on this host");
+      }
+    }
+    if( step.eKind==SCN_STEP_LOGOFF && e!=AGENT_DONE ){
+      agent_core_session_ended(p, step.zSession, 0);
+    }
+    if( step.eKind==SCN_STEP_REBOOT && e!=AGENT_DONE ){
+      int i;
+      for(i=0; i<p->nSession; i++){
+        if( p->aSession[i].eState==AGENT_SESSION_LIVE ){
+          agent_core_session_ended(p, p->aSession[i].zName, 0);
+        }
+      }
+    }
+  }
+  if( out.bOom ){
+    e = agent_out_why(&out, AGENT_FAILED, "out of memory");
+  }
+  if( e!=AGENT_DONE ) agent_core_taint(p, &step, out.zReason);
+  p->nStep++;
+  switch( e ){
+    case AGENT_DONE:
+      if( out.nLine==0 ) agent_out_line(&out, "ok");
+      agent_reply_format(pReply, AGENT_REPLY_DONE, NULL, out.azLine, out.nLine);
+      break;
+    case AGENT_UNSUPPORTED:
+      agent_reply0(pReply, AGENT_REPLY_UNSUPPORTED,
+                   out.zReason[0] ? out.zReason : "the host cannot do this step");
+      break;
+    default:
+      agent_reply0(pReply, AGENT_REPLY_ERROR,
+                   out.zReason[0] ? out.zReason : "the agent failed");
+      break;
+  }
+  agent_out_clear(&out);
+  scn_step_clear(&step);
+}
+
+void agent_core_request(AgentCore *p, const char *zLine, AgentBuf *pReply){
+  const char *z = zLine;
+  size_t nVerb;
+  while( *z==' ' || *z=='\t' ) z++;
+  for(nVerb=0; z[nVerb] && z[nVerb]!=' ' && z[nVerb]!='\t'; nVerb++){}
+  if( nVerb==0 ){
+    agent_reply0(pReply, AGENT_REPLY_BAD, "empty request");
+  }else if( nVerb==5 && memcmp(z, "hello", 5)==0 ){
+    agent_core_hello(p, z+5, pReply);
+  }else if( nVerb==5 && memcmp(z, "world", 5)==0 ){
+    agent_core_world(p, z+5, pReply);
+  }else if( nVerb==5 && memcmp(z, "start", 5)==0 && z[5]==0 ){
+    agent_core_start(p, pReply);
+  }else if( nVerb==4 && memcmp(z, "step", 4)==0 ){
+    agent_core_step(p, z+4, pReply);
+  }else if( nVerb==4 && memcmp(z, "ping", 4)==0 && z[4]==0 ){
+    agent_reply0(pReply, AGENT_REPLY_OK, "pong");
+  }else if( nVerb==3 && memcmp(z, "bye", 3)==0 && z[3]==0 ){
+    char zMsg[96];
+    int n = p->journal.n;
+    agent_core_finish(p);
+    snprintf(zMsg, sizeof(zMsg), "bye undone=%d failed=%d", n, p->nUndoFailed);
+    agent_reply0(pReply, p->nUndoFailed ? AGENT_REPLY_ERROR : AGENT_REPLY_OK, zMsg);
+    p->eState = AGENT_CORE_DONE;
+  }else{
+    agent_reply0(pReply, AGENT_REPLY_BAD, "unknown request");
+  }
+}
+
+void agent_core_framing(AgentCore *p, AgentLineStatus eStatus, AgentBuf *pReply){
+  switch( eStatus ){
+    case AGENT_LINE_TOO_LONG:
+      agent_reply0(pReply, AGENT_REPLY_BAD, "request longer than the line limit");
+      break;
+    case AGENT_LINE_NUL:
+      agent_reply0(pReply, AGENT_REPLY_BAD, "request holds a NUL byte");
+      break;
+    case AGENT_LINE_TRUNCATED:
+      agent_reply0(pReply, AGENT_REPLY_BAD, "truncated request: input ended before its newline");
+      agent_core_finish(p);
+      p->eState = AGENT_CORE_DONE;
+      break;
+    default:
+      agent_core_finish(p);
+      p->eState = AGENT_CORE_DONE;
+      break;
+  }
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+unsigned agent_step_reads(const ScnStep *pStep){
+  switch( pStep->eKind ){
+    case SCN_STEP_LOGON:   return AGENT_DEP_POLICY|AGENT_DEP_PROFILE|AGENT_DEP_VAULT;
+    case SCN_STEP_LOGOFF:  return 0;
+    case SCN_STEP_REBOOT:  return 0;
+    case SCN_STEP_SET:     return 0;
+    case SCN_STEP_BOOTDEVICE: return 0;
+    case SCN_STEP_AS:      break;
+  }
+  switch( pStep->eCmd ){
+    case SCN_CMD_NET_USE_LIST:
+    case SCN_CMD_WNET_GET:
+    case SCN_CMD_WNET_ENUM:
+    case SCN_CMD_NET_USE_DELETE:
+    case SCN_CMD_NET_USE_DELETE_ALL:
+    case SCN_CMD_WNET_CANCEL:
+      return AGENT_DEP_NET|AGENT_DEP_PROFILE;
+    case SCN_CMD_NET_USE_ADD:
+    case SCN_CMD_WNET_ADD:
+      return AGENT_DEP_NET|AGENT_DEP_DOSDEV|AGENT_DEP_VAULT|AGENT_DEP_PROFILE;
+    case SCN_CMD_NET_USE_PERSISTENT: return 0;
+    case SCN_CMD_CMDKEY_ADD:
+    case SCN_CMD_CMDKEY_DELETE:
+    case SCN_CMD_CMDKEY_LIST:
+      return AGENT_DEP_VAULT;
+    case SCN_CMD_DEFINE:
+    case SCN_CMD_UNDEFINE:
+    case SCN_CMD_QUERY:
+    case SCN_CMD_DRIVES:
+      return AGENT_DEP_DOSDEV|AGENT_DEP_NET;
+    case SCN_CMD_TOKEN: return 0;
+    case SCN_CMD_PERSISTED: return AGENT_DEP_PROFILE;
+    case SCN_CMD_DIR: return AGENT_DEP_DOSDEV|AGENT_DEP_NET|AGENT_DEP_VAULT;
+    default: return AGENT_DEP_ALL;
+  }
+}
+
+unsigned agent_step_writes(const ScnStep *pStep){
+  switch( pStep->eKind ){
+    case SCN_STEP_LOGON:   return 0;   /* only the session itself */
+    case SCN_STEP_LOGOFF:  return AGENT_DEP_NET|AGENT_DEP_DOSDEV;
+    case SCN_STEP_REBOOT:  return AGENT_DEP_ALL;
+    case SCN_STEP_SET:     return AGENT_DEP_POLICY;
+    case SCN_STEP_BOOTDEVICE: return 0; /* takes effect only at a reboot */
+    case SCN_STEP_AS:      break;
+  }
+  switch( pStep->eCmd ){
+    case SCN_CMD_NET_USE_ADD:
+    case SCN_CMD_WNET_ADD:
+    case SCN_CMD_NET_USE_DELETE:
+    case SCN_CMD_NET_USE_DELETE_ALL:
+    case SCN_CMD_WNET_CANCEL:
+      return AGENT_DEP_NET|AGENT_DEP_DOSDEV|AGENT_DEP_PROFILE;
+    case SCN_CMD_NET_USE_PERSISTENT: return AGENT_DEP_PROFILE;
+    case SCN_CMD_CMDKEY_ADD:
+    case SCN_CMD_CMDKEY_DELETE:
+      return AGENT_DEP_VAULT;
+    case SCN_CMD_DEFINE:
+    case SCN_CMD_UNDEFINE:
+      return AGENT_DEP_DOSDEV;
+    default: return 0;
+  }
+}
+
+const char *agent_core_typed(const AgentCore *p, const char *zHost){
+  int i;
+  for(i=0; i<p->nTyped; i++){
+    if( strcasecmp(p->azTyped[i], zHost)==0 ) return p->azTyped[i];
+  }
+  return zHost;
+}
+
+void agent_half_name(const char *zSession, ScnHalf eHalf, char *zBuf, size_t nBuf){
+  switch( eHalf ){
+    case SCN_HALF_LIMITED:  snprintf(zBuf, nBuf, "%s.limited", zSession); break;
+    case SCN_HALF_ELEVATED: snprintf(zBuf, nBuf, "%s.elevated", zSession); break;
+    case SCN_HALF_SYSTEM:   snprintf(zBuf, nBuf, "SYSTEM"); break;
+    default:                snprintf(zBuf, nBuf, "%s", zSession); break;
+  }
+}

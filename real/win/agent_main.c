@@ -1,0 +1,103 @@
+/*
+** real/win/agent_main.c: main() of mapscope-agent.exe.
+**
+** Reads requests from standard input, answers each on standard output
+** (docs/protocol.md), and undoes what it changed before it exits, also
+** when input ends early. Options:
+**   --allow-host-changes   let steps change the host (journalled, undone)
+**   --existing-shares      the world's servers exist and admit its accounts
+**   --test-hang-at=N       (tests) hang inside step N
+**   --test-die-at=N        (tests) exit without a reply inside step N
+**   --version
+*/
+#include "agent_win.h"
+
+#include <fcntl.h>
+#include <io.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Byte source for the line reader: the raw standard input handle. */
+static long agent_read_stdin(void *pCtx, char *aBuf, size_t nBuf){
+  HANDLE hIn = pCtx;
+  DWORD nRead = 0;
+  if( !ReadFile(hIn, aBuf, (DWORD)nBuf, &nRead, NULL) ){
+    DWORD dwErr = GetLastError();
+    if( dwErr==ERROR_BROKEN_PIPE || dwErr==ERROR_HANDLE_EOF ) return 0;
+    return -1;
+  }
+  return (long)nRead;
+}
+
+/* Write the whole buffer to standard output. Returns 0 or -1. */
+static int agent_write_stdout(HANDLE hOut, const AgentBuf *b){
+  size_t iDone = 0;
+  while( iDone<b->n ){
+    DWORD nWrote = 0;
+    if( !WriteFile(hOut, b->z + iDone, (DWORD)(b->n - iDone), &nWrote, NULL) ) return -1;
+    iDone += nWrote;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv){
+  WinHost host;
+  AgentCore core;
+  AgentLineReader rd;
+  HANDLE hIn = GetStdHandle(STD_INPUT_HANDLE);
+  HANDLE hOut = GetStdHandle(STD_OUTPUT_HANDLE);
+  int bAllow = 0, bShares = 0, iHang = 0, iDie = 0;
+  int i;
+  int rc = 0;
+  for(i=1; i<argc; i++){
+    if( strcmp(argv[i], "--allow-host-changes")==0 ) bAllow = 1;
+    else if( strcmp(argv[i], "--existing-shares")==0 ) bShares = 1;
+    else if( strncmp(argv[i], "--test-hang-at=", 15)==0 ) iHang = atoi(argv[i]+15);
+    else if( strncmp(argv[i], "--test-die-at=", 14)==0 ) iDie = atoi(argv[i]+14);
+    else if( strcmp(argv[i], "--version")==0 ){
+      printf("mapscope-agent %s protocol %d\n", MAPSCOPE_VERSION, AGENT_PROTO_VERSION);
+      return 0;
+    }else{
+      fprintf(stderr, "mapscope-agent: unknown option %s\n", argv[i]);
+      return 2;
+    }
+  }
+  _setmode(_fileno(stdin), _O_BINARY);
+  _setmode(_fileno(stdout), _O_BINARY);
+  SetErrorMode(SEM_FAILCRITICALERRORS|SEM_NOGPFAULTERRORBOX);
+  win_host_init(&host);
+  host.bExistingShares = bShares;
+  host.iHangAt = iHang;
+  host.iDieAt = iDie;
+  agent_core_init(&core, &win_host_ops, &host, bAllow);
+  if( agent_reader_init(&rd, AGENT_PROTO_MAX_LINE, agent_read_stdin, hIn) ){
+    rc = 1;
+    goto done;
+  }
+  while( core.eState!=AGENT_CORE_DONE ){
+    AgentBuf reply = {0};
+    AgentLineStatus st = agent_reader_next(&rd);
+    if( st==AGENT_LINE_OK ){
+      agent_core_request(&core, rd.zLine, &reply);
+      SecureZeroMemory(rd.zLine, rd.nLine);   /* it may hold a password */
+    }else{
+      agent_core_framing(&core, st, &reply);
+    }
+    if( reply.bOom ){
+      agent_buf_free(&reply);
+      agent_buf_append(&reply, "error 0 out of memory\n", (size_t)-1);
+    }
+    if( reply.n && agent_write_stdout(hOut, &reply) ){
+      agent_buf_free(&reply);
+      break;
+    }
+    agent_buf_free(&reply);
+  }
+  agent_reader_free(&rd);
+done:
+  agent_core_free(&core);       /* undoes the journal if bye did not */
+  win_host_free(&host);
+  if( core.nUndoFailed ) rc = 3;
+  return rc;
+}

@@ -1,0 +1,113 @@
+/*
+** real/win/agent_win.h: the Win32 host of mapscope-agent (mingw-w64 only).
+**
+** The host performs steps with the real API: tokens and logons
+** (agent_host.c), and the commands a logon half runs on an impersonating
+** worker thread (agent_cmds.c). It implements AgentHostOps for the
+** portable core (../agent_core.h).
+**
+** Contents: 1. logons the agent holds  2. the host  3. shared helpers
+*/
+#ifndef MAPSCOPE_REAL_WIN_AGENT_WIN_H
+#define MAPSCOPE_REAL_WIN_AGENT_WIN_H
+
+#ifndef WIN32_LEAN_AND_MEAN
+# define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#include <stdint.h>
+
+#include "../agent_core.h"
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+typedef struct WinLogon WinLogon;
+struct WinLogon {
+  char zName[AGENT_LUID_NAME]; /* the logon name S */
+  char zUser[128];             /* the world account it is a logon of */
+  ScnLogonType eType;          /* how it was made */
+  int bLive;                   /* handles below are open */
+  int bCurrent;                /* bound to the agent's own session */
+  HANDLE hBare;                /* the half the logon hands to the process */
+  HANDLE hOther;               /* the other half of a split logon, or NULL */
+  int eBareElev;               /* TOKEN_ELEVATION_TYPE of hBare (1..3) */
+  int eOtherElev;              /* and of hOther */
+  uint64_t luidBare;           /* AuthenticationId of hBare (0 = not told) */
+  uint64_t luidOther;          /* of hOther */
+  HANDLE hProfile;             /* LoadUserProfileW handle, or NULL */
+};
+
+#define WIN_MAX_LOGONS 32
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+typedef struct WinHost WinHost;
+struct WinHost {
+  int bWine;                   /* ntdll exports wine_get_version */
+  char zWineVersion[64];       /* its answer */
+  char zOs[128];               /* "Windows 10.0.20348" or "Wine 8.0 on Linux" */
+  int bElevated;               /* the process token is elevated */
+  int eProcElev;               /* its TOKEN_ELEVATION_TYPE */
+  HANDLE hProcess;             /* the process token (query, duplicate) */
+  HANDLE hSystem;              /* an impersonation token of SYSTEM with
+                               ** SeTcbPrivilege enabled, or NULL */
+  int bGlobalDir;              /* \GLOBAL?? exists (real LUID device maps) */
+  int bWnet;                   /* a network provider answers WNet* */
+  int bExistingShares;         /* --existing-shares: world servers exist */
+  int iHangAt;                 /* --test-hang-at=N: hang in step N */
+  int iDieAt;                  /* --test-die-at=N: exit in step N */
+  unsigned mHostDisks;         /* fixed disks of the host, bit per letter */
+  unsigned mBaseLetters;       /* drive letters linked at start */
+  char **azBaseName;           /* every DOS device name at start (upper case) */
+  char **azBaseTarget;         /* its current target then (UTF-8) */
+  int nBase;                   /* entries */
+  char **azBaseCred;           /* the agent user's domain credentials at start */
+  int nBaseCred;               /* entries */
+  WinLogon aLogon[WIN_MAX_LOGONS]; /* logons made or bound */
+  int nLogon;                  /* entries used */
+  PSID pProcSid;               /* the agent's own user SID (owned) */
+};
+
+/* Initialise the host: detect Wine, read the process token, look for a
+** SYSTEM token, probe the namespace and the network provider, record the
+** baseline. Returns 0 (a host with fewer capabilities is still a host). */
+int win_host_init(WinHost *p);
+/* Close every handle and free the baseline. */
+void win_host_free(WinHost *p);
+
+extern const AgentHostOps win_host_ops;
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+/* Perform an `as` command on the current (impersonating) thread. */
+AgentOutcome win_cmd_run(WinHost *h, AgentCore *c, const ScnStep *pStep,
+                         const WinLogon *pLogon, HANDLE hThreadTok,
+                         AgentOut *pOut);
+
+/* UTF-8 <-> UTF-16 (malloc'd; NULL on failure or NULL input). */
+WCHAR *win_wide(const char *z);
+char *win_utf8(const WCHAR *z);
+
+/* The AuthenticationId of a token as one number, 0 if not told. */
+uint64_t win_token_luid(HANDLE hTok);
+/* Its TOKEN_ELEVATION_TYPE (1..3), or 0 if it cannot be read. */
+int win_token_elevation(HANDLE hTok);
+
+/* 1 if drive letter cLetter is a link in the local DOS device directory of
+** logon session luid (\Sessions\0\DosDevices\%08x-%08x); 0 if not, or
+** if the host has no per-LUID directories. */
+int win_link_is_local(const WinHost *h, uint64_t luid, char cLetter);
+
+/* 1 if zName (a DOS device name) was present at start. */
+int win_is_baseline_name(const WinHost *h, const char *zName);
+/* 1 if the token's user is the agent's own user. */
+int win_token_is_own_user(const WinHost *h, HANDLE hTok);
+
+/* Registry value journalled write/delete. zRoot "HKLM" or "HKCU". A NULL
+** zData deletes. Returns the Win32 error (0 = success). */
+int win_reg_set_journalled(WinHost *h, AgentCore *c, const char *zRoot,
+                           const char *zPath, const char *zValue,
+                           DWORD dwType, const BYTE *pData, DWORD nData,
+                           int bJournal);
+
+#endif /* MAPSCOPE_REAL_WIN_AGENT_WIN_H */
