@@ -1197,6 +1197,16 @@ static int check_bytes(ScnParser *pP, const unsigned char *z, size_t n, int iLin
   return 0;
 }
 
+/* End the expected block being read: it must hold at least one line. */
+static int close_block(ScnParser *pP) {
+  ScnStep *pSt = &pP->pScn->aStep[pP->iBlockStep];
+  pP->iBlockStep = -1;
+  if (pSt->nExpected == 0) {
+    return perr(pP, pSt->iExpectedLine, "empty expected block (every step prints at least one line)");
+  }
+  return 0;
+}
+
 /* Handle one line (without its newline) of the file. */
 static int parse_line(ScnParser *pP, const char *zLine, size_t nLine, int iLine) {
   size_t iFirst = 0, iEnd = nLine;
@@ -1205,10 +1215,7 @@ static int parse_line(ScnParser *pP, const char *zLine, size_t nLine, int iLine)
 
   if (pP->iBlockStep >= 0) {            /* inside an expected block */
     ScnStep *pSt = &pP->pScn->aStep[pP->iBlockStep];
-    if (iFirst == nLine) {
-      pP->iBlockStep = -1;
-      return 0;
-    }
+    if (iFirst == nLine) return close_block(pP);
     if (zLine[iFirst] == '#') return 0;
     if (push_str(&pSt->azExpected, &pSt->nExpected,
                  scnx_strndup(zLine + iFirst, iEnd - iFirst))) {
@@ -1236,18 +1243,6 @@ static int parse_line(ScnParser *pP, const char *zLine, size_t nLine, int iLine)
     return 0;
   }
   return parse_statement(pP, zLine + iFirst, iEnd - iFirst, iLine);
-}
-
-/* Close a finished expected block: it must hold at least one line. */
-static int check_blocks(ScnParser *pP) {
-  int i;
-  for (i = 0; i < pP->pScn->nStep; i++) {
-    ScnStep *pSt = &pP->pScn->aStep[i];
-    if (pSt->bExpected && pSt->nExpected == 0) {
-      return perr(pP, pSt->iExpectedLine, "empty expected block (every step prints at least one line)");
-    }
-  }
-  return 0;
 }
 
 /* ---------------------------------------------------------------- 6 ---- */
@@ -1300,7 +1295,7 @@ int scn_parse_text(const char *zFile, const char *zText, size_t nText,
     goto err;
   }
   if (p.iFirstStep == 0 && finish_world(&p)) goto err;
-  if (check_blocks(&p)) goto err;
+  if (p.iBlockStep >= 0 && close_block(&p)) goto err;
 
   sess_free(&p);
   scn_step_clear(&p.pend);
