@@ -48,7 +48,13 @@ static void test_error_symbols(void **state) {
   for (i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
     assert_string_equal(scn_error_symbol(a[i].code), a[i].zSym);
   }
+  /* first and last entries of the (binary-searched) table */
+  assert_string_equal(scn_error_symbol(0), "ERROR_SUCCESS");
+  assert_string_equal(scn_error_symbol(2404), "ERROR_DEVICE_IN_USE");
+  assert_string_equal(scn_error_symbol(1300), "ERROR_NOT_ALL_ASSIGNED");
+  assert_string_equal(scn_error_symbol(109), "ERROR_BROKEN_PIPE");
   assert_string_equal(scn_error_symbol(4), "UNKNOWN");
+  assert_string_equal(scn_error_symbol(1209), "UNKNOWN");
   assert_string_equal(scn_error_symbol(-1), "UNKNOWN");
   assert_string_equal(scn_error_symbol(99999), "UNKNOWN");
 }
