@@ -171,7 +171,8 @@ struct ScnStep {
   ScnHalf eHalf;       /* for `as` */
 
   /* logon */
-  char *zUser;         /* account name */
+  char *zUser;         /* account name: as declared by its `user` line
+                       ** (scn_parse_text), as written (scn_parse_step_line) */
   ScnLogonType eLogonType;
   int bHighest;        /* `highest` */
   char *zLogonPassword;/* password= override, NULL if absent (secret) */
@@ -244,7 +245,9 @@ void scn_format_error(int code, char *zBuf, size_t nBuf);
 
 /* 1 if two canonical outputs are equal after folding runs of blanks into
 ** one blank and dropping trailing blanks on each line; lines are '\n'
-** separated, order matters, a trailing newline does not count. */
+** separated, order matters, a trailing newline does not count. Leading
+** blanks and a '\r' before a line end are ignored too (expected lines are
+** stored trimmed). NULL counts as "". */
 int scn_output_equal(const char *zA, const char *zB);
 
 /* Join expected lines with '\n' into a new malloc'd string. */
