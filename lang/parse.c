@@ -10,11 +10,12 @@
 ** scenario at all.
 **
 ** Contents:
-**   1. Messages, growable arrays, small predicates on words
+**   1. Messages, growable arrays, predicates on words, keyword tables,
+**      machine key=value
 **   2. Step lines (shared by the file parser and scn_parse_step_line)
-**   3. World and header statements
+**   3. The parser state; world statements (user, share, machine)
 **   4. Logon-name tracking (a small hash table of names)
-**   5. The file parser: lines, annotations, expected blocks
+**   5. The file parser: header, annotations, steps, expected blocks, bytes
 **   6. Public entry points and freeing
 **
 ** Portable C11, standard library only (also built by mingw-w64).
