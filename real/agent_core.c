@@ -16,6 +16,23 @@
 
 /* ---------------------------------------------------------------- 1 ---- */
 
+/* Copy zSrc into zDst (n bytes), cutting it short if it does not fit. */
+static void agent_copy_cut(char *zDst, size_t n, const char *zSrc){
+  size_t k = strlen(zSrc);
+  if( n==0 ) return;
+  if( k>=n ) k = n-1;
+  memcpy(zDst, zSrc, k);
+  zDst[k] = 0;
+}
+
+/* Copy zPre then zSrc into zDst, cut short if needed. */
+static void agent_copy_cut2(char *zDst, size_t n, const char *zPre, const char *zSrc){
+  size_t k;
+  agent_copy_cut(zDst, n, zPre);
+  k = strlen(zDst);
+  agent_copy_cut(zDst+k, n-k, zSrc);
+}
+
 void agent_out_line(AgentOut *p, const char *zFmt, ...){
   va_list ap;
   int n;
@@ -272,12 +289,12 @@ static void agent_core_start(AgentCore *p, AgentBuf *pReply){
     agent_reply0(pReply, AGENT_REPLY_OK, NULL);
   }else if( e==AGENT_UNSUPPORTED ){
     p->bWorldUnsupported = 1;
-    snprintf(p->zWorldWhy, sizeof(p->zWorldWhy), "%s", out.zReason);
+    agent_copy_cut(p->zWorldWhy, sizeof(p->zWorldWhy), out.zReason);
     agent_reply0(pReply, AGENT_REPLY_UNSUPPORTED, out.zReason);
   }else{
     p->bWorldUnsupported = 1;
-    snprintf(p->zWorldWhy, sizeof(p->zWorldWhy), "the world could not be set up: %s",
-             out.zReason);
+    agent_copy_cut2(p->zWorldWhy, sizeof(p->zWorldWhy), "the world could not be set up: ",
+                    out.zReason);
     agent_reply0(pReply, AGENT_REPLY_ERROR, out.zReason);
   }
   agent_out_clear(&out);
@@ -343,8 +360,9 @@ static void agent_core_taint(AgentCore *p, const ScnStep *pStep, const char *zWh
   int i;
   for(i=0; i<5; i++){
     if( (m & (1u<<i)) && !(p->mTaint & (1u<<i)) ){
-      snprintf(p->azTaintWhy[i], sizeof(p->azTaintWhy[i]), "step %d: %s",
-               p->nStep+1, zWhy);
+      char zPre[32];
+      snprintf(zPre, sizeof(zPre), "step %d: ", p->nStep+1);
+      agent_copy_cut2(p->azTaintWhy[i], sizeof(p->azTaintWhy[i]), zPre, zWhy);
     }
   }
   p->mTaint |= m;

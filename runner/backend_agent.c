@@ -1,0 +1,746 @@
+/*
+** runner/backend_agent.c: the two backends that drive mapscope-agent.exe
+** over its line protocol (docs/protocol.md):
+**
+**   wine     the agent under Wine, in a dedicated, cached WINEPREFIX that is
+**            created on first use, headless, with Wine's extra drive letters
+**            removed; one agent per scenario; the prefix's wineserver is
+**            stopped when the scenario ends (a clean namespace each time)
+**   windows  the agent on a real host, reached through --agent-cmd "CMD"
+**            (run with /bin/sh -c; e.g. ssh host mapscope-agent.exe ...)
+**
+** Each step has a watchdog: an agent that does not answer in time, or that
+** exits, gives BACKEND_ERROR for that step and the instance is closed (the
+** runner goes on with the next scenario).
+**
+** Environment: MAPSCOPE_AGENT_EXE (the .exe; default: real/mapscope-agent.exe
+** next to the mapscope binary), MAPSCOPE_WINEPREFIX (default
+** $XDG_CACHE_HOME/mapscope/wineprefix, else ~/.cache/mapscope/wineprefix),
+** MAPSCOPE_STEP_TIMEOUT_MS (default 30000), MAPSCOPE_AGENT_ARGS (extra agent
+** options, blank-separated; for tests), MAPSCOPE_WINE (default "wine").
+**
+** Contents:
+**   1. The instance
+**   2. Child processes: spawn, pipes, reading with a deadline, killing
+**   3. The Wine prefix: location, creation, drive letters, lock, wineserver
+**   4. The protocol exchange
+**   5. The operations tables
+*/
+#include "backend.h"
+#include "../real/agent_proto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <dirent.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+#define AGENT_FIRST_TIMEOUT_MS 180000  /* first start may create the prefix */
+#define AGENT_DEFAULT_STEP_MS   30000
+
+struct BackendConn {
+  int bWine;               /* the wine backend (else windows) */
+  pid_t pid;               /* the agent (or the shell running agent-cmd) */
+  int fdTo;                /* pipe to the agent's standard input */
+  int fdFrom;              /* pipe from its standard output */
+  int bDead;               /* the agent is gone or unusable */
+  int msStep;              /* per-step watchdog */
+  long long tDeadline;     /* absolute deadline of the current read (ms) */
+  int bTimedOut;           /* the last read hit the deadline */
+  AgentLineReader rd;      /* reply framing */
+  char zPrefix[PATH_MAX];  /* the WINEPREFIX (wine) */
+  int fdLock;              /* lock on the prefix, -1 if none */
+  HostFacts facts;         /* host facts, strings below */
+  char *zOs;               /* facts.zOs */
+  char *zWine;             /* facts.zWineVersion */
+  char *zAgent;            /* facts.zAgentVersion */
+  char *zCaps;             /* facts.zCapabilities */
+};
+
+static char *agent_strdup(const char *z){
+  size_t n = strlen(z) + 1;
+  char *zNew = malloc(n);
+  if( zNew ) memcpy(zNew, z, n);
+  return zNew;
+}
+
+static char *agent_mprintf(const char *zFmt, ...){
+  va_list ap;
+  int n;
+  char *z;
+  va_start(ap, zFmt);
+  n = vsnprintf(NULL, 0, zFmt, ap);
+  va_end(ap);
+  if( n<0 ) return NULL;
+  z = malloc((size_t)n + 1);
+  if( z==NULL ) return NULL;
+  va_start(ap, zFmt);
+  vsnprintf(z, (size_t)n + 1, zFmt, ap);
+  va_end(ap);
+  return z;
+}
+
+static long long agent_now_ms(void){
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec*1000 + ts.tv_nsec/1000000;
+}
+
+static int agent_env_int(const char *zName, int iDefault){
+  const char *z = getenv(zName);
+  if( z==NULL || z[0]==0 ) return iDefault;
+  return atoi(z)>0 ? atoi(z) : iDefault;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+/* Byte source for the reply reader: poll() until the deadline. */
+static long agent_read_fd(void *pCtx, char *aBuf, size_t nBuf){
+  BackendConn *p = pCtx;
+  for(;;){
+    struct pollfd pfd;
+    long long nLeft = p->tDeadline - agent_now_ms();
+    int rc;
+    ssize_t n;
+    if( nLeft<=0 ){ p->bTimedOut = 1; return -1; }
+    pfd.fd = p->fdFrom;
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    rc = poll(&pfd, 1, nLeft>INT_MAX ? INT_MAX : (int)nLeft);
+    if( rc<0 ){
+      if( errno==EINTR ) continue;
+      return -1;
+    }
+    if( rc==0 ) continue;          /* loop re-checks the deadline */
+    n = read(p->fdFrom, aBuf, nBuf);
+    if( n<0 ){
+      if( errno==EINTR || errno==EAGAIN ) continue;
+      return -1;
+    }
+    return (long)n;
+  }
+}
+
+/* Write all of z to the agent. SIGPIPE is blocked around the write and a
+** pending one consumed, so a dead agent gives -1 instead of killing us. */
+static int agent_write_all(BackendConn *p, const char *z, size_t n){
+  sigset_t set, old;
+  int rc = 0;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  sigprocmask(SIG_BLOCK, &set, &old);
+  while( n>0 ){
+    ssize_t k = write(p->fdTo, z, n);
+    if( k<0 ){
+      if( errno==EINTR ) continue;
+      rc = -1;
+      break;
+    }
+    z += k;
+    n -= (size_t)k;
+  }
+  if( rc ){
+    struct timespec ts = {0, 0};
+    sigset_t pend;
+    sigpending(&pend);
+    if( sigismember(&pend, SIGPIPE) ) sigtimedwait(&set, NULL, &ts);
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return rc;
+}
+
+/* Wait up to ms for pid to exit; then kill its process group. */
+static void agent_reap(pid_t pid, int ms){
+  long long tEnd = agent_now_ms() + ms;
+  int st;
+  if( pid<=0 ) return;
+  for(;;){
+    pid_t r = waitpid(pid, &st, WNOHANG);
+    if( r==pid || (r<0 && errno!=EINTR) ) return;
+    if( agent_now_ms()>=tEnd ) break;
+    {
+      struct timespec ts = {0, 20000000};
+      nanosleep(&ts, NULL);
+    }
+  }
+  kill(-pid, SIGKILL);
+  kill(pid, SIGKILL);
+  while( waitpid(pid, &st, 0)<0 && errno==EINTR ){}
+}
+
+/* Fill an environment for Wine in the child (after fork). */
+static void agent_child_wine_env(const char *zPrefix){
+  setenv("WINEPREFIX", zPrefix, 1);
+  setenv("WINEDEBUG", "-all", 1);
+  setenv("WINEDLLOVERRIDES", "mscoree,mshtml=", 1);
+  setenv("WINEARCH", "win64", 0);
+  unsetenv("DISPLAY");
+  unsetenv("WAYLAND_DISPLAY");
+}
+
+/*
+** Start argv (zPrefix non-NULL: under Wine's environment) with pipes on
+** its standard input and output and its standard error on /dev/null, in a
+** process group of its own. Returns 0 or -1 with errno.
+*/
+static int agent_spawn(char *const *azArgv, const char *zPrefix, pid_t *pPid,
+                       int *pfdTo, int *pfdFrom){
+  int aTo[2], aFrom[2];
+  pid_t pid;
+  if( pipe(aTo) ) return -1;
+  if( pipe(aFrom) ){ close(aTo[0]); close(aTo[1]); return -1; }
+  pid = fork();
+  if( pid<0 ){
+    close(aTo[0]); close(aTo[1]); close(aFrom[0]); close(aFrom[1]);
+    return -1;
+  }
+  if( pid==0 ){
+    int fdNull = open("/dev/null", O_WRONLY);
+    setpgid(0, 0);
+    dup2(aTo[0], 0);
+    dup2(aFrom[1], 1);
+    if( fdNull>=0 ) dup2(fdNull, 2);
+    close(aTo[0]); close(aTo[1]); close(aFrom[0]); close(aFrom[1]);
+    if( fdNull>2 ) close(fdNull);
+    if( zPrefix ) agent_child_wine_env(zPrefix);
+    execvp(azArgv[0], azArgv);
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  close(aTo[0]);
+  close(aFrom[1]);
+  fcntl(aTo[1], F_SETFD, FD_CLOEXEC);
+  fcntl(aFrom[0], F_SETFD, FD_CLOEXEC);
+  *pPid = pid;
+  *pfdTo = aTo[1];
+  *pfdFrom = aFrom[0];
+  return 0;
+}
+
+/* Run argv to completion (Wine environment for zPrefix), at most ms.
+** Returns its exit status, or -1. */
+static int agent_run_sync(char *const *azArgv, const char *zPrefix, int ms){
+  pid_t pid;
+  int fdTo, fdFrom;
+  int st = 0;
+  long long tEnd = agent_now_ms() + ms;
+  char aBuf[512];
+  if( agent_spawn(azArgv, zPrefix, &pid, &fdTo, &fdFrom) ) return -1;
+  close(fdTo);
+  for(;;){               /* drain its output so it never blocks */
+    struct pollfd pfd = { fdFrom, POLLIN, 0 };
+    long long nLeft = tEnd - agent_now_ms();
+    if( nLeft<=0 ) break;
+    if( poll(&pfd, 1, (int)(nLeft>1000 ? 1000 : nLeft))>0 ){
+      if( read(fdFrom, aBuf, sizeof(aBuf))<=0 ) break;
+    }
+  }
+  close(fdFrom);
+  agent_reap(pid, (int)(tEnd - agent_now_ms() > 0 ? tEnd - agent_now_ms() : 0));
+  if( waitpid(pid, &st, WNOHANG)==pid ) return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+static int agent_mkdir_p(const char *zPath){
+  char z[PATH_MAX];
+  size_t i, n = strlen(zPath);
+  if( n>=sizeof(z) ) return -1;
+  memcpy(z, zPath, n+1);
+  for(i=1; i<=n; i++){
+    if( z[i]=='/' || z[i]==0 ){
+      char c = z[i];
+      z[i] = 0;
+      if( mkdir(z, 0755) && errno!=EEXIST ) return -1;
+      z[i] = c;
+    }
+  }
+  return 0;
+}
+
+/* Where the prefix lives. Returns 0 or -1. */
+static int agent_prefix_path(char *zBuf, size_t nBuf){
+  const char *z = getenv("MAPSCOPE_WINEPREFIX");
+  int n;
+  if( z && z[0] ){
+    n = snprintf(zBuf, nBuf, "%s", z);
+  }else if( (z = getenv("XDG_CACHE_HOME"))!=NULL && z[0] ){
+    n = snprintf(zBuf, nBuf, "%s/mapscope/wineprefix", z);
+  }else if( (z = getenv("HOME"))!=NULL && z[0] ){
+    n = snprintf(zBuf, nBuf, "%s/.cache/mapscope/wineprefix", z);
+  }else{
+    n = snprintf(zBuf, nBuf, "/tmp/mapscope-wineprefix-%ld", (long)getuid());
+  }
+  return (n<0 || (size_t)n>=nBuf) ? -1 : 0;
+}
+
+static const char *agent_wine_cmd(void){
+  const char *z = getenv("MAPSCOPE_WINE");
+  return (z && z[0]) ? z : "wine";
+}
+
+/* Stop the wineserver of this prefix only. */
+static void agent_wineserver_kill(const char *zPrefix){
+  char *azArgv[] = { "wineserver", "-k", NULL };
+  agent_run_sync(azArgv, zPrefix, 30000);
+}
+
+/*
+** Remove every drive letter of the prefix but C: (Wine's Z: maps the Unix
+** root, and the world's only default disk is C:). Returns how many were
+** removed.
+*/
+static int agent_prefix_trim_drives(const char *zPrefix){
+  char zDir[PATH_MAX];
+  DIR *pDir;
+  struct dirent *pEnt;
+  int n = 0;
+  if( snprintf(zDir, sizeof(zDir), "%s/dosdevices", zPrefix)>=(int)sizeof(zDir) ) return 0;
+  pDir = opendir(zDir);
+  if( pDir==NULL ) return 0;
+  while( (pEnt = readdir(pDir))!=NULL ){
+    const char *zN = pEnt->d_name;
+    char zPath[PATH_MAX + 300];
+    /* letters ("z:") and their raw devices ("z::"), except c: */
+    if( strlen(zN)<2 || zN[1]!=':' ) continue;
+    if( (zN[0]|0x20)=='c' ) continue;
+    if( !((zN[0]|0x20)>='a' && (zN[0]|0x20)<='z') ) continue;
+    snprintf(zPath, sizeof(zPath), "%s/%s", zDir, zN);
+    if( unlink(zPath)==0 ) n++;
+  }
+  closedir(pDir);
+  return n;
+}
+
+/* Take an exclusive lock on the prefix: one agent at a time shares one
+** \?? namespace, so parallel runs wait for each other. */
+static int agent_prefix_lock(const char *zPrefix){
+  char zPath[PATH_MAX + 32];
+  struct flock fl;
+  int fd;
+  snprintf(zPath, sizeof(zPath), "%s.lock", zPrefix);
+  fd = open(zPath, O_RDWR|O_CREAT|O_CLOEXEC, 0644);
+  if( fd<0 ) return -1;
+  memset(&fl, 0, sizeof(fl));
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  while( fcntl(fd, F_SETLKW, &fl)<0 ){
+    if( errno!=EINTR ){ close(fd); return -1; }
+  }
+  return fd;
+}
+
+/* Make sure the prefix exists and is trimmed. Returns 0, or -1 with a
+** reason in *pzErr. */
+static int agent_prefix_prepare(BackendConn *p, const char *zExe, char **pzErr){
+  char zReg[PATH_MAX + 32];
+  struct stat st;
+  if( agent_prefix_path(p->zPrefix, sizeof(p->zPrefix)) ){
+    *pzErr = agent_strdup("WINEPREFIX path too long");
+    return -1;
+  }
+  {
+    char zParent[PATH_MAX];
+    char *zSlash;
+    snprintf(zParent, sizeof(zParent), "%s", p->zPrefix);
+    zSlash = strrchr(zParent, '/');
+    if( zSlash && zSlash!=zParent ){
+      *zSlash = 0;
+      if( agent_mkdir_p(zParent) ){
+        *pzErr = agent_mprintf("cannot create %s: %s", zParent, strerror(errno));
+        return -1;
+      }
+    }
+  }
+  p->fdLock = agent_prefix_lock(p->zPrefix);
+  if( p->fdLock<0 ){
+    *pzErr = agent_mprintf("cannot lock %s.lock: %s", p->zPrefix, strerror(errno));
+    return -1;
+  }
+  snprintf(zReg, sizeof(zReg), "%s/system.reg", p->zPrefix);
+  if( stat(zReg, &st)!=0 ){
+    /* first use: let Wine create the prefix by running the agent once */
+    char *azArgv[] = { (char*)agent_wine_cmd(), (char*)zExe, "--version", NULL };
+    agent_run_sync(azArgv, p->zPrefix, AGENT_FIRST_TIMEOUT_MS);
+    agent_wineserver_kill(p->zPrefix);
+    if( stat(zReg, &st)!=0 ){
+      *pzErr = agent_mprintf("Wine did not create the prefix %s", p->zPrefix);
+      return -1;
+    }
+  }
+  if( agent_prefix_trim_drives(p->zPrefix)>0 ){
+    agent_wineserver_kill(p->zPrefix);   /* mountmgr re-reads the letters */
+  }
+  return 0;
+}
+
+/* The agent executable: MAPSCOPE_AGENT_EXE, else real/mapscope-agent.exe
+** next to the running mapscope binary. Malloc'd, or NULL. */
+static char *agent_find_exe(void){
+  const char *z = getenv("MAPSCOPE_AGENT_EXE");
+  char zSelf[PATH_MAX];
+  ssize_t n;
+  char *zSlash;
+  if( z && z[0] ) return agent_strdup(z);
+  n = readlink("/proc/self/exe", zSelf, sizeof(zSelf)-1);
+  if( n<=0 ) return NULL;
+  zSelf[n] = 0;
+  zSlash = strrchr(zSelf, '/');
+  if( zSlash==NULL ) return NULL;
+  *zSlash = 0;
+  return agent_mprintf("%s/real/mapscope-agent.exe", zSelf);
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+typedef struct AgentReply AgentReply;
+struct AgentReply {
+  AgentReplyKind eKind;    /* header word */
+  char *zText;             /* header text (malloc'd) */
+  char *zBody;             /* body lines joined by '\n' (malloc'd, may be "") */
+};
+
+static void agent_reply_clear(AgentReply *r){
+  free(r->zText);
+  free(r->zBody);
+  memset(r, 0, sizeof(*r));
+}
+
+/*
+** Send one request line and read its reply within ms. Returns 0, or -1
+** with a reason in *pzWhy (malloc'd) if the agent timed out, died, or
+** broke the framing; the connection is then dead.
+*/
+static int agent_exchange(BackendConn *p, const char *zReq, int ms,
+                          AgentReply *pR, char **pzWhy){
+  AgentLineStatus st;
+  int nBody, i;
+  const char *zText;
+  AgentBuf body = {0};
+  memset(pR, 0, sizeof(*pR));
+  if( p->bDead ){
+    *pzWhy = agent_strdup("the agent is no longer running");
+    return -1;
+  }
+  if( agent_write_all(p, zReq, strlen(zReq)) || agent_write_all(p, "\n", 1) ){
+    *pzWhy = agent_strdup("the agent is gone (its input is closed)");
+    goto dead;
+  }
+  p->tDeadline = agent_now_ms() + ms;
+  p->bTimedOut = 0;
+  st = agent_reader_next(&p->rd);
+  if( st!=AGENT_LINE_OK ) goto broken;
+  if( agent_reply_parse_header(p->rd.zLine, &pR->eKind, &nBody, &zText) ){
+    *pzWhy = agent_strdup("the agent sent a malformed reply header");
+    goto dead;
+  }
+  pR->zText = agent_strdup(zText);
+  agent_buf_append(&body, "", 0);
+  for(i=0; i<nBody; i++){
+    st = agent_reader_next(&p->rd);
+    if( st!=AGENT_LINE_OK ){ agent_buf_free(&body); goto broken; }
+    if( i ) agent_buf_append(&body, "\n", 1);
+    agent_buf_append(&body, p->rd.zLine, p->rd.nLine);
+  }
+  if( body.bOom || pR->zText==NULL ){
+    agent_buf_free(&body);
+    *pzWhy = agent_strdup("out of memory");
+    goto dead;
+  }
+  pR->zBody = body.z;
+  return 0;
+broken:
+  if( p->bTimedOut ){
+    *pzWhy = agent_mprintf("watchdog: the agent did not answer within %d ms", ms);
+  }else if( st==AGENT_LINE_EOF || st==AGENT_LINE_TRUNCATED ){
+    *pzWhy = agent_strdup("the agent exited during the request");
+  }else{
+    *pzWhy = agent_strdup("the agent's reply could not be read");
+  }
+dead:
+  agent_reply_clear(pR);
+  p->bDead = 1;
+  if( p->pid>0 ){
+    kill(-p->pid, SIGKILL);
+    kill(p->pid, SIGKILL);
+    agent_reap(p->pid, 5000);
+    p->pid = -1;
+  }
+  return -1;
+}
+
+/* Keep the facts the handshake reported. */
+static void agent_take_facts(BackendConn *p, const char *zBody){
+  const char *z = zBody;
+  char zOs[600] = "", zWine[600] = "", zAgent[600] = "", zCaps[600] = "";
+  while( z && *z ){
+    const char *zEnd = strchr(z, '\n');
+    size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
+    char zLine[600];
+    if( n>=sizeof(zLine) ) n = sizeof(zLine)-1;
+    memcpy(zLine, z, n);
+    zLine[n] = 0;
+    if( strncmp(zLine, "os ", 3)==0 ) memcpy(zOs, zLine+3, n-3+1);
+    else if( strncmp(zLine, "wine ", 5)==0 ) memcpy(zWine, zLine+5, n-5+1);
+    else if( strncmp(zLine, "agent ", 6)==0 ) memcpy(zAgent, zLine+6, n-6+1);
+    else if( strncmp(zLine, "caps ", 5)==0 ) memcpy(zCaps, zLine+5, n-5+1);
+    z = zEnd ? zEnd+1 : NULL;
+  }
+  if( p->bWine ){
+    struct utsname u;
+    if( uname(&u)==0 ) p->zOs = agent_mprintf("%s on %s %s", zOs, u.sysname, u.release);
+    else p->zOs = agent_mprintf("%s on Linux", zOs);
+  }else{
+    p->zOs = agent_strdup(zOs);
+  }
+  p->zWine = (zWine[0] && strcmp(zWine, "-")!=0) ? agent_strdup(zWine) : NULL;
+  p->zAgent = agent_strdup(zAgent);
+  p->zCaps = agent_strdup(zCaps);
+  p->facts.zOs = p->zOs;
+  p->facts.zWineVersion = p->zWine;
+  p->facts.zAgentVersion = p->zAgent;
+  p->facts.zCapabilities = p->zCaps;
+}
+
+/* Send one world statement (it may hold a password: never logged). */
+static int agent_send_world(BackendConn *p, char *zStmt, char **pzErr){
+  AgentReply r;
+  char *zReq;
+  char *zWhy = NULL;
+  int rc;
+  if( zStmt==NULL ){ *pzErr = agent_strdup("out of memory"); return -1; }
+  zReq = agent_mprintf("world %s", zStmt);
+  memset(zStmt, 0, strlen(zStmt));
+  free(zStmt);
+  if( zReq==NULL ){ *pzErr = agent_strdup("out of memory"); return -1; }
+  rc = agent_exchange(p, zReq, p->msStep, &r, &zWhy);
+  memset(zReq, 0, strlen(zReq));
+  free(zReq);
+  if( rc ){ *pzErr = zWhy; return -1; }
+  if( r.eKind!=AGENT_REPLY_OK ){
+    *pzErr = agent_mprintf("the agent refused a world statement: %s", r.zText);
+    agent_reply_clear(&r);
+    return -1;
+  }
+  agent_reply_clear(&r);
+  return 0;
+}
+
+static void agent_close(BackendConn *p);
+
+static int agent_open(int bWine, const Scenario *pScn, const char *zOptions,
+                      BackendConn **ppConn, char **pzErr){
+  BackendConn *p = calloc(1, sizeof(*p));
+  char *zExe = NULL;
+  AgentReply r;
+  char *zWhy = NULL;
+  int i;
+  *ppConn = NULL;
+  *pzErr = NULL;
+  if( p==NULL ){ *pzErr = agent_strdup("out of memory"); return 1; }
+  p->bWine = bWine;
+  p->pid = -1;
+  p->fdTo = p->fdFrom = p->fdLock = -1;
+  p->msStep = agent_env_int("MAPSCOPE_STEP_TIMEOUT_MS", AGENT_DEFAULT_STEP_MS);
+  if( agent_reader_init(&p->rd, AGENT_PROTO_MAX_LINE, agent_read_fd, p) ){
+    *pzErr = agent_strdup("out of memory");
+    goto err;
+  }
+  if( bWine ){
+    char *azArgv[24];
+    int nArg = 0;
+    char *zExtra = NULL;
+    if( zOptions && zOptions[0] ) zExe = agent_strdup(zOptions);
+    else zExe = agent_find_exe();
+    if( zExe==NULL || access(zExe, R_OK)!=0 ){
+      *pzErr = agent_mprintf("mapscope-agent.exe not found at %s (build with mingw-w64, "
+                             "or set MAPSCOPE_AGENT_EXE)", zExe ? zExe : "(unknown)");
+      goto err;
+    }
+    if( agent_prefix_prepare(p, zExe, pzErr) ) goto err;
+    azArgv[nArg++] = (char*)agent_wine_cmd();
+    azArgv[nArg++] = zExe;
+    azArgv[nArg++] = "--allow-host-changes";   /* the prefix is ours alone */
+    if( getenv("MAPSCOPE_AGENT_ARGS") ){
+      char *zTok;
+      zExtra = agent_strdup(getenv("MAPSCOPE_AGENT_ARGS"));
+      for(zTok = zExtra ? strtok(zExtra, " ") : NULL; zTok && nArg<22; zTok = strtok(NULL, " ")){
+        azArgv[nArg++] = zTok;
+      }
+    }
+    azArgv[nArg] = NULL;
+    if( agent_spawn(azArgv, p->zPrefix, &p->pid, &p->fdTo, &p->fdFrom) ){
+      *pzErr = agent_mprintf("cannot start %s: %s", agent_wine_cmd(), strerror(errno));
+      free(zExtra);
+      goto err;
+    }
+    free(zExtra);
+  }else{
+    char *azArgv[] = { "/bin/sh", "-c", (char*)zOptions, NULL };
+    if( zOptions==NULL || zOptions[0]==0 ){
+      *pzErr = agent_strdup("the windows backend needs --agent-cmd \"CMD\"");
+      goto err;
+    }
+    if( agent_spawn(azArgv, NULL, &p->pid, &p->fdTo, &p->fdFrom) ){
+      *pzErr = agent_mprintf("cannot start the agent command: %s", strerror(errno));
+      goto err;
+    }
+  }
+  if( agent_exchange(p, "hello 1", AGENT_FIRST_TIMEOUT_MS, &r, &zWhy) ){
+    *pzErr = agent_mprintf("no handshake: %s", zWhy);
+    free(zWhy);
+    goto err;
+  }
+  if( r.eKind!=AGENT_REPLY_OK ){
+    *pzErr = agent_mprintf("the agent refused the handshake: %s", r.zText);
+    agent_reply_clear(&r);
+    goto err;
+  }
+  agent_take_facts(p, r.zBody);
+  agent_reply_clear(&r);
+  if( agent_send_world(p, scn_machine_format(&pScn->machine), pzErr) ) goto err;
+  for(i=0; i<pScn->nUser; i++){
+    if( agent_send_world(p, scn_user_format(&pScn->aUser[i], 0), pzErr) ) goto err;
+  }
+  for(i=0; i<pScn->nShare; i++){
+    if( agent_send_world(p, scn_share_format(&pScn->aShare[i]), pzErr) ) goto err;
+  }
+  if( agent_exchange(p, "start", p->msStep, &r, &zWhy) ){
+    *pzErr = zWhy;
+    goto err;
+  }
+  /* `unsupported` here is not a failure: every step will say so */
+  if( r.eKind!=AGENT_REPLY_OK && r.eKind!=AGENT_REPLY_UNSUPPORTED ){
+    *pzErr = agent_mprintf("the agent could not set up the world: %s", r.zText);
+    agent_reply_clear(&r);
+    goto err;
+  }
+  agent_reply_clear(&r);
+  free(zExe);
+  *ppConn = p;
+  return 0;
+err:
+  free(zExe);
+  if( *pzErr==NULL ) *pzErr = agent_strdup("the agent could not start");
+  agent_close(p);
+  return 1;
+}
+
+static int agent_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
+  char *zLine = scn_step_format(pStep, 0);
+  char *zReq;
+  AgentReply r;
+  char *zWhy = NULL;
+  int rc;
+  memset(pRes, 0, sizeof(*pRes));
+  if( zLine==NULL ){
+    pRes->eOutcome = BACKEND_ERROR;
+    pRes->zReason = agent_strdup("out of memory");
+    return 0;
+  }
+  zReq = agent_mprintf("step %s", zLine);
+  memset(zLine, 0, strlen(zLine));   /* it may hold a password */
+  free(zLine);
+  if( zReq==NULL ){
+    pRes->eOutcome = BACKEND_ERROR;
+    pRes->zReason = agent_strdup("out of memory");
+    return 0;
+  }
+  rc = agent_exchange(p, zReq, p->msStep, &r, &zWhy);
+  memset(zReq, 0, strlen(zReq));
+  free(zReq);
+  if( rc ){
+    pRes->eOutcome = BACKEND_ERROR;
+    pRes->zReason = zWhy;
+    return 1;                          /* the instance is unusable */
+  }
+  switch( r.eKind ){
+    case AGENT_REPLY_DONE:
+      pRes->eOutcome = BACKEND_DONE;
+      pRes->zOutput = r.zBody;
+      r.zBody = NULL;
+      break;
+    case AGENT_REPLY_UNSUPPORTED:
+      pRes->eOutcome = BACKEND_UNSUPPORTED;
+      pRes->zReason = r.zText;
+      r.zText = NULL;
+      break;
+    case AGENT_REPLY_ERROR:
+      pRes->eOutcome = BACKEND_ERROR;
+      pRes->zReason = agent_mprintf("agent: %s", r.zText);
+      break;
+    default:
+      pRes->eOutcome = BACKEND_ERROR;
+      pRes->zReason = agent_mprintf("the agent rejected the step: %s", r.zText);
+      break;
+  }
+  agent_reply_clear(&r);
+  return 0;
+}
+
+static const HostFacts *agent_host_facts(BackendConn *p){
+  return p->zOs ? &p->facts : NULL;
+}
+
+static void agent_close(BackendConn *p){
+  if( p==NULL ) return;
+  if( p->pid>0 && !p->bDead ){
+    AgentReply r;
+    char *zWhy = NULL;
+    if( agent_exchange(p, "bye", 60000, &r, &zWhy)==0 ){
+      if( r.eKind!=AGENT_REPLY_OK ){
+        fprintf(stderr, "mapscope: %s agent: could not undo every change: %s\n",
+                p->bWine ? "wine" : "windows", r.zText);
+      }
+      agent_reply_clear(&r);
+    }else{
+      fprintf(stderr, "mapscope: %s agent at close: %s\n", p->bWine ? "wine" : "windows",
+              zWhy ? zWhy : "?");
+      free(zWhy);
+    }
+  }
+  if( p->fdTo>=0 ) close(p->fdTo);
+  if( p->pid>0 ) agent_reap(p->pid, 10000);
+  if( p->fdFrom>=0 ) close(p->fdFrom);
+  if( p->bWine && p->zPrefix[0] && p->fdLock>=0 ){
+    agent_wineserver_kill(p->zPrefix);  /* only this prefix's server */
+  }
+  if( p->fdLock>=0 ) close(p->fdLock);
+  agent_reader_free(&p->rd);
+  free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps);
+  free(p);
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+static int agent_open_wine(const Scenario *pScn, const char *zOptions,
+                           BackendConn **ppConn, char **pzErr){
+  return agent_open(1, pScn, zOptions, ppConn, pzErr);
+}
+
+static int agent_open_windows(const Scenario *pScn, const char *zOptions,
+                              BackendConn **ppConn, char **pzErr){
+  return agent_open(0, pScn, zOptions, ppConn, pzErr);
+}
+
+const BackendOps backend_wine_ops = {
+  "wine", agent_open_wine, agent_step, agent_host_facts, NULL, agent_close
+};
+
+const BackendOps backend_windows_ops = {
+  "windows", agent_open_windows, agent_step, agent_host_facts, NULL, agent_close
+};
