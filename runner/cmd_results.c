@@ -276,7 +276,8 @@ static int results_show(Store *pStore, const char *zRunId, int bAll){
       "SELECT sc.path, count(DISTINCT st.step_id),"
       " sum(sr.verdict = 'pass'), sum(sr.verdict IN ('fail','error','fixed')),"
       " sum(sr.verdict = 'todo'), sum(sr.verdict IN ('skip','unsupported')),"
-      " sum(st.comparison = 'diverge'), sc.content_hash"
+      " count(DISTINCT CASE WHEN st.comparison = 'diverge' THEN st.step_id END),"
+      " sc.content_hash"
       " FROM scenarios sc LEFT JOIN steps st ON st.scenario_id = sc.scenario_id"
       " LEFT JOIN step_results sr ON sr.step_id = st.step_id"
       " WHERE sc.run_id = ?1 GROUP BY sc.scenario_id ORDER BY sc.path, sc.scenario_id",
@@ -316,11 +317,8 @@ static int results_show(Store *pStore, const char *zRunId, int bAll){
             || strcmp(zVerdict, "fixed")==0;
     if( nFail==0 ) printf("\n%s:\n", bAll ? "steps" : "failures");
     nFail++;
-    printf("  %s:%d  [%s] %s  %s%s%s\n", results_col(pStmt, 0),
-           sqlite3_column_int(pStmt, 1), results_col(pStmt, 2), zVerdict,
-           results_col(pStmt, 4) ? "as " : "",
-           results_col(pStmt, 4) ? results_col(pStmt, 4) : "",
-           results_col(pStmt, 4) ? " " : "");
+    printf("  %s:%d  [%s] %s\n", results_col(pStmt, 0),
+           sqlite3_column_int(pStmt, 1), results_col(pStmt, 2), zVerdict);
     printf("      %-9s %s\n", "step", results_col(pStmt, 5));
     if( bBad || bAll ){
       if( results_col(pStmt, 6) ) results_print_block(stdout, "expected", results_col(pStmt, 6));

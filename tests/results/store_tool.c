@@ -7,12 +7,16 @@
 **   store_tool forever DB NSTEPS
 **       a run that never ends: scenarios of NSTEPS steps, one after the
 **       other, "stored N" on stdout after each commit (for the kill test)
+**   store_tool demo DB
+**       two differential runs (sim,wine) of three scenarios with agreeing,
+**       diverging, todo, unsupported and failing steps; the second run
+**       has one regression (for the documentation queries and the CLI)
 **   store_tool feed DB FILE...
 **       a run whose every text field (command line, labels, scenario title,
 **       step command, expected, output, reason, todo reason) is a raw line
 **       of the FILEs, secrets included: the store must redact them itself
 **
-** Contents: 1. fill and forever  2. feed  3. main
+** Contents: 1. fill and forever  2. demo  3. feed  4. main
 */
 #include "results/store.h"
 
@@ -88,6 +92,100 @@ static int tool_fill(const char *zDb, int nScn, int nStep, const char *zVerdict,
 
 /* ---------------------------------------------------------------- 2 ---- */
 
+/* Run iRun (0 or 1) of the demo. Step j of scenario i on wine: agrees,
+** diverges with a todo, or is unsupported; in run 1 one step regresses. */
+static int tool_demo_run(Store *p, int iRun){
+  static const char *const azScn[] = {
+    "scenarios/demo/restore.scn", "scenarios/demo/scopes.scn",
+    "scenarios/demo/vault.scn"
+  };
+  StoreRunInfo info;
+  char zRunId[37];
+  int i, j, nPass = 0, nFail = 0, nSkip = 0;
+  memset(&info, 0, sizeof(info));
+  info.zKind = "diff";
+  info.zBackends = "sim,wine";
+  info.zLabels = iRun ? "nightly" : NULL;
+  info.zCommandLine = "mapscope diff --backend sim,wine scenarios/demo";
+  info.zMapscopeVersion = "demo";
+  info.zHostOs = "Wine 8.0 on Linux";
+  info.zWineVersion = "wine-8.0";
+  if( store_run_begin(p, &info, zRunId) ) return 1;
+  for(i=0; i<3; i++){
+    if( store_scenario_begin(p, azScn[i], "demo", azScn[i], strlen(azScn[i])) ) return 1;
+    for(j=0; j<6; j++){
+      StoreBackendResult aRes[2];
+      StoreStep step;
+      char zCmd[64], zSim[64], zWine[64];
+      int eWine = (i + j) % 4;      /* 0,1 agree  2 diverge+todo  3 unsupported */
+      snprintf(zCmd, sizeof(zCmd), "as A net use %c: \\\\fs1\\data", 'P' + j);
+      snprintf(zSim, sizeof(zSim), "OK %c: \\\\fs1\\data", 'P' + j);
+      snprintf(zWine, sizeof(zWine), "error 67 ERROR_BAD_NET_NAME");
+      memset(aRes, 0, sizeof(aRes));
+      aRes[0].zBackend = "sim";
+      aRes[0].zVerdict = "pass";
+      aRes[0].zOutput = zSim;
+      aRes[0].rDurationMs = 0.05;
+      aRes[1].zBackend = "wine";
+      aRes[1].rDurationMs = 40.0 + j;
+      memset(&step, 0, sizeof(step));
+      step.iPosition = j;
+      step.iLine = 8 + 3*j;
+      step.zWho = "A";
+      step.zCommand = zCmd;
+      step.zExpected = zSim;
+      if( eWine<=1 ){
+        aRes[1].zVerdict = "pass";
+        aRes[1].zOutput = zSim;
+        step.zComparison = "agree";
+        /* run 1: the first step of the second scenario regresses on wine */
+        if( iRun==1 && i==1 && j==0 ){
+          aRes[1].zVerdict = "fail";
+          aRes[1].zOutput = zWine;
+          step.zComparison = "diverge";
+        }
+      }else if( eWine==2 ){
+        StoreTodo todo = { j, "wine", "Wine has no per-logon DOS device map" };
+        aRes[1].zVerdict = "todo";
+        aRes[1].zOutput = zWine;
+        step.zComparison = "diverge";
+        if( store_todo(p, &todo) ) return 1;
+      }else{
+        aRes[1].zVerdict = "unsupported";
+        aRes[1].zReason = "Wine cannot create a second logon session";
+        step.zComparison = "unsupported";
+      }
+      step.aResult = aRes;
+      step.nResult = 2;
+      if( store_step(p, &step) ) return 1;
+      if( strcmp(aRes[1].zVerdict, "fail")==0 ) nFail++;
+      else if( strcmp(aRes[1].zVerdict, "unsupported")==0 ) nSkip++;
+      else nPass++;
+    }
+    if( store_scenario_end(p, 1) ) return 1;
+  }
+  if( store_run_end(p, nPass, nFail, nSkip) ) return 1;
+  printf("%s\n", zRunId);
+  return 0;
+}
+
+static int tool_demo(const char *zDb){
+  char zErr[512];
+  Store *p = NULL;
+  int i;
+  if( store_open(zDb, &p, zErr, sizeof(zErr)) ){
+    fprintf(stderr, "store_tool: %s\n", zErr);
+    return 2;
+  }
+  for(i=0; i<2; i++){
+    if( tool_demo_run(p, i) ) return tool_fail(p, "demo");
+  }
+  store_close(p);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
 static int tool_feed(const char *zDb, int nFile, char **azFile){
   char zErr[512], zRunId[37], zLine[4096];
   Store *p = NULL;
@@ -146,7 +244,7 @@ static int tool_feed(const char *zDb, int nFile, char **azFile){
   return 0;
 }
 
-/* ---------------------------------------------------------------- 3 ---- */
+/* ---------------------------------------------------------------- 4 ---- */
 
 int main(int argc, char **argv){
   if( argc>=5 && strcmp(argv[1], "fill")==0 ){
@@ -156,10 +254,13 @@ int main(int argc, char **argv){
   if( argc==4 && strcmp(argv[1], "forever")==0 ){
     return tool_fill(argv[2], 0, atoi(argv[3]), "pass", 1);
   }
+  if( argc==3 && strcmp(argv[1], "demo")==0 ){
+    return tool_demo(argv[2]);
+  }
   if( argc>=4 && strcmp(argv[1], "feed")==0 ){
     return tool_feed(argv[2], argc-3, &argv[3]);
   }
   fprintf(stderr, "usage: store_tool fill DB NSCEN NSTEPS [VERDICT] |"
-          " forever DB NSTEPS | feed DB FILE...\n");
+          " forever DB NSTEPS | demo DB | feed DB FILE...\n");
   return 2;
 }
