@@ -89,7 +89,7 @@ sql_err:
 const char *store_change_name(StoreChangeKind e){
   switch( e ){
     case STORE_CHANGE_REGRESSION: return "regression";
-    case STORE_CHANGE_FIX:        return "fixed";
+    case STORE_CHANGE_FIX:        return "fix";
     case STORE_CHANGE_VERDICT:    return "verdict";
     case STORE_CHANGE_OUTPUT:     return "output";
     case STORE_CHANGE_ADDED:      return "added";

@@ -49,7 +49,7 @@ sed -n 3p cmp.txt | grep -q '^regression  *scenarios/demo/scopes.scn:8  *wine  *
 rc=0; "${cli[@]}" --db demo.db compare last last > cmp2.txt || rc=$?
 [ "$rc" = 0 ] && grep -q 'no step changed' cmp2.txt || fail "a run compared with itself"
 rc=0; "${cli[@]}" --db demo.db compare last last~1 > cmp3.txt || rc=$?
-[ "$rc" = 0 ] && grep -q '^fixed ' cmp3.txt || fail "reverse compare shows a fix"
+[ "$rc" = 0 ] && grep -q '^fix ' cmp3.txt || fail "reverse compare shows a fix"
 
 # merge: two databases from separate runs give one with both runs
 "${cli[@]}" merge out.db a.db b.db > merge1.txt
