@@ -6,6 +6,7 @@
 **   mapscope results [--db FILE] compare RUN_A RUN_B [--verbose]
 **   mapscope results merge OUT.db IN.db...
 **   mapscope results [--db FILE] export --format junit|tap RUN
+**   mapscope results help
 **
 ** RUN is a full id, a unique prefix, `last` or `last~N`. Bad input gives a
 ** one-line reason on stderr and exit status 2, before anything is written.
@@ -48,6 +49,20 @@ static int results_usage(const char *zWhy, ...){
   return 2;
 }
 
+static const char zResultsHelp[] =
+  "usage: mapscope results [--db FILE] ACTION ...\n"
+  "\n"
+  "  list                          every run, newest first\n"
+  "  show RUN [--all]              a run: facts, scenarios, failures (--all: every step)\n"
+  "  compare RUN_A RUN_B [-v]      steps whose verdict or output changed, regressions\n"
+  "                                first; exit 1 if any regression (-v: outputs)\n"
+  "  merge OUT.db IN.db...         copy every run of the inputs into OUT.db\n"
+  "  export --format junit|tap RUN write a run as JUnit XML or TAP 13\n"
+  "\n"
+  "RUN: a run id, a unique prefix of one, last, or last~N (N runs before the last).\n"
+  "--db FILE: the database (default $MAPSCOPE_DB, else ./mapscope-results.db).\n"
+  "Exit status: 0 success, 1 compare found a regression, 2 bad usage or input.\n";
+
 /* Parse argv[1..]; options may stand anywhere. Returns 0 or 2 (usage). */
 static int results_parse(int argc, char **argv, ResultsOpts *pOpts){
   int i;
@@ -65,6 +80,8 @@ static int results_parse(int argc, char **argv, ResultsOpts *pOpts){
       pOpts->zFormat = z + 9;
     }else if( strcmp(z, "--all")==0 ){
       pOpts->bAll = 1;
+    }else if( strcmp(z, "--help")==0 || strcmp(z, "-h")==0 ){
+      pOpts->azArg[pOpts->nArg++] = "help";
     }else if( strcmp(z, "--verbose")==0 || strcmp(z, "-v")==0 ){
       pOpts->bVerbose = 1;
     }else if( z[0]=='-' && z[1] ){
@@ -650,7 +667,10 @@ int cmd_results(int argc, char **argv){
   if( rc ) goto done;
   if( opts.nArg==0 ){ rc = results_usage("no action given"); goto done; }
   zAction = opts.azArg[0];
-  if( strcmp(zAction, "list")==0 ){
+  if( strcmp(zAction, "help")==0 ){
+    fputs(zResultsHelp, stdout);
+    rc = 0;
+  }else if( strcmp(zAction, "list")==0 ){
     if( opts.nArg!=1 ){ rc = results_usage("list takes no argument"); goto done; }
     rc = results_open(&opts, &pStore, 0, azRunId);
     if( rc==0 ) rc = results_list(pStore);
