@@ -116,8 +116,9 @@ AgentLineStatus agent_reader_next(AgentLineReader *p){
   for(;;){
     int rc = agent_reader_fill(p);
     char c;
-    if( rc<0 ) return AGENT_LINE_IO;
+    if( rc<0 ){ p->zLine[0] = 0; return AGENT_LINE_IO; }
     if( rc==0 ){
+      p->zLine[0] = 0;      /* never half a request */
       return bAny ? AGENT_LINE_TRUNCATED : AGENT_LINE_EOF;
     }
     c = p->aIn[p->iIn++];

@@ -1,0 +1,302 @@
+/*
+** tests/real/test_real_core.c: the agent's protocol state machine and
+** honesty bookkeeping (real/agent_core.c) over a fake host: handshake and
+** versions, ordering errors, malformed and unknown requests, passwords
+** never echoed, unsupported logons making later uses unsupported, steps
+** that need what an unsupported step would have changed, confirmed ended
+** logons (L10: error 1312), and the undo running exactly once.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "real/agent_core.h"
+
+typedef struct FakeHost FakeHost;
+struct FakeHost {
+  int nStep;               /* steps the host was asked to perform */
+  int nFinish;             /* xFinish calls */
+  int bRefuseWorld;        /* xStart says unsupported */
+};
+
+static void fake_facts(void *pHost, AgentCore *c, AgentOut *pOut){
+  (void)pHost; (void)c;
+  agent_out_line(pOut, "os Fake 1.0");
+}
+
+static AgentOutcome fake_start(void *pHost, AgentCore *c, AgentOut *pOut){
+  FakeHost *h = pHost;
+  (void)c;
+  if( h->bRefuseWorld ) return agent_out_why(pOut, AGENT_UNSUPPORTED, "host policy differs");
+  return AGENT_DONE;
+}
+
+static AgentOutcome fake_step(void *pHost, AgentCore *c, const ScnStep *s, AgentOut *pOut){
+  FakeHost *h = pHost;
+  h->nStep++;
+  switch( s->eKind ){
+    case SCN_STEP_LOGON:
+      if( s->eLogonType==SCN_LOGON_CURRENT ){
+        agent_core_session_made(c, s->zSession, 0);
+        agent_out_line(pOut, "ok");
+        return AGENT_DONE;
+      }
+      if( s->eLogonType==SCN_LOGON_BATCH ){   /* the host's answer: wrong password */
+        agent_out_error(pOut, 1326);
+        return AGENT_DONE;
+      }
+      return agent_out_why(pOut, AGENT_UNSUPPORTED, "LogonUserW is a stub");
+    case SCN_STEP_LOGOFF:
+      agent_core_session_ended(c, s->zSession, 1);
+      agent_out_line(pOut, "ok");
+      return AGENT_DONE;
+    case SCN_STEP_AS:
+      if( s->eCmd==SCN_CMD_NET_USE_ADD ){
+        return agent_out_why(pOut, AGENT_UNSUPPORTED, "no network provider");
+      }
+      if( s->eCmd==SCN_CMD_QUERY ){
+        agent_out_line(pOut, "\\??\\C:\\data");
+        return AGENT_DONE;
+      }
+      if( s->eCmd==SCN_CMD_CMDKEY_LIST ){
+        agent_out_sort_or_none(pOut);
+        return AGENT_DONE;
+      }
+      agent_out_line(pOut, "ok");
+      return AGENT_DONE;
+    default:
+      return agent_out_why(pOut, AGENT_UNSUPPORTED, "not here");
+  }
+}
+
+static int fake_finish(void *pHost, AgentCore *c){
+  FakeHost *h = pHost;
+  (void)c;
+  h->nFinish++;
+  return 0;
+}
+
+static const AgentHostOps fakeOps = { fake_facts, fake_start, fake_step, fake_finish };
+
+/* Send zLine, return the reply (static buffer). */
+static const char *req(AgentCore *c, const char *zLine){
+  static char zOut[4096];
+  AgentBuf b = {0};
+  agent_core_request(c, zLine, &b);
+  snprintf(zOut, sizeof(zOut), "%s", b.z ? b.z : "");
+  agent_buf_free(&b);
+  return zOut;
+}
+
+static void begin(AgentCore *c, FakeHost *h){
+  memset(h, 0, sizeof(*h));
+  agent_core_init(c, &fakeOps, h, 1);
+  assert_int_equal(strncmp(req(c, "hello 1"), "ok ", 3), 0);
+  assert_string_equal(req(c, "world user alice admin password=Al1ce-pw"), "ok 0\n");
+  assert_string_equal(req(c, "world share \\\\fs1\\data"), "ok 0\n");
+}
+
+static void test_handshake_and_facts(void **state){
+  AgentCore c;
+  FakeHost h;
+  const char *z;
+  (void)state;
+  memset(&h, 0, sizeof(h));
+  agent_core_init(&c, &fakeOps, &h, 0);
+  assert_int_equal(strncmp(req(&c, "step as A token"), "bad 0 ", 6), 0);
+  assert_int_equal(strncmp(req(&c, "world machine uac=on"), "bad 0 ", 6), 0);
+  assert_int_equal(strncmp(req(&c, "hello 2 3"), "bad 0 no common protocol version", 32), 0);
+  assert_int_equal(strncmp(req(&c, "hello x"), "bad 0 ", 6), 0);
+  z = req(&c, "hello 2 1");
+  assert_int_equal(strncmp(z, "ok 3 mapscope-agent 1\nprotocol 1\nos Fake 1.0\nhost-changes refused\n", 66), 0);
+  assert_int_equal(strncmp(req(&c, "hello 1"), "bad 0 ", 6), 0);     /* only once */
+  assert_string_equal(req(&c, "ping"), "ok 0 pong\n");
+  agent_core_free(&c);
+  assert_int_equal(h.nFinish, 1);
+}
+
+static void test_garbage_and_unknown_requests(void **state){
+  AgentCore c;
+  FakeHost h;
+  (void)state;
+  begin(&c, &h);
+  assert_string_equal(req(&c, ""), "bad 0 empty request\n");
+  assert_string_equal(req(&c, "   "), "bad 0 empty request\n");
+  assert_string_equal(req(&c, "frobnicate 1 2"), "bad 0 unknown request\n");
+  assert_string_equal(req(&c, "\x01\x02\xff"), "bad 0 unknown request\n");
+  assert_int_equal(strncmp(req(&c, "world reboot"), "bad 0 a world line", 18), 0);
+  assert_int_equal(strncmp(req(&c, "step as A token"), "bad 0 start first", 17), 0);
+  assert_string_equal(req(&c, "start"), "ok 0\n");
+  assert_int_equal(strncmp(req(&c, "start"), "bad 0 ", 6), 0);
+  assert_int_equal(strncmp(req(&c, "world user b admin password=x"), "bad 0 ", 6), 0);
+  assert_int_equal(strncmp(req(&c, "step as A frobnicate"), "bad 0 the step does not parse", 29), 0);
+  assert_int_equal(h.nStep, 0);
+  agent_core_free(&c);
+}
+
+static void test_passwords_never_echoed(void **state){
+  AgentCore c;
+  FakeHost h;
+  const char *z;
+  (void)state;
+  begin(&c, &h);
+  assert_string_equal(req(&c, "start"), "ok 0\n");
+  z = req(&c, "step logon A alice current password=S3cret-pw bogus");
+  assert_int_equal(strncmp(z, "bad 0 ", 6), 0);
+  assert_null(strstr(z, "S3cret"));
+  z = req(&c, "step as A cmdkey /add:fs1 /user:u /pass:S3cret-pw extra");
+  assert_null(strstr(z, "S3cret"));
+  agent_core_free(&c);
+  /* a world that does not parse does not quote its password either */
+  memset(&h, 0, sizeof(h));
+  agent_core_init(&c, &fakeOps, &h, 1);
+  req(&c, "hello 1");
+  req(&c, "world user alice wizard password=S3cret-pw");
+  z = req(&c, "start");
+  assert_int_equal(strncmp(z, "bad 0 ", 6), 0);
+  assert_null(strstr(z, "S3cret"));
+  agent_core_free(&c);
+}
+
+static void test_honesty_unsupported_logon_spreads(void **state){
+  AgentCore c;
+  FakeHost h;
+  (void)state;
+  begin(&c, &h);
+  req(&c, "start");
+  assert_int_equal(strncmp(req(&c, "step logon B alice interactive"),
+                           "unsupported 0 LogonUserW is a stub", 34), 0);
+  /* every use of B is unsupported, never run on the host */
+  assert_int_equal(strncmp(req(&c, "step as B token"), "unsupported 0 ", 14), 0);
+  assert_int_equal(strncmp(req(&c, "step as B.limited drives"), "unsupported 0 ", 14), 0);
+  assert_int_equal(strncmp(req(&c, "step logoff B"), "unsupported 0 ", 14), 0);
+  assert_int_equal(h.nStep, 1);
+  /* a logon the host refused with a real error is not live either */
+  assert_string_equal(req(&c, "step logon C alice batch"), "done 1\nerror 1326 ERROR_LOGON_FAILURE\n");
+  assert_int_equal(strncmp(req(&c, "step as C token"), "unsupported 0 ", 14), 0);
+  agent_core_free(&c);
+}
+
+static void test_needs_what_an_unsupported_step_would_have_made(void **state){
+  AgentCore c;
+  FakeHost h;
+  const char *z;
+  (void)state;
+  begin(&c, &h);
+  req(&c, "start");
+  assert_string_equal(req(&c, "step logon A alice current"), "done 1\nok\n");
+  assert_string_equal(req(&c, "step as A query Q:"), "done 1\n\\??\\C:\\data\n");
+  assert_string_equal(req(&c, "step as A cmdkey /list"), "done 1\n(none)\n");
+  z = req(&c, "step as A net use Z: \\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 no network provider", 33), 0);
+  /* DOS devices and connections are now unknown: observing them is unsupported */
+  z = req(&c, "step as A query Q:");
+  assert_int_equal(strncmp(z, "unsupported 0 needs DOS devices", 31), 0);
+  assert_int_equal(strncmp(req(&c, "step as A drives"), "unsupported 0 ", 14), 0);
+  assert_int_equal(strncmp(req(&c, "step as A persisted"), "unsupported 0 ", 14), 0);
+  /* the vault and the token were not touched */
+  assert_string_equal(req(&c, "step as A cmdkey /list"), "done 1\n(none)\n");
+  assert_string_equal(req(&c, "step as A token"), "done 1\nok\n");
+  agent_core_free(&c);
+}
+
+static void test_L10_confirmed_end_prints_1312(void **state){
+  AgentCore c;
+  FakeHost h;
+  int nBefore;
+  (void)state;
+  begin(&c, &h);
+  req(&c, "start");
+  req(&c, "step logon A alice current");
+  assert_string_equal(req(&c, "step logoff A"), "done 1\nok\n");
+  nBefore = h.nStep;
+  assert_string_equal(req(&c, "step as A token"),
+                      "done 1\nerror 1312 ERROR_NO_SUCH_LOGON_SESSION\n");
+  assert_int_equal(h.nStep, nBefore);
+  /* reboot is unsupported here: everything after it is too */
+  assert_int_equal(strncmp(req(&c, "step reboot"), "unsupported 0 ", 14), 0);
+  assert_int_equal(strncmp(req(&c, "step as SYSTEM drives"), "unsupported 0 ", 14), 0);
+  agent_core_free(&c);
+}
+
+static void test_world_mismatch_makes_every_step_unsupported(void **state){
+  AgentCore c;
+  FakeHost h;
+  (void)state;
+  begin(&c, &h);
+  h.bRefuseWorld = 1;
+  assert_string_equal(req(&c, "start"), "unsupported 0 host policy differs\n");
+  assert_string_equal(req(&c, "step logon A alice current"), "unsupported 0 host policy differs\n");
+  assert_int_equal(h.nStep, 0);
+  agent_core_free(&c);
+}
+
+static void test_bye_and_truncation_undo_once(void **state){
+  AgentCore c;
+  FakeHost h;
+  AgentBuf b = {0};
+  (void)state;
+  begin(&c, &h);
+  req(&c, "start");
+  assert_string_equal(req(&c, "bye"), "ok 0 bye undone=0 failed=0\n");
+  assert_int_equal(c.eState, AGENT_CORE_DONE);
+  assert_int_equal(h.nFinish, 1);
+  agent_core_free(&c);
+  assert_int_equal(h.nFinish, 1);
+  /* input cut in the middle of a request: a bad reply, then undo and exit */
+  begin(&c, &h);
+  agent_core_framing(&c, AGENT_LINE_TRUNCATED, &b);
+  assert_int_equal(strncmp(b.z, "bad 0 truncated request", 23), 0);
+  assert_int_equal(c.eState, AGENT_CORE_DONE);
+  assert_int_equal(h.nFinish, 1);
+  agent_buf_free(&b);
+  agent_core_framing(&c, AGENT_LINE_TOO_LONG, &b);   /* (would not be read) */
+  agent_buf_free(&b);
+  agent_core_free(&c);
+  assert_int_equal(h.nFinish, 1);
+  /* a too-long line is answered and the session goes on */
+  begin(&c, &h);
+  agent_core_framing(&c, AGENT_LINE_TOO_LONG, &b);
+  assert_string_equal(b.z, "bad 0 request longer than the line limit\n");
+  assert_int_not_equal(c.eState, AGENT_CORE_DONE);
+  agent_buf_free(&b);
+  agent_core_free(&c);
+}
+
+static void test_dependency_table(void **state){
+  ScnStep s;
+  char zErr[128];
+  (void)state;
+  assert_int_equal(scn_parse_step_line("as A define Q: C:\\x", &s, zErr, sizeof(zErr)), 0);
+  assert_int_equal(agent_step_writes(&s), AGENT_DEP_DOSDEV);
+  assert_true(agent_step_reads(&s) & AGENT_DEP_DOSDEV);
+  scn_step_clear(&s);
+  assert_int_equal(scn_parse_step_line("as A token", &s, zErr, sizeof(zErr)), 0);
+  assert_int_equal(agent_step_reads(&s), 0);
+  assert_int_equal(agent_step_writes(&s), 0);
+  scn_step_clear(&s);
+  assert_int_equal(scn_parse_step_line("reboot", &s, zErr, sizeof(zErr)), 0);
+  assert_int_equal(agent_step_writes(&s), AGENT_DEP_ALL);
+  scn_step_clear(&s);
+}
+
+int main(void){
+  const struct CMUnitTest aTest[] = {
+    cmocka_unit_test(test_handshake_and_facts),
+    cmocka_unit_test(test_garbage_and_unknown_requests),
+    cmocka_unit_test(test_passwords_never_echoed),
+    cmocka_unit_test(test_honesty_unsupported_logon_spreads),
+    cmocka_unit_test(test_needs_what_an_unsupported_step_would_have_made),
+    cmocka_unit_test(test_L10_confirmed_end_prints_1312),
+    cmocka_unit_test(test_world_mismatch_makes_every_step_unsupported),
+    cmocka_unit_test(test_bye_and_truncation_undo_once),
+    cmocka_unit_test(test_dependency_table),
+  };
+  return cmocka_run_group_tests(aTest, NULL, NULL);
+}
