@@ -1,0 +1,501 @@
+/*
+** tests/real/test_real_wine.c: mapscope-agent.exe under Wine.
+**
+** Part 1 speaks the raw line protocol to the agent (handshake, garbage,
+** over-long, NUL and truncated requests, every command form); part 2 goes
+** through the wine backend (runner/backend_agent.c): the honesty rule, the
+** watchdog on a hung or dying agent with the run going on, the undo of
+** host changes between scenarios, and no wineserver left behind.
+**
+** Needs MAPSCOPE_AGENT_EXE and MAPSCOPE_WINEPREFIX (set by CTest). The first
+** run creates the prefix (about 10 s).
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lang/scenario.h"
+#include "runner/backend.h"
+
+/* ---------------------------------------------------------------- raw -- */
+
+typedef struct RawAgent RawAgent;
+struct RawAgent {
+  pid_t pid;               /* wine running the agent */
+  int fdTo, fdFrom;        /* its stdin, stdout */
+  char aBuf[65536];        /* bytes read, not yet consumed */
+  size_t nBuf;             /* how many */
+};
+
+static long long now_ms(void){
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec*1000 + ts.tv_nsec/1000000;
+}
+
+static void raw_start(RawAgent *a, const char *zExtra){
+  int aTo[2], aFrom[2];
+  const char *zExe = getenv("MAPSCOPE_AGENT_EXE");
+  assert_non_null(zExe);
+  assert_int_equal(pipe(aTo), 0);
+  assert_int_equal(pipe(aFrom), 0);
+  a->nBuf = 0;
+  a->pid = fork();
+  assert_true(a->pid>=0);
+  if( a->pid==0 ){
+    int fdNull = open("/dev/null", O_WRONLY);
+    dup2(aTo[0], 0); dup2(aFrom[1], 1); dup2(fdNull, 2);
+    close(aTo[1]); close(aFrom[0]);
+    setenv("WINEPREFIX", getenv("MAPSCOPE_WINEPREFIX"), 1);
+    setenv("WINEDEBUG", "-all", 1);
+    setenv("WINEDLLOVERRIDES", "mscoree,mshtml=", 1);
+    unsetenv("DISPLAY");
+    execlp("wine", "wine", zExe, "--allow-host-changes", zExtra, (char*)NULL);
+    _exit(127);
+  }
+  close(aTo[0]); close(aFrom[1]);
+  a->fdTo = aTo[1];
+  a->fdFrom = aFrom[0];
+}
+
+static void raw_send(RawAgent *a, const char *z, size_t n){
+  while( n>0 ){
+    ssize_t k = write(a->fdTo, z, n);
+    assert_true(k>0);
+    z += k; n -= (size_t)k;
+  }
+}
+
+/* Read one line (without LF) into zLine; 0, or -1 at EOF/timeout. */
+static int raw_line(RawAgent *a, char *zLine, size_t nLine, int ms){
+  long long tEnd = now_ms() + ms;
+  for(;;){
+    char *zNl = memchr(a->aBuf, '\n', a->nBuf);
+    if( zNl ){
+      size_t n = (size_t)(zNl - a->aBuf);
+      if( n>=nLine ) n = nLine-1;
+      memcpy(zLine, a->aBuf, n);
+      zLine[n] = 0;
+      a->nBuf -= (size_t)(zNl - a->aBuf) + 1;
+      memmove(a->aBuf, zNl+1, a->nBuf);
+      return 0;
+    }
+    {
+      struct pollfd pfd = { a->fdFrom, POLLIN, 0 };
+      long long nLeft = tEnd - now_ms();
+      ssize_t k;
+      if( nLeft<=0 || poll(&pfd, 1, (int)nLeft)<=0 ) return -1;
+      k = read(a->fdFrom, a->aBuf + a->nBuf, sizeof(a->aBuf) - a->nBuf);
+      if( k<=0 ) return -1;
+      a->nBuf += (size_t)k;
+    }
+  }
+}
+
+/* Send a request line, return the whole reply (header + body) in zOut. */
+static void raw_req(RawAgent *a, const char *zReq, char *zOut, size_t nOut){
+  char zLine[4096];
+  int n = 0, i;
+  size_t k;
+  raw_send(a, zReq, strlen(zReq));
+  raw_send(a, "\n", 1);
+  assert_int_equal(raw_line(a, zLine, sizeof(zLine), 120000), 0);
+  snprintf(zOut, nOut, "%s", zLine);
+  sscanf(strchr(zLine, ' ') ? strchr(zLine, ' ')+1 : "0", "%d", &n);
+  for(i=0; i<n; i++){
+    assert_int_equal(raw_line(a, zLine, sizeof(zLine), 30000), 0);
+    k = strlen(zOut);
+    snprintf(zOut+k, nOut-k, "\n%s", zLine);
+  }
+}
+
+static int raw_finish(RawAgent *a){
+  int st = 0;
+  long long tEnd = now_ms() + 30000;
+  close(a->fdTo);
+  close(a->fdFrom);
+  while( waitpid(a->pid, &st, WNOHANG)==0 ){
+    if( now_ms()>tEnd ){ kill(a->pid, SIGKILL); waitpid(a->pid, &st, 0); return -1; }
+    { struct timespec ts = {0, 20000000}; nanosleep(&ts, NULL); }
+  }
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Make sure the prefix exists (the backend creates and trims it). */
+static void ensure_prefix(void){
+  Scenario *pScn = NULL;
+  char zErr[256];
+  BackendConn *pConn = NULL;
+  char *zWhy = NULL;
+  static const char z[] = "title t\n";
+  assert_int_equal(scn_parse_text("t", z, sizeof(z)-1, &pScn, zErr, sizeof(zErr)), 0);
+  if( backend_wine_ops.xOpen(pScn, NULL, &pConn, &zWhy) ){
+    fail_msg("wine backend: %s", zWhy ? zWhy : "?");
+  }
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
+static void test_handshake_reports_wine(void **state){
+  RawAgent a;
+  char z[8192];
+  (void)state;
+  ensure_prefix();
+  raw_start(&a, NULL);
+  raw_req(&a, "hello 7 1", z, sizeof(z));
+  assert_int_equal(strncmp(z, "ok ", 3), 0);
+  assert_non_null(strstr(z, " mapscope-agent 1\n"));
+  assert_non_null(strstr(z, "\nprotocol 1\n"));
+  assert_non_null(strstr(z, "\nos Wine "));
+  assert_non_null(strstr(z, "\nwine "));
+  assert_non_null(strstr(z, " one-namespace"));        /* no \GLOBAL?? on Wine */
+  assert_null(strstr(z, " wnet"));                     /* no network provider */
+  assert_non_null(strstr(z, "\nbaseline-drives C:\n")); /* Z: removed from the prefix */
+  assert_non_null(strstr(z, "\nhost-changes allowed"));
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_int_equal(strncmp(z, "ok 0 bye", 8), 0);
+  assert_int_equal(raw_finish(&a), 0);
+}
+
+static void test_garbage_overlong_nul_unknown(void **state){
+  RawAgent a;
+  char z[8192];
+  char *zLong;
+  (void)state;
+  raw_start(&a, NULL);
+  raw_req(&a, "\x01\x02 garbage \xff\xfe", z, sizeof(z));
+  assert_string_equal(z, "bad 0 unknown request");
+  raw_req(&a, "step as A token", z, sizeof(z));
+  assert_string_equal(z, "bad 0 hello first");
+  raw_req(&a, "hello 1", z, sizeof(z));
+  zLong = malloc(20001);
+  memset(zLong, 'x', 20000);
+  zLong[20000] = 0;
+  raw_req(&a, zLong, z, sizeof(z));
+  assert_string_equal(z, "bad 0 request longer than the line limit");
+  free(zLong);
+  raw_send(&a, "pi\0ng\n", 6);
+  assert_int_equal(raw_line(&a, z, sizeof(z), 30000), 0);
+  assert_string_equal(z, "bad 0 request holds a NUL byte");
+  raw_req(&a, "ping", z, sizeof(z));                  /* still in step */
+  assert_string_equal(z, "ok 0 pong");
+  raw_req(&a, "teleport home", z, sizeof(z));
+  assert_string_equal(z, "bad 0 unknown request");
+  raw_req(&a, "world user alice admin password=Sup3r-secret", z, sizeof(z));
+  assert_string_equal(z, "ok 0");
+  raw_req(&a, "start", z, sizeof(z));
+  assert_string_equal(z, "ok 0");
+  raw_req(&a, "step as A frobnicate password=Sup3r-secret", z, sizeof(z));
+  assert_int_equal(strncmp(z, "bad 0 ", 6), 0);
+  assert_null(strstr(z, "Sup3r"));
+  /* a truncated request: a bad reply, then the agent undoes and exits */
+  raw_send(&a, "step as A tok", 13);
+  close(a.fdTo);
+  a.fdTo = open("/dev/null", O_WRONLY);
+  assert_int_equal(raw_line(&a, z, sizeof(z), 30000), 0);
+  assert_string_equal(z, "bad 0 truncated request: input ended before its newline");
+  assert_int_equal(raw_line(&a, z, sizeof(z), 30000), -1);   /* then EOF */
+  assert_int_equal(raw_finish(&a), 0);
+}
+
+/* Expected replies of every command form under Wine 8.0, world of alice. */
+static const char *const azForms[][2] = {
+  { "step logon A alice current", "done 1\nok" },
+  { "step as A token", "done 1\nuser=alice elevation=full logon={?} linked={?}" },
+  { "step as A.limited token", "done 1\nuser=alice elevation=limited logon={?} linked={?}" },
+  { "step as A.elevated token", "done 1\nuser=alice elevation=full logon={?} linked={?}" },
+  { "step as A drives", "done 1\n(none)" },
+  { "step as A.limited define Q: C:\\data", "done 1\nok" },
+  /* one \?? for every token: the full half sees the limited half's name */
+  { "step as A query Q:", "done 1\n\\??\\C:\\data" },
+  { "step as A define Q: C:\\other", "done 1\nerror 3 ERROR_PATH_NOT_FOUND" },
+  { "step as A define R: \\Device\\Foo raw", "done 1\nok" },
+  { "step as A drives", "done 2\nQ: \\??\\C:\\data global\nR: \\Device\\Foo global" },
+  { "step as A undefine R:", "done 1\nok" },
+  { "step as A undefine R:", "done 1\nerror 2 ERROR_FILE_NOT_FOUND" },
+  { "step as A query C:", "done 1\n\\Device\\HarddiskVolume1" },
+  { "step as A query Y:", "done 1\nerror 2 ERROR_FILE_NOT_FOUND" },
+  { "step as A persisted", "done 1\n(none)" },
+  { "step as A cmdkey /list", "done 1\n(none)" },
+  { "step as A cmdkey /add:fs1 /user:alice /pass:Pw-1", "done 1\nok" },
+  /* K1: one vault for both halves */
+  { "step as A.limited cmdkey /list", "done 1\nfs1 domain user=alice" },
+  { "step as A cmdkey /delete:fs1", "done 1\nok" },
+  { "step as A cmdkey /delete:fs1", "done 1\nerror 1168 ERROR_NOT_FOUND" },
+  { "step as A dir C:\\", "done 1\nok" },
+  { "step as A dir C:\\no\\such\\dir", "done 1\nerror 3 ERROR_PATH_NOT_FOUND" },
+  { "step as SYSTEM token", "unsupported 0 Wine has no SYSTEM token" },
+  { "step logon B alice interactive", "unsupported 0 LogonUserW is a stub on Wine (a fake handle for any user and password)" },
+  { "step as B token", "unsupported 0 logon B was not performed on this host" },
+  { "step set machine linked-connections=on", "done 1\nok" },
+  { "step bootdevice Z: \\Device\\LanmanRedirector\\;Z:{SYSTEM}\\fs1\\data", "done 1\nok" },
+  { "step bootdevice Z: /delete", "done 1\nok" },
+  { "step bootdevice Z: /delete", "done 1\nerror 2 ERROR_FILE_NOT_FOUND" },
+  { "step as A wnet get Z:", "unsupported 0 Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK)" },
+  { "step as A net use Z: \\\\fs1\\data", "unsupported 0 Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK)" },
+  { "step as A drives", "unsupported 0 needs DOS devices, which an earlier step this host could not perform would have changed (step 31: Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK))" },
+  { "step as A token", "done 1\nuser=alice elevation=full logon={?} linked={?}" },
+  { "step logoff A", "unsupported 0 logon A is the agent's own session, which it cannot end" },
+  { "step as A token", "unsupported 0 the host cannot confirm that logon A has ended" },
+  { "step reboot", "unsupported 0 the agent does not restart its Wine prefix mid-scenario (Wine could not confirm ended logons nor apply boot-time devices)" },
+};
+
+static void test_every_command_form(void **state){
+  RawAgent a;
+  char z[8192];
+  size_t i;
+  (void)state;
+  raw_start(&a, NULL);
+  raw_req(&a, "hello 1", z, sizeof(z));
+  raw_req(&a, "world machine uac=on", z, sizeof(z));
+  assert_string_equal(z, "ok 0");
+  raw_req(&a, "world user alice admin password=Al1ce-pw", z, sizeof(z));
+  raw_req(&a, "world share \\\\fs1\\data grant=alice", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  assert_string_equal(z, "ok 0");
+  for(i=0; i<sizeof(azForms)/sizeof(azForms[0]); i++){
+    raw_req(&a, azForms[i][0], z, sizeof(z));
+    if( strcmp(z, azForms[i][1])!=0 ){
+      fail_msg("%s\n  got:  %s\n  want: %s", azForms[i][0], z, azForms[i][1]);
+    }
+  }
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_string_equal(z, "ok 0 bye undone=6 failed=0");
+  assert_int_equal(raw_finish(&a), 0);
+}
+
+static void test_world_checks(void **state){
+  RawAgent a;
+  char z[8192];
+  (void)state;
+  raw_start(&a, NULL);
+  raw_req(&a, "hello 1", z, sizeof(z));
+  raw_req(&a, "world machine uac=off", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  assert_int_equal(strncmp(z, "unsupported 0 the world has uac=off", 35), 0);
+  raw_req(&a, "step as SYSTEM drives", z, sizeof(z));
+  assert_int_equal(strncmp(z, "unsupported 0 the world has uac=off", 35), 0);
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_int_equal(raw_finish(&a), 0);
+  raw_start(&a, NULL);
+  raw_req(&a, "hello 1", z, sizeof(z));
+  raw_req(&a, "world machine disks=C:,D:", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  assert_string_equal(z, "unsupported 0 the world's fixed disks are not all fixed disks of this host");
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_int_equal(raw_finish(&a), 0);
+}
+
+/* ------------------------------------------------------------ backend -- */
+
+static Scenario *parse(const char *z){
+  Scenario *pScn = NULL;
+  char zErr[256];
+  if( scn_parse_text("t.scn", z, strlen(z), &pScn, zErr, sizeof(zErr)) ){
+    fail_msg("%s", zErr);
+  }
+  return pScn;
+}
+
+static const char zWorld[] =
+  "title wine backend\n"
+  "user alice admin password=Al1ce-pw\n"
+  "share \\\\fs1\\data grant=alice\n";
+
+static void test_honesty_logon_interactive_is_unsupported(void **state){
+  Scenario *pScn = parse(
+    "title honesty\nuser alice admin password=Al1ce-pw\n"
+    "logon B alice interactive\nas B token\nas B drives\n");
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  int i;
+  (void)state;
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  for(i=0; i<pScn->nStep; i++){
+    assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[i], &r), 0);
+    /* never ok: LogonUserW on Wine "succeeds" for anyone */
+    assert_int_equal(r.eOutcome, BACKEND_UNSUPPORTED);
+    assert_non_null(r.zReason);
+    if( i==0 ) assert_non_null(strstr(r.zReason, "LogonUserW"));
+    step_result_clear(&r);
+  }
+  {
+    const HostFacts *pF = backend_wine_ops.xHostFacts(pConn);
+    assert_non_null(pF);
+    assert_non_null(pF->zWineVersion);
+    assert_int_equal(strncmp(pF->zOs, "Wine ", 5), 0);
+  }
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
+static void run_until_error(const char *zArgs, const char *zWant){
+  char zText[1024];
+  Scenario *pScn;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  long long t0;
+  snprintf(zText, sizeof(zText), "%slogon A alice current\nas A token\nas A drives\n", zWorld);
+  pScn = parse(zText);
+  setenv("MAPSCOPE_AGENT_ARGS", zArgs, 1);
+  setenv("MAPSCOPE_STEP_TIMEOUT_MS", "4000", 1);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r), 0);
+  assert_int_equal(r.eOutcome, BACKEND_DONE);
+  assert_string_equal(r.zOutput, "ok");
+  step_result_clear(&r);
+  t0 = now_ms();
+  assert_int_not_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r), 0);
+  assert_int_equal(r.eOutcome, BACKEND_ERROR);
+  assert_non_null(strstr(r.zReason, zWant));
+  assert_true(now_ms() - t0 < 20000);
+  step_result_clear(&r);
+  /* the instance stays unusable but answers at once */
+  backend_wine_ops.xStep(pConn, &pScn->aStep[2], &r);
+  assert_int_equal(r.eOutcome, BACKEND_ERROR);
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  unsetenv("MAPSCOPE_AGENT_ARGS");
+  unsetenv("MAPSCOPE_STEP_TIMEOUT_MS");
+  /* the run goes on: the next scenario gets a working agent */
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r), 0);
+  assert_int_equal(r.eOutcome, BACKEND_DONE);
+  step_result_clear(&r);
+  assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r), 0);
+  assert_int_equal(r.eOutcome, BACKEND_DONE);
+  assert_string_equal(r.zOutput, "user=alice elevation=full logon={?} linked={?}");
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
+static void test_watchdog_hung_agent(void **state){
+  (void)state;
+  run_until_error("--test-hang-at=2", "watchdog");
+}
+
+static void test_agent_killed_mid_step(void **state){
+  (void)state;
+  run_until_error("--test-die-at=2", "exited");
+}
+
+static void test_changes_are_undone_between_scenarios(void **state){
+  char zText[1024];
+  Scenario *pScn;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  int i;
+  static const char *const azWant[] = { "ok", "ok", "ok", "ok", "\\??\\C:\\data" };
+  (void)state;
+  snprintf(zText, sizeof(zText), "%slogon A alice current\n"
+           "as A define Q: C:\\data\n"
+           "as A cmdkey /add:fs1 /user:alice /pass:Pw-1\n"
+           "bootdevice Y: \\Device\\Foo\n"
+           "as A query Q:\n", zWorld);
+  pScn = parse(zText);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  for(i=0; i<pScn->nStep; i++){
+    assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[i], &r), 0);
+    assert_int_equal(r.eOutcome, BACKEND_DONE);
+    assert_string_equal(r.zOutput, azWant[i]);
+    step_result_clear(&r);
+  }
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+  snprintf(zText, sizeof(zText), "%slogon A alice current\n"
+           "as A query Q:\nas A cmdkey /list\nbootdevice Y: /delete\n", zWorld);
+  pScn = parse(zText);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[2], &r);
+  assert_string_equal(r.zOutput, "(none)");
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[3], &r);
+  assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
+/* No wineserver of our prefix may outlive the tests: wineserver runs in
+** /tmp/.wine-UID/server-DEV-INO of the prefix directory. */
+static void test_no_wineserver_left(void **state){
+  struct stat st;
+  char zWant[128];
+  DIR *pDir;
+  struct dirent *e;
+  int nFound = 0;
+  (void)state;
+  assert_int_equal(stat(getenv("MAPSCOPE_WINEPREFIX"), &st), 0);
+  snprintf(zWant, sizeof(zWant), "server-%llx-%llx",
+           (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+  pDir = opendir("/proc");
+  assert_non_null(pDir);
+  while( (e = readdir(pDir))!=NULL ){
+    char zPath[300], zCwd[4096];
+    ssize_t n;
+    if( e->d_name[0]<'0' || e->d_name[0]>'9' ) continue;
+    snprintf(zPath, sizeof(zPath), "/proc/%s/cwd", e->d_name);
+    n = readlink(zPath, zCwd, sizeof(zCwd)-1);
+    if( n<=0 ) continue;
+    zCwd[n] = 0;
+    if( strstr(zCwd, zWant) ) nFound++;
+  }
+  closedir(pDir);
+  assert_int_equal(nFound, 0);
+}
+
+int main(void){
+  const struct CMUnitTest aTest[] = {
+    cmocka_unit_test(test_handshake_reports_wine),
+    cmocka_unit_test(test_garbage_overlong_nul_unknown),
+    cmocka_unit_test(test_every_command_form),
+    cmocka_unit_test(test_world_checks),
+    cmocka_unit_test(test_honesty_logon_interactive_is_unsupported),
+    cmocka_unit_test(test_watchdog_hung_agent),
+    cmocka_unit_test(test_agent_killed_mid_step),
+    cmocka_unit_test(test_changes_are_undone_between_scenarios),
+    cmocka_unit_test(test_no_wineserver_left),
+  };
+  int rc;
+  if( getenv("MAPSCOPE_AGENT_EXE")==NULL || getenv("MAPSCOPE_WINEPREFIX")==NULL ){
+    fprintf(stderr, "set MAPSCOPE_AGENT_EXE and MAPSCOPE_WINEPREFIX\n");
+    return 1;
+  }
+  rc = cmocka_run_group_tests(aTest, NULL, NULL);
+  {
+    /* raw tests leave the prefix's wineserver to its idle timeout: stop it */
+    pid_t pid = fork();
+    if( pid==0 ){
+      setenv("WINEPREFIX", getenv("MAPSCOPE_WINEPREFIX"), 1);
+      execlp("wineserver", "wineserver", "-k", (char*)NULL);
+      _exit(127);
+    }
+    if( pid>0 ) waitpid(pid, NULL, 0);
+  }
+  return rc;
+}
