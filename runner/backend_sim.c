@@ -175,7 +175,8 @@ static SimLuid bsim_placeholder_luid(BackendConn *p, const char *zName, size_t n
 /*
 ** A malloc'd copy of zTarget with each {name} replaced by the LUID it
 ** names: %08x-%08x right after "DosDevices\", 16 hex digits elsewhere (as
-** after ";Z:" in a redirector path). [F] A placeholder that names no live
+** after ";Z:" in a redirector path) [F: the language says which form goes
+** where only for these two contexts]. [F] A placeholder that names no live
 ** or past logon ({?}, or a name never logged on) is kept as written.
 */
 static char *bsim_resolve(BackendConn *p, const char *zTarget){
@@ -462,6 +463,9 @@ static const char *bsim_redirector_rest(const char *zTarget){
   return z+19;
 }
 
+/* [F] `drives` leaves out a fixed disk when its global link still points
+** at its own volume; a local link over a fixed-disk letter, or a global
+** one redefined to something else, is shown. */
 static int bsim_is_fixed_disk_link(unsigned mDisks, const SimLinkInfo *pL){
   char c = pL->zName[0];
   int i, n = 0;
@@ -840,7 +844,7 @@ static int bsim_desc_session(void *pCtx, const SimTokenInfo *pI){
     pD->luid = pI->luid;
     sim_dosdev_visit_session(p->pM, pI->luid, &bDir, bsim_desc_link, pD);
     strbuf_printf(pOut, "  \\Sessions\\0\\DosDevices\\{%s}", bsim_luid_name(p, pI->luid));
-    if( !bDir ) strbuf_puts(pOut, "  (not made yet)\n");
+    if( !bDir ) strbuf_puts(pOut, "  (not created yet)\n");
     else if( pD->t.nRow==0 ) strbuf_puts(pOut, "  (empty)\n");
     else strbuf_puts(pOut, "\n");
     bsim_table_flush(&pD->t, pOut, "    ");
@@ -921,6 +925,13 @@ static int bsim_desc_user(void *pCtx, const SimUserInfo *pU){
 }
 
 static int bsim_desc_global(void *pCtx, const SimLinkInfo *pL){
+  BsimDesc *pD = pCtx;
+  if( pL->nTarget==1 && bsim_is_fixed_disk_link(sim_machine_fixed_disks(pD->p->pM), pL) ){
+    const char *az[3];
+    az[0] = pL->zName; az[1] = pL->zTarget; az[2] = "(fixed disk)";
+    bsim_table_row(&pD->t, az);
+    return 0;
+  }
   return bsim_desc_link(pCtx, pL);
 }
 
@@ -956,16 +967,23 @@ static char *bsim_describe(BackendConn *p){
 
   /* W2: a policy set but not in effect until the next reboot */
   for(i=0; i<SIM_POL_COUNT; i++){
-    if( sim_policy_registry(p->pM, (SimPolicy)i)!=sim_policy_effective(p->pM, (SimPolicy)i) ){
-      strbuf_printf(&out, "pending until reboot: %s=%s (in effect: %s)\n", azPol[i],
-                    sim_policy_registry(p->pM, (SimPolicy)i) ? "on" : "off",
-                    sim_policy_effective(p->pM, (SimPolicy)i) ? "on" : "off");
+    int bReg = sim_policy_registry(p->pM, (SimPolicy)i);
+    if( bReg!=sim_policy_effective(p->pM, (SimPolicy)i) ){
+      if( d.t.nRow==0 ) strbuf_puts(&out, "\nPolicies waiting for the next reboot\n");
+      {
+        const char *az[3];
+        az[0] = azPol[i]; az[1] = bReg ? "on" : "off";
+        az[2] = bReg ? "(now off)" : "(now on)";
+        bsim_table_row(&d.t, az);
+      }
     }
   }
+  bsim_table_flush(&d.t, &out, "  ");
+  d.t.nCol = 3;
 
   sim_reg_visit_boot_devices(p->pM, bsim_desc_boot, &d);
   if( d.t.nRow ){
-    strbuf_puts(&out, "Session Manager\\DOS Devices (made global at the next boot)\n");
+    strbuf_puts(&out, "\nSession Manager\\DOS Devices (each value becomes a global link at boot)\n");
     bsim_table_flush(&d.t, &out, "  ");
   }
   d.t.nCol = 3;

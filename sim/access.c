@@ -40,6 +40,8 @@ static int simaccess_serve(const SimMachine *pM, const SimSession *pS,
   if( !simm_server_exists(pM, zServer) ) return ERROR_BAD_NETPATH;
   pShare = simm_share(pM, zServer, zShareName);
   if( pShare==NULL ) return ERROR_BAD_NET_NAME;
+  /* [F] opening a path holds no credential set afterwards (C5 counts
+  ** connections only) */
   return simwnet_present(pM, pS, zServer, pShare);
 }
 

@@ -12,7 +12,9 @@
 /* ---------------------------------------------------------------- 1 ---- */
 
 /* Index of zTarget in the vault, or -(insertion point)-1 (sorted by
-** simstr_icmp: targets are case-insensitive, K1). */
+** simstr_icmp: targets are case-insensitive, K1). [F] CredEnumerate's
+** order is not documented; the model lists targets in ASCII
+** case-insensitive order, so listings are sorted and unique. */
 static int simcred_search(const SimUser *pU, const char *zTarget){
   int lo = 0, hi = pU->nCred-1;
   while( lo<=hi ){

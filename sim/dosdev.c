@@ -258,6 +258,8 @@ int sim_define_dos_device(SimMachine *pM, SimLuid token, unsigned flags,
     }else if( !bHasTarget ){
       simdir_remove_target_at(pDir, i, pDir->aLink[i].nTarget-1);
     }else{
+      /* [F] "first" is counted from the current target down, the order
+      ** QueryDosDevice reports (D5) */
       int j, bExact = (flags & SIM_DDD_EXACT_MATCH_ON_REMOVE)!=0;
       const SimLink *pL = &pDir->aLink[i];
       rc = ERROR_FILE_NOT_FOUND;

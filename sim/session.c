@@ -173,6 +173,7 @@ int sim_logoff(SimMachine *pM, SimLuid token){
   SimSession *pS = simm_session(pM, token);
   SimSession *pOther;
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;   /* L10 */
+  /* [F] SYSTEM's session cannot be logged off: it lasts until reboot */
   if( pS->luid==SIM_LUID_SYSTEM ) return ERROR_ACCESS_DENIED;
   /* L8: both halves of a split logon end */
   pOther = pS->luidLinked ? simm_session(pM, pS->luidLinked) : NULL;

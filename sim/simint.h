@@ -45,7 +45,8 @@ struct SimConn {
   char *zServer;             /* server part */
   char *zShare;              /* share part */
   char *zLink;               /* \Device\LanmanRedirector\;Z:<luid>\... */
-  SimLuid luidCreator;       /* the half that made it; holds its cred set */
+  SimLuid luidCreator;       /* the half that made it; [F] only its session
+                             ** holds the credential set (C5, C10) */
   SimLuid aOwner[2];         /* sessions it belongs to (C10: two) */
   int nOwner;                /* entries in aOwner */
 };

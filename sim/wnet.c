@@ -141,7 +141,8 @@ static int simwnet_account_of(const SimMachine *pM, const char *zName){
 }
 
 /* C4: does the share admit this principal? SYSTEM's computer account
-** (principal 0) is admitted by grant=everyone only (L6). */
+** (principal 0) is admitted by grant=everyone only (L6 [F: the machine is
+** assumed to be a domain member, so its account is authenticated]). */
 static int simwnet_admits(const SimMachine *pM, const SimShare *pShare,
                           int iPrincipal){
   int i;
@@ -354,6 +355,8 @@ static int simwnet_connect(SimMachine *pM, SimSession *pS, char cLetter,
   nLink = strlen(zRemote)+64;
   pC->zLink = malloc(nLink);
   if( bOom || pC->zLink==NULL ){ rc = ERROR_NOT_ENOUGH_MEMORY; goto err; }
+  /* [F] with linked connections (C10) both halves' links carry the
+  ** creating half's LUID: one connection, one redirector path. */
   snprintf(pC->zLink, nLink, "\\Device\\LanmanRedirector\\;%c:%016llx\\%s",
            cLetter, (unsigned long long)pS->luid, zRemote+2);
 
@@ -421,7 +424,8 @@ static int simwnet_connect(SimMachine *pM, SimSession *pS, char cLetter,
   }
 
   /* C6/C7: remembered unless temporary or made by a full token (which
-  ** EnableLinkedConnections lifts). */
+  ** EnableLinkedConnections lifts). [F] SYSTEM (a default token) writes its
+  ** own hive; G2 says those entries are never restored. */
   if( (flags & SIM_CONNECT_UPDATE_PROFILE) && !(flags & SIM_CONNECT_TEMPORARY)
    && (pS->eElevation!=SIM_ELEVATION_FULL || simwnet_linked_in_effect(pM)) ){
     /* [F] UserName is lpUserName as given; a password given without a
@@ -626,7 +630,8 @@ void simwnet_restore(SimMachine *pM, SimSession *pS){
 }
 
 /* L8/L9: every connection of an ending session goes, in every session it
-** belongs to (the linked half ends at the same time). */
+** belongs to (the linked half ends at the same time). [F] With LUID device
+** maps off the connection's link is global; it goes with the session. */
 void simwnet_session_ending(SimMachine *pM, SimSession *pS){
   while( pS->nConn>0 ){
     simwnet_conn_destroy(pM, pS->apConn[pS->nConn-1]);

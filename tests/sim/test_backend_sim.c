@@ -326,12 +326,12 @@ static void test_backend_describe(void **state){
   assert_non_null(strstr(zDesc, "G:  \\??\\C:\\g"));
   assert_non_null(strstr(zDesc, "\\Sessions\\0\\DosDevices\\{A}\n"));
   assert_non_null(strstr(zDesc, "Z:  \\Device\\LanmanRedirector\\;Z:{A}\\fs1\\data"));
-  assert_non_null(strstr(zDesc, "\\Sessions\\0\\DosDevices\\{A.elevated}  (not made yet)"));
+  assert_non_null(strstr(zDesc, "\\Sessions\\0\\DosDevices\\{A.elevated}  (not created yet)"));
   assert_non_null(strstr(zDesc, "Logon session {A}: alice, limited token, interactive logon, linked to {A.elevated}"));
   assert_non_null(strstr(zDesc, "fs1  bob  explicit, kept by 1 connection"));
   assert_non_null(strstr(zDesc, "Z:  \\\\fs1\\data  user=bob"));
   assert_non_null(strstr(zDesc, "fs1  user=alice"));
-  assert_non_null(strstr(zDesc, "pending until reboot: uac=off"));
+  assert_non_null(strstr(zDesc, "Policies waiting for the next reboot\n  uac  off  (now on)"));
   assert_non_null(strstr(zDesc, "Y:  \\Device\\LanmanRedirector\\;Y:{SYSTEM}\\fs1\\pub"));
   assert_null(strstr(zDesc, "B0b-pw"));
   assert_null(strstr(zDesc, "Al1ce-pw"));
