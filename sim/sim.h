@@ -8,6 +8,7 @@
 ** access.h   opening a path through a drive (C13)
 ** cred.h     Credential Manager (K1-K3)
 ** registry.h HKCU\Network, net use default, boot devices
+** check.h    whole-machine invariant checks (tests, explorer)
 ** hash.h     the LUID hash table (usable by callers too)
 */
 #ifndef MAPSCOPE_SIM_SIM_H
@@ -22,5 +23,6 @@
 #include "sim/cred.h"
 #include "sim/registry.h"
 #include "sim/hash.h"
+#include "sim/check.h"
 
 #endif /* MAPSCOPE_SIM_SIM_H */

@@ -186,4 +186,13 @@ static inline int simtest_map(SimMachine *pM, SimLuid tok, const char *zLocal,
   return sim_wnet_add_connection2(pM, tok, zLocal, zRemote, NULL, NULL, flags);
 }
 
+/* Check the machine's invariants (sim/check.h), then free it. */
+static inline void simtest_free(SimMachine *pM){
+  char zErr[256];
+  int rc = sim_check_invariants(pM, zErr, sizeof(zErr));
+  if( rc ) print_error("invariant broken: %s\n", zErr);
+  assert_int_equal(rc, 0);
+  sim_machine_free(pM);
+}
+
 #endif /* MAPSCOPE_TESTS_SIM_SIMTEST_H */

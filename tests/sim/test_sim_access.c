@@ -17,7 +17,7 @@ static void test_C13_own_connection_serves(void **state){
   assert_int_equal(sim_open_path(pM, b, "C:\\Windows"), 0);
   assert_int_equal(sim_open_path(pM, b, "relative"), ERROR_PATH_NOT_FOUND);
   assert_int_equal(sim_open_path(pM, b, ""), ERROR_PATH_NOT_FOUND);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C13: a connection made with explicit credentials serves its own share
@@ -32,7 +32,7 @@ static void test_C13_explicit_connection_serves(void **state){
   assert_int_equal(sim_open_path(pM, b, "\\\\fs2\\eve\\x"), 0);
   assert_int_equal(sim_open_path(pM, b, "\\\\fs2\\nosuch"), ERROR_BAD_NET_NAME);
   assert_int_equal(sim_open_path(pM, b, "\\\\fs9\\x"), ERROR_BAD_NETPATH);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C13/G4: a global drive is served with the caller's session's
@@ -66,7 +66,7 @@ static void test_G4_global_drive_uses_callers_credentials(void **state){
   assert_int_equal(sim_open_path(pM, a, "G:\\"), 0);                     /* the set: eve */
   assert_int_equal(sim_wnet_cancel_connection2(pM, a, "O:", 0, 0), 0);
   assert_int_equal(sim_open_path(pM, a, "G:\\"), ERROR_ACCESS_DENIED);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C13: links to fixed-disk paths, UNC paths and other letters; anything
@@ -99,7 +99,7 @@ static void test_C13_links_of_every_kind(void **state){
   assert_int_equal(sim_open_path(pM, b, "X:\\"), ERROR_PATH_NOT_FOUND);
   assert_int_equal(sim_define_dos_device(pM, b, 0, "Y:", "\\\\nosuch\\share"), 0);
   assert_int_equal(sim_open_path(pM, b, "Y:\\"), ERROR_BAD_NETPATH);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* G5: a boot-time device has no connection behind it; access follows
@@ -119,7 +119,7 @@ static void test_G5_boot_device_access(void **state){
   assert_int_equal(sim_open_path(pM, e, "Z:\\"), ERROR_ACCESS_DENIED);
   /* SYSTEM's computer account is not granted \\fs1\data */
   assert_int_equal(sim_open_path(pM, SIM_LUID_SYSTEM, "Z:\\"), ERROR_ACCESS_DENIED);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 int main(void){

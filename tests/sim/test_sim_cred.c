@@ -36,7 +36,7 @@ static void test_K1_vault_per_user(void **state){
   assert_int_equal(simtest_map(pM, b, "E:", "\\\\fs2\\eve", 0), ERROR_LOGON_FAILURE);
   assert_int_equal(sim_cred_write(pM, b, "fs2", "eve", "Ev3"), 0);
   assert_int_equal(simtest_map(pM, b, "E:", "\\\\fs2\\eve", 0), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* K2: a session without credentials cannot open the vault. */
@@ -60,7 +60,7 @@ static void test_K2_no_credentials_no_vault(void **state){
   assert_int_equal(sim_cred_enumerate(pM, SIM_LUID_SYSTEM, simtest_visit_cred, &buf), 0);
   assert_string_equal(buf.z, "fs2 user=eve");
   assert_int_equal(simtest_map(pM, SIM_LUID_SYSTEM, "G:", "\\\\fs2\\eve", 0), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* K3: a credential is used for a server only if its target equals the
@@ -78,7 +78,7 @@ static void test_K3_target_must_equal_server(void **state){
   assert_int_equal(sim_cred_write(pM, b, "Fs2", "eve", "Ev3"), 0);
   assert_int_equal(simtest_map(pM, b, "E:", "\\\\fs2\\eve", 0), 0);
   assert_string_equal(simtest_sets(pM, b, &buf), "fs2 vault eve 1");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 int main(void){

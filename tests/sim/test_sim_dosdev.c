@@ -25,7 +25,7 @@ static void test_N1_local_directory_made_lazily(void **state){
   /* N3: SYSTEM has none */
   assert_int_equal(sim_dosdev_visit_session(pM, SIM_LUID_SYSTEM, &bExists, simtest_visit_link, &buf), 0);
   assert_int_equal(bExists, 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* N2/N7: a name is looked up locally first, then globally; a local name
@@ -48,7 +48,7 @@ static void test_N2_N7_local_shadows_global(void **state){
                              "Y:=\\??\\C:\\mine|Z:=\\??\\C:\\z@G");
   /* N7: SYSTEM's view is the global links alone */
   assert_string_equal(simtest_letters(pM, SIM_LUID_SYSTEM, &buf), "X:G|Y:G|Z:G");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* N3: SYSTEM's definitions are global and visible to every session. */
@@ -62,7 +62,7 @@ static void test_N3_system_defines_globally(void **state){
   assert_string_equal(simtest_letters(pM, b, &buf), "S:G");
   assert_string_equal(simtest_letters(pM, a, &buf), "S:G");
   assert_string_equal(simtest_letters(pM, simtest_linked(pM, a), &buf), "S:G");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* N4: Global\X: always names the global device; defining one needs an
@@ -89,7 +89,7 @@ static void test_N4_global_prefix(void **state){
   assert_int_equal(sim_define_dos_device(pM, e, 0, "Global\\Q:", "C:\\global"), 0);
   assert_string_equal(simtest_query(pM, b, "Global\\Q:", &rc, &buf), "\\??\\C:\\global");
   assert_string_equal(simtest_query(pM, b, "Q:", &rc, &buf), "\\??\\C:\\local");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* N5: with LUID device maps off there is one namespace: a letter another
@@ -121,7 +121,7 @@ static void test_N5_luid_maps_off_one_namespace(void **state){
   assert_int_equal(simtest_map(pM, b, "Y:", "\\\\fs1\\data", 0), 0);
   assert_int_equal(sim_logoff(pM, b), 0);
   assert_string_equal(simtest_letters(pM, a, &buf), "Q:G");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* N6: the two halves of a split logon have separate directories. */
@@ -140,7 +140,7 @@ static void test_N6_halves_are_separate(void **state){
   assert_int_equal(rc, ERROR_FILE_NOT_FOUND);
   /* so the full half may map the same letter itself */
   assert_int_equal(simtest_map(pM, e, "Z:", "\\\\fs1\\team", 0), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* ---------------------------------------------------------------- 2 ---- */
@@ -162,7 +162,7 @@ static void test_D1_invalid_parameters(void **state){
   assert_string_equal(simtest_letters(pM, b, &buf), "");
   /* DDD_NO_BROADCAST_SYSTEM is accepted */
   assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_NO_BROADCAST_SYSTEM, "Q:", "C:\\"), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* D2: targets become NT paths unless RAW; the name is upper-cased. */
@@ -189,7 +189,7 @@ static void test_D2_target_conversion(void **state){
                                          "A:", "C:\\x"), 0);
   simtest_query(pM, b, "A:", &rc, &buf);
   assert_int_equal(rc, ERROR_FILE_NOT_FOUND);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* D3: defining pushes; earlier targets stay behind. */
@@ -204,7 +204,7 @@ static void test_D3_define_stacks(void **state){
   assert_int_equal(sim_define_dos_device(pM, b, 0, "q:", "C:\\three"), 0);
   assert_string_equal(simtest_query(pM, b, "Q:", &rc, &buf),
                       "\\??\\C:\\three|\\??\\C:\\two|\\??\\C:\\one");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* D3: a name that resolves to a global link is changed there, which only
@@ -233,7 +233,7 @@ static void test_D3_where_a_name_lives(void **state){
   assert_int_equal(sim_define_dos_device(pM, e, 0, "G:", "C:\\full"), 0);
   assert_string_equal(simtest_query(pM, b, "G:", &rc, &buf), "\\??\\C:\\full|\\??\\C:\\sys");
   assert_string_equal(simtest_letters(pM, e, &buf), "G:G|L:G");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* D4: removal pops, or removes the first target it prefixes, or the one it
@@ -270,7 +270,7 @@ static void test_D4_removal(void **state){
   assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_RAW_TARGET_PATH, "R:", "\\Device\\X"), 0);
   assert_int_equal(sim_define_dos_device(pM, b, R, "R:", "\\Device\\X"), ERROR_FILE_NOT_FOUND);
   assert_int_equal(sim_define_dos_device(pM, b, R|SIM_DDD_RAW_TARGET_PATH, "R:", "\\device\\x"), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -293,7 +293,7 @@ static void test_D5_query(void **state){
   assert_string_equal(buf.z, "\\??\\pipe\\x");
   assert_int_equal(sim_dosdev_visit_targets(pM, 0, "COM9", simtest_visit_target, &buf),
                    ERROR_FILE_NOT_FOUND);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 int main(void){

@@ -23,7 +23,7 @@ static void test_W1_default_policies(void **state){
   assert_int_equal(sim_policy_registry(pM, SIM_POL_ENABLE_LUA), 1);
   assert_int_equal(sim_policy_set(pM, SIM_POL_COUNT, 1), ERROR_INVALID_PARAMETER);
   assert_int_equal(sim_machine_boot_count(pM), 1);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* W2: EnableLUA waits for the next reboot; an admin logon before it is
@@ -42,7 +42,7 @@ static void test_W2_uac_change_needs_reboot(void **state){
   a = simtest_logon(pM, "alice", SIM_LOGON_INTERACTIVE);
   assert_int_equal(simtest_elevation(pM, a), SIM_ELEVATION_DEFAULT);
   assert_int_equal(simtest_linked(pM, a), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* W2: LocalAccountTokenFilterPolicy is read at the next logon. */
@@ -57,7 +57,7 @@ static void test_W2_token_filter_next_logon(void **state){
   assert_int_equal(simtest_elevation(pM, n2), SIM_ELEVATION_DEFAULT);
   /* the earlier logon keeps its token */
   assert_int_equal(simtest_elevation(pM, n1), SIM_ELEVATION_LIMITED);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* W2: EnableLinkedConnections and LUID device maps wait for a reboot. */
@@ -76,7 +76,7 @@ static void test_W2_linked_and_luid_maps_need_reboot(void **state){
   assert_int_equal(sim_reboot(pM), 0);
   assert_int_equal(sim_policy_effective(pM, SIM_POL_LINKED_CONNECTIONS), 1);
   assert_int_equal(sim_policy_effective(pM, SIM_POL_LUID_DEVICE_MAPS), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* W2: RestoreConnection is read at the next logon. */
@@ -93,7 +93,7 @@ static void test_W2_restore_connection_next_logon(void **state){
   assert_int_equal(sim_policy_set(pM, SIM_POL_RESTORE_CONNECTION, 1), 0);
   b2 = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
   assert_string_equal(simtest_use(pM, b2, &b), "OK Z: \\\\fs1\\data");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 static int count_users(void *pCtx, const SimUserInfo *pU){
@@ -118,7 +118,7 @@ static void test_W3_accounts(void **state){
   memset(&b, 0, sizeof(b));
   sim_machine_visit_users(pM, count_users, &b);
   assert_string_equal(b.z, "SYSTEM/3/0|alice/1/0|dom/0/1");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* W4: shares; server and share names are case-insensitive. */
@@ -135,7 +135,7 @@ static void test_W4_shares_case_insensitive(void **state){
   assert_string_equal(simtest_use(pM, b, &buf), "OK Z: \\\\FS1\\Data");
   /* eve alone is admitted to \\fs2\eve */
   assert_int_equal(simtest_map(pM, b, "Y:", "\\\\fs2\\eve", 0), ERROR_ACCESS_DENIED);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* W5: fixed disks are global links to \Device\HarddiskVolumeN. */
@@ -160,7 +160,7 @@ static void test_W5_fixed_disks(void **state){
   /* they come back after a reboot */
   assert_int_equal(sim_reboot(pM), 0);
   assert_int_equal(sim_open_path(pM, SIM_LUID_SYSTEM, "D:\\"), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* ---------------------------------------------------------------- 2 ---- */
@@ -205,7 +205,7 @@ static void test_L9_reboot_clears_sessions_and_devices(void **state){
   assert_int_equal(sim_cred_visit_user(pM, "bob", simtest_visit_cred, &buf), 0);
   assert_string_equal(buf.z, "fs1 user=bob");
   assert_int_equal(sim_machine_boot_count(pM), 2);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* G5: a REG_SZ value of Session Manager\DOS Devices becomes a global
@@ -233,7 +233,7 @@ static void test_G5_boot_device_at_next_boot(void **state){
   assert_int_equal(sim_reboot(pM), 0);
   simtest_query(pM, SIM_LUID_SYSTEM, "Z:", &rc, &buf);
   assert_int_equal(rc, ERROR_FILE_NOT_FOUND);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 static int visit_boot(void *pCtx, const char *zName, const char *zTarget){
@@ -253,7 +253,7 @@ static void test_G5_boot_device_values(void **state){
   memset(&buf, 0, sizeof(buf));
   sim_reg_visit_boot_devices(pM, visit_boot, &buf);
   assert_string_equal(buf.z, "X:=\\b|Y:=\\c");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* G2: a drive mapped by SYSTEM lasts until the reboot, and SYSTEM's
@@ -274,7 +274,7 @@ static void test_G2_system_drive_until_reboot(void **state){
   b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
   assert_string_equal(simtest_letters(pM, b, &buf), "");
   assert_string_equal(simtest_use(pM, SIM_LUID_SYSTEM, &buf), "Unavailable S: \\\\fs1\\team");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 int main(void){

@@ -29,7 +29,7 @@ static void test_R1_interactive_and_rdp_restore(void **state){
   assert_string_equal(simtest_letters(pM, a, &buf), "T:L|Z:L");
   /* the restored connection used the session's own credentials */
   assert_string_equal(simtest_sets(pM, a, &buf), "fs1 own alice 2");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* R2: a remembered UserName without a vault entry fails to reconnect (the
@@ -55,7 +55,7 @@ static void test_R2_user_name_needs_vault_entry(void **state){
   assert_string_equal(simtest_use(pM, b, &buf), "OK E: \\\\fs2\\eve");
   assert_string_equal(simtest_sets(pM, b, &buf), "fs2 vault eve 1");
   assert_int_equal(sim_open_path(pM, b, "E:\\"), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* R3: with EnableLinkedConnections in effect, restore maps into both halves. */
@@ -73,7 +73,7 @@ static void test_R3_linked_restore_both_halves(void **state){
   assert_string_equal(simtest_letters(pM, a, &buf), "Z:L");
   assert_string_equal(simtest_letters(pM, e, &buf), "Z:L");
   assert_string_equal(simtest_use(pM, e, &buf), "OK Z: \\\\fs1\\data");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* R4: runas, batch, service, network, winrm, credssp and become logons
@@ -101,7 +101,7 @@ static void test_R4_other_logons_never_restore(void **state){
       assert_int_equal(simtest_map(pM, t, "Z:", zData, 0), ERROR_ACCESS_DENIED);
     }
   }
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* R5: a failed restore never deletes the entry, also when the letter is
@@ -123,7 +123,7 @@ static void test_R5_failed_restore_keeps_entry(void **state){
   assert_int_equal(sim_reboot(pM), 0);
   b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
   assert_string_equal(simtest_use(pM, b, &buf), "OK Z: \\\\fs1\\data");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 int main(void){

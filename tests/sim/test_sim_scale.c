@@ -44,6 +44,10 @@ static void test_scale_100000_sessions(void **state){
   assert_int_equal(simtest_map(pM, SIM_LUID_SYSTEM, "G:", "\\\\fs1\\team", 0), 0);
   assert_string_equal(simtest_letters(pM, aTok[12345], &buf), "G:G");
   assert_int_equal(sim_open_path(pM, aTok[77777], "G:\\"), 0);
+  {
+    char zErr[200];
+    assert_int_equal(sim_check_invariants(pM, zErr, sizeof(zErr)), 0);
+  }
   /* ending every other session keeps the rest intact */
   for(i=0; i<N_SESSIONS; i+=2){
     assert_int_equal(sim_logoff(pM, aTok[i]), 0);
@@ -58,7 +62,7 @@ static void test_scale_100000_sessions(void **state){
   assert_int_equal(sim_reboot(pM), 0);
   assert_int_equal(sim_session_count(pM), 1);
   free(aTok);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 int main(void){

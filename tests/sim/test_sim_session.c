@@ -28,7 +28,7 @@ static void test_L1_fresh_luids_and_system(void **state){
   assert_true(b1!=SIM_LUID_SYSTEM && b2!=SIM_LUID_SYSTEM);
   assert_true(a!=b1 && a!=b2 && simtest_linked(pM, a)!=a);
   assert_int_equal(sim_session_count(pM), 5);   /* SYSTEM, b1, b2, 2 halves */
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* L2: an administrator's interactive logon is split into two linked
@@ -52,7 +52,7 @@ static void test_L2_admin_logon_is_split(void **state){
   a = simtest_logon(pM, "dave", SIM_LOGON_RDP);
   assert_int_equal(simtest_elevation(pM, a), SIM_ELEVATION_LIMITED);
   assert_true(simtest_linked(pM, a)!=0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* L2/L3: the built-in Administrator is split only with
@@ -73,7 +73,7 @@ static void test_L2_L3_builtin_admin_and_filter_admin_token(void **state){
   t = simtest_logon(pM, "admin", SIM_LOGON_NETWORK);       /* L4 */
   assert_int_equal(simtest_elevation(pM, t), SIM_ELEVATION_LIMITED);
   assert_int_equal(simtest_linked(pM, t), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* L3: tokens that are not split have TokenElevationTypeDefault. */
@@ -97,7 +97,7 @@ static void test_L3_default_tokens(void **state){
   t = simtest_logon(pM, "alice", SIM_LOGON_INTERACTIVE);      /* UAC off */
   assert_int_equal(simtest_elevation(pM, t), SIM_ELEVATION_DEFAULT);
   assert_int_equal(simtest_linked(pM, t), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* L4: a network, winrm or credssp logon by a local administrator gets a
@@ -115,7 +115,7 @@ static void test_L4_network_local_admin_filtered(void **state){
     assert_int_equal(info.luidLinked, 0);
     assert_false(info.bAdminUnfiltered);
   }
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* ---------------------------------------------------------------- 2 ---- */
@@ -139,7 +139,7 @@ static void test_L5_half_handed_to_process(void **state){
   t = simtest_logon(pM, "alice", SIM_LOGON_CURRENT);
   assert_int_equal(simtest_elevation(pM, t), SIM_ELEVATION_FULL);
   assert_int_equal(simtest_elevation(pM, simtest_linked(pM, t)), SIM_ELEVATION_LIMITED);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* L5: current restores nothing (unlike an interactive logon). */
@@ -152,7 +152,7 @@ static void test_L5_current_restores_nothing(void **state){
   assert_int_equal(simtest_map(pM, b, "Z:", "\\\\fs1\\data", SIM_CONNECT_UPDATE_PROFILE), 0);
   c = simtest_logon(pM, "bob", SIM_LOGON_CURRENT);
   assert_string_equal(simtest_use(pM, c, &buf), "Unavailable Z: \\\\fs1\\data");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* L6: network and winrm logons hold no credentials; credssp, become,
@@ -184,7 +184,7 @@ static void test_L6_credentials_by_logon_type(void **state){
   t = simtest_logon(pM, "alice", SIM_LOGON_INTERACTIVE);
   assert_int_equal(sim_token_query(pM, simtest_linked(pM, t), &info), 0);
   assert_true(info.bHasCredentials);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -209,7 +209,7 @@ static void test_L7_wrong_password_fails(void **state){
                    ERROR_INVALID_PARAMETER);
   assert_int_equal(sim_session_count(pM), n);          /* nothing created */
   assert_int_equal(sim_logon_user(pM, "ALICE", SIM_LOGON_CURRENT, 0, "whatever", &t), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* L8: logoff ends both halves, their directories and connections; the
@@ -239,7 +239,7 @@ static void test_L8_logoff_ends_both_halves(void **state){
   assert_string_equal(buf.z, "fs2 user=eve");
   assert_string_equal(simtest_letters(pM, a2, &buf), "");
   assert_int_equal(sim_logoff(pM, SIM_LUID_SYSTEM), ERROR_ACCESS_DENIED);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 static int visit_none(void *pCtx, const char *z){ (void)pCtx; (void)z; return 0; }
@@ -280,7 +280,7 @@ static void test_L10_ended_session_1312(void **state){
   assert_int_equal(sim_logoff(pM, b), ERROR_NO_SUCH_LOGON_SESSION);
   /* an id that never was a session */
   assert_int_equal(sim_token_query(pM, 0x7777777, &info), ERROR_NO_SUCH_LOGON_SESSION);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 static int collect_sessions(void *pCtx, const SimTokenInfo *p){
@@ -298,7 +298,7 @@ static void test_L1_session_visit_order(void **state){
   memset(&buf, 0, sizeof(buf));
   sim_session_visit(pM, collect_sessions, &buf);
   assert_string_equal(buf.z, "SYSTEM/1|bob/1|alice/3|alice/2");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 int main(void){

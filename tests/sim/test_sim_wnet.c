@@ -34,7 +34,7 @@ static void test_C1_redirector_link(void **state){
   assert_int_equal(simtest_map(pM, b, "1:", zData, 0), ERROR_BAD_DEVICE);
   assert_int_equal(simtest_map(pM, b, NULL, zData, 0), ERROR_BAD_DEVICE);
   assert_int_equal(simtest_map(pM, b, "X:", zData, 0x8), ERROR_INVALID_PARAMETER);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C2: the errors, each alone, then their order. */
@@ -63,7 +63,7 @@ static void test_C2_error_order(void **state){
                    ERROR_BAD_NET_NAME);
   /* the remembered path itself connects fine */
   assert_int_equal(simtest_map(pM, b, "Y:", "\\\\FS1\\DATA", 0), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C3: explicit credentials, then the vault, then the session's own, then
@@ -92,7 +92,7 @@ static void test_C3_credential_order(void **state){
   assert_int_equal(simtest_map(pM, w, "Z:", zData, 0), ERROR_ACCESS_DENIED);
   assert_int_equal(simtest_map(pM, w, "P:", zPub, 0), 0);
   assert_string_equal(simtest_sets(pM, w, &buf), "fs1 anonymous - 1");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C4: the server's verdicts. */
@@ -115,7 +115,7 @@ static void test_C4_server_verdicts(void **state){
   assert_string_equal(simtest_sets(pM, b, &buf), "");
   assert_string_equal(simtest_sets(pM, e, &buf), "");
   assert_string_equal(simtest_use(pM, b, &buf), "");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C5: one set of credentials per server and session. */
@@ -142,7 +142,7 @@ static void test_C5_credential_conflict(void **state){
   assert_int_equal(sim_wnet_cancel_connection2(pM, b, "X:", 0, 0), 0);
   assert_string_equal(simtest_sets(pM, b, &buf), "fs2 explicit eve 1");
   assert_int_equal(sim_wnet_add_connection2(pM, b, "Y:", zTeam, "bob", "B0b", 0), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C5: an own, vault or anonymous set conflicts with any explicit name,
@@ -162,7 +162,7 @@ static void test_C5_own_set_conflicts_with_explicit(void **state){
   assert_int_equal(sim_wnet_add_connection2(pM, w, "E:", "\\\\fs2\\eve", "eve", "bad", 0),
                    ERROR_INVALID_PASSWORD);
   assert_int_equal(sim_wnet_add_connection2(pM, w, "E:", "\\\\fs2\\eve", "eve", "Ev3", 0), 0);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* ---------------------------------------------------------------- 2 ---- */
@@ -190,7 +190,7 @@ static void test_C6_remembered_values(void **state){
     "P|\\\\fs1\\pub||Microsoft Windows Network|20000|1|"
     "Z|\\\\FS1\\Data|alice|Microsoft Windows Network|20000|1");
   assert_null(strstr(buf.z, "Al1ce"));
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C7: a full token cannot remember a mapping; limited and default can;
@@ -216,7 +216,7 @@ static void test_C7_full_token_cannot_persist(void **state){
   assert_int_equal(simtest_map(pM, a, "X:", zTeam, SIM_CONNECT_UPDATE_PROFILE), 0);
   assert_string_equal(simtest_persisted(pM, a, &buf),
                       "X: \\\\fs1\\team user=|Z: \\\\fs1\\data user=");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C8: the net use /persistent default is the user's, initially yes. */
@@ -238,7 +238,7 @@ static void test_C8_net_use_default(void **state){
   b1 = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
   assert_int_equal(sim_reg_get_net_use_default(pM, b1, &bYes), 0);
   assert_int_equal(bYes, 0);                       /* it is in the hive */
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -274,7 +274,7 @@ static void test_C9_cancel_rules(void **state){
   assert_int_equal(sim_define_dos_device(pM, b, 0, "Q:", "C:\\q"), 0);
   assert_int_equal(sim_wnet_cancel_connection2(pM, b, "Q:", 0, 0), ERROR_NOT_CONNECTED);
   assert_int_equal(sim_wnet_cancel_connection2(pM, b, "QQ", 0, 0), ERROR_BAD_DEVICE);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C9: CONNECT_TEMPORARY is never remembered; a missing password is blank;
@@ -299,7 +299,7 @@ static void test_C9_temporary_and_missing_credentials(void **state){
                                             SIM_CONNECT_UPDATE_PROFILE), 0);
   assert_string_equal(simtest_sets(pM, w, &buf), "fs1 explicit bob 1");
   assert_string_equal(simtest_persisted(pM, w, &buf), "Z: \\\\fs1\\data user=");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C10: with EnableLinkedConnections a connection belongs to both halves. */
@@ -335,7 +335,7 @@ static void test_C10_linked_connections(void **state){
   assert_int_equal(sim_define_dos_device(pM, e, 0, "X:", "C:\\x"), 0);
   assert_int_equal(simtest_map(pM, a, "X:", zPub, 0), 0);
   assert_string_equal(simtest_use(pM, e, &buf), "OK Y: \\\\fs1\\team");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C11: WNetGetConnection. */
@@ -352,7 +352,7 @@ static void test_C11_get_connection(void **state){
   assert_string_equal(z, "\\\\FS1\\data");
   assert_int_equal(sim_wnet_get_connection(pM, b2, "Y:", &z), ERROR_NOT_CONNECTED);
   assert_int_equal(sim_wnet_get_connection(pM, b2, "Y", &z), ERROR_BAD_DEVICE);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* C12: enumeration; net use shows connected ones OK, remembered ones
@@ -383,7 +383,7 @@ static void test_C12_enumeration(void **state){
   assert_string_equal(simtest_persisted(pM, b, &buf), "");
   assert_int_equal(sim_net_use_delete_all(pM, b), 0);
   assert_string_equal(simtest_letters(pM, b, &buf), "S:G");
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 /* ---------------------------------------------------------------- 4 ---- */
@@ -411,7 +411,7 @@ static void test_G1_G3_system_mapping_is_global(void **state){
   /* SYSTEM's own credentials are the computer account's */
   assert_string_equal(simtest_sets(pM, SIM_LUID_SYSTEM, &buf), "fs1 own SYSTEM 2");
   assert_int_equal(simtest_map(pM, SIM_LUID_SYSTEM, "D:", "\\\\fs2\\eve", 0), ERROR_ACCESS_DENIED);
-  sim_machine_free(pM);
+  simtest_free(pM);
 }
 
 int main(void){
