@@ -232,6 +232,7 @@ int sim_define_dos_device(SimMachine *pM, SimLuid token, unsigned flags,
   }else if( simdir_find(&pS->dir, zName) ){
     pDir = &pS->dir;
   }else if( simdir_find(&pM->global, zName) ){
+    /* [F code] the object manager refuses write access to \GLOBAL?? */
     if( !simsess_admin_unfiltered(pM, pS) ) return ERROR_ACCESS_DENIED;
     pDir = &pM->global;
   }else{

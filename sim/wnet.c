@@ -226,7 +226,8 @@ static int simwnet_choose(const SimMachine *pM, SimSession *pS,
     const char *zName = zUser ? zUser : pU->zName;
     int i;
     if( pHeld ){
-      /* C5: checked before the password */
+      /* C5 [F]: checked before the password; an own, vault or anonymous
+      ** set conflicts with any explicit name, even the caller's own */
       if( pHeld->eKind!=SIM_CRED_EXPLICIT || !simstr_ieq(pHeld->zUser, zName) ){
         return ERROR_SESSION_CREDENTIAL_CONFLICT;
       }
