@@ -891,7 +891,7 @@ static int bsim_desc_user(void *pCtx, const SimUserInfo *pU){
   BsimDesc *pD = pCtx;
   BackendConn *p = pD->p;
   StrBuf body = {0};
-  int bDefault = 1, i;
+  int bDefault = 1;
 
   pD->t.nCol = 3;
   sim_reg_visit_user_network(p->pM, pU->zName, bsim_desc_net, pD);
@@ -906,16 +906,7 @@ static int bsim_desc_user(void *pCtx, const SimUserInfo *pU){
     bsim_table_flush(&pD->t, &body, "      ");
   }
   pD->t.nCol = 3;
-  /* the net use default lives in the user's hive; read it through any
-  ** live session of the user, if there is one */
-  for(i=0; i<p->nLogon; i++){
-    SimTokenInfo info;
-    if( sim_token_query(p->pM, p->aLogon[i].luidBare, &info)==0
-     && strcmp(info.zUser, pU->zName)==0 ){
-      sim_reg_get_net_use_default(p->pM, p->aLogon[i].luidBare, &bDefault);
-      break;
-    }
-  }
+  sim_reg_user_net_use_default(p->pM, pU->zName, &bDefault);
   if( !bDefault ) strbuf_puts(&body, "    net use default: /persistent:no\n");
   if( body.n ){
     strbuf_printf(pD->pOut, "  %s\n%s", pU->zName, strbuf_text(&body));

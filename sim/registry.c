@@ -128,6 +128,13 @@ int sim_reg_set_net_use_default(SimMachine *pM, SimLuid token, int bYes){
   return 0;
 }
 
+int sim_reg_user_net_use_default(const SimMachine *pM, const char *zUser, int *pbYes){
+  int i = simm_user_index(pM, zUser);
+  if( i<0 ) return ERROR_NOT_FOUND;
+  *pbYes = pM->apUser[i]->bNetUseDefault;
+  return 0;
+}
+
 /* ---------------------------------------------------------------- 3 ---- */
 
 static int simreg_boot_search(const SimMachine *pM, const char *zName){

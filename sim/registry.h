@@ -49,6 +49,10 @@ int sim_reg_get_net_use_default(const SimMachine *pM, SimLuid token, int *pbYes)
 ** ERROR_NO_SUCH_LOGON_SESSION. */
 int sim_reg_set_net_use_default(SimMachine *pM, SimLuid token, int bYes);
 
+/* The default of account zUser, with no session needed. Returns 0 and
+** sets *pbYes, or ERROR_NOT_FOUND for an unknown account. */
+int sim_reg_user_net_use_default(const SimMachine *pM, const char *zUser, int *pbYes);
+
 /* ---------------------------------------------------------------- 3 ---- */
 
 /*

@@ -308,6 +308,50 @@ static void test_backend_set_and_wnet(void **state){
     "Z: \\\\fs1\\data local");
 }
 
+/* D1 D3 D4 C13 C12: undefine flags, dir through UNC, empty listings. */
+static void test_backend_undefine_and_dir(void **state){
+  char zOut[4096];
+  char *zScn = world(
+    "logon B bob interactive\n"
+    "as B define Q: C:\\one\n"
+    "as B define Q: C:\\two\n"
+    "as B define Q: \\Device\\Raw raw\n"
+    "as B undefine Q: C:\\one exact\n"
+    "as B query Q:\n"
+    "as B undefine Q: \\device\\raw raw\n"
+    "as B undefine Q:\n"
+    "as B query Q:\n"
+    "as B undefine Q:\n"
+    "as B undefine Q: C:\\x\n"
+    "as B wnet enum remembered\n"
+    "as B wnet enum connected\n"
+    "as B dir \\\\fs1\\data\\sub\n"
+    "as B dir \\\\fs1\\nosuch\n"
+    "as B dir \\\\fs9\\x\n"
+    "as SYSTEM define Global\\G: C:\\g\n"
+    "as B undefine Global\\G:\n"
+    "as B net use G: \\\\fs1\\pub\n");
+  (void)state;
+  run_scn(zScn, zOut, sizeof(zOut), NULL);
+  assert_string_equal(zOut,
+    "ok\n#\nok\n#\nok\n#\nok\n#\nok\n#\n"
+    "\\Device\\Raw\n\\??\\C:\\two\n#\n"
+    "ok\n#\n"
+    "ok\n#\n"
+    "error 2 ERROR_FILE_NOT_FOUND\n#\n"
+    "ok\n#\n"
+    "error 2 ERROR_FILE_NOT_FOUND\n#\n"
+    "(none)\n#\n"
+    "(none)\n#\n"
+    "ok\n#\n"
+    "error 67 ERROR_BAD_NET_NAME\n#\n"
+    "error 53 ERROR_BAD_NETPATH\n#\n"
+    "ok\n#\n"
+    "error 5 ERROR_ACCESS_DENIED\n#\n"
+    "error 85 ERROR_ALREADY_ASSIGNED");
+  free(zScn);
+}
+
 /* explain: the description names the parts and never a password. */
 static void test_backend_describe(void **state){
   char zOut[4096];
@@ -318,6 +362,7 @@ static void test_backend_describe(void **state){
     "as A cmdkey /add:fs1 /user:alice /pass:Al1ce-pw\n"
     "as SYSTEM define Global\\G: C:\\g\n"
     "bootdevice Y: \\Device\\LanmanRedirector\\;Y:{SYSTEM}\\fs1\\pub\n"
+    "as A net use /persistent:no\n"
     "set machine uac=off\n");
   (void)state;
   run_scn(zScn, zOut, sizeof(zOut), &zDesc);
@@ -333,6 +378,7 @@ static void test_backend_describe(void **state){
   assert_non_null(strstr(zDesc, "fs1  user=alice"));
   assert_non_null(strstr(zDesc, "Policies waiting for the next reboot\n  uac  off  (now on)"));
   assert_non_null(strstr(zDesc, "Y:  \\Device\\LanmanRedirector\\;Y:{SYSTEM}\\fs1\\pub"));
+  assert_non_null(strstr(zDesc, "net use default: /persistent:no"));
   assert_null(strstr(zDesc, "B0b-pw"));
   assert_null(strstr(zDesc, "Al1ce-pw"));
   assert_null(strstr(zDesc, " \n"));            /* no trailing blanks */
@@ -366,6 +412,7 @@ int main(void){
     cmocka_unit_test(test_backend_fixed_disks),
     cmocka_unit_test(test_backend_cmdkey_and_persistence),
     cmocka_unit_test(test_backend_set_and_wnet),
+    cmocka_unit_test(test_backend_undefine_and_dir),
     cmocka_unit_test(test_backend_describe),
     cmocka_unit_test(test_backend_host_facts),
   };

@@ -234,6 +234,9 @@ static void test_C8_net_use_default(void **state){
   assert_int_equal(bYes, 0);                       /* the same user */
   assert_int_equal(sim_reg_get_net_use_default(pM, a, &bYes), 0);
   assert_int_equal(bYes, 1);                       /* another user */
+  assert_int_equal(sim_reg_user_net_use_default(pM, "BOB", &bYes), 0);
+  assert_int_equal(bYes, 0);
+  assert_int_equal(sim_reg_user_net_use_default(pM, "nobody", &bYes), ERROR_NOT_FOUND);
   assert_int_equal(sim_reboot(pM), 0);
   b1 = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
   assert_int_equal(sim_reg_get_net_use_default(pM, b1, &bYes), 0);
