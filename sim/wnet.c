@@ -331,8 +331,13 @@ static int simwnet_connect(SimMachine *pM, SimSession *pS, char cLetter,
   pC = calloc(1, sizeof(SimConn));
   if( pC==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
 
-  /* C2, in order */
-  if( simdos_lookup(pM, pS, zName, NULL) ){ rc = ERROR_ALREADY_ASSIGNED; goto err; }
+  /* C2, in order. [F] A letter the caller still has a connection on
+  ** counts as assigned even if its link was removed with DefineDosDevice:
+  ** the redirector's use table still holds it. */
+  if( simdos_lookup(pM, pS, zName, NULL) || simwnet_find_conn(pS, cLetter) ){
+    rc = ERROR_ALREADY_ASSIGNED;
+    goto err;
+  }
   pEntry = simreg_net_find(pU, cLetter);
   if( eMode==SIM_MODE_CALL && pEntry && !simstr_ieq(pEntry->zRemotePath, zRemote) ){
     rc = ERROR_DEVICE_ALREADY_REMEMBERED;

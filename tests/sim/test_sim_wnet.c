@@ -34,6 +34,14 @@ static void test_C1_redirector_link(void **state){
   assert_int_equal(simtest_map(pM, b, "1:", zData, 0), ERROR_BAD_DEVICE);
   assert_int_equal(simtest_map(pM, b, NULL, zData, 0), ERROR_BAD_DEVICE);
   assert_int_equal(simtest_map(pM, b, "X:", zData, 0x8), ERROR_INVALID_PARAMETER);
+  /* removing the link by hand leaves the connection: the letter stays
+  ** taken, and cancelling still works */
+  assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_REMOVE_DEFINITION, "Z:", NULL), 0);
+  assert_string_equal(simtest_letters(pM, b, &buf), "Y:G");
+  assert_string_equal(simtest_use(pM, b, &buf), "OK Z: \\\\fs1\\data");
+  assert_int_equal(simtest_map(pM, b, "Z:", zTeam, 0), ERROR_ALREADY_ASSIGNED);
+  assert_int_equal(sim_wnet_cancel_connection2(pM, b, "Z:", 0, 0), 0);
+  assert_int_equal(simtest_map(pM, b, "Z:", zTeam, 0), 0);
   simtest_free(pM);
 }
 
