@@ -361,8 +361,18 @@ static void agent_core_taint(AgentCore *p, const ScnStep *pStep, const char *zWh
   for(i=0; i<5; i++){
     if( (m & (1u<<i)) && !(p->mTaint & (1u<<i)) ){
       char zPre[32];
-      snprintf(zPre, sizeof(zPre), "step %d: ", p->nStep+1);
-      agent_copy_cut2(p->azTaintWhy[i], sizeof(p->azTaintWhy[i]), zPre, zWhy);
+      const char *zRoot = strstr(zWhy, "(step ");
+      if( strncmp(zWhy, "needs ", 6)==0 && zRoot ){
+        /* already a consequence: keep naming the step it all came from */
+        agent_copy_cut(p->azTaintWhy[i], sizeof(p->azTaintWhy[i]), zRoot+1);
+        {
+          size_t n = strlen(p->azTaintWhy[i]);
+          if( n>0 && p->azTaintWhy[i][n-1]==')' ) p->azTaintWhy[i][n-1] = 0;
+        }
+      }else{
+        snprintf(zPre, sizeof(zPre), "step %d: ", p->nStep+1);
+        agent_copy_cut2(p->azTaintWhy[i], sizeof(p->azTaintWhy[i]), zPre, zWhy);
+      }
     }
   }
   p->mTaint |= m;

@@ -66,6 +66,9 @@ int main(int argc, char **argv){
   _setmode(_fileno(stdin), _O_BINARY);
   _setmode(_fileno(stdout), _O_BINARY);
   SetErrorMode(SEM_FAILCRITICALERRORS|SEM_NOGPFAULTERRORBOX);
+  /* relative DefineDosDevice targets resolve against the current
+  ** directory: make it C:\ so results do not depend on where we started */
+  SetCurrentDirectoryW(L"C:\\");
   win_host_init(&host);
   host.bExistingShares = bShares;
   host.iHangAt = iHang;
