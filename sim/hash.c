@@ -20,7 +20,7 @@ static size_t simhash_mix(uint64_t x, size_t nSlot){
 /* Slot holding iKey, or the empty slot where it would go. */
 static size_t simhash_slot(const SimHash *pHash, uint64_t iKey){
   size_t i = simhash_mix(iKey, pHash->nSlot);
-  while( pHash->aKey[i]!=0 && pHash->aKey[i]!=iKey ){
+  while( pHash->aSlot[i].iKey!=0 && pHash->aSlot[i].iKey!=iKey ){
     i = (i+1) & (pHash->nSlot-1);
   }
   return i;
@@ -30,24 +30,16 @@ static int simhash_grow(SimHash *pHash){
   size_t nNew = pHash->nSlot ? pHash->nSlot*2 : 16;
   size_t i;
   SimHash h;
-  h.aKey = calloc(nNew, sizeof(uint64_t));
-  h.apVal = calloc(nNew, sizeof(void*));
+  h.aSlot = calloc(nNew, sizeof(SimHashSlot));
+  if( h.aSlot==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
   h.nSlot = nNew;
   h.nUsed = pHash->nUsed;
-  if( h.aKey==NULL || h.apVal==NULL ){
-    free(h.aKey);
-    free(h.apVal);
-    return ERROR_NOT_ENOUGH_MEMORY;
-  }
   for(i=0; i<pHash->nSlot; i++){
-    if( pHash->aKey[i] ){
-      size_t j = simhash_slot(&h, pHash->aKey[i]);
-      h.aKey[j] = pHash->aKey[i];
-      h.apVal[j] = pHash->apVal[i];
+    if( pHash->aSlot[i].iKey ){
+      h.aSlot[simhash_slot(&h, pHash->aSlot[i].iKey)] = pHash->aSlot[i];
     }
   }
-  free(pHash->aKey);
-  free(pHash->apVal);
+  free(pHash->aSlot);
   *pHash = h;
   return 0;
 }
@@ -55,15 +47,13 @@ static int simhash_grow(SimHash *pHash){
 /* ---------------------------------------------------------------- 2 ---- */
 
 void simhash_init(SimHash *pHash){
-  pHash->aKey = NULL;
-  pHash->apVal = NULL;
+  pHash->aSlot = NULL;
   pHash->nSlot = 0;
   pHash->nUsed = 0;
 }
 
 void simhash_clear(SimHash *pHash){
-  free(pHash->aKey);
-  free(pHash->apVal);
+  free(pHash->aSlot);
   simhash_init(pHash);
 }
 
@@ -71,7 +61,7 @@ void *simhash_find(const SimHash *pHash, uint64_t iKey){
   size_t i;
   if( pHash->nSlot==0 || iKey==0 ) return NULL;
   i = simhash_slot(pHash, iKey);
-  return pHash->aKey[i]==iKey ? pHash->apVal[i] : NULL;
+  return pHash->aSlot[i].iKey==iKey ? pHash->aSlot[i].pVal : NULL;
 }
 
 int simhash_insert(SimHash *pHash, uint64_t iKey, void *pVal){
@@ -82,11 +72,11 @@ int simhash_insert(SimHash *pHash, uint64_t iKey, void *pVal){
     if( rc ) return rc;
   }
   i = simhash_slot(pHash, iKey);
-  if( pHash->aKey[i]==0 ){
-    pHash->aKey[i] = iKey;
+  if( pHash->aSlot[i].iKey==0 ){
+    pHash->aSlot[i].iKey = iKey;
     pHash->nUsed++;
   }
-  pHash->apVal[i] = pVal;
+  pHash->aSlot[i].pVal = pVal;
   return 0;
 }
 
@@ -96,24 +86,23 @@ void *simhash_remove(SimHash *pHash, uint64_t iKey){
   if( pHash->nSlot==0 || iKey==0 ) return NULL;
   mask = pHash->nSlot-1;
   i = simhash_slot(pHash, iKey);
-  if( pHash->aKey[i]!=iKey ) return NULL;
-  pOld = pHash->apVal[i];
-  pHash->aKey[i] = 0;
-  pHash->apVal[i] = NULL;
+  if( pHash->aSlot[i].iKey!=iKey ) return NULL;
+  pOld = pHash->aSlot[i].pVal;
+  pHash->aSlot[i].iKey = 0;
+  pHash->aSlot[i].pVal = NULL;
   pHash->nUsed--;
   /* Backward shift: move later entries of the cluster into the hole when
-  ** their home slot does not lie strictly between the hole and them. */
+  ** their home slot does not lie cyclically in (hole, their slot]. */
   j = i;
   for(;;){
     size_t k;
     j = (j+1) & mask;
-    if( pHash->aKey[j]==0 ) break;
-    k = simhash_mix(pHash->aKey[j], pHash->nSlot);
+    if( pHash->aSlot[j].iKey==0 ) break;
+    k = simhash_mix(pHash->aSlot[j].iKey, pHash->nSlot);
     if( (j>i && (k<=i || k>j)) || (j<i && (k<=i && k>j)) ){
-      pHash->aKey[i] = pHash->aKey[j];
-      pHash->apVal[i] = pHash->apVal[j];
-      pHash->aKey[j] = 0;
-      pHash->apVal[j] = NULL;
+      pHash->aSlot[i] = pHash->aSlot[j];
+      pHash->aSlot[j].iKey = 0;
+      pHash->aSlot[j].pVal = NULL;
       i = j;
     }
   }

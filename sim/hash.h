@@ -16,10 +16,17 @@
 
 /* ---------------------------------------------------------------- 1 ---- */
 
+/* One slot: key and value side by side, so a lookup touches one cache
+** line. */
+typedef struct SimHashSlot SimHashSlot;
+struct SimHashSlot {
+  uint64_t iKey;       /* the key; 0 = empty slot */
+  void *pVal;          /* its value */
+};
+
 typedef struct SimHash SimHash;
 struct SimHash {
-  uint64_t *aKey;      /* slot keys; 0 = empty slot */
-  void **apVal;        /* slot values */
+  SimHashSlot *aSlot;  /* the slots */
   size_t nSlot;        /* slots allocated (a power of two, or 0) */
   size_t nUsed;        /* slots holding a key */
 };
