@@ -257,7 +257,8 @@ int sim_define_dos_device(SimMachine *pM, SimLuid token, unsigned flags,
     if( i<0 ){
       rc = bHasTarget ? ERROR_FILE_NOT_FOUND : 0;
     }else if( !bHasTarget ){
-      simdir_remove_target_at(pDir, i, pDir->aLink[i].nTarget-1);
+      simdir_remove_target_at(pDir, i, SIM_BUG(pM, SIM_BUG_POP_OLDEST)
+                                       ? 0 : pDir->aLink[i].nTarget-1);
     }else{
       /* [F] "first" is counted from the current target down, the order
       ** QueryDosDevice reports (D5) */

@@ -9,7 +9,8 @@
 **   4. The world: accounts, shares, disks
 **   5. Policies (W1, W2)
 **   6. Reboot (L9)
-**   7. Introspection
+**   7. Planted bugs (test only)
+**   8. Introspection
 */
 #include "sim/simint.h"
 
@@ -369,6 +370,14 @@ unsigned sim_machine_boot_count(const SimMachine *pM){
 }
 
 /* ---------------------------------------------------------------- 7 ---- */
+
+int sim_machine_plant_bug(SimMachine *pM, unsigned iBug){
+  if( iBug<SIM_BUG_FULL_PERSISTS || iBug>SIM_BUG_POP_OLDEST ) return ERROR_INVALID_PARAMETER;
+  if( pM ) pM->mBugs |= 1u<<iBug;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 8 ---- */
 
 void sim_machine_visit_users(const SimMachine *pM,
                              int (*xVisit)(void *pCtx, const SimUserInfo *),

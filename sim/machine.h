@@ -14,6 +14,7 @@
 **   3. Policies (W1, W2)
 **   4. Reboot (L9, G5)
 **   5. Introspection of the world
+**   6. Test only: planted bugs
 */
 #ifndef MAPSCOPE_SIM_MACHINE_H
 #define MAPSCOPE_SIM_MACHINE_H
@@ -155,5 +156,20 @@ struct SimUserInfo {
 void sim_machine_visit_users(const SimMachine *pM,
                              int (*xVisit)(void *pCtx, const SimUserInfo *),
                              void *pCtx);
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+/*
+** Test only: make this machine deliberately wrong, so a differential
+** explorer can show it finds a divergence between two models. Bugs:
+**   1  C7: a full token remembers mappings
+**   2  C2: ERROR_DEVICE_ALREADY_REMEMBERED is checked before
+**          ERROR_ALREADY_ASSIGNED
+**   3  L8: logoff ends only the named half of a split logon
+**   4  D4: a removal without a target pops the oldest target
+** With pM NULL, only says whether iBug exists. Returns 0, or
+** ERROR_INVALID_PARAMETER for an unknown bug number.
+*/
+int sim_machine_plant_bug(SimMachine *pM, unsigned iBug);
 
 #endif /* MAPSCOPE_SIM_MACHINE_H */

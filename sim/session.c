@@ -177,6 +177,7 @@ int sim_logoff(SimMachine *pM, SimLuid token){
   if( pS->luid==SIM_LUID_SYSTEM ) return ERROR_ACCESS_DENIED;
   /* L8: both halves of a split logon end */
   pOther = pS->luidLinked ? simm_session(pM, pS->luidLinked) : NULL;
+  if( SIM_BUG(pM, SIM_BUG_LOGOFF_ONE_HALF) ) pOther = NULL;   /* planted bug 3 */
   simsess_end(pM, pS);
   if( pOther ) simsess_end(pM, pOther);
   return 0;

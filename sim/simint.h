@@ -156,7 +156,15 @@ struct SimMachine {
   int nSession;              /* live sessions */
   SimLuid luidNext;          /* next LUID to hand out (never reused) */
   SimDir global;             /* \GLOBAL?? */
+  unsigned mBugs;            /* planted bugs (test only): bit 1<<iBug */
 };
+
+/* Planted bug numbers (sim_machine_plant_bug) and a test for them. */
+#define SIM_BUG_FULL_PERSISTS   1
+#define SIM_BUG_C2_ORDER        2
+#define SIM_BUG_LOGOFF_ONE_HALF 3
+#define SIM_BUG_POP_OLDEST      4
+#define SIM_BUG(pM, i) (((pM)->mBugs >> (i)) & 1u)
 
 /* ---------------------------------------------------------------- 7 ---- */
 

@@ -334,11 +334,16 @@ static int simwnet_connect(SimMachine *pM, SimSession *pS, char cLetter,
   /* C2, in order. [F] A letter the caller still has a connection on
   ** counts as assigned even if its link was removed with DefineDosDevice:
   ** the redirector's use table still holds it. */
+  pEntry = simreg_net_find(pU, cLetter);
+  if( SIM_BUG(pM, SIM_BUG_C2_ORDER) && eMode==SIM_MODE_CALL && pEntry
+   && !simstr_ieq(pEntry->zRemotePath, zRemote) ){
+    rc = ERROR_DEVICE_ALREADY_REMEMBERED;         /* planted bug 2 */
+    goto err;
+  }
   if( simdos_lookup(pM, pS, zName, NULL) || simwnet_find_conn(pS, cLetter) ){
     rc = ERROR_ALREADY_ASSIGNED;
     goto err;
   }
-  pEntry = simreg_net_find(pU, cLetter);
   if( eMode==SIM_MODE_CALL && pEntry && !simstr_ieq(pEntry->zRemotePath, zRemote) ){
     rc = ERROR_DEVICE_ALREADY_REMEMBERED;
     goto err;
@@ -433,7 +438,8 @@ static int simwnet_connect(SimMachine *pM, SimSession *pS, char cLetter,
   ** EnableLinkedConnections lifts). [F] SYSTEM (a default token) writes its
   ** own hive; G2 says those entries are never restored. */
   if( (flags & SIM_CONNECT_UPDATE_PROFILE) && !(flags & SIM_CONNECT_TEMPORARY)
-   && (pS->eElevation!=SIM_ELEVATION_FULL || simwnet_linked_in_effect(pM)) ){
+   && (pS->eElevation!=SIM_ELEVATION_FULL || simwnet_linked_in_effect(pM)
+       || SIM_BUG(pM, SIM_BUG_FULL_PERSISTS)) ){
     /* [F] UserName is lpUserName as given; a password given without a
     ** user name leaves it empty. */
     rc = simreg_net_write(pU, cLetter, zRemote, zUser ? zUser : "");

@@ -277,6 +277,37 @@ static void test_G2_system_drive_until_reboot(void **state){
   simtest_free(pM);
 }
 
+/* Planted bugs (test only) change exactly the rule they name, on the
+** machine they are planted in. */
+static void test_planted_bugs(void **state){
+  SimMachine *pM = simtest_world(), *pClean = simtest_world();
+  SimLuid a, e, b;
+  SimtestBuf buf;
+  int rc;
+  (void)state;
+  assert_int_equal(sim_machine_plant_bug(NULL, 1), 0);
+  assert_int_equal(sim_machine_plant_bug(NULL, 99), ERROR_INVALID_PARAMETER);
+  assert_int_equal(sim_machine_plant_bug(pM, 1), 0);
+  assert_int_equal(sim_machine_plant_bug(pM, 4), 0);
+  /* bug 1 (C7): the full half remembers */
+  a = simtest_logon(pM, "alice", SIM_LOGON_INTERACTIVE);
+  e = simtest_linked(pM, a);
+  assert_int_equal(simtest_map(pM, e, "Y:", "\\\\fs1\\data", SIM_CONNECT_UPDATE_PROFILE), 0);
+  assert_string_equal(simtest_persisted(pM, e, &buf), "Y: \\\\fs1\\data user=");
+  a = simtest_logon(pClean, "alice", SIM_LOGON_INTERACTIVE);
+  e = simtest_linked(pClean, a);
+  assert_int_equal(simtest_map(pClean, e, "Y:", "\\\\fs1\\data", SIM_CONNECT_UPDATE_PROFILE), 0);
+  assert_string_equal(simtest_persisted(pClean, e, &buf), "");
+  /* bug 4 (D4): a pop removes the oldest target */
+  b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "Q:", "C:\\one"), 0);
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "Q:", "C:\\two"), 0);
+  assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_REMOVE_DEFINITION, "Q:", NULL), 0);
+  assert_string_equal(simtest_query(pM, b, "Q:", &rc, &buf), "\\??\\C:\\two");
+  sim_machine_free(pM);
+  simtest_free(pClean);
+}
+
 int main(void){
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_W1_default_policies),
@@ -291,6 +322,7 @@ int main(void){
     cmocka_unit_test(test_G5_boot_device_at_next_boot),
     cmocka_unit_test(test_G5_boot_device_values),
     cmocka_unit_test(test_G2_system_drive_until_reboot),
+    cmocka_unit_test(test_planted_bugs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
