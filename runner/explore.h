@@ -219,9 +219,15 @@ struct ExpSim {
   int bFullCheck;            /* check the whole machine after every step */
   ExpInvariant eFailed;      /* first invariant that failed, or NONE */
   char zDetail[256];         /* what exactly failed */
-  unsigned iPlantedBug;      /* test-only: passed to the model when the
-                             ** model offers sim_machine_plant_bug() */
 };
+
+/*
+** Test only: plant bug number iBug in the model machine pM (through the
+** model's sim_machine_plant_bug(), when this build of the model has it).
+** pM NULL only asks whether the bug exists. Returns 0, or non-zero when
+** the model offers no such bug.
+*/
+int exp_plant_bug(SimMachine *pM, unsigned iBug);
 
 /* Build the world on a fresh machine. Returns 0 or a Win32 error code. */
 int exp_sim_open(ExpSim *pX, const ExpWorld *pW);

@@ -110,7 +110,8 @@ struct ExpLinkWalk {
   ExpSim *pX;                /* where failures go */
   SimLuid luidDir;           /* the directory's owner, 0 for global */
   SimLuid luidLinked;        /* its linked half, or 0 */
-  char zPrev[64];            /* previous name */
+  const char *zPrev;         /* previous name (the machine's, valid
+                             ** during the walk) */
   int nLine;                 /* links seen */
   int bLocalOnly;            /* count only; no ownership checks (a view) */
   uint64_t h;                /* FNV-1a of names and current targets */
@@ -197,12 +198,12 @@ static int exp_target_visit(void *pCtx, const char *zTarget){
 
 static int exp_link_visit(void *pCtx, const SimLinkInfo *pLink){
   ExpLinkWalk *pW = pCtx;
-  if( pW->nLine > 0 && strcmp(pW->zPrev, pLink->zName) >= 0 ){
+  if( pW->zPrev && strcmp(pW->zPrev, pLink->zName) >= 0 ){
     exp_fail(pW->pX, EXP_INV_SORTED, "links out of order or repeated at %s",
              pLink->zName, 0);
     return 1;
   }
-  snprintf(pW->zPrev, sizeof(pW->zPrev), "%s", pLink->zName);
+  pW->zPrev = pLink->zName;
   pW->nLine++;
   if( pW->bLocalOnly ){
     pW->h = exp_mix(exp_mix(exp_mix(pW->h, pLink->zName), pLink->zTarget),
@@ -242,16 +243,16 @@ typedef struct ExpSetWalk ExpSetWalk;
 struct ExpSetWalk {
   ExpSim *pX;                /* where failures go */
   SimLuid luid;              /* the session */
-  char zPrev[96];            /* previous server */
+  const char *zPrev;         /* previous server (the machine's) */
   int n;                     /* sets seen */
 };
 static int exp_credset_visit(void *pCtx, const SimCredSetInfo *pSet){
   ExpSetWalk *pW = pCtx;
-  if( pW->n > 0 && strcasecmp(pW->zPrev, pSet->zServer) >= 0 ){
+  if( pW->zPrev && strcasecmp(pW->zPrev, pSet->zServer) >= 0 ){
     return exp_fail(pW->pX, EXP_INV_SORTED, "credential sets out of order at %s",
                     pSet->zServer, 0);
   }
-  snprintf(pW->zPrev, sizeof(pW->zPrev), "%s", pSet->zServer);
+  pW->zPrev = pSet->zServer;
   pW->n++;
   ExpSetCount c = { pW->luid, pSet->zServer, 0 };
   sim_wnet_visit_connections(pW->pX->pM, pW->luid, exp_setcount_visit, &c);
@@ -367,18 +368,18 @@ static int exp_net_visit(void *pCtx, const SimNetValues *pV){
 typedef struct ExpCredWalk ExpCredWalk;
 struct ExpCredWalk {
   ExpSim *pX;                /* where failures go */
-  char zPrev[96];            /* previous target */
+  const char *zPrev;         /* previous target (the machine's) */
   int n;                     /* credentials seen */
   int nLine;                 /* lines (for cmdkey /list) */
   uint64_t h;                /* FNV-1a of the lines */
 };
 static int exp_cred_visit(void *pCtx, const SimCredInfo *pC){
   ExpCredWalk *p = pCtx;
-  if( p->n > 0 && strcasecmp(p->zPrev, pC->zTarget) >= 0 ){
+  if( p->zPrev && strcasecmp(p->zPrev, pC->zTarget) >= 0 ){
     return exp_fail(p->pX, EXP_INV_SORTED, "vault out of order or repeated at %s",
                     pC->zTarget, 0);
   }
-  snprintf(p->zPrev, sizeof(p->zPrev), "%s", pC->zTarget);
+  p->zPrev = pC->zTarget;
   p->n++;
   p->nLine++;
   p->h = exp_mix(exp_mix(p->h, pC->zTarget), pC->zUser);
@@ -463,6 +464,15 @@ int exp_sim_open(ExpSim *pX, const ExpWorld *pW){
 void exp_sim_close(ExpSim *pX){
   sim_machine_free(pX->pM);
   pX->pM = NULL;
+}
+
+/* The model's test-only switch, if this build of sim/ has it (a weak
+** reference: NULL when absent). */
+extern int sim_machine_plant_bug(SimMachine *pM, unsigned iBug) __attribute__((weak));
+
+int exp_plant_bug(SimMachine *pM, unsigned iBug){
+  if( sim_machine_plant_bug == NULL || iBug == 0 ) return 1;
+  return sim_machine_plant_bug(pM, iBug);
 }
 
 /* ---------------------------------------------------------------- 5 ---- */

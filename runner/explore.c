@@ -1,0 +1,949 @@
+/*
+** runner/explore.c: `mapscope explore`, random exploration with shrinking.
+**
+**   mapscope explore [--seed N] [--steps N] [--world FILE]
+**                    [--against wine|windows|sim] [--agent-cmd CMD]
+**                    [--episode N] [--seconds N] [--full-check]
+**                    [--db FILE | --no-db] [--out FILE] [--todo-dir DIR]
+**                    [--plant-bug N]
+**
+** Model only (no --against): episodes of --episode steps (default 10,000),
+** each on a fresh machine, are generated from the seed and applied to the
+** model through the fast path (explore_sim.c), checking the invariants
+** after every step. Differential (--against): each episode runs on the
+** model and on the other backend through the operations table (for Wine
+** the generator makes what Wine can run: one `current` logon, then `as`
+** steps), and every step's outputs are compared. `--against sim` compares
+** the model with a second model instance, with the fast path; with
+** --plant-bug N the second one carries a deliberately planted bug (a test
+** of the explorer itself).
+**
+** The first failure (an invariant, or a divergence that is not a known gap)
+** is shrunk (shrink.c) and written as a ready-to-run .scn file whose
+** expected blocks come from the (clean) model. The run is stored in the
+** results database with kind "explore".
+**
+** Contents:
+**   1. Options
+**   2. Running steps on a backend (outputs for files, replays)
+**   3. Known gaps: divergences a bundled `todo` explains
+**   4. Model-only and --against sim exploration (fast path)
+**   5. Differential exploration through the operations table
+**   6. Writing and storing the minimal scenario
+**   7. The entry point
+*/
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend_sim.h"
+#include "commands.h"
+#include "explore.h"
+#include "load.h"
+#include "strbuf.h"
+#include "../results/store.h"
+#include "../sim/sim.h"
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+typedef struct ExpOptions ExpOptions;
+struct ExpOptions {
+  uint64_t iSeed;            /* --seed */
+  int bSeedGiven;            /* --seed was given */
+  long nSteps;               /* --steps: total steps to generate */
+  const char *zWorld;        /* --world FILE */
+  const char *zAgainst;      /* --against NAME, or NULL */
+  const char *zAgentCmd;     /* --agent-cmd */
+  long nEpisode;             /* --episode: steps per fresh instance */
+  double rSeconds;           /* --seconds: stop after this long (0: never) */
+  int bFullCheck;            /* --full-check */
+  const char *zDb;           /* --db */
+  int bNoDb;                 /* --no-db */
+  const char *zOut;          /* --out */
+  const char *zTodoDir;      /* --todo-dir */
+  unsigned iPlantBug;        /* --plant-bug (test only) */
+};
+
+static int exp_usage(const char *zWhat, const char *zArg){
+  fprintf(stderr, "mapscope explore: %s%s%s\n", zWhat, zArg ? ": " : "", zArg ? zArg : "");
+  return 2;
+}
+
+static int exp_parse_count(const char *z, long *pn){
+  char *zEnd = NULL;
+  errno = 0;
+  long long v = strtoll(z, &zEnd, 10);
+  if( errno || zEnd == z || *zEnd != 0 || v < 0 ) return 1;
+  *pn = (long)v;
+  return 0;
+}
+
+static int exp_parse_options(int argc, char **argv, ExpOptions *pOpt){
+  memset(pOpt, 0, sizeof(*pOpt));
+  pOpt->nSteps = -1;
+  pOpt->nEpisode = -1;
+  for(int i = 1; i < argc; i++){
+    const char *zOpt = argv[i];
+    int bValue = strcmp(zOpt, "--seed") == 0 || strcmp(zOpt, "--steps") == 0
+      || strcmp(zOpt, "--world") == 0 || strcmp(zOpt, "--against") == 0
+      || strcmp(zOpt, "--agent-cmd") == 0 || strcmp(zOpt, "--episode") == 0
+      || strcmp(zOpt, "--seconds") == 0 || strcmp(zOpt, "--db") == 0
+      || strcmp(zOpt, "--out") == 0 || strcmp(zOpt, "--todo-dir") == 0
+      || strcmp(zOpt, "--plant-bug") == 0;
+    const char *zVal = NULL;
+    if( bValue ){
+      if( i + 1 >= argc ) return exp_usage("option needs a value", zOpt);
+      zVal = argv[++i];
+    }
+    long n = 0;
+    if( strcmp(zOpt, "--seed") == 0 ){
+      char *zEnd = NULL;
+      errno = 0;
+      unsigned long long v = strtoull(zVal, &zEnd, 0);
+      if( errno || zEnd == zVal || *zEnd ) return exp_usage("--seed takes a number", zVal);
+      pOpt->iSeed = v;
+      pOpt->bSeedGiven = 1;
+    }else if( strcmp(zOpt, "--steps") == 0 ){
+      if( exp_parse_count(zVal, &n) || n == 0 ) return exp_usage("--steps takes a positive number", zVal);
+      pOpt->nSteps = n;
+    }else if( strcmp(zOpt, "--episode") == 0 ){
+      if( exp_parse_count(zVal, &n) || n == 0 ) return exp_usage("--episode takes a positive number", zVal);
+      pOpt->nEpisode = n;
+    }else if( strcmp(zOpt, "--seconds") == 0 ){
+      if( exp_parse_count(zVal, &n) || n == 0 ) return exp_usage("--seconds takes a positive number", zVal);
+      pOpt->rSeconds = (double)n;
+    }else if( strcmp(zOpt, "--world") == 0 ){
+      pOpt->zWorld = zVal;
+    }else if( strcmp(zOpt, "--against") == 0 ){
+      if( strcmp(zVal, "wine") && strcmp(zVal, "windows") && strcmp(zVal, "sim") ){
+        return exp_usage("--against takes wine, windows or sim", zVal);
+      }
+      pOpt->zAgainst = zVal;
+    }else if( strcmp(zOpt, "--agent-cmd") == 0 ){
+      pOpt->zAgentCmd = zVal;
+    }else if( strcmp(zOpt, "--db") == 0 ){
+      pOpt->zDb = zVal;
+    }else if( strcmp(zOpt, "--no-db") == 0 ){
+      pOpt->bNoDb = 1;
+    }else if( strcmp(zOpt, "--out") == 0 ){
+      pOpt->zOut = zVal;
+    }else if( strcmp(zOpt, "--todo-dir") == 0 ){
+      pOpt->zTodoDir = zVal;
+    }else if( strcmp(zOpt, "--full-check") == 0 ){
+      pOpt->bFullCheck = 1;
+    }else if( strcmp(zOpt, "--plant-bug") == 0 ){
+      if( exp_parse_count(zVal, &n) || n == 0 ) return exp_usage("--plant-bug takes a bug number", zVal);
+      pOpt->iPlantBug = (unsigned)n;
+    }else{
+      return exp_usage("unknown option", zOpt);
+    }
+  }
+  if( pOpt->zDb && pOpt->bNoDb ) return exp_usage("--db and --no-db contradict each other", NULL);
+  if( pOpt->zAgainst && strcmp(pOpt->zAgainst, "windows") == 0 && pOpt->zAgentCmd == NULL ){
+    return exp_usage("--against windows needs --agent-cmd \"CMD\"", NULL);
+  }
+  if( pOpt->iPlantBug && (pOpt->zAgainst == NULL || strcmp(pOpt->zAgainst, "sim") != 0) ){
+    return exp_usage("--plant-bug goes with --against sim", NULL);
+  }
+  if( pOpt->iPlantBug && exp_plant_bug(NULL, pOpt->iPlantBug) != 0 ){
+    return exp_usage("this model has no planted bug of that number", NULL);
+  }
+  int bSlow = pOpt->zAgainst && strcmp(pOpt->zAgainst, "sim") != 0;
+  if( pOpt->nSteps < 0 ) pOpt->nSteps = bSlow ? 600 : 1000000;
+  if( pOpt->nEpisode < 0 ) pOpt->nEpisode = bSlow ? 30 : 10000;
+  if( !pOpt->bSeedGiven ){
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    pOpt->iSeed = ((uint64_t)ts.tv_sec * 1000003u) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 20);
+    pOpt->iSeed %= 1000000000ull;
+  }
+  return 0;
+}
+
+static double exp_now(void){
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The seed of one episode: episodes are independent, so any one can be
+** replayed from (seed, episode). */
+static uint64_t exp_episode_seed(uint64_t iSeed, long iEpisode){
+  return iSeed * 0x9e3779b97f4a7c15ull + (uint64_t)iEpisode * 0xd1b54a32d192ed03ull + 1;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+/* The outcome of running steps on one backend. */
+typedef struct ExpRun ExpRun;
+struct ExpRun {
+  int nStep;                 /* steps run */
+  StepResult *aRes;          /* one per step (owned) */
+  char *zOpenError;          /* why the backend did not start, or NULL */
+};
+
+static void exp_run_clear(ExpRun *p){
+  for(int i = 0; i < p->nStep; i++) step_result_clear(&p->aRes[i]);
+  free(p->aRes);
+  free(p->zOpenError);
+  memset(p, 0, sizeof(*p));
+}
+
+/*
+** Run the steps on a backend as one scenario: a copy of the world with the
+** steps attached. pPlant (may be 0) is a bug number planted in a sim
+** instance (test only). Returns 0; the results are in *pRun (later steps
+** are BACKEND_ERROR if the instance died).
+*/
+static int exp_backend_run(const BackendOps *pOps, const char *zOptions,
+                           const ExpWorld *pW, const ExpStep *aStep, int nStep,
+                           unsigned iPlant, ExpRun *pRun){
+  memset(pRun, 0, sizeof(*pRun));
+  Scenario scn = *pW->pWorld;
+  ScnStep *aScn = calloc((size_t)nStep + 1, sizeof(ScnStep));
+  pRun->aRes = calloc((size_t)nStep + 1, sizeof(StepResult));
+  if( aScn == NULL || pRun->aRes == NULL ){
+    fputs("mapscope: out of memory\n", stderr);
+    exit(3);
+  }
+  for(int i = 0; i < nStep; i++){
+    if( exp_step_to_scn(pW, &aStep[i], i, &aScn[i]) != 0 ){
+      fputs("mapscope: out of memory\n", stderr);
+      exit(3);
+    }
+    aScn[i].iLine = i + 1;
+  }
+  scn.aStep = aScn;
+  scn.nStep = nStep;
+  scn.zFile = "(explore)";
+  pRun->nStep = nStep;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  if( pOps->xOpen(&scn, zOptions, &pConn, &zErr) != 0 ){
+    pRun->zOpenError = zErr ? zErr : strdup("could not start the backend");
+    for(int i = 0; i < nStep; i++){
+      pRun->aRes[i].eOutcome = BACKEND_ERROR;
+      pRun->aRes[i].zReason = strdup(pRun->zOpenError);
+    }
+  }else{
+    if( iPlant && pOps == &backend_sim_ops ){
+      exp_plant_bug(backend_sim_machine(pConn), iPlant);
+    }
+    int bDead = 0;
+    for(int i = 0; i < nStep; i++){
+      if( bDead ){
+        pRun->aRes[i].eOutcome = BACKEND_ERROR;
+        pRun->aRes[i].zReason = strdup("the instance failed earlier");
+        continue;
+      }
+      if( pOps->xStep(pConn, &aScn[i], &pRun->aRes[i]) != 0 ) bDead = 1;
+    }
+    pOps->xClose(pConn);
+  }
+  for(int i = 0; i < nStep; i++) scn_step_clear(&aScn[i]);
+  free(aScn);
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+/* A class of divergence a bundled `todo` explains (a known gap). */
+typedef struct ExpGap ExpGap;
+struct ExpGap {
+  const char *zId;           /* short name, printed */
+  const char *zKey;          /* text every todo reason of the class holds */
+  int nReason;               /* bundled todo reasons that hold zKey */
+};
+
+static ExpGap aExpGap[] = {
+  { "luid-zero", "LUID is 0", 0 },
+  { "no-network-provider", "no network provider", 0 },
+  { "wnet-get-1200", "1200", 0 },
+  { "define-no-stack", "does not stack", 0 },
+  { "global-define-fails", "Global\\", 0 },
+  { "remove-ignores-target", "removal ignores the target", 0 },
+  { "remove-missing-fails", "does not exist", 0 },
+  { "one-namespace", "one \\?? namespace", 0 },
+  { "no-per-luid-directories", "no per-LUID DosDevices", 0 },
+  { "no-file-system", "does not reach the file system", 0 },
+  { "no-smb-client", "no SMB client", 0 },
+};
+#define EXP_N_GAP ((int)(sizeof(aExpGap)/sizeof(aExpGap[0])))
+
+/* Count, per class, the bundled todo reasons (labels naming zLabel) that
+** hold its key. */
+static void exp_gaps_load(const char *zDir, const char *zLabel, ExpGap *aGap, int *pnTodo){
+  *pnTodo = 0;
+  for(int g = 0; g < EXP_N_GAP; g++) aGap[g].nReason = 0;
+  if( zDir == NULL || access(zDir, R_OK) != 0 ) return;
+  char *azPath[1] = { (char*)zDir };
+  ScnFile *aFile = NULL;
+  int nFile = 0;
+  if( load_scenarios("explore", azPath, 1, &aFile, &nFile) != 0 ) return;
+  for(int f = 0; f < nFile; f++){
+    const Scenario *pScn = aFile[f].pScn;
+    for(int s = 0; s < pScn->nStep; s++){
+      for(int t = 0; t < pScn->aStep[s].nTodo; t++){
+        const ScnTodo *pTodo = &pScn->aStep[s].aTodo[t];
+        int bLabel = 0;
+        for(int l = 0; l < pTodo->nLabel; l++) bLabel |= strcasecmp(pTodo->azLabel[l], zLabel) == 0;
+        if( !bLabel ) continue;
+        (*pnTodo)++;
+        for(int g = 0; g < EXP_N_GAP; g++){
+          if( strstr(pTodo->zReason, aGap[g].zKey) ) aGap[g].nReason++;
+        }
+      }
+    }
+  }
+  load_free(aFile, nFile);
+}
+
+static int exp_starts(const char *z, const char *zPre){
+  return z && strncmp(z, zPre, strlen(zPre)) == 0;
+}
+
+/* The family of a step, for divergences that follow a known gap. */
+static int exp_family(const ExpStep *p){
+  switch( (ScnCmd)p->eCmd ){
+    case SCN_CMD_DEFINE: case SCN_CMD_UNDEFINE: case SCN_CMD_QUERY:
+    case SCN_CMD_DRIVES: case SCN_CMD_DIR:
+      return 1;                                   /* DOS devices */
+    case SCN_CMD_TOKEN:
+      return 2;
+    case SCN_CMD_CMDKEY_ADD: case SCN_CMD_CMDKEY_DELETE: case SCN_CMD_CMDKEY_LIST:
+      return 3;
+    default:
+      return 4;                                   /* network */
+  }
+}
+
+/*
+** Which known gap explains a divergence of step p (model output zSim,
+** other output zOther)? Returns the class index, or -1 for a new finding.
+** A class counts only if a bundled todo reason holds its key.
+*/
+static int exp_gap_classify(const ExpStep *p, const char *zSim, const char *zOther){
+  int g = -1;
+  if( p->eKind != SCN_STEP_AS ) return -1;
+  const char *zName = (p->eCmd == SCN_CMD_DEFINE || p->eCmd == SCN_CMD_UNDEFINE
+                       || p->eCmd == SCN_CMD_QUERY) ? exp_name(p->iName) : "";
+  switch( (ScnCmd)p->eCmd ){
+    case SCN_CMD_TOKEN: {
+      const char *a = strstr(zSim, " logon="), *b = strstr(zOther, " logon=");
+      if( a && b && a - zSim == b - zOther && strncmp(zSim, zOther, (size_t)(a - zSim)) == 0
+       && strstr(zOther, "{?}") ){
+        g = 0;
+      }
+      break;
+    }
+    case SCN_CMD_NET_USE_LIST: case SCN_CMD_NET_USE_ADD: case SCN_CMD_NET_USE_DELETE:
+    case SCN_CMD_NET_USE_DELETE_ALL: case SCN_CMD_WNET_ADD: case SCN_CMD_WNET_CANCEL:
+    case SCN_CMD_WNET_ENUM: case SCN_CMD_NET_USE_PERSISTENT:
+      if( strstr(zOther, "1222") ) g = 1;
+      break;
+    case SCN_CMD_WNET_GET:
+      if( exp_starts(zOther, "error 1200") ) g = 2;
+      else if( strstr(zOther, "1222") ) g = 1;
+      break;
+    case SCN_CMD_DEFINE:
+      if( strncasecmp(zName, "Global\\", 7) == 0 ) g = 4;
+      else if( strcmp(zSim, "ok") == 0 && (exp_starts(zOther, "error 3 ")
+               || exp_starts(zOther, "error 183 ")) ) g = 3;
+      break;
+    case SCN_CMD_UNDEFINE:
+      if( strncasecmp(zName, "Global\\", 7) == 0 ) g = 4;
+      else if( strcmp(zSim, "ok") == 0 && exp_starts(zOther, "error 2 ") ) g = 6;
+      else if( p->iTarget != EXP_NONE ) g = 5;
+      break;
+    case SCN_CMD_QUERY:
+      if( strncasecmp(zName, "Global\\", 7) == 0 ) g = 4;
+      else g = 7;
+      break;
+    case SCN_CMD_DRIVES:
+      g = 8;
+      break;
+    case SCN_CMD_DIR:
+      g = (p->mFlag & EXP_F_DIR_UNC) ? 10 : 9;
+      break;
+    default:
+      break;
+  }
+  if( g >= 0 && aExpGap[g].nReason == 0 ) return -1;
+  return g;
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+/* What an exploration found. */
+typedef struct ExpFinding ExpFinding;
+struct ExpFinding {
+  int bFound;                /* a failure was found */
+  long iEpisode;             /* in which episode */
+  int iStep;                 /* at which step of it */
+  ExpStep *aStep;            /* the episode's steps up to the failure (owned) */
+  int nStep;                 /* entries in aStep */
+  ExpInvariant eInv;         /* invariant, or EXP_INV_PLANTED_DIVERGENCE /
+                             ** EXP_INV_NONE for a backend divergence */
+  char zDetail[320];         /* what failed */
+  uint8_t eCmd, eKind;       /* the failing step's kind and command */
+};
+
+/* Replay steps on the model (and a planted twin): does it fail the way
+** the finding did? */
+typedef struct ExpFastCtx ExpFastCtx;
+struct ExpFastCtx {
+  const ExpWorld *pW;        /* the world */
+  const ExpFinding *pF;      /* what to reproduce */
+  unsigned iPlant;           /* planted bug of the twin, 0 for none */
+  int bFullCheck;            /* check everything after every step */
+};
+
+/* Run steps on the fast path; returns the index of the first failing step
+** (invariant or twin divergence) or -1; *peInv says which. */
+static int exp_fast_replay(const ExpWorld *pW, const ExpStep *aStep, int nStep,
+                           unsigned iPlant, int bFullCheck, ExpInvariant *peInv,
+                           char *zDetail, size_t nDetail){
+  ExpSim x, y;
+  int iFail = -1;
+  *peInv = EXP_INV_NONE;
+  if( exp_sim_open(&x, pW) != 0 ) return -1;
+  x.bFullCheck = bFullCheck;
+  if( iPlant ){
+    if( exp_sim_open(&y, pW) != 0 ){ exp_sim_close(&x); return -1; }
+    exp_plant_bug(y.pM, iPlant);
+  }
+  for(int i = 0; i < nStep; i++){
+    uint64_t hx = 0, hy = 0;
+    exp_sim_step(&x, &aStep[i], &hx);
+    if( x.eFailed ){
+      *peInv = x.eFailed;
+      if( zDetail ) snprintf(zDetail, nDetail, "%s", x.zDetail);
+      iFail = i;
+      break;
+    }
+    if( iPlant ){
+      y.bFullCheck = 0;
+      exp_sim_step(&y, &aStep[i], &hy);
+      if( hx != hy ){
+        *peInv = EXP_INV_PLANTED_DIVERGENCE;
+        if( zDetail ) snprintf(zDetail, nDetail, "the step's output differs between "
+                               "the model and the model with bug %u planted", iPlant);
+        iFail = i;
+        break;
+      }
+    }
+  }
+  exp_sim_close(&x);
+  if( iPlant ) exp_sim_close(&y);
+  return iFail;
+}
+
+static int exp_fast_fails(void *pCtx, const ExpStep *aStep, int nStep){
+  ExpFastCtx *p = pCtx;
+  ExpInvariant e;
+  int i = exp_fast_replay(p->pW, aStep, nStep, p->iPlant, p->bFullCheck, &e, NULL, 0);
+  return i >= 0 && e == p->pF->eInv && aStep[i].eCmd == p->pF->eCmd
+      && aStep[i].eKind == p->pF->eKind;
+}
+
+/* Progress on a terminal, quiet otherwise. */
+typedef struct ExpProgress ExpProgress;
+struct ExpProgress {
+  int bTty;                  /* stderr is a terminal */
+  double rStart;             /* start time */
+  double rLast;              /* last print */
+};
+
+static void exp_progress(ExpProgress *p, long nDone, long nTotal, long nDiverge){
+  if( !p->bTty ) return;
+  double rNow = exp_now();
+  if( rNow - p->rLast < 0.2 ) return;
+  p->rLast = rNow;
+  double rRate = nDone / (rNow - p->rStart + 1e-9);
+  fprintf(stderr, "\rexplore: %ld/%ld steps, %.0f steps/s, %ld divergences ",
+          nDone, nTotal, rRate, nDiverge);
+  fflush(stderr);
+}
+
+static void exp_progress_end(ExpProgress *p){
+  if( p->bTty ){
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+  }
+}
+
+/* Explore on the fast path. Returns steps run; fills *pF on a failure. */
+static long exp_explore_fast(const ExpOptions *pOpt, const ExpWorld *pW, ExpFinding *pF){
+  ExpProgress prog = { isatty(2), exp_now(), 0 };
+  long nDone = 0;
+  ExpStep *aStep = malloc(sizeof(ExpStep) * (size_t)pOpt->nEpisode);
+  if( aStep == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+  for(long iEp = 0; nDone < pOpt->nSteps; iEp++){
+    long nEp = pOpt->nEpisode;
+    if( nEp > pOpt->nSteps - nDone ) nEp = pOpt->nSteps - nDone;
+    ExpGen g;
+    exp_gen_init(&g, pW, EXP_PROFILE_MODEL, exp_episode_seed(pOpt->iSeed, iEp));
+    ExpSim x, y;
+    if( exp_sim_open(&x, pW) != 0 ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+    x.bFullCheck = pOpt->bFullCheck;
+    if( pOpt->zAgainst ){
+      if( exp_sim_open(&y, pW) != 0 ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+      if( pOpt->iPlantBug ) exp_plant_bug(y.pM, pOpt->iPlantBug);
+    }
+    int iFail = -1;
+    for(long i = 0; i < nEp; i++){
+      uint64_t hx, hy;
+      exp_gen_next(&g, &aStep[i]);
+      exp_sim_step(&x, &aStep[i], &hx);
+      if( x.eFailed ){
+        iFail = (int)i;
+        pF->eInv = x.eFailed;
+        snprintf(pF->zDetail, sizeof(pF->zDetail), "%s", x.zDetail);
+        break;
+      }
+      if( pOpt->zAgainst ){
+        exp_sim_step(&y, &aStep[i], &hy);
+        if( hx != hy ){
+          iFail = (int)i;
+          pF->eInv = EXP_INV_PLANTED_DIVERGENCE;
+          snprintf(pF->zDetail, sizeof(pF->zDetail), "the output differs between the "
+                   "model and the second model%s", pOpt->iPlantBug ? " (bug planted)" : "");
+          break;
+        }
+      }
+      if( (i & 0xffff) == 0xffff ) exp_progress(&prog, nDone + i, pOpt->nSteps, 0);
+    }
+    exp_sim_close(&x);
+    if( pOpt->zAgainst ) exp_sim_close(&y);
+    if( iFail >= 0 ){
+      nDone += iFail + 1;
+      pF->bFound = 1;
+      pF->iEpisode = iEp;
+      pF->iStep = iFail;
+      pF->nStep = iFail + 1;
+      pF->aStep = aStep;
+      pF->eCmd = aStep[iFail].eCmd;
+      pF->eKind = aStep[iFail].eKind;
+      exp_progress_end(&prog);
+      return nDone;
+    }
+    nDone += nEp;
+    exp_progress(&prog, nDone, pOpt->nSteps, 0);
+  }
+  exp_progress_end(&prog);
+  free(aStep);
+  return nDone;
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+/* Counts of a differential exploration. */
+typedef struct ExpDiffStats ExpDiffStats;
+struct ExpDiffStats {
+  long nStep;                /* steps run on both */
+  long nAgree;               /* equal outputs */
+  long nUnsupported;         /* the other backend could not do the step */
+  long nError;               /* harness or agent errors */
+  long nKnown;               /* divergences a known gap explains */
+  long nFollow;              /* divergences after a known gap, same family */
+  long nNew;                 /* new findings */
+  long anGap[EXP_N_GAP];     /* divergences per known gap */
+  long nEpisode;             /* episodes run */
+};
+
+/* Where the first new divergence is in two runs of the same steps, or -1.
+** Counts into pStats when not NULL. */
+static int exp_compare_runs(const ExpStep *aStep, int nStep, const ExpRun *pA,
+                            const ExpRun *pB, ExpDiffStats *pStats){
+  int abGapFamily[5] = {0};
+  for(int i = 0; i < nStep; i++){
+    const StepResult *a = &pA->aRes[i], *b = &pB->aRes[i];
+    if( pStats ) pStats->nStep++;
+    if( a->eOutcome == BACKEND_ERROR || b->eOutcome == BACKEND_ERROR ){
+      if( pStats ) pStats->nError++;
+      continue;
+    }
+    if( b->eOutcome == BACKEND_UNSUPPORTED || a->eOutcome == BACKEND_UNSUPPORTED ){
+      if( pStats ) pStats->nUnsupported++;
+      continue;
+    }
+    if( scn_output_equal(a->zOutput, b->zOutput) ){
+      if( pStats ) pStats->nAgree++;
+      continue;
+    }
+    int g = exp_gap_classify(&aStep[i], a->zOutput, b->zOutput);
+    int iFam = exp_family(&aStep[i]);
+    if( g >= 0 ){
+      abGapFamily[iFam] = 1;
+      if( pStats ){ pStats->nKnown++; pStats->anGap[g]++; }
+      continue;
+    }
+    if( abGapFamily[iFam] ){
+      if( pStats ) pStats->nFollow++;
+      continue;
+    }
+    if( pStats ) pStats->nNew++;
+    return i;
+  }
+  return -1;
+}
+
+/* Replay on the model and the other backend: does it diverge anew at a
+** step of the same kind? */
+typedef struct ExpDiffCtx ExpDiffCtx;
+struct ExpDiffCtx {
+  const ExpWorld *pW;        /* the world */
+  const BackendOps *pOther;  /* the other backend */
+  const char *zOptions;      /* its options */
+  const ExpFinding *pF;      /* what to reproduce */
+};
+
+static int exp_diff_fails(void *pCtx, const ExpStep *aStep, int nStep){
+  ExpDiffCtx *p = pCtx;
+  ExpRun a, b;
+  exp_backend_run(&backend_sim_ops, NULL, p->pW, aStep, nStep, 0, &a);
+  exp_backend_run(p->pOther, p->zOptions, p->pW, aStep, nStep, 0, &b);
+  int i = exp_compare_runs(aStep, nStep, &a, &b, NULL);
+  exp_run_clear(&a);
+  exp_run_clear(&b);
+  return i >= 0 && aStep[i].eCmd == p->pF->eCmd && aStep[i].eKind == p->pF->eKind;
+}
+
+/* Differential exploration through the operations table. */
+static long exp_explore_backend(const ExpOptions *pOpt, const ExpWorld *pW,
+                                const BackendOps *pOther, ExpDiffStats *pStats,
+                                ExpFinding *pF, Store *pStore){
+  ExpProgress prog = { isatty(2), exp_now(), 0 };
+  long nDone = 0;
+  double rStart = exp_now();
+  ExpStep *aStep = malloc(sizeof(ExpStep) * (size_t)pOpt->nEpisode);
+  if( aStep == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+  for(long iEp = 0; nDone < pOpt->nSteps; iEp++){
+    if( pOpt->rSeconds > 0 && exp_now() - rStart > pOpt->rSeconds ) break;
+    int nEp = (int)(pOpt->nEpisode < pOpt->nSteps - nDone ? pOpt->nEpisode : pOpt->nSteps - nDone);
+    ExpGen g;
+    exp_gen_init(&g, pW, EXP_PROFILE_CURRENT, exp_episode_seed(pOpt->iSeed, iEp));
+    for(int i = 0; i < nEp; i++) exp_gen_next(&g, &aStep[i]);
+    ExpRun a, b;
+    exp_backend_run(&backend_sim_ops, NULL, pW, aStep, nEp, 0, &a);
+    exp_backend_run(pOther, pOpt->zAgentCmd, pW, aStep, nEp, 0, &b);
+    if( b.zOpenError && iEp == 0 ){
+      fprintf(stderr, "mapscope explore: the %s backend could not start: %s\n",
+              pOther->zName, b.zOpenError);
+      exp_run_clear(&a);
+      exp_run_clear(&b);
+      free(aStep);
+      return -1;
+    }
+    /* invariants on the model side, through the fast path */
+    ExpInvariant eInv = EXP_INV_NONE;
+    char zInv[256];
+    int iInv = exp_fast_replay(pW, aStep, nEp, 0, 0, &eInv, zInv, sizeof(zInv));
+    int iNew = exp_compare_runs(aStep, nEp, &a, &b, pStats);
+    pStats->nEpisode++;
+    if( pStore ){
+      /* every episode is stored as a scenario of the run */
+      char zPath[96];
+      snprintf(zPath, sizeof(zPath), "explore:seed=%llu:episode=%ld",
+               (unsigned long long)pOpt->iSeed, iEp);
+      const char *azSrc[] = { "mapscope explore" };
+      ExpScnText head = { zPath, azSrc, 1, NULL, 0 };
+      char *zText = exp_scenario_text(pW, &head, aStep, nEp, NULL);
+      if( zText && store_scenario_begin(pStore, zPath, zPath, zText, strlen(zText)) == 0 ){
+        for(int i = 0; i < nEp; i++){
+          char *zCmd = exp_step_text(pW, &aStep[i], 1);
+          StoreBackendResult aRes[2];
+          const ExpRun *apRun[2] = { &a, &b };
+          const char *azName[2] = { "sim", pOther->zName };
+          int bEq = a.aRes[i].eOutcome == BACKEND_DONE && b.aRes[i].eOutcome == BACKEND_DONE
+                 && scn_output_equal(a.aRes[i].zOutput, b.aRes[i].zOutput);
+          for(int s = 0; s < 2; s++){
+            const StepResult *r = &apRun[s]->aRes[i];
+            aRes[s].zBackend = azName[s];
+            aRes[s].zVerdict = r->eOutcome == BACKEND_UNSUPPORTED ? "unsupported"
+                             : r->eOutcome == BACKEND_ERROR ? "error"
+                             : (s == 0 || bEq) ? "pass" : "fail";
+            aRes[s].zOutput = r->eOutcome == BACKEND_DONE ? r->zOutput : NULL;
+            aRes[s].zReason = r->zReason;
+            aRes[s].rDurationMs = 0;
+          }
+          StoreStep st;
+          memset(&st, 0, sizeof(st));
+          st.iPosition = i;
+          st.iLine = i + 1;
+          st.zCommand = zCmd;
+          st.zComparison = (a.aRes[i].eOutcome == BACKEND_ERROR || b.aRes[i].eOutcome == BACKEND_ERROR)
+                         ? "error" : (a.aRes[i].eOutcome == BACKEND_UNSUPPORTED
+                                      || b.aRes[i].eOutcome == BACKEND_UNSUPPORTED)
+                         ? "unsupported" : bEq ? "agree" : "diverge";
+          st.aResult = aRes;
+          st.nResult = 2;
+          store_step(pStore, &st);
+          free(zCmd);
+        }
+        store_scenario_end(pStore, 1);
+      }
+      free(zText);
+    }
+    exp_run_clear(&a);
+    exp_run_clear(&b);
+    int iFail = -1;
+    if( iInv >= 0 && (iNew < 0 || iInv <= iNew) ){
+      iFail = iInv;
+      pF->eInv = eInv;
+      snprintf(pF->zDetail, sizeof(pF->zDetail), "%s", zInv);
+    }else if( iNew >= 0 ){
+      iFail = iNew;
+      pF->eInv = EXP_INV_NONE;
+      snprintf(pF->zDetail, sizeof(pF->zDetail), "the model and %s diverge, and no "
+               "bundled todo reason explains it", pOther->zName);
+    }
+    nDone += nEp;
+    exp_progress(&prog, nDone, pOpt->nSteps, pStats->nNew);
+    if( iFail >= 0 ){
+      pF->bFound = 1;
+      pF->iEpisode = iEp;
+      pF->iStep = iFail;
+      pF->nStep = iFail + 1;
+      pF->aStep = aStep;
+      pF->eCmd = aStep[iFail].eCmd;
+      pF->eKind = aStep[iFail].eKind;
+      exp_progress_end(&prog);
+      return nDone;
+    }
+  }
+  exp_progress_end(&prog);
+  free(aStep);
+  return nDone;
+}
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+/*
+** Write the minimal scenario to zOut, expected blocks from the clean model,
+** and check it parses. Returns 0 or 1 (reason on stderr).
+*/
+static int exp_write_scenario(const ExpOptions *pOpt, const ExpWorld *pW,
+                              const ExpFinding *pF, const ExpStep *aStep, int nStep,
+                              char **pzText){
+  ExpRun ref;
+  exp_backend_run(&backend_sim_ops, NULL, pW, aStep, nStep, 0, &ref);
+  char **azOut = calloc((size_t)nStep + 1, sizeof(char*));
+  if( azOut == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+  for(int i = 0; i < nStep; i++){
+    azOut[i] = ref.aRes[i].eOutcome == BACKEND_DONE ? ref.aRes[i].zOutput : NULL;
+  }
+  char zTitle[200], zC1[200], zC2[200], zC3[400], zSrc[200];
+  snprintf(zTitle, sizeof(zTitle), "explore: %s (seed %llu)",
+           pF->eInv ? exp_invariant_name(pF->eInv) : "divergence",
+           (unsigned long long)pOpt->iSeed);
+  snprintf(zC1, sizeof(zC1), "found by: mapscope explore --seed %llu --steps %ld --episode %ld%s%s%s",
+           (unsigned long long)pOpt->iSeed, pOpt->nSteps, pOpt->nEpisode,
+           pOpt->zAgainst ? " --against " : "", pOpt->zAgainst ? pOpt->zAgainst : "",
+           pOpt->zWorld ? " --world FILE" : "");
+  snprintf(zC2, sizeof(zC2), "episode %ld, failing at its step %d; original length %d steps, "
+           "shrunk to %d", pF->iEpisode, pF->iStep + 1, pF->nStep, nStep);
+  snprintf(zC3, sizeof(zC3), "what failed: %s", pF->zDetail);
+  snprintf(zSrc, sizeof(zSrc), "mapscope explore (seed %llu)%s%s",
+           (unsigned long long)pOpt->iSeed, pF->eInv ? "; SEMANTICS " : "",
+           pF->eInv ? exp_invariant_rules(pF->eInv) : "");
+  const char *azComment[] = { zC1, zC2, zC3,
+    "expected blocks: the model's output (runs with: mapscope run FILE)" };
+  const char *azSrc[] = { zSrc };
+  ExpScnText head = { zTitle, azSrc, 1, azComment, 4 };
+  char *zText = exp_scenario_text(pW, &head, aStep, nStep, azOut);
+  exp_run_clear(&ref);
+  free(azOut);
+  if( zText == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+  Scenario *pScn = NULL;
+  char zErr[512];
+  int rc = 0;
+  if( scn_parse_text(pOpt->zOut, zText, strlen(zText), &pScn, zErr, sizeof(zErr)) != 0 ){
+    fprintf(stderr, "mapscope explore: internal error: the minimal scenario does not "
+            "parse: %s\n", zErr);
+    rc = 1;
+  }
+  scn_free(pScn);
+  FILE *f = fopen(pOpt->zOut, "w");
+  if( f == NULL || fputs(zText, f) < 0 || fclose(f) != 0 ){
+    fprintf(stderr, "mapscope explore: cannot write %s: %s\n", pOpt->zOut, strerror(errno));
+    rc = 1;
+  }
+  *pzText = zText;
+  return rc;
+}
+
+/* Store the minimal scenario as one scenario of the run (model output;
+** verdict fail on the step that fails). */
+static void exp_store_finding(Store *pStore, const ExpWorld *pW, const char *zPath,
+                              const char *zText, const ExpStep *aStep, int nStep,
+                              const ExpFinding *pF){
+  ExpRun ref;
+  exp_backend_run(&backend_sim_ops, NULL, pW, aStep, nStep, 0, &ref);
+  if( store_scenario_begin(pStore, zPath, pF->zDetail, zText, strlen(zText)) == 0 ){
+    for(int i = 0; i < nStep; i++){
+      char *zCmd = exp_step_text(pW, &aStep[i], 1);
+      StoreBackendResult res;
+      res.zBackend = "sim";
+      res.zVerdict = i == nStep - 1 ? "fail" : "pass";
+      res.zOutput = ref.aRes[i].eOutcome == BACKEND_DONE ? ref.aRes[i].zOutput : NULL;
+      res.zReason = i == nStep - 1 ? pF->zDetail : NULL;
+      res.rDurationMs = 0;
+      StoreStep st;
+      memset(&st, 0, sizeof(st));
+      st.iPosition = i;
+      st.iLine = i + 1;
+      st.zCommand = zCmd;
+      st.aResult = &res;
+      st.nResult = 1;
+      store_step(pStore, &st);
+      free(zCmd);
+    }
+    store_scenario_end(pStore, 1);
+  }
+  exp_run_clear(&ref);
+}
+
+/* ---------------------------------------------------------------- 7 ---- */
+
+int cmd_explore(int argc, char **argv){
+  ExpOptions opt;
+  int rc = exp_parse_options(argc, argv, &opt);
+  if( rc ) return rc;
+  ExpWorld w;
+  char zErr[512];
+  if( exp_world_init(&w, opt.zWorld, zErr, sizeof(zErr)) != 0 ){
+    fprintf(stderr, "mapscope explore: %s\n", zErr);
+    return 2;
+  }
+  const BackendOps *pOther = NULL;
+  int bFast = opt.zAgainst == NULL || strcmp(opt.zAgainst, "sim") == 0;
+  if( !bFast ) pOther = backend_find(opt.zAgainst);
+  char zOutBuf[64];
+  if( opt.zOut == NULL ){
+    snprintf(zOutBuf, sizeof(zOutBuf), "explore-%llu.scn", (unsigned long long)opt.iSeed);
+    opt.zOut = zOutBuf;
+  }
+
+  Store *pStore = NULL;
+  char zRunId[37] = {0};
+  const char *zDb = opt.zDb ? opt.zDb : store_default_path();
+  if( !opt.bNoDb ){
+    if( store_open(zDb, &pStore, zErr, (int)sizeof(zErr)) != 0 ){
+      fprintf(stderr, "mapscope explore: %s\n", zErr);
+      exp_world_free(&w);
+      return 2;
+    }
+    StrBuf cmd = {0};
+    strbuf_puts(&cmd, "mapscope");
+    for(int i = 0; i < argc; i++) strbuf_printf(&cmd, " %s", argv[i]);
+    if( !opt.bSeedGiven ) strbuf_printf(&cmd, " (seed %llu)", (unsigned long long)opt.iSeed);
+    StoreRunInfo info;
+    memset(&info, 0, sizeof(info));
+    info.zKind = "explore";
+    info.zBackends = pOther ? (pOther == &backend_wine_ops ? "sim,wine" : "sim,windows")
+                   : bFast && opt.zAgainst ? "sim,sim" : "sim";
+    info.zCommandLine = strbuf_text(&cmd);
+    info.zMapscopeVersion = MAPSCOPE_VERSION;
+    info.zHostOs = "model";
+    if( store_run_begin(pStore, &info, zRunId) != 0 ){
+      fprintf(stderr, "mapscope explore: results store: %s\n", store_errmsg(pStore));
+      store_close(pStore);
+      pStore = NULL;
+    }
+    strbuf_reset(&cmd);
+  }
+
+  printf("explore: seed %llu, %ld steps in episodes of %ld, %s\n",
+         (unsigned long long)opt.iSeed, opt.nSteps, opt.nEpisode,
+         pOther ? pOther->zName : opt.zAgainst ? "model against a second model" : "model only");
+  ExpFinding f;
+  memset(&f, 0, sizeof(f));
+  ExpDiffStats stats;
+  memset(&stats, 0, sizeof(stats));
+  double rStart = exp_now();
+  long nDone;
+  int nTodo = 0;
+  if( bFast ){
+    nDone = exp_explore_fast(&opt, &w, &f);
+  }else{
+    const char *zDir = opt.zTodoDir ? opt.zTodoDir : "scenarios";
+    exp_gaps_load(zDir, pOther->zName, aExpGap, &nTodo);
+    nDone = exp_explore_backend(&opt, &w, pOther, &stats, &f, pStore);
+    if( nDone < 0 ){
+      if( pStore ){ store_run_end(pStore, 0, 1, 0); store_close(pStore); }
+      exp_world_free(&w);
+      return 1;
+    }
+  }
+  double rSec = exp_now() - rStart;
+  printf("explore: %ld steps in %.3f s (%.0f steps/s)\n", nDone, rSec, nDone / (rSec + 1e-9));
+  if( !bFast ){
+    printf("explore: %ld episodes; %ld agree, %ld unsupported on %s, %ld errors, "
+           "%ld known gaps, %ld following a known gap, %ld new\n",
+           stats.nEpisode, stats.nAgree, stats.nUnsupported, pOther->zName, stats.nError,
+           stats.nKnown, stats.nFollow, stats.nNew);
+    printf("explore: known gaps (bundled todo reasons for %s under %s: %d)\n",
+           pOther->zName, opt.zTodoDir ? opt.zTodoDir : "scenarios", nTodo);
+    for(int g = 0; g < EXP_N_GAP; g++){
+      if( stats.anGap[g] || aExpGap[g].nReason ){
+        printf("  %-24s %6ld divergences  (%d todo reasons hold \"%s\")\n", aExpGap[g].zId,
+               stats.anGap[g], aExpGap[g].nReason, aExpGap[g].zKey);
+      }
+    }
+  }
+  int nFailed = 0;
+  if( f.bFound ){
+    nFailed = 1;
+    char *zStep = exp_step_text(&w, &f.aStep[f.iStep], 1);
+    printf("explore: FAILED at episode %ld step %d: %s\n  %s\n", f.iEpisode, f.iStep + 1,
+           zStep ? zStep : "?", f.zDetail);
+    free(zStep);
+    double rShrink = exp_now();
+    ExpShrink sh;
+    memset(&sh, 0, sizeof(sh));
+    sh.pW = &w;
+    ExpFastCtx fc = { &w, &f, opt.iPlantBug, 1 };
+    ExpDiffCtx dc = { &w, pOther, opt.zAgentCmd, &f };
+    if( bFast || f.eInv != EXP_INV_NONE ){
+      sh.xFails = exp_fast_fails;
+      sh.pCtx = &fc;
+    }else{
+      sh.xFails = exp_diff_fails;
+      sh.pCtx = &dc;
+    }
+    ExpStep *aMin = malloc(sizeof(ExpStep) * (size_t)f.nStep);
+    if( aMin == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+    memcpy(aMin, f.aStep, sizeof(ExpStep) * (size_t)f.nStep);
+    int nMin = exp_shrink(&sh, aMin, f.nStep);
+    printf("explore: shrunk %d steps to %d in %.2f s (%ld replays)\n", f.nStep, nMin,
+           exp_now() - rShrink, sh.nTests);
+    char *zText = NULL;
+    if( exp_write_scenario(&opt, &w, &f, aMin, nMin, &zText) == 0 ){
+      printf("explore: wrote %s\n", opt.zOut);
+    }
+    if( pStore && zText ) exp_store_finding(pStore, &w, opt.zOut, zText, aMin, nMin, &f);
+    free(zText);
+    free(aMin);
+    free(f.aStep);
+  }else{
+    printf("explore: no invariant failed%s\n", bFast && !opt.zAgainst ? ""
+           : ", no divergence left unexplained");
+  }
+  if( pStore ){
+    if( store_run_end(pStore, (int)(nDone > 2000000000 ? 2000000000 : nDone) - nFailed,
+                      nFailed, (int)stats.nUnsupported) != 0 ){
+      fprintf(stderr, "mapscope explore: results store: %s\n", store_errmsg(pStore));
+    }else{
+      printf("results: stored in %s as run %s\n", zDb, zRunId);
+    }
+    store_close(pStore);
+  }
+  exp_world_free(&w);
+  return nFailed ? 1 : 0;
+}
