@@ -284,6 +284,26 @@ static void agent_core_start(AgentCore *p, AgentBuf *pReply){
   agent_buf_free(&text);
   for(i=0; i<p->pWorld->nShare; i++) agent_core_add_typed(p, p->pWorld->aShare[i].zUnc);
   p->eState = AGENT_CORE_RUNNING;
+  if( p->bResume ){
+    FILE *pFile = p->zStatePath ? fopen(p->zStatePath, "rb") : NULL;
+    AgentBuf state = {0};
+    char aChunk[4096];
+    size_t n;
+    int bBad = pFile==NULL;
+    while( pFile && (n = fread(aChunk, 1, sizeof(aChunk), pFile))>0 ){
+      agent_buf_append(&state, aChunk, n);
+    }
+    if( pFile ) fclose(pFile);
+    if( !bBad ) bBad = state.z==NULL || state.bOom || agent_core_resume_text(p, state.z);
+    agent_buf_free(&state);
+    if( p->zStatePath ) remove(p->zStatePath);
+    if( bBad ){
+      agent_reply0(pReply, AGENT_REPLY_ERROR, "cannot load the state saved before the reboot");
+      p->bWorldUnsupported = 1;
+      snprintf(p->zWorldWhy, sizeof(p->zWorldWhy), "the state before the reboot was lost");
+      return;
+    }
+  }
   e = p->pOps->xStart ? p->pOps->xStart(p->pHost, p, &out) : AGENT_DONE;
   if( e==AGENT_DONE ){
     agent_reply0(pReply, AGENT_REPLY_OK, NULL);
@@ -461,6 +481,111 @@ static void agent_core_step(AgentCore *p, const char *zArgs, AgentBuf *pReply){
   scn_step_clear(&step);
 }
 
+/* `suspend`: the backend reboots the host (a Wine prefix restart): write
+** what must outlive the reboot to zStatePath and exit without undoing. */
+static void agent_core_suspend(AgentCore *p, AgentBuf *pReply){
+  char *zText;
+  FILE *pFile;
+  if( p->eState!=AGENT_CORE_RUNNING ){
+    agent_reply0(pReply, AGENT_REPLY_BAD, "start first");
+    return;
+  }
+  if( p->bWorldUnsupported ){
+    agent_reply0(pReply, AGENT_REPLY_UNSUPPORTED, p->zWorldWhy);
+    return;
+  }
+  if( p->zStatePath==NULL ){
+    agent_reply0(pReply, AGENT_REPLY_UNSUPPORTED, "the agent was started without --state");
+    return;
+  }
+  zText = agent_core_suspend_text(p);
+  pFile = zText ? fopen(p->zStatePath, "wb") : NULL;
+  if( pFile==NULL || fputs(zText, pFile)<0 || fclose(pFile)!=0 ){
+    agent_reply0(pReply, AGENT_REPLY_ERROR, "cannot write the state file");
+    free(zText);
+    return;
+  }
+  free(zText);
+  p->bFinished = 1;            /* the journal goes on in the next agent */
+  p->eState = AGENT_CORE_DONE;
+  agent_reply0(pReply, AGENT_REPLY_OK, "suspended");
+}
+
+char *agent_core_suspend_text(const AgentCore *p){
+  AgentBuf b = {0};
+  int i;
+  unsigned mKeep = p->mTaint & (AGENT_DEP_VAULT|AGENT_DEP_PROFILE|AGENT_DEP_POLICY);
+  agent_buf_printf(&b, "mapscope-agent-state 1\nnstep\t%d\ntaint\t%u\n", p->nStep, mKeep);
+  for(i=0; i<5; i++){
+    if( mKeep & (1u<<i) ) agent_buf_printf(&b, "why\t%d\t%s\n", i, p->azTaintWhy[i]);
+  }
+  for(i=0; i<p->journal.n; i++){
+    const AgentUndo *e = &p->journal.a[i];
+    if( e->bDone || e->eKind==AGENT_UNDO_DOSDEV || e->eKind==AGENT_UNDO_NETUSE ) continue;
+    agent_buf_printf(&b, "journal\t%d\t%s\t%s\t%s\n", (int)e->eKind, e->zKey, e->zName,
+                     e->zOld ? e->zOld : "-");
+  }
+  for(i=0; i<p->nSession; i++) agent_buf_printf(&b, "session\t%s\n", p->aSession[i].zName);
+  for(i=0; i<p->nTyped; i++) agent_buf_printf(&b, "typed\t%s\n", p->azTyped[i]);
+  if( b.bOom ){
+    agent_buf_free(&b);
+    return NULL;
+  }
+  return b.z;
+}
+
+/* Split zLine at tabs into at most nMax fields (in place). */
+static int agent_split_tabs(char *zLine, char **az, int nMax){
+  int n = 0;
+  while( n<nMax ){
+    az[n++] = zLine;
+    zLine = strchr(zLine, '\t');
+    if( zLine==NULL ) break;
+    *zLine++ = 0;
+  }
+  return n;
+}
+
+int agent_core_resume_text(AgentCore *p, const char *zText){
+  char *zCopy = malloc(strlen(zText)+1);
+  char *zLine, *zNext;
+  int rc = 0;
+  if( zCopy==NULL ) return 1;
+  memcpy(zCopy, zText, strlen(zText)+1);
+  if( strncmp(zCopy, "mapscope-agent-state 1\n", 23)!=0 ){ free(zCopy); return 1; }
+  for(zLine=zCopy+23; rc==0 && zLine && *zLine; zLine=zNext){
+    char *az[6];
+    int n;
+    zNext = strchr(zLine, '\n');
+    if( zNext ) *zNext++ = 0;
+    n = agent_split_tabs(zLine, az, 6);
+    if( n==2 && strcmp(az[0], "nstep")==0 ){
+      p->nStep = atoi(az[1]);
+    }else if( n==2 && strcmp(az[0], "taint")==0 ){
+      p->mTaint |= (unsigned)strtoul(az[1], NULL, 10) & AGENT_DEP_ALL;
+    }else if( n==3 && strcmp(az[0], "why")==0 && atoi(az[1])>=0 && atoi(az[1])<5 ){
+      agent_copy_cut(p->azTaintWhy[atoi(az[1])], sizeof(p->azTaintWhy[0]), az[2]);
+    }else if( n==5 && strcmp(az[0], "journal")==0
+           && atoi(az[1])>=0 && atoi(az[1])<AGENT_UNDO_KIND_COUNT ){
+      rc = agent_journal_add(&p->journal, (AgentUndoKind)atoi(az[1]), az[2], az[3],
+                             strcmp(az[4], "-")==0 ? NULL : az[4]);
+    }else if( n==2 && strcmp(az[0], "session")==0 ){
+      AgentSession *pS = agent_core_session_get(p, az[1]);
+      if( pS==NULL ){ rc = 1; break; }
+      pS->eState = AGENT_SESSION_UNKNOWN;
+      snprintf(pS->zWhy, sizeof(pS->zWhy),
+               "logon %s ended at the reboot, which this host cannot confirm", pS->zName);
+    }else if( n==2 && strcmp(az[0], "typed")==0 ){
+      agent_core_add_typed(p, az[1]);
+    }else{
+      rc = 1;
+    }
+  }
+  free(zCopy);
+  if( rc==0 ) p->bResumed = 1;
+  return rc;
+}
+
 void agent_core_request(AgentCore *p, const char *zLine, AgentBuf *pReply){
   const char *z = zLine;
   size_t nVerb;
@@ -476,6 +601,8 @@ void agent_core_request(AgentCore *p, const char *zLine, AgentBuf *pReply){
     agent_core_start(p, pReply);
   }else if( nVerb==4 && memcmp(z, "step", 4)==0 ){
     agent_core_step(p, z+4, pReply);
+  }else if( nVerb==7 && memcmp(z, "suspend", 7)==0 && z[7]==0 ){
+    agent_core_suspend(p, pReply);
   }else if( nVerb==4 && memcmp(z, "ping", 4)==0 && z[4]==0 ){
     agent_reply0(pReply, AGENT_REPLY_OK, "pong");
   }else if( nVerb==3 && memcmp(z, "bye", 3)==0 && z[3]==0 ){

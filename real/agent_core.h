@@ -139,6 +139,10 @@ struct AgentCore {
   char **azTyped;              /* UNC paths and targets as the scenario typed them */
   int nTyped;                  /* entries */
   int nStep;                   /* steps answered */
+  const char *zStatePath;      /* --state FILE: where `suspend` writes and
+                               ** --resume reads (a Wine reboot), or NULL */
+  int bResume;                 /* --resume: load zStatePath at `start` */
+  int bResumed;                /* a suspended state was loaded */
 };
 
 /* Initialise a core for one scenario. Returns 0 or non-zero (no memory). */
@@ -158,6 +162,18 @@ void agent_core_request(AgentCore *p, const char *zLine, AgentBuf *pReply);
 ** it. Truncation and I/O errors end the session (xFinish runs).
 */
 void agent_core_framing(AgentCore *p, AgentLineStatus eStatus, AgentBuf *pReply);
+
+/*
+** The state that outlives a reboot, as text: journal entries that survive
+** one (registry values, credentials, accounts, rights; not DOS devices or
+** connections), what is unknown about persistent state, the logon names
+** (all ended, unconfirmed), typed names and the step count. Malloc'd.
+*/
+char *agent_core_suspend_text(const AgentCore *p);
+/* Load such text into a core that has just started. Returns 0, or
+** non-zero if a line is malformed (nothing is half-loaded into sessions
+** or the journal beyond the lines before it). */
+int agent_core_resume_text(AgentCore *p, const char *zText);
 
 /* Run xFinish once (idempotent) and free everything. */
 void agent_core_free(AgentCore *p);

@@ -62,6 +62,8 @@ struct BackendConn {
   int bTimedOut;           /* the last read hit the deadline */
   AgentLineReader rd;      /* reply framing */
   char zPrefix[PATH_MAX];  /* the WINEPREFIX (wine) */
+  char *zExe;              /* the agent .exe (wine) or command (windows) */
+  const Scenario *pScn;    /* the scenario, for the world after a reboot */
   int fdLock;              /* lock on the prefix, -1 if none */
   HostFacts facts;         /* host facts, strings below */
   char *zOs;               /* facts.zOs */
@@ -542,17 +544,89 @@ static int agent_send_world(BackendConn *p, char *zStmt, char **pzErr){
 
 static void agent_close(BackendConn *p);
 
-static int agent_open(int bWine, const Scenario *pScn, const char *zOptions,
-                      BackendConn **ppConn, char **pzErr){
-  BackendConn *p = calloc(1, sizeof(*p));
-  char *zExe = NULL;
+/*
+** Start an agent and bring it to the point where steps can run: handshake,
+** world, start. bResume: after a Wine reboot, the agent reloads what it
+** saved with `suspend`. Returns 0, or 1 with a reason in *pzErr.
+*/
+static int agent_launch(BackendConn *p, int bResume, char **pzErr){
   AgentReply r;
   char *zWhy = NULL;
   int i;
+  const Scenario *pScn = p->pScn;
+  p->bDead = 0;
+  if( p->bWine ){
+    char *azArgv[28];
+    int nArg = 0;
+    char *zExtra = NULL;
+    azArgv[nArg++] = (char*)agent_wine_cmd();
+    azArgv[nArg++] = p->zExe;
+    azArgv[nArg++] = "--allow-host-changes";   /* the prefix is ours alone */
+    azArgv[nArg++] = "--state";
+    azArgv[nArg++] = "C:\\mapscope-agent-state.txt";
+    if( bResume ) azArgv[nArg++] = "--resume";
+    if( getenv("MAPSCOPE_AGENT_ARGS") ){
+      char *zTok;
+      zExtra = agent_strdup(getenv("MAPSCOPE_AGENT_ARGS"));
+      for(zTok = zExtra ? strtok(zExtra, " ") : NULL; zTok && nArg<26; zTok = strtok(NULL, " ")){
+        azArgv[nArg++] = zTok;
+      }
+    }
+    azArgv[nArg] = NULL;
+    if( agent_spawn(azArgv, p->zPrefix, &p->pid, &p->fdTo, &p->fdFrom) ){
+      *pzErr = agent_mprintf("cannot start %s: %s", agent_wine_cmd(), strerror(errno));
+      free(zExtra);
+      return 1;
+    }
+    free(zExtra);
+  }else{
+    char *azArgv[] = { "/bin/sh", "-c", p->zExe, NULL };
+    if( agent_spawn(azArgv, NULL, &p->pid, &p->fdTo, &p->fdFrom) ){
+      *pzErr = agent_mprintf("cannot start the agent command: %s", strerror(errno));
+      return 1;
+    }
+  }
+  if( agent_exchange(p, "hello 1", AGENT_FIRST_TIMEOUT_MS, &r, &zWhy) ){
+    *pzErr = agent_mprintf("no handshake: %s", zWhy);
+    free(zWhy);
+    return 1;
+  }
+  if( r.eKind!=AGENT_REPLY_OK ){
+    *pzErr = agent_mprintf("the agent refused the handshake: %s", r.zText);
+    agent_reply_clear(&r);
+    return 1;
+  }
+  if( p->zOs==NULL ) agent_take_facts(p, r.zBody);
+  agent_reply_clear(&r);
+  if( agent_send_world(p, scn_machine_format(&pScn->machine), pzErr) ) return 1;
+  for(i=0; i<pScn->nUser; i++){
+    if( agent_send_world(p, scn_user_format(&pScn->aUser[i], 0), pzErr) ) return 1;
+  }
+  for(i=0; i<pScn->nShare; i++){
+    if( agent_send_world(p, scn_share_format(&pScn->aShare[i]), pzErr) ) return 1;
+  }
+  if( agent_exchange(p, "start", p->msStep, &r, &zWhy) ){
+    *pzErr = zWhy;
+    return 1;
+  }
+  /* `unsupported` here is not a failure: every step will say so */
+  if( r.eKind!=AGENT_REPLY_OK && r.eKind!=AGENT_REPLY_UNSUPPORTED ){
+    *pzErr = agent_mprintf("the agent could not set up the world: %s", r.zText);
+    agent_reply_clear(&r);
+    return 1;
+  }
+  agent_reply_clear(&r);
+  return 0;
+}
+
+static int agent_open(int bWine, const Scenario *pScn, const char *zOptions,
+                      BackendConn **ppConn, char **pzErr){
+  BackendConn *p = calloc(1, sizeof(*p));
   *ppConn = NULL;
   *pzErr = NULL;
   if( p==NULL ){ *pzErr = agent_strdup("out of memory"); return 1; }
   p->bWine = bWine;
+  p->pScn = pScn;
   p->pid = -1;
   p->fdTo = p->fdFrom = p->fdLock = -1;
   p->msStep = agent_env_int("MAPSCOPE_STEP_TIMEOUT_MS", AGENT_DEFAULT_STEP_MS);
@@ -561,83 +635,83 @@ static int agent_open(int bWine, const Scenario *pScn, const char *zOptions,
     goto err;
   }
   if( bWine ){
-    char *azArgv[24];
-    int nArg = 0;
-    char *zExtra = NULL;
-    if( zOptions && zOptions[0] ) zExe = agent_strdup(zOptions);
-    else zExe = agent_find_exe();
-    if( zExe==NULL || access(zExe, R_OK)!=0 ){
+    if( zOptions && zOptions[0] ) p->zExe = agent_strdup(zOptions);
+    else p->zExe = agent_find_exe();
+    if( p->zExe==NULL || access(p->zExe, R_OK)!=0 ){
       *pzErr = agent_mprintf("mapscope-agent.exe not found at %s (build with mingw-w64, "
-                             "or set MAPSCOPE_AGENT_EXE)", zExe ? zExe : "(unknown)");
+                             "or set MAPSCOPE_AGENT_EXE)", p->zExe ? p->zExe : "(unknown)");
       goto err;
     }
-    if( agent_prefix_prepare(p, zExe, pzErr) ) goto err;
-    azArgv[nArg++] = (char*)agent_wine_cmd();
-    azArgv[nArg++] = zExe;
-    azArgv[nArg++] = "--allow-host-changes";   /* the prefix is ours alone */
-    if( getenv("MAPSCOPE_AGENT_ARGS") ){
-      char *zTok;
-      zExtra = agent_strdup(getenv("MAPSCOPE_AGENT_ARGS"));
-      for(zTok = zExtra ? strtok(zExtra, " ") : NULL; zTok && nArg<22; zTok = strtok(NULL, " ")){
-        azArgv[nArg++] = zTok;
-      }
-    }
-    azArgv[nArg] = NULL;
-    if( agent_spawn(azArgv, p->zPrefix, &p->pid, &p->fdTo, &p->fdFrom) ){
-      *pzErr = agent_mprintf("cannot start %s: %s", agent_wine_cmd(), strerror(errno));
-      free(zExtra);
-      goto err;
-    }
-    free(zExtra);
+    if( agent_prefix_prepare(p, p->zExe, pzErr) ) goto err;
   }else{
-    char *azArgv[] = { "/bin/sh", "-c", (char*)zOptions, NULL };
     if( zOptions==NULL || zOptions[0]==0 ){
       *pzErr = agent_strdup("the windows backend needs --agent-cmd \"CMD\"");
       goto err;
     }
-    if( agent_spawn(azArgv, NULL, &p->pid, &p->fdTo, &p->fdFrom) ){
-      *pzErr = agent_mprintf("cannot start the agent command: %s", strerror(errno));
-      goto err;
-    }
+    p->zExe = agent_strdup(zOptions);
   }
-  if( agent_exchange(p, "hello 1", AGENT_FIRST_TIMEOUT_MS, &r, &zWhy) ){
-    *pzErr = agent_mprintf("no handshake: %s", zWhy);
-    free(zWhy);
-    goto err;
-  }
-  if( r.eKind!=AGENT_REPLY_OK ){
-    *pzErr = agent_mprintf("the agent refused the handshake: %s", r.zText);
-    agent_reply_clear(&r);
-    goto err;
-  }
-  agent_take_facts(p, r.zBody);
-  agent_reply_clear(&r);
-  if( agent_send_world(p, scn_machine_format(&pScn->machine), pzErr) ) goto err;
-  for(i=0; i<pScn->nUser; i++){
-    if( agent_send_world(p, scn_user_format(&pScn->aUser[i], 0), pzErr) ) goto err;
-  }
-  for(i=0; i<pScn->nShare; i++){
-    if( agent_send_world(p, scn_share_format(&pScn->aShare[i]), pzErr) ) goto err;
-  }
-  if( agent_exchange(p, "start", p->msStep, &r, &zWhy) ){
-    *pzErr = zWhy;
-    goto err;
-  }
-  /* `unsupported` here is not a failure: every step will say so */
-  if( r.eKind!=AGENT_REPLY_OK && r.eKind!=AGENT_REPLY_UNSUPPORTED ){
-    *pzErr = agent_mprintf("the agent could not set up the world: %s", r.zText);
-    agent_reply_clear(&r);
-    goto err;
-  }
-  agent_reply_clear(&r);
-  free(zExe);
+  if( agent_launch(p, 0, pzErr) ) goto err;
   *ppConn = p;
   return 0;
 err:
-  free(zExe);
   if( *pzErr==NULL ) *pzErr = agent_strdup("the agent could not start");
   agent_close(p);
   return 1;
+}
+
+/* Stop the agent's process and its pipes (after it exited or must go). */
+static void agent_stop_process(BackendConn *p, int msGrace){
+  if( p->fdTo>=0 ) close(p->fdTo);
+  p->fdTo = -1;
+  if( p->pid>0 ) agent_reap(p->pid, msGrace);
+  p->pid = -1;
+  if( p->fdFrom>=0 ) close(p->fdFrom);
+  p->fdFrom = -1;
+  agent_reader_free(&p->rd);
+  agent_reader_init(&p->rd, AGENT_PROTO_MAX_LINE, agent_read_fd, p);
+}
+
+/*
+** `reboot` under Wine: the agent saves what outlives a reboot and exits,
+** the prefix's wineserver is stopped (every DOS device and token goes),
+** and a new agent resumes. What Wine then lacks (boot-time devices, ended
+** logons it cannot confirm) shows in the steps that follow.
+*/
+static int agent_reboot_wine(BackendConn *p, StepResult *pRes){
+  AgentReply r;
+  char *zWhy = NULL;
+  if( agent_exchange(p, "suspend", p->msStep, &r, &zWhy) ){
+    pRes->eOutcome = BACKEND_ERROR;
+    pRes->zReason = zWhy;
+    return 1;
+  }
+  if( r.eKind==AGENT_REPLY_UNSUPPORTED ){
+    pRes->eOutcome = BACKEND_UNSUPPORTED;
+    pRes->zReason = r.zText;
+    r.zText = NULL;
+    agent_reply_clear(&r);
+    return 0;
+  }
+  if( r.eKind!=AGENT_REPLY_OK ){
+    pRes->eOutcome = BACKEND_ERROR;
+    pRes->zReason = agent_mprintf("the agent could not prepare the reboot: %s", r.zText);
+    agent_reply_clear(&r);
+    return 0;
+  }
+  agent_reply_clear(&r);
+  agent_stop_process(p, 10000);
+  agent_wineserver_kill(p->zPrefix);
+  if( agent_launch(p, 1, &zWhy) ){
+    pRes->eOutcome = BACKEND_ERROR;
+    pRes->zReason = agent_mprintf("after the reboot: %s", zWhy ? zWhy : "?");
+    free(zWhy);
+    p->bDead = 1;
+    agent_stop_process(p, 0);
+    return 1;
+  }
+  pRes->eOutcome = BACKEND_DONE;
+  pRes->zOutput = agent_strdup("ok");
+  return 0;
 }
 
 static int agent_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
@@ -647,6 +721,10 @@ static int agent_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
   char *zWhy = NULL;
   int rc;
   memset(pRes, 0, sizeof(*pRes));
+  if( p->bWine && pStep->eKind==SCN_STEP_REBOOT && !p->bDead ){
+    free(zLine);
+    return agent_reboot_wine(p, pRes);
+  }
   if( zLine==NULL ){
     pRes->eOutcome = BACKEND_ERROR;
     pRes->zReason = agent_strdup("out of memory");
@@ -722,6 +800,7 @@ static void agent_close(BackendConn *p){
   if( p->fdLock>=0 ) close(p->fdLock);
   agent_reader_free(&p->rd);
   free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps);
+  free(p->zExe);
   free(p);
 }
 

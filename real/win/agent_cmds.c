@@ -388,7 +388,8 @@ static AgentOutcome win_cmd_cmdkey(WinHost *h, AgentCore *c, const ScnStep *s,
       if( ap[i]->Type!=CRED_TYPE_DOMAIN_PASSWORD ) continue;
       zT = win_utf8(ap[i]->TargetName);
       zU = ap[i]->UserName ? win_utf8(ap[i]->UserName) : NULL;
-      if( zT && !(bOwn && win_is_base_cred(h, zT)) ){
+      if( zT && !(bOwn && win_is_base_cred(h, zT)
+                  && !agent_journal_has(&c->journal, AGENT_UNDO_CRED, zT, "domain")) ){
         agent_out_line(pOut, "%s domain user=%s", agent_core_typed(c, zT), zU ? zU : "");
       }
       free(zT); free(zU);

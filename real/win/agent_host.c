@@ -397,6 +397,25 @@ static AgentOutcome win_start(void *pHost, AgentCore *c, AgentOut *pOut){
       return agent_out_why(pOut, AGENT_UNSUPPORTED, "fixed disk %c: has no DOS device", 'A'+i);
     }
   }
+  if( c->bResumed ){
+    /* after a reboot, letters that boot-time values made are not baseline */
+    int k;
+    for(k=0; k<c->journal.n; k++){
+      const AgentUndo *e = &c->journal.a[k];
+      size_t nKey = strlen(e->zKey);
+      int j;
+      if( e->eKind!=AGENT_UNDO_REGVALUE || nKey<12
+       || _stricmp(e->zKey+nKey-12, "\\DOS Devices")!=0 ) continue;
+      for(j=0; j<h->nBase; j++){
+        if( _stricmp(h->azBaseName[j], e->zName)==0 ){
+          h->azBaseName[j][0] = '?';     /* no longer matches any name */
+          if( strlen(e->zName)==2 && e->zName[1]==':' ){
+            h->mBaseLetters &= ~(1u<<((e->zName[0] & ~0x20) - 'A'));
+          }
+        }
+      }
+    }
+  }
   if( h->bWine ){
     /* Wine reads no policy; its process token is always split (full, with
     ** a limited linked token), which is what uac=on gives an admin. */
@@ -1038,7 +1057,7 @@ static AgentOutcome win_step(void *pHost, AgentCore *c, const ScnStep *s,
       return win_logoff(h, c, s, pOut);
     case SCN_STEP_REBOOT:
       return agent_out_why(pOut, AGENT_UNSUPPORTED, h->bWine
-          ? "the agent does not restart its Wine prefix mid-scenario (Wine could not confirm ended logons nor apply boot-time devices)"
+          ? "a lone agent cannot restart its Wine prefix (the wine backend reboots with suspend and resume)"
           : "the agent cannot reboot the host and carry on");
     case SCN_STEP_SET:
       return win_set_machine(h, c, s, pOut);

@@ -6,6 +6,8 @@
 ** when input ends early. Options:
 **   --allow-host-changes   let steps change the host (journalled, undone)
 **   --existing-shares      the world's servers exist and admit its accounts
+**   --state FILE           where `suspend` saves what outlives a reboot
+**   --resume               load FILE at `start` (the Wine backend's reboot)
 **   --test-hang-at=N       (tests) hang inside step N
 **   --test-die-at=N        (tests) exit without a reply inside step N
 **   --version
@@ -47,12 +49,15 @@ int main(int argc, char **argv){
   AgentLineReader rd;
   HANDLE hIn = GetStdHandle(STD_INPUT_HANDLE);
   HANDLE hOut = GetStdHandle(STD_OUTPUT_HANDLE);
-  int bAllow = 0, bShares = 0, iHang = 0, iDie = 0;
+  int bAllow = 0, bShares = 0, iHang = 0, iDie = 0, bResume = 0;
+  const char *zState = NULL;
   int i;
   int rc = 0;
   for(i=1; i<argc; i++){
     if( strcmp(argv[i], "--allow-host-changes")==0 ) bAllow = 1;
     else if( strcmp(argv[i], "--existing-shares")==0 ) bShares = 1;
+    else if( strcmp(argv[i], "--resume")==0 ) bResume = 1;
+    else if( strcmp(argv[i], "--state")==0 && i+1<argc ) zState = argv[++i];
     else if( strncmp(argv[i], "--test-hang-at=", 15)==0 ) iHang = atoi(argv[i]+15);
     else if( strncmp(argv[i], "--test-die-at=", 14)==0 ) iDie = atoi(argv[i]+14);
     else if( strcmp(argv[i], "--version")==0 ){
@@ -74,6 +79,8 @@ int main(int argc, char **argv){
   host.iHangAt = iHang;
   host.iDieAt = iDie;
   agent_core_init(&core, &win_host_ops, &host, bAllow);
+  core.zStatePath = zState;
+  core.bResume = bResume;
   if( agent_reader_init(&rd, AGENT_PROTO_MAX_LINE, agent_read_stdin, hIn) ){
     rc = 1;
     goto done;

@@ -269,6 +269,41 @@ static void test_bye_and_truncation_undo_once(void **state){
   agent_core_free(&c);
 }
 
+static void test_L9_suspend_resume_keeps_what_outlives_a_reboot(void **state){
+  AgentCore c, c2;
+  FakeHost h, h2;
+  char *zText;
+  (void)state;
+  begin(&c, &h);
+  req(&c, "start");
+  req(&c, "step logon A alice current");
+  agent_journal_add(&c.journal, AGENT_UNDO_REGVALUE, "HKLM\\x", "EnableLUA", "4:01000000");
+  agent_journal_add(&c.journal, AGENT_UNDO_DOSDEV, "A", "Q:", NULL);
+  agent_journal_add(&c.journal, AGENT_UNDO_CRED, "fs1", "domain", NULL);
+  req(&c, "step logon B alice interactive");        /* unsupported */
+  req(&c, "step as B cmdkey /add:fs2 /user:u /pass:p");  /* taints the vault */
+  zText = agent_core_suspend_text(&c);
+  assert_non_null(zText);
+  assert_null(strstr(zText, "dosdev"));          /* DOS devices go with the reboot */
+  assert_null(strstr(zText, "\t5\tA\tQ:"));
+  memset(&h2, 0, sizeof(h2));
+  agent_core_init(&c2, &fakeOps, &h2, 1);
+  assert_int_equal(agent_core_resume_text(&c2, zText), 0);
+  assert_int_equal(c2.journal.n, 2);
+  assert_int_equal(c2.journal.a[0].eKind, AGENT_UNDO_REGVALUE);
+  assert_string_equal(c2.journal.a[0].zOld, "4:01000000");
+  assert_true(c2.mTaint & AGENT_DEP_VAULT);
+  assert_false(c2.mTaint & AGENT_DEP_DOSDEV);
+  assert_int_equal(agent_core_session(&c2, "A")->eState, AGENT_SESSION_UNKNOWN);
+  assert_int_equal(c2.nStep, c.nStep);
+  assert_int_not_equal(agent_core_resume_text(&c2, "not a state\n"), 0);
+  free(zText);
+  c.bFinished = 1;
+  agent_core_free(&c);
+  agent_core_free(&c2);
+  assert_int_equal(h2.nFinish, 1);    /* the resumed agent undoes at the end */
+}
+
 static void test_dependency_table(void **state){
   ScnStep s;
   char zErr[128];
@@ -296,6 +331,7 @@ int main(void){
     cmocka_unit_test(test_L10_confirmed_end_prints_1312),
     cmocka_unit_test(test_world_mismatch_makes_every_step_unsupported),
     cmocka_unit_test(test_bye_and_truncation_undo_once),
+    cmocka_unit_test(test_L9_suspend_resume_keeps_what_outlives_a_reboot),
     cmocka_unit_test(test_dependency_table),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);

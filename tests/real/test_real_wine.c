@@ -253,7 +253,7 @@ static const char *const azForms[][2] = {
   { "step as A token", "done 1\nuser=alice elevation=full logon={?} linked={?}" },
   { "step logoff A", "unsupported 0 logon A is the agent's own session, which it cannot end" },
   { "step as A token", "unsupported 0 the host cannot confirm that logon A has ended" },
-  { "step reboot", "unsupported 0 the agent does not restart its Wine prefix mid-scenario (Wine could not confirm ended logons nor apply boot-time devices)" },
+  { "step reboot", "unsupported 0 a lone agent cannot restart its Wine prefix (the wine backend reboots with suspend and resume)" },
 };
 
 static void test_every_command_form(void **state){
@@ -441,6 +441,66 @@ static void test_changes_are_undone_between_scenarios(void **state){
   scn_free(pScn);
 }
 
+/* L9 under Wine: the backend reboots by restarting the prefix's wineserver. */
+static void test_L9_reboot_restarts_the_prefix(void **state){
+  char zText[1024];
+  Scenario *pScn;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  int i;
+  static const struct { BackendOutcome e; const char *z; } aWant[] = {
+    { BACKEND_DONE, "ok" },                      /* bootdevice Y: */
+    { BACKEND_DONE, "ok" },                      /* set machine */
+    { BACKEND_DONE, "ok" },                      /* reboot */
+    { BACKEND_DONE, "ok" },                      /* logon A alice current */
+    /* G5: Wine never reads Session Manager\DOS Devices at boot */
+    { BACKEND_DONE, "error 2 ERROR_FILE_NOT_FOUND" },
+    { BACKEND_DONE, "(none)" },
+    { BACKEND_DONE, "ok" },                      /* define Q: */
+    { BACKEND_DONE, "\\??\\C:\\data" },
+  };
+  (void)state;
+  snprintf(zText, sizeof(zText), "%s"
+           "bootdevice Y: \\Device\\Foo\n"
+           "set machine linked-connections=on\n"
+           "reboot\n"
+           "logon A alice current\n"
+           "as A query Y:\n"
+           "as A drives\n"
+           "as A define Q: C:\\data\n"
+           "as A query Q:\n", zWorld);
+  pScn = parse(zText);
+  assert_int_equal(pScn->nStep, (int)(sizeof(aWant)/sizeof(aWant[0])));
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  for(i=0; i<pScn->nStep; i++){
+    assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[i], &r), 0);
+    if( r.eOutcome!=aWant[i].e ){
+      fail_msg("step %d: outcome %d (%s), want %d", i+1, r.eOutcome,
+               r.zReason ? r.zReason : r.zOutput, aWant[i].e);
+    }
+    if( aWant[i].z ) assert_string_equal(r.zOutput, aWant[i].z);
+    step_result_clear(&r);
+  }
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+  /* and everything was undone after the reboot too */
+  snprintf(zText, sizeof(zText), "%slogon A alice current\nas A query Q:\n"
+           "bootdevice Y: /delete\n", zWorld);
+  pScn = parse(zText);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[2], &r);
+  assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
 /* No wineserver of our prefix may outlive the tests: wineserver runs in
 ** /tmp/.wine-UID/server-DEV-INO of the prefix directory. */
 static void test_no_wineserver_left(void **state){
@@ -479,6 +539,7 @@ int main(void){
     cmocka_unit_test(test_watchdog_hung_agent),
     cmocka_unit_test(test_agent_killed_mid_step),
     cmocka_unit_test(test_changes_are_undone_between_scenarios),
+    cmocka_unit_test(test_L9_reboot_restarts_the_prefix),
     cmocka_unit_test(test_no_wineserver_left),
   };
   int rc;
