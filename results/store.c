@@ -210,7 +210,6 @@ struct Store {
   sqlite3_stmt *pInsStep;
   sqlite3_stmt *pInsResult;
   sqlite3_stmt *pInsTodo;
-  sqlite3_stmt *pBumpRun;
   sqlite3_stmt *pEndRun;
 };
 
@@ -488,12 +487,13 @@ static int store_prepare_all(Store *p){
     { &p->pInsTodo,
       "INSERT INTO known_divergences(scenario_id, position, labels, reason)"
       " VALUES(?1,?2,?3,?4)" },
-    { &p->pBumpRun,
-      "UPDATE runs SET n_scenarios = n_scenarios + 1, n_steps = n_steps + ?2"
-      " WHERE run_id = ?1" },
     { &p->pEndRun,
       "UPDATE runs SET ended_at = ?2, completed = 1, n_passed = ?3,"
-      " n_failed = ?4, n_skipped = ?5 WHERE run_id = ?1" },
+      " n_failed = ?4, n_skipped = ?5,"
+      " n_scenarios = (SELECT count(*) FROM scenarios WHERE run_id = ?1),"
+      " n_steps = (SELECT count(*) FROM steps WHERE scenario_id IN"
+      "   (SELECT scenario_id FROM scenarios WHERE run_id = ?1))"
+      " WHERE run_id = ?1" },
   };
   size_t i;
   for(i=0; i<sizeof(aStmt)/sizeof(aStmt[0]); i++){
@@ -595,7 +595,6 @@ void store_close(Store *p){
   sqlite3_finalize(p->pInsStep);
   sqlite3_finalize(p->pInsResult);
   sqlite3_finalize(p->pInsTodo);
-  sqlite3_finalize(p->pBumpRun);
   sqlite3_finalize(p->pEndRun);
   if( p->db ) sqlite3_close(p->db);
   free(p->zText);
@@ -857,10 +856,6 @@ static int store_write_scenario(Store *p){
     rc = store_exec_stmt(s);
     if( rc!=SQLITE_OK ) goto err;
   }
-  sqlite3_bind_text(p->pBumpRun, 1, p->zRunId, -1, SQLITE_STATIC);
-  sqlite3_bind_int(p->pBumpRun, 2, p->nStep);
-  rc = store_exec_stmt(p->pBumpRun);
-  if( rc!=SQLITE_OK ) goto err;
   rc = sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL);
   if( rc!=SQLITE_OK ) goto err;
   return SQLITE_OK;

@@ -177,6 +177,15 @@ static void results_time(const char *zIso, char *zOut, size_t nOut){
 
 /* ---------------------------------------------------------------- 3 ---- */
 
+/* A run's scenario and step counts are filled when it completes; an
+** incomplete run's are counted from its rows. */
+#define RESULTS_N_SCENARIOS \
+  "(CASE WHEN completed THEN n_scenarios ELSE (SELECT count(*) FROM scenarios s" \
+  " WHERE s.run_id = runs.run_id) END)"
+#define RESULTS_N_STEPS \
+  "(CASE WHEN completed THEN n_steps ELSE (SELECT count(*) FROM steps t" \
+  " JOIN scenarios s USING (scenario_id) WHERE s.run_id = runs.run_id) END)"
+
 static int results_list(Store *pStore){
   static const int abRight[] = {0,0,0,0,0,0,1,1,1,1,1,0,0};
   sqlite3_stmt *pStmt = NULL;
@@ -186,8 +195,8 @@ static int results_list(Store *pStore){
                            "HOST", "LABELS" };
   int iRow = 0;
   int rc = sqlite3_prepare_v2(store_db(pStore),
-      "SELECT run_id, started_at, kind, completed, backends, n_scenarios,"
-      " n_steps, n_passed, n_failed, n_skipped, host_name, labels"
+      "SELECT run_id, started_at, kind, completed, backends, " RESULTS_N_SCENARIOS
+      ", " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped, host_name, labels"
       " FROM runs ORDER BY started_at DESC, rowid DESC", -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ){
     fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(store_db(pStore)));
@@ -253,8 +262,9 @@ static int results_show(Store *pStore, const char *zRunId, int bAll){
   rc = sqlite3_prepare_v2(db,
       "SELECT run_id, kind, completed, started_at, ended_at, backends,"
       " host_name, host_os, wine_version, agent_version, capabilities,"
-      " mapscope_version, labels, command_line, n_scenarios, n_steps,"
-      " n_passed, n_failed, n_skipped FROM runs WHERE run_id = ?1",
+      " mapscope_version, labels, command_line, " RESULTS_N_SCENARIOS ","
+      " " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped FROM runs"
+      " WHERE run_id = ?1",
       -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) goto sql_err;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);

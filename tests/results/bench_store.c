@@ -14,8 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+/* CPU seconds (user + system) used by this process so far. */
+static double bench_cpu(void){
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6
+       + (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
 
 static double bench_now(void){
   struct timespec ts;
@@ -97,9 +106,9 @@ int main(int argc, char **argv){
   store_close(p);
   rEnd = bench_now();
   printf("stored %ld steps (%ld step_results rows, %ld scenarios of %d, one"
-         " transaction each) in %.2f s: %.0f steps/s\n",
+         " transaction each) in %.2f s: %.0f steps/s (cpu %.2f s)\n",
          nStep, nStep * nBackend, (nStep + nPer - 1) / nPer, nPer,
-         rEnd - rStart, (double)nStep / (rEnd - rStart));
+         rEnd - rStart, (double)nStep / (rEnd - rStart), bench_cpu());
   if( zDb==zDefault ){ remove(zDb); remove(zWal); remove(zShm); }
   return 0;
 
