@@ -7,6 +7,7 @@
 #   e2e_test.sh MAPSCOPE WORKDIR
 set -euo pipefail
 ms=$1 work=$2
+unset MAPSCOPE_DB
 rm -rf "$work"; mkdir -p "$work/scn"; cd "$work"
 fail(){ echo "FAIL: $*" >&2; exit 1; }
 [ -x "$ms" ] || fail "$ms is not built"
