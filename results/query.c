@@ -100,18 +100,22 @@ const char *store_change_name(StoreChangeKind e){
 
 /* The change kinds are computed in SQL, in the order of StoreChangeKind. */
 static const char zCompareSql[] =
-  "WITH a AS (SELECT path, position, line, command, backend, verdict, output\n"
+  "WITH a AS (SELECT path, position, line, command, backend, verdict, output,\n"
+  "                  expected, content_hash\n"
   "             FROM step_outcomes WHERE run_id = ?1),\n"
-  "     b AS (SELECT path, position, line, command, backend, verdict, output\n"
+  "     b AS (SELECT path, position, line, command, backend, verdict, output,\n"
+  "                  expected, content_hash\n"
   "             FROM step_outcomes WHERE run_id = ?2),\n"
   "     pairs AS (\n"
   "       SELECT b.path, b.position, b.line, b.command, b.backend,\n"
-  "              a.verdict AS va, b.verdict AS vb, a.output AS oa, b.output AS ob\n"
+  "              a.verdict AS va, b.verdict AS vb, a.output AS oa, b.output AS ob,\n"
+  "              a.expected AS ea, b.expected AS eb,\n"
+  "              a.content_hash IS NOT b.content_hash AS changed\n"
   "         FROM b LEFT JOIN a ON a.path = b.path AND a.position = b.position\n"
   "                           AND a.backend = b.backend\n"
   "       UNION ALL\n"
   "       SELECT a.path, a.position, a.line, a.command, a.backend,\n"
-  "              a.verdict, NULL, a.output, NULL\n"
+  "              a.verdict, NULL, a.output, NULL, a.expected, NULL, 1\n"
   "         FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.path = a.path\n"
   "              AND b.position = a.position AND b.backend = a.backend)),\n"
   "     k AS (\n"
@@ -125,7 +129,8 @@ static const char zCompareSql[] =
   "         WHEN va <> vb THEN 2\n"
   "         WHEN oa IS NOT ob THEN 3\n"
   "         ELSE -1 END AS kind FROM pairs)\n"
-  "SELECT kind, path, position, line, backend, command, va, vb, oa, ob\n"
+  "SELECT kind, path, position, line, backend, command, va, vb, oa, ob,\n"
+  "       ea, eb, changed\n"
   "  FROM k WHERE kind >= 0 ORDER BY kind, path, position, backend";
 
 static char *store_dup_column(sqlite3_stmt *pStmt, int i, int *pbOom){
@@ -171,6 +176,9 @@ int store_compare(Store *p, const char *zRunA, const char *zRunB,
     pC->zVerdictB = store_dup_column(pStmt, 7, &bOom);
     pC->zOutputA = store_dup_column(pStmt, 8, &bOom);
     pC->zOutputB = store_dup_column(pStmt, 9, &bOom);
+    pC->zExpectedA = store_dup_column(pStmt, 10, &bOom);
+    pC->zExpectedB = store_dup_column(pStmt, 11, &bOom);
+    pC->bScenarioChanged = sqlite3_column_int(pStmt, 12);
     if( bOom ) break;
   }
   if( bOom ){
@@ -201,6 +209,8 @@ void store_changes_free(StoreChange *aChange, int nChange){
     free(aChange[i].zVerdictB);
     free(aChange[i].zOutputA);
     free(aChange[i].zOutputB);
+    free(aChange[i].zExpectedA);
+    free(aChange[i].zExpectedB);
   }
   free(aChange);
 }

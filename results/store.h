@@ -168,6 +168,10 @@ struct StoreChange {
   char *zVerdictB;            /* verdict in run B, NULL if absent */
   char *zOutputA;             /* outputs, NULL if none */
   char *zOutputB;
+  char *zExpectedA;           /* expected texts, NULL if none */
+  char *zExpectedB;
+  int bScenarioChanged;       /* the scenario's content hash differs (or
+                              ** the step is in one run only) */
 };
 
 /*

@@ -415,8 +415,19 @@ static int results_compare(Store *pStore, const char *zRunA, const char *zRunB,
     for(i=0; i<nChange; i++){
       const StoreChange *pC = &aChange[i];
       if( pC->eKind==STORE_CHANGE_ADDED || pC->eKind==STORE_CHANGE_REMOVED ) continue;
-      printf("\n  %s:%d [%s] %s\n", pC->zPath, pC->iLine, pC->zBackend,
-             store_change_name(pC->eKind));
+      printf("\n  %s:%d [%s] %s%s\n", pC->zPath, pC->iLine, pC->zBackend,
+             store_change_name(pC->eKind),
+             pC->bScenarioChanged ? " (the scenario file changed)" : "");
+      if( pC->zExpectedA || pC->zExpectedB ){
+        int bSame = pC->zExpectedA && pC->zExpectedB
+                 && strcmp(pC->zExpectedA, pC->zExpectedB)==0;
+        if( bSame ){
+          results_print_block(stdout, "expected", pC->zExpectedB);
+        }else{
+          results_print_block(stdout, "A expect", pC->zExpectedA);
+          results_print_block(stdout, "B expect", pC->zExpectedB);
+        }
+      }
       results_print_block(stdout, "A output", pC->zOutputA);
       results_print_block(stdout, "B output", pC->zOutputB);
     }

@@ -524,6 +524,8 @@ static void test_compare_regressions_first(void **ppState){
   assert_string_equal(aChange[0].zVerdictB, "fail");
   assert_string_equal(aChange[4].zOutputA, "one");
   assert_string_equal(aChange[4].zOutputB, "two");
+  assert_int_equal(aChange[0].bScenarioChanged, 0);
+  assert_string_equal(aChange[0].zExpectedB, "OK");
   assert_null(aChange[5].zVerdictA);
   assert_null(aChange[6].zVerdictB);
   store_changes_free(aChange, nChange);
