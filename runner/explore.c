@@ -358,15 +358,33 @@ static int exp_gap_classify(const ExpStep *p, const char *zSim, const char *zOth
     case SCN_CMD_UNDEFINE:
       if( strncasecmp(zName, "Global\\", 7) == 0 ) g = 4;
       else if( strcmp(zSim, "ok") == 0 && exp_starts(zOther, "error 2 ") ) g = 6;
-      else if( p->iTarget != EXP_NONE ) g = 5;
+      else if( p->iTarget != EXP_NONE && exp_starts(zSim, "error 2 ")
+               && strcmp(zOther, "ok") == 0 ) g = 5;
       break;
     case SCN_CMD_QUERY:
       if( strncasecmp(zName, "Global\\", 7) == 0 ) g = 4;
-      else g = 7;
+      else if( exp_starts(zSim, "error 2 ") && !exp_starts(zOther, "error ") ) g = 7;
+      else if( !exp_starts(zSim, "error ") && !exp_starts(zOther, "error ")
+               && strchr(zOther, '\n') == NULL && strstr(zSim, zOther) ) g = 3;
       break;
-    case SCN_CMD_DRIVES:
-      g = 8;
+    case SCN_CMD_DRIVES: {
+      /* the same lines, but every one `global` under Wine */
+      StrBuf b = {0};
+      for(const char *z = zSim; *z; ){
+        const char *zEnd = strchr(z, '\n');
+        size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
+        if( n >= 6 && strncmp(z + n - 6, " local", 6) == 0 ){
+          strbuf_append(&b, z, n - 6);
+          strbuf_puts(&b, " global");
+        }else{
+          strbuf_append(&b, z, n);
+        }
+        if( zEnd ){ strbuf_puts(&b, "\n"); z = zEnd + 1; } else break;
+      }
+      if( scn_output_equal(strbuf_text(&b), zOther) ) g = 8;
+      strbuf_reset(&b);
       break;
+    }
     case SCN_CMD_DIR:
       g = (p->mFlag & EXP_F_DIR_UNC) ? 10 : 9;
       break;

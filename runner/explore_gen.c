@@ -221,14 +221,17 @@ static const uint8_t aExpCmdWeightModel[SCN_CMD_COUNT] = {
   [SCN_CMD_WNET_ENUM] = 3, [SCN_CMD_DRIVES] = 5, [SCN_CMD_TOKEN] = 3,
   [SCN_CMD_PERSISTED] = 3, [SCN_CMD_DIR] = 5,
 };
-/* Under the current profile (Wine): mostly what Wine can do. */
+/* Under the current profile (Wine): what Wine can do. Connecting and
+** cancelling are left out: Wine cannot, and an agent that could not make
+** a connection marks every later step that depends on the drive letters
+** unsupported, which would end the comparison of an episode early. */
 static const uint8_t aExpCmdWeightCurrent[SCN_CMD_COUNT] = {
-  [SCN_CMD_NET_USE_LIST] = 1, [SCN_CMD_NET_USE_ADD] = 1,
-  [SCN_CMD_NET_USE_DELETE] = 1, [SCN_CMD_NET_USE_DELETE_ALL] = 0,
+  [SCN_CMD_NET_USE_LIST] = 1, [SCN_CMD_NET_USE_ADD] = 0,
+  [SCN_CMD_NET_USE_DELETE] = 0, [SCN_CMD_NET_USE_DELETE_ALL] = 0,
   [SCN_CMD_NET_USE_PERSISTENT] = 0, [SCN_CMD_CMDKEY_ADD] = 6,
   [SCN_CMD_CMDKEY_DELETE] = 4, [SCN_CMD_CMDKEY_LIST] = 4,
   [SCN_CMD_DEFINE] = 14, [SCN_CMD_UNDEFINE] = 10, [SCN_CMD_QUERY] = 10,
-  [SCN_CMD_WNET_ADD] = 1, [SCN_CMD_WNET_CANCEL] = 1, [SCN_CMD_WNET_GET] = 2,
+  [SCN_CMD_WNET_ADD] = 0, [SCN_CMD_WNET_CANCEL] = 0, [SCN_CMD_WNET_GET] = 2,
   [SCN_CMD_WNET_ENUM] = 1, [SCN_CMD_DRIVES] = 6, [SCN_CMD_TOKEN] = 3,
   [SCN_CMD_PERSISTED] = 3, [SCN_CMD_DIR] = 5,
 };
@@ -368,6 +371,12 @@ static void exp_gen_as(ExpGen *pG, ExpStep *p){
       break;
     default:
       break;
+  }
+  /* A real host's own fixed disk is not the scenario's to change: the
+  ** agent refuses (an error, and every later step is unsupported). */
+  if( pG->eProfile == EXP_PROFILE_CURRENT && p->iName == 3
+   && (p->eCmd == SCN_CMD_DEFINE || p->eCmd == SCN_CMD_UNDEFINE) ){
+    p->iName = 0;
   }
   /* Only the arguments a command takes are kept, so equal steps are equal
   ** values (the shrinker and the tests compare them). */
