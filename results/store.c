@@ -624,7 +624,7 @@ const char *store_path(Store *p){
 
 /* ---------------------------------------------------------------- 5 ---- */
 
-/* Bind a string (redacted unless bRaw) or NULL. The redacted copy is
+/* Bind a string, redacted, or NULL. The redacted copy is
 ** handed to SQLite to free. */
 static int store_bind_text(sqlite3_stmt *pStmt, int i, const char *z){
   char *zRedacted;
