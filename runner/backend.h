@@ -82,6 +82,15 @@ struct BackendOps {
 
   /* Tear the instance down, undoing what it changed on the host. */
   void (*xClose)(BackendConn *pConn);
+
+  /*
+  ** Optional (may be NULL): called once after the last scenario of a
+  ** command, with the same zOptions as xOpen. A backend that keeps
+  ** something warm between scenarios (the Wine backend's wineserver)
+  ** stops it here. Instances are independent of it: each xClose must still
+  ** leave the next xOpen a clean world.
+  */
+  void (*xShutdown)(const char *zOptions);
 };
 
 /* ---------------------------------------------------------------- 4 ---- */

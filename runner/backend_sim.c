@@ -1000,5 +1000,6 @@ const BackendOps backend_sim_ops = {
   bsim_step,
   bsim_host_facts,
   bsim_describe,
-  bsim_close
+  bsim_close,
+  NULL                 /* xShutdown: nothing stays warm */
 };

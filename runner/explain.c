@@ -135,6 +135,7 @@ int cmd_explain(int argc, char **argv){
   }
   free(zPrev);
   pOps->xClose(pConn);
+  if( pOps->xShutdown ) pOps->xShutdown(NULL);
   if( nMismatch ){
     fprintf(pOut, "\n%d step%s did not produce what the scenario expects.\n",
             nMismatch, nMismatch == 1 ? "" : "s");

@@ -278,6 +278,9 @@ static int run_main(int argc, char **argv, int bDiff){
   }
   engine.pReporter->xEnd(engine.pReporter, &engine.totals);
   reporter_free(engine.pReporter);
+  for(int s = 0; s < engine.nSide; s++){
+    if( engine.apOps[s]->xShutdown ) engine.apOps[s]->xShutdown(opt.zAgentCmd);
+  }
 
   int nPassed, nFailed, nSkipped;
   totals_tally(&engine.totals, &nPassed, &nFailed, &nSkipped);
