@@ -4,7 +4,8 @@
 ** parser finds (a user's password, a logon password=, a net use /user:u pw,
 ** a cmdkey /pass:, a wnet password=), the raw source line goes through
 ** store_redact_line() and no word of the result may still hold the secret.
-** The parser knows where the secrets are; the store must agree with it.
+** The parser knows where the secrets are; the store must agree with it,
+** and mask at least as many words as the language's scn_redact_line().
 **
 ** Contents: 1. reading lines  2. the check  3. walking scenarios/
 */
@@ -78,7 +79,33 @@ struct OracleCount {
   int nFile;                /* scenarios parsed */
   int nSecret;              /* secrets checked */
   int nLeak;                /* secrets that survived redaction */
+  int nFewer;               /* lines where the store masked fewer words
+                            ** than the language's scn_redact_line() */
 };
+
+/* How many times *** occurs in z. */
+static int oracle_masks(const char *z){
+  int n = 0;
+  const char *zAt = z;
+  while( (zAt = strstr(zAt, "***"))!=NULL ){ n++; zAt += 3; }
+  return n;
+}
+
+/* The store must mask at least what the language's own redaction masks. */
+static void oracle_compare(OracleCount *pCount, const char *zWhere, int iLine,
+                           const char *zLine){
+  char *zStore = store_redact_line(zLine);
+  char *zLang = scn_redact_line(zLine);
+  assert_non_null(zStore);
+  assert_non_null(zLang);
+  if( oracle_masks(zStore) < oracle_masks(zLang) ){
+    fprintf(stderr, "%s:%d: store masks less than lang:\n  %s\n  %s\n",
+            zWhere, iLine, zStore, zLang);
+    pCount->nFewer++;
+  }
+  free(zStore);
+  free(zLang);
+}
 
 static void oracle_check(OracleCount *pCount, const char *zWhere, int iLine,
                          const char *zLine, const char *zSecret){
@@ -133,7 +160,7 @@ static void oracle_collect(const char *zDir, OracleWalk *pWalk){
 
 static void test_store_redaction_agrees_with_parser(void **ppState){
   OracleWalk walk = { NULL, 0, 0 };
-  OracleCount count = { 0, 0, 0 };
+  OracleCount count = { 0, 0, 0, 0 };
   char zErr[512], zLine[4096];
   int i, j;
   (void)ppState;
@@ -149,6 +176,7 @@ static void test_store_redaction_agrees_with_parser(void **ppState){
       const ScnUser *pUser = &pScn->aUser[j];
       if( oracle_line(walk.azPath[i], pUser->iLine, zLine, sizeof(zLine))==0 ){
         oracle_check(&count, walk.azPath[i], pUser->iLine, zLine, pUser->zPassword);
+        oracle_compare(&count, walk.azPath[i], pUser->iLine, zLine);
       }
     }
     for(j=0; j<pScn->nStep; j++){
@@ -157,6 +185,7 @@ static void test_store_redaction_agrees_with_parser(void **ppState){
                    pStep->zCredPassword);
       oracle_check(&count, walk.azPath[i], pStep->iLine, pStep->zText,
                    pStep->zLogonPassword);
+      oracle_compare(&count, walk.azPath[i], pStep->iLine, pStep->zText);
     }
     scn_free(pScn);
     free(walk.azPath[i]);
@@ -166,6 +195,7 @@ static void test_store_redaction_agrees_with_parser(void **ppState){
   assert_true(count.nFile > 0);
   assert_true(count.nSecret > 0);
   assert_int_equal(count.nLeak, 0);
+  assert_int_equal(count.nFewer, 0);
 }
 
 int main(void){
