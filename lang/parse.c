@@ -533,10 +533,9 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     p->eLogonType = (ScnLogonType)i;
     for (i = 4; i < n; i++) {
       if (is_kw(&a[i], "highest")) {
+        /* The grammar allows highest on every logon type; only a batch
+        ** logon is affected by it (SEMANTICS L5). */
         if (take_flag(&p->bHighest, "highest", zMsg)) return 1;
-        if (p->eLogonType != SCN_LOGON_BATCH) {
-          return fail(zMsg, "highest applies only to batch logons");
-        }
       } else if (has_prefix(&a[i], "password=")) {
         if (take_value(&a[i], 9, &p->zLogonPassword, "password=", zMsg)) return 1;
         if (p->eLogonType == SCN_LOGON_CURRENT) {
