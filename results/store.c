@@ -160,28 +160,29 @@ typedef struct StorePendStep StorePendStep;
 struct StorePendStep {
   int iPosition;            /* position in the scenario */
   int iLine;                /* source line */
-  size_t oWho;              /* offsets into Store.zText, or STORE_NO_TEXT */
-  size_t oCommand;
-  size_t oExpected;
-  size_t oComparison;
+  size_t oWho;              /* who, as an offset into Store.zText (or
+                            ** STORE_NO_TEXT, like every o* field) */
+  size_t oCommand;          /* the redacted step text */
+  size_t oExpected;         /* the expected text */
+  size_t oComparison;       /* agree, diverge, ... */
   int iResult;              /* first result in Store.aResult */
   int nResult;              /* results of this step */
 };
 
 typedef struct StorePendResult StorePendResult;
 struct StorePendResult {
-  size_t oBackend;          /* offsets into Store.zText */
-  size_t oVerdict;
-  size_t oOutput;
-  size_t oReason;
+  size_t oBackend;          /* backend name (offset into Store.zText) */
+  size_t oVerdict;          /* verdict word */
+  size_t oOutput;           /* canonical output */
+  size_t oReason;           /* unsupported/error reason */
   double rDurationMs;       /* wall time on the backend */
 };
 
 typedef struct StorePendTodo StorePendTodo;
 struct StorePendTodo {
   int iPosition;            /* step annotated */
-  size_t oLabels;           /* offsets into Store.zText */
-  size_t oReason;
+  size_t oLabels;           /* labels (offset into Store.zText) */
+  size_t oReason;           /* why */
 };
 
 struct Store {
@@ -192,25 +193,25 @@ struct Store {
   int bInScenario;          /* between scenario_begin and scenario_end */
 
   /* The scenario being buffered */
-  size_t oScnPath;          /* offsets into zText */
-  size_t oScnTitle;
+  size_t oScnPath;          /* its path (offset into zText) */
+  size_t oScnTitle;         /* its title */
   char zScnHash[17];        /* FNV-1a 64 of its content */
   char *zText;              /* every string of the scenario, NUL-separated */
   size_t nText, nTextAlloc; /* bytes used / allocated in zText */
   StorePendStep *aStep;     /* buffered steps */
-  int nStep, nStepAlloc;
+  int nStep, nStepAlloc;    /* used / allocated in aStep */
   StorePendResult *aResult; /* buffered backend results */
-  int nResult, nResultAlloc;
+  int nResult, nResultAlloc;/* used / allocated in aResult */
   StorePendTodo *aTodo;     /* buffered todo annotations */
-  int nTodo, nTodoAlloc;
+  int nTodo, nTodoAlloc;    /* used / allocated in aTodo */
 
   /* Prepared statements of the write path */
-  sqlite3_stmt *pInsRun;
-  sqlite3_stmt *pInsScenario;
-  sqlite3_stmt *pInsStep;
-  sqlite3_stmt *pInsResult;
-  sqlite3_stmt *pInsTodo;
-  sqlite3_stmt *pEndRun;
+  sqlite3_stmt *pInsRun;    /* INSERT INTO runs */
+  sqlite3_stmt *pInsScenario; /* INSERT INTO scenarios */
+  sqlite3_stmt *pInsStep;   /* INSERT INTO steps */
+  sqlite3_stmt *pInsResult; /* INSERT INTO step_results */
+  sqlite3_stmt *pInsTodo;   /* INSERT INTO known_divergences */
+  sqlite3_stmt *pEndRun;    /* UPDATE runs: complete, counts */
 };
 
 /* Grow an array of nSize-byte entries to hold n+1; 0 or SQLITE_NOMEM. */

@@ -166,10 +166,10 @@ struct StoreChange {
   char *zCommand;             /* redacted step text */
   char *zVerdictA;            /* verdict in run A, NULL if absent */
   char *zVerdictB;            /* verdict in run B, NULL if absent */
-  char *zOutputA;             /* outputs, NULL if none */
-  char *zOutputB;
-  char *zExpectedA;           /* expected texts, NULL if none */
-  char *zExpectedB;
+  char *zOutputA;             /* output in run A, NULL if none */
+  char *zOutputB;             /* output in run B, NULL if none */
+  char *zExpectedA;           /* expected text in run A, NULL if none */
+  char *zExpectedB;           /* expected text in run B, NULL if none */
   int bScenarioChanged;       /* the scenario's content hash differs (or
                               ** the step is in one run only) */
 };
