@@ -147,8 +147,8 @@ static int exp_parse_options(int argc, char **argv, ExpOptions *pOpt){
   if( pOpt->zAgainst && strcmp(pOpt->zAgainst, "windows") == 0 && pOpt->zAgentCmd == NULL ){
     return exp_usage("--against windows needs --agent-cmd \"CMD\"", NULL);
   }
-  if( pOpt->iPlantBug && (pOpt->zAgainst == NULL || strcmp(pOpt->zAgainst, "sim") != 0) ){
-    return exp_usage("--plant-bug goes with --against sim", NULL);
+  if( pOpt->iPlantBug && pOpt->zAgainst && strcmp(pOpt->zAgainst, "sim") != 0 ){
+    return exp_usage("--plant-bug goes with the model only, or --against sim", NULL);
   }
   if( pOpt->iPlantBug && exp_plant_bug(NULL, pOpt->iPlantBug) != 0 ){
     return exp_usage("this model has no planted bug of that number", NULL);
@@ -419,17 +419,19 @@ struct ExpFastCtx {
   const ExpFinding *pF;      /* what to reproduce */
   unsigned iPlant;           /* planted bug of the twin, 0 for none */
   int bFullCheck;            /* check everything after every step */
+  unsigned iPlantSelf;       /* planted bug of the checked model itself */
 };
 
 /* Run steps on the fast path; returns the index of the first failing step
 ** (invariant or twin divergence) or -1; *peInv says which. */
 static int exp_fast_replay(const ExpWorld *pW, const ExpStep *aStep, int nStep,
-                           unsigned iPlant, int bFullCheck, ExpInvariant *peInv,
-                           char *zDetail, size_t nDetail){
+                           unsigned iPlant, unsigned iPlantSelf, int bFullCheck,
+                           ExpInvariant *peInv, char *zDetail, size_t nDetail){
   ExpSim x, y;
   int iFail = -1;
   *peInv = EXP_INV_NONE;
   if( exp_sim_open(&x, pW) != 0 ) return -1;
+  if( iPlantSelf ) exp_plant_bug(x.pM, iPlantSelf);
   x.bFullCheck = bFullCheck;
   if( iPlant ){
     if( exp_sim_open(&y, pW) != 0 ){ exp_sim_close(&x); return -1; }
@@ -464,7 +466,8 @@ static int exp_fast_replay(const ExpWorld *pW, const ExpStep *aStep, int nStep,
 static int exp_fast_fails(void *pCtx, const ExpStep *aStep, int nStep){
   ExpFastCtx *p = pCtx;
   ExpInvariant e;
-  int i = exp_fast_replay(p->pW, aStep, nStep, p->iPlant, p->bFullCheck, &e, NULL, 0);
+  int i = exp_fast_replay(p->pW, aStep, nStep, p->iPlant, p->iPlantSelf, p->bFullCheck,
+                          &e, NULL, 0);
   return i >= 0 && e == p->pF->eInv && aStep[i].eCmd == p->pF->eCmd
       && aStep[i].eKind == p->pF->eKind;
 }
@@ -509,6 +512,7 @@ static long exp_explore_fast(const ExpOptions *pOpt, const ExpWorld *pW, ExpFind
     ExpSim x, y;
     if( exp_sim_open(&x, pW) != 0 ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
     x.bFullCheck = pOpt->bFullCheck;
+    if( !pOpt->zAgainst && pOpt->iPlantBug ) exp_plant_bug(x.pM, pOpt->iPlantBug);
     if( pOpt->zAgainst ){
       if( exp_sim_open(&y, pW) != 0 ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
       if( pOpt->iPlantBug ) exp_plant_bug(y.pM, pOpt->iPlantBug);
@@ -661,7 +665,7 @@ static long exp_explore_backend(const ExpOptions *pOpt, const ExpWorld *pW,
     /* invariants on the model side, through the fast path */
     ExpInvariant eInv = EXP_INV_NONE;
     char zInv[256];
-    int iInv = exp_fast_replay(pW, aStep, nEp, 0, 0, &eInv, zInv, sizeof(zInv));
+    int iInv = exp_fast_replay(pW, aStep, nEp, 0, 0, 0, &eInv, zInv, sizeof(zInv));
     int iNew = exp_compare_runs(aStep, nEp, &a, &b, pStats);
     pStats->nEpisode++;
     if( pStore ){
@@ -767,9 +771,10 @@ static int exp_write_scenario(const ExpOptions *pOpt, const ExpWorld *pW,
   snprintf(zC2, sizeof(zC2), "episode %ld, failing at its step %d; original length %d steps, "
            "shrunk to %d", pF->iEpisode, pF->iStep + 1, pF->nStep, nStep);
   snprintf(zC3, sizeof(zC3), "what failed: %s", pF->zDetail);
+  int bRules = pF->eInv != EXP_INV_NONE && pF->eInv != EXP_INV_PLANTED_DIVERGENCE;
   snprintf(zSrc, sizeof(zSrc), "mapscope explore (seed %llu)%s%s",
-           (unsigned long long)pOpt->iSeed, pF->eInv ? "; SEMANTICS " : "",
-           pF->eInv ? exp_invariant_rules(pF->eInv) : "");
+           (unsigned long long)pOpt->iSeed, bRules ? "; SEMANTICS " : "",
+           bRules ? exp_invariant_rules(pF->eInv) : pF->eInv ? "; a planted model bug" : "");
   const char *azComment[] = { zC1, zC2, zC3,
     "expected blocks: the model's output (runs with: mapscope run FILE)" };
   const char *azSrc[] = { zSrc };
@@ -926,7 +931,8 @@ int cmd_explore(int argc, char **argv){
     ExpShrink sh;
     memset(&sh, 0, sizeof(sh));
     sh.pW = &w;
-    ExpFastCtx fc = { &w, &f, opt.iPlantBug, 1 };
+    ExpFastCtx fc = { &w, &f, opt.zAgainst ? opt.iPlantBug : 0, 1,
+                      opt.zAgainst ? 0 : opt.iPlantBug };
     ExpDiffCtx dc = { &w, pOther, opt.zAgentCmd, &f };
     if( bFast || f.eInv != EXP_INV_NONE ){
       sh.xFails = exp_fast_fails;

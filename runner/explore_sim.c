@@ -278,14 +278,14 @@ static void exp_check_session(ExpSim *pX, SimLuid luid){
     if( ti.luidLinked ){
       SimTokenInfo li;
       if( sim_token_query(pX->pM, ti.luidLinked, &li) != 0 ){
-        exp_fail(pX, EXP_INV_TOKEN_PAIR, "linked half %llx of a live session is gone%s",
+        exp_fail(pX, EXP_INV_TOKEN_PAIR, "a live session%s has lost its linked half %llx",
                  "", ti.luidLinked);
         return;
       }
       int bPair = (ti.eElevation == SIM_ELEVATION_FULL && li.eElevation == SIM_ELEVATION_LIMITED)
                || (ti.eElevation == SIM_ELEVATION_LIMITED && li.eElevation == SIM_ELEVATION_FULL);
       if( li.luidLinked != luid || !bPair || strcasecmp(ti.zUser, li.zUser) != 0 ){
-        exp_fail(pX, EXP_INV_TOKEN_PAIR, "session %s%llx and its linked half are not a "
+        exp_fail(pX, EXP_INV_TOKEN_PAIR, "session of %s (LUID %llx) and its linked half are not a "
                  "full/limited pair of one user", ti.zUser, luid);
         return;
       }

@@ -6,7 +6,9 @@
 ** finer granularity, until removing any one remaining step makes the
 ** failure go away), then simpler arguments step by step (the plain half of
 ** a logon, an interactive logon, no flags, no credentials, the first name,
-** target, letter and share). A candidate that is not a valid scenario (a
+** target, letter and share), and drops a logon together with the steps
+** that use its name (which ddmin, removing one step at a time at the end,
+** cannot). A candidate that is not a valid scenario (a
 ** logon name used before any logon makes it, a live name logged on again,
 ** a second `current` logon) is never handed to the predicate: it counts as
 ** "does not fail".
@@ -119,6 +121,13 @@ static int exp_simplify_pass(ExpShrink *pS, ExpStep *aStep, int nStep){
   for(int i = 0; i < nStep; i++){
     ExpStep t;
     const ExpStep *p = &aStep[i];
+    /* act as another (earlier-named) logon: may free steps for ddmin */
+    if( p->eKind == SCN_STEP_AS && p->iSlot != EXP_SYSTEM ){
+      for(int k = 0; k < p->iSlot; k++){
+        t = *p; t.iSlot = (uint8_t)k;
+        if( exp_try_step(pS, aStep, nStep, i, &t) ){ nChange++; break; }
+      }
+    }
     if( p->eKind == SCN_STEP_AS && p->eHalf != SCN_HALF_SYSTEM && p->eHalf != SCN_HALF_BARE ){
       t = *p; t.eHalf = SCN_HALF_BARE;
       nChange += exp_try_step(pS, aStep, nStep, i, &t);
@@ -187,6 +196,37 @@ static int exp_simplify_pass(ExpShrink *pS, ExpStep *aStep, int nStep){
   return nChange;
 }
 
+/*
+** ddmin is 1-minimal: it never drops a logon together with the steps that
+** use its name, since neither goes alone. Try that: each logon with every
+** later step naming its slot up to the slot's next logon. Returns the new
+** length.
+*/
+static int exp_drop_logon_lives(ExpShrink *pS, ExpStep *aStep, int nStep, ExpStep *aBuf){
+  for(int i = 0; i < nStep; i++){
+    if( aStep[i].eKind != SCN_STEP_LOGON ) continue;
+    int iSlot = aStep[i].iSlot, n = 0;
+    int bEnd = 0;
+    for(int j = 0; j < nStep; j++){
+      int bDrop = j == i;
+      if( j > i && !bEnd && aStep[j].iSlot == iSlot && aStep[j].eKind != SCN_STEP_REBOOT
+       && aStep[j].eKind != SCN_STEP_SET && aStep[j].eKind != SCN_STEP_BOOTDEVICE ){
+        if( aStep[j].eKind == SCN_STEP_LOGON ) bEnd = 1;
+        else bDrop = 1;
+      }
+      if( !bDrop ) aBuf[n++] = aStep[j];
+    }
+    if( n == nStep || n == 0 || !exp_steps_valid(pS->pW, aBuf, n) ) continue;
+    pS->nTests++;
+    if( pS->xFails(pS->pCtx, aBuf, n) ){
+      memcpy(aStep, aBuf, sizeof(ExpStep) * (size_t)n);
+      nStep = n;
+      i = -1;                      /* start over on the shorter sequence */
+    }
+  }
+  return nStep;
+}
+
 int exp_shrink(ExpShrink *pS, ExpStep *aStep, int nStep){
   if( nStep <= 1 ) return nStep;
   ExpStep *aOrig = malloc(sizeof(ExpStep) * (size_t)nStep);
@@ -200,6 +240,9 @@ int exp_shrink(ExpShrink *pS, ExpStep *aStep, int nStep){
     for(int i = 0; i < nKeep; i++) aStep[i] = aOrig[aiKeep[i]];
     int bSmaller = nKeep < nStep;
     nStep = nKeep;
+    int nLives = exp_drop_logon_lives(pS, aStep, nStep, aBuf);
+    bSmaller |= nLives < nStep;
+    nStep = nLives;
     int nChange = exp_simplify_pass(pS, aStep, nStep);
     if( !bSmaller && nChange == 0 ) break;
   }
