@@ -23,7 +23,8 @@ static void explain_indented(FILE *pOut, const char *zIndent, const char *zText)
   while( z && *z ){
     const char *zEnd = strchr(z, '\n');
     int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
-    fprintf(pOut, "%s%.*s\n", zIndent, n, z);
+    /* A blank line stays blank: no indentation left trailing. */
+    fprintf(pOut, "%s%.*s\n", n ? zIndent : "", n, z);
     z = zEnd ? zEnd + 1 : NULL;
   }
 }
