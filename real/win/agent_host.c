@@ -288,6 +288,9 @@ int win_host_init(WinHost *p){
     win_enable_privilege(p->hProcess, L"SeDebugPrivilege");
     win_enable_privilege(p->hProcess, L"SeImpersonatePrivilege");
     win_enable_privilege(p->hProcess, L"SeIncreaseQuotaPrivilege");
+    /* LoadUserProfileW needs both */
+    win_enable_privilege(p->hProcess, L"SeBackupPrivilege");
+    win_enable_privilege(p->hProcess, L"SeRestorePrivilege");
   }
   if( !p->bWine ){
     /* HKCU then follows the impersonated user (REAL-HOSTS skeleton 4). On
