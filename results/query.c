@@ -263,11 +263,10 @@ int store_check_input(const char *zPath, char *zErr, int nErr){
 ** The column list "a,b,c" of the columns table zTable has in both schemas
 ** main and src (an older input may lack newer columns, which stay NULL or
 ** take their default) into *pzCols, and the select list into *pzSelect,
-** where scenario_id and step_id are shifted by the given offsets.
-** Returns 0 or an SQLite code.
+** where scenario_id is shifted by iScnOff. Returns 0 or an SQLite code.
 */
 static int merge_columns(sqlite3 *db, const char *zTable, sqlite3_int64 iScnOff,
-                         sqlite3_int64 iStepOff, char **pzCols, char **pzSelect){
+                         char **pzCols, char **pzSelect){
   sqlite3_stmt *pStmt = NULL;
   char *zSql;
   size_t nCols = 0, nSel = 0, nAlloc = 4096;
@@ -295,9 +294,6 @@ static int merge_columns(sqlite3 *db, const char *zTable, sqlite3_int64 iScnOff,
     if( strcmp(zName, "scenario_id")==0 ){
       n = snprintf(zSel + nSel, nAlloc - nSel, "%s\"%s\"+%lld", nSel ? "," : "",
                    zName, (long long)iScnOff);
-    }else if( strcmp(zName, "step_id")==0 ){
-      n = snprintf(zSel + nSel, nAlloc - nSel, "%s\"%s\"+%lld", nSel ? "," : "",
-                   zName, (long long)iStepOff);
     }else{
       n = snprintf(zSel + nSel, nAlloc - nSel, "%s\"%s\"", nSel ? "," : "", zName);
     }
@@ -348,9 +344,8 @@ static int merge_int(sqlite3 *db, const char *zSql, const char *zRunId,
 /* Remove run zRunId and everything under it from main. */
 static int merge_delete_run(sqlite3 *db, const char *zRunId){
   static const char *const azSql[] = {
-    "DELETE FROM main.step_results WHERE step_id IN (SELECT step_id FROM"
-    " main.steps WHERE scenario_id IN (SELECT scenario_id FROM main.scenarios"
-    " WHERE run_id = ?1))",
+    "DELETE FROM main.step_results WHERE scenario_id IN (SELECT scenario_id"
+    " FROM main.scenarios WHERE run_id = ?1)",
     "DELETE FROM main.steps WHERE scenario_id IN (SELECT scenario_id FROM"
     " main.scenarios WHERE run_id = ?1)",
     "DELETE FROM main.known_divergences WHERE scenario_id IN (SELECT"
@@ -367,12 +362,11 @@ static int merge_delete_run(sqlite3 *db, const char *zRunId){
 }
 
 /* Copy table zTable's rows of run zRunId (selected by zWhere, which uses
-** ?1) from src to main, shifting ids. */
+** ?1) from src to main, shifting scenario ids. */
 static int merge_copy(sqlite3 *db, const char *zTable, const char *zWhere,
-                      const char *zRunId, sqlite3_int64 iScnOff,
-                      sqlite3_int64 iStepOff){
+                      const char *zRunId, sqlite3_int64 iScnOff){
   char *zCols = NULL, *zSel = NULL, *zSql = NULL;
-  int rc = merge_columns(db, zTable, iScnOff, iStepOff, &zCols, &zSel);
+  int rc = merge_columns(db, zTable, iScnOff, &zCols, &zSel);
   if( rc!=SQLITE_OK ) return rc;
   zSql = sqlite3_mprintf("INSERT INTO main.\"%w\"(%s) SELECT %s FROM src.\"%w\""
                          " WHERE %s", zTable, zCols, zSel, zTable, zWhere);
@@ -387,38 +381,27 @@ static int merge_copy(sqlite3 *db, const char *zTable, const char *zWhere,
   return rc;
 }
 
-/* Copy run zRunId from src to main, renumbering scenario and step ids
-** above those already in main. */
+/* Copy run zRunId from src to main, renumbering its scenario ids above
+** those already in main (steps and results are keyed by scenario id and
+** position, so they follow). */
 static int merge_copy_run(sqlite3 *db, const char *zRunId){
-  sqlite3_int64 iMaxScn, iMinScn, iMaxStep, iMinStep;
+  static const char *const azTable[] = { "steps", "step_results",
+                                         "known_divergences" };
+  const char *zScnOfRun =
+      "scenario_id IN (SELECT scenario_id FROM src.scenarios WHERE run_id = ?1)";
+  sqlite3_int64 iMaxScn, iMinScn, iScnOff;
+  size_t i;
   int rc;
   rc = merge_int(db, "SELECT coalesce(max(scenario_id), 0) FROM main.scenarios",
                  NULL, &iMaxScn);
   if( rc==SQLITE_OK ) rc = merge_int(db, "SELECT coalesce(min(scenario_id), 0)"
                  " FROM src.scenarios WHERE run_id = ?1", zRunId, &iMinScn);
-  if( rc==SQLITE_OK ) rc = merge_int(db, "SELECT coalesce(max(step_id), 0)"
-                 " FROM main.steps", NULL, &iMaxStep);
-  if( rc==SQLITE_OK ) rc = merge_int(db, "SELECT coalesce(min(step_id), 0)"
-                 " FROM src.steps WHERE scenario_id IN (SELECT scenario_id FROM"
-                 " src.scenarios WHERE run_id = ?1)", zRunId, &iMinStep);
   if( rc!=SQLITE_OK ) return rc;
-  {
-    sqlite3_int64 iScnOff = iMaxScn + 1 - iMinScn;
-    sqlite3_int64 iStepOff = iMaxStep + 1 - iMinStep;
-    const char *zScnOfRun =
-        "scenario_id IN (SELECT scenario_id FROM src.scenarios WHERE run_id = ?1)";
-    const char *zStepOfRun =
-        "step_id IN (SELECT step_id FROM src.steps WHERE scenario_id IN"
-        " (SELECT scenario_id FROM src.scenarios WHERE run_id = ?1))";
-    rc = merge_copy(db, "runs", "run_id = ?1", zRunId, iScnOff, iStepOff);
-    if( rc==SQLITE_OK ) rc = merge_copy(db, "scenarios", "run_id = ?1", zRunId,
-                                        iScnOff, iStepOff);
-    if( rc==SQLITE_OK ) rc = merge_copy(db, "steps", zScnOfRun, zRunId,
-                                        iScnOff, iStepOff);
-    if( rc==SQLITE_OK ) rc = merge_copy(db, "step_results", zStepOfRun, zRunId,
-                                        iScnOff, iStepOff);
-    if( rc==SQLITE_OK ) rc = merge_copy(db, "known_divergences", zScnOfRun,
-                                        zRunId, iScnOff, iStepOff);
+  iScnOff = iMaxScn + 1 - iMinScn;
+  rc = merge_copy(db, "runs", "run_id = ?1", zRunId, iScnOff);
+  if( rc==SQLITE_OK ) rc = merge_copy(db, "scenarios", "run_id = ?1", zRunId, iScnOff);
+  for(i=0; rc==SQLITE_OK && i<sizeof(azTable)/sizeof(azTable[0]); i++){
+    rc = merge_copy(db, azTable[i], zScnOfRun, zRunId, iScnOff);
   }
   return rc;
 }

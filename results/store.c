@@ -63,7 +63,6 @@ static const char *const azStoreMigration[STORE_SCHEMA_VERSION] = {
   ");\n"
   "CREATE INDEX scenarios_by_run ON scenarios(run_id, path);\n"
   "CREATE TABLE steps(\n"
-  "  step_id     INTEGER PRIMARY KEY,\n"
   "  scenario_id INTEGER NOT NULL REFERENCES scenarios(scenario_id),\n"
   "  position    INTEGER NOT NULL,\n"
   "  line        INTEGER NOT NULL,\n"
@@ -71,18 +70,20 @@ static const char *const azStoreMigration[STORE_SCHEMA_VERSION] = {
   "  command     TEXT NOT NULL,\n"
   "  expected    TEXT,\n"
   "  comparison  TEXT CHECK(comparison IS NULL OR comparison IN\n"
-  "                ('agree','diverge','unsupported','skip','error'))\n"
-  ");\n"
-  "CREATE INDEX steps_by_scenario ON steps(scenario_id, position);\n"
+  "                ('agree','diverge','unsupported','skip','error')),\n"
+  "  PRIMARY KEY(scenario_id, position)\n"
+  ") WITHOUT ROWID;\n"
   "CREATE TABLE step_results(\n"
-  "  step_id     INTEGER NOT NULL REFERENCES steps(step_id),\n"
+  "  scenario_id INTEGER NOT NULL,\n"
+  "  position    INTEGER NOT NULL,\n"
   "  backend     TEXT NOT NULL,\n"
   "  verdict     TEXT NOT NULL CHECK(verdict IN\n"
   "                ('pass','fail','todo','fixed','skip','unsupported','error')),\n"
   "  output      TEXT,\n"
   "  reason      TEXT,\n"
   "  duration_ms REAL,\n"
-  "  PRIMARY KEY(step_id, backend)\n"
+  "  PRIMARY KEY(scenario_id, position, backend),\n"
+  "  FOREIGN KEY(scenario_id, position) REFERENCES steps(scenario_id, position)\n"
   ") WITHOUT ROWID;\n"
   "CREATE TABLE known_divergences(\n"
   "  scenario_id INTEGER NOT NULL REFERENCES scenarios(scenario_id),\n"
@@ -108,12 +109,13 @@ static const char zStoreViews[] =
   "CREATE VIEW step_outcomes AS\n"
   "SELECT r.run_id, r.started_at, r.completed, r.host_name,\n"
   "       sc.scenario_id, sc.path, sc.title, sc.content_hash,\n"
-  "       st.step_id, st.position, st.line, st.who, st.command, st.expected,\n"
+  "       st.position, st.line, st.who, st.command, st.expected,\n"
   "       st.comparison, sr.backend, sr.verdict, sr.output, sr.reason,\n"
   "       sr.duration_ms\n"
   "  FROM runs r JOIN scenarios sc ON sc.run_id = r.run_id\n"
   "  JOIN steps st ON st.scenario_id = sc.scenario_id\n"
-  "  JOIN step_results sr ON sr.step_id = st.step_id;\n"
+  "  JOIN step_results sr ON sr.scenario_id = st.scenario_id\n"
+  "                        AND sr.position = st.position;\n"
   /* Steps that failed: a mismatch, a harness error, or a todo that now
   ** passes (its annotation must go). */
   "CREATE VIEW failures AS\n"
@@ -483,8 +485,8 @@ static int store_prepare_all(Store *p){
       "INSERT INTO steps(scenario_id, position, line, who, command, expected,"
       " comparison) VALUES(?1,?2,?3,?4,?5,?6,?7)" },
     { &p->pInsResult,
-      "INSERT INTO step_results(step_id, backend, verdict, output, reason,"
-      " duration_ms) VALUES(?1,?2,?3,?4,?5,?6)" },
+      "INSERT INTO step_results(scenario_id, position, backend, verdict, output,"
+      " reason, duration_ms) VALUES(?1,?2,?3,?4,?5,?6,?7)" },
     { &p->pInsTodo,
       "INSERT INTO known_divergences(scenario_id, position, labels, reason)"
       " VALUES(?1,?2,?3,?4)" },
@@ -712,6 +714,12 @@ int store_step(Store *p, const StoreStep *pStep){
     snprintf(p->zErr, sizeof(p->zErr), "store_step outside a scenario");
     return 1;
   }
+  if( p->nStep>0 && pStep->iPosition<=p->aStep[p->nStep-1].iPosition ){
+    snprintf(p->zErr, sizeof(p->zErr), "step position %d after %d: steps are"
+             " stored in increasing position", pStep->iPosition,
+             p->aStep[p->nStep-1].iPosition);
+    return 1;
+  }
   if( pStep->zComparison && !store_word_in(pStep->zComparison, azStoreComparison) ){
     snprintf(p->zErr, sizeof(p->zErr), "unknown comparison '%.40s'",
              pStep->zComparison);
@@ -823,7 +831,6 @@ static int store_write_scenario(Store *p){
   for(i=0; i<p->nStep; i++){
     const StorePendStep *pS = &p->aStep[i];
     sqlite3_stmt *s = p->pInsStep;
-    sqlite3_int64 iStep;
     sqlite3_bind_int64(s, 1, iScenario);
     sqlite3_bind_int(s, 2, pS->iPosition);
     sqlite3_bind_int(s, 3, pS->iLine);
@@ -833,16 +840,16 @@ static int store_write_scenario(Store *p){
     sqlite3_bind_text(s, 7, store_text(p, pS->oComparison), -1, SQLITE_STATIC);
     rc = store_exec_stmt(s);
     if( rc!=SQLITE_OK ) goto err;
-    iStep = sqlite3_last_insert_rowid(p->db);
     for(j=pS->iResult; j<pS->iResult+pS->nResult; j++){
       const StorePendResult *pR = &p->aResult[j];
       s = p->pInsResult;
-      sqlite3_bind_int64(s, 1, iStep);
-      sqlite3_bind_text(s, 2, store_text(p, pR->oBackend), -1, SQLITE_STATIC);
-      sqlite3_bind_text(s, 3, store_text(p, pR->oVerdict), -1, SQLITE_STATIC);
-      sqlite3_bind_text(s, 4, store_text(p, pR->oOutput), -1, SQLITE_STATIC);
-      sqlite3_bind_text(s, 5, store_text(p, pR->oReason), -1, SQLITE_STATIC);
-      sqlite3_bind_double(s, 6, pR->rDurationMs);
+      sqlite3_bind_int64(s, 1, iScenario);
+      sqlite3_bind_int(s, 2, pS->iPosition);
+      sqlite3_bind_text(s, 3, store_text(p, pR->oBackend), -1, SQLITE_STATIC);
+      sqlite3_bind_text(s, 4, store_text(p, pR->oVerdict), -1, SQLITE_STATIC);
+      sqlite3_bind_text(s, 5, store_text(p, pR->oOutput), -1, SQLITE_STATIC);
+      sqlite3_bind_text(s, 6, store_text(p, pR->oReason), -1, SQLITE_STATIC);
+      sqlite3_bind_double(s, 7, pR->rDurationMs);
       rc = store_exec_stmt(s);
       if( rc!=SQLITE_OK ) goto err;
     }

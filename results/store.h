@@ -113,8 +113,9 @@ int store_run_begin(Store *pStore, const StoreRunInfo *pInfo, char zRunId[37]);
 int store_scenario_begin(Store *pStore, const char *zPath, const char *zTitle,
                          const char *zContent, size_t nContent);
 /* Add a step (copied; the caller keeps its strings) or a todo to the open
-** scenario. Returns 0, or non-zero for an unknown verdict or comparison
-** word or outside a scenario. */
+** scenario. Steps come in increasing iPosition. Returns 0, or non-zero for
+** an unknown verdict or comparison word, a backend named twice, a position
+** not after the previous step's, or outside a scenario. */
 int store_step(Store *pStore, const StoreStep *pStep);
 int store_todo(Store *pStore, const StoreTodo *pTodo);
 /* Commit the scenario (bOk) or roll it back (!bOk). Returns 0, or non-zero

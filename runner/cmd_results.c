@@ -300,13 +300,14 @@ static int results_show(Store *pStore, const char *zRunId, int bAll){
 
   /* Scenarios, with verdict counts over every backend. */
   rc = sqlite3_prepare_v2(db,
-      "SELECT sc.path, count(DISTINCT st.step_id),"
+      "SELECT sc.path, count(DISTINCT st.position),"
       " sum(sr.verdict = 'pass'), sum(sr.verdict IN ('fail','error','fixed')),"
       " sum(sr.verdict = 'todo'), sum(sr.verdict IN ('skip','unsupported')),"
-      " count(DISTINCT CASE WHEN st.comparison = 'diverge' THEN st.step_id END),"
+      " count(DISTINCT CASE WHEN st.comparison = 'diverge' THEN st.position END),"
       " sc.content_hash"
       " FROM scenarios sc LEFT JOIN steps st ON st.scenario_id = sc.scenario_id"
-      " LEFT JOIN step_results sr ON sr.step_id = st.step_id"
+      " LEFT JOIN step_results sr ON sr.scenario_id = st.scenario_id"
+      "  AND sr.position = st.position"
       " WHERE sc.run_id = ?1 GROUP BY sc.scenario_id ORDER BY sc.path, sc.scenario_id",
       -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) goto sql_err;

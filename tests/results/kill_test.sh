@@ -83,6 +83,6 @@ bad=$(q "SELECT count(*) FROM scenarios sc WHERE (SELECT count(*) FROM steps st
           WHERE st.scenario_id = sc.scenario_id) <> $want")
 [ "$bad" = 0 ] || fail "$bad scenarios are not whole (want $want steps each)"
 [ "$(q 'SELECT count(*) FROM steps st WHERE NOT EXISTS (SELECT 1 FROM step_results r
-        WHERE r.step_id = st.step_id)')" = 0 ] || fail "a step lost its result"
+        WHERE r.scenario_id = st.scenario_id AND r.position = st.position)')" = 0 ] || fail "a step lost its result"
 "$cli" --db "$db" list | grep -q INCOMPLETE || fail "results list does not show INCOMPLETE"
 echo "ok: integrity_check ok, run incomplete, $nscn whole scenarios of $want steps"
