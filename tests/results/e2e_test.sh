@@ -63,7 +63,19 @@ rm -f none.db
 MAPSCOPE_DB=none.db "$ms" run --no-db scn > run4.txt 2>&1 || true
 [ ! -e none.db ] || fail "--no-db wrote a database"
 
-# 5. the password of the scenario is nowhere
+# 5. two runs writing to one database at once both land whole
+for i in 1 2 3; do cp scn/map.scn "scn/map$i.scn"; done
+"$ms" run --db both.db scn > both1.txt 2>&1 &
+p1=$!
+"$ms" run --db both.db scn > both2.txt 2>&1 &
+p2=$!
+wait "$p1" || true
+wait "$p2" || true
+[ "$(sqlite3 both.db 'SELECT count(*) FROM runs WHERE completed = 1 AND n_scenarios = 4')" = 2 ] \
+  || fail "concurrent runs: $(sqlite3 both.db 'SELECT completed, n_scenarios FROM runs') $(cat both1.txt both2.txt)"
+[ "$(sqlite3 both.db 'PRAGMA integrity_check')" = ok ] || fail "concurrent runs: integrity"
+
+# 6. the password of the scenario is nowhere
 if grep -a -q 'E2e-Secret-pw' ./*.db ./*.db-wal run*.txt cmp.txt 2>/dev/null; then
   fail "the password leaked: $(grep -a -l 'E2e-Secret-pw' ./*.db* run*.txt cmp.txt)"
 fi
