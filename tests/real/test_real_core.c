@@ -304,6 +304,49 @@ static void test_L9_suspend_resume_keeps_what_outlives_a_reboot(void **state){
   assert_int_equal(h2.nFinish, 1);    /* the resumed agent undoes at the end */
 }
 
+/* Random requests, valid-looking and not: every one gets exactly one
+** well-formed reply, and the core never crashes (run under ASan). */
+static void test_fuzzed_requests_get_one_reply_each(void **state){
+  static const char *const azVerb[] = {
+    "hello 1", "world ", "start", "step ", "step as A ", "step logon ", "ping",
+    "step as A define ", "step as A.limited ", "step as SYSTEM ", "", "bye "
+  };
+  static const char azChar[] = "ABQZ:\\/ .{}=\"#abcdeflmnoprstuwxyz01*-";
+  AgentCore c;
+  FakeHost h;
+  unsigned x = 12345;
+  int i;
+  (void)state;
+  memset(&h, 0, sizeof(h));
+  agent_core_init(&c, &fakeOps, &h, 1);
+  for(i=0; i<20000; i++){
+    char zLine[200];
+    AgentBuf b = {0};
+    AgentReplyKind e;
+    int nBody, nLines = 0, k, n;
+    const char *zText;
+    char *z;
+    x = x*1103515245u + 12345u;
+    n = snprintf(zLine, sizeof(zLine), "%s", azVerb[(x>>16) % 12]);
+    for(k = (int)((x>>8) % 40); k>0 && n<(int)sizeof(zLine)-1; k--){
+      x = x*1103515245u + 12345u;
+      zLine[n++] = (x>>24)%7==0 ? (char)(1 + (x>>16)%254) : azChar[(x>>16) % (sizeof(azChar)-1)];
+    }
+    zLine[n] = 0;
+    if( strncmp(zLine, "bye", 3)==0 ) continue;   /* keep the session going */
+    agent_core_request(&c, zLine, &b);
+    assert_non_null(b.z);
+    for(z=b.z; *z; z++) if( *z=='\n' ) nLines++;
+    z = strchr(b.z, '\n');
+    *z = 0;
+    assert_int_equal(agent_reply_parse_header(b.z, &e, &nBody, &zText), 0);
+    assert_int_equal(nLines, nBody + 1);
+    agent_buf_free(&b);
+  }
+  agent_core_free(&c);
+  assert_int_equal(h.nFinish, 1);
+}
+
 static void test_dependency_table(void **state){
   ScnStep s;
   char zErr[128];
@@ -332,6 +375,7 @@ int main(void){
     cmocka_unit_test(test_world_mismatch_makes_every_step_unsupported),
     cmocka_unit_test(test_bye_and_truncation_undo_once),
     cmocka_unit_test(test_L9_suspend_resume_keeps_what_outlives_a_reboot),
+    cmocka_unit_test(test_fuzzed_requests_get_one_reply_each),
     cmocka_unit_test(test_dependency_table),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);

@@ -214,6 +214,46 @@ static void test_garbage_overlong_nul_unknown(void **state){
   assert_int_equal(raw_finish(&a), 0);
 }
 
+/* Random garbage through the real pipe: one reply per line, no crash, no
+** hang, and the agent still answers afterwards. */
+static void test_random_garbage_lines(void **state){
+  RawAgent a;
+  char z[8192];
+  unsigned x = 777;
+  int i;
+  (void)state;
+  raw_start(&a, NULL);
+  raw_req(&a, "hello 1", z, sizeof(z));
+  raw_req(&a, "world user alice admin password=Al1ce-pw", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  raw_req(&a, "step logon A alice current", z, sizeof(z));
+  for(i=0; i<300; i++){
+    char zLine[300];
+    int n = 0, k;
+    static const char *const azPre[] = { "", "step ", "step as A ", "step as A define ",
+                                         "world ", "step as A.limited query " };
+    x = x*1103515245u + 12345u;
+    n = snprintf(zLine, sizeof(zLine), "%s", azPre[(x>>16) % 6]);
+    for(k = (int)((x>>4) % 120); k>0; k--){
+      x = x*1103515245u + 12345u;
+      zLine[n] = (char)(1 + (x>>16) % 254);
+      if( zLine[n]=='\n' ) zLine[n] = ' ';
+      n++;
+    }
+    zLine[n] = 0;
+    raw_req(&a, zLine, z, sizeof(z));
+    if( strncmp(z, "bad ", 4)!=0 && strncmp(z, "done ", 5)!=0
+     && strncmp(z, "unsupported ", 12)!=0 && strncmp(z, "error ", 6)!=0 ){
+      fail_msg("line %d: unexpected reply %s", i, z);
+    }
+  }
+  raw_req(&a, "ping", z, sizeof(z));
+  assert_string_equal(z, "ok 0 pong");
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_int_equal(strncmp(z, "ok 0 bye", 8), 0);
+  assert_int_equal(raw_finish(&a), 0);
+}
+
 /* Expected replies of every command form under Wine 8.0, world of alice. */
 static const char *const azForms[][2] = {
   { "step logon A alice current", "done 1\nok" },
@@ -533,6 +573,7 @@ int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test(test_handshake_reports_wine),
     cmocka_unit_test(test_garbage_overlong_nul_unknown),
+    cmocka_unit_test(test_random_garbage_lines),
     cmocka_unit_test(test_every_command_form),
     cmocka_unit_test(test_world_checks),
     cmocka_unit_test(test_honesty_logon_interactive_is_unsupported),
