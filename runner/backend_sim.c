@@ -259,6 +259,20 @@ static void bsim_close(BackendConn *p){
   free(p);
 }
 
+/* ---- explorer's addition (test only): MAPSCOPE_SIM_PLANT_BUG=N plants
+** the model's bug N (sim_machine_plant_bug) in every instance, so a test
+** can show `mapscope run` failing on a scenario `mapscope explore` found.
+** Returns 0, or non-zero for a value that names no planted bug. ---- */
+static int bsim_plant_from_env(SimMachine *pM){
+  const char *z = getenv("MAPSCOPE_SIM_PLANT_BUG");
+  if( z==NULL || z[0]==0 ) return 0;
+  char *zEnd = NULL;
+  long iBug = strtol(z, &zEnd, 10);
+  if( *zEnd || iBug<=0 ) return 1;
+  return sim_machine_plant_bug(pM, (unsigned)iBug);
+}
+/* ---- end of the explorer's addition ---- */
+
 static int bsim_open(const Scenario *pScn, const char *zOptions,
                      BackendConn **ppConn, char **pzErr){
   BackendConn *p;
@@ -305,6 +319,10 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
                pSh->iLine, pSh->zUnc, rc);
       goto err;
     }
+  }
+  if( bsim_plant_from_env(p->pM) ){   /* explorer's addition (test only) */
+    snprintf(zErr, sizeof(zErr), "MAPSCOPE_SIM_PLANT_BUG names no planted bug");
+    goto err;
   }
   *ppConn = p;
   return 0;

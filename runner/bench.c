@@ -49,6 +49,7 @@ struct BenchOptions {
   const char *zSuite;        /* scenario directory */
   long nStoreRows;           /* step rows to ingest */
   long nExploreSteps;        /* steps for the exploration rate */
+  int nRepeat;               /* model timings: best of this many */
 };
 
 static double bench_now(void){
@@ -81,6 +82,7 @@ static int bench_parse(int argc, char **argv, BenchOptions *p){
   p->zSuite = "scenarios";
   p->nStoreRows = 200000;
   p->nExploreSteps = 2000000;
+  p->nRepeat = 3;
   for(int i = 1; i < argc; i++){
     const char *zOpt = argv[i];
     if( strcmp(zOpt, "--no-wine") == 0 ){ p->bWine = 0; continue; }
@@ -110,6 +112,10 @@ static int bench_parse(int argc, char **argv, BenchOptions *p){
       if( bench_count(zVal, &p->nStoreRows) ) return bench_usage("--store-rows takes a positive number", zVal);
     }else if( strcmp(zOpt, "--explore-steps") == 0 ){
       if( bench_count(zVal, &p->nExploreSteps) ) return bench_usage("--explore-steps takes a positive number", zVal);
+    }else if( strcmp(zOpt, "--repeat") == 0 ){
+      long n = 0;
+      if( bench_count(zVal, &n) || n > 100 ) return bench_usage("--repeat takes 1 to 100", zVal);
+      p->nRepeat = (int)n;
     }else if( strcmp(zOpt, "--suite") == 0 ){
       p->zSuite = zVal;
     }else if( strcmp(zOpt, "--sessions") == 0 ){
@@ -245,6 +251,13 @@ done:
   return rResult;
 }
 
+/* The smaller of two timings, a negative one (failed) losing. */
+static double bench_min(double rA, double rB){
+  if( rA < 0 ) return rB;
+  if( rB < 0 ) return rA;
+  return rA < rB ? rA : rB;
+}
+
 static void bench_print_ns(const char *zWhat, double rNs){
   if( rNs < 0 ) printf("  %-44s %14s\n", zWhat, "failed");
   else printf("  %-44s %11.1f ns %14.0f ops/s\n", zWhat, rNs, 1e9 / rNs);
@@ -257,12 +270,17 @@ static void bench_ops(const BenchOptions *pOpt){
     "as A wnet add Z: \\\\fs1\\data", "as A wnet get Z:", "as A wnet cancel Z:" };
   printf("(a) per-operation throughput (%ld model cycles, %ld Wine cycles)\n",
          pOpt->nOps, pOpt->nWineOps);
-  double rDos = bench_model_dosdev(pOpt->nOps);
-  double rNet = bench_model_wnet(pOpt->nOps);
+  double rDos = -1, rNet = -1, rDosText = -1, rNetText = -1;
   char zWhy[256];
   long nText = pOpt->nOps / 10 > 0 ? pOpt->nOps / 10 : 1;
-  double rDosText = bench_backend_cycle(&backend_sim_ops, azDos, nText, zWhy, sizeof(zWhy));
-  double rNetText = bench_backend_cycle(&backend_sim_ops, azNet, nText, zWhy, sizeof(zWhy));
+  for(int k = 0; k < pOpt->nRepeat; k++){
+    rDos = bench_min(rDos, bench_model_dosdev(pOpt->nOps));
+    rNet = bench_min(rNet, bench_model_wnet(pOpt->nOps));
+    rDosText = bench_min(rDosText, bench_backend_cycle(&backend_sim_ops, azDos, nText,
+                                                       zWhy, sizeof(zWhy)));
+    rNetText = bench_min(rNetText, bench_backend_cycle(&backend_sim_ops, azNet, nText,
+                                                       zWhy, sizeof(zWhy)));
+  }
   bench_print_ns("model define/query/remove (sim calls)", rDos);
   bench_print_ns("model add/get/cancel (sim calls)", rNet);
   bench_print_ns("model define/query/remove (backend steps)", rDosText);
@@ -298,7 +316,8 @@ static void bench_ops(const BenchOptions *pOpt){
 /* Per-step cost with nSess live logon sessions. bRandom: each cycle acts
 ** as a random live session (every step then misses the CPU caches once the
 ** sessions outgrow them); else as one of 8 sessions, the others idle. */
-static double bench_sessions_one(long nSess, long nOps, int bRandom, double *prLogon){
+static double bench_sessions_one(long nSess, long nOps, int bRandom, int nRepeat,
+                                 double *prLogon){
   SimMachine *pM = NULL;
   if( sim_machine_new(&pM) ) return -1;
   sim_machine_add_user(pM, "alice", SIM_ACCOUNT_ADMIN, 0, "Al1ce-pw");
@@ -316,10 +335,12 @@ static double bench_sessions_one(long nSess, long nOps, int bRandom, double *prL
     }
   }
   *prLogon = (bench_now() - t0) * 1e9 / (double)nSess;
-  ExpRng rng;
-  exp_rng_seed(&rng, 7);
   int nErr = 0;
   long nLine = 0;
+  double t = -1;
+  for(int k = 0; k < nRepeat; k++){
+  ExpRng rng;
+  exp_rng_seed(&rng, 7);
   t0 = bench_now();
   for(long i = 0; i < nOps; i++){
     SimLuid tok = aTok[bRandom ? exp_rng_below(&rng, (unsigned)nSess)
@@ -332,10 +353,11 @@ static double bench_sessions_one(long nSess, long nOps, int bRandom, double *prL
     nErr += sim_wnet_get_connection(pM, tok, "Z:", &zRemote) != 0;
     nErr += sim_wnet_cancel_connection2(pM, tok, "Z:", 0, 0) != 0;
   }
-  double t = bench_now() - t0;
+  t = bench_min(t, bench_now() - t0);
+  }
   free(aTok);
   sim_machine_free(pM);
-  return nErr || nLine != nOps ? -1 : t * 1e9 / (double)(6 * nOps);
+  return nErr || nLine != nOps * nRepeat ? -1 : t * 1e9 / (double)(6 * nOps);
 }
 
 static void bench_sessions(const BenchOptions *pOpt){
@@ -346,8 +368,8 @@ static void bench_sessions(const BenchOptions *pOpt){
   double rBaseHot = -1, rBaseRand = -1;
   for(int i = 0; i < pOpt->nSessions; i++){
     double rLogon = 0, rLogon2 = 0;
-    double rHot = bench_sessions_one(pOpt->anSessions[i], nOps, 0, &rLogon);
-    double rRand = bench_sessions_one(pOpt->anSessions[i], nOps, 1, &rLogon2);
+    double rHot = bench_sessions_one(pOpt->anSessions[i], nOps, 0, pOpt->nRepeat, &rLogon);
+    double rRand = bench_sessions_one(pOpt->anSessions[i], nOps, 1, pOpt->nRepeat, &rLogon2);
     if( i == 0 ){ rBaseHot = rHot; rBaseRand = rRand; }
     if( rHot < 0 || rRand < 0 ){
       printf("  %8ld sessions: failed\n", pOpt->anSessions[i]);
@@ -427,6 +449,31 @@ static void bench_suite(const BenchOptions *pOpt){
     printf("  %d scenarios, %d steps; model: %.1f ms in all   target < 1000 ms\n",
            nFile, nStep, rTotal);
     bench_suite_line("model", arSim, nFile);
+  }
+  if( pOpt->bWine ){
+    /* what every scenario pays before its first step: an agent (and its
+    ** wineserver) started on the bench world and closed again */
+    Scenario *pEmpty = NULL;
+    char zErr[256];
+    if( scn_parse_text("(bench)", zBenchWorld, strlen(zBenchWorld), &pEmpty,
+                       zErr, sizeof(zErr)) == 0 ){
+      double rBest = -1;
+      for(int k = 0; k < 3; k++){
+        BackendConn *pConn = NULL;
+        char *zOpenErr = NULL;
+        double t1 = bench_now();
+        if( backend_wine_ops.xOpen(pEmpty, NULL, &pConn, &zOpenErr) != 0 ){
+          free(zOpenErr);
+          break;
+        }
+        backend_wine_ops.xClose(pConn);
+        rBest = bench_min(rBest, (bench_now() - t1) * 1e3);
+      }
+      if( rBest >= 0 ){
+        printf("  Wine agent start+close, no steps: %.1f ms (best of 3)\n", rBest);
+      }
+      scn_free(pEmpty);
+    }
   }
   if( !pOpt->bWine ){
     printf("  Wine: not measured (--no-wine)\n");
@@ -522,24 +569,30 @@ static void bench_explore(const BenchOptions *pOpt){
     printf("  %s\n", zErr);
     return;
   }
-  long nDone = 0, nFail = 0;
-  double t0 = bench_now();
-  for(long iEp = 0; nDone < pOpt->nExploreSteps; iEp++){
-    ExpSim x;
-    ExpGen g;
-    if( exp_sim_open(&x, &w) != 0 ) break;
-    exp_gen_init(&g, &w, EXP_PROFILE_MODEL, (uint64_t)iEp + 1);
-    for(long i = 0; i < 10000 && nDone < pOpt->nExploreSteps; i++, nDone++){
-      ExpStep s;
-      exp_gen_next(&g, &s);
-      exp_sim_step(&x, &s, NULL);
+  double rBest = 0;
+  long nFail = 0;
+  for(int k = 0; k < pOpt->nRepeat; k++){
+    long nDone = 0;
+    nFail = 0;
+    double t0 = bench_now();
+    for(long iEp = 0; nDone < pOpt->nExploreSteps; iEp++){
+      ExpSim x;
+      ExpGen g;
+      if( exp_sim_open(&x, &w) != 0 ) break;
+      exp_gen_init(&g, &w, EXP_PROFILE_MODEL, (uint64_t)iEp + 1);
+      for(long i = 0; i < 10000 && nDone < pOpt->nExploreSteps; i++, nDone++){
+        ExpStep s;
+        exp_gen_next(&g, &s);
+        exp_sim_step(&x, &s, NULL);
+      }
+      nFail += x.eFailed != EXP_INV_NONE;
+      exp_sim_close(&x);
     }
-    nFail += x.eFailed != EXP_INV_NONE;
-    exp_sim_close(&x);
+    double rRate = nDone / (bench_now() - t0);
+    if( rRate > rBest ) rBest = rRate;
   }
-  double t = bench_now() - t0;
-  printf("  %.0f steps/s on one core (%ld episodes with a failed invariant)   "
-         "target >= 1,000,000\n", nDone / t, nFail);
+  printf("  %.0f steps/s on one core, generation included (%ld episodes with a failed "
+         "invariant)   target >= 1,000,000\n", rBest, nFail);
   exp_world_free(&w);
 }
 
