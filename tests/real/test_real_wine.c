@@ -541,6 +541,51 @@ static void test_L9_reboot_restarts_the_prefix(void **state){
   scn_free(pScn);
 }
 
+/* The windows backend drives any command's stdin/stdout: here the agent
+** under Wine stands in for the remote host's command (the protocol path is
+** what is tested, not Windows). A command that is not an agent fails to
+** open with a reason. */
+static void test_windows_backend_through_agent_cmd(void **state){
+  char zCmd[2048];
+  char zText[512];
+  Scenario *pScn;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  (void)state;
+  snprintf(zText, sizeof(zText), "%slogon A alice current\nas A token\n", zWorld);
+  pScn = parse(zText);
+  snprintf(zCmd, sizeof(zCmd), "WINEPREFIX='%s' WINEDEBUG=-all DISPLAY= wine '%s' "
+           "--allow-host-changes 2>/dev/null", getenv("MAPSCOPE_WINEPREFIX"),
+           getenv("MAPSCOPE_AGENT_EXE"));
+  assert_int_equal(backend_windows_ops.xOpen(pScn, zCmd, &pConn, &zErr), 0);
+  assert_int_equal(backend_windows_ops.xStep(pConn, &pScn->aStep[0], &r), 0);
+  assert_string_equal(r.zOutput, "ok");
+  step_result_clear(&r);
+  assert_int_equal(backend_windows_ops.xStep(pConn, &pScn->aStep[1], &r), 0);
+  assert_string_equal(r.zOutput, "user=alice elevation=full logon={?} linked={?}");
+  step_result_clear(&r);
+  assert_non_null(backend_windows_ops.xHostFacts(pConn));
+  backend_windows_ops.xClose(pConn);
+  assert_int_not_equal(backend_windows_ops.xOpen(pScn, "echo hello; exit 3", &pConn, &zErr), 0);
+  assert_non_null(zErr);
+  assert_non_null(strstr(zErr, "handshake"));
+  free(zErr);
+  zErr = NULL;
+  assert_int_not_equal(backend_windows_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  free(zErr);
+  scn_free(pScn);
+  {
+    pid_t pid = fork();
+    if( pid==0 ){
+      setenv("WINEPREFIX", getenv("MAPSCOPE_WINEPREFIX"), 1);
+      execlp("wineserver", "wineserver", "-k", (char*)NULL);
+      _exit(127);
+    }
+    waitpid(pid, NULL, 0);
+  }
+}
+
 /* No wineserver of our prefix may outlive the tests: wineserver runs in
 ** /tmp/.wine-UID/server-DEV-INO of the prefix directory. */
 static void test_no_wineserver_left(void **state){
@@ -581,6 +626,7 @@ int main(void){
     cmocka_unit_test(test_agent_killed_mid_step),
     cmocka_unit_test(test_changes_are_undone_between_scenarios),
     cmocka_unit_test(test_L9_reboot_restarts_the_prefix),
+    cmocka_unit_test(test_windows_backend_through_agent_cmd),
     cmocka_unit_test(test_no_wineserver_left),
   };
   int rc;
