@@ -18,6 +18,7 @@
 #include "agent_win.h"
 
 #include <lm.h>
+#include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -529,6 +530,22 @@ static int win_set_save_default(WinHost *h, AgentCore *c, HANDLE hTok, int bYes)
                                 win_token_is_own_user(h, hTok));
 }
 
+/* 1 if the agent's own user hive has Network\<L> (HKU\<own SID>). */
+static int win_own_hive_remembers(const WinHost *h, char cLetter){
+  LPWSTR zSid = NULL;
+  WCHAR zPath[256];
+  HKEY hKey = NULL;
+  int b = 0;
+  if( h->pProcSid==NULL || !ConvertSidToStringSidW(h->pProcSid, &zSid) ) return 0;
+  swprintf(zPath, 256, L"%ls\\Network\\%c", zSid, (WCHAR)cLetter);
+  LocalFree(zSid);
+  if( RegOpenKeyExW(HKEY_USERS, zPath, 0, KEY_READ, &hKey)==ERROR_SUCCESS ){
+    b = 1;
+    RegCloseKey(hKey);
+  }
+  return b;
+}
+
 static DWORD win_wnet_add(AgentCore *c, const ScnStep *s, DWORD dwFlags,
                           const char *zUser, const char *zPw){
   NETRESOURCEW nr;
@@ -558,6 +575,7 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
   WinNetView v;
   DWORD rc;
   int i;
+  int bOwn = win_token_is_own_user(h, hTok);
   if( !h->bWnet ){
     return agent_out_why(pOut, AGENT_UNSUPPORTED, h->bWine
         ? "Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK)"
@@ -586,8 +604,13 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
       return AGENT_DONE;
     case SCN_CMD_NET_USE_ADD: {
       int bPersist = s->ePersistent>=0 ? s->ePersistent : win_save_default();
+      int bOwnBefore = win_own_hive_remembers(h, s->cLetter);
       rc = win_wnet_add(c, s, bPersist ? CONNECT_UPDATE_PROFILE : 0, s->zCredUser,
                         s->zCredPassword);
+      if( rc==0 && bPersist && !bOwn && !bOwnBefore && win_own_hive_remembers(h, s->cLetter) ){
+        return agent_out_why(pOut, AGENT_FAILED,
+            "mpr remembered the mapping in the agent's own HKCU, not the caller's");
+      }
       if( rc==0 && s->ePersistent>=0 ) rc = (DWORD)win_set_save_default(h, c, hTok, s->ePersistent);
       if( rc ) agent_out_error(pOut, (int)rc); else agent_out_line(pOut, "ok");
       return AGENT_DONE;
@@ -622,7 +645,13 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
     case SCN_CMD_WNET_ADD: {
       DWORD dwFlags = (s->bUpdateProfile ? CONNECT_UPDATE_PROFILE : 0)
                     | (s->bTemporary ? CONNECT_TEMPORARY : 0);
+      int bOwnBefore = win_own_hive_remembers(h, s->cLetter);
       rc = win_wnet_add(c, s, dwFlags, s->zCredUser, s->zCredPassword);
+      if( rc==0 && s->bUpdateProfile && !bOwn && !bOwnBefore
+       && win_own_hive_remembers(h, s->cLetter) ){
+        return agent_out_why(pOut, AGENT_FAILED,
+            "mpr remembered the mapping in the agent's own HKCU, not the caller's");
+      }
       if( rc ) agent_out_error(pOut, (int)rc); else agent_out_line(pOut, "ok");
       return AGENT_DONE;
     }
