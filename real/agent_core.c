@@ -151,12 +151,30 @@ static void agent_reply0(AgentBuf *pReply, AgentReplyKind e, const char *zText){
   agent_reply_format(pReply, e, zText, NULL, 0);
 }
 
+/* Write the state file (zStatePath) so that an agent that dies before it
+** can undo leaves its journal to the next agent. Returns 0 or -1. */
+static int agent_core_save(AgentCore *p){
+  char *zText;
+  FILE *pFile;
+  int rc = 0;
+  if( p->zStatePath==NULL ) return 0;
+  zText = agent_core_suspend_text(p);
+  pFile = zText ? fopen(p->zStatePath, "wb") : NULL;
+  if( pFile==NULL || fputs(zText, pFile)<0 ) rc = -1;
+  if( pFile && fclose(pFile)!=0 ) rc = -1;
+  free(zText);
+  if( rc==0 ) p->nJournalSaved = p->journal.n;
+  return rc;
+}
+
 static void agent_core_finish(AgentCore *p){
   if( p->bFinished ) return;
   p->bFinished = 1;
   if( p->pOps && p->pOps->xFinish ){
     p->nUndoFailed = p->pOps->xFinish(p->pHost, p);
   }
+  /* undone: nothing is left for a later agent to recover */
+  if( p->zStatePath && p->nUndoFailed==0 ) remove(p->zStatePath);
 }
 
 void agent_core_free(AgentCore *p){
@@ -296,8 +314,10 @@ static void agent_core_start(AgentCore *p, AgentBuf *pReply){
     if( pFile ) fclose(pFile);
     if( !bBad ) bBad = state.z==NULL || state.bOom || agent_core_resume_text(p, state.z);
     agent_buf_free(&state);
-    if( p->zStatePath ) remove(p->zStatePath);
+    /* the file stays: it is still the journal if this agent dies */
+    p->nJournalSaved = p->journal.n;
     if( bBad ){
+      if( p->zStatePath ) remove(p->zStatePath);
       agent_reply0(pReply, AGENT_REPLY_ERROR, "cannot load the state saved before the reboot");
       p->bWorldUnsupported = 1;
       snprintf(p->zWorldWhy, sizeof(p->zWorldWhy), "the state before the reboot was lost");
@@ -463,6 +483,7 @@ static void agent_core_step(AgentCore *p, const char *zArgs, AgentBuf *pReply){
   }
   if( e!=AGENT_DONE ) agent_core_taint(p, &step, out.zReason);
   p->nStep++;
+  if( p->zStatePath && p->journal.n!=p->nJournalSaved ) agent_core_save(p);
   switch( e ){
     case AGENT_DONE:
       if( out.nLine==0 ) agent_out_line(&out, "ok");
@@ -484,8 +505,6 @@ static void agent_core_step(AgentCore *p, const char *zArgs, AgentBuf *pReply){
 /* `suspend`: the backend reboots the host (a Wine prefix restart): write
 ** what must outlive the reboot to zStatePath and exit without undoing. */
 static void agent_core_suspend(AgentCore *p, AgentBuf *pReply){
-  char *zText;
-  FILE *pFile;
   if( p->eState!=AGENT_CORE_RUNNING ){
     agent_reply0(pReply, AGENT_REPLY_BAD, "start first");
     return;
@@ -498,14 +517,10 @@ static void agent_core_suspend(AgentCore *p, AgentBuf *pReply){
     agent_reply0(pReply, AGENT_REPLY_UNSUPPORTED, "the agent was started without --state");
     return;
   }
-  zText = agent_core_suspend_text(p);
-  pFile = zText ? fopen(p->zStatePath, "wb") : NULL;
-  if( pFile==NULL || fputs(zText, pFile)<0 || fclose(pFile)!=0 ){
+  if( agent_core_save(p) ){
     agent_reply0(pReply, AGENT_REPLY_ERROR, "cannot write the state file");
-    free(zText);
     return;
   }
-  free(zText);
   p->bFinished = 1;            /* the journal goes on in the next agent */
   p->eState = AGENT_CORE_DONE;
   agent_reply0(pReply, AGENT_REPLY_OK, "suspended");

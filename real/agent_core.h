@@ -143,6 +143,7 @@ struct AgentCore {
                                ** --resume reads (a Wine reboot), or NULL */
   int bResume;                 /* --resume: load zStatePath at `start` */
   int bResumed;                /* a suspended state was loaded */
+  int nJournalSaved;           /* journal entries last written to zStatePath */
 };
 
 /* Initialise a core for one scenario. Returns 0 or non-zero (no memory). */

@@ -359,6 +359,7 @@ static void win_facts(void *pHost, AgentCore *c, AgentOut *pOut){
   agent_out_line(pOut, "wine %s", h->bWine ? h->zWineVersion : "-");
   agent_out_line(pOut, "elevated %s", h->bElevated ? "yes" : "no");
   agent_out_line(pOut, "system-token %s", h->hSystem ? "yes" : "no");
+  agent_out_line(pOut, "recovered %d", h->nRecovered);
   win_caps(h, &caps);
   agent_out_line(pOut, "caps %s", caps.z ? caps.z : "");
   agent_buf_free(&caps);
@@ -1201,6 +1202,34 @@ static int win_undo_one(void *pCtx, const AgentUndo *e){
     default:
       return 0;
   }
+}
+
+int win_recover(const char *zStatePath){
+  FILE *pFile = fopen(zStatePath, "rb");
+  AgentBuf text = {0};
+  AgentCore tmp;
+  WinHost none;
+  char aChunk[4096];
+  size_t n;
+  int nUndone = 0;
+  if( pFile==NULL ) return 0;
+  while( (n = fread(aChunk, 1, sizeof(aChunk), pFile))>0 ) agent_buf_append(&text, aChunk, n);
+  fclose(pFile);
+  agent_core_init(&tmp, NULL, NULL, 1);
+  memset(&none, 0, sizeof(none));   /* no tokens: DOS devices are not in the file */
+  if( text.z==NULL || text.bOom || agent_core_resume_text(&tmp, text.z) ){
+    agent_buf_free(&text);
+    tmp.bFinished = 1;
+    agent_core_free(&tmp);
+    remove(zStatePath);
+    return -1;
+  }
+  agent_buf_free(&text);
+  agent_journal_undo(&tmp.journal, win_undo_one, &none, &nUndone);
+  tmp.bFinished = 1;
+  agent_core_free(&tmp);
+  remove(zStatePath);
+  return nUndone;
 }
 
 static int win_finish(void *pHost, AgentCore *c){

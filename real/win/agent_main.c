@@ -51,6 +51,7 @@ int main(int argc, char **argv){
   HANDLE hOut = GetStdHandle(STD_OUTPUT_HANDLE);
   int bAllow = 0, bShares = 0, iHang = 0, iDie = 0, bResume = 0;
   const char *zState = NULL;
+  int nRecovered = 0;
   int i;
   int rc = 0;
   for(i=1; i<argc; i++){
@@ -74,7 +75,11 @@ int main(int argc, char **argv){
   /* relative DefineDosDevice targets resolve against the current
   ** directory: make it C:\ so results do not depend on where we started */
   SetCurrentDirectoryW(L"C:\\");
+  /* a journal left by an agent that died is undone before the baseline is
+  ** taken (a resumed agent continues it instead) */
+  if( zState && !bResume ) nRecovered = win_recover(zState);
   win_host_init(&host);
+  host.nRecovered = nRecovered;
   host.bExistingShares = bShares;
   host.iHangAt = iHang;
   host.iDieAt = iDie;

@@ -438,6 +438,42 @@ static void test_agent_killed_mid_step(void **state){
   run_until_error("--test-die-at=2", "exited");
 }
 
+/* An agent killed after changing the host leaves its journal in the state
+** file; the next agent undoes it before it looks at the host. */
+static void test_journal_of_a_killed_agent_is_recovered(void **state){
+  char zText[1024];
+  Scenario *pScn;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  (void)state;
+  snprintf(zText, sizeof(zText), "%sbootdevice Y: \\Device\\Foo\n"
+           "set machine restore-connections=off\nlogon A alice current\n", zWorld);
+  pScn = parse(zText);
+  setenv("MAPSCOPE_AGENT_ARGS", "--test-die-at=3", 1);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  assert_string_equal(r.zOutput, "ok");
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  assert_string_equal(r.zOutput, "ok");
+  step_result_clear(&r);
+  assert_int_not_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[2], &r), 0);
+  assert_int_equal(r.eOutcome, BACKEND_ERROR);
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  unsetenv("MAPSCOPE_AGENT_ARGS");
+  scn_free(pScn);
+  snprintf(zText, sizeof(zText), "%sbootdevice Y: /delete\n", zWorld);
+  pScn = parse(zText);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
 static void test_changes_are_undone_between_scenarios(void **state){
   char zText[1024];
   Scenario *pScn;
@@ -625,6 +661,7 @@ int main(void){
     cmocka_unit_test(test_watchdog_hung_agent),
     cmocka_unit_test(test_agent_killed_mid_step),
     cmocka_unit_test(test_changes_are_undone_between_scenarios),
+    cmocka_unit_test(test_journal_of_a_killed_agent_is_recovered),
     cmocka_unit_test(test_L9_reboot_restarts_the_prefix),
     cmocka_unit_test(test_windows_backend_through_agent_cmd),
     cmocka_unit_test(test_no_wineserver_left),
