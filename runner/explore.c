@@ -4,8 +4,8 @@
 **   mapscope explore [--seed N] [--steps N] [--world FILE]
 **                    [--against wine|windows|sim] [--agent-cmd CMD]
 **                    [--episode N] [--seconds N] [--full-check]
-**                    [--db FILE | --no-db] [--out FILE] [--todo-dir DIR]
-**                    [--plant-bug N]
+**                    [--db FILE | --no-db] [--out FILE] [--todo-dir DIR]...
+**                    [--keep-going] [--plant-bug N]
 **
 ** Model only (no --against): episodes of --episode steps (default 10,000),
 ** each on a fresh machine, are generated from the seed and applied to the
@@ -18,8 +18,9 @@
 ** --plant-bug N the second one carries a deliberately planted bug (a test
 ** of the explorer itself).
 **
-** The first failure (an invariant, or a divergence that is not a known gap)
-** is shrunk (shrink.c) and written as a ready-to-run .scn file whose
+** The first failure (an invariant, or a divergence that is not a known gap;
+** with --keep-going in a differential run, every new kind of failure) is
+** shrunk (shrink.c) and written as a ready-to-run .scn file whose
 ** expected blocks come from the (clean) model. The run is stored in the
 ** results database with kind "explore".
 **
@@ -65,7 +66,9 @@ struct ExpOptions {
   const char *zDb;           /* --db */
   int bNoDb;                 /* --no-db */
   const char *zOut;          /* --out */
-  const char *zTodoDir;      /* --todo-dir */
+  const char *azTodoDir[4];  /* --todo-dir (repeatable) */
+  int nTodoDir;              /* entries in azTodoDir */
+  int bKeepGoing;            /* --keep-going: write every new finding */
   unsigned iPlantBug;        /* --plant-bug (test only) */
 };
 
@@ -133,7 +136,10 @@ static int exp_parse_options(int argc, char **argv, ExpOptions *pOpt){
     }else if( strcmp(zOpt, "--out") == 0 ){
       pOpt->zOut = zVal;
     }else if( strcmp(zOpt, "--todo-dir") == 0 ){
-      pOpt->zTodoDir = zVal;
+      if( pOpt->nTodoDir >= 4 ) return exp_usage("at most 4 --todo-dir", zVal);
+      pOpt->azTodoDir[pOpt->nTodoDir++] = zVal;
+    }else if( strcmp(zOpt, "--keep-going") == 0 ){
+      pOpt->bKeepGoing = 1;
     }else if( strcmp(zOpt, "--full-check") == 0 ){
       pOpt->bFullCheck = 1;
     }else if( strcmp(zOpt, "--plant-bug") == 0 ){
@@ -277,14 +283,20 @@ static ExpGap aExpGap[] = {
 
 /* Count, per class, the bundled todo reasons (labels naming zLabel) that
 ** hold its key. */
-static void exp_gaps_load(const char *zDir, const char *zLabel, ExpGap *aGap, int *pnTodo){
+static void exp_gaps_load(char **azDir, int nDir, const char *zLabel, ExpGap *aGap,
+                          int *pnTodo){
   *pnTodo = 0;
   for(int g = 0; g < EXP_N_GAP; g++) aGap[g].nReason = 0;
-  if( zDir == NULL || access(zDir, R_OK) != 0 ) return;
-  char *azPath[1] = { (char*)zDir };
+  for(int d = 0; d < nDir; d++){
+    if( access(azDir[d], R_OK) != 0 ){
+      fprintf(stderr, "mapscope explore: no todo reasons read from %s (cannot read it)\n",
+              azDir[d]);
+      return;
+    }
+  }
   ScnFile *aFile = NULL;
   int nFile = 0;
-  if( load_scenarios("explore", azPath, 1, &aFile, &nFile) != 0 ) return;
+  if( load_scenarios("explore", azDir, nDir, &aFile, &nFile) != 0 ) return;
   for(int f = 0; f < nFile; f++){
     const Scenario *pScn = aFile[f].pScn;
     for(int s = 0; s < pScn->nStep; s++){
@@ -353,7 +365,7 @@ static int exp_gap_classify(const ExpStep *p, const char *zSim, const char *zOth
     case SCN_CMD_DEFINE:
       if( strncasecmp(zName, "Global\\", 7) == 0 ) g = 4;
       else if( strcmp(zSim, "ok") == 0 && (exp_starts(zOther, "error 3 ")
-               || exp_starts(zOther, "error 183 ")) ) g = 3;
+               || exp_starts(zOther, "error 183 ") || exp_starts(zOther, "error 161 ")) ) g = 3;
       break;
     case SCN_CMD_UNDEFINE:
       if( strncasecmp(zName, "Global\\", 7) == 0 ) g = 4;
@@ -409,6 +421,7 @@ struct ExpFinding {
                              ** EXP_INV_NONE for a backend divergence */
   char zDetail[320];         /* what failed */
   uint8_t eCmd, eKind;       /* the failing step's kind and command */
+  char zOther[96];           /* the other backend's output there (first line) */
 };
 
 /* Replay steps on the model (and a planted twin): does it fail the way
@@ -637,9 +650,13 @@ static int exp_diff_fails(void *pCtx, const ExpStep *aStep, int nStep){
 }
 
 /* Differential exploration through the operations table. */
+/* A new finding, reported while a --keep-going run goes on. */
+typedef int (*ExpReportFn)(void *pCtx, ExpFinding *pF);
+
 static long exp_explore_backend(const ExpOptions *pOpt, const ExpWorld *pW,
                                 const BackendOps *pOther, ExpDiffStats *pStats,
-                                ExpFinding *pF, Store *pStore){
+                                ExpFinding *pF, Store *pStore,
+                                ExpReportFn xReport, void *pReportCtx){
   ExpProgress prog = { isatty(2), exp_now(), 0 };
   long nDone = 0;
   double rStart = exp_now();
@@ -712,6 +729,10 @@ static long exp_explore_backend(const ExpOptions *pOpt, const ExpWorld *pW,
       }
       free(zText);
     }
+    if( iNew >= 0 && b.aRes[iNew].zOutput ){
+      snprintf(pF->zOther, sizeof(pF->zOther), "%.*s",
+               (int)strcspn(b.aRes[iNew].zOutput, "\n"), b.aRes[iNew].zOutput);
+    }
     exp_run_clear(&a);
     exp_run_clear(&b);
     int iFail = -1;
@@ -736,7 +757,9 @@ static long exp_explore_backend(const ExpOptions *pOpt, const ExpWorld *pW,
       pF->eCmd = aStep[iFail].eCmd;
       pF->eKind = aStep[iFail].eKind;
       exp_progress_end(&prog);
-      return nDone;
+      if( !pOpt->bKeepGoing ) return nDone;
+      xReport(pReportCtx, pF);
+      memset(pF, 0, sizeof(*pF));
     }
   }
   exp_progress_end(&prog);
@@ -832,6 +855,87 @@ static void exp_store_finding(Store *pStore, const ExpWorld *pW, const char *zPa
   exp_run_clear(&ref);
 }
 
+/* Everything reporting a finding needs. */
+typedef struct ExpReport ExpReport;
+struct ExpReport {
+  const ExpOptions *pOpt;    /* options */
+  const ExpWorld *pW;        /* the world */
+  const BackendOps *pOther;  /* the other backend, or NULL */
+  Store *pStore;             /* the results store, or NULL */
+  int nFinding;              /* findings written so far */
+  int nRepeat;               /* findings like an earlier one (not shrunk) */
+  int aiSig[64];             /* signatures of the findings written */
+};
+
+/* A finding's signature: its command and the other side's result code. */
+static int exp_signature(const ExpFinding *pF){
+  int iCode = strncmp(pF->zOther, "error ", 6) == 0 ? atoi(pF->zOther + 6)
+            : strcmp(pF->zOther, "ok") == 0 ? 0 : 99999;
+  return (int)pF->eKind * 1000000 + (int)pF->eCmd * 100000 + iCode
+       + (pF->eInv ? 90000000 + (int)pF->eInv : 0);
+}
+
+/* Shrink a finding, write it as a scenario and store it (a finding like
+** an earlier one of a --keep-going run is only counted). Returns 0. */
+static int exp_report(void *pCtx, ExpFinding *pF){
+  ExpReport *p = pCtx;
+  const ExpOptions *pOpt = p->pOpt;
+  int iSig = exp_signature(pF);
+  for(int i = 0; i < p->nFinding && i < 64; i++){
+    if( p->aiSig[i] == iSig ){
+      p->nRepeat++;
+      return 0;
+    }
+  }
+  char *zStep = exp_step_text(p->pW, &pF->aStep[pF->iStep], 1);
+  printf("explore: FAILED at episode %ld step %d: %s\n  %s%s%s\n", pF->iEpisode,
+         pF->iStep + 1, zStep ? zStep : "?", pF->zDetail,
+         pF->zOther[0] ? "; it printed: " : "", pF->zOther);
+  free(zStep);
+  double rShrink = exp_now();
+  ExpShrink sh;
+  memset(&sh, 0, sizeof(sh));
+  sh.pW = p->pW;
+  ExpFastCtx fc = { p->pW, pF, pOpt->zAgainst ? pOpt->iPlantBug : 0, 1,
+                    pOpt->zAgainst ? 0 : pOpt->iPlantBug };
+  ExpDiffCtx dc = { p->pW, p->pOther, pOpt->zAgentCmd, pF };
+  if( p->pOther == NULL || pF->eInv != EXP_INV_NONE ){
+    sh.xFails = exp_fast_fails;
+    sh.pCtx = &fc;
+  }else{
+    sh.xFails = exp_diff_fails;
+    sh.pCtx = &dc;
+  }
+  ExpStep *aMin = malloc(sizeof(ExpStep) * (size_t)pF->nStep);
+  if( aMin == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+  memcpy(aMin, pF->aStep, sizeof(ExpStep) * (size_t)pF->nStep);
+  int nMin = exp_shrink(&sh, aMin, pF->nStep);
+  printf("explore: shrunk %d steps to %d in %.2f s (%ld replays)\n", pF->nStep, nMin,
+         exp_now() - rShrink, sh.nTests);
+  /* the first finding goes to --out, later ones to --out with -N */
+  char zPath[512];
+  if( p->nFinding == 0 ){
+    snprintf(zPath, sizeof(zPath), "%s", pOpt->zOut);
+  }else{
+    const char *zDot = strrchr(pOpt->zOut, '.');
+    int nBase = zDot ? (int)(zDot - pOpt->zOut) : (int)strlen(pOpt->zOut);
+    snprintf(zPath, sizeof(zPath), "%.*s-%d%s", nBase, pOpt->zOut, p->nFinding + 1,
+             zDot ? zDot : "");
+  }
+  ExpOptions opt2 = *pOpt;
+  opt2.zOut = zPath;
+  char *zText = NULL;
+  if( exp_write_scenario(&opt2, p->pW, pF, aMin, nMin, &zText) == 0 ){
+    printf("explore: wrote %s\n", zPath);
+  }
+  if( p->pStore && zText ) exp_store_finding(p->pStore, p->pW, zPath, zText, aMin, nMin, pF);
+  if( p->nFinding < 64 ) p->aiSig[p->nFinding] = iSig;
+  p->nFinding++;
+  free(zText);
+  free(aMin);
+  return 0;
+}
+
 /* ---------------------------------------------------------------- 7 ---- */
 
 int cmd_explore(int argc, char **argv){
@@ -892,12 +996,19 @@ int cmd_explore(int argc, char **argv){
   double rStart = exp_now();
   long nDone;
   int nTodo = 0;
+  ExpReport rep;
+  memset(&rep, 0, sizeof(rep));
+  rep.pOpt = &opt;
+  rep.pW = &w;
+  rep.pOther = pOther;
+  rep.pStore = pStore;
   if( bFast ){
     nDone = exp_explore_fast(&opt, &w, &f);
   }else{
-    const char *zDir = opt.zTodoDir ? opt.zTodoDir : "scenarios";
-    exp_gaps_load(zDir, pOther->zName, aExpGap, &nTodo);
-    nDone = exp_explore_backend(&opt, &w, pOther, &stats, &f, pStore);
+    char *azDefault[1] = { "scenarios" };
+    char **azDir = opt.nTodoDir ? (char**)opt.azTodoDir : azDefault;
+    exp_gaps_load(azDir, opt.nTodoDir ? opt.nTodoDir : 1, pOther->zName, aExpGap, &nTodo);
+    nDone = exp_explore_backend(&opt, &w, pOther, &stats, &f, pStore, exp_report, &rep);
     if( nDone < 0 ){
       if( pStore ){ store_run_end(pStore, 0, 1, 0); store_close(pStore); }
       exp_world_free(&w);
@@ -911,8 +1022,7 @@ int cmd_explore(int argc, char **argv){
            "%ld known gaps, %ld following a known gap, %ld new\n",
            stats.nEpisode, stats.nAgree, stats.nUnsupported, pOther->zName, stats.nError,
            stats.nKnown, stats.nFollow, stats.nNew);
-    printf("explore: known gaps (bundled todo reasons for %s under %s: %d)\n",
-           pOther->zName, opt.zTodoDir ? opt.zTodoDir : "scenarios", nTodo);
+    printf("explore: known gaps (todo reasons for %s read: %d)\n", pOther->zName, nTodo);
     for(int g = 0; g < EXP_N_GAP; g++){
       if( stats.anGap[g] || aExpGap[g].nReason ){
         printf("  %-24s %6ld divergences  (%d todo reasons hold \"%s\")\n", aExpGap[g].zId,
@@ -920,42 +1030,16 @@ int cmd_explore(int argc, char **argv){
       }
     }
   }
-  int nFailed = 0;
   if( f.bFound ){
-    nFailed = 1;
-    char *zStep = exp_step_text(&w, &f.aStep[f.iStep], 1);
-    printf("explore: FAILED at episode %ld step %d: %s\n  %s\n", f.iEpisode, f.iStep + 1,
-           zStep ? zStep : "?", f.zDetail);
-    free(zStep);
-    double rShrink = exp_now();
-    ExpShrink sh;
-    memset(&sh, 0, sizeof(sh));
-    sh.pW = &w;
-    ExpFastCtx fc = { &w, &f, opt.zAgainst ? opt.iPlantBug : 0, 1,
-                      opt.zAgainst ? 0 : opt.iPlantBug };
-    ExpDiffCtx dc = { &w, pOther, opt.zAgentCmd, &f };
-    if( bFast || f.eInv != EXP_INV_NONE ){
-      sh.xFails = exp_fast_fails;
-      sh.pCtx = &fc;
-    }else{
-      sh.xFails = exp_diff_fails;
-      sh.pCtx = &dc;
-    }
-    ExpStep *aMin = malloc(sizeof(ExpStep) * (size_t)f.nStep);
-    if( aMin == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
-    memcpy(aMin, f.aStep, sizeof(ExpStep) * (size_t)f.nStep);
-    int nMin = exp_shrink(&sh, aMin, f.nStep);
-    printf("explore: shrunk %d steps to %d in %.2f s (%ld replays)\n", f.nStep, nMin,
-           exp_now() - rShrink, sh.nTests);
-    char *zText = NULL;
-    if( exp_write_scenario(&opt, &w, &f, aMin, nMin, &zText) == 0 ){
-      printf("explore: wrote %s\n", opt.zOut);
-    }
-    if( pStore && zText ) exp_store_finding(pStore, &w, opt.zOut, zText, aMin, nMin, &f);
-    free(zText);
-    free(aMin);
+    exp_report(&rep, &f);
     free(f.aStep);
-  }else{
+  }
+  int nFailed = rep.nFinding + rep.nRepeat;
+  if( rep.nRepeat ){
+    printf("explore: %d more findings like one already written (not shrunk again)\n",
+           rep.nRepeat);
+  }
+  if( nFailed == 0 ){
     printf("explore: no invariant failed%s\n", bFast && !opt.zAgainst ? ""
            : ", no divergence left unexplained");
   }
