@@ -718,6 +718,18 @@ unsigned agent_step_writes(const ScnStep *pStep){
   }
 }
 
+void agent_core_mark_unknown(AgentCore *p, unsigned mDomains, const char *zWhy){
+  int i;
+  char zPre[32];
+  for(i=0; i<5; i++){
+    if( (mDomains & (1u<<i)) && !(p->mTaint & (1u<<i)) ){
+      snprintf(zPre, sizeof(zPre), "step %d: ", p->nStep+1);
+      agent_copy_cut2(p->azTaintWhy[i], sizeof(p->azTaintWhy[i]), zPre, zWhy);
+    }
+  }
+  p->mTaint |= mDomains & AGENT_DEP_ALL;
+}
+
 const char *agent_core_typed(const AgentCore *p, const char *zHost){
   int i;
   for(i=0; i<p->nTyped; i++){

@@ -192,6 +192,11 @@ void agent_core_free(AgentCore *p);
 unsigned agent_step_reads(const ScnStep *pStep);
 unsigned agent_step_writes(const ScnStep *pStep);
 
+/* Mark state domains (AGENT_DEP_*) as unknown from now on, for a step that
+** ran but whose effect the host will never produce (Wine ignores every
+** policy it writes): later steps that read them are unsupported. */
+void agent_core_mark_unknown(AgentCore *p, unsigned mDomains, const char *zWhy);
+
 /* The typed form of a UNC path or target the host returned: the first
 ** string the scenario typed that equals it case-insensitively, else zHost. */
 const char *agent_core_typed(const AgentCore *p, const char *zHost);

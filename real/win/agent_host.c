@@ -752,8 +752,10 @@ static AgentOutcome win_logon_user(WinHost *h, AgentCore *c, const ScnStep *s,
   if( s->eLogonType!=SCN_LOGON_NETWORK && LoadUserProfileW(L->hBare, &pi) ){
     L->hProfile = pi.hProfile;
   }
-  if( s->eLogonType==SCN_LOGON_INTERACTIVE && c->pWorld->machine.abPolicy[SCN_POL_RESTORE_CONNECTIONS]
-   && L->hProfile ){
+  /* RestoreConnection as the registry holds it now (set machine may have
+  ** changed it since the start; it takes effect at the next logon, W2) */
+  if( s->eLogonType==SCN_LOGON_INTERACTIVE
+   && win_read_dword(WIN_NETPROVIDER, L"RestoreConnection", 1)!=0 && L->hProfile ){
     HKEY hNet = NULL;
     DWORD nSub = 0;
     if( RegOpenKeyExW((HKEY)L->hProfile, L"Network", 0, KEY_READ, &hNet)==ERROR_SUCCESS ){
@@ -900,6 +902,10 @@ static AgentOutcome win_set_machine(WinHost *h, AgentCore *c, const ScnStep *s,
       agent_out_error(pOut, rc);
       return AGENT_DONE;
     }
+  }
+  if( h->bWine ){
+    agent_core_mark_unknown(c, AGENT_DEP_POLICY,
+        "Wine reads no policy, so this change never takes effect");
   }
   agent_out_line(pOut, "ok");
   return AGENT_DONE;

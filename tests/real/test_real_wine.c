@@ -284,12 +284,14 @@ static const char *const azForms[][2] = {
   { "step logon B alice interactive", "unsupported 0 LogonUserW is a stub on Wine (a fake handle for any user and password)" },
   { "step as B token", "unsupported 0 logon B was not performed on this host" },
   { "step set machine linked-connections=on", "done 1\nok" },
+  /* Wine reads no policy: what a later logon would see is unknown */
+  { "step logon C alice current", "unsupported 0 needs machine policies, which an earlier step this host could not perform would have changed (step 26: Wine reads no policy, so this change never takes effect)" },
   { "step bootdevice Z: \\Device\\LanmanRedirector\\;Z:{SYSTEM}\\fs1\\data", "done 1\nok" },
   { "step bootdevice Z: /delete", "done 1\nok" },
   { "step bootdevice Z: /delete", "done 1\nerror 2 ERROR_FILE_NOT_FOUND" },
   { "step as A wnet get Z:", "unsupported 0 Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK)" },
   { "step as A net use Z: \\\\fs1\\data", "unsupported 0 Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK)" },
-  { "step as A drives", "unsupported 0 needs DOS devices, which an earlier step this host could not perform would have changed (step 31: Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK))" },
+  { "step as A drives", "unsupported 0 needs DOS devices, which an earlier step this host could not perform would have changed (step 32: Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK))" },
   { "step as A token", "done 1\nuser=alice elevation=full logon={?} linked={?}" },
   { "step logoff A", "unsupported 0 logon A is the agent's own session, which it cannot end" },
   { "step as A token", "unsupported 0 the host cannot confirm that logon A has ended" },
@@ -448,7 +450,7 @@ static void test_journal_of_a_killed_agent_is_recovered(void **state){
   StepResult r;
   (void)state;
   snprintf(zText, sizeof(zText), "%sbootdevice Y: \\Device\\Foo\n"
-           "set machine restore-connections=off\nlogon A alice current\n", zWorld);
+           "set machine restore-connections=off\nbootdevice X: /delete\n", zWorld);
   pScn = parse(zText);
   setenv("MAPSCOPE_AGENT_ARGS", "--test-die-at=3", 1);
   assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
@@ -527,7 +529,7 @@ static void test_L9_reboot_restarts_the_prefix(void **state){
   int i;
   static const struct { BackendOutcome e; const char *z; } aWant[] = {
     { BACKEND_DONE, "ok" },                      /* bootdevice Y: */
-    { BACKEND_DONE, "ok" },                      /* set machine */
+    { BACKEND_DONE, "ok" },                      /* bootdevice X: */
     { BACKEND_DONE, "ok" },                      /* reboot */
     { BACKEND_DONE, "ok" },                      /* logon A alice current */
     /* G5: Wine never reads Session Manager\DOS Devices at boot */
@@ -539,7 +541,7 @@ static void test_L9_reboot_restarts_the_prefix(void **state){
   (void)state;
   snprintf(zText, sizeof(zText), "%s"
            "bootdevice Y: \\Device\\Foo\n"
-           "set machine linked-connections=on\n"
+           "bootdevice X: \\Device\\Bar\n"
            "reboot\n"
            "logon A alice current\n"
            "as A query Y:\n"
@@ -562,7 +564,7 @@ static void test_L9_reboot_restarts_the_prefix(void **state){
   scn_free(pScn);
   /* and everything was undone after the reboot too */
   snprintf(zText, sizeof(zText), "%slogon A alice current\nas A query Q:\n"
-           "bootdevice Y: /delete\n", zWorld);
+           "bootdevice Y: /delete\nbootdevice X: /delete\n", zWorld);
   pScn = parse(zText);
   assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
   backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
@@ -571,6 +573,9 @@ static void test_L9_reboot_restarts_the_prefix(void **state){
   assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
   step_result_clear(&r);
   backend_wine_ops.xStep(pConn, &pScn->aStep[2], &r);
+  assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[3], &r);
   assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
   step_result_clear(&r);
   backend_wine_ops.xClose(pConn);
