@@ -82,7 +82,7 @@ static int bench_parse(int argc, char **argv, BenchOptions *p){
   p->zSuite = "scenarios";
   p->nStoreRows = 200000;
   p->nExploreSteps = 2000000;
-  p->nRepeat = 3;
+  p->nRepeat = 5;
   for(int i = 1; i < argc; i++){
     const char *zOpt = argv[i];
     if( strcmp(zOpt, "--no-wine") == 0 ){ p->bWine = 0; continue; }
