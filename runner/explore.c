@@ -499,7 +499,7 @@ static void exp_progress(ExpProgress *p, long nDone, long nTotal, long nDiverge)
   if( rNow - p->rLast < 0.2 ) return;
   p->rLast = rNow;
   double rRate = nDone / (rNow - p->rStart + 1e-9);
-  fprintf(stderr, "\rexplore: %ld/%ld steps, %.0f steps/s, %ld divergences ",
+  fprintf(stderr, "\rexplore: %ld/%ld steps, %.0f steps/s, %ld failures ",
           nDone, nTotal, rRate, nDiverge);
   fflush(stderr);
 }
@@ -978,12 +978,37 @@ int cmd_explore(int argc, char **argv){
     info.zCommandLine = strbuf_text(&cmd);
     info.zMapscopeVersion = MAPSCOPE_VERSION;
     info.zHostOs = "model";
+    /* the other backend's host facts describe the run (one probe instance
+    ** on the world, no steps) */
+    char *azFact[4] = { NULL, NULL, NULL, NULL };
+    if( pOther ){
+      Scenario scn = *w.pWorld;
+      scn.nStep = 0;
+      scn.aStep = NULL;
+      BackendConn *pConn = NULL;
+      char *zOpenErr = NULL;
+      if( pOther->xOpen(&scn, opt.zAgentCmd, &pConn, &zOpenErr) == 0 ){
+        const HostFacts *pH = pOther->xHostFacts ? pOther->xHostFacts(pConn) : NULL;
+        if( pH ){
+          const char *az[4] = { pH->zOs, pH->zWineVersion, pH->zAgentVersion,
+                                pH->zCapabilities };
+          for(int k = 0; k < 4; k++) azFact[k] = az[k] ? strdup(az[k]) : NULL;
+        }
+        pOther->xClose(pConn);
+      }
+      free(zOpenErr);
+      info.zHostOs = azFact[0];
+      info.zWineVersion = azFact[1];
+      info.zAgentVersion = azFact[2];
+      info.zCapabilities = azFact[3];
+    }
     if( store_run_begin(pStore, &info, zRunId) != 0 ){
       fprintf(stderr, "mapscope explore: results store: %s\n", store_errmsg(pStore));
       store_close(pStore);
       pStore = NULL;
     }
     strbuf_reset(&cmd);
+    for(int k = 0; k < 4; k++) free(azFact[k]);
   }
 
   printf("explore: seed %llu, %ld steps in episodes of %ld, %s\n",
