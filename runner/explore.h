@@ -223,9 +223,8 @@ struct ExpSim {
 
 /*
 ** Test only: plant bug number iBug in the model machine pM (through the
-** model's sim_machine_plant_bug(), when this build of the model has it).
-** pM NULL only asks whether the bug exists. Returns 0, or non-zero when
-** the model offers no such bug.
+** model's sim_machine_plant_bug()). pM NULL only asks whether the bug
+** exists. Returns 0, or non-zero when the model offers no such bug.
 */
 int exp_plant_bug(SimMachine *pM, unsigned iBug);
 

@@ -466,12 +466,9 @@ void exp_sim_close(ExpSim *pX){
   pX->pM = NULL;
 }
 
-/* The model's test-only switch, if this build of sim/ has it (a weak
-** reference: NULL when absent). */
-extern int sim_machine_plant_bug(SimMachine *pM, unsigned iBug) __attribute__((weak));
-
+/* The model's test-only switch (sim/machine.h, section 6). */
 int exp_plant_bug(SimMachine *pM, unsigned iBug){
-  if( sim_machine_plant_bug == NULL || iBug == 0 ) return 1;
+  if( iBug == 0 ) return 1;
   return sim_machine_plant_bug(pM, iBug);
 }
 

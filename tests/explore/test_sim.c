@@ -84,10 +84,44 @@ static void test_incremental_equals_full(void **state){
   exp_world_free(&w);
 }
 
+/* The invariants can fail: with the model's planted bug 3 (L8: logoff
+** ends only the named half of a split logon) the token-pair invariant
+** fires on some seed, at a logoff, and exp_sim_check_all agrees. */
+static void test_L8_planted_bug_breaks_token_pair(void **state){
+  (void)state;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(exp_world_init(&w, NULL, zErr, sizeof(zErr)), 0);
+  assert_int_equal(exp_plant_bug(NULL, 3), 0);
+  assert_int_not_equal(exp_plant_bug(NULL, 999), 0);
+  int nFound = 0;
+  for(uint64_t iSeed = 1; iSeed <= 10; iSeed++){
+    ExpSim x;
+    assert_int_equal(exp_sim_open(&x, &w), 0);
+    assert_int_equal(exp_plant_bug(x.pM, 3), 0);
+    ExpGen g;
+    exp_gen_init(&g, &w, EXP_PROFILE_MODEL, iSeed);
+    for(int i = 0; i < 3000 && !x.eFailed; i++){
+      ExpStep s;
+      exp_gen_next(&g, &s);
+      exp_sim_step(&x, &s, NULL);
+      if( x.eFailed ){
+        assert_int_equal(x.eFailed, EXP_INV_TOKEN_PAIR);
+        assert_int_equal(s.eKind, SCN_STEP_LOGOFF);
+        nFound++;
+      }
+    }
+    exp_sim_close(&x);
+  }
+  assert_true(nFound >= 5);
+  exp_world_free(&w);
+}
+
 int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test(test_invariants_hold_on_model),
     cmocka_unit_test(test_incremental_equals_full),
+    cmocka_unit_test(test_L8_planted_bug_breaks_token_pair),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);
 }
