@@ -263,30 +263,31 @@ typedef struct ExpGap ExpGap;
 struct ExpGap {
   const char *zId;           /* short name, printed */
   const char *zKey;          /* text every todo reason of the class holds */
-  int nReason;               /* bundled todo reasons that hold zKey */
 };
 
-static ExpGap aExpGap[] = {
-  { "luid-zero", "LUID is 0", 0 },
-  { "no-network-provider", "no network provider", 0 },
-  { "wnet-get-1200", "1200", 0 },
-  { "define-no-stack", "does not stack", 0 },
-  { "global-define-fails", "Global\\", 0 },
-  { "remove-ignores-target", "removal ignores the target", 0 },
-  { "remove-missing-fails", "does not exist", 0 },
-  { "one-namespace", "one \\?? namespace", 0 },
-  { "no-per-luid-directories", "no per-LUID DosDevices", 0 },
-  { "no-file-system", "does not reach the file system", 0 },
-  { "no-smb-client", "no SMB client", 0 },
+/* The counts of todo reasons per class are not kept here (no mutable
+** global state): exp_gaps_load() fills the caller's anReason[]. */
+static const ExpGap aExpGap[] = {
+  { "luid-zero", "LUID is 0" },
+  { "no-network-provider", "no network provider" },
+  { "wnet-get-1200", "1200" },
+  { "define-no-stack", "does not stack" },
+  { "global-define-fails", "Global\\" },
+  { "remove-ignores-target", "removal ignores the target" },
+  { "remove-missing-fails", "does not exist" },
+  { "one-namespace", "one \\?? namespace" },
+  { "no-per-luid-directories", "no per-LUID DosDevices" },
+  { "no-file-system", "does not reach the file system" },
+  { "no-smb-client", "no SMB client" },
 };
 #define EXP_N_GAP ((int)(sizeof(aExpGap)/sizeof(aExpGap[0])))
 
 /* Count, per class, the bundled todo reasons (labels naming zLabel) that
 ** hold its key. */
-static void exp_gaps_load(char **azDir, int nDir, const char *zLabel, ExpGap *aGap,
+static void exp_gaps_load(char **azDir, int nDir, const char *zLabel, int *anReason,
                           int *pnTodo){
   *pnTodo = 0;
-  for(int g = 0; g < EXP_N_GAP; g++) aGap[g].nReason = 0;
+  for(int g = 0; g < EXP_N_GAP; g++) anReason[g] = 0;
   for(int d = 0; d < nDir; d++){
     if( access(azDir[d], R_OK) != 0 ){
       fprintf(stderr, "mapscope explore: no todo reasons read from %s (cannot read it)\n",
@@ -307,7 +308,7 @@ static void exp_gaps_load(char **azDir, int nDir, const char *zLabel, ExpGap *aG
         if( !bLabel ) continue;
         (*pnTodo)++;
         for(int g = 0; g < EXP_N_GAP; g++){
-          if( strstr(pTodo->zReason, aGap[g].zKey) ) aGap[g].nReason++;
+          if( strstr(pTodo->zReason, aExpGap[g].zKey) ) anReason[g]++;
         }
       }
     }
@@ -339,7 +340,8 @@ static int exp_family(const ExpStep *p){
 ** other output zOther)? Returns the class index, or -1 for a new finding.
 ** A class counts only if a bundled todo reason holds its key.
 */
-static int exp_gap_classify(const ExpStep *p, const char *zSim, const char *zOther){
+static int exp_gap_classify(const ExpStep *p, const char *zSim, const char *zOther,
+                            const int *anReason){
   int g = -1;
   if( p->eKind != SCN_STEP_AS ) return -1;
   const char *zName = (p->eCmd == SCN_CMD_DEFINE || p->eCmd == SCN_CMD_UNDEFINE
@@ -403,7 +405,7 @@ static int exp_gap_classify(const ExpStep *p, const char *zSim, const char *zOth
     default:
       break;
   }
-  if( g >= 0 && aExpGap[g].nReason == 0 ) return -1;
+  if( g >= 0 && anReason[g] == 0 ) return -1;
   return g;
 }
 
@@ -594,7 +596,8 @@ struct ExpDiffStats {
 /* Where the first new divergence is in two runs of the same steps, or -1.
 ** Counts into pStats when not NULL. */
 static int exp_compare_runs(const ExpStep *aStep, int nStep, const ExpRun *pA,
-                            const ExpRun *pB, ExpDiffStats *pStats){
+                            const ExpRun *pB, const int *anReason,
+                            ExpDiffStats *pStats){
   int abGapFamily[5] = {0};
   for(int i = 0; i < nStep; i++){
     const StepResult *a = &pA->aRes[i], *b = &pB->aRes[i];
@@ -611,7 +614,7 @@ static int exp_compare_runs(const ExpStep *aStep, int nStep, const ExpRun *pA,
       if( pStats ) pStats->nAgree++;
       continue;
     }
-    int g = exp_gap_classify(&aStep[i], a->zOutput, b->zOutput);
+    int g = exp_gap_classify(&aStep[i], a->zOutput, b->zOutput, anReason);
     int iFam = exp_family(&aStep[i]);
     if( g >= 0 ){
       abGapFamily[iFam] = 1;
@@ -636,6 +639,7 @@ struct ExpDiffCtx {
   const BackendOps *pOther;  /* the other backend */
   const char *zOptions;      /* its options */
   const ExpFinding *pF;      /* what to reproduce */
+  const int *anReason;       /* todo reasons per known gap */
 };
 
 static int exp_diff_fails(void *pCtx, const ExpStep *aStep, int nStep){
@@ -643,7 +647,7 @@ static int exp_diff_fails(void *pCtx, const ExpStep *aStep, int nStep){
   ExpRun a, b;
   exp_backend_run(&backend_sim_ops, NULL, p->pW, aStep, nStep, 0, &a);
   exp_backend_run(p->pOther, p->zOptions, p->pW, aStep, nStep, 0, &b);
-  int i = exp_compare_runs(aStep, nStep, &a, &b, NULL);
+  int i = exp_compare_runs(aStep, nStep, &a, &b, p->anReason, NULL);
   exp_run_clear(&a);
   exp_run_clear(&b);
   return i >= 0 && aStep[i].eCmd == p->pF->eCmd && aStep[i].eKind == p->pF->eKind;
@@ -655,7 +659,7 @@ typedef int (*ExpReportFn)(void *pCtx, ExpFinding *pF);
 
 static long exp_explore_backend(const ExpOptions *pOpt, const ExpWorld *pW,
                                 const BackendOps *pOther, ExpDiffStats *pStats,
-                                ExpFinding *pF, Store *pStore,
+                                const int *anReason, ExpFinding *pF, Store *pStore,
                                 ExpReportFn xReport, void *pReportCtx){
   ExpProgress prog = { isatty(2), exp_now(), 0 };
   long nDone = 0;
@@ -683,7 +687,7 @@ static long exp_explore_backend(const ExpOptions *pOpt, const ExpWorld *pW,
     ExpInvariant eInv = EXP_INV_NONE;
     char zInv[256];
     int iInv = exp_fast_replay(pW, aStep, nEp, 0, 0, 0, &eInv, zInv, sizeof(zInv));
-    int iNew = exp_compare_runs(aStep, nEp, &a, &b, pStats);
+    int iNew = exp_compare_runs(aStep, nEp, &a, &b, anReason, pStats);
     pStats->nEpisode++;
     if( pStore ){
       /* every episode is stored as a scenario of the run */
@@ -865,6 +869,7 @@ struct ExpReport {
   int nFinding;              /* findings written so far */
   int nRepeat;               /* findings like an earlier one (not shrunk) */
   int aiSig[64];             /* signatures of the findings written */
+  const int *anReason;       /* todo reasons per known gap */
 };
 
 /* A finding's signature: its command and the other side's result code. */
@@ -898,7 +903,7 @@ static int exp_report(void *pCtx, ExpFinding *pF){
   sh.pW = p->pW;
   ExpFastCtx fc = { p->pW, pF, pOpt->zAgainst ? pOpt->iPlantBug : 0, 1,
                     pOpt->zAgainst ? 0 : pOpt->iPlantBug };
-  ExpDiffCtx dc = { p->pW, p->pOther, pOpt->zAgentCmd, pF };
+  ExpDiffCtx dc = { p->pW, p->pOther, pOpt->zAgentCmd, pF, p->anReason };
   if( p->pOther == NULL || pF->eInv != EXP_INV_NONE ){
     sh.xFails = exp_fast_fails;
     sh.pCtx = &fc;
@@ -1021,8 +1026,11 @@ int cmd_explore(int argc, char **argv){
   double rStart = exp_now();
   long nDone;
   int nTodo = 0;
+  int anReason[EXP_N_GAP];
+  memset(anReason, 0, sizeof(anReason));
   ExpReport rep;
   memset(&rep, 0, sizeof(rep));
+  rep.anReason = anReason;
   rep.pOpt = &opt;
   rep.pW = &w;
   rep.pOther = pOther;
@@ -1032,8 +1040,9 @@ int cmd_explore(int argc, char **argv){
   }else{
     char *azDefault[1] = { "scenarios" };
     char **azDir = opt.nTodoDir ? (char**)opt.azTodoDir : azDefault;
-    exp_gaps_load(azDir, opt.nTodoDir ? opt.nTodoDir : 1, pOther->zName, aExpGap, &nTodo);
-    nDone = exp_explore_backend(&opt, &w, pOther, &stats, &f, pStore, exp_report, &rep);
+    exp_gaps_load(azDir, opt.nTodoDir ? opt.nTodoDir : 1, pOther->zName, anReason, &nTodo);
+    nDone = exp_explore_backend(&opt, &w, pOther, &stats, anReason, &f, pStore,
+                                exp_report, &rep);
     if( nDone < 0 ){
       if( pStore ){ store_run_end(pStore, 0, 1, 0); store_close(pStore); }
       exp_world_free(&w);
@@ -1049,9 +1058,9 @@ int cmd_explore(int argc, char **argv){
            stats.nKnown, stats.nFollow, stats.nNew);
     printf("explore: known gaps (todo reasons for %s read: %d)\n", pOther->zName, nTodo);
     for(int g = 0; g < EXP_N_GAP; g++){
-      if( stats.anGap[g] || aExpGap[g].nReason ){
+      if( stats.anGap[g] || anReason[g] ){
         printf("  %-24s %6ld divergences  (%d todo reasons hold \"%s\")\n", aExpGap[g].zId,
-               stats.anGap[g], aExpGap[g].nReason, aExpGap[g].zKey);
+               stats.anGap[g], anReason[g], aExpGap[g].zKey);
       }
     }
   }
