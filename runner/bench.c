@@ -3,15 +3,16 @@
 **
 **   mapscope bench [--only PARTS] [--ops N] [--wine-ops N]
 **                  [--sessions N,N,...] [--suite DIR] [--store-rows N]
-**                  [--explore-steps N]
+**                  [--explore-steps N] [--repeat N] [--no-wine]
 **
 ** PARTS is a comma-separated list of: ops (model and Wine per-operation
 ** throughput), sessions (model cost per step against live logon sessions),
 ** suite (wall time of the bundled scenarios on the model and under Wine),
-** store (results-store ingest), explore (model-only exploration rate);
-** default all. `wine` in PARTS as well as `ops`/`suite` is implied unless
-** --no-wine is given. A part that cannot run (no Wine, no agent) says so in
-** its row instead of failing the command.
+** store (results-store ingest), explore (model-only exploration rate),
+** model (ops without Wine, unless `wine` is listed too), wine (ops and
+** suite with Wine); default all, with Wine unless --no-wine. Model timings
+** are the best of --repeat runs (default 5). A part that cannot run (no
+** Wine, no agent) says so in its row instead of failing the command.
 **
 ** Contents:
 **   1. Options, clock, table
