@@ -18,6 +18,7 @@
 **   5. The fast model executor and the invariants
 **   6. Shrinking: ddmin over a predicate, then simpler arguments
 **   7. Writing a scenario file
+**   8. Known gaps (explore_gaps.c)
 */
 #ifndef MAPSCOPE_RUNNER_EXPLORE_H
 #define MAPSCOPE_RUNNER_EXPLORE_H
@@ -300,5 +301,39 @@ struct ExpScnText {
 char *exp_scenario_text(const ExpWorld *pW, const ExpScnText *pHead,
                         const ExpStep *aStep, int nStep,
                         char *const *azOut);
+
+/* ---------------------------------------------------------------- 8 ---- */
+
+/* Classes of divergence a `todo` reason explains; indexes 0..EXP_N_GAP-1:
+** luid-zero, no-network-provider, wnet-get-1200, define-no-stack,
+** global-define-fails, remove-ignores-target, remove-missing-fails,
+** one-namespace, no-per-luid-directories, no-file-system, no-smb-client. */
+#define EXP_N_GAP 11
+
+/* The class's short name, and the text its todo reasons hold. */
+const char *exp_gap_id(int g);
+const char *exp_gap_key(int g);
+
+/*
+** Read every scenario under the nDir directories or files and count, per
+** class, the `todo` reasons naming label zLabel that hold the class's key
+** (anReason[EXP_N_GAP]); *pnTodo gets the number of such reasons. A path
+** that cannot be read or parsed is reported on stderr and counts nothing.
+*/
+void exp_gaps_load(char **azDir, int nDir, const char *zLabel, int *anReason,
+                   int *pnTodo);
+
+/*
+** The known gap that explains step p giving zSim on the model and zOther on
+** the other backend (both non-NULL canonical outputs that differ), or -1
+** for a new finding. A class with no todo reason (anReason[g] == 0) never
+** explains anything.
+*/
+int exp_gap_classify(const ExpStep *p, const char *zSim, const char *zOther,
+                     const int *anReason);
+
+/* The family of a step's command, for divergences that follow a known gap
+** in the same episode: 1 DOS devices, 2 token, 3 credentials, 4 network. */
+int exp_step_family(const ExpStep *p);
 
 #endif /* MAPSCOPE_RUNNER_EXPLORE_H */
