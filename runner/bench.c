@@ -295,6 +295,7 @@ static void bench_ops(const BenchOptions *pOpt){
                                      zWhyDos, sizeof(zWhyDos));
   double rWNet = bench_backend_cycle(&backend_wine_ops, azNet, pOpt->nWineOps,
                                      zWhyNet, sizeof(zWhyNet));
+  if( backend_wine_ops.xShutdown ) backend_wine_ops.xShutdown(NULL);
   if( rWDos >= 0 ) bench_print_ns("Wine agent define/query/remove (steps)", rWDos);
   else printf("  %-44s %s\n", "Wine agent define/query/remove", zWhyDos);
   if( rWNet >= 0 ) bench_print_ns("Wine agent add/get/cancel (steps)", rWNet);
@@ -495,6 +496,7 @@ static void bench_suite(const BenchOptions *pOpt){
       arWine[iMax] = -1;
     }
   }
+  if( pOpt->bWine && backend_wine_ops.xShutdown ) backend_wine_ops.xShutdown(NULL);
   free(arSim);
   free(arWine);
   load_free(aFile, nFile);

@@ -895,6 +895,7 @@ int cmd_explore(int argc, char **argv){
     nDone = exp_explore_backend(&opt, &w, pOther, &stats, anReason, &f, pStore,
                                 exp_report, &rep);
     if( nDone < 0 ){
+      if( pOther->xShutdown ) pOther->xShutdown(opt.zAgentCmd);
       if( pStore ){ store_run_end(pStore, 0, 1, 0); store_close(pStore); }
       exp_world_free(&w);
       return 1;
@@ -928,6 +929,7 @@ int cmd_explore(int argc, char **argv){
     printf("explore: no invariant failed%s\n", bFast && !opt.zAgainst ? ""
            : ", no divergence left unexplained");
   }
+  if( pOther && pOther->xShutdown ) pOther->xShutdown(opt.zAgentCmd);
   if( pStore ){
     if( store_run_end(pStore, (int)(nDone > 2000000000 ? 2000000000 : nDone) - nFailed,
                       nFailed, (int)stats.nUnsupported) != 0 ){
