@@ -4,8 +4,11 @@
 **
 **   wine     the agent under Wine, in a dedicated, cached WINEPREFIX that is
 **            created on first use, headless, with Wine's extra drive letters
-**            removed; one agent per scenario; the prefix's wineserver is
-**            stopped when the scenario ends (a clean namespace each time)
+**            removed; one agent per scenario, which undoes its changes at
+**            `bye`; the prefix's wineserver is kept warm between scenarios
+**            (see "Keeping Wine warm") and stopped by xShutdown at the end
+**            of the command, or at once after an agent that did not end
+**            cleanly (a clean namespace for the next scenario either way)
 **   windows  the agent on a real host, reached through --agent-cmd "CMD"
 **            (run with /bin/sh -c; e.g. ssh host mapscope-agent.exe ...)
 **
@@ -390,6 +393,58 @@ static int agent_prefix_prepare(BackendConn *p, const char *zExe, char **pzErr){
   return 0;
 }
 
+/*
+** Keeping Wine warm. Starting a Wine process costs ~0.6 s when the prefix's
+** wineserver and its system processes (services.exe, winedevice.exe) must
+** start too, ~60 ms when they are running. Wine keeps them only while some
+** Wine process lives, so the runner keeps one: an idle agent that has not
+** been greeted, reading a pipe only this process holds. It changes
+** nothing on the host (no --allow-host-changes, no --state, no request).
+** If the runner dies, the pipe closes, the idle agent exits at end of
+** input, and Wine winds down by itself: nothing is left running.
+**
+** This is state of the runner process, not of a scenario, so it lives here
+** and not in a BackendConn; xShutdown ends it.
+*/
+typedef struct WineWarm WineWarm;
+struct WineWarm {
+  pid_t pid;               /* the idle agent, or -1 */
+  int fdTo;                /* its standard input (we never write) */
+  char zPrefix[PATH_MAX];  /* the prefix it keeps warm */
+};
+static WineWarm wineWarm = { -1, -1, "" };
+
+/* End the idle agent (if any) and forget it. */
+static void agent_warm_stop(void){
+  if( wineWarm.fdTo>=0 ) close(wineWarm.fdTo);   /* end of input: it exits */
+  wineWarm.fdTo = -1;
+  if( wineWarm.pid>0 ) agent_reap(wineWarm.pid, 5000);
+  wineWarm.pid = -1;
+}
+
+/* Make sure an idle agent keeps zPrefix warm. Failure only costs speed. */
+static void agent_warm_start(const char *zPrefix, const char *zExe){
+  if( wineWarm.pid>0 ){
+    int st;
+    if( waitpid(wineWarm.pid, &st, WNOHANG)==0 && strcmp(wineWarm.zPrefix, zPrefix)==0 ){
+      return;                               /* alive, same prefix */
+    }
+    if( wineWarm.fdTo>=0 ) close(wineWarm.fdTo);
+    wineWarm.fdTo = -1;
+    if( waitpid(wineWarm.pid, &st, WNOHANG)==0 ) agent_reap(wineWarm.pid, 5000);
+    wineWarm.pid = -1;
+  }
+  char *azArgv[] = { (char*)agent_wine_cmd(), (char*)zExe, NULL };
+  int fdFrom;
+  if( agent_spawn(azArgv, zPrefix, &wineWarm.pid, &wineWarm.fdTo, &fdFrom) ){
+    wineWarm.pid = -1;
+    wineWarm.fdTo = -1;
+    return;
+  }
+  close(fdFrom);             /* it prints nothing until greeted */
+  snprintf(wineWarm.zPrefix, sizeof(wineWarm.zPrefix), "%s", zPrefix);
+}
+
 /* The agent executable: MAPSCOPE_AGENT_EXE, else real/mapscope-agent.exe
 ** next to the running mapscope binary. Malloc'd, or NULL. */
 static char *agent_find_exe(void){
@@ -643,6 +698,7 @@ static int agent_open(int bWine, const Scenario *pScn, const char *zOptions,
       goto err;
     }
     if( agent_prefix_prepare(p, p->zExe, pzErr) ) goto err;
+    agent_warm_start(p->zPrefix, p->zExe);
   }else{
     if( zOptions==NULL || zOptions[0]==0 ){
       *pzErr = agent_strdup("the windows backend needs --agent-cmd \"CMD\"");
@@ -775,11 +831,13 @@ static const HostFacts *agent_host_facts(BackendConn *p){
 }
 
 static void agent_close(BackendConn *p){
+  int bClean = 0;          /* the agent undid everything and said so */
   if( p==NULL ) return;
   if( p->pid>0 && !p->bDead ){
     AgentReply r;
     char *zWhy = NULL;
     if( agent_exchange(p, "bye", 60000, &r, &zWhy)==0 ){
+      bClean = r.eKind==AGENT_REPLY_OK;
       if( r.eKind!=AGENT_REPLY_OK ){
         fprintf(stderr, "mapscope: %s agent: could not undo every change: %s\n",
                 p->bWine ? "wine" : "windows", r.zText);
@@ -794,14 +852,31 @@ static void agent_close(BackendConn *p){
   if( p->fdTo>=0 ) close(p->fdTo);
   if( p->pid>0 ) agent_reap(p->pid, 10000);
   if( p->fdFrom>=0 ) close(p->fdFrom);
-  if( p->bWine && p->zPrefix[0] && p->fdLock>=0 ){
-    agent_wineserver_kill(p->zPrefix);  /* only this prefix's server */
+  if( p->bWine && p->zPrefix[0] && p->fdLock>=0 && !bClean ){
+    /* An agent that did not finish its undo may have left DOS devices in
+    ** the one \?? namespace: restart this prefix's server (only it). */
+    agent_warm_stop();
+    agent_wineserver_kill(p->zPrefix);
   }
   if( p->fdLock>=0 ) close(p->fdLock);
   agent_reader_free(&p->rd);
   free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps);
   free(p->zExe);
   free(p);
+}
+
+/* xShutdown of the wine backend: end the idle agent, then stop the
+** prefix's wineserver, under the prefix lock so that an agent of another
+** mapscope using the same prefix is never cut off mid-scenario. */
+static void agent_shutdown_wine(const char *zOptions){
+  char zPrefix[PATH_MAX];
+  (void)zOptions;
+  if( wineWarm.pid<0 ) return;           /* this process never started Wine */
+  snprintf(zPrefix, sizeof(zPrefix), "%s", wineWarm.zPrefix);
+  agent_warm_stop();
+  int fdLock = agent_prefix_lock(zPrefix);
+  agent_wineserver_kill(zPrefix);
+  if( fdLock>=0 ) close(fdLock);
 }
 
 /* ---------------------------------------------------------------- 5 ---- */
@@ -817,7 +892,8 @@ static int agent_open_windows(const Scenario *pScn, const char *zOptions,
 }
 
 const BackendOps backend_wine_ops = {
-  "wine", agent_open_wine, agent_step, agent_host_facts, NULL, agent_close, NULL
+  "wine", agent_open_wine, agent_step, agent_host_facts, NULL, agent_close,
+  agent_shutdown_wine
 };
 
 const BackendOps backend_windows_ops = {
