@@ -205,7 +205,7 @@ static char *bsim_resolve(BackendConn *p, const char *zTarget){
 
 /* ---------------------------------------------------------------- 3 ---- */
 
-static SimPolicy bsim_policy(ScnPolicy e){
+SimPolicy backend_sim_policy(ScnPolicy e){
   switch( e ){
     case SCN_POL_UAC: return SIM_POL_ENABLE_LUA;
     case SCN_POL_FILTER_ADMIN_TOKEN: return SIM_POL_FILTER_ADMIN_TOKEN;
@@ -217,7 +217,7 @@ static SimPolicy bsim_policy(ScnPolicy e){
   }
 }
 
-static SimAccountKind bsim_kind(ScnAccountKind e){
+SimAccountKind backend_sim_account_kind(ScnAccountKind e){
   switch( e ){
     case SCN_ACCOUNT_ADMIN: return SIM_ACCOUNT_ADMIN;
     case SCN_ACCOUNT_BUILTIN_ADMIN: return SIM_ACCOUNT_BUILTIN_ADMIN;
@@ -225,7 +225,7 @@ static SimAccountKind bsim_kind(ScnAccountKind e){
   }
 }
 
-static SimLogonType bsim_logon_type(ScnLogonType e){
+SimLogonType backend_sim_logon_type(ScnLogonType e){
   switch( e ){
     case SCN_LOGON_INTERACTIVE: return SIM_LOGON_INTERACTIVE;
     case SCN_LOGON_RDP: return SIM_LOGON_RDP;
@@ -289,7 +289,7 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
   if( rc ){ snprintf(zErr, sizeof(zErr), "the model could not start (error %d)", rc); goto err; }
   bsim_name_luid(p, SIM_LUID_SYSTEM, "SYSTEM", "");
   for(i=0; i<SCN_POL_COUNT; i++){
-    sim_policy_init(p->pM, bsim_policy((ScnPolicy)i), pScn->machine.abPolicy[i]);
+    sim_policy_init(p->pM, backend_sim_policy((ScnPolicy)i), pScn->machine.abPolicy[i]);
   }
   rc = sim_machine_set_fixed_disks(p->pM, pScn->machine.mDisks);
   if( rc ){ snprintf(zErr, sizeof(zErr), "bad fixed disks (error %d)", rc); goto err; }
@@ -298,7 +298,7 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
   if( p->azUser==NULL || p->azPassword==NULL ) bsim_oom();
   for(i=0; i<pScn->nUser; i++){
     const ScnUser *pU = &pScn->aUser[i];
-    rc = sim_machine_add_user(p->pM, pU->zName, bsim_kind(pU->eKind), pU->bDomain,
+    rc = sim_machine_add_user(p->pM, pU->zName, backend_sim_account_kind(pU->eKind), pU->bDomain,
                               pU->zPassword);
     if( rc ){
       snprintf(zErr, sizeof(zErr), "line %d: user %s refused by the model (error %d)",
@@ -370,7 +370,7 @@ static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
   BsimLogon *pL;
   const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
                                           : bsim_password(p, pStep->zUser);
-  int rc = sim_logon_user(p->pM, pStep->zUser, bsim_logon_type(pStep->eLogonType),
+  int rc = sim_logon_user(p->pM, pStep->zUser, backend_sim_logon_type(pStep->eLogonType),
                           pStep->bHighest, zPw, &tok);
   if( rc ) return rc;
   if( sim_token_query(p->pM, tok, &info) ) return ERROR_NO_SUCH_LOGON_SESSION;
@@ -689,7 +689,7 @@ static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
     case SCN_STEP_SET:
       rc = 0;
       for(i=0; i<pStep->nSetting && rc==0; i++){
-        rc = sim_policy_set(p->pM, bsim_policy(pStep->aSetting[i].ePolicy),
+        rc = sim_policy_set(p->pM, backend_sim_policy(pStep->aSetting[i].ePolicy),
                             pStep->aSetting[i].bOn);
       }
       bsim_ok_or_error(&out, rc);

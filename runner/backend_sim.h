@@ -9,10 +9,18 @@
 #define MAPSCOPE_RUNNER_BACKEND_SIM_H
 
 #include "../sim/machine.h"
+#include "../sim/session.h"
 #include "backend.h"
 
 /* The model machine of an instance opened by backend_sim_ops.xOpen. The
 ** instance keeps ownership; the pointer is valid until xClose. */
 SimMachine *backend_sim_machine(BackendConn *pConn);
+
+/* The model's names for the language's enums (explicit mappings: the two
+** sets of enums are numbered independently). An out-of-range value maps to
+** the model's COUNT value (SIM_ACCOUNT_STANDARD for accounts). */
+SimPolicy backend_sim_policy(ScnPolicy e);
+SimAccountKind backend_sim_account_kind(ScnAccountKind e);
+SimLogonType backend_sim_logon_type(ScnLogonType e);
 
 #endif /* MAPSCOPE_RUNNER_BACKEND_SIM_H */

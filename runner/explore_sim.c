@@ -19,6 +19,7 @@
 **   5. Applying a step
 */
 #include "explore.h"
+#include "backend_sim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -440,12 +441,13 @@ int exp_sim_open(ExpSim *pX, const ExpWorld *pW){
   if( rc ) return rc;
   const Scenario *pWorld = pW->pWorld;
   for(int i = 0; i < SCN_POL_COUNT && rc == 0; i++){
-    rc = sim_policy_init(pX->pM, (SimPolicy)i, pWorld->machine.abPolicy[i]);
+    rc = sim_policy_init(pX->pM, backend_sim_policy((ScnPolicy)i),
+                         pWorld->machine.abPolicy[i]);
   }
   if( rc == 0 ) rc = sim_machine_set_fixed_disks(pX->pM, pWorld->machine.mDisks);
   for(int i = 0; i < pWorld->nUser && rc == 0; i++){
     const ScnUser *pU = &pWorld->aUser[i];
-    rc = sim_machine_add_user(pX->pM, pU->zName, (SimAccountKind)pU->eKind,
+    rc = sim_machine_add_user(pX->pM, pU->zName, backend_sim_account_kind(pU->eKind),
                               pU->bDomain, pU->zPassword);
   }
   for(int i = 0; i < pWorld->nShare && rc == 0; i++){
@@ -567,7 +569,7 @@ int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
     case SCN_STEP_LOGON: {
       const char *zPw = p->ePass == 2 ? "Wr0ng-pw" : pW->azPassword[p->iUser];
       SimLuid t = 0;
-      rc = sim_logon_user(pM, pW->azUser[p->iUser], (SimLogonType)p->eLogon,
+      rc = sim_logon_user(pM, pW->azUser[p->iUser], backend_sim_logon_type((ScnLogonType)p->eLogon),
                           p->bHighest, zPw, &t);
       pX->abLive[p->iSlot] = 1;
       pX->aBare[p->iSlot] = 0;
@@ -609,7 +611,7 @@ int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
       bFull = 1;
       break;
     case SCN_STEP_SET:
-      rc = sim_policy_set(pM, (SimPolicy)p->ePolicy, p->bOn);
+      rc = sim_policy_set(pM, backend_sim_policy((ScnPolicy)p->ePolicy), p->bOn);
       bFull = 1;
       break;
     case SCN_STEP_BOOTDEVICE:
