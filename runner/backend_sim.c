@@ -129,21 +129,46 @@ static int bsim_hex(const char *z, int n, SimLuid *pV){
 ** hex digits after ";X:" in a redirector path, and the %08x-%08x form of
 ** a directory name.
 */
+/* 1 if the n bytes before z (within zText) end with zSuffix. */
+static int bsim_after(const char *zText, const char *z, const char *zSuffix){
+  size_t n = strlen(zSuffix);
+  return (size_t)(z - zText) >= n && strncmp(z - n, zSuffix, n) == 0;
+}
+
+/*
+** Append zText with every LUID written as its placeholder. A LUID is
+** recognised only where one stands, so that ordinary text that happens to
+** look like hex (a share named 20240101-20241231) prints as typed:
+**   - "%08x-%08x" right after `DosDevices\` (a logon's directory name);
+**   - ";X:" and 16 hex digits right after `LanmanRedirector\` (the
+**     redirector's per-logon prefix);
+**   - elsewhere, a run of exactly 16 hex digits equal to a LUID this
+**     scenario knows (what a `{name}` in a define target became; see
+**     bsim_resolve), so that no LUID ever prints as a number.
+** In the first two positions an unknown LUID prints {?}.
+*/
 static void bsim_render(const BackendConn *p, StrBuf *pOut, const char *zText){
   const char *z = zText;
   while( *z ){
     SimLuid v, lo;
-    if( z[0]==';' && z[1] && z[2]==':' && bsim_hex(z+3, 16, &v)==0
-     && bsim_hexval(z[19])<0 ){
+    int bStart = z==zText || bsim_hexval(z[-1])<0;
+    if( z[0]==';' && z[1] && z[2]==':' && bsim_after(zText, z, "LanmanRedirector\\")
+     && bsim_hex(z+3, 16, &v)==0 && bsim_hexval(z[19])<0 ){
       strbuf_append(pOut, z, 3);
       strbuf_printf(pOut, "{%s}", bsim_luid_name(p, v));
       z += 19;
       continue;
     }
-    if( (z==zText || bsim_hexval(z[-1])<0) && bsim_hex(z, 8, &v)==0
+    if( bStart && bsim_after(zText, z, "DosDevices\\") && bsim_hex(z, 8, &v)==0
      && z[8]=='-' && bsim_hex(z+9, 8, &lo)==0 && bsim_hexval(z[17])<0 ){
       strbuf_printf(pOut, "{%s}", bsim_luid_name(p, (v<<32)|lo));
       z += 17;
+      continue;
+    }
+    if( bStart && bsim_hex(z, 16, &v)==0 && bsim_hexval(z[16])<0
+     && simhash_find(&p->luidNames, v) ){
+      strbuf_printf(pOut, "{%s}", bsim_luid_name(p, v));
+      z += 16;
       continue;
     }
     strbuf_append(pOut, z, 1);
