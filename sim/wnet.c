@@ -204,12 +204,22 @@ static int simwnet_choose(const SimMachine *pM, SimSession *pS,
 
   if( eMode==SIM_MODE_RESTORE ){
     /* R1/R2: a held set (from an earlier entry of this restore) is
-    ** reused; else a vault entry for the server wins; else the
-    ** remembered UserName with a blank password; else C3.
+    ** reused when it fits the entry: the entry remembers no UserName, or
+    ** the set is explicit under that same name. Else a vault entry for
+    ** the server wins; else the remembered UserName with a blank
+    ** password; else C3.
     ** [F] a vault entry is used even when its user name differs from the
-    ** remembered UserName. */
-    if( pHeld ) goto reuse;
-    if( pS->bHasCreds && simcred_find(pU, zServer) ){
+    ** remembered UserName.
+    ** [F] a held set that does not fit the entry is never swapped for the
+    ** vault's: the entry takes the explicit path below, where C5 makes it
+    ** a credential conflict (1219), so the entry stays Unavailable
+    ** whatever order the entries are restored in. */
+    int bNamed = zUser && zUser[0];
+    if( pHeld && (!bNamed || (pHeld->eKind==SIM_CRED_EXPLICIT
+                              && simstr_ieq(pHeld->zUser, zUser))) ){
+      goto reuse;
+    }
+    if( !pHeld && pS->bHasCreds && simcred_find(pU, zServer) ){
       return simwnet_choose_implicit(pM, pS, zServer, pP);
     }
     if( zUser && zUser[0] ){

@@ -32,6 +32,31 @@ static void test_R1_interactive_and_rdp_restore(void **state){
   simtest_free(pM);
 }
 
+/* R1/R2 with C5: an entry remembered under another user name is not
+** reconnected with a set an earlier entry of the same restore holds.
+** Entries are restored in letter order: T: (no UserName) first, with
+** bob's own credentials for fs1; X: remembers UserName=eve, so it presents
+** eve with a blank password, which conflicts with the held own set (1219):
+** X: stays Unavailable, as it would if it were restored first (86). */
+static void test_R2_held_set_does_not_serve_other_user_name(void **state){
+  SimMachine *pM = simtest_world();
+  SimLuid b, r;
+  SimtestBuf buf;
+  (void)state;
+  b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
+  assert_int_equal(simtest_map(pM, b, "T:", "\\\\fs1\\team", SIM_CONNECT_UPDATE_PROFILE), 0);
+  r = simtest_logon(pM, "bob", SIM_LOGON_RUNAS);
+  assert_int_equal(sim_wnet_add_connection2(pM, r, "X:", "\\\\fs1\\pub", "eve", "Ev3",
+                                            SIM_CONNECT_UPDATE_PROFILE), 0);
+  assert_string_equal(simtest_persisted(pM, r, &buf),
+                      "T: \\\\fs1\\team user=|X: \\\\fs1\\pub user=eve");
+  b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
+  assert_string_equal(simtest_use(pM, b, &buf),
+                      "OK T: \\\\fs1\\team|Unavailable X: \\\\fs1\\pub");
+  assert_string_equal(simtest_sets(pM, b, &buf), "fs1 own bob 1");
+  simtest_free(pM);
+}
+
 /* R2: a remembered UserName without a vault entry fails to reconnect (the
 ** blank password is wrong); with an entry for the server it reconnects. */
 static void test_R2_user_name_needs_vault_entry(void **state){
@@ -130,6 +155,7 @@ int main(void){
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_R1_interactive_and_rdp_restore),
     cmocka_unit_test(test_R2_user_name_needs_vault_entry),
+    cmocka_unit_test(test_R2_held_set_does_not_serve_other_user_name),
     cmocka_unit_test(test_R3_linked_restore_both_halves),
     cmocka_unit_test(test_R4_other_logons_never_restore),
     cmocka_unit_test(test_R5_failed_restore_keeps_entry),
