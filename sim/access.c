@@ -60,6 +60,12 @@ static int simaccess_target(const SimMachine *pM, const SimSession *pS,
   static const char zRdr[] = "\\Device\\LanmanRedirector\\;";
   static const char zHd[] = "\\Device\\HarddiskVolume";
   if( nDepth>SIM_MAX_LINK_DEPTH ) return ERROR_PATH_NOT_FOUND;
+  /* C13: a link to a DOS path works only when that path is on a fixed
+  ** disk. nDepth>0 means zT was reached through such a link (`define W:
+  ** Z:\sub`), so a network target at the end of it is "anything else". */
+  if( nDepth>0 && (simstr_iprefix(zT, zRdr) || simstr_iprefix(zT, "\\??\\UNC\\")) ){
+    return ERROR_PATH_NOT_FOUND;
+  }
   if( simstr_iprefix(zT, zRdr) ){
     /* ;Z:<16 hex digits>\server\share: the LUID is not checked [F] */
     const char *z = zT+sizeof(zRdr)-1;

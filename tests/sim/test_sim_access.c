@@ -99,6 +99,14 @@ static void test_C13_links_of_every_kind(void **state){
   assert_int_equal(sim_open_path(pM, b, "X:\\"), ERROR_PATH_NOT_FOUND);
   assert_int_equal(sim_define_dos_device(pM, b, 0, "Y:", "\\\\nosuch\\share"), 0);
   assert_int_equal(sim_open_path(pM, b, "Y:\\"), ERROR_BAD_NETPATH);
+  /* C13: a link to a DOS path works only on a fixed disk: through W: to
+  ** the network drive Z: (or to the UNC link U:) is "anything else" */
+  assert_int_equal(simtest_map(pM, b, "Z:", "\\\\fs1\\data", 0), 0);
+  assert_int_equal(sim_open_path(pM, b, "Z:\\"), 0);
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "W:", "Z:\\sub"), 0);
+  assert_int_equal(sim_open_path(pM, b, "W:\\"), ERROR_PATH_NOT_FOUND);
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "T:", "U:\\sub"), 0);
+  assert_int_equal(sim_open_path(pM, b, "T:\\"), ERROR_PATH_NOT_FOUND);
   simtest_free(pM);
 }
 
