@@ -19,7 +19,9 @@
 ** Environment: MAPSCOPE_AGENT_EXE (the .exe; default: real/mapscope-agent.exe
 ** next to the mapscope binary), MAPSCOPE_WINEPREFIX (default
 ** $XDG_CACHE_HOME/mapscope/wineprefix, else ~/.cache/mapscope/wineprefix),
-** MAPSCOPE_STEP_TIMEOUT_MS (default 30000), MAPSCOPE_AGENT_ARGS (extra agent
+** MAPSCOPE_STEP_TIMEOUT_MS (default 30000), MAPSCOPE_AGENT_START_TIMEOUT_MS
+** (the handshake, default 180000: a first start may create the prefix),
+** MAPSCOPE_AGENT_ARGS (extra agent
 ** options, blank-separated; for tests), MAPSCOPE_WINE (default "wine").
 **
 ** Contents:
@@ -482,6 +484,41 @@ static void agent_reply_clear(AgentReply *r){
 ** with a reason in *pzWhy (malloc'd) if the agent timed out, died, or
 ** broke the framing; the connection is then dead.
 */
+/* 1 if one of the '\n'-separated lines of zBody is exactly zLine. */
+static int agent_body_has_line(const char *zBody, const char *zLine){
+  size_t n = strlen(zLine);
+  const char *z = zBody;
+  while( z && *z ){
+    const char *zEnd = strchr(z, '\n');
+    size_t nHere = zEnd ? (size_t)(zEnd - z) : strlen(z);
+    if( nHere==n && memcmp(z, zLine, n)==0 ) return 1;
+    z = zEnd ? zEnd+1 : NULL;
+  }
+  return 0;
+}
+
+/*
+** Before a request: has the agent written anything nobody asked for? A
+** reply is matched to its request by order alone, so one stray line would
+** shift every later reply onto the wrong step. Returns 0 (nothing
+** pending), 1 (stray output) or 2 (the agent closed its output).
+*/
+static int agent_output_pending(BackendConn *p){
+  struct pollfd pfd;
+  if( p->rd.iIn < p->rd.nIn ) return 1;
+  pfd.fd = p->fdFrom;
+  pfd.events = POLLIN;
+  pfd.revents = 0;
+  if( poll(&pfd, 1, 0)<=0 ) return 0;
+  if( pfd.revents & POLLIN ){
+    char c;
+    ssize_t n = read(p->fdFrom, &c, 1);
+    if( n==1 ) return 1;
+    if( n==0 ) return 2;
+  }
+  return (pfd.revents & (POLLHUP|POLLERR)) ? 2 : 0;
+}
+
 static int agent_exchange(BackendConn *p, const char *zReq, int ms,
                           AgentReply *pR, char **pzWhy){
   AgentLineStatus st;
@@ -492,6 +529,17 @@ static int agent_exchange(BackendConn *p, const char *zReq, int ms,
   if( p->bDead ){
     *pzWhy = agent_strdup("the agent is no longer running");
     return -1;
+  }
+  switch( agent_output_pending(p) ){
+    case 1:
+      *pzWhy = agent_strdup("the agent wrote output nobody asked for "
+                            "(a protocol error: replies would no longer match requests)");
+      goto dead;
+    case 2:
+      *pzWhy = agent_strdup("the agent closed its output (it exited)");
+      goto dead;
+    default:
+      break;
   }
   if( agent_write_all(p, zReq, strlen(zReq)) || agent_write_all(p, "\n", 1) ){
     *pzWhy = agent_strdup("the agent is gone (its input is closed)");
@@ -641,13 +689,23 @@ static int agent_launch(BackendConn *p, int bResume, char **pzErr){
       return 1;
     }
   }
-  if( agent_exchange(p, "hello 1", AGENT_FIRST_TIMEOUT_MS, &r, &zWhy) ){
+  if( agent_exchange(p, "hello 1", agent_env_int("MAPSCOPE_AGENT_START_TIMEOUT_MS",
+                                                  AGENT_FIRST_TIMEOUT_MS), &r, &zWhy) ){
     *pzErr = agent_mprintf("no handshake: %s", zWhy);
     free(zWhy);
     return 1;
   }
   if( r.eKind!=AGENT_REPLY_OK ){
     *pzErr = agent_mprintf("the agent refused the handshake: %s", r.zText);
+    agent_reply_clear(&r);
+    return 1;
+  }
+  /* Only mapscope-agent speaking protocol 1 is trusted with steps: any
+  ** program that happens to answer `ok` is not an agent. */
+  if( strncmp(r.zText, "mapscope-agent ", 15)!=0 || strcmp(r.zText+15, "1")!=0
+   || !agent_body_has_line(r.zBody, "protocol 1") ){
+    *pzErr = agent_mprintf("the program did not identify itself as mapscope-agent "
+                           "protocol 1 (hello answered: %.80s)", r.zText);
     agent_reply_clear(&r);
     return 1;
   }

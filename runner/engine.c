@@ -118,7 +118,12 @@ void engine_run_scenario(Engine *pEngine, const Scenario *pScn,
 
   for(int s = 0; s < nSide; s++){
     char *zErr = NULL;
-    if( pEngine->apOps[s]->xOpen(pScn, pEngine->zBackendOptions,
+    if( pEngine->azDown[s] ){
+      aRun[s].pConn = NULL;
+      azOpenError[s] = engine_strdup(pEngine->azDown[s]);
+      aRun[s].zDead = engine_dead_reason(pEngine->apOps[s]->zName,
+                                         "could not start (see above)", 0);
+    }else if( pEngine->apOps[s]->xOpen(pScn, pEngine->zBackendOptions,
                                  &aRun[s].pConn, &zErr) != 0 ){
       aRun[s].pConn = NULL;
       azOpenError[s] = zErr ? zErr : engine_strdup("could not start the backend");

@@ -94,6 +94,11 @@ struct Engine {
   const BackendOps *apOps[ENGINE_MAX_SIDES];   /* side 0 is the reference */
   LabelSet aLabels[ENGINE_MAX_SIDES];          /* labels per side */
   const char *zBackendOptions;                 /* e.g. --agent-cmd */
+  const char *azDown[ENGINE_MAX_SIDES];        /* why a side cannot start at
+                                               ** all in this command (its
+                                               ** probe failed), or NULL:
+                                               ** scenarios then report it
+                                               ** without trying again */
   Reporter *pReporter;                         /* never NULL */
   Store *pStore;                               /* NULL: nothing stored */
   int bStoreFailed;                            /* a store write failed */

@@ -19,16 +19,58 @@ struct FileList {
   int nPath, nAlloc;
 };
 
+/* A file or directory already taken, by identity, not by spelling. */
+typedef struct LoadSeen LoadSeen;
+struct LoadSeen {
+  dev_t dev;                   /* st_dev */
+  ino_t ino;                   /* st_ino */
+};
+
+/* The state of one collection. */
+typedef struct Loader Loader;
+struct Loader {
+  const char *zCmd;            /* the subcommand, for messages */
+  FileList list;               /* the scenario files found, in order */
+  LoadSeen *aSeen;             /* directories entered and files taken */
+  int nSeen, nSeenAlloc;
+};
+
+/* The largest scenario file read: far beyond any real scenario, and it
+** keeps /dev/zero or a huge log given by mistake from eating memory. */
+#define LOAD_MAX_FILE (16 * 1024 * 1024)
+
+static void load_oom(void){
+  fputs("mapscope: out of memory\n", stderr);
+  exit(3);
+}
+
 static void load_list_add(FileList *p, const char *zPath){
   if( p->nPath == p->nAlloc ){
     p->nAlloc = p->nAlloc ? p->nAlloc * 2 : 64;
     p->azPath = realloc(p->azPath, (size_t)p->nAlloc * sizeof(char *));
-    if( p->azPath == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+    if( p->azPath == NULL ) load_oom();
   }
   size_t n = strlen(zPath) + 1;
   p->azPath[p->nPath] = malloc(n);
-  if( p->azPath[p->nPath] == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
+  if( p->azPath[p->nPath] == NULL ) load_oom();
   memcpy(p->azPath[p->nPath++], zPath, n);
+}
+
+/* 1 if the object behind pSt was taken before (a symlink loop, or the same
+** file or directory reached twice); else remember it and return 0. */
+static int load_seen(Loader *p, const struct stat *pSt){
+  for(int i = 0; i < p->nSeen; i++){
+    if( p->aSeen[i].dev == pSt->st_dev && p->aSeen[i].ino == pSt->st_ino ) return 1;
+  }
+  if( p->nSeen == p->nSeenAlloc ){
+    p->nSeenAlloc = p->nSeenAlloc ? p->nSeenAlloc * 2 : 64;
+    p->aSeen = realloc(p->aSeen, (size_t)p->nSeenAlloc * sizeof(LoadSeen));
+    if( p->aSeen == NULL ) load_oom();
+  }
+  p->aSeen[p->nSeen].dev = pSt->st_dev;
+  p->aSeen[p->nSeen].ino = pSt->st_ino;
+  p->nSeen++;
+  return 0;
 }
 
 static int load_cmp_path(const void *a, const void *b){
@@ -40,12 +82,30 @@ static int load_ends_with_scn(const char *z){
   return n > 4 && strcasecmp(z + n - 4, ".scn") == 0;
 }
 
-/* Add every *.scn below directory zDir, depth first, sorted by name.
-** Returns 0, or 2 after reporting an unreadable directory. */
-static int load_collect_dir(const char *zCmd, const char *zDir, FileList *pList){
+/* Take the scenario file zPath (already stat'ed): it must be a regular
+** file of sane size. A file already taken is passed over. Returns 0, or 2
+** after a message. */
+static int load_take_file(Loader *p, const char *zPath, const struct stat *pSt){
+  if( !S_ISREG(pSt->st_mode) ){
+    fprintf(stderr, "mapscope %s: %s: not a regular file\n", p->zCmd, zPath);
+    return 2;
+  }
+  if( pSt->st_size > LOAD_MAX_FILE ){
+    fprintf(stderr, "mapscope %s: %s: too large for a scenario (%lld bytes; "
+            "the limit is %d)\n", p->zCmd, zPath, (long long)pSt->st_size, LOAD_MAX_FILE);
+    return 2;
+  }
+  if( !load_seen(p, pSt) ) load_list_add(&p->list, zPath);
+  return 0;
+}
+
+/* Add every *.scn below directory zDir, depth first, sorted by name; a
+** directory reached again through a symlink is entered once. Returns 0, or
+** 2 after reporting an unreadable entry. */
+static int load_collect_dir(Loader *p, const char *zDir){
   DIR *pDir = opendir(zDir);
   if( pDir == NULL ){
-    fprintf(stderr, "mapscope %s: %s: %s\n", zCmd, zDir, strerror(errno));
+    fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, zDir, strerror(errno));
     return 2;
   }
   FileList names = {0};
@@ -63,12 +123,13 @@ static int load_collect_dir(const char *zCmd, const char *zDir, FileList *pList)
     strbuf_printf(&path, "%s%s%s", zDir,
                   (nDir && zDir[nDir-1] == '/') ? "" : "/", names.azPath[i]);
     struct stat st;
-    if( stat(strbuf_text(&path), &st) == 0 ){
-      if( S_ISDIR(st.st_mode) ){
-        rc = load_collect_dir(zCmd, strbuf_text(&path), pList);
-      }else if( S_ISREG(st.st_mode) && load_ends_with_scn(names.azPath[i]) ){
-        load_list_add(pList, strbuf_text(&path));
-      }
+    if( stat(strbuf_text(&path), &st) != 0 ){
+      fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, strbuf_text(&path), strerror(errno));
+      rc = 2;
+    }else if( S_ISDIR(st.st_mode) ){
+      if( !load_seen(p, &st) ) rc = load_collect_dir(p, strbuf_text(&path));
+    }else if( load_ends_with_scn(names.azPath[i]) ){
+      rc = load_take_file(p, strbuf_text(&path), &st);
     }
     strbuf_reset(&path);
   }
@@ -103,8 +164,10 @@ void load_free(ScnFile *aFile, int nFile){
 }
 
 int load_scenarios(const char *zCmd, char **azPath, int nPath,
-                       ScnFile **paFile, int *pnFile){
-  FileList list = {0};
+                   ScnFile **paFile, int *pnFile){
+  Loader loader;
+  memset(&loader, 0, sizeof(loader));
+  loader.zCmd = zCmd;
   int rc = 0;
   for(int i = 0; i < nPath && rc == 0; i++){
     struct stat st;
@@ -112,16 +175,19 @@ int load_scenarios(const char *zCmd, char **azPath, int nPath,
       fprintf(stderr, "mapscope %s: %s: %s\n", zCmd, azPath[i], strerror(errno));
       rc = 2;
     }else if( S_ISDIR(st.st_mode) ){
-      int nBefore = list.nPath;
-      rc = load_collect_dir(zCmd, azPath[i], &list);
-      if( rc == 0 && list.nPath == nBefore ){
-        fprintf(stderr, "mapscope %s: %s: no .scn files below it\n", zCmd, azPath[i]);
+      int nBefore = loader.list.nPath;
+      if( !load_seen(&loader, &st) ) rc = load_collect_dir(&loader, azPath[i]);
+      if( rc == 0 && loader.list.nPath == nBefore ){
+        fprintf(stderr, "mapscope %s: %s: no .scn files below it%s\n", zCmd, azPath[i],
+                loader.nSeen > 1 ? " (or only ones already named)" : "");
         rc = 2;
       }
     }else{
-      load_list_add(&list, azPath[i]);
+      rc = load_take_file(&loader, azPath[i], &st);
     }
   }
+  free(loader.aSeen);
+  FileList list = loader.list;
 
   ScnFile *aFile = calloc((size_t)list.nPath + 1, sizeof(ScnFile));
   if( aFile == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }

@@ -77,6 +77,10 @@ static int run_parse_options(int argc, char **argv, int bDiff, RunOptions *pOpt)
         return 2;
       }
     }else if( strcmp(zOpt, "--agent-cmd") == 0 ){
+      if( zVal[strspn(zVal, " \t")] == 0 ){
+        run_usage_error(zC, "--agent-cmd needs a command", NULL);
+        return 2;
+      }
       pOpt->zAgentCmd = zVal;
     }else if( strcmp(zOpt, "--format") == 0 ){
       if( strcmp(zVal, "text") == 0 ) pOpt->eFormat = REPORT_TEXT;
@@ -91,8 +95,12 @@ static int run_parse_options(int argc, char **argv, int bDiff, RunOptions *pOpt)
         run_usage_error(zC, "too many --label options (at most 8)", NULL);
         return 2;
       }
-      if( zVal[0] == 0 || strpbrk(zVal, " \t,") ){
-        run_usage_error(zC, "a label is one word without commas", zVal);
+      int bBad = zVal[0] == 0;
+      for(const unsigned char *z = (const unsigned char *)zVal; *z; z++){
+        if( *z <= ' ' || *z == ',' || *z == 0x7f ) bBad = 1;
+      }
+      if( bBad ){
+        run_usage_error(zC, "a label is one word: no blanks, commas or control characters", zVal);
         return 2;
       }
       pOpt->azLabel[pOpt->nLabel++] = zVal;
@@ -145,12 +153,14 @@ static char *run_dup_or_null(const char *z){
 
 /*
 ** Ask a backend for its host facts by opening it once on an empty world
-** (no users, no shares, no steps: it changes nothing on a host). A backend
-** that cannot start is reported here, once, but the run goes on: each
-** scenario will then show why it could not run there.
+** (no users, no shares, no steps: it changes nothing on a host). Returns
+** NULL, or why the backend cannot start (malloc'd): it is reported here,
+** once, and every scenario then shows it without waiting for the backend
+** again (an unresponsive agent would otherwise cost its start timeout per
+** scenario).
 */
-static void run_probe_facts(const BackendOps *pOps, const char *zOptions,
-                            RunFacts *pFacts){
+static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
+                             RunFacts *pFacts){
   Scenario empty;
   memset(&empty, 0, sizeof(empty));
   empty.zFile = "(host probe)";
@@ -162,10 +172,12 @@ static void run_probe_facts(const BackendOps *pOps, const char *zOptions,
   BackendConn *pConn = NULL;
   char *zErr = NULL;
   if( pOps->xOpen(&empty, zOptions, &pConn, &zErr) != 0 ){
-    fprintf(stderr, "mapscope: the %s backend could not start: %s\n", pOps->zName,
-            zErr ? zErr : "no reason given");
+    StrBuf b = {0};
+    strbuf_puts(&b, zErr ? zErr : "no reason given");
     free(zErr);
-    return;
+    fprintf(stderr, "mapscope: the %s backend could not start: %s\n", pOps->zName,
+            strbuf_text(&b));
+    return strbuf_take(&b);
   }
   const HostFacts *pHost = pOps->xHostFacts ? pOps->xHostFacts(pConn) : NULL;
   if( pHost ){
@@ -175,6 +187,7 @@ static void run_probe_facts(const BackendOps *pOps, const char *zOptions,
     pFacts->zCaps = run_dup_or_null(pHost->zCapabilities);
   }
   pOps->xClose(pConn);
+  return NULL;
 }
 
 static void run_facts_clear(RunFacts *p){
@@ -226,7 +239,8 @@ static int run_main(int argc, char **argv, int bDiff){
   RunFacts facts;
   memset(&facts, 0, sizeof(facts));
   /* The real backend's facts describe the run; the model's are constant. */
-  run_probe_facts(engine.apOps[engine.nSide - 1], opt.zAgentCmd, &facts);
+  char *zDown = run_probe_facts(engine.apOps[engine.nSide - 1], opt.zAgentCmd, &facts);
+  engine.azDown[engine.nSide - 1] = zDown;
 
   if( !opt.bNoDb ){
     char zErr[512];
@@ -234,6 +248,7 @@ static int run_main(int argc, char **argv, int bDiff){
       fprintf(stderr, "mapscope %s: %s\n", opt.zCommand, zErr);
       run_facts_clear(&facts);
       load_free(aFile, nFile);
+      free(zDown);
       return 2;
     }
     StrBuf backends = {0}, labels = {0};
@@ -287,9 +302,11 @@ static int run_main(int argc, char **argv, int bDiff){
   /* Machine-readable formats keep standard output for the report. */
   FILE *pSummary = opt.eFormat == REPORT_TEXT ? stdout : stderr;
   if( pStore ){
-    if( store_run_end(pStore, nPassed, nFailed, nSkipped) != 0 || engine.bStoreFailed ){
+    /* A run with a scenario the store could not take stays marked
+    ** incomplete: it is not the whole run. */
+    if( engine.bStoreFailed || store_run_end(pStore, nPassed, nFailed, nSkipped) != 0 ){
       fprintf(stderr, "mapscope %s: results store: the run was not stored whole "
-              "(%s)\n", opt.zCommand, store_errmsg(pStore));
+              "(%s); it stays marked incomplete\n", opt.zCommand, store_errmsg(pStore));
       rc = 1;
     }else{
       fprintf(pSummary, "results: stored in %s as run %s\n", zDb, zRunId);
@@ -298,6 +315,7 @@ static int run_main(int argc, char **argv, int bDiff){
   }
   fprintf(pSummary, "%d passed, %d failed, %d skipped\n", nPassed, nFailed, nSkipped);
   load_free(aFile, nFile);
+  free(zDown);
   if( nFailed > 0 ) rc = 1;
   return rc;
 }

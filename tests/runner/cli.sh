@@ -71,5 +71,23 @@ expect_in out.txt "as the scenario expects" "explain agreement"
 check "explain a failing scenario" 1 "$mapscope" explain "$data/fail/wrong.scn"
 expect_in out.txt "BUT the scenario expects:" "explain disagreement"
 
+# Paths: a loop of symlinks is entered once, a file named twice runs once,
+# special files and dangling links are errors before anything runs.
+mkdir -p loop && ln -s ../loop loop/self && cp "$data/pass/split.scn" loop/
+check "symlink loop" 0 "$mapscope" run --no-db loop
+expect_in out.txt "4 passed, 0 failed" "a directory loop runs each file once"
+check "same file twice" 0 "$mapscope" run --no-db loop/split.scn loop/self/split.scn
+expect_in out.txt "1 scenario," "a file named twice runs once"
+check "device file" 2 "$mapscope" run --no-db /dev/null
+expect_in err.txt "/dev/null: not a regular file" "device file message"
+mkfifo pipe.scn
+check "fifo" 2 timeout 10 "$mapscope" run --no-db pipe.scn
+expect_in err.txt "pipe.scn: not a regular file" "fifo message"
+ln -s "$work/nowhere" loop/dangling.scn
+check "dangling link in a directory" 2 "$mapscope" run --no-db loop
+expect_in err.txt "loop/dangling.scn: No such file or directory" "dangling link message"
+rm loop/dangling.scn
+check "label with a newline" 2 "$mapscope" run --no-db --label "$(printf 'a\nb')" loop
+
 echo "$pass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
