@@ -124,8 +124,10 @@ static int bench_parse(int argc, char **argv, BenchOptions *p){
       snprintf(zBuf, sizeof(zBuf), "%s", zVal);
       p->nSessions = 0;
       for(char *zW = strtok(zBuf, ","); zW; zW = strtok(NULL, ",")){
-        if( p->nSessions >= 8 || bench_count(zW, &p->anSessions[p->nSessions]) ){
-          return bench_usage("--sessions takes up to 8 positive numbers, comma separated", zVal);
+        if( p->nSessions >= 8 || bench_count(zW, &p->anSessions[p->nSessions])
+         || p->anSessions[p->nSessions] > 10000000 ){
+          return bench_usage("--sessions takes up to 8 numbers from 1 to 10000000, "
+                             "comma separated", zVal);
         }
         p->nSessions++;
       }

@@ -150,6 +150,18 @@ static int exp_parse_options(int argc, char **argv, ExpOptions *pOpt){
     }
   }
   if( pOpt->zDb && pOpt->bNoDb ) return exp_usage("--db and --no-db contradict each other", NULL);
+  if( pOpt->zOut ){
+    /* checked now, not after a long search: the folder must take the file */
+    char zDir[4096];
+    snprintf(zDir, sizeof(zDir), "%s", pOpt->zOut);
+    char *zSlash = strrchr(zDir, '/');
+    if( zSlash == NULL ) snprintf(zDir, sizeof(zDir), ".");
+    else if( zSlash == zDir ) zDir[1] = 0;
+    else *zSlash = 0;
+    if( access(zDir, W_OK) != 0 ){
+      return exp_usage("--out: cannot write in that folder", pOpt->zOut);
+    }
+  }
   if( pOpt->zAgainst && strcmp(pOpt->zAgainst, "windows") == 0 && pOpt->zAgentCmd == NULL ){
     return exp_usage("--against windows needs --agent-cmd \"CMD\"", NULL);
   }
@@ -672,7 +684,10 @@ static int exp_write_scenario(const ExpOptions *pOpt, const ExpWorld *pW,
   scn_free(pScn);
   FILE *f = fopen(pOpt->zOut, "w");
   if( f == NULL || fputs(zText, f) < 0 || fclose(f) != 0 ){
-    fprintf(stderr, "mapscope explore: cannot write %s: %s\n", pOpt->zOut, strerror(errno));
+    /* the finding must not be lost: it goes to standard output instead */
+    fprintf(stderr, "mapscope explore: cannot write %s: %s; the scenario follows "
+            "on standard output\n", pOpt->zOut, strerror(errno));
+    fputs(zText, stdout);
     rc = 1;
   }
   *pzText = zText;

@@ -104,5 +104,10 @@ else
     nfail=$((nfail + 1)); fi
 fi
 
+# Options that cannot work are refused before any work is done.
+check "--out in a missing folder" 2 "$mapscope" explore --against sim --plant-bug 1 \
+  --seed 21 --steps 10000 --no-db --out "$PWD/no/such/folder/x.scn"
+check "--sessions too large" 2 "$mapscope" bench --only sessions --sessions 99999999999
+
 echo "# $pass checks passed, $nfail failed"
 [ "$nfail" -eq 0 ]
