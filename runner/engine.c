@@ -169,6 +169,9 @@ void engine_run_scenario(Engine *pEngine, const Scenario *pScn,
                           pRec->aSide[1].eVerdict, &pRec->aSide[1].res);
     for(int s = 0; s < nSide; s++){
       scnTotals.aCount[s][pRec->aSide[s].eVerdict]++;
+      if( pRec->aSide[s].eVerdict == VERDICT_PASS && pRec->aSide[s].zReference == NULL ){
+        scnTotals.anUnchecked[s]++;
+      }
     }
     scnTotals.aCompare[pRec->eCompare]++;
   }
@@ -195,6 +198,7 @@ void engine_run_scenario(Engine *pEngine, const Scenario *pScn,
     for(int v = 0; v < VERDICT_COUNT; v++){
       pEngine->totals.aCount[s][v] += scnTotals.aCount[s][v];
     }
+    pEngine->totals.anUnchecked[s] += scnTotals.anUnchecked[s];
     free(azOpenError[s]);
     free(aRun[s].zDead);
   }

@@ -51,6 +51,9 @@ typedef struct Totals Totals;
 struct Totals {
   int aCount[ENGINE_MAX_SIDES][VERDICT_COUNT]; /* verdicts per side */
   int aCompare[COMPARE_ERROR + 1];             /* comparisons (diff) */
+  int anUnchecked[ENGINE_MAX_SIDES];           /* passes with nothing to
+                                               ** compare (no expected block,
+                                               ** and no model output) */
   int nScenario;                               /* scenarios run */
 };
 

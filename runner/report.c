@@ -164,6 +164,13 @@ static void text_end(Reporter *p, const Totals *pTotals){
     report_counts(&out, pTotals->aCount[s]);
   }
   strbuf_puts(&out, "\n");
+  for(int s = 0; s < p->nSide; s++){
+    if( pTotals->anUnchecked[s] == 0 ) continue;
+    strbuf_printf(&out, "%s: %d of the passes had nothing to compare with "
+                  "(no expected lines%s): they ran, and were not checked\n",
+                  p->apOps[s]->zName, pTotals->anUnchecked[s],
+                  p->nSide > 1 && s > 0 ? ", no model output" : "");
+  }
   if( p->nSide > 1 ){
     strbuf_printf(&out, "comparisons: %d agree, %d diverge, %d unsupported, "
                   "%d skipped, %d error\n",
