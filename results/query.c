@@ -39,11 +39,13 @@ int store_resolve_run(Store *p, const char *zRef, char zRunId[37],
         " LIMIT 1 OFFSET ?1", -1, &pStmt, NULL);
     if( rc!=SQLITE_OK ) goto sql_err;
     sqlite3_bind_int64(pStmt, 1, nBack);
-    if( sqlite3_step(pStmt)==SQLITE_ROW ){
+    rc = sqlite3_step(pStmt);
+    if( rc==SQLITE_ROW ){
       snprintf(zRunId, 37, "%s", (const char*)sqlite3_column_text(pStmt, 0));
       sqlite3_finalize(pStmt);
       return 0;
     }
+    if( rc!=SQLITE_DONE ) goto sql_err;
     sqlite3_finalize(pStmt);
     snprintf(zErr, (size_t)nErr, "%s: no such run (the database holds fewer"
              " runs)", zRef);
@@ -57,12 +59,13 @@ int store_resolve_run(Store *p, const char *zRef, char zRunId[37],
       " ORDER BY run_id", -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) goto sql_err;
   sqlite3_bind_text(pStmt, 1, zRef, -1, SQLITE_STATIC);
-  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     if( nMatch==0 ){
       snprintf(zRunId, 37, "%s", (const char*)sqlite3_column_text(pStmt, 0));
     }
     nMatch++;
   }
+  if( rc!=SQLITE_DONE ) goto sql_err;
   sqlite3_finalize(pStmt);
   if( nMatch==0 ){
     snprintf(zErr, (size_t)nErr, "%s: no run matches", zRef);
@@ -80,7 +83,9 @@ bad_ref:
            " one, last or last~N)", zRef);
   return 1;
 sql_err:
-  snprintf(zErr, (size_t)nErr, "%s", sqlite3_errmsg(db));
+  snprintf(zErr, (size_t)nErr, "%s: resolving run %.60s: %s", store_path(p),
+           zRef, sqlite3_errmsg(db));
+  sqlite3_finalize(pStmt);
   return 1;
 }
 
@@ -217,6 +222,96 @@ void store_changes_free(StoreChange *aChange, int nChange){
 
 /* ---------------------------------------------------------------- 3 ---- */
 
+/*
+** The part of store_check_input() that reads the file with SQLite (a
+** connection that runs no write): the schema (application_id, a user_version this
+** build reads, every table a merge copies) and PRAGMA quick_check, which
+** reads every page. Returns 0, or 1 with a one-line reason in zErr.
+*/
+static int store_check_content(const char *zPath, char *zErr, int nErr){
+  static const char *const azTable[] = { "runs", "scenarios", "steps",
+                                         "step_results", "known_divergences" };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *pStmt = NULL;
+  sqlite3_int64 iAppId = 0, iVersion = 0;
+  const char *zWhat = "cannot open";
+  size_t i;
+  int rc, nRow = 0, bOk = 0;
+
+  /* Read-write (never create) only so that closing the last connection
+  ** removes the -wal and -shm files it made, as the merge's ATTACH does;
+  ** query_only keeps every statement from writing. */
+  rc = sqlite3_open_v2(zPath, &db, SQLITE_OPEN_READWRITE, NULL);
+  if( rc==SQLITE_OK ) rc = sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  sqlite3_busy_timeout(db, 60000);
+  zWhat = "cannot read the schema";
+  rc = sqlite3_prepare_v2(db, "SELECT (SELECT application_id FROM"
+                          " pragma_application_id), (SELECT user_version FROM"
+                          " pragma_user_version)", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  rc = sqlite3_step(pStmt);
+  if( rc!=SQLITE_ROW ) goto sql_err;
+  iAppId = sqlite3_column_int64(pStmt, 0);
+  iVersion = sqlite3_column_int64(pStmt, 1);
+  sqlite3_finalize(pStmt);
+  pStmt = NULL;
+  if( iAppId!=STORE_APPLICATION_ID || iVersion<1 || iVersion>STORE_SCHEMA_VERSION ){
+    snprintf(zErr, (size_t)nErr, "%s: not a mapscope database this version can"
+             " read (application_id %lld, schema %lld); refusing it", zPath,
+             (long long)iAppId, (long long)iVersion);
+    goto err;
+  }
+  rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
+                          " AND name = ?1", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  for(i=0; i<sizeof(azTable)/sizeof(azTable[0]); i++){
+    sqlite3_reset(pStmt);
+    sqlite3_bind_text(pStmt, 1, azTable[i], -1, SQLITE_STATIC);
+    rc = sqlite3_step(pStmt);
+    if( rc==SQLITE_DONE ){
+      snprintf(zErr, (size_t)nErr, "%s: not a mapscope database this version"
+               " can read (no table %s); refusing it", zPath, azTable[i]);
+      goto err;
+    }
+    if( rc!=SQLITE_ROW ) goto sql_err;
+  }
+  sqlite3_finalize(pStmt);
+  pStmt = NULL;
+  zWhat = "damaged (PRAGMA quick_check)";
+  rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    const char *z = (const char*)sqlite3_column_text(pStmt, 0);
+    if( nRow++==0 ){
+      bOk = z && strcmp(z, "ok")==0;
+      if( !bOk ){
+        snprintf(zErr, (size_t)nErr, "%s: damaged (PRAGMA quick_check: %.200s);"
+                 " refusing it", zPath, z ? z : "?");
+      }
+    }
+  }
+  if( rc!=SQLITE_DONE ) goto sql_err;
+  if( !bOk || nRow!=1 ){
+    if( bOk ){
+      snprintf(zErr, (size_t)nErr, "%s: damaged (PRAGMA quick_check found"
+               " problems); refusing it", zPath);
+    }
+    goto err;
+  }
+  sqlite3_finalize(pStmt);
+  sqlite3_close(db);
+  return 0;
+
+sql_err:
+  snprintf(zErr, (size_t)nErr, "%s: %s: %s; refusing it", zPath, zWhat,
+           db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+err:
+  sqlite3_finalize(pStmt);
+  sqlite3_close(db);
+  return 1;
+}
+
 int store_check_input(const char *zPath, char *zErr, int nErr){
   struct stat st;
   unsigned char aHdr[100];
@@ -254,7 +349,7 @@ int store_check_input(const char *zPath, char *zErr, int nErr){
              iVersion, STORE_SCHEMA_VERSION);
     return 1;
   }
-  return 0;
+  return store_check_content(zPath, zErr, nErr);
 }
 
 /* ---------------------------------------------------------------- 4 ---- */
@@ -282,7 +377,7 @@ static int merge_columns(sqlite3 *db, const char *zTable, sqlite3_int64 iScnOff,
   rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
   sqlite3_free(zSql);
   if( rc!=SQLITE_OK ) goto err;
-  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *zName = (const char*)sqlite3_column_text(pStmt, 0);
     int n;
     if( nCols + strlen(zName) + 64 > nAlloc || nSel + strlen(zName) + 64 > nAlloc ){
@@ -299,6 +394,7 @@ static int merge_columns(sqlite3 *db, const char *zTable, sqlite3_int64 iScnOff,
     }
     nSel += (size_t)n;
   }
+  if( rc!=SQLITE_DONE ) goto err;
   sqlite3_finalize(pStmt);
   *pzCols = zCols;
   *pzSelect = zSel;

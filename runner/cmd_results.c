@@ -20,6 +20,9 @@
 
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +178,14 @@ static void results_time(const char *zIso, char *zOut, size_t nOut){
   if( strlen(zOut)>10 && zOut[10]=='T' ) zOut[10] = ' ';
 }
 
+/* Report a failed SQLite call as "mapscope results: WHAT: MESSAGE" (the
+** database named); returns 2, the exit status. */
+static int results_sql_err(Store *pStore, const char *zWhat){
+  fprintf(stderr, "mapscope results: %s: %s: %s\n", store_path(pStore), zWhat,
+          sqlite3_errmsg(store_db(pStore)));
+  return 2;
+}
+
 /* ---------------------------------------------------------------- 3 ---- */
 
 /* A run's scenario and step counts are filled when it completes; an
@@ -186,7 +197,7 @@ static void results_time(const char *zIso, char *zOut, size_t nOut){
   "(CASE WHEN completed THEN n_steps ELSE (SELECT count(*) FROM steps t" \
   " JOIN scenarios s USING (scenario_id) WHERE s.run_id = runs.run_id) END)"
 
-static int results_list(Store *pStore){
+static int results_list(Store *pStore, FILE *pOut){
   static const int abRight[] = {0,0,0,0,0,0,1,1,1,1,1,0,0};
   sqlite3_stmt *pStmt = NULL;
   ResultsTable t;
@@ -198,13 +209,10 @@ static int results_list(Store *pStore){
       "SELECT run_id, started_at, kind, completed, backends, " RESULTS_N_SCENARIOS
       ", " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped, host_name, labels"
       " FROM runs ORDER BY started_at DESC, rowid DESC", -1, &pStmt, NULL);
-  if( rc!=SQLITE_OK ){
-    fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(store_db(pStore)));
-    return 2;
-  }
+  if( rc!=SQLITE_OK ) return results_sql_err(pStore, "listing runs");
   results_table_init(&t, 13);
   results_table_row(&t, azHead);
-  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     char zRef[32], zRun[16], zStarted[32];
     const char *az[13];
     int bDone = sqlite3_column_int(pStmt, 3);
@@ -226,11 +234,17 @@ static int results_list(Store *pStore){
     results_table_row(&t, az);
     iRow++;
   }
+  if( rc!=SQLITE_DONE ){
+    rc = results_sql_err(pStore, "listing runs");
+    sqlite3_finalize(pStmt);
+    results_table_free(&t);
+    return rc;
+  }
   sqlite3_finalize(pStmt);
   if( iRow==0 ){
-    printf("no runs in %s\n", store_path(pStore));
+    fprintf(pOut, "no runs in %s\n", store_path(pStore));
   }else{
-    results_table_print(&t, stdout, abRight);
+    results_table_print(&t, pOut, abRight);
   }
   results_table_free(&t);
   return 0;
@@ -252,12 +266,16 @@ static void results_print_block(FILE *pOut, const char *zLabel, const char *zTex
   }
 }
 
-static int results_show(Store *pStore, const char *zRunId, int bAll){
+static int results_show(Store *pStore, const char *zRunId, int bAll,
+                        FILE *pOut){
   static const int abRight[] = {0,1,1,1,1,1,1,0};
   sqlite3 *db = store_db(pStore);
   sqlite3_stmt *pStmt = NULL;
   ResultsTable t;
+  const char *zWhat = "reading the run";
   int rc, nFail = 0;
+
+  results_table_init(&t, 8);
 
   rc = sqlite3_prepare_v2(db,
       "SELECT run_id, kind, completed, started_at, ended_at, backends,"
@@ -268,35 +286,38 @@ static int results_show(Store *pStore, const char *zRunId, int bAll){
       -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) goto sql_err;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  if( sqlite3_step(pStmt)==SQLITE_ROW ){
+  rc = sqlite3_step(pStmt);
+  if( rc!=SQLITE_ROW && rc!=SQLITE_DONE ) goto sql_err;
+  if( rc==SQLITE_ROW ){
     char zStart[32], zEnd[32];
     results_time(results_col(pStmt, 3), zStart, sizeof(zStart));
     results_time(results_col(pStmt, 4), zEnd, sizeof(zEnd));
-    printf("run        %s\n", results_col(pStmt, 0));
-    printf("kind       %s, %s\n", results_col(pStmt, 1),
+    fprintf(pOut, "run        %s\n", results_col(pStmt, 0));
+    fprintf(pOut, "kind       %s, %s\n", results_col(pStmt, 1),
            sqlite3_column_int(pStmt, 2) ? "complete"
            : "INCOMPLETE (stopped before it finished)");
-    printf("started    %s UTC\n", zStart);
-    printf("ended      %s%s\n", zEnd, results_col(pStmt, 4) ? " UTC" : "");
-    printf("backends   %s\n", results_col(pStmt, 5));
-    printf("host       %s", results_col(pStmt, 6) ? results_col(pStmt, 6) : "-");
-    if( results_col(pStmt, 7) ) printf("; os %s", results_col(pStmt, 7));
-    if( results_col(pStmt, 8) ) printf("; wine %s", results_col(pStmt, 8));
-    if( results_col(pStmt, 9) ) printf("; agent %s", results_col(pStmt, 9));
-    printf("\n");
-    if( results_col(pStmt, 10) ) printf("caps       %s\n", results_col(pStmt, 10));
-    printf("mapscope   %s\n", results_col(pStmt, 11) ? results_col(pStmt, 11) : "-");
-    printf("labels     %s\n", results_col(pStmt, 12) ? results_col(pStmt, 12) : "-");
-    printf("command    %s\n", results_col(pStmt, 13) ? results_col(pStmt, 13) : "-");
-    printf("stored     %d scenarios, %d steps", sqlite3_column_int(pStmt, 14),
+    fprintf(pOut, "started    %s UTC\n", zStart);
+    fprintf(pOut, "ended      %s%s\n", zEnd, results_col(pStmt, 4) ? " UTC" : "");
+    fprintf(pOut, "backends   %s\n", results_col(pStmt, 5));
+    fprintf(pOut, "host       %s", results_col(pStmt, 6) ? results_col(pStmt, 6) : "-");
+    if( results_col(pStmt, 7) ) fprintf(pOut, "; os %s", results_col(pStmt, 7));
+    if( results_col(pStmt, 8) ) fprintf(pOut, "; wine %s", results_col(pStmt, 8));
+    if( results_col(pStmt, 9) ) fprintf(pOut, "; agent %s", results_col(pStmt, 9));
+    fprintf(pOut, "\n");
+    if( results_col(pStmt, 10) ) fprintf(pOut, "caps       %s\n", results_col(pStmt, 10));
+    fprintf(pOut, "mapscope   %s\n", results_col(pStmt, 11) ? results_col(pStmt, 11) : "-");
+    fprintf(pOut, "labels     %s\n", results_col(pStmt, 12) ? results_col(pStmt, 12) : "-");
+    fprintf(pOut, "command    %s\n", results_col(pStmt, 13) ? results_col(pStmt, 13) : "-");
+    fprintf(pOut, "stored     %d scenarios, %d steps", sqlite3_column_int(pStmt, 14),
            sqlite3_column_int(pStmt, 15));
     if( sqlite3_column_type(pStmt, 16)!=SQLITE_NULL ){
-      printf("; %d passed, %d failed, %d skipped", sqlite3_column_int(pStmt, 16),
+      fprintf(pOut, "; %d passed, %d failed, %d skipped", sqlite3_column_int(pStmt, 16),
              sqlite3_column_int(pStmt, 17), sqlite3_column_int(pStmt, 18));
     }
-    printf("\n\n");
+    fprintf(pOut, "\n\n");
   }
   sqlite3_finalize(pStmt);
+  pStmt = NULL;
 
   /* Scenarios, with verdict counts over every backend. */
   rc = sqlite3_prepare_v2(db,
@@ -310,24 +331,26 @@ static int results_show(Store *pStore, const char *zRunId, int bAll){
       "  AND sr.position = st.position"
       " WHERE sc.run_id = ?1 GROUP BY sc.scenario_id ORDER BY sc.path, sc.scenario_id",
       -1, &pStmt, NULL);
+  zWhat = "reading the run's scenarios";
   if( rc!=SQLITE_OK ) goto sql_err;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
   {
     const char *azHead[] = { "SCENARIO", "STEPS", "PASS", "FAIL", "TODO",
                              "SKIP", "DIVERGE", "HASH" };
-    results_table_init(&t, 8);
     results_table_row(&t, azHead);
   }
-  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *az[8];
     int i;
     for(i=0; i<8; i++) az[i] = results_col(pStmt, i);
     if( az[2]==NULL ){ az[2] = az[3] = az[4] = az[5] = az[6] = "0"; }
     results_table_row(&t, az);
   }
+  if( rc!=SQLITE_DONE ) goto sql_err;
   sqlite3_finalize(pStmt);
-  if( t.nRow>1 ) results_table_print(&t, stdout, abRight);
-  else printf("no scenario stored\n");
+  pStmt = NULL;
+  if( t.nRow>1 ) results_table_print(&t, pOut, abRight);
+  else fprintf(pOut, "no scenario stored\n");
   results_table_free(&t);
 
   /* Failures with what was expected and what came out; or every step. */
@@ -336,31 +359,35 @@ static int results_show(Store *pStore, const char *zRunId, int bAll){
       " reason FROM step_outcomes WHERE run_id = ?1"
       " AND (?2 OR verdict IN ('fail','error','fixed'))"
       " ORDER BY scenario_id, position, backend", -1, &pStmt, NULL);
+  zWhat = "reading the run's steps";
   if( rc!=SQLITE_OK ) goto sql_err;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
   sqlite3_bind_int(pStmt, 2, bAll);
-  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *zVerdict = results_col(pStmt, 3);
     int bBad = strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "error")==0
             || strcmp(zVerdict, "fixed")==0;
-    if( nFail==0 ) printf("\n%s:\n", bAll ? "steps" : "failures");
+    if( nFail==0 ) fprintf(pOut, "\n%s:\n", bAll ? "steps" : "failures");
     nFail++;
-    printf("  %s:%d  [%s] %s\n", results_col(pStmt, 0),
+    fprintf(pOut, "  %s:%d  [%s] %s\n", results_col(pStmt, 0),
            sqlite3_column_int(pStmt, 1), results_col(pStmt, 2), zVerdict);
-    printf("      %-9s %s\n", "step", results_col(pStmt, 5));
+    fprintf(pOut, "      %-9s %s\n", "step", results_col(pStmt, 5));
     if( bBad || bAll ){
-      if( results_col(pStmt, 6) ) results_print_block(stdout, "expected", results_col(pStmt, 6));
-      if( results_col(pStmt, 7) ) results_print_block(stdout, "got", results_col(pStmt, 7));
-      if( results_col(pStmt, 8) ) results_print_block(stdout, "reason", results_col(pStmt, 8));
+      if( results_col(pStmt, 6) ) results_print_block(pOut, "expected", results_col(pStmt, 6));
+      if( results_col(pStmt, 7) ) results_print_block(pOut, "got", results_col(pStmt, 7));
+      if( results_col(pStmt, 8) ) results_print_block(pOut, "reason", results_col(pStmt, 8));
     }
   }
+  if( rc!=SQLITE_DONE ) goto sql_err;
   sqlite3_finalize(pStmt);
-  if( nFail==0 && !bAll ) printf("\nno failures\n");
+  if( nFail==0 && !bAll ) fprintf(pOut, "\nno failures\n");
   return 0;
 
 sql_err:
-  fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(db));
-  return 2;
+  rc = results_sql_err(pStore, zWhat);
+  sqlite3_finalize(pStmt);
+  results_table_free(&t);
+  return rc;
 }
 
 /* ---------------------------------------------------------------- 5 ---- */
@@ -375,7 +402,7 @@ static void results_first_line(const char *z, char *zOut, size_t nOut){
 }
 
 static int results_compare(Store *pStore, const char *zRunA, const char *zRunB,
-                           int bVerbose){
+                           int bVerbose, FILE *pOut){
   static const int abRight[] = {0,0,0,0,0};
   StoreChange *aChange = NULL;
   int nChange = 0, i, anKind[6] = {0};
@@ -383,13 +410,12 @@ static int results_compare(Store *pStore, const char *zRunA, const char *zRunB,
   const char *azHead[] = { "CHANGE", "STEP", "BACKEND", "VERDICT", "COMMAND" };
 
   if( store_compare(pStore, zRunA, zRunB, &aChange, &nChange) ){
-    fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(store_db(pStore)));
-    return 2;
+    return results_sql_err(pStore, "comparing the runs");
   }
-  printf("comparing %.12s (A) with %.12s (B): matched by scenario path, step"
+  fprintf(pOut, "comparing %.12s (A) with %.12s (B): matched by scenario path, step"
          " position and backend\n", zRunA, zRunB);
   if( nChange==0 ){
-    printf("no step changed its verdict or output\n");
+    fprintf(pOut, "no step changed its verdict or output\n");
     return 0;
   }
   results_table_init(&t, 5);
@@ -410,27 +436,27 @@ static int results_compare(Store *pStore, const char *zRunA, const char *zRunB,
     results_table_row(&t, az);
     anKind[pC->eKind]++;
   }
-  results_table_print(&t, stdout, abRight);
+  results_table_print(&t, pOut, abRight);
   results_table_free(&t);
   if( bVerbose ){
     for(i=0; i<nChange; i++){
       const StoreChange *pC = &aChange[i];
       if( pC->eKind==STORE_CHANGE_ADDED || pC->eKind==STORE_CHANGE_REMOVED ) continue;
-      printf("\n  %s:%d [%s] %s%s\n", pC->zPath, pC->iLine, pC->zBackend,
+      fprintf(pOut, "\n  %s:%d [%s] %s%s\n", pC->zPath, pC->iLine, pC->zBackend,
              store_change_name(pC->eKind),
              pC->bScenarioChanged ? " (the scenario file changed)" : "");
       if( pC->zExpectedA || pC->zExpectedB ){
         int bSame = pC->zExpectedA && pC->zExpectedB
                  && strcmp(pC->zExpectedA, pC->zExpectedB)==0;
         if( bSame ){
-          results_print_block(stdout, "expected", pC->zExpectedB);
+          results_print_block(pOut, "expected", pC->zExpectedB);
         }else{
-          results_print_block(stdout, "A expect", pC->zExpectedA);
-          results_print_block(stdout, "B expect", pC->zExpectedB);
+          results_print_block(pOut, "A expect", pC->zExpectedA);
+          results_print_block(pOut, "B expect", pC->zExpectedB);
         }
       }
-      results_print_block(stdout, "A output", pC->zOutputA);
-      results_print_block(stdout, "B output", pC->zOutputB);
+      results_print_block(pOut, "A output", pC->zOutputA);
+      results_print_block(pOut, "B output", pC->zOutputB);
     }
   }else{
     char zA[64], zB[64];
@@ -438,11 +464,11 @@ static int results_compare(Store *pStore, const char *zRunA, const char *zRunB,
     if( i<nChange ){
       results_first_line(aChange[i].zOutputA, zA, sizeof(zA));
       results_first_line(aChange[i].zOutputB, zB, sizeof(zB));
-      printf("(--verbose prints outputs; e.g. %s:%d was \"%s\", now \"%s\")\n",
+      fprintf(pOut, "(--verbose prints outputs; e.g. %s:%d was \"%s\", now \"%s\")\n",
              aChange[i].zPath, aChange[i].iLine, zA, zB);
     }
   }
-  printf("\n%d regressions, %d fixed, %d other verdict changes, %d output"
+  fprintf(pOut, "\n%d regressions, %d fixed, %d other verdict changes, %d output"
          " changes, %d added, %d removed\n", anKind[0], anKind[1], anKind[2],
          anKind[3], anKind[4], anKind[5]);
   store_changes_free(aChange, nChange);
@@ -451,30 +477,47 @@ static int results_compare(Store *pStore, const char *zRunA, const char *zRunB,
 
 /* ---------------------------------------------------------------- 6 ---- */
 
+/* Remove the database zPath and its -wal, -shm and -journal files: an
+** output this merge created and then failed to fill. */
+static void results_remove_db(const char *zPath){
+  static const char *const azSuffix[] = { "", "-wal", "-shm", "-journal" };
+  char zName[4096];
+  size_t i;
+  for(i=0; i<sizeof(azSuffix)/sizeof(azSuffix[0]); i++){
+    if( snprintf(zName, sizeof(zName), "%s%s", zPath, azSuffix[i])
+        < (int)sizeof(zName) ){
+      remove(zName);
+    }
+  }
+}
+
 static int results_merge(ResultsOpts *pOpts){
   char zErr[512];
   Store *pOut = NULL;
-  int i;
+  struct stat stOut;
+  int i, bExisted;
   StoreMergeStats total = {0, 0, 0};
 
   if( pOpts->nArg<3 ) return results_usage("merge needs OUT.db and at least one IN.db");
-  /* Check every input before the output is created or touched. */
+  /* Check every input (header, schema, PRAGMA quick_check) before the
+  ** output is created or touched. */
   for(i=2; i<pOpts->nArg; i++){
     if( store_check_input(pOpts->azArg[i], zErr, sizeof(zErr)) ){
       fprintf(stderr, "mapscope results: %s\n", zErr);
       return 2;
     }
   }
+  /* Only a file known to be missing counts as created by this merge. */
+  bExisted = !(stat(pOpts->azArg[1], &stOut)!=0 && errno==ENOENT);
   if( store_open(pOpts->azArg[1], &pOut, zErr, sizeof(zErr)) ){
     fprintf(stderr, "mapscope results: %s\n", zErr);
-    return 2;
+    goto err;
   }
   for(i=2; i<pOpts->nArg; i++){
     StoreMergeStats st = {0, 0, 0};
     if( store_merge(pOut, pOpts->azArg[i], &st, zErr, sizeof(zErr)) ){
       fprintf(stderr, "mapscope results: %s\n", zErr);
-      store_close(pOut);
-      return 2;
+      goto err;
     }
     printf("%s: %d runs added, %d replaced (were incomplete), %d already present\n",
            pOpts->azArg[i], st.nAdded, st.nReplaced, st.nSkipped);
@@ -486,6 +529,12 @@ static int results_merge(ResultsOpts *pOpts){
          pOpts->azArg[1], total.nAdded, total.nReplaced, total.nSkipped);
   store_close(pOut);
   return 0;
+
+err:
+  store_close(pOut);
+  /* An output this command created is not left behind half-made. */
+  if( !bExisted ) results_remove_db(pOpts->azArg[1]);
+  return 2;
 }
 
 /* ---------------------------------------------------------------- 7 ---- */
@@ -537,55 +586,59 @@ static const char zExportSql[] =
   " FROM step_outcomes o WHERE o.run_id = ?1"
   " ORDER BY o.scenario_id, o.position, o.backend";
 
-static int results_export_tap(sqlite3 *db, const char *zRunId, int bDone){
+static int results_export_tap(sqlite3 *db, const char *zRunId, int bDone,
+                              FILE *pOut){
   sqlite3_stmt *pStmt = NULL;
   long long nTest = 0;
-  int i = 0;
+  int i = 0, rc;
   if( sqlite3_prepare_v2(db, "SELECT count(*) FROM step_outcomes WHERE run_id = ?1",
                          -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  if( sqlite3_step(pStmt)==SQLITE_ROW ) nTest = sqlite3_column_int64(pStmt, 0);
+  rc = sqlite3_step(pStmt);
+  if( rc==SQLITE_ROW ) nTest = sqlite3_column_int64(pStmt, 0);
   sqlite3_finalize(pStmt);
+  if( rc!=SQLITE_ROW ) return 1;
   if( sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  printf("TAP version 13\n1..%lld\n# mapscope run %s%s\n", nTest, zRunId,
+  fprintf(pOut, "TAP version 13\n1..%lld\n# mapscope run %s%s\n", nTest, zRunId,
          bDone ? "" : " (INCOMPLETE: stopped before it finished)");
-  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *zVerdict = results_col(pStmt, 3);
     const char *zReason = results_col(pStmt, 7);
     const char *zTodo = results_col(pStmt, 10);
     int bOk = strcmp(zVerdict, "pass")==0 || strcmp(zVerdict, "skip")==0
            || strcmp(zVerdict, "unsupported")==0;
     i++;
-    printf("%s %d - %s:%d [%s] ", bOk ? "ok" : "not ok", i,
+    fprintf(pOut, "%s %d - %s:%d [%s] ", bOk ? "ok" : "not ok", i,
            results_col(pStmt, 0), sqlite3_column_int(pStmt, 1),
            results_col(pStmt, 2));
-    results_tap_text(stdout, results_col(pStmt, 4));
+    results_tap_text(pOut, results_col(pStmt, 4));
     if( strcmp(zVerdict, "todo")==0 ){
-      printf(" # TODO ");
-      results_tap_text(stdout, zTodo ? zTodo : "known divergence");
+      fprintf(pOut, " # TODO ");
+      results_tap_text(pOut, zTodo ? zTodo : "known divergence");
     }else if( strcmp(zVerdict, "skip")==0 ){
-      printf(" # SKIP excluded by onlyif/skipif");
+      fprintf(pOut, " # SKIP excluded by onlyif/skipif");
     }else if( strcmp(zVerdict, "unsupported")==0 ){
-      printf(" # SKIP unsupported: ");
-      results_tap_text(stdout, zReason ? zReason : "by this backend");
+      fprintf(pOut, " # SKIP unsupported: ");
+      results_tap_text(pOut, zReason ? zReason : "by this backend");
     }else if( strcmp(zVerdict, "fixed")==0 ){
-      printf(" (a todo step now passes: remove its todo)");
+      fprintf(pOut, " (a todo step now passes: remove its todo)");
     }
-    printf("\n");
+    fprintf(pOut, "\n");
     if( strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "error")==0 ){
-      printf("  ---\n  verdict: %s\n", zVerdict);
-      results_tap_yaml(stdout, "expected", results_col(pStmt, 5));
-      results_tap_yaml(stdout, "got", results_col(pStmt, 6));
-      results_tap_yaml(stdout, "reason", zReason);
-      printf("  ...\n");
+      fprintf(pOut, "  ---\n  verdict: %s\n", zVerdict);
+      results_tap_yaml(pOut, "expected", results_col(pStmt, 5));
+      results_tap_yaml(pOut, "got", results_col(pStmt, 6));
+      results_tap_yaml(pOut, "reason", zReason);
+      fprintf(pOut, "  ...\n");
     }
   }
   sqlite3_finalize(pStmt);
-  return 0;
+  return rc==SQLITE_DONE ? 0 : 1;
 }
 
-static int results_export_junit(sqlite3 *db, const char *zRunId, int bDone){
+static int results_export_junit(sqlite3 *db, const char *zRunId, int bDone,
+                                FILE *pOut){
   sqlite3_stmt *pStmt = NULL;
   sqlite3_stmt *pSuite = NULL;
   long long iScenario = -1;
@@ -600,59 +653,59 @@ static int results_export_junit(sqlite3 *db, const char *zRunId, int bDone){
     return 1;
   }
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  printf("<testsuites name=\"mapscope run %s\">\n", zRunId);
-  while( sqlite3_step(pStmt)==SQLITE_ROW ){
+  fprintf(pOut, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  fprintf(pOut, "<testsuites name=\"mapscope run %s\">\n", zRunId);
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *zVerdict = results_col(pStmt, 3);
     long long iThis = sqlite3_column_int64(pStmt, 9);
     if( iThis!=iScenario ){
-      if( iScenario>=0 ) printf("  </testsuite>\n");
+      if( iScenario>=0 ) fprintf(pOut, "  </testsuite>\n");
       iScenario = iThis;
       sqlite3_reset(pSuite);
       sqlite3_bind_int64(pSuite, 1, iThis);
-      sqlite3_step(pSuite);
-      printf("  <testsuite name=\"");
-      results_xml(stdout, results_col(pStmt, 0));
-      printf("\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\""
+      if( sqlite3_step(pSuite)!=SQLITE_ROW ) break;
+      fprintf(pOut, "  <testsuite name=\"");
+      results_xml(pOut, results_col(pStmt, 0));
+      fprintf(pOut, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\""
              " time=\"%.3f\">\n", sqlite3_column_int(pSuite, 0),
              sqlite3_column_int(pSuite, 1), sqlite3_column_int(pSuite, 2),
              sqlite3_column_int(pSuite, 3), sqlite3_column_double(pSuite, 4)/1000.0);
-      printf("    <properties><property name=\"run_id\" value=\"%s\"/>"
+      fprintf(pOut, "    <properties><property name=\"run_id\" value=\"%s\"/>"
              "<property name=\"completed\" value=\"%d\"/></properties>\n",
              zRunId, bDone);
     }
-    printf("    <testcase classname=\"");
-    results_xml(stdout, results_col(pStmt, 0));
-    printf("\" name=\"line %d [", sqlite3_column_int(pStmt, 1));
-    results_xml(stdout, results_col(pStmt, 2));
-    printf("] ");
-    results_xml(stdout, results_col(pStmt, 4));
-    printf("\" time=\"%.3f\">", sqlite3_column_double(pStmt, 8)/1000.0);
+    fprintf(pOut, "    <testcase classname=\"");
+    results_xml(pOut, results_col(pStmt, 0));
+    fprintf(pOut, "\" name=\"line %d [", sqlite3_column_int(pStmt, 1));
+    results_xml(pOut, results_col(pStmt, 2));
+    fprintf(pOut, "] ");
+    results_xml(pOut, results_col(pStmt, 4));
+    fprintf(pOut, "\" time=\"%.3f\">", sqlite3_column_double(pStmt, 8)/1000.0);
     if( strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "fixed")==0
      || strcmp(zVerdict, "error")==0 ){
       const char *zTag = strcmp(zVerdict, "error")==0 ? "error" : "failure";
-      printf("\n      <%s message=\"%s\">", zTag,
+      fprintf(pOut, "\n      <%s message=\"%s\">", zTag,
              strcmp(zVerdict, "fixed")==0 ? "a todo step now passes: remove its todo"
              : strcmp(zVerdict, "fail")==0 ? "output differs from expected"
              : "the harness or agent failed");
-      if( results_col(pStmt, 5) ){ printf("expected:\n"); results_xml(stdout, results_col(pStmt, 5)); printf("\n"); }
-      if( results_col(pStmt, 6) ){ printf("got:\n"); results_xml(stdout, results_col(pStmt, 6)); printf("\n"); }
-      if( results_col(pStmt, 7) ){ printf("reason: "); results_xml(stdout, results_col(pStmt, 7)); }
-      printf("</%s>\n    ", zTag);
+      if( results_col(pStmt, 5) ){ fprintf(pOut, "expected:\n"); results_xml(pOut, results_col(pStmt, 5)); fprintf(pOut, "\n"); }
+      if( results_col(pStmt, 6) ){ fprintf(pOut, "got:\n"); results_xml(pOut, results_col(pStmt, 6)); fprintf(pOut, "\n"); }
+      if( results_col(pStmt, 7) ){ fprintf(pOut, "reason: "); results_xml(pOut, results_col(pStmt, 7)); }
+      fprintf(pOut, "</%s>\n    ", zTag);
     }else if( strcmp(zVerdict, "pass")!=0 ){
       const char *zWhy = strcmp(zVerdict, "todo")==0 ? results_col(pStmt, 10)
                        : results_col(pStmt, 7);
-      printf("<skipped message=\"%s: ", zVerdict);
-      results_xml(stdout, zWhy ? zWhy : "excluded by onlyif/skipif");
-      printf("\"/>");
+      fprintf(pOut, "<skipped message=\"%s: ", zVerdict);
+      results_xml(pOut, zWhy ? zWhy : "excluded by onlyif/skipif");
+      fprintf(pOut, "\"/>");
     }
-    printf("</testcase>\n");
+    fprintf(pOut, "</testcase>\n");
   }
-  if( iScenario>=0 ) printf("  </testsuite>\n");
-  printf("</testsuites>\n");
+  if( iScenario>=0 ) fprintf(pOut, "  </testsuite>\n");
+  fprintf(pOut, "</testsuites>\n");
   sqlite3_finalize(pStmt);
   sqlite3_finalize(pSuite);
-  return 0;
+  return rc==SQLITE_DONE ? 0 : 1;
 }
 
 /* ---------------------------------------------------------------- 8 ---- */
@@ -678,60 +731,70 @@ static int results_open(ResultsOpts *pOpts, Store **ppStore, int nRef,
   return 0;
 }
 
+/* The export of run zRunId in the chosen format into pOut: 0, or 2 after
+** reporting the SQLite error. */
+static int results_export(Store *pStore, const char *zRunId, int bJunit,
+                          FILE *pOut){
+  sqlite3_stmt *pStmt = NULL;
+  int bDone = 0, rc;
+  rc = sqlite3_prepare_v2(store_db(pStore), "SELECT completed FROM runs"
+                          " WHERE run_id = ?1", -1, &pStmt, NULL);
+  if( rc==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+    rc = sqlite3_step(pStmt);
+    if( rc==SQLITE_ROW ) bDone = sqlite3_column_int(pStmt, 0);
+  }
+  sqlite3_finalize(pStmt);
+  if( rc!=SQLITE_ROW ) return results_sql_err(pStore, "reading the run");
+  rc = bJunit ? results_export_junit(store_db(pStore), zRunId, bDone, pOut)
+              : results_export_tap(store_db(pStore), zRunId, bDone, pOut);
+  return rc ? results_sql_err(pStore, "exporting the run") : 0;
+}
+
 int cmd_results(int argc, char **argv){
   ResultsOpts opts;
   Store *pStore = NULL;
   char azRunId[2][37];
   const char *zAction;
+  char *zBuf = NULL;        /* the report, printed only once it is whole */
+  size_t nBuf = 0;
+  FILE *pOut = NULL;
   int rc;
 
   rc = results_parse(argc, argv, &opts);
   if( rc ) goto done;
   if( opts.nArg==0 ){ rc = results_usage("no action given"); goto done; }
   zAction = opts.azArg[0];
+  pOut = open_memstream(&zBuf, &nBuf);
+  if( pOut==NULL ){ fprintf(stderr, "mapscope: out of memory\n"); rc = 2; goto done; }
   if( strcmp(zAction, "help")==0 ){
-    fputs(zResultsHelp, stdout);
+    fputs(zResultsHelp, pOut);
     rc = 0;
   }else if( strcmp(zAction, "list")==0 ){
     if( opts.nArg!=1 ){ rc = results_usage("list takes no argument"); goto done; }
     rc = results_open(&opts, &pStore, 0, azRunId);
-    if( rc==0 ) rc = results_list(pStore);
+    if( rc==0 ) rc = results_list(pStore, pOut);
   }else if( strcmp(zAction, "show")==0 ){
     if( opts.nArg!=2 ){ rc = results_usage("show needs one RUN"); goto done; }
     rc = results_open(&opts, &pStore, 1, azRunId);
-    if( rc==0 ) rc = results_show(pStore, azRunId[0], opts.bAll);
+    if( rc==0 ) rc = results_show(pStore, azRunId[0], opts.bAll, pOut);
   }else if( strcmp(zAction, "compare")==0 ){
     if( opts.nArg!=3 ){ rc = results_usage("compare needs RUN_A and RUN_B"); goto done; }
     rc = results_open(&opts, &pStore, 2, azRunId);
-    if( rc==0 ) rc = results_compare(pStore, azRunId[0], azRunId[1], opts.bVerbose);
+    if( rc==0 ) rc = results_compare(pStore, azRunId[0], azRunId[1], opts.bVerbose, pOut);
   }else if( strcmp(zAction, "merge")==0 ){
+    /* Progress per input goes straight out: after a failure it still
+    ** tells which inputs were merged. */
     rc = results_merge(&opts);
   }else if( strcmp(zAction, "export")==0 ){
-    int bJunit;
     if( opts.nArg!=2 ){ rc = results_usage("export needs one RUN"); goto done; }
     if( opts.zFormat==NULL ){ rc = results_usage("export needs --format junit|tap"); goto done; }
     if( strcmp(opts.zFormat, "junit")!=0 && strcmp(opts.zFormat, "tap")!=0 ){
       rc = results_usage("unknown format '%s'", opts.zFormat);
       goto done;
     }
-    bJunit = opts.zFormat[0]=='j';
     rc = results_open(&opts, &pStore, 1, azRunId);
-    if( rc==0 ){
-      long long bDone = 0;
-      sqlite3_stmt *pStmt = NULL;
-      if( sqlite3_prepare_v2(store_db(pStore), "SELECT completed FROM runs"
-                             " WHERE run_id = ?1", -1, &pStmt, NULL)==SQLITE_OK ){
-        sqlite3_bind_text(pStmt, 1, azRunId[0], -1, SQLITE_STATIC);
-        if( sqlite3_step(pStmt)==SQLITE_ROW ) bDone = sqlite3_column_int(pStmt, 0);
-      }
-      sqlite3_finalize(pStmt);
-      rc = bJunit ? results_export_junit(store_db(pStore), azRunId[0], (int)bDone)
-                  : results_export_tap(store_db(pStore), azRunId[0], (int)bDone);
-      if( rc ){
-        fprintf(stderr, "mapscope results: %s\n", sqlite3_errmsg(store_db(pStore)));
-        rc = 2;
-      }
-    }
+    if( rc==0 ) rc = results_export(pStore, azRunId[0], opts.zFormat[0]=='j', pOut);
   }else{
     rc = results_usage("unknown action '%s'", zAction);
   }
@@ -739,6 +802,16 @@ int cmd_results(int argc, char **argv){
 done:
   store_close(pStore);
   free(opts.azArg);
-  if( fflush(stdout)!=0 && rc==0 ) rc = 2;
+  if( pOut ){
+    /* Exit 0 or 1 (compare found a regression) is a whole report; after
+    ** an error nothing partial is printed as if it were complete. */
+    if( fclose(pOut)!=0 ){
+      if( rc<2 ){ fprintf(stderr, "mapscope: out of memory\n"); rc = 2; }
+    }else if( rc<2 && nBuf>0 && fwrite(zBuf, 1, nBuf, stdout)!=nBuf ){
+      rc = 2;
+    }
+    free(zBuf);
+  }
+  if( fflush(stdout)!=0 && rc<2 ) rc = 2;
   return rc;
 }
