@@ -356,12 +356,12 @@ int store_check_input(const char *zPath, char *zErr, int nErr){
 
 /*
 ** The column list "a,b,c" of the columns table zTable has in both schemas
-** main and src (an older input may lack newer columns, which stay NULL or
+** main and zSrc (an older input may lack newer columns, which stay NULL or
 ** take their default) into *pzCols, and the select list into *pzSelect,
 ** where scenario_id is shifted by iScnOff. Returns 0 or an SQLite code.
 */
-static int merge_columns(sqlite3 *db, const char *zTable, sqlite3_int64 iScnOff,
-                         char **pzCols, char **pzSelect){
+static int merge_columns(sqlite3 *db, const char *zSrc, const char *zTable,
+                         sqlite3_int64 iScnOff, char **pzCols, char **pzSelect){
   sqlite3_stmt *pStmt = NULL;
   char *zSql;
   size_t nCols = 0, nSel = 0, nAlloc = 4096;
@@ -371,8 +371,8 @@ static int merge_columns(sqlite3 *db, const char *zTable, sqlite3_int64 iScnOff,
   *pzCols = *pzSelect = NULL;
   zSql = sqlite3_mprintf(
       "SELECT m.name FROM pragma_table_info(%Q, 'main') m"
-      " JOIN pragma_table_info(%Q, 'src') s ON s.name = m.name ORDER BY m.cid",
-      zTable, zTable);
+      " JOIN pragma_table_info(%Q, %Q) s ON s.name = m.name ORDER BY m.cid",
+      zTable, zTable, zSrc);
   if( zSql==NULL || zCols==NULL || zSel==NULL ){ rc = SQLITE_NOMEM; goto err; }
   rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
   sqlite3_free(zSql);
@@ -458,46 +458,56 @@ static int merge_delete_run(sqlite3 *db, const char *zRunId){
 }
 
 /* Copy table zTable's rows of run zRunId (selected by zWhere, which uses
-** ?1) from src to main, shifting scenario ids. */
-static int merge_copy(sqlite3 *db, const char *zTable, const char *zWhere,
-                      const char *zRunId, sqlite3_int64 iScnOff){
-  char *zCols = NULL, *zSel = NULL, *zSql = NULL;
-  int rc = merge_columns(db, zTable, iScnOff, &zCols, &zSel);
+** ?1 and names the input schema as %w) from input schema zSrc to main,
+** shifting scenario ids. */
+static int merge_copy(sqlite3 *db, const char *zSrc, const char *zTable,
+                      const char *zWhere, const char *zRunId,
+                      sqlite3_int64 iScnOff){
+  char *zCols = NULL, *zSel = NULL, *zSql = NULL, *zCond = NULL;
+  int rc = merge_columns(db, zSrc, zTable, iScnOff, &zCols, &zSel);
   if( rc!=SQLITE_OK ) return rc;
-  zSql = sqlite3_mprintf("INSERT INTO main.\"%w\"(%s) SELECT %s FROM src.\"%w\""
-                         " WHERE %s", zTable, zCols, zSel, zTable, zWhere);
+  zCond = sqlite3_mprintf(zWhere, zSrc);
+  zSql = zCond==NULL ? NULL :
+      sqlite3_mprintf("INSERT INTO main.\"%w\"(%s) SELECT %s FROM \"%w\".\"%w\""
+                      " WHERE %s", zTable, zCols, zSel, zSrc, zTable, zCond);
   if( zSql==NULL ){
     rc = SQLITE_NOMEM;
   }else{
     rc = merge_exec(db, zSql, zRunId);
   }
   sqlite3_free(zSql);
+  sqlite3_free(zCond);
   free(zCols);
   free(zSel);
   return rc;
 }
 
-/* Copy run zRunId from src to main, renumbering its scenario ids above
-** those already in main (steps and results are keyed by scenario id and
-** position, so they follow). */
-static int merge_copy_run(sqlite3 *db, const char *zRunId){
+/* Copy run zRunId from input schema zSrc to main, renumbering its scenario
+** ids above those already in main (steps and results are keyed by scenario
+** id and position, so they follow). */
+static int merge_copy_run(sqlite3 *db, const char *zSrc, const char *zRunId){
   static const char *const azTable[] = { "steps", "step_results",
                                          "known_divergences" };
-  const char *zScnOfRun =
-      "scenario_id IN (SELECT scenario_id FROM src.scenarios WHERE run_id = ?1)";
+  const char *zScnOfRun = "scenario_id IN (SELECT scenario_id FROM"
+                          " \"%w\".scenarios WHERE run_id = ?1)";
   sqlite3_int64 iMaxScn, iMinScn, iScnOff;
+  char *zSql;
   size_t i;
   int rc;
   rc = merge_int(db, "SELECT coalesce(max(scenario_id), 0) FROM main.scenarios",
                  NULL, &iMaxScn);
-  if( rc==SQLITE_OK ) rc = merge_int(db, "SELECT coalesce(min(scenario_id), 0)"
-                 " FROM src.scenarios WHERE run_id = ?1", zRunId, &iMinScn);
+  if( rc!=SQLITE_OK ) return rc;
+  zSql = sqlite3_mprintf("SELECT coalesce(min(scenario_id), 0) FROM"
+                         " \"%w\".scenarios WHERE run_id = ?1", zSrc);
+  if( zSql==NULL ) return SQLITE_NOMEM;
+  rc = merge_int(db, zSql, zRunId, &iMinScn);
+  sqlite3_free(zSql);
   if( rc!=SQLITE_OK ) return rc;
   iScnOff = iMaxScn + 1 - iMinScn;
-  rc = merge_copy(db, "runs", "run_id = ?1", zRunId, iScnOff);
-  if( rc==SQLITE_OK ) rc = merge_copy(db, "scenarios", "run_id = ?1", zRunId, iScnOff);
+  rc = merge_copy(db, zSrc, "runs", "run_id = ?1", zRunId, iScnOff);
+  if( rc==SQLITE_OK ) rc = merge_copy(db, zSrc, "scenarios", "run_id = ?1", zRunId, iScnOff);
   for(i=0; rc==SQLITE_OK && i<sizeof(azTable)/sizeof(azTable[0]); i++){
-    rc = merge_copy(db, azTable[i], zScnOfRun, zRunId, iScnOff);
+    rc = merge_copy(db, zSrc, azTable[i], zScnOfRun, zRunId, iScnOff);
   }
   return rc;
 }
@@ -509,54 +519,21 @@ struct MergeRun {
   int eAction;              /* 0 add, 1 replace an incomplete copy, 2 skip */
 };
 
-int store_merge(Store *pOut, const char *zInPath, StoreMergeStats *pStats,
-                char *zErr, int nErr){
-  sqlite3 *db = store_db(pOut);
+/* Merge the runs of input schema zSrc into main, inside the caller's
+** transaction. Returns 0 or an SQLite code. */
+static int merge_one(sqlite3 *db, const char *zSrc, StoreMergeStats *pStats){
   sqlite3_stmt *pRuns = NULL;
-  struct stat stIn, stOut;
-  sqlite3_int64 iAppId = 0, iVersion = 0;
-  StoreMergeStats st = {0, 0, 0};
   MergeRun *aRun = NULL;
-  int nRun = 0, nRunAlloc = 0, i;
-  int rc, bAttached = 0, bTxn = 0;
+  int nRun = 0, nRunAlloc = 0, i, rc;
+  char *zSql = sqlite3_mprintf(
+      "SELECT s.run_id, s.completed, m.completed FROM \"%w\".runs s"
+      " LEFT JOIN main.runs m ON m.run_id = s.run_id ORDER BY s.started_at", zSrc);
 
-  if( store_check_input(zInPath, zErr, nErr) ) return 1;
-  if( stat(store_path(pOut), &stOut)==0 && stat(zInPath, &stIn)==0
-   && stIn.st_dev==stOut.st_dev && stIn.st_ino==stOut.st_ino ){
-    snprintf(zErr, (size_t)nErr, "%s: is the output database itself", zInPath);
-    return 1;
-  }
-  {
-    sqlite3_stmt *pAttach = NULL;
-    rc = sqlite3_prepare_v2(db, "ATTACH ?1 AS src", -1, &pAttach, NULL);
-    if( rc==SQLITE_OK ){
-      sqlite3_bind_text(pAttach, 1, zInPath, -1, SQLITE_STATIC);
-      rc = sqlite3_step(pAttach);
-      rc = rc==SQLITE_DONE ? SQLITE_OK : rc;
-    }
-    sqlite3_finalize(pAttach);
-    if( rc!=SQLITE_OK ) goto sql_err;
-    bAttached = 1;
-  }
-  /* The header said so; the schema, read under a lock, must agree. */
-  rc = merge_int(db, "PRAGMA src.application_id", NULL, &iAppId);
-  if( rc==SQLITE_OK ) rc = merge_int(db, "PRAGMA src.user_version", NULL, &iVersion);
-  if( rc!=SQLITE_OK ) goto sql_err;
-  if( iAppId!=STORE_APPLICATION_ID || iVersion<1 || iVersion>STORE_SCHEMA_VERSION ){
-    snprintf(zErr, (size_t)nErr, "%s: not a mapscope database this version can"
-             " read (schema %lld)", zInPath, (long long)iVersion);
-    goto err;
-  }
-
-  rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if( rc!=SQLITE_OK ) goto sql_err;
-  bTxn = 1;
-  /* Decide every run first: main is written while src is read. */
-  rc = sqlite3_prepare_v2(db,
-      "SELECT s.run_id, s.completed, m.completed FROM src.runs s"
-      " LEFT JOIN main.runs m ON m.run_id = s.run_id ORDER BY s.started_at",
-      -1, &pRuns, NULL);
-  if( rc!=SQLITE_OK ) goto sql_err;
+  if( zSql==NULL ) return SQLITE_NOMEM;
+  /* Decide every run first: main is written while the input is read. */
+  rc = sqlite3_prepare_v2(db, zSql, -1, &pRuns, NULL);
+  sqlite3_free(zSql);
+  if( rc!=SQLITE_OK ) goto err;
   while( (rc = sqlite3_step(pRuns))==SQLITE_ROW ){
     int bSrcDone = sqlite3_column_int(pRuns, 1);
     int bPresent = sqlite3_column_type(pRuns, 2)!=SQLITE_NULL;
@@ -574,40 +551,133 @@ int store_merge(Store *pOut, const char *zInPath, StoreMergeStats *pStats,
              (const char*)sqlite3_column_text(pRuns, 0));
     pRun->eAction = !bPresent ? 0 : (bMainDone || !bSrcDone) ? 2 : 1;
   }
-  if( rc!=SQLITE_DONE ) goto sql_err;
+  if( rc!=SQLITE_DONE ) goto err;
   sqlite3_finalize(pRuns);
   pRuns = NULL;
   for(i=0; i<nRun; i++){
     if( aRun[i].eAction==2 ){
-      st.nSkipped++;
+      pStats->nSkipped++;
       continue;
     }
     if( aRun[i].eAction==1 ){
       rc = merge_delete_run(db, aRun[i].zRunId);
-      if( rc!=SQLITE_OK ) goto sql_err;
-      st.nReplaced++;
+      if( rc!=SQLITE_OK ) goto err;
+      pStats->nReplaced++;
     }else{
-      st.nAdded++;
+      pStats->nAdded++;
     }
-    rc = merge_copy_run(db, aRun[i].zRunId);
-    if( rc!=SQLITE_OK ) goto sql_err;
+    rc = merge_copy_run(db, zSrc, aRun[i].zRunId);
+    if( rc!=SQLITE_OK ) goto err;
   }
+  free(aRun);
+  return SQLITE_OK;
+
+err:
+  sqlite3_finalize(pRuns);
+  free(aRun);
+  return rc;
+}
+
+int store_merge_many(Store *pOut, const char *const *azIn, int nIn,
+                     StoreMergeStats *aStats, char *zErr, int nErr){
+  sqlite3 *db = store_db(pOut);
+  struct stat stIn, stOut;
+  char zSrc[32];
+  const char *zIn = NULL;   /* the input at fault, for the message */
+  int nAttached = 0, bTxn = 0, i, rc;
+  int nMax = sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, -1);
+
+  if( nIn>nMax ){
+    snprintf(zErr, (size_t)nErr, "%d inputs: at most %d can be merged at once;"
+             " merge the rest in a second command", nIn, nMax);
+    return 1;
+  }
+  for(i=0; i<nIn; i++){
+    if( store_check_input(azIn[i], zErr, nErr) ) goto err;
+    if( stat(store_path(pOut), &stOut)==0 && stat(azIn[i], &stIn)==0
+     && stIn.st_dev==stOut.st_dev && stIn.st_ino==stOut.st_ino ){
+      snprintf(zErr, (size_t)nErr, "%s: is the output database itself", azIn[i]);
+      goto err;
+    }
+  }
+  /* ATTACH is not allowed inside a transaction: attach every input first,
+  ** then merge them all in one, so a failure anywhere leaves pOut as it
+  ** was. */
+  for(i=0; i<nIn; i++){
+    sqlite3_stmt *pAttach = NULL;
+    sqlite3_int64 iAppId = 0, iVersion = 0;
+    char zSql[96];
+    zIn = azIn[i];
+    snprintf(zSrc, sizeof(zSrc), "src%d", i);
+    rc = sqlite3_prepare_v2(db, "ATTACH ?1 AS ?2", -1, &pAttach, NULL);
+    if( rc==SQLITE_OK ){
+      sqlite3_bind_text(pAttach, 1, azIn[i], -1, SQLITE_STATIC);
+      sqlite3_bind_text(pAttach, 2, zSrc, -1, SQLITE_STATIC);
+      rc = sqlite3_step(pAttach);
+      rc = rc==SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    sqlite3_finalize(pAttach);
+    if( rc!=SQLITE_OK ) goto sql_err;
+    nAttached++;
+    /* The checks said so; the schema, read under a lock, must agree. */
+    snprintf(zSql, sizeof(zSql), "PRAGMA \"%s\".application_id", zSrc);
+    rc = merge_int(db, zSql, NULL, &iAppId);
+    snprintf(zSql, sizeof(zSql), "PRAGMA \"%s\".user_version", zSrc);
+    if( rc==SQLITE_OK ) rc = merge_int(db, zSql, NULL, &iVersion);
+    if( rc!=SQLITE_OK ) goto sql_err;
+    if( iAppId!=STORE_APPLICATION_ID || iVersion<1 || iVersion>STORE_SCHEMA_VERSION ){
+      snprintf(zErr, (size_t)nErr, "%s: not a mapscope database this version can"
+               " read (schema %lld)", azIn[i], (long long)iVersion);
+      goto err;
+    }
+  }
+
+  zIn = NULL;
+  rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  bTxn = 1;
+  for(i=0; i<nIn; i++){
+    StoreMergeStats st = {0, 0, 0};
+    zIn = azIn[i];
+    snprintf(zSrc, sizeof(zSrc), "src%d", i);
+    rc = merge_one(db, zSrc, &st);
+    if( rc!=SQLITE_OK ) goto sql_err;
+    aStats[i] = st;
+  }
+  zIn = NULL;
   rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   if( rc!=SQLITE_OK ) goto sql_err;
   bTxn = 0;
-  sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
-  free(aRun);
+  for(i=nAttached-1; i>=0; i--){
+    char zSql[32];
+    snprintf(zSql, sizeof(zSql), "DETACH src%d", i);
+    sqlite3_exec(db, zSql, NULL, NULL, NULL);
+  }
+  return 0;
+
+sql_err:
+  if( zIn ){
+    snprintf(zErr, (size_t)nErr, "%s: cannot merge: %s", zIn, sqlite3_errmsg(db));
+  }else{
+    snprintf(zErr, (size_t)nErr, "%s: cannot merge: %s", store_path(pOut),
+             sqlite3_errmsg(db));
+  }
+err:
+  if( bTxn ) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  for(i=nAttached-1; i>=0; i--){
+    char zSql[32];
+    snprintf(zSql, sizeof(zSql), "DETACH src%d", i);
+    sqlite3_exec(db, zSql, NULL, NULL, NULL);
+  }
+  return 1;
+}
+
+int store_merge(Store *pOut, const char *zInPath, StoreMergeStats *pStats,
+                char *zErr, int nErr){
+  StoreMergeStats st = {0, 0, 0};
+  if( store_merge_many(pOut, &zInPath, 1, &st, zErr, nErr) ) return 1;
   pStats->nAdded += st.nAdded;
   pStats->nReplaced += st.nReplaced;
   pStats->nSkipped += st.nSkipped;
   return 0;
-
-sql_err:
-  snprintf(zErr, (size_t)nErr, "%s: cannot merge: %s", zInPath, sqlite3_errmsg(db));
-err:
-  sqlite3_finalize(pRuns);
-  free(aRun);
-  if( bTxn ) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-  if( bAttached ) sqlite3_exec(db, "DETACH src", NULL, NULL, NULL);
-  return 1;
 }

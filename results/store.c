@@ -324,10 +324,12 @@ static const char *const azStoreKind[] = { "run", "diff", "explore", NULL };
 ** Look at the first 100 bytes of zPath without opening it with SQLite.
 ** Sets *pbNew for a missing or empty file. Returns 0, or non-zero with a
 ** reason in zErr: not a regular file, not SQLite, another application's
-** database, or (bCheckVersion) a newer schema.
+** database, or (bCheckVersion) a newer schema. bWrite: the caller meant to
+** write (the reason says the file is left alone); else it only reads, and
+** the reason says only what the file is not.
 */
 static int store_header_check(const char *zPath, int *pbNew, int bCheckVersion,
-                              char *zErr, int nErr){
+                              int bWrite, char *zErr, int nErr){
   struct stat st;
   unsigned char aHdr[100];
   FILE *pFile;
@@ -353,8 +355,9 @@ static int store_header_check(const char *zPath, int *pbNew, int bCheckVersion,
   nRead = fread(aHdr, 1, sizeof(aHdr), pFile);
   fclose(pFile);
   if( nRead<sizeof(aHdr) || memcmp(aHdr, "SQLite format 3", 16)!=0 ){
-    snprintf(zErr, (size_t)nErr,
-             "%s: not an SQLite database; refusing to touch it", zPath);
+    snprintf(zErr, (size_t)nErr, bWrite
+             ? "%s: not an SQLite database; refusing to touch it"
+             : "%s: not a mapscope results database (not even SQLite)", zPath);
     return 1;
   }
   iAppId = ((unsigned long)aHdr[68]<<24) | ((unsigned long)aHdr[69]<<16)
@@ -362,9 +365,11 @@ static int store_header_check(const char *zPath, int *pbNew, int bCheckVersion,
   iVersion = ((unsigned long)aHdr[60]<<24) | ((unsigned long)aHdr[61]<<16)
            | ((unsigned long)aHdr[62]<<8) | aHdr[63];
   if( iAppId!=STORE_APPLICATION_ID ){
-    snprintf(zErr, (size_t)nErr,
-             "%s: an SQLite database of another application (application_id"
-             " %lu); refusing to modify it", zPath, iAppId);
+    snprintf(zErr, (size_t)nErr, bWrite
+             ? "%s: an SQLite database of another application (application_id"
+               " %lu); refusing to modify it"
+             : "%s: not a mapscope results database (application_id %lu)",
+             zPath, iAppId);
     return 1;
   }
   if( bCheckVersion && iVersion>STORE_SCHEMA_VERSION ){
@@ -398,8 +403,10 @@ static int store_query_int(sqlite3 *db, const char *zSql, long long *piOut){
 /*
 ** Read application_id and user_version and decide: 0 ok (*piVersion set),
 ** 1 refused (zErr set), or an SQLite error code (negated, zErr set).
+** bWrite as for store_header_check().
 */
-static int store_classify(Store *p, long long *piVersion, char *zErr, int nErr){
+static int store_classify(Store *p, long long *piVersion, int bWrite,
+                          char *zErr, int nErr){
   long long iAppId = 0, iVersion = 0, nObject = 0;
   int rc = store_query_int(p->db, "PRAGMA application_id", &iAppId);
   if( rc==SQLITE_OK ) rc = store_query_int(p->db, "PRAGMA user_version", &iVersion);
@@ -415,9 +422,11 @@ static int store_classify(Store *p, long long *piVersion, char *zErr, int nErr){
     return 0;
   }
   if( iAppId!=STORE_APPLICATION_ID ){
-    snprintf(zErr, (size_t)nErr,
-             "%s: an SQLite database of another application (application_id"
-             " %lld); refusing to modify it", p->zPath, iAppId);
+    snprintf(zErr, (size_t)nErr, bWrite
+             ? "%s: an SQLite database of another application (application_id"
+               " %lld); refusing to modify it"
+             : "%s: not a mapscope results database (application_id %lld)",
+             p->zPath, iAppId);
     return 1;
   }
   if( iVersion>STORE_SCHEMA_VERSION ){
@@ -439,7 +448,7 @@ static int store_migrate(Store *p, char *zErr, int nErr){
   int rc = sqlite3_exec(p->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if( rc!=SQLITE_OK ) goto err;
   /* Another process may have created or migrated it meanwhile. */
-  rc = store_classify(p, &iVersion, zErr, nErr);
+  rc = store_classify(p, &iVersion, 1, zErr, nErr);
   if( rc!=0 ){
     sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
@@ -521,7 +530,7 @@ static int store_open_impl(const char *zPath, int bCreate, Store **ppStore,
     snprintf(zErr, (size_t)nErr, "no database path given");
     return 1;
   }
-  if( store_header_check(zPath, &bNew, 1, zErr, nErr) ) return 1;
+  if( store_header_check(zPath, &bNew, 1, bCreate, zErr, nErr) ) return 1;
   if( bNew && !bCreate ){
     snprintf(zErr, (size_t)nErr, "%s: no results database there", zPath);
     return 1;
@@ -543,7 +552,7 @@ static int store_open_impl(const char *zPath, int bCreate, Store **ppStore,
   sqlite3_busy_timeout(p->db, 60000);
 
   /* Refuse before taking any write lock. */
-  rc = store_classify(p, &iVersion, zErr, nErr);
+  rc = store_classify(p, &iVersion, bCreate, zErr, nErr);
   if( rc!=0 ) goto err;
   if( iVersion<STORE_SCHEMA_VERSION && store_migrate(p, zErr, nErr) ) goto err;
 

@@ -190,9 +190,10 @@ const char *store_change_name(StoreChangeKind e);
 
 /*
 ** Check that zPath can be merged into a store: it exists, is a mapscope
-** database (application_id) and its schema is not newer. Reads only the
-** file header; never opens or modifies the file. Returns 0, or non-zero
-** with a one-line reason in zErr.
+** database (application_id), its schema is one this build reads (with
+** every table a merge copies), and PRAGMA quick_check finds it sound.
+** Opens the file with SQLite but runs no write (query_only). Returns 0, or
+** non-zero with a one-line reason in zErr.
 */
 int store_check_input(const char *zPath, char *zErr, int nErr);
 
@@ -215,6 +216,16 @@ struct StoreMergeStats {
 */
 int store_merge(Store *pOut, const char *zInPath, StoreMergeStats *pStats,
                 char *zErr, int nErr);
+
+/*
+** As store_merge() for nIn inputs, all in ONE transaction: every input is
+** checked (store_check_input()) and attached first, so on any failure pOut
+** is left as it was. aStats[i] receives input i's counts (set, not added
+** to). At most SQLite's attached-database limit (10 by default) inputs.
+** Returns 0, or non-zero with a one-line reason naming the input in zErr.
+*/
+int store_merge_many(Store *pOut, const char *const *azIn, int nIn,
+                     StoreMergeStats *aStats, char *zErr, int nErr);
 
 /* ---------------------------------------------------------------- 5 ---- */
 

@@ -494,6 +494,7 @@ static void results_remove_db(const char *zPath){
 static int results_merge(ResultsOpts *pOpts){
   char zErr[512];
   Store *pOut = NULL;
+  StoreMergeStats *aStats = NULL;
   struct stat stOut;
   int i, bExisted;
   StoreMergeStats total = {0, 0, 0};
@@ -513,25 +514,34 @@ static int results_merge(ResultsOpts *pOpts){
     fprintf(stderr, "mapscope results: %s\n", zErr);
     goto err;
   }
+  aStats = calloc((size_t)pOpts->nArg, sizeof(*aStats));
+  if( aStats==NULL ){
+    fprintf(stderr, "mapscope: out of memory\n");
+    goto err;
+  }
+  /* One transaction over every input: all merged, or OUT as it was. */
+  if( store_merge_many(pOut, (const char *const*)&pOpts->azArg[2], pOpts->nArg-2,
+                       aStats, zErr, sizeof(zErr)) ){
+    fprintf(stderr, "mapscope results: %s\n", zErr);
+    goto err;
+  }
   for(i=2; i<pOpts->nArg; i++){
-    StoreMergeStats st = {0, 0, 0};
-    if( store_merge(pOut, pOpts->azArg[i], &st, zErr, sizeof(zErr)) ){
-      fprintf(stderr, "mapscope results: %s\n", zErr);
-      goto err;
-    }
+    const StoreMergeStats *pSt = &aStats[i-2];
     printf("%s: %d runs added, %d replaced (were incomplete), %d already present\n",
-           pOpts->azArg[i], st.nAdded, st.nReplaced, st.nSkipped);
-    total.nAdded += st.nAdded;
-    total.nReplaced += st.nReplaced;
-    total.nSkipped += st.nSkipped;
+           pOpts->azArg[i], pSt->nAdded, pSt->nReplaced, pSt->nSkipped);
+    total.nAdded += pSt->nAdded;
+    total.nReplaced += pSt->nReplaced;
+    total.nSkipped += pSt->nSkipped;
   }
   printf("merged into %s: %d runs added, %d replaced, %d already present\n",
          pOpts->azArg[1], total.nAdded, total.nReplaced, total.nSkipped);
   store_close(pOut);
+  free(aStats);
   return 0;
 
 err:
   store_close(pOut);
+  free(aStats);
   /* An output this command created is not left behind half-made. */
   if( !bExisted ) results_remove_db(pOpts->azArg[1]);
   return 2;
@@ -716,7 +726,8 @@ static int results_open(ResultsOpts *pOpts, Store **ppStore, int nRef,
   char zErr[512];
   int i;
   if( store_open_existing(pOpts->zDb, ppStore, zErr, sizeof(zErr)) ){
-    fprintf(stderr, "mapscope results: %s\n", zErr);
+    /* Reading commands say what they could not do, not "modify". */
+    fprintf(stderr, "mapscope results: %s: nothing to %s\n", zErr, pOpts->azArg[0]);
     return 2;
   }
   for(i=0; i<nRef; i++){
@@ -783,8 +794,6 @@ int cmd_results(int argc, char **argv){
     rc = results_open(&opts, &pStore, 2, azRunId);
     if( rc==0 ) rc = results_compare(pStore, azRunId[0], azRunId[1], opts.bVerbose, pOut);
   }else if( strcmp(zAction, "merge")==0 ){
-    /* Progress per input goes straight out: after a failure it still
-    ** tells which inputs were merged. */
     rc = results_merge(&opts);
   }else if( strcmp(zAction, "export")==0 ){
     if( opts.nArg!=2 ){ rc = results_usage("export needs one RUN"); goto done; }
