@@ -141,10 +141,9 @@ AgentLineStatus agent_reader_next(AgentLineReader *p){
 
 /* ---------------------------------------------------------------- 4 ---- */
 
-/* Append z with CR and LF turned into blanks. */
-static void agent_buf_append_flat(AgentBuf *p, const char *z){
+/* Append the first n bytes of z with CR and LF turned into blanks. */
+static void agent_buf_append_flat_n(AgentBuf *p, const char *z, size_t n){
   size_t i;
-  size_t n = strlen(z);
   size_t iStart = p->n;
   agent_buf_append(p, z, n);
   if( p->bOom ) return;
@@ -153,14 +152,45 @@ static void agent_buf_append_flat(AgentBuf *p, const char *z){
   }
 }
 
+/* Append z with CR and LF turned into blanks. */
+static void agent_buf_append_flat(AgentBuf *p, const char *z){
+  agent_buf_append_flat_n(p, z, strlen(z));
+}
+
 void agent_reply_format(AgentBuf *pOut, AgentReplyKind eKind,
                         const char *zText, char *const *azBody, int nBody){
   int i;
+  char zWhy[160];
   if( nBody<0 ) nBody = 0;
+  /* never a reply the other end must reject: too many body lines, or a
+  ** body line over the line limit, becomes an `error` reply */
+  zWhy[0] = 0;
+  if( nBody>AGENT_PROTO_MAX_BODY ){
+    snprintf(zWhy, sizeof(zWhy), "output has %d lines, over the protocol's limit of %d",
+             nBody, AGENT_PROTO_MAX_BODY);
+  }
+  for(i=0; zWhy[0]==0 && i<nBody; i++){
+    size_t n = azBody[i] ? strlen(azBody[i]) : 0;
+    if( n>AGENT_PROTO_MAX_LINE ){
+      snprintf(zWhy, sizeof(zWhy), "output line %d has %zu bytes, over the protocol's "
+               "limit of %d", i+1, n, AGENT_PROTO_MAX_LINE);
+    }
+  }
+  if( zWhy[0] ){
+    eKind = AGENT_REPLY_ERROR;
+    zText = zWhy;
+    nBody = 0;
+  }
   agent_buf_printf(pOut, "%s %d", agent_reply_word(eKind), nBody);
   if( zText && zText[0] ){
+    size_t n = strlen(zText);
     agent_buf_append(pOut, " ", 1);
-    agent_buf_append_flat(pOut, zText);
+    /* the header line too stays within the line limit */
+    if( n>AGENT_PROTO_MAX_LINE-32 ){
+      agent_buf_append_flat_n(pOut, zText, AGENT_PROTO_MAX_LINE-32);
+    }else{
+      agent_buf_append_flat(pOut, zText);
+    }
   }
   agent_buf_append(pOut, "\n", 1);
   for(i=0; i<nBody; i++){

@@ -106,7 +106,11 @@ void agent_reader_free(AgentLineReader *p);
 /*
 ** Append a reply to pOut: the header `WORD COUNT TEXT` and the body lines.
 ** zText may be NULL. Any CR or LF inside zText or a body line is replaced
-** by a blank, so a reply can never break the framing.
+** by a blank, so a reply can never break the framing. A reply never breaks
+** the limits either: more than AGENT_PROTO_MAX_BODY body lines, or a body
+** line longer than AGENT_PROTO_MAX_LINE, is written as `error 0 output
+** has N lines, over the protocol's limit of M` (or `output line I has N
+** bytes, ...`) instead, and zText is cut to fit the line limit.
 */
 void agent_reply_format(AgentBuf *pOut, AgentReplyKind eKind,
                         const char *zText, char *const *azBody, int nBody);

@@ -3,6 +3,7 @@
 ** natively: requests split at any byte, CRLF, over-long lines, NUL bytes,
 ** truncated input, reply headers, and the secret check.
 */
+#define _POSIX_C_SOURCE 200809L   /* strndup */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -135,6 +136,71 @@ static void test_reply_roundtrip(void **state){
   agent_buf_free(&b);
 }
 
+/* Every line of the reply at its index, for the limit checks below. */
+static void check_reply_within_limits(const AgentBuf *b, AgentReplyKind *peKind,
+                                      int *pnBody){
+  const char *z = b->z, *zNl;
+  char *zHead;
+  const char *zText;
+  int nLine = 0;
+  zNl = strchr(z, '\n');
+  assert_non_null(zNl);
+  zHead = strndup(z, (size_t)(zNl - z));
+  assert_int_equal(agent_reply_parse_header(zHead, peKind, pnBody, &zText), 0);
+  free(zHead);
+  for(; *z; z = zNl+1){
+    zNl = strchr(z, '\n');
+    assert_non_null(zNl);
+    assert_true((size_t)(zNl - z)<=AGENT_PROTO_MAX_LINE);
+    nLine++;
+  }
+  assert_int_equal(nLine, 1 + *pnBody);
+}
+
+/* The agent never writes a reply the runner must reject: too many body
+** lines, or a body line or header over the line limit. */
+static void test_reply_never_breaks_the_limits(void **state){
+  int nMany = AGENT_PROTO_MAX_BODY + 104;
+  char **az = calloc((size_t)nMany, sizeof(char*));
+  char *zLong = malloc(AGENT_PROTO_MAX_LINE + 100);
+  AgentBuf b = {0};
+  AgentReplyKind e;
+  int i, n;
+  (void)state;
+  assert_non_null(az);
+  assert_non_null(zLong);
+  for(i=0; i<nMany; i++) az[i] = "target=srv user=u";
+  /* at the limit: a normal reply */
+  agent_reply_format(&b, AGENT_REPLY_DONE, NULL, az, AGENT_PROTO_MAX_BODY);
+  check_reply_within_limits(&b, &e, &n);
+  assert_int_equal(e, AGENT_REPLY_DONE);
+  assert_int_equal(n, AGENT_PROTO_MAX_BODY);
+  agent_buf_free(&b);
+  /* over it: an error that says why */
+  agent_reply_format(&b, AGENT_REPLY_DONE, NULL, az, nMany);
+  check_reply_within_limits(&b, &e, &n);
+  assert_int_equal(e, AGENT_REPLY_ERROR);
+  assert_int_equal(n, 0);
+  assert_string_equal(b.z, "error 0 output has 4200 lines, over the protocol's limit of 4096\n");
+  agent_buf_free(&b);
+  /* a body line over the line limit */
+  memset(zLong, 'x', AGENT_PROTO_MAX_LINE + 1);
+  zLong[AGENT_PROTO_MAX_LINE + 1] = 0;
+  az[1] = zLong;
+  agent_reply_format(&b, AGENT_REPLY_DONE, NULL, az, 3);
+  check_reply_within_limits(&b, &e, &n);
+  assert_int_equal(e, AGENT_REPLY_ERROR);
+  assert_non_null(strstr(b.z, "output line 2 has 8193 bytes"));
+  agent_buf_free(&b);
+  /* a header text over the line limit is cut */
+  agent_reply_format(&b, AGENT_REPLY_UNSUPPORTED, zLong, NULL, 0);
+  check_reply_within_limits(&b, &e, &n);
+  assert_int_equal(e, AGENT_REPLY_UNSUPPORTED);
+  agent_buf_free(&b);
+  free(zLong);
+  free(az);
+}
+
 static void test_reply_header_rejects_garbage(void **state){
   AgentReplyKind e;
   int n;
@@ -168,6 +234,7 @@ int main(void){
     cmocka_unit_test(test_nul_and_truncation),
     cmocka_unit_test(test_io_error),
     cmocka_unit_test(test_reply_roundtrip),
+    cmocka_unit_test(test_reply_never_breaks_the_limits),
     cmocka_unit_test(test_reply_header_rejects_garbage),
     cmocka_unit_test(test_secret_lines),
   };
