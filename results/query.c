@@ -103,26 +103,39 @@ const char *store_change_name(StoreChangeKind e){
   return "?";
 }
 
-/* The change kinds are computed in SQL, in the order of StoreChangeKind. */
+/* The change kinds are computed in SQL, in the order of StoreChangeKind.
+** A run may hold one scenario path more than once (a path given twice on
+** the command line): the n-th occurrence of a path in run A (in storage
+** order) is matched with the n-th in run B, never with every one of them. */
 static const char zCompareSql[] =
-  "WITH a AS (SELECT path, position, line, command, backend, verdict, output,\n"
-  "                  expected, content_hash\n"
-  "             FROM step_outcomes WHERE run_id = ?1),\n"
-  "     b AS (SELECT path, position, line, command, backend, verdict, output,\n"
-  "                  expected, content_hash\n"
-  "             FROM step_outcomes WHERE run_id = ?2),\n"
+  "WITH occ_a AS (SELECT scenario_id, row_number() OVER (PARTITION BY path\n"
+  "                   ORDER BY scenario_id) AS occ\n"
+  "              FROM scenarios WHERE run_id = ?1),\n"
+  "     occ_b AS (SELECT scenario_id, row_number() OVER (PARTITION BY path\n"
+  "                   ORDER BY scenario_id) AS occ\n"
+  "              FROM scenarios WHERE run_id = ?2),\n"
+  "     a AS (SELECT path, occ, position, line, command, backend, verdict,\n"
+  "                  output, expected, content_hash\n"
+  "             FROM step_outcomes JOIN occ_a USING (scenario_id)\n"
+  "            WHERE run_id = ?1),\n"
+  "     b AS (SELECT path, occ, position, line, command, backend, verdict,\n"
+  "                  output, expected, content_hash\n"
+  "             FROM step_outcomes JOIN occ_b USING (scenario_id)\n"
+  "            WHERE run_id = ?2),\n"
   "     pairs AS (\n"
   "       SELECT b.path, b.position, b.line, b.command, b.backend,\n"
   "              a.verdict AS va, b.verdict AS vb, a.output AS oa, b.output AS ob,\n"
   "              a.expected AS ea, b.expected AS eb,\n"
   "              a.content_hash IS NOT b.content_hash AS changed\n"
-  "         FROM b LEFT JOIN a ON a.path = b.path AND a.position = b.position\n"
+  "         FROM b LEFT JOIN a ON a.path = b.path AND a.occ = b.occ\n"
+  "                           AND a.position = b.position\n"
   "                           AND a.backend = b.backend\n"
   "       UNION ALL\n"
   "       SELECT a.path, a.position, a.line, a.command, a.backend,\n"
   "              a.verdict, NULL, a.output, NULL, a.expected, NULL, 1\n"
   "         FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.path = a.path\n"
-  "              AND b.position = a.position AND b.backend = a.backend)),\n"
+  "              AND b.occ = a.occ AND b.position = a.position\n"
+  "              AND b.backend = a.backend)),\n"
   "     k AS (\n"
   "       SELECT *, CASE\n"
   "         WHEN va IS NULL THEN 4\n"

@@ -177,7 +177,8 @@ struct StoreChange {
 
 /*
 ** The steps whose verdict or output differs between runs zRunA and zRunB
-** (full ids), matched by scenario path, step position and backend.
+** (full ids), matched by scenario path (the n-th time a run holds that
+** path with the n-th time the other does), step position and backend.
 ** Sorted regressions first, then fixes, other verdict changes, output
 ** changes, added and removed steps; within a kind by path, position,
 ** backend. Returns 0 and a malloc'd array (free with
