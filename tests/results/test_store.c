@@ -7,8 +7,9 @@
 **   3. refusal of newer and foreign files (bytes unchanged)
 **   4. transactions: a scenario is all or nothing; the incomplete mark
 **   5. concurrent writers (fork)
-**   6. run references, compare ordering
-**   7. merge: both runs land, idempotence, refusals
+**   6. run references, compare ordering, a path stored twice in a run
+**   7. merge: damaged inputs refused, all-or-nothing over several inputs,
+**      both runs land, idempotence, refusals
 **   8. redaction and hashing
 */
 #define _GNU_SOURCE             /* memmem, mkdtemp */
@@ -542,7 +543,119 @@ static void test_compare_regressions_first(void **ppState){
                                      " WHERE change='regression'"), 2);
 }
 
+/* A run that holds one scenario path twice (`mapscope run f.scn f.scn`):
+** its n-th copy is matched with the other run's n-th copy, so two
+** regressions count as two, not as a cross product of four. */
+static void test_compare_duplicate_path_not_cross_joined(void **ppState){
+  char zDb[300], zA[37], zB[37];
+  StoreChange *aChange = NULL;
+  int nChange = 0, i, r, nReg = 0;
+  Store *p;
+  test_path(ppState, "dup.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  for(r=0; r<2; r++){
+    test_begin_run(p, r==0 ? zA : zB);
+    for(i=0; i<2; i++){
+      assert_int_equal(store_scenario_begin(p, "f.scn", NULL, "f", 1), 0);
+      test_add_step(p, 0, "as A step0", r==0 ? "pass" : "fail", r==0 ? "OK" : "bad");
+      assert_int_equal(store_scenario_end(p, 1), 0);
+    }
+    assert_int_equal(store_run_end(p, 0, 0, 0), 0);
+  }
+  assert_int_equal(store_compare(p, zA, zB, &aChange, &nChange), 0);
+  for(i=0; i<nChange; i++) nReg += aChange[i].eKind==STORE_CHANGE_REGRESSION;
+  assert_int_equal(nReg, 2);
+  assert_int_equal(nChange, 2);
+  store_changes_free(aChange, nChange);
+  /* the same run against itself: no change */
+  assert_int_equal(store_compare(p, zB, zB, &aChange, &nChange), 0);
+  assert_int_equal(nChange, 0);
+  store_changes_free(aChange, nChange);
+  store_close(p);
+}
+
 /* ---------------------------------------------------------------- 7 ---- */
+
+/* A database whose header is sound but whose pages are not (truncated to
+** half, or one page overwritten) is refused as a merge input. */
+static void test_check_input_refuses_damaged(void **ppState){
+  char zGood[300], zTrunc[300], zBad[300], zErr[512], zRunId[37], zCmd[1000];
+  Store *p;
+  long n;
+  char *zData;
+  FILE *pOut;
+  test_path(ppState, "good.db", zGood, sizeof(zGood));
+  test_path(ppState, "trunc.db", zTrunc, sizeof(zTrunc));
+  test_path(ppState, "bad.db", zBad, sizeof(zBad));
+  p = test_open(zGood);
+  test_write_run(p, zRunId, 20, 30);
+  store_close(p);
+  assert_int_equal(store_check_input(zGood, zErr, sizeof(zErr)), 0);
+
+  zData = test_slurp(zGood, &n);
+  assert_true(n > 8*4096);
+  pOut = fopen(zTrunc, "wb");
+  assert_non_null(pOut);
+  assert_int_equal(fwrite(zData, 1, (size_t)n/2, pOut), (size_t)n/2);
+  fclose(pOut);
+  /* the last quarter of the pages overwritten with 0xFF */
+  memset(zData + (n/4096)*3/4*4096, 0xFF, (size_t)(n - (n/4096)*3/4*4096));
+  pOut = fopen(zBad, "wb");
+  assert_non_null(pOut);
+  assert_int_equal(fwrite(zData, 1, (size_t)n, pOut), (size_t)n);
+  fclose(pOut);
+  free(zData);
+
+  assert_int_not_equal(store_check_input(zTrunc, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "trunc.db"));
+  assert_int_not_equal(store_check_input(zBad, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "bad.db"));
+  /* the check leaves no -wal or -shm behind */
+  snprintf(zCmd, sizeof(zCmd), "%s-wal", zTrunc);
+  assert_int_not_equal(access(zCmd, F_OK), 0);
+  snprintf(zCmd, sizeof(zCmd), "%s-shm", zTrunc);
+  assert_int_not_equal(access(zCmd, F_OK), 0);
+}
+
+/* store_merge_many() is one transaction: when its last input fails while
+** being copied, the runs of the inputs before it are not kept either. */
+static void test_merge_many_all_or_nothing(void **ppState){
+  char zA[300], zDup[300], zOut[300], zErr[512], azRun[3][37];
+  const char *azIn[2];
+  StoreMergeStats aSt[2];
+  Store *p;
+  test_path(ppState, "a.db", zA, sizeof(zA));
+  test_path(ppState, "dup.db", zDup, sizeof(zDup));
+  test_path(ppState, "out.db", zOut, sizeof(zOut));
+  p = test_open(zA);
+  test_write_run(p, azRun[0], 2, 3);
+  store_close(p);
+  p = test_open(zDup);
+  test_write_run(p, azRun[1], 1, 2);
+  store_close(p);
+  /* passes store_check_input(), fails on main's primary key */
+  test_sql_exec(zDup, "CREATE TABLE s2 AS SELECT * FROM steps; DROP TABLE steps;"
+                " CREATE TABLE steps AS SELECT * FROM s2 UNION ALL SELECT * FROM s2;"
+                " DROP TABLE s2;");
+  assert_int_equal(store_check_input(zDup, zErr, sizeof(zErr)), 0);
+
+  p = test_open(zOut);
+  test_write_run(p, azRun[2], 1, 1);
+  azIn[0] = zA;
+  azIn[1] = zDup;
+  assert_int_not_equal(store_merge_many(p, azIn, 2, aSt, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "dup.db: cannot merge"));
+  store_close(p);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM runs"), 1);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM steps"), 1);
+
+  /* the sound input alone merges, with its counts */
+  p = test_open(zOut);
+  assert_int_equal(store_merge_many(p, azIn, 1, aSt, zErr, sizeof(zErr)), 0);
+  assert_int_equal(aSt[0].nAdded, 1);
+  store_close(p);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM runs"), 2);
+}
 
 static void test_merge_idempotent(void **ppState){
   char zA[300], zB[300], zOut[300], zErr[512], azRun[3][37];
@@ -758,6 +871,12 @@ int main(void){
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_resolve_run_references, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_compare_regressions_first, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_compare_duplicate_path_not_cross_joined,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_check_input_refuses_damaged,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_merge_many_all_or_nothing,
+                                    test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_merge_idempotent, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_merge_replaces_incomplete_copy,
                                     test_setup, test_teardown),
