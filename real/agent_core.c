@@ -6,6 +6,7 @@
 ** step, bye, ping)  5. dependency domains and typed names.
 */
 #include "agent_core.h"
+#include "agent_state.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -152,19 +153,82 @@ static void agent_reply0(AgentBuf *pReply, AgentReplyKind e, const char *zText){
 }
 
 /* Write the state file (zStatePath) so that an agent that dies before it
-** can undo leaves its journal to the next agent. Returns 0 or -1. */
+** can undo leaves its journal to the next agent: atomically, never over a
+** file that is not our journal. Returns 0, or -1 with p->zSaveWhy set. */
 static int agent_core_save(AgentCore *p){
   char *zText;
-  FILE *pFile;
-  int rc = 0;
+  char zWhy[400];
+  int rc;
   if( p->zStatePath==NULL ) return 0;
+  if( p->bStateKept ){
+    snprintf(p->zSaveWhy, sizeof(p->zSaveWhy), "the state file %s is not the agent's "
+             "to write", p->zStatePath);
+    return -1;
+  }
   zText = agent_core_suspend_text(p);
-  pFile = zText ? fopen(p->zStatePath, "wb") : NULL;
-  if( pFile==NULL || fputs(zText, pFile)<0 ) rc = -1;
-  if( pFile && fclose(pFile)!=0 ) rc = -1;
+  if( zText==NULL ){
+    snprintf(p->zSaveWhy, sizeof(p->zSaveWhy), "out of memory");
+    return -1;
+  }
+  rc = agent_state_write(p->zStatePath, zText, zWhy, sizeof(zWhy));
   free(zText);
-  if( rc==0 ) p->nJournalSaved = p->journal.n;
-  return rc;
+  if( rc ){
+    snprintf(p->zSaveWhy, sizeof(p->zSaveWhy), "cannot save the journal to the state "
+             "file: %s", zWhy);
+    return -1;
+  }
+  p->nJournalSaved = p->journal.n;
+  return 0;
+}
+
+int agent_core_record(AgentCore *p, AgentUndoKind eKind, const char *zKey,
+                      const char *zName, const char *zOld){
+  if( agent_journal_add(&p->journal, eKind, zKey, zName, zOld) ){
+    snprintf(p->zSaveWhy, sizeof(p->zSaveWhy), "out of memory for the journal");
+    return 1;
+  }
+  /* DOS devices and connections are not in the file (they go with the
+  ** wineserver); everything else is on disk before the change is made */
+  if( p->zStatePath==NULL || eKind==AGENT_UNDO_DOSDEV || eKind==AGENT_UNDO_NETUSE ){
+    return 0;
+  }
+  if( agent_core_save(p) ){
+    AgentUndo *e = &p->journal.a[--p->journal.n];
+    free(e->zKey); free(e->zName); free(e->zOld);
+    memset(e, 0, sizeof(*e));
+    return 1;
+  }
+  return 0;
+}
+
+int agent_core_recover(AgentCore *p, int (*xUndo)(void *pCtx, const AgentUndo *pEntry),
+                       void *pCtx){
+  AgentCore tmp;
+  char *zText = NULL;
+  AgentStateStatus eSt;
+  int nUndone = 0;
+  if( p->zStatePath==NULL ) return 0;
+  eSt = agent_state_read(p->zStatePath, &zText, p->zStateWhy, sizeof(p->zStateWhy));
+  if( eSt==AGENT_STATE_NONE ) return 0;
+  agent_core_init(&tmp, NULL, NULL, 1);
+  if( eSt==AGENT_STATE_OK && agent_core_resume_text(&tmp, zText) ){
+    snprintf(p->zStateWhy, sizeof(p->zStateWhy), "the state file %s is a damaged "
+             "mapscope-agent journal (a line does not parse)", p->zStatePath);
+    eSt = AGENT_STATE_BAD;
+  }
+  free(zText);
+  if( eSt==AGENT_STATE_BAD ){
+    tmp.bFinished = 1;
+    agent_core_free(&tmp);
+    p->bStateKept = 1;
+    return 1;
+  }
+  p->nRecoverFailed = agent_journal_undo(&tmp.journal, xUndo, pCtx, &nUndone);
+  p->nRecovered = nUndone;
+  tmp.bFinished = 1;
+  agent_core_free(&tmp);
+  remove(p->zStatePath);
+  return 0;
 }
 
 static void agent_core_finish(AgentCore *p){
@@ -174,7 +238,7 @@ static void agent_core_finish(AgentCore *p){
     p->nUndoFailed = p->pOps->xFinish(p->pHost, p);
   }
   /* undone: nothing is left for a later agent to recover */
-  if( p->zStatePath && p->nUndoFailed==0 ) remove(p->zStatePath);
+  if( p->zStatePath && !p->bStateKept && p->nUndoFailed==0 ) remove(p->zStatePath);
 }
 
 void agent_core_free(AgentCore *p){
@@ -234,6 +298,14 @@ static void agent_core_hello(AgentCore *p, const char *zArgs, AgentBuf *pReply){
     snprintf(zHead, sizeof(zHead), "no common protocol version; the agent speaks %d",
              AGENT_PROTO_VERSION);
     agent_reply0(pReply, AGENT_REPLY_BAD, zHead);
+    return;
+  }
+  if( p->zStateWhy[0] ){
+    /* a file that is not a complete journal: a person must look at it */
+    char zMsg[640];
+    snprintf(zMsg, sizeof(zMsg), "the agent will not start: %s; it was left untouched",
+             p->zStateWhy);
+    agent_reply0(pReply, AGENT_REPLY_ERROR, zMsg);
     return;
   }
   agent_out_line(&facts, "protocol %d", AGENT_PROTO_VERSION);
@@ -303,28 +375,44 @@ static void agent_core_start(AgentCore *p, AgentBuf *pReply){
   for(i=0; i<p->pWorld->nShare; i++) agent_core_add_typed(p, p->pWorld->aShare[i].zUnc);
   p->eState = AGENT_CORE_RUNNING;
   if( p->bResume ){
-    FILE *pFile = p->zStatePath ? fopen(p->zStatePath, "rb") : NULL;
-    AgentBuf state = {0};
-    char aChunk[4096];
-    size_t n;
-    int bBad = pFile==NULL;
-    while( pFile && (n = fread(aChunk, 1, sizeof(aChunk), pFile))>0 ){
-      agent_buf_append(&state, aChunk, n);
+    char *zState = NULL;
+    char zWhy[400];
+    AgentStateStatus eSt = AGENT_STATE_NONE;
+    int bBad = 1;
+    zWhy[0] = 0;
+    if( p->zStatePath==NULL ){
+      snprintf(zWhy, sizeof(zWhy), "--resume needs --state FILE");
+    }else{
+      eSt = agent_state_read(p->zStatePath, &zState, zWhy, sizeof(zWhy));
+      if( eSt==AGENT_STATE_NONE ){
+        snprintf(zWhy, sizeof(zWhy), "the state file %s does not exist", p->zStatePath);
+      }else if( eSt==AGENT_STATE_OK && agent_core_resume_text(p, zState) ){
+        snprintf(zWhy, sizeof(zWhy), "the state file %s is a damaged mapscope-agent "
+                 "journal (a line does not parse)", p->zStatePath);
+      }else if( eSt==AGENT_STATE_OK ){
+        bBad = 0;
+      }
     }
-    if( pFile ) fclose(pFile);
-    if( !bBad ) bBad = state.z==NULL || state.bOom || agent_core_resume_text(p, state.z);
-    agent_buf_free(&state);
-    /* the file stays: it is still the journal if this agent dies */
+    free(zState);
+    /* the file stays: it is still the journal if this agent dies, and a
+    ** file that did not load is left for a person to look at */
     p->nJournalSaved = p->journal.n;
     if( bBad ){
-      if( p->zStatePath ) remove(p->zStatePath);
-      agent_reply0(pReply, AGENT_REPLY_ERROR, "cannot load the state saved before the reboot");
+      char zMsg[640];
+      if( eSt!=AGENT_STATE_NONE ) p->bStateKept = 1;
+      snprintf(zMsg, sizeof(zMsg), "cannot load the state saved before the reboot: %s",
+               zWhy);
+      agent_reply0(pReply, AGENT_REPLY_ERROR, zMsg);
       p->bWorldUnsupported = 1;
       snprintf(p->zWorldWhy, sizeof(p->zWorldWhy), "the state before the reboot was lost");
       return;
     }
   }
+  p->zSaveWhy[0] = 0;
   e = p->pOps->xStart ? p->pOps->xStart(p->pHost, p, &out) : AGENT_DONE;
+  if( p->zSaveWhy[0] ){
+    e = agent_out_why(&out, AGENT_FAILED, "%s; the change was not made", p->zSaveWhy);
+  }
   if( e==AGENT_DONE ){
     agent_reply0(pReply, AGENT_REPLY_OK, NULL);
   }else if( e==AGENT_UNSUPPORTED ){
@@ -458,7 +546,12 @@ static void agent_core_step(AgentCore *p, const char *zArgs, AgentBuf *pReply){
         pS->iHost = -1;
       }
     }
+    p->zSaveWhy[0] = 0;
     e = p->pOps->xStep(p->pHost, p, &step, &out);
+    if( p->zSaveWhy[0] ){
+      /* a change whose journal entry could not be saved was not made */
+      e = agent_out_why(&out, AGENT_FAILED, "%s; the change was not made", p->zSaveWhy);
+    }
     if( step.eKind==SCN_STEP_LOGON ){
       AgentSession *pS = agent_core_session_get(p, step.zSession);
       if( pS && pS->eState!=AGENT_SESSION_LIVE ){
@@ -481,9 +574,17 @@ static void agent_core_step(AgentCore *p, const char *zArgs, AgentBuf *pReply){
   if( out.bOom ){
     e = agent_out_why(&out, AGENT_FAILED, "out of memory");
   }
+  if( p->zStatePath && p->journal.n!=p->nJournalSaved && agent_core_save(p) ){
+    /* a host that journalled without agent_core_record: the change is
+    ** made but only this agent can undo it */
+    e = agent_out_why(&out, AGENT_FAILED, "%s", p->zSaveWhy);
+  }
+  if( e==AGENT_DONE && out.nLine>AGENT_PROTO_MAX_BODY ){
+    e = agent_out_why(&out, AGENT_FAILED, "output has %d lines, over the protocol's "
+                      "limit of %d", out.nLine, AGENT_PROTO_MAX_BODY);
+  }
   if( e!=AGENT_DONE ) agent_core_taint(p, &step, out.zReason);
   p->nStep++;
-  if( p->zStatePath && p->journal.n!=p->nJournalSaved ) agent_core_save(p);
   switch( e ){
     case AGENT_DONE:
       if( out.nLine==0 ) agent_out_line(&out, "ok");
@@ -518,7 +619,7 @@ static void agent_core_suspend(AgentCore *p, AgentBuf *pReply){
     return;
   }
   if( agent_core_save(p) ){
-    agent_reply0(pReply, AGENT_REPLY_ERROR, "cannot write the state file");
+    agent_reply0(pReply, AGENT_REPLY_ERROR, p->zSaveWhy);
     return;
   }
   p->bFinished = 1;            /* the journal goes on in the next agent */
@@ -530,7 +631,7 @@ char *agent_core_suspend_text(const AgentCore *p){
   AgentBuf b = {0};
   int i;
   unsigned mKeep = p->mTaint & (AGENT_DEP_VAULT|AGENT_DEP_PROFILE|AGENT_DEP_POLICY);
-  agent_buf_printf(&b, "mapscope-agent-state 1\nnstep\t%d\ntaint\t%u\n", p->nStep, mKeep);
+  agent_buf_printf(&b, "%s\nnstep\t%d\ntaint\t%u\n", AGENT_STATE_MAGIC, p->nStep, mKeep);
   for(i=0; i<5; i++){
     if( mKeep & (1u<<i) ) agent_buf_printf(&b, "why\t%d\t%s\n", i, p->azTaintWhy[i]);
   }
@@ -542,6 +643,7 @@ char *agent_core_suspend_text(const AgentCore *p){
   }
   for(i=0; i<p->nSession; i++) agent_buf_printf(&b, "session\t%s\n", p->aSession[i].zName);
   for(i=0; i<p->nTyped; i++) agent_buf_printf(&b, "typed\t%s\n", p->azTyped[i]);
+  agent_buf_printf(&b, "%s\n", AGENT_STATE_END);   /* proves the text is whole */
   if( b.bOom ){
     agent_buf_free(&b);
     return NULL;
@@ -564,15 +666,22 @@ static int agent_split_tabs(char *zLine, char **az, int nMax){
 int agent_core_resume_text(AgentCore *p, const char *zText){
   char *zCopy = malloc(strlen(zText)+1);
   char *zLine, *zNext;
+  size_t nMagic = strlen(AGENT_STATE_MAGIC);
   int rc = 0;
+  int bEnd = 0;
   if( zCopy==NULL ) return 1;
   memcpy(zCopy, zText, strlen(zText)+1);
-  if( strncmp(zCopy, "mapscope-agent-state 1\n", 23)!=0 ){ free(zCopy); return 1; }
-  for(zLine=zCopy+23; rc==0 && zLine && *zLine; zLine=zNext){
+  if( strncmp(zCopy, AGENT_STATE_MAGIC, nMagic)!=0 || zCopy[nMagic]!='\n' ){
+    free(zCopy);
+    return 1;
+  }
+  for(zLine=zCopy+nMagic+1; rc==0 && zLine && *zLine; zLine=zNext){
     char *az[6];
     int n;
     zNext = strchr(zLine, '\n');
     if( zNext ) *zNext++ = 0;
+    if( bEnd ){ rc = 1; break; }     /* nothing may follow `end` */
+    if( strcmp(zLine, AGENT_STATE_END)==0 && zNext ){ bEnd = 1; continue; }
     n = agent_split_tabs(zLine, az, 6);
     if( n==2 && strcmp(az[0], "nstep")==0 ){
       p->nStep = atoi(az[1]);
@@ -597,6 +706,7 @@ int agent_core_resume_text(AgentCore *p, const char *zText){
     }
   }
   free(zCopy);
+  if( rc==0 && !bEnd ) rc = 1;       /* cut short */
   if( rc==0 ) p->bResumed = 1;
   return rc;
 }

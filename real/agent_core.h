@@ -144,6 +144,12 @@ struct AgentCore {
   int bResume;                 /* --resume: load zStatePath at `start` */
   int bResumed;                /* a suspended state was loaded */
   int nJournalSaved;           /* journal entries last written to zStatePath */
+  int bStateKept;              /* zStatePath is not ours to write or remove
+                               ** (it is not a complete journal): hands off */
+  char zStateWhy[512];         /* why the agent refuses to start, or "" */
+  char zSaveWhy[512];          /* why the last journal save failed, or "" */
+  int nRecovered;              /* entries of a dead agent's journal undone */
+  int nRecoverFailed;          /* of those, undos that failed */
 };
 
 /* Initialise a core for one scenario. Returns 0 or non-zero (no memory). */
@@ -168,13 +174,37 @@ void agent_core_framing(AgentCore *p, AgentLineStatus eStatus, AgentBuf *pReply)
 ** The state that outlives a reboot, as text: journal entries that survive
 ** one (registry values, credentials, accounts, rights; not DOS devices or
 ** connections), what is unknown about persistent state, the logon names
-** (all ended, unconfirmed), typed names and the step count. Malloc'd.
+** (all ended, unconfirmed), typed names and the step count, between the
+** lines AGENT_STATE_MAGIC and AGENT_STATE_END (agent_state.h). Malloc'd,
+** NULL when out of memory.
 */
 char *agent_core_suspend_text(const AgentCore *p);
 /* Load such text into a core that has just started. Returns 0, or
-** non-zero if a line is malformed (nothing is half-loaded into sessions
-** or the journal beyond the lines before it). */
+** non-zero if a line is malformed or the text does not end with the line
+** AGENT_STATE_END (it was cut short); the lines before the bad one may
+** have been loaded, so the core is then only fit to be freed. */
 int agent_core_resume_text(AgentCore *p, const char *zText);
+
+/*
+** Record a change about to be made (agent_journal_add) and, with --state,
+** save the journal before the change is made. Returns 0, or non-zero if
+** the entry cannot be stored or saved: the entry is then dropped, the
+** reason is in p->zSaveWhy (the step or start answers `error` with it) and
+** the caller must not make the change.
+*/
+int agent_core_record(AgentCore *p, AgentUndoKind eKind, const char *zKey,
+                      const char *zName, const char *zOld);
+
+/*
+** With --state FILE and before `hello`: undo the journal a dead agent left
+** in FILE (xUndo undoes one entry, as in agent_journal_undo), then remove
+** FILE. Sets p->nRecovered (and nRecoverFailed). Returns 0, or non-zero if
+** FILE exists but is not a complete journal: nothing is undone, FILE is
+** left untouched (p->bStateKept) and p->zStateWhy says why; `hello` then
+** answers `error` with it.
+*/
+int agent_core_recover(AgentCore *p, int (*xUndo)(void *pCtx, const AgentUndo *pEntry),
+                       void *pCtx);
 
 /* Run xFinish once (idempotent) and free everything. */
 void agent_core_free(AgentCore *p);

@@ -146,8 +146,8 @@ static AgentOutcome win_cmd_define(WinHost *h, AgentCore *c, const ScnStep *s,
   }
   win_step_half(s, zHalf, sizeof(zHalf));
   if( !agent_journal_has(&c->journal, AGENT_UNDO_DOSDEV, zHalf, s->zName)
-   && agent_journal_add(&c->journal, AGENT_UNDO_DOSDEV, zHalf, s->zName, NULL) ){
-    e = agent_out_why(pOut, AGENT_FAILED, "out of memory");
+   && agent_core_record(c, AGENT_UNDO_DOSDEV, zHalf, s->zName, NULL) ){
+    e = agent_out_why(pOut, AGENT_FAILED, "%s", c->zSaveWhy);
     goto done;
   }
   if( DefineDosDeviceW(dwFlags, wName, wTarget) ){
@@ -415,8 +415,8 @@ static AgentOutcome win_cmd_cmdkey(WinHost *h, AgentCore *c, const ScnStep *s,
     if( wT==NULL || wU==NULL || wP==NULL ){
       e = agent_out_why(pOut, AGENT_FAILED, "out of memory");
     }else if( bOwn && !agent_journal_has(&c->journal, AGENT_UNDO_CRED, s->zTarget, "domain")
-           && agent_journal_add(&c->journal, AGENT_UNDO_CRED, s->zTarget, "domain", NULL) ){
-      e = agent_out_why(pOut, AGENT_FAILED, "out of memory");
+           && agent_core_record(c, AGENT_UNDO_CRED, s->zTarget, "domain", NULL) ){
+      e = agent_out_why(pOut, AGENT_FAILED, "%s", c->zSaveWhy);
     }else{
       memset(&cr, 0, sizeof(cr));
       cr.Type = CRED_TYPE_DOMAIN_PASSWORD;
@@ -558,7 +558,12 @@ static DWORD win_wnet_add(AgentCore *c, const ScnStep *s, DWORD dwFlags,
   if( wRemote==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
   win_step_half(s, zHalf, sizeof(zHalf));
   if( !agent_journal_has(&c->journal, AGENT_UNDO_NETUSE, zHalf, zLetter) ){
-    agent_journal_add(&c->journal, AGENT_UNDO_NETUSE, zHalf, zLetter, NULL);
+    if( agent_core_record(c, AGENT_UNDO_NETUSE, zHalf, zLetter, NULL) ){
+      /* the core's zSaveWhy turns the step into `error` */
+      if( wPw ) SecureZeroMemory(wPw, wcslen(wPw)*sizeof(WCHAR));
+      free(wRemote); free(wUser); free(wPw);
+      return ERROR_NOT_ENOUGH_MEMORY;
+    }
   }
   memset(&nr, 0, sizeof(nr));
   nr.dwType = RESOURCETYPE_DISK;

@@ -353,13 +353,13 @@ static void win_facts(void *pHost, AgentCore *c, AgentOut *pOut){
   WinHost *h = pHost;
   AgentBuf caps = {0};
   int i;
-  (void)c;
   agent_out_line(pOut, "agent %s", MAPSCOPE_VERSION);
   agent_out_line(pOut, "os %s", h->zOs);
   agent_out_line(pOut, "wine %s", h->bWine ? h->zWineVersion : "-");
   agent_out_line(pOut, "elevated %s", h->bElevated ? "yes" : "no");
   agent_out_line(pOut, "system-token %s", h->hSystem ? "yes" : "no");
-  agent_out_line(pOut, "recovered %d", h->nRecovered);
+  agent_out_line(pOut, "recovered %d", c->nRecovered);
+  if( c->nRecoverFailed ) agent_out_line(pOut, "recover-failed %d", c->nRecoverFailed);
   win_caps(h, &caps);
   agent_out_line(pOut, "caps %s", caps.z ? caps.z : "");
   agent_buf_free(&caps);
@@ -584,8 +584,8 @@ static int win_ensure_account(WinHost *h, AgentCore *c, const ScnUser *pUser,
                         pUser->zName);
     goto done;
   }
-  if( agent_journal_add(&c->journal, AGENT_UNDO_USER, pUser->zName, "", NULL) ){
-    *pe = agent_out_why(pOut, AGENT_FAILED, "out of memory"); goto done;
+  if( agent_core_record(c, AGENT_UNDO_USER, pUser->zName, "", NULL) ){
+    *pe = agent_out_why(pOut, AGENT_FAILED, "%s", c->zSaveWhy); goto done;
   }
   memset(&ui, 0, sizeof(ui));
   ui.usri1_name = wName;
@@ -640,7 +640,7 @@ static int win_grant_right(AgentCore *c, const char *zUser, const WCHAR *zRight,
   memset(&oa, 0, sizeof(oa));
   if( wUser==NULL || !LookupAccountNameW(NULL, wUser, aSid, &nSid, zDom, &nDom, &use) ) goto done;
   if( LsaOpenPolicy(NULL, &oa, POLICY_ALL_ACCESS, &hPol)!=0 ) goto done;
-  if( agent_journal_add(&c->journal, AGENT_UNDO_RIGHT, zUser, zRightA, NULL) ) goto done;
+  if( agent_core_record(c, AGENT_UNDO_RIGHT, zUser, zRightA, NULL) ) goto done;
   us.Buffer = (PWSTR)zRight;
   us.Length = (USHORT)(wcslen(zRight)*sizeof(WCHAR));
   us.MaximumLength = us.Length;
@@ -854,7 +854,7 @@ int win_reg_set_journalled(WinHost *h, AgentCore *c, const char *zRoot,
     }else if( r2!=ERROR_FILE_NOT_FOUND ){
       rc = r2; goto done;
     }
-    if( agent_journal_add(&c->journal, AGENT_UNDO_REGVALUE, zKey, zValue, zOld) ){
+    if( agent_core_record(c, AGENT_UNDO_REGVALUE, zKey, zValue, zOld) ){
       free(zOld); rc = ERROR_NOT_ENOUGH_MEMORY; goto done;
     }
     free(zOld);
@@ -1210,32 +1210,10 @@ static int win_undo_one(void *pCtx, const AgentUndo *e){
   }
 }
 
-int win_recover(const char *zStatePath){
-  FILE *pFile = fopen(zStatePath, "rb");
-  AgentBuf text = {0};
-  AgentCore tmp;
+int win_recover(AgentCore *c){
   WinHost none;
-  char aChunk[4096];
-  size_t n;
-  int nUndone = 0;
-  if( pFile==NULL ) return 0;
-  while( (n = fread(aChunk, 1, sizeof(aChunk), pFile))>0 ) agent_buf_append(&text, aChunk, n);
-  fclose(pFile);
-  agent_core_init(&tmp, NULL, NULL, 1);
   memset(&none, 0, sizeof(none));   /* no tokens: DOS devices are not in the file */
-  if( text.z==NULL || text.bOom || agent_core_resume_text(&tmp, text.z) ){
-    agent_buf_free(&text);
-    tmp.bFinished = 1;
-    agent_core_free(&tmp);
-    remove(zStatePath);
-    return -1;
-  }
-  agent_buf_free(&text);
-  agent_journal_undo(&tmp.journal, win_undo_one, &none, &nUndone);
-  tmp.bFinished = 1;
-  agent_core_free(&tmp);
-  remove(zStatePath);
-  return nUndone;
+  return agent_core_recover(c, win_undo_one, &none);
 }
 
 static int win_finish(void *pHost, AgentCore *c){

@@ -51,14 +51,19 @@ int main(int argc, char **argv){
   HANDLE hOut = GetStdHandle(STD_OUTPUT_HANDLE);
   int bAllow = 0, bShares = 0, iHang = 0, iDie = 0, bResume = 0;
   const char *zState = NULL;
-  int nRecovered = 0;
   int i;
   int rc = 0;
   for(i=1; i<argc; i++){
     if( strcmp(argv[i], "--allow-host-changes")==0 ) bAllow = 1;
     else if( strcmp(argv[i], "--existing-shares")==0 ) bShares = 1;
     else if( strcmp(argv[i], "--resume")==0 ) bResume = 1;
-    else if( strcmp(argv[i], "--state")==0 && i+1<argc ) zState = argv[++i];
+    else if( strcmp(argv[i], "--state")==0 ){
+      if( i+1>=argc || argv[i+1][0]==0 ){
+        fprintf(stderr, "mapscope-agent: --state needs a file\n");
+        return 2;
+      }
+      zState = argv[++i];
+    }
     else if( strncmp(argv[i], "--test-hang-at=", 15)==0 ) iHang = atoi(argv[i]+15);
     else if( strncmp(argv[i], "--test-die-at=", 14)==0 ) iDie = atoi(argv[i]+14);
     else if( strcmp(argv[i], "--version")==0 ){
@@ -75,17 +80,17 @@ int main(int argc, char **argv){
   /* relative DefineDosDevice targets resolve against the current
   ** directory: make it C:\ so results do not depend on where we started */
   SetCurrentDirectoryW(L"C:\\");
-  /* a journal left by an agent that died is undone before the baseline is
-  ** taken (a resumed agent continues it instead) */
-  if( zState && !bResume ) nRecovered = win_recover(zState);
-  win_host_init(&host);
-  host.nRecovered = nRecovered;
-  host.bExistingShares = bShares;
-  host.iHangAt = iHang;
-  host.iDieAt = iDie;
   agent_core_init(&core, &win_host_ops, &host, bAllow);
   core.zStatePath = zState;
   core.bResume = bResume;
+  /* a journal left by an agent that died is undone before the baseline is
+  ** taken (a resumed agent continues it instead); a file that is not a
+  ** complete journal is left alone and `hello` answers `error` */
+  if( zState && !bResume ) win_recover(&core);
+  win_host_init(&host);
+  host.bExistingShares = bShares;
+  host.iHangAt = iHang;
+  host.iDieAt = iDie;
   if( agent_reader_init(&rd, AGENT_PROTO_MAX_LINE, agent_read_stdin, hIn) ){
     rc = 1;
     goto done;

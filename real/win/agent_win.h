@@ -66,13 +66,13 @@ struct WinHost {
   WinLogon aLogon[WIN_MAX_LOGONS]; /* logons made or bound */
   int nLogon;                  /* entries used */
   PSID pProcSid;               /* the agent's own user SID (owned) */
-  int nRecovered;              /* journal entries a dead agent left, undone at start */
 };
 
-/* Undo the journal a dead agent left in zStatePath (registry values,
-** credentials, accounts, rights), then remove the file. Returns the number
-** of entries undone, -1 if the file exists but cannot be read. */
-int win_recover(const char *zStatePath);
+/* With --state (c->zStatePath): undo what a dead agent left in the state
+** file before the baseline is taken, then remove the file
+** (agent_core_recover). Returns 0, or non-zero if the file is not a
+** complete journal: it is left untouched and `hello` answers `error`. */
+int win_recover(AgentCore *c);
 
 /* Initialise the host: detect Wine, read the process token, look for a
 ** SYSTEM token, probe the namespace and the network provider, record the

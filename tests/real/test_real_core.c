@@ -23,6 +23,7 @@ struct FakeHost {
   int nStep;               /* steps the host was asked to perform */
   int nFinish;             /* xFinish calls */
   int bRefuseWorld;        /* xStart says unsupported */
+  int nListLines;          /* cmdkey /list prints this many credentials */
 };
 
 static void fake_facts(void *pHost, AgentCore *c, AgentOut *pOut){
@@ -65,6 +66,10 @@ static AgentOutcome fake_step(void *pHost, AgentCore *c, const ScnStep *s, Agent
         return AGENT_DONE;
       }
       if( s->eCmd==SCN_CMD_CMDKEY_LIST ){
+        int i;
+        for(i=0; i<h->nListLines; i++){
+          agent_out_line(pOut, "target=srv%d type=domain user=u persist=local", i);
+        }
         agent_out_sort_or_none(pOut);
         return AGENT_DONE;
       }
@@ -304,6 +309,29 @@ static void test_L9_suspend_resume_keeps_what_outlives_a_reboot(void **state){
   assert_int_equal(h2.nFinish, 1);    /* the resumed agent undoes at the end */
 }
 
+/* A listing longer than the protocol allows is an `error` reply, not a
+** reply the runner must reject; the session goes on. */
+static void test_oversized_output_is_an_error_and_the_session_goes_on(void **state){
+  AgentCore c;
+  FakeHost h;
+  (void)state;
+  begin(&c, &h);
+  req(&c, "start");
+  req(&c, "step logon A alice current");
+  h.nListLines = AGENT_PROTO_MAX_BODY;
+  assert_int_equal(strncmp(req(&c, "step as A cmdkey /list"), "done 4096\n", 10), 0);
+  h.nListLines = 8400;
+  assert_string_equal(req(&c, "step as A cmdkey /list"),
+                      "error 0 output has 8400 lines, over the protocol's limit of 4096\n");
+  assert_string_equal(req(&c, "ping"), "ok 0 pong\n");
+  h.nListLines = 1;
+  assert_string_equal(req(&c, "step as A cmdkey /list"),
+                      "done 1\ntarget=srv0 type=domain user=u persist=local\n");
+  assert_int_equal(strncmp(req(&c, "bye"), "ok 0 bye", 8), 0);
+  agent_core_free(&c);
+  assert_int_equal(h.nFinish, 1);
+}
+
 /* Random requests, valid-looking and not: every one gets exactly one
 ** well-formed reply, and the core never crashes (run under ASan). */
 static void test_fuzzed_requests_get_one_reply_each(void **state){
@@ -375,6 +403,7 @@ int main(void){
     cmocka_unit_test(test_world_mismatch_makes_every_step_unsupported),
     cmocka_unit_test(test_bye_and_truncation_undo_once),
     cmocka_unit_test(test_L9_suspend_resume_keeps_what_outlives_a_reboot),
+    cmocka_unit_test(test_oversized_output_is_an_error_and_the_session_goes_on),
     cmocka_unit_test(test_fuzzed_requests_get_one_reply_each),
     cmocka_unit_test(test_dependency_table),
   };

@@ -49,7 +49,9 @@ static long long now_ms(void){
   return (long long)ts.tv_sec*1000 + ts.tv_nsec/1000000;
 }
 
-static void raw_start(RawAgent *a, const char *zExtra){
+/* Start the agent with --allow-host-changes and up to two more arguments
+** (NULL ends them). */
+static void raw_start2(RawAgent *a, const char *zExtra, const char *zExtra2){
   int aTo[2], aFrom[2];
   const char *zExe = getenv("MAPSCOPE_AGENT_EXE");
   assert_non_null(zExe);
@@ -66,12 +68,17 @@ static void raw_start(RawAgent *a, const char *zExtra){
     setenv("WINEDEBUG", "-all", 1);
     setenv("WINEDLLOVERRIDES", "mscoree,mshtml=", 1);
     unsetenv("DISPLAY");
-    execlp("wine", "wine", zExe, "--allow-host-changes", zExtra, (char*)NULL);
+    execlp("wine", "wine", zExe, "--allow-host-changes", zExtra,
+           zExtra ? zExtra2 : NULL, (char*)NULL);
     _exit(127);
   }
   close(aTo[0]); close(aFrom[1]);
   a->fdTo = aTo[1];
   a->fdFrom = aFrom[0];
+}
+
+static void raw_start(RawAgent *a, const char *zExtra){
+  raw_start2(a, zExtra, NULL);
 }
 
 static void raw_send(RawAgent *a, const char *z, size_t n){
@@ -656,6 +663,163 @@ static int prefix_server_processes(void){
   return nFound;
 }
 
+/* ------------------------------------------------------- state file -- */
+
+/* The Unix path of C:\zName in the test prefix (static buffer). */
+static const char *drive_c(const char *zName){
+  static char z[1024];
+  snprintf(z, sizeof(z), "%s/drive_c/%s", getenv("MAPSCOPE_WINEPREFIX"), zName);
+  return z;
+}
+
+static void put_file(const char *zPath, const char *z){
+  FILE *f = fopen(zPath, "wb");
+  assert_non_null(f);
+  fputs(z, f);
+  assert_int_equal(fclose(f), 0);
+}
+
+/* The whole file (static buffer), NULL if it does not exist. */
+static const char *get_file(const char *zPath){
+  static char z[8192];
+  FILE *f = fopen(zPath, "rb");
+  size_t n;
+  if( f==NULL ) return NULL;
+  n = fread(z, 1, sizeof(z)-1, f);
+  fclose(f);
+  z[n] = 0;
+  return z;
+}
+
+/* --state naming a file that is not a journal: the agent refuses to start
+** (hello answers `error` naming the file) and the file is left as it was,
+** with or without --allow-host-changes. */
+static void test_state_file_that_is_not_a_journal_is_left_alone(void **state){
+  RawAgent a;
+  char z[8192];
+  (void)state;
+  ensure_prefix();
+  put_file(drive_c("mapscope-notes.txt"), "x\n");
+  raw_start2(&a, "--state", "C:\\mapscope-notes.txt");
+  raw_req(&a, "hello 1", z, sizeof(z));
+  assert_int_equal(strncmp(z, "error 0 ", 8), 0);
+  assert_non_null(strstr(z, "C:\\mapscope-notes.txt is not a mapscope-agent journal"));
+  raw_req(&a, "start", z, sizeof(z));
+  assert_int_equal(strncmp(z, "bad 0 hello first", 17), 0);
+  raw_req(&a, "bye", z, sizeof(z));
+  raw_finish(&a);
+  assert_non_null(get_file(drive_c("mapscope-notes.txt")));
+  assert_string_equal(get_file(drive_c("mapscope-notes.txt")), "x\n");
+  /* a folder is not a journal either */
+  raw_start2(&a, "--state", "C:\\windows");
+  raw_req(&a, "hello 1", z, sizeof(z));
+  assert_int_equal(strncmp(z, "error 0 ", 8), 0);
+  assert_non_null(strstr(z, "C:\\windows"));
+  raw_req(&a, "bye", z, sizeof(z));
+  raw_finish(&a);
+  remove(drive_c("mapscope-notes.txt"));
+}
+
+/* A journal cut short (an agent killed while writing it) is not undone
+** half-way nor deleted: the agent refuses to start and keeps it. */
+static void test_state_journal_cut_short_is_kept(void **state){
+  RawAgent a;
+  char z[8192];
+  static const char zCut[] = "mapscope-agent-state 2\nnstep\t3\ntaint\t0\n"
+    "journal\t0\tHKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\DOS Devices"
+    "\tY:\t-\njournal\t1\tfs";
+  (void)state;
+  ensure_prefix();
+  put_file(drive_c("mapscope-cut.txt"), zCut);
+  raw_start2(&a, "--state", "C:\\mapscope-cut.txt");
+  raw_req(&a, "hello 1", z, sizeof(z));
+  assert_int_equal(strncmp(z, "error 0 ", 8), 0);
+  assert_non_null(strstr(z, "C:\\mapscope-cut.txt is an incomplete mapscope-agent journal"));
+  raw_req(&a, "bye", z, sizeof(z));
+  raw_finish(&a);
+  assert_non_null(get_file(drive_c("mapscope-cut.txt")));
+  assert_string_equal(get_file(drive_c("mapscope-cut.txt")), zCut);
+  remove(drive_c("mapscope-cut.txt"));
+}
+
+/* A state file that cannot be written: the change whose journal entry
+** cannot be saved is not made, and the step answers `error` saying why. */
+static void test_state_that_cannot_be_saved_makes_the_step_an_error(void **state){
+  RawAgent a;
+  char z[8192];
+  (void)state;
+  ensure_prefix();
+  raw_start2(&a, "--state", "C:\\mapscope-no-such-dir\\state.txt");
+  raw_req(&a, "hello 1", z, sizeof(z));
+  assert_int_equal(strncmp(z, "ok ", 3), 0);
+  raw_req(&a, "world user alice admin password=Al1ce-pw", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  assert_string_equal(z, "ok 0");
+  raw_req(&a, "step bootdevice Y: \\Device\\Foo", z, sizeof(z));
+  assert_int_equal(strncmp(z, "error 0 cannot save the journal to the state file", 49), 0);
+  assert_non_null(strstr(z, "the change was not made"));
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_string_equal(z, "ok 0 bye undone=0 failed=0");
+  raw_finish(&a);
+  /* the boot-time device was not written: deleting it finds nothing */
+  raw_start(&a, NULL);
+  raw_req(&a, "hello 1", z, sizeof(z));
+  raw_req(&a, "world user alice admin password=Al1ce-pw", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  raw_req(&a, "step bootdevice Y: /delete", z, sizeof(z));
+  assert_string_equal(z, "done 1\nerror 2 ERROR_FILE_NOT_FOUND");
+  raw_req(&a, "bye", z, sizeof(z));
+  raw_finish(&a);
+}
+
+/* `--state` without a file says so. */
+static void test_state_option_needs_a_file(void **state){
+  char zCmd[2048], z[512];
+  FILE *p;
+  size_t n;
+  (void)state;
+  ensure_prefix();
+  snprintf(zCmd, sizeof(zCmd), "WINEPREFIX='%s' WINEDEBUG=-all wine '%s' --state 2>&1 </dev/null",
+           getenv("MAPSCOPE_WINEPREFIX"), getenv("MAPSCOPE_AGENT_EXE"));
+  p = popen(zCmd, "r");
+  assert_non_null(p);
+  n = fread(z, 1, sizeof(z)-1, p);
+  z[n] = 0;
+  assert_int_equal(WEXITSTATUS(pclose(p)), 2);
+  assert_non_null(strstr(z, "mapscope-agent: --state needs a file"));
+}
+
+/* 4200 credentials listed: more body lines than a reply may hold. The
+** agent answers `error` saying so (not a reply the runner would reject),
+** and the session goes on. */
+static void test_listing_over_the_body_limit_is_an_error(void **state){
+  RawAgent a;
+  char z[8192], zReq[128];
+  int i;
+  (void)state;
+  ensure_prefix();
+  raw_start(&a, NULL);
+  raw_req(&a, "hello 1", z, sizeof(z));
+  raw_req(&a, "world user alice admin password=Al1ce-pw", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  raw_req(&a, "step logon A alice current", z, sizeof(z));
+  assert_string_equal(z, "done 1\nok");
+  for(i=0; i<4200; i++){
+    snprintf(zReq, sizeof(zReq), "step as A cmdkey /add:srv%d /user:u /pass:p", i);
+    raw_req(&a, zReq, z, sizeof(z));
+    assert_string_equal(z, "done 1\nok");
+  }
+  raw_req(&a, "step as A cmdkey /list", z, sizeof(z));
+  assert_string_equal(z, "error 0 output has 4200 lines, over the protocol's limit of 4096");
+  raw_req(&a, "ping", z, sizeof(z));
+  assert_string_equal(z, "ok 0 pong");
+  raw_req(&a, "step as A cmdkey /delete:srv0", z, sizeof(z));
+  assert_string_equal(z, "done 1\nok");
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_string_equal(z, "ok 0 bye undone=4200 failed=0");
+  assert_int_equal(raw_finish(&a), 0);
+}
+
 static void test_no_wineserver_left(void **state){
   (void)state;
   /* A scenario that ends cleanly leaves the server warm for the next one
@@ -682,6 +846,11 @@ int main(void){
     cmocka_unit_test(test_journal_of_a_killed_agent_is_recovered),
     cmocka_unit_test(test_L9_reboot_restarts_the_prefix),
     cmocka_unit_test(test_windows_backend_through_agent_cmd),
+    cmocka_unit_test(test_state_file_that_is_not_a_journal_is_left_alone),
+    cmocka_unit_test(test_state_journal_cut_short_is_kept),
+    cmocka_unit_test(test_state_that_cannot_be_saved_makes_the_step_an_error),
+    cmocka_unit_test(test_state_option_needs_a_file),
+    cmocka_unit_test(test_listing_over_the_body_limit_is_an_error),
     cmocka_unit_test(test_no_wineserver_left),
   };
   int rc;
@@ -689,6 +858,8 @@ int main(void){
     fprintf(stderr, "set MAPSCOPE_AGENT_EXE and MAPSCOPE_WINEPREFIX\n");
     return 1;
   }
+  /* MAPSCOPE_TEST_FILTER=pattern runs only the matching tests */
+  if( getenv("MAPSCOPE_TEST_FILTER") ) cmocka_set_test_filter(getenv("MAPSCOPE_TEST_FILTER"));
   rc = cmocka_run_group_tests(aTest, NULL, NULL);
   {
     /* raw tests leave the prefix's wineserver to its idle timeout: stop it */
