@@ -10,6 +10,8 @@
 **
 ** RUN is a full id, a unique prefix, `last` or `last~N`. Bad input gives a
 ** one-line reason on stderr and exit status 2, before anything is written.
+** So does an SQLite error while reading: every report is built in memory
+** (open_memstream) and printed only when whole, never cut short.
 ** This file depends on results/ only (and the C library).
 **
 ** Contents: 1. options  2. aligned tables  3. list  4. show  5. compare
@@ -64,7 +66,8 @@ static const char zResultsHelp[] =
   "\n"
   "RUN: a run id, a unique prefix of one, last, or last~N (N runs before the last).\n"
   "--db FILE: the database (default $MAPSCOPE_DB, else ./mapscope-results.db).\n"
-  "Exit status: 0 success, 1 compare found a regression, 2 bad usage or input.\n";
+  "Exit status: 0 success, 1 compare found a regression, 2 bad usage or input\n"
+  "or a database SQLite cannot read (nothing is printed on standard output then).\n";
 
 /* Parse argv[1..]; options may stand anywhere. Returns 0 or 2 (usage). */
 static int results_parse(int argc, char **argv, ResultsOpts *pOpts){
@@ -496,7 +499,7 @@ static int results_merge(ResultsOpts *pOpts){
   Store *pOut = NULL;
   StoreMergeStats *aStats = NULL;
   struct stat stOut;
-  int i, bExisted;
+  int i, bExisted, nMax, iFirst, n;
   StoreMergeStats total = {0, 0, 0};
 
   if( pOpts->nArg<3 ) return results_usage("merge needs OUT.db and at least one IN.db");
@@ -519,19 +522,33 @@ static int results_merge(ResultsOpts *pOpts){
     fprintf(stderr, "mapscope: out of memory\n");
     goto err;
   }
-  /* One transaction over every input: all merged, or OUT as it was. */
-  if( store_merge_many(pOut, (const char *const*)&pOpts->azArg[2], pOpts->nArg-2,
-                       aStats, zErr, sizeof(zErr)) ){
-    fprintf(stderr, "mapscope results: %s\n", zErr);
-    goto err;
-  }
-  for(i=2; i<pOpts->nArg; i++){
-    const StoreMergeStats *pSt = &aStats[i-2];
-    printf("%s: %d runs added, %d replaced (were incomplete), %d already present\n",
-           pOpts->azArg[i], pSt->nAdded, pSt->nReplaced, pSt->nSkipped);
-    total.nAdded += pSt->nAdded;
-    total.nReplaced += pSt->nReplaced;
-    total.nSkipped += pSt->nSkipped;
+  /* One transaction over every input: all merged, or OUT as it was. SQLite
+  ** attaches at most nMax databases at once; more inputs are merged nMax
+  ** to a transaction, and each batch is reported once it is committed. */
+  nMax = sqlite3_limit(store_db(pOut), SQLITE_LIMIT_ATTACHED, -1);
+  if( nMax<1 ) nMax = 1;
+  for(iFirst=2; iFirst<pOpts->nArg; iFirst+=n){
+    n = pOpts->nArg - iFirst;
+    if( n>nMax ) n = nMax;
+    if( store_merge_many(pOut, (const char *const*)&pOpts->azArg[iFirst], n,
+                         &aStats[iFirst-2], zErr, sizeof(zErr)) ){
+      if( iFirst>2 ){
+        fprintf(stderr, "mapscope results: %s (the inputs listed above were"
+                " merged; this one and those after it were not)\n", zErr);
+      }else{
+        fprintf(stderr, "mapscope results: %s\n", zErr);
+      }
+      goto err;
+    }
+    for(i=iFirst; i<iFirst+n; i++){
+      const StoreMergeStats *pSt = &aStats[i-2];
+      printf("%s: %d runs added, %d replaced (were incomplete), %d already present\n",
+             pOpts->azArg[i], pSt->nAdded, pSt->nReplaced, pSt->nSkipped);
+      total.nAdded += pSt->nAdded;
+      total.nReplaced += pSt->nReplaced;
+      total.nSkipped += pSt->nSkipped;
+    }
+    fflush(stdout);
   }
   printf("merged into %s: %d runs added, %d replaced, %d already present\n",
          pOpts->azArg[1], total.nAdded, total.nReplaced, total.nSkipped);

@@ -86,6 +86,11 @@ cmp -s before.sql after.sql || fail "a failed merge changed the existing OUT"
 "${cli[@]}" merge old.db other.db > /dev/null || fail "the sound input alone merges"
 [ "$(sqlite3 old.db 'SELECT count(*) FROM runs')" = 2 ] || fail "old.db runs after merge"
 
+# More inputs than SQLite attaches at once (10) still merge, in batches.
+for i in $(seq 1 11); do "$tool" fill "j$i.db" 1 1 > /dev/null; done
+"${cli[@]}" merge many.db j{1..11}.db > many.txt || fail "merge of 11 inputs"
+grep -q '^merged into many.db: 11 runs added' many.txt || fail "11 inputs: $(tail -1 many.txt)"
+
 # 3. Reading a foreign SQLite file: the reason fits a read.
 sqlite3 foreign.db 'CREATE TABLE t(x); INSERT INTO t VALUES(1)'
 for action in list "show last" "export --format tap last"; do
