@@ -190,6 +190,8 @@ int agent_core_record(AgentCore *p, AgentUndoKind eKind, const char *zKey,
   /* DOS devices and connections are not in the file (they go with the
   ** wineserver); everything else is on disk before the change is made */
   if( p->zStatePath==NULL || eKind==AGENT_UNDO_DOSDEV || eKind==AGENT_UNDO_NETUSE ){
+    /* nothing the file holds has changed */
+    if( p->nJournalSaved==p->journal.n-1 ) p->nJournalSaved = p->journal.n;
     return 0;
   }
   if( agent_core_save(p) ){

@@ -71,13 +71,14 @@ typedef struct FakeHost FakeHost;
 struct FakeHost {
   int nChange;             /* changes the host made */
   int nUndo;               /* entries undone */
+  AgentUndoKind eKind;     /* what a step journals (0: a registry value) */
 };
 
 static AgentOutcome fake_step(void *pHost, AgentCore *c, const ScnStep *s, AgentOut *pOut){
   FakeHost *h = pHost;
   (void)s;
   /* as the Win32 host does: journal first, change only if that worked */
-  if( agent_core_record(c, AGENT_UNDO_REGVALUE, "HKLM\\x", "RestoreConnection", "4:01000000") ){
+  if( agent_core_record(c, h->eKind, "HKLM\\x", "RestoreConnection", "4:01000000") ){
     return agent_out_why(pOut, AGENT_FAILED, "%s", c->zSaveWhy);
   }
   h->nChange++;
@@ -338,6 +339,30 @@ static void test_unsaveable_journal_makes_the_step_an_error(void **state){
   tmp_drop(&t);
 }
 
+/* DOS devices and connections are not in the file (they go with the
+** wineserver): a file that cannot be written does not stop them. */
+static void test_dosdev_entries_need_no_save(void **state){
+  Tmp t;
+  AgentCore c;
+  FakeHost h = {0};
+  char zBad[200];
+  (void)state;
+  tmp_make(&t);
+  snprintf(zBad, sizeof(zBad), "%s/no/such/state.txt", t.zDir);
+  h.eKind = AGENT_UNDO_DOSDEV;
+  agent_core_init(&c, &fakeOps, &h, 1);
+  c.zStatePath = zBad;
+  req(&c, "hello 1");
+  req(&c, "start");
+  /* (the fake host journals a DOS device whatever the step) */
+  assert_string_equal(req(&c, "step set machine restore-connections=off"), "done 1\nok\n");
+  assert_int_equal(h.nChange, 1);
+  assert_int_equal(c.journal.n, 1);
+  agent_core_free(&c);
+  assert_int_equal(h.nUndo, 1);
+  tmp_drop(&t);
+}
+
 /* --resume with a file that does not load: `error`, and the file stays. */
 static void test_resume_keeps_a_file_that_does_not_load(void **state){
   Tmp t;
@@ -371,6 +396,7 @@ int main(void){
     cmocka_unit_test(test_recover_keeps_a_cut_journal),
     cmocka_unit_test(test_recover_undoes_and_removes_a_whole_journal),
     cmocka_unit_test(test_unsaveable_journal_makes_the_step_an_error),
+    cmocka_unit_test(test_dosdev_entries_need_no_save),
     cmocka_unit_test(test_resume_keeps_a_file_that_does_not_load),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);
