@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "lang/scenario.h"
+#include "real/agent_state.h"
 #include "runner/backend.h"
 
 /* ---------------------------------------------------------------- raw -- */
@@ -772,6 +773,62 @@ static void test_state_that_cannot_be_saved_makes_the_step_an_error(void **state
   raw_finish(&a);
 }
 
+/* An agent killed at random while it saves its journal again and again
+** leaves no file or a whole journal, never a cut one; the next agent undoes
+** it (`recovered N`, N > 0) and removes it. */
+static void test_state_agent_killed_while_saving_leaves_a_whole_journal(void **state){
+  RawAgent a;
+  char z[8192], zReq[128], zWhy[512];
+  char *zText = NULL;
+  int iRound, i;
+  (void)state;
+  ensure_prefix();
+  srand(20261124);
+  for(iRound=0; iRound<3; iRound++){
+    AgentStateStatus eSt;
+    raw_start2(&a, "--state", "C:\\mapscope-kill.txt");
+    raw_req(&a, "hello 1", z, sizeof(z));
+    assert_int_equal(strncmp(z, "ok ", 3), 0);
+    raw_req(&a, "world user alice admin password=Al1ce-pw", z, sizeof(z));
+    raw_req(&a, "start", z, sizeof(z));
+    raw_req(&a, "step logon A alice current", z, sizeof(z));
+    for(i=0; i<40; i++){
+      snprintf(zReq, sizeof(zReq), "step as A cmdkey /add:kill%d-%d /user:u /pass:p", iRound, i);
+      raw_req(&a, zReq, z, sizeof(z));
+    }
+    /* many requests in flight, then a kill at a random moment */
+    for(i=0; i<400; i++){
+      snprintf(zReq, sizeof(zReq), "step as A cmdkey /add:more%d-%d /user:u /pass:p\n", iRound, i);
+      raw_send(&a, zReq, strlen(zReq));
+    }
+    {
+      struct timespec ts = { 0, (long)(rand() % 400) * 1000000L };
+      nanosleep(&ts, NULL);
+    }
+    kill(a.pid, SIGKILL);
+    waitpid(a.pid, NULL, 0);
+    close(a.fdTo);
+    close(a.fdFrom);
+    /* the agent's Windows process may outlive the wine loader briefly */
+    { struct timespec ts = { 1, 0 }; nanosleep(&ts, NULL); }
+    eSt = agent_state_read(drive_c("mapscope-kill.txt"), &zText, zWhy, sizeof(zWhy));
+    if( eSt!=AGENT_STATE_OK ) fail_msg("round %d: %s", iRound, zWhy);
+    assert_non_null(strstr(zText, "\tkill"));
+    free(zText);
+    zText = NULL;
+    /* the next agent undoes it and removes it */
+    raw_start2(&a, "--state", "C:\\mapscope-kill.txt");
+    raw_req(&a, "hello 1", z, sizeof(z));
+    assert_int_equal(strncmp(z, "ok ", 3), 0);
+    assert_null(strstr(z, "\nrecovered 0\n"));
+    assert_non_null(strstr(z, "\nrecovered "));
+    assert_null(strstr(z, "recover-failed"));
+    raw_req(&a, "bye", z, sizeof(z));
+    assert_int_equal(raw_finish(&a), 0);
+    assert_null(get_file(drive_c("mapscope-kill.txt")));
+  }
+}
+
 /* `--state` without a file says so. */
 static void test_state_option_needs_a_file(void **state){
   char zCmd[2048], z[512];
@@ -849,6 +906,7 @@ int main(void){
     cmocka_unit_test(test_state_file_that_is_not_a_journal_is_left_alone),
     cmocka_unit_test(test_state_journal_cut_short_is_kept),
     cmocka_unit_test(test_state_that_cannot_be_saved_makes_the_step_an_error),
+    cmocka_unit_test(test_state_agent_killed_while_saving_leaves_a_whole_journal),
     cmocka_unit_test(test_state_option_needs_a_file),
     cmocka_unit_test(test_listing_over_the_body_limit_is_an_error),
     cmocka_unit_test(test_no_wineserver_left),
