@@ -5,28 +5,10 @@
 set -u
 mapscope=$1
 data=$2
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/check.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-nfail=0
-pass=0
-
-check() {  # check DESCRIPTION EXPECTED_STATUS COMMAND...
-  local what=$1 want=$2
-  shift 2
-  "$@" >out.txt 2>err.txt
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "not ok: $what: exit $got, wanted $want"; sed 's/^/  | /' out.txt err.txt
-    nfail=$((nfail + 1))
-  else
-    pass=$((pass + 1))
-  fi
-}
-expect_in() {  # expect_in FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then pass=$((pass + 1)); else
-    echo "not ok: $3: '$2' not in $1"; sed 's/^/  | /' "$1"; nfail=$((nfail + 1)); fi
-}
 
 check "no arguments is a usage error" 2 "$mapscope"
 check "unknown command" 2 "$mapscope" frobnicate
