@@ -447,6 +447,114 @@ static void agent_warm_start(const char *zPrefix, const char *zExe){
   snprintf(wineWarm.zPrefix, sizeof(wineWarm.zPrefix), "%s", zPrefix);
 }
 
+/*
+** Start mapscope-agent.exe under Wine for a scenario of prefix zPrefix:
+** the private prefix lets it change the host (every change journalled in
+** the state file and undone at `bye`); bResume continues after a reboot.
+** MAPSCOPE_AGENT_ARGS adds options (tests). Returns 0 or -1 with errno.
+*/
+static int agent_spawn_wine_agent(const char *zPrefix, const char *zExe, int bResume,
+                                  pid_t *pPid, int *pfdTo, int *pfdFrom){
+  char *azArgv[28];
+  int nArg = 0, rc;
+  char *zExtra = NULL;
+  azArgv[nArg++] = (char*)agent_wine_cmd();
+  azArgv[nArg++] = (char*)zExe;
+  azArgv[nArg++] = "--allow-host-changes";   /* the prefix is ours alone */
+  azArgv[nArg++] = "--state";
+  azArgv[nArg++] = "C:\\mapscope-agent-state.txt";
+  if( bResume ) azArgv[nArg++] = "--resume";
+  if( getenv("MAPSCOPE_AGENT_ARGS") ){
+    char *zTok;
+    zExtra = agent_strdup(getenv("MAPSCOPE_AGENT_ARGS"));
+    for(zTok = zExtra ? strtok(zExtra, " ") : NULL; zTok && nArg<26; zTok = strtok(NULL, " ")){
+      azArgv[nArg++] = zTok;
+    }
+  }
+  azArgv[nArg] = NULL;
+  rc = agent_spawn(azArgv, zPrefix, pPid, pfdTo, pfdFrom);
+  free(zExtra);
+  return rc;
+}
+
+/*
+** The spare agent. Wine takes 40-60 ms to start a process even with a warm
+** server, so a scenario's agent is started ahead of time: right after the
+** previous scenario's agent said `bye` cleanly (while this process still
+** holds the prefix lock), and the next scenario adopts it. The agent looks
+** at the host only when its first request arrives, so starting it early
+** changes nothing; one that is never asked anything exits at end of input
+** without touching the host or the state file. It is adopted only if it
+** is alive and was started for the same prefix, executable and
+** MAPSCOPE_AGENT_ARGS. Process state, like wineWarm.
+*/
+typedef struct WineSpare WineSpare;
+struct WineSpare {
+  pid_t pid;               /* the spare, or -1 */
+  int fdTo, fdFrom;        /* its pipes */
+  char *zKey;              /* prefix, exe and extra args it was started with */
+};
+static WineSpare wineSpare = { -1, -1, -1, NULL };
+
+/* What a spare must match to be adopted (malloc'd). */
+static char *agent_spare_key(const char *zPrefix, const char *zExe){
+  const char *zArgs = getenv("MAPSCOPE_AGENT_ARGS");
+  return agent_mprintf("%s\n%s\n%s", zPrefix, zExe, zArgs ? zArgs : "");
+}
+
+/* End the spare (if any): at end of input it exits without acting. */
+static void agent_spare_stop(void){
+  if( wineSpare.fdTo>=0 ) close(wineSpare.fdTo);
+  if( wineSpare.fdFrom>=0 ) close(wineSpare.fdFrom);
+  if( wineSpare.pid>0 ) agent_reap(wineSpare.pid, 5000);
+  free(wineSpare.zKey);
+  wineSpare.pid = -1;
+  wineSpare.fdTo = wineSpare.fdFrom = -1;
+  wineSpare.zKey = NULL;
+}
+
+/* Start a spare for the next scenario of this prefix (failure only costs
+** speed). */
+static void agent_spare_start(const char *zPrefix, const char *zExe){
+  agent_spare_stop();
+  if( agent_spawn_wine_agent(zPrefix, zExe, 0, &wineSpare.pid,
+                             &wineSpare.fdTo, &wineSpare.fdFrom) ){
+    wineSpare.pid = -1;
+    return;
+  }
+  wineSpare.zKey = agent_spare_key(zPrefix, zExe);
+}
+
+/* Hand the spare's process and pipes to the caller if it fits. Returns 0
+** if adopted, else 1 (the caller starts an agent itself). */
+static int agent_spare_adopt(const char *zPrefix, const char *zExe,
+                             pid_t *pPid, int *pfdTo, int *pfdFrom){
+  int st;
+  char *zKey;
+  int bFits;
+  if( wineSpare.pid<=0 ) return 1;
+  if( waitpid(wineSpare.pid, &st, WNOHANG)!=0 ){
+    wineSpare.pid = -1;                  /* gone, and reaped: never signal it */
+    agent_spare_stop();
+    return 1;
+  }
+  zKey = agent_spare_key(zPrefix, zExe);
+  bFits = zKey && wineSpare.zKey && strcmp(zKey, wineSpare.zKey)==0;
+  free(zKey);
+  if( !bFits ){
+    agent_spare_stop();
+    return 1;
+  }
+  *pPid = wineSpare.pid;
+  *pfdTo = wineSpare.fdTo;
+  *pfdFrom = wineSpare.fdFrom;
+  free(wineSpare.zKey);
+  wineSpare.pid = -1;
+  wineSpare.fdTo = wineSpare.fdFrom = -1;
+  wineSpare.zKey = NULL;
+  return 0;
+}
+
 /* The agent executable: MAPSCOPE_AGENT_EXE, else real/mapscope-agent.exe
 ** next to the running mapscope binary. Malloc'd, or NULL. */
 static char *agent_find_exe(void){
@@ -659,29 +767,13 @@ static int agent_launch(BackendConn *p, int bResume, char **pzErr){
   const Scenario *pScn = p->pScn;
   p->bDead = 0;
   if( p->bWine ){
-    char *azArgv[28];
-    int nArg = 0;
-    char *zExtra = NULL;
-    azArgv[nArg++] = (char*)agent_wine_cmd();
-    azArgv[nArg++] = p->zExe;
-    azArgv[nArg++] = "--allow-host-changes";   /* the prefix is ours alone */
-    azArgv[nArg++] = "--state";
-    azArgv[nArg++] = "C:\\mapscope-agent-state.txt";
-    if( bResume ) azArgv[nArg++] = "--resume";
-    if( getenv("MAPSCOPE_AGENT_ARGS") ){
-      char *zTok;
-      zExtra = agent_strdup(getenv("MAPSCOPE_AGENT_ARGS"));
-      for(zTok = zExtra ? strtok(zExtra, " ") : NULL; zTok && nArg<26; zTok = strtok(NULL, " ")){
-        azArgv[nArg++] = zTok;
+    if( bResume || agent_spare_adopt(p->zPrefix, p->zExe, &p->pid, &p->fdTo, &p->fdFrom) ){
+      if( agent_spawn_wine_agent(p->zPrefix, p->zExe, bResume,
+                                 &p->pid, &p->fdTo, &p->fdFrom) ){
+        *pzErr = agent_mprintf("cannot start %s: %s", agent_wine_cmd(), strerror(errno));
+        return 1;
       }
     }
-    azArgv[nArg] = NULL;
-    if( agent_spawn(azArgv, p->zPrefix, &p->pid, &p->fdTo, &p->fdFrom) ){
-      *pzErr = agent_mprintf("cannot start %s: %s", agent_wine_cmd(), strerror(errno));
-      free(zExtra);
-      return 1;
-    }
-    free(zExtra);
   }else{
     char *azArgv[] = { "/bin/sh", "-c", p->zExe, NULL };
     if( agent_spawn(azArgv, NULL, &p->pid, &p->fdTo, &p->fdFrom) ){
@@ -765,6 +857,8 @@ static int agent_open(int bWine, const Scenario *pScn, const char *zOptions,
     p->zExe = agent_strdup(zOptions);
   }
   if( agent_launch(p, 0, pzErr) ) goto err;
+  /* the next scenario's agent boots while this one works */
+  if( bWine && wineSpare.pid<=0 ) agent_spare_start(p->zPrefix, p->zExe);
   *ppConn = p;
   return 0;
 err:
@@ -913,6 +1007,7 @@ static void agent_close(BackendConn *p){
   if( p->bWine && p->zPrefix[0] && p->fdLock>=0 && !bClean ){
     /* An agent that did not finish its undo may have left DOS devices in
     ** the one \?? namespace: restart this prefix's server (only it). */
+    agent_spare_stop();
     agent_warm_stop();
     agent_wineserver_kill(p->zPrefix);
   }
@@ -929,6 +1024,7 @@ static void agent_close(BackendConn *p){
 static void agent_shutdown_wine(const char *zOptions){
   char zPrefix[PATH_MAX];
   (void)zOptions;
+  agent_spare_stop();
   if( wineWarm.pid<0 ) return;           /* this process never started Wine */
   snprintf(zPrefix, sizeof(zPrefix), "%s", wineWarm.zPrefix);
   agent_warm_stop();

@@ -50,6 +50,7 @@ int main(int argc, char **argv){
   HANDLE hIn = GetStdHandle(STD_INPUT_HANDLE);
   HANDLE hOut = GetStdHandle(STD_OUTPUT_HANDLE);
   int bAllow = 0, bShares = 0, iHang = 0, iDie = 0, bResume = 0;
+  int bReady = 0;          /* the host has been looked at (first request) */
   const char *zState = NULL;
   int i;
   int rc = 0;
@@ -80,17 +81,10 @@ int main(int argc, char **argv){
   /* relative DefineDosDevice targets resolve against the current
   ** directory: make it C:\ so results do not depend on where we started */
   SetCurrentDirectoryW(L"C:\\");
+  memset(&host, 0, sizeof(host));
   agent_core_init(&core, &win_host_ops, &host, bAllow);
   core.zStatePath = zState;
   core.bResume = bResume;
-  /* a journal left by an agent that died is undone before the baseline is
-  ** taken (a resumed agent continues it instead); a file that is not a
-  ** complete journal is left alone and `hello` answers `error` */
-  if( zState && !bResume ) win_recover(&core);
-  win_host_init(&host);
-  host.bExistingShares = bShares;
-  host.iHangAt = iHang;
-  host.iDieAt = iDie;
   if( agent_reader_init(&rd, AGENT_PROTO_MAX_LINE, agent_read_stdin, hIn) ){
     rc = 1;
     goto done;
@@ -98,6 +92,24 @@ int main(int argc, char **argv){
   while( core.eState!=AGENT_CORE_DONE ){
     AgentBuf reply = {0};
     AgentLineStatus st = agent_reader_next(&rd);
+    if( !bReady ){
+      /* The host is looked at when the first request arrives, not when
+      ** the process starts: a runner may start an agent ahead of time
+      ** (to hide Wine's process start), while the previous agent is still
+      ** undoing its changes. Input that ends before any request: nothing
+      ** was asked, nothing is done. */
+      if( st==AGENT_LINE_EOF ) break;
+      /* a journal left by an agent that died is undone before the
+      ** baseline is taken (a resumed agent continues it instead); a file
+      ** that is not a complete journal is left alone and `hello` answers
+      ** `error` */
+      if( zState && !bResume ) win_recover(&core);
+      win_host_init(&host);
+      host.bExistingShares = bShares;
+      host.iHangAt = iHang;
+      host.iDieAt = iDie;
+      bReady = 1;
+    }
     if( st==AGENT_LINE_OK ){
       agent_core_request(&core, rd.zLine, &reply);
       SecureZeroMemory(rd.zLine, rd.nLine);   /* it may hold a password */
@@ -116,6 +128,10 @@ int main(int argc, char **argv){
   }
   agent_reader_free(&rd);
 done:
+  /* An agent never asked anything looked at nothing and changed nothing:
+  ** it must not finish either (finishing removes the state file, which
+  ** may be another agent's journal by now). */
+  if( !bReady ) core.bFinished = 1;
   agent_core_free(&core);       /* undoes the journal if bye did not */
   win_host_free(&host);
   if( core.nUndoFailed ) rc = 3;

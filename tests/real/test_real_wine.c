@@ -829,6 +829,41 @@ static void test_state_agent_killed_while_saving_leaves_a_whole_journal(void **s
   }
 }
 
+/* An agent started ahead of time and never asked anything (the wine
+** backend's spare) leaves the host alone: it does not recover, and so does
+** not undo or remove, the journal of an agent still at work with the same
+** state file. */
+static void test_agent_never_asked_leaves_a_working_journal_alone(void **state){
+  RawAgent a, spare;
+  char z[8192];
+  const char *zFile;
+  (void)state;
+  ensure_prefix();
+  raw_start2(&a, "--state", "C:\\mapscope-spare.txt");
+  raw_req(&a, "hello 1", z, sizeof(z));
+  assert_int_equal(strncmp(z, "ok ", 3), 0);
+  raw_req(&a, "world user alice admin password=Al1ce-pw", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  raw_req(&a, "step logon A alice current", z, sizeof(z));
+  raw_req(&a, "step as A cmdkey /add:sparetest /user:u /pass:p", z, sizeof(z));
+  assert_string_equal(z, "done 1\nok");
+  zFile = get_file(drive_c("mapscope-spare.txt"));
+  assert_non_null(zFile);
+  assert_non_null(strstr(zFile, "sparetest"));
+  /* the spare: started, then its input ends before any request */
+  raw_start2(&spare, "--state", "C:\\mapscope-spare.txt");
+  assert_int_equal(raw_finish(&spare), 0);
+  zFile = get_file(drive_c("mapscope-spare.txt"));
+  assert_non_null(zFile);
+  assert_non_null(strstr(zFile, "sparetest"));
+  /* the working agent's change is still in place, and undone at its bye */
+  raw_req(&a, "step as A cmdkey /list", z, sizeof(z));
+  assert_non_null(strstr(z, "sparetest domain user=u"));
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_int_equal(raw_finish(&a), 0);
+  assert_null(get_file(drive_c("mapscope-spare.txt")));
+}
+
 /* `--state` without a file says so. */
 static void test_state_option_needs_a_file(void **state){
   char zCmd[2048], z[512];
@@ -901,6 +936,7 @@ int main(void){
     cmocka_unit_test(test_agent_killed_mid_step),
     cmocka_unit_test(test_changes_are_undone_between_scenarios),
     cmocka_unit_test(test_journal_of_a_killed_agent_is_recovered),
+    cmocka_unit_test(test_agent_never_asked_leaves_a_working_journal_alone),
     cmocka_unit_test(test_L9_reboot_restarts_the_prefix),
     cmocka_unit_test(test_windows_backend_through_agent_cmd),
     cmocka_unit_test(test_state_file_that_is_not_a_journal_is_left_alone),
