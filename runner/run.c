@@ -161,20 +161,22 @@ static char *run_dup_or_null(const char *z){
 */
 static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
                              RunFacts *pFacts){
-  Scenario empty;
-  memset(&empty, 0, sizeof(empty));
-  empty.zFile = "(host probe)";
-  empty.zTitle = "host probe";
-  empty.machine.mDisks = 1u << ('C' - 'A');
-  empty.machine.abPolicy[SCN_POL_UAC] = 1;
-  empty.machine.abPolicy[SCN_POL_RESTORE_CONNECTIONS] = 1;
-  empty.machine.abPolicy[SCN_POL_LUID_MAPS] = 1;
+  /* The language's defaults make the world: the parser owns them. */
+  static const char zProbe[] = "title host probe\n";
+  Scenario *pEmpty = NULL;
+  char zParseErr[256];
+  if( scn_parse_text("(host probe)", zProbe, sizeof(zProbe) - 1, &pEmpty,
+                     zParseErr, sizeof(zParseErr)) != 0 ){
+    fprintf(stderr, "mapscope: %s\n", zParseErr);
+    exit(3);
+  }
   BackendConn *pConn = NULL;
   char *zErr = NULL;
-  if( pOps->xOpen(&empty, zOptions, &pConn, &zErr) != 0 ){
+  if( pOps->xOpen(pEmpty, zOptions, &pConn, &zErr) != 0 ){
     StrBuf b = {0};
     strbuf_puts(&b, zErr ? zErr : "no reason given");
     free(zErr);
+    scn_free(pEmpty);
     fprintf(stderr, "mapscope: the %s backend could not start: %s\n", pOps->zName,
             strbuf_text(&b));
     return strbuf_take(&b);
@@ -187,6 +189,7 @@ static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
     pFacts->zCaps = run_dup_or_null(pHost->zCapabilities);
   }
   pOps->xClose(pConn);
+  scn_free(pEmpty);
   return NULL;
 }
 
