@@ -19,14 +19,11 @@
 
 /* Print zText with every line indented by zIndent. */
 static void explain_indented(FILE *pOut, const char *zIndent, const char *zText){
-  const char *z = zText;
-  while( z && *z ){
-    const char *zEnd = strchr(z, '\n');
-    int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
-    /* A blank line stays blank: no indentation left trailing. */
-    fprintf(pOut, "%s%.*s\n", n ? zIndent : "", n, z);
-    z = zEnd ? zEnd + 1 : NULL;
-  }
+  StrBuf b = {0};
+  if( zText == NULL || zText[0] == 0 ) return;
+  strbuf_indented(&b, zIndent, zText);
+  fputs(strbuf_text(&b), pOut);
+  strbuf_reset(&b);
 }
 
 /* The world, as the scenario states it (passwords never shown). */

@@ -39,24 +39,6 @@ static void report_counts(StrBuf *pOut, const int *aCount){
   if( !bAny ) strbuf_puts(pOut, "no steps");
 }
 
-/* Append zText with every line indented by zIndent; "(no output)" if
-** NULL. */
-static void report_indented(StrBuf *pOut, const char *zIndent, const char *zText){
-  if( zText == NULL ){
-    strbuf_printf(pOut, "%s(no output)\n", zIndent);
-    return;
-  }
-  const char *z = zText;
-  do{
-    const char *zEnd = strchr(z, '\n');
-    size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
-    strbuf_puts(pOut, zIndent);
-    strbuf_append(pOut, z, n);
-    strbuf_puts(pOut, "\n");
-    z = zEnd ? zEnd + 1 : NULL;
-  }while( z && *z );
-}
-
 /* What one side produced, as a person reads it. */
 static const char *report_side_text(const StepSide *pSide){
   if( pSide->res.eOutcome == BACKEND_DONE ) return pSide->res.zOutput;
@@ -90,14 +72,14 @@ static void text_side_detail(StrBuf *pOut, const StepRecord *pRec, int s,
   }
   if( nSide == 1 && pSide->zReference ){
     strbuf_puts(pOut, "    expected:\n");
-    report_indented(pOut, "      ", pSide->zReference);
+    strbuf_indented(pOut, "      ", pSide->zReference);
     strbuf_puts(pOut, "    actual:\n");
-    report_indented(pOut, "      ", report_side_text(pSide));
+    strbuf_indented(pOut, "      ", report_side_text(pSide));
   }else if( nSide == 1 ){
-    report_indented(pOut, "      ", report_side_text(pSide));
+    strbuf_indented(pOut, "      ", report_side_text(pSide));
   }else{
     strbuf_printf(pOut, "    %s (%s):\n", zName, verdict_name(pSide->eVerdict));
-    report_indented(pOut, "      ", report_side_text(pSide));
+    strbuf_indented(pOut, "      ", report_side_text(pSide));
   }
 }
 
@@ -146,7 +128,7 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
     strbuf_printf(&out, "%s\n", pRec->zCommand);
     if( pRec->nSide > 1 && pRec->zReference ){
       strbuf_puts(&out, "    expected:\n");
-      report_indented(&out, "      ", pRec->zReference);
+      strbuf_indented(&out, "      ", pRec->zReference);
     }
     for(int s = 0; s < pRec->nSide; s++) text_side_detail(&out, pRec, s, pRec->nSide);
   }
@@ -205,7 +187,7 @@ static void tap_reason(StrBuf *pOut, const char *zReason){
 /* A YAML block scalar line set: key: | then indented text. */
 static void tap_yaml_block(StrBuf *pOut, const char *zKey, const char *zText){
   strbuf_printf(pOut, "      %s: |\n", zKey);
-  report_indented(pOut, "        ", zText ? zText : "(no output)");
+  strbuf_indented(pOut, "        ", zText ? zText : "(no output)");
 }
 
 static void tap_begin(Reporter *p, int nScenario){
@@ -321,9 +303,9 @@ static void junit_scenario(Reporter *p, const Scenario *pScn,
                    ? "output differs from the expected lines"
                    : "output matches although a todo says it should not: remove the todo";
           strbuf_puts(&detail, "expected:\n");
-          report_indented(&detail, "  ", pSide->zReference);
+          strbuf_indented(&detail, "  ", pSide->zReference);
           strbuf_puts(&detail, "actual:\n");
-          report_indented(&detail, "  ", report_side_text(pSide));
+          strbuf_indented(&detail, "  ", report_side_text(pSide));
           break;
         case VERDICT_ERROR:
           nErrors++;

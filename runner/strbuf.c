@@ -71,6 +71,22 @@ void strbuf_reset(StrBuf *p){
   p->n = p->nAlloc = 0;
 }
 
+void strbuf_indented(StrBuf *p, const char *zIndent, const char *zText){
+  if( zText == NULL ){
+    strbuf_printf(p, "%s(no output)\n", zIndent);
+    return;
+  }
+  const char *z = zText;
+  do{
+    const char *zEnd = strchr(z, '\n');
+    size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
+    if( n ) strbuf_puts(p, zIndent);
+    strbuf_append(p, z, n);
+    strbuf_puts(p, "\n");
+    z = zEnd ? zEnd + 1 : NULL;
+  }while( z && *z );
+}
+
 void strbuf_xml(StrBuf *p, const char *zText){
   for(const unsigned char *z = (const unsigned char *)zText; *z; z++){
     switch( *z ){

@@ -27,6 +27,11 @@ const char *strbuf_text(const StrBuf *p);
 char *strbuf_take(StrBuf *p);
 void strbuf_reset(StrBuf *p);
 
+/* Append each line of zText (lines end at '\n') prefixed by zIndent and
+** ended by '\n'; a blank line stays blank (no trailing indentation); NULL
+** appends "(no output)". */
+void strbuf_indented(StrBuf *p, const char *zIndent, const char *zText);
+
 /* Append zText with XML's five special characters escaped and characters
 ** XML 1.0 cannot hold replaced by '?'. */
 void strbuf_xml(StrBuf *p, const char *zText);
