@@ -6,7 +6,7 @@
 **            created on first use, headless, with Wine's extra drive letters
 **            removed; one agent per scenario, which undoes its changes at
 **            `bye`; the prefix's wineserver is kept warm between scenarios
-**            (see "Keeping Wine warm") and stopped by xShutdown at the end
+**            (see "The spare agent") and stopped by xShutdown at the end
 **            of the command, or at once after an agent that did not end
 **            cleanly (a clean namespace for the next scenario either way)
 **   windows  the agent on a real host, reached through --agent-cmd "CMD"
@@ -396,58 +396,6 @@ static int agent_prefix_prepare(BackendConn *p, const char *zExe, char **pzErr){
 }
 
 /*
-** Keeping Wine warm. Starting a Wine process costs ~0.6 s when the prefix's
-** wineserver and its system processes (services.exe, winedevice.exe) must
-** start too, ~60 ms when they are running. Wine keeps them only while some
-** Wine process lives, so the runner keeps one: an idle agent that has not
-** been greeted, reading a pipe only this process holds. It changes
-** nothing on the host (no --allow-host-changes, no --state, no request).
-** If the runner dies, the pipe closes, the idle agent exits at end of
-** input, and Wine winds down by itself: nothing is left running.
-**
-** This is state of the runner process, not of a scenario, so it lives here
-** and not in a BackendConn; xShutdown ends it.
-*/
-typedef struct WineWarm WineWarm;
-struct WineWarm {
-  pid_t pid;               /* the idle agent, or -1 */
-  int fdTo;                /* its standard input (we never write) */
-  char zPrefix[PATH_MAX];  /* the prefix it keeps warm */
-};
-static WineWarm wineWarm = { -1, -1, "" };
-
-/* End the idle agent (if any) and forget it. */
-static void agent_warm_stop(void){
-  if( wineWarm.fdTo>=0 ) close(wineWarm.fdTo);   /* end of input: it exits */
-  wineWarm.fdTo = -1;
-  if( wineWarm.pid>0 ) agent_reap(wineWarm.pid, 5000);
-  wineWarm.pid = -1;
-}
-
-/* Make sure an idle agent keeps zPrefix warm. Failure only costs speed. */
-static void agent_warm_start(const char *zPrefix, const char *zExe){
-  if( wineWarm.pid>0 ){
-    int st;
-    if( waitpid(wineWarm.pid, &st, WNOHANG)==0 && strcmp(wineWarm.zPrefix, zPrefix)==0 ){
-      return;                               /* alive, same prefix */
-    }
-    if( wineWarm.fdTo>=0 ) close(wineWarm.fdTo);
-    wineWarm.fdTo = -1;
-    if( waitpid(wineWarm.pid, &st, WNOHANG)==0 ) agent_reap(wineWarm.pid, 5000);
-    wineWarm.pid = -1;
-  }
-  char *azArgv[] = { (char*)agent_wine_cmd(), (char*)zExe, NULL };
-  int fdFrom;
-  if( agent_spawn(azArgv, zPrefix, &wineWarm.pid, &wineWarm.fdTo, &fdFrom) ){
-    wineWarm.pid = -1;
-    wineWarm.fdTo = -1;
-    return;
-  }
-  close(fdFrom);             /* it prints nothing until greeted */
-  snprintf(wineWarm.zPrefix, sizeof(wineWarm.zPrefix), "%s", zPrefix);
-}
-
-/*
 ** Start mapscope-agent.exe under Wine for a scenario of prefix zPrefix:
 ** the private prefix lets it change the host (every change journalled in
 ** the state file and undone at `bye`); bResume continues after a reboot.
@@ -478,23 +426,31 @@ static int agent_spawn_wine_agent(const char *zPrefix, const char *zExe, int bRe
 }
 
 /*
-** The spare agent. Wine takes 40-60 ms to start a process even with a warm
-** server, so a scenario's agent is started ahead of time: right after the
-** previous scenario's agent said `bye` cleanly (while this process still
-** holds the prefix lock), and the next scenario adopts it. The agent looks
-** at the host only when its first request arrives, so starting it early
-** changes nothing; one that is never asked anything exits at end of input
-** without touching the host or the state file. It is adopted only if it
-** is alive and was started for the same prefix, executable and
-** MAPSCOPE_AGENT_ARGS. Process state, like wineWarm.
+** The spare agent. Starting a Wine process costs ~0.6 s when the prefix's
+** wineserver and its system processes (services.exe, winedevice.exe) must
+** start too, and still 40-60 ms when they run; Wine keeps them only while
+** some Wine process lives. So each scenario's agent is started ahead of
+** time, while the previous scenario runs, and the next scenario adopts it:
+** between scenarios the spare is the Wine process that keeps the server
+** warm, and the next agent's process start overlaps the current steps.
+**
+** Starting an agent early is safe: it looks at the host only when its
+** first request arrives, and one that is never asked anything exits at end
+** of input without touching the host or the state file. If the runner
+** dies, the spare's input closes, it exits, and Wine winds down by itself.
+** It is adopted only if it is alive and was started for the same prefix,
+** executable and MAPSCOPE_AGENT_ARGS. This is state of the runner process,
+** not of a scenario, so it lives here and not in a BackendConn; xShutdown
+** ends it and stops the server of the prefix this process used.
 */
 typedef struct WineSpare WineSpare;
 struct WineSpare {
   pid_t pid;               /* the spare, or -1 */
   int fdTo, fdFrom;        /* its pipes */
   char *zKey;              /* prefix, exe and extra args it was started with */
+  char zPrefix[PATH_MAX];  /* the prefix this process ran Wine in, or "" */
 };
-static WineSpare wineSpare = { -1, -1, -1, NULL };
+static WineSpare wineSpare = { -1, -1, -1, NULL, "" };
 
 /* What a spare must match to be adopted (malloc'd). */
 static char *agent_spare_key(const char *zPrefix, const char *zExe){
@@ -848,7 +804,7 @@ static int agent_open(int bWine, const Scenario *pScn, const char *zOptions,
       goto err;
     }
     if( agent_prefix_prepare(p, p->zExe, pzErr) ) goto err;
-    agent_warm_start(p->zPrefix, p->zExe);
+    snprintf(wineSpare.zPrefix, sizeof(wineSpare.zPrefix), "%s", p->zPrefix);
   }else{
     if( zOptions==NULL || zOptions[0]==0 ){
       *pzErr = agent_strdup("the windows backend needs --agent-cmd \"CMD\"");
@@ -1008,7 +964,6 @@ static void agent_close(BackendConn *p){
     /* An agent that did not finish its undo may have left DOS devices in
     ** the one \?? namespace: restart this prefix's server (only it). */
     agent_spare_stop();
-    agent_warm_stop();
     agent_wineserver_kill(p->zPrefix);
   }
   if( p->fdLock>=0 ) close(p->fdLock);
@@ -1018,16 +973,16 @@ static void agent_close(BackendConn *p){
   free(p);
 }
 
-/* xShutdown of the wine backend: end the idle agent, then stop the
-** prefix's wineserver, under the prefix lock so that an agent of another
-** mapscope using the same prefix is never cut off mid-scenario. */
+/* xShutdown of the wine backend: end the spare, then stop the prefix's
+** wineserver, under the prefix lock so that an agent of another mapscope
+** using the same prefix is never cut off mid-scenario. */
 static void agent_shutdown_wine(const char *zOptions){
   char zPrefix[PATH_MAX];
   (void)zOptions;
   agent_spare_stop();
-  if( wineWarm.pid<0 ) return;           /* this process never started Wine */
-  snprintf(zPrefix, sizeof(zPrefix), "%s", wineWarm.zPrefix);
-  agent_warm_stop();
+  if( wineSpare.zPrefix[0]==0 ) return;  /* this process never started Wine */
+  snprintf(zPrefix, sizeof(zPrefix), "%s", wineSpare.zPrefix);
+  wineSpare.zPrefix[0] = 0;
   int fdLock = agent_prefix_lock(zPrefix);
   agent_wineserver_kill(zPrefix);
   if( fdLock>=0 ) close(fdLock);
