@@ -3,7 +3,7 @@
 ** backend does.
 **
 ** Model-only exploration applies steps with direct sim calls
-** (explore_sim.c); a minimal scenario is then run by `mapscope run`
+** (fastpath.c); a minimal scenario is then run by `mapscope run`
 ** through backend_sim.c. Both must agree on every step's result, or a
 ** shrunk scenario would not reproduce what the explorer found. Over many
 ** seeds, every step's Win32 result from the fast path equals the code the
@@ -19,8 +19,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runner/backend.h"
-#include "runner/explore.h"
+#include "runner/backends/backend.h"
+#include "runner/explore/explore.h"
 
 static int output_code(const char *zOut){
   if( strncmp(zOut, "error ", 6) == 0 ) return atoi(zOut + 6);

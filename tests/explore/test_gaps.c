@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runner/explore.h"
+#include "runner/explore/explore.h"
 
 static int gap_index(const char *zId){
   for(int g = 0; g < EXP_N_GAP; g++) if( strcmp(exp_gap_id(g), zId) == 0 ) return g;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "runner/explore.h"
+#include "runner/explore/explore.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runner/explore.h"
+#include "runner/explore/explore.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

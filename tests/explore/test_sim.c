@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "runner/explore.h"
+#include "runner/explore/explore.h"
 
 /* Run nStep steps of seed iSeed; returns the first failed invariant and
 ** the fingerprint of the whole run in *pHash. */

@@ -3,7 +3,7 @@
 **
 ** Part 1 speaks the raw line protocol to the agent (handshake, garbage,
 ** over-long, NUL and truncated requests, every command form); part 2 goes
-** through the wine backend (runner/backend_agent.c): the honesty rule, the
+** through the wine backend (runner/backends/backend_agent.c): the honesty rule, the
 ** watchdog on a hung or dying agent with the run going on, the undo of
 ** host changes between scenarios, and no wineserver left behind.
 **
@@ -32,7 +32,7 @@
 
 #include "lang/scenario.h"
 #include "real/agent_state.h"
-#include "runner/backend.h"
+#include "runner/backends/backend.h"
 
 /* ---------------------------------------------------------------- raw -- */
 

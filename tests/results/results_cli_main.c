@@ -3,7 +3,7 @@
 ** cmd_results(ARGS...) on its own, so the results subcommand can be tested
 ** while the rest of the mapscope command is still being written.
 */
-#include "runner/commands.h"
+#include "runner/cli/commands.h"
 
 int main(int argc, char **argv){
   argv[0] = "results";

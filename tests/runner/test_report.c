@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/engine.h"
+#include "runner/engine/engine.h"
 
 static const BackendOps fakeWine = { .zName = "wine" };
 

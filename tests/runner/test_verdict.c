@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "runner/verdict.h"
+#include "runner/engine/verdict.h"
 
 static char zWine[] = "wine";
 static char zWindows[] = "windows";

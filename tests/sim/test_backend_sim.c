@@ -10,8 +10,8 @@
 #include <stdlib.h>
 
 #include "lang/scenario.h"
-#include "runner/backend.h"
-#include "runner/backend_sim.h"
+#include "runner/backends/backend.h"
+#include "runner/backends/backend_sim.h"
 
 /* Run every step of zText; the outputs are joined with "\n#\n" into
 ** zOut. If pzDescribe is not NULL it receives the final description. */

@@ -1,7 +1,7 @@
 /*
-** runner/verdict.c: verdicts, tallies and comparisons (see verdict.h).
+** runner/engine/verdict.c: verdicts, tallies and comparisons (see verdict.h).
 */
-#include "verdict.h"
+#include "runner/engine/verdict.h"
 
 #include <string.h>
 #include <strings.h>

@@ -1,12 +1,12 @@
 /*
-** runner/backend.h: the table of operations every backend implements.
+** runner/backends/backend.h: the table of operations every backend implements.
 **
 ** The runner knows nothing about how a step is performed. It opens one
 ** backend instance per scenario, hands it the world, then each step in
 ** order, and receives the step's canonical output (or the reason it could
 ** not be done). In the spirit of sqllogictest's DbEngine:
 **
-**   sim    the pure-C model (runner/backend_sim.c over sim/)
+**   sim    the pure-C model (runner/backends/backend_sim.c over sim/)
 **   wine   mapscope-agent.exe under a dedicated WINEPREFIX (backend_agent.c)
 **   windows  the same agent on a real host, reached through --agent-cmd
 **
@@ -16,7 +16,7 @@
 #ifndef MAPSCOPE_RUNNER_BACKEND_H
 #define MAPSCOPE_RUNNER_BACKEND_H
 
-#include "../lang/scenario.h"
+#include "lang/scenario.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

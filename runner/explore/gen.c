@@ -1,5 +1,5 @@
 /*
-** runner/explore_gen.c: random valid step sequences for `mapscope explore`.
+** runner/explore/gen.c: random valid step sequences for `mapscope explore`.
 **
 ** Everything here is pure computation over an ExpWorld: no model, no I/O
 ** (but reading a --world file). Steps are made as ExpStep values so the
@@ -15,15 +15,15 @@
 **   6. Conversion to ScnStep and text
 **   7. The scenario writer
 */
-#include "explore.h"
+#include "runner/explore/explore.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/winerror.h"
-#include "strbuf.h"
+#include "sim/winerror.h"
+#include "runner/util/strbuf.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

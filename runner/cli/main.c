@@ -1,10 +1,10 @@
 /*
-** runner/main.c: the mapscope command: dispatch to a subcommand.
+** runner/cli/main.c: the mapscope command: dispatch to a subcommand.
 */
 #include <stdio.h>
 #include <string.h>
 
-#include "commands.h"
+#include "runner/cli/commands.h"
 
 static const char zUsage[] =
   "usage: mapscope COMMAND [options] [arguments]\n"

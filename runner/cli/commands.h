@@ -1,5 +1,5 @@
 /*
-** runner/commands.h: the subcommands of `mapscope`, one entry point each.
+** runner/cli/commands.h: the subcommands of `mapscope`, one entry point each.
 **
 ** Every entry point takes the arguments after the subcommand name
 ** (argv[0] is the subcommand) and returns the process exit status:

@@ -1,5 +1,5 @@
 /*
-** runner/load.h: finding, reading and parsing scenario files.
+** runner/engine/load.h: finding, reading and parsing scenario files.
 **
 ** A PATH argument is a .scn file or a directory (every *.scn below it, in
 ** sorted order, depth first; names starting with '.' are passed over).
@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "../lang/scenario.h"
+#include "lang/scenario.h"
 
 /* One scenario file, read and parsed. */
 typedef struct ScnFile ScnFile;

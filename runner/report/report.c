@@ -1,5 +1,5 @@
 /*
-** runner/report.c: the three report formats of `mapscope run` and `diff`.
+** runner/report/report.c: the three report formats of `mapscope run` and `diff`.
 **
 **   text   one line per scenario, then details for every step that needs
 **          attention (all steps with -v), then the totals
@@ -13,12 +13,12 @@
 **
 ** Contents: 1. shared helpers  2. text  3. tap  4. junit  5. construction
 */
-#include "engine.h"
+#include "runner/engine/engine.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "runner/util/strbuf.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

@@ -1,5 +1,5 @@
 /*
-** runner/bench.c: `mapscope bench`, the speed of the model against Wine.
+** runner/cli/bench.c: `mapscope bench`, the speed of the model against Wine.
 **
 **   mapscope bench [--only PARTS] [--ops N] [--wine-ops N]
 **                  [--sessions N,N,...] [--suite DIR] [--store-rows N]
@@ -29,13 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backend.h"
-#include "commands.h"
-#include "explore.h"
-#include "load.h"
-#include "strbuf.h"
-#include "../results/store.h"
-#include "../sim/sim.h"
+#include "runner/backends/backend.h"
+#include "runner/cli/commands.h"
+#include "runner/explore/explore.h"
+#include "runner/engine/load.h"
+#include "runner/util/strbuf.h"
+#include "results/store.h"
+#include "sim/sim.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

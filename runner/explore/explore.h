@@ -1,11 +1,11 @@
 /*
-** runner/explore.h: the parts of `mapscope explore` (and of the bench),
-** shared between runner/explore*.c, runner/shrink.c and their tests.
+** runner/explore/explore.h: the parts of `mapscope explore` (and of the bench),
+** shared between runner/explore*.c, runner/explore/shrink.c and their tests.
 **
 ** The explorer never builds text in its hot loop. A step is an ExpStep: a
 ** few small integers that index the tables of an ExpWorld (logon names,
 ** accounts, shares, device names, targets, letters). The generator makes
-** ExpSteps from a seeded PRNG; the fast executor (explore_sim.c) applies
+** ExpSteps from a seeded PRNG; the fast executor (fastpath.c) applies
 ** them to a SimMachine directly and checks invariants; exp_step_to_scn()
 ** turns one into a ScnStep for a backend, for the .scn writer and for the
 ** tests, which prove every generated step formats and parses back.
@@ -18,7 +18,7 @@
 **   5. The fast model executor and the invariants
 **   6. Shrinking: ddmin over a predicate, then simpler arguments
 **   7. Writing a scenario file
-**   8. Known gaps (explore_gaps.c)
+**   8. Known gaps (gaps.c)
 */
 #ifndef MAPSCOPE_RUNNER_EXPLORE_H
 #define MAPSCOPE_RUNNER_EXPLORE_H
@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lang/scenario.h"
-#include "../sim/machine.h"
+#include "lang/scenario.h"
+#include "sim/machine.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

@@ -1,7 +1,7 @@
 /*
-** runner/load.c: finding, reading and parsing scenario files (see load.h).
+** runner/engine/load.c: finding, reading and parsing scenario files (see load.h).
 */
-#include "load.h"
+#include "runner/engine/load.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "strbuf.h"
+#include "runner/util/strbuf.h"
 
 typedef struct FileList FileList;
 struct FileList {

@@ -1,5 +1,5 @@
 /*
-** runner/backend_sim.c: the `sim` backend, the pure-C model (sim/) behind
+** runner/backends/backend_sim.c: the `sim` backend, the pure-C model (sim/) behind
 ** the operations table of backend.h.
 **
 ** xOpen builds a SimMachine from the scenario's world; xStep maps each step
@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/backend_sim.h"
-#include "runner/strbuf.h"
+#include "runner/backends/backend_sim.h"
+#include "runner/util/strbuf.h"
 #include "sim/sim.h"
 
 /* ---------------------------------------------------------------- 1 ---- */

@@ -1,5 +1,5 @@
 /*
-** runner/explore.c: `mapscope explore`, random exploration with shrinking.
+** runner/explore/explore.c: `mapscope explore`, random exploration with shrinking.
 **
 **   mapscope explore [--seed N] [--steps N] [--world FILE]
 **                    [--against wine|windows|sim] [--agent-cmd CMD]
@@ -9,7 +9,7 @@
 **
 ** Model only (no --against): episodes of --episode steps (default 10,000),
 ** each on a fresh machine, are generated from the seed and applied to the
-** model through the fast path (explore_sim.c), checking the invariants
+** model through the fast path (fastpath.c), checking the invariants
 ** after every step. Differential (--against): each episode runs on the
 ** model and on the other backend through the operations table (for Wine
 ** the generator makes what Wine can run: one `current` logon, then `as`
@@ -42,13 +42,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "backend_sim.h"
-#include "commands.h"
-#include "explore.h"
-#include "load.h"
-#include "strbuf.h"
-#include "../results/store.h"
-#include "../sim/sim.h"
+#include "runner/backends/backend_sim.h"
+#include "runner/cli/commands.h"
+#include "runner/explore/explore.h"
+#include "runner/engine/load.h"
+#include "runner/util/strbuf.h"
+#include "results/store.h"
+#include "sim/sim.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -270,7 +270,7 @@ static int exp_backend_run(const BackendOps *pOps, const char *zOptions,
 
 /* ---------------------------------------------------------------- 3 ---- */
 
-/* Known gaps live in explore_gaps.c (exp_gap_classify and friends). */
+/* Known gaps live in gaps.c (exp_gap_classify and friends). */
 
 /* ---------------------------------------------------------------- 4 ---- */
 

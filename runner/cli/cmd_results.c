@@ -1,5 +1,5 @@
 /*
-** runner/cmd_results.c: `mapscope results`, reading the results store.
+** runner/cli/cmd_results.c: `mapscope results`, reading the results store.
 **
 **   mapscope results [--db FILE] list
 **   mapscope results [--db FILE] show RUN [--all]
@@ -17,8 +17,8 @@
 ** Contents: 1. options  2. aligned tables  3. list  4. show  5. compare
 **           6. merge  7. export  8. the entry point
 */
-#include "commands.h"
-#include "../results/store.h"
+#include "runner/cli/commands.h"
+#include "results/store.h"
 
 #include <sqlite3.h>
 

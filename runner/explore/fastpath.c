@@ -1,9 +1,9 @@
 /*
-** runner/explore_sim.c: the explorer's fast path on the model, and the
+** runner/explore/fastpath.c: the explorer's fast path on the model, and the
 ** invariants it checks after every step.
 **
 ** exp_sim_step() applies an ExpStep to a SimMachine with direct sim_* calls
-** (the same calls runner/backend_sim.c makes for the step's text form, but
+** (the same calls runner/backends/backend_sim.c makes for the step's text form, but
 ** without building or parsing any text), so model-only exploration runs at
 ** millions of steps per second. After each step the invariants over the
 ** part of the machine the step could have changed are checked: the acting
@@ -18,15 +18,15 @@
 **   4. Opening a machine on a world
 **   5. Applying a step
 */
-#include "explore.h"
-#include "backend_sim.h"
+#include "runner/explore/explore.h"
+#include "runner/backends/backend_sim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "../sim/sim.h"
+#include "sim/sim.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

@@ -1,5 +1,5 @@
 /*
-** runner/shrink.c: reducing a failing step sequence to a minimal one.
+** runner/explore/shrink.c: reducing a failing step sequence to a minimal one.
 **
 ** Two stages, as the explorer's issue asks: delta debugging over the steps
 ** (Zeller and Hildebrandt's ddmin: try subsets, then complements, at ever
@@ -15,7 +15,7 @@
 **
 ** Contents: 1. ddmin over an abstract predicate  2. shrinking steps
 */
-#include "explore.h"
+#include "runner/explore/explore.h"
 
 #include <stdlib.h>
 #include <string.h>

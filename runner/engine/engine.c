@@ -1,18 +1,18 @@
 /*
-** runner/engine.c: running one scenario on one or two backends.
+** runner/engine/engine.c: running one scenario on one or two backends.
 **
 ** Contents:
 **   1. Small helpers (clock, who-string, totals)
 **   2. Running the steps of one scenario side by side
 **   3. Storing a scenario's records
 */
-#include "engine.h"
+#include "runner/engine/engine.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "strbuf.h"
+#include "runner/util/strbuf.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

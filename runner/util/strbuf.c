@@ -1,7 +1,7 @@
 /*
-** runner/strbuf.c: the growable string (see strbuf.h).
+** runner/util/strbuf.c: the growable string (see strbuf.h).
 */
-#include "strbuf.h"
+#include "runner/util/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
-** runner/explore_gaps.c: known gaps, the divergences between the model and
+** runner/explore/gaps.c: known gaps, the divergences between the model and
 ** another backend that a bundled `todo` reason already explains.
 **
 ** A class is a predicate over a step and the two outputs (not over text
@@ -8,7 +8,7 @@
 **
 ** Contents: 1. the classes  2. reading todo reasons  3. classifying
 */
-#include "explore.h"
+#include "runner/explore/explore.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +16,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "load.h"
-#include "strbuf.h"
+#include "runner/engine/load.h"
+#include "runner/util/strbuf.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

@@ -1,5 +1,5 @@
 /*
-** runner/explain.c: `mapscope explain FILE`, a scenario told step by step.
+** runner/cli/explain.c: `mapscope explain FILE`, a scenario told step by step.
 **
 ** For people learning the rules: the scenario runs on the model, and after
 ** each step the output is shown next to what the scenario expects, then
@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "load.h"
-#include "strbuf.h"
-#include "verdict.h"
+#include "runner/cli/commands.h"
+#include "runner/engine/load.h"
+#include "runner/util/strbuf.h"
+#include "runner/engine/verdict.h"
 
 /* Print zText with every line indented by zIndent. */
 static void explain_indented(FILE *pOut, const char *zIndent, const char *zText){

@@ -1,7 +1,7 @@
 /*
-** runner/backend.c: the registry of backends and StepResult helpers.
+** runner/backends/backend.c: the registry of backends and StepResult helpers.
 */
-#include "backend.h"
+#include "runner/backends/backend.h"
 
 #include <stdlib.h>
 #include <strings.h>

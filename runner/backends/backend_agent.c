@@ -1,5 +1,5 @@
 /*
-** runner/backend_agent.c: the two backends that drive mapscope-agent.exe
+** runner/backends/backend_agent.c: the two backends that drive mapscope-agent.exe
 ** over its line protocol (docs/protocol.md):
 **
 **   wine     the agent under Wine, in a dedicated, cached WINEPREFIX that is
@@ -31,8 +31,8 @@
 **   4. The protocol exchange
 **   5. The operations tables
 */
-#include "backend.h"
-#include "../real/agent_proto.h"
+#include "runner/backends/backend.h"
+#include "real/agent_proto.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
-** runner/strbuf.h: a growable string, for building reports and outputs.
+** runner/util/strbuf.h: a growable string, for building reports and outputs.
 **
 ** A StrBuf starts zeroed ({0}) and owns its memory. Appending never fails
 ** silently: on allocation failure the process exits with a message, since

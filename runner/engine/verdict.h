@@ -1,5 +1,5 @@
 /*
-** runner/verdict.h: how a step's result becomes a verdict.
+** runner/engine/verdict.h: how a step's result becomes a verdict.
 **
 ** Pure functions over a parsed step, the labels a backend answers to, and
 ** what the backend produced. No I/O, so every rule of the Verdicts section
@@ -10,8 +10,8 @@
 #ifndef MAPSCOPE_RUNNER_VERDICT_H
 #define MAPSCOPE_RUNNER_VERDICT_H
 
-#include "../lang/scenario.h"
-#include "backend.h"
+#include "lang/scenario.h"
+#include "runner/backends/backend.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 

@@ -1,5 +1,5 @@
 /*
-** runner/engine.h: running scenarios on one or two backends.
+** runner/engine/engine.h: running scenarios on one or two backends.
 **
 ** The engine is shared by `mapscope run` (one backend) and `mapscope diff`
 ** (the model and a real backend, step by step). For each scenario it opens
@@ -14,10 +14,10 @@
 
 #include <stdio.h>
 
-#include "../lang/scenario.h"
-#include "../results/store.h"
-#include "backend.h"
-#include "verdict.h"
+#include "lang/scenario.h"
+#include "results/store.h"
+#include "runner/backends/backend.h"
+#include "runner/engine/verdict.h"
 
 #define ENGINE_MAX_SIDES 2
 

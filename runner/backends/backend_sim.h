@@ -1,5 +1,5 @@
 /*
-** runner/backend_sim.h: what the sim backend offers beyond backend.h.
+** runner/backends/backend_sim.h: what the sim backend offers beyond backend.h.
 **
 ** The explorer checks the model's invariants after every step, so it needs
 ** the machine behind a sim backend instance; nothing else should reach
@@ -8,9 +8,9 @@
 #ifndef MAPSCOPE_RUNNER_BACKEND_SIM_H
 #define MAPSCOPE_RUNNER_BACKEND_SIM_H
 
-#include "../sim/machine.h"
-#include "../sim/session.h"
-#include "backend.h"
+#include "sim/machine.h"
+#include "sim/session.h"
+#include "runner/backends/backend.h"
 
 /* The model machine of an instance opened by backend_sim_ops.xOpen. The
 ** instance keeps ownership; the pointer is valid until xClose. */

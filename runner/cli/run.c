@@ -1,5 +1,5 @@
 /*
-** runner/run.c: `mapscope run` and `mapscope diff`.
+** runner/cli/run.c: `mapscope run` and `mapscope diff`.
 **
 **   mapscope run  [--backend sim|wine|windows] [options] PATH...
 **   mapscope diff --against wine|windows [options] PATH...
@@ -21,10 +21,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands.h"
-#include "engine.h"
-#include "load.h"
-#include "strbuf.h"
+#include "runner/cli/commands.h"
+#include "runner/engine/engine.h"
+#include "runner/engine/load.h"
+#include "runner/util/strbuf.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
