@@ -10,6 +10,7 @@
 ** registry.h HKCU\Network, net use default, boot devices
 ** check.h    whole-machine invariant checks (tests, explorer)
 ** hash.h     the LUID hash table (usable by callers too)
+** rules.h    which rules decided the last operation (explain, check)
 */
 #ifndef MAPSCOPE_SIM_SIM_H
 #define MAPSCOPE_SIM_SIM_H
@@ -24,5 +25,6 @@
 #include "sim/registry.h"
 #include "sim/hash.h"
 #include "sim/check.h"
+#include "sim/rules.h"
 
 #endif /* MAPSCOPE_SIM_SIM_H */

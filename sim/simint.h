@@ -16,6 +16,7 @@
 
 #include "sim/sim.h"
 #include "sim/str.h"
+#include "sim/rules.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -157,6 +158,7 @@ struct SimMachine {
   SimLuid luidNext;          /* next LUID to hand out (never reused) */
   SimDir global;             /* \GLOBAL?? */
   unsigned mBugs;            /* planted bugs (test only): bit 1<<iBug */
+  SimRuleSet fired;          /* rules marked since sim_rules_clear() */
 };
 
 /* Planted bug numbers (sim_machine_plant_bug) and a test for them. */
