@@ -438,7 +438,27 @@ static AgentOutcome win_cmd_cmdkey(WinHost *h, AgentCore *c, const ScnStep *s,
       cr.UserName = wU;
       cr.CredentialBlob = (BYTE*)wP;
       cr.CredentialBlobSize = (DWORD)(wcslen(wP)*sizeof(WCHAR));
-      cr.Persist = CRED_PERSIST_LOCAL_MACHINE;
+      /* LOCAL_MACHINE, capped by what the host allows this logon session
+      ** (CredGetSessionTypes, Microsoft Learn: "returns the maximum
+      ** persistence supported by the current logon session"): a session
+      ** that allows only SESSION gets that; one that allows none (a network
+      ** logon) is left to CredWriteW to refuse, so the error is the host's.
+      ** Not ENTERPRISE: CredWriteW refuses a DOMAIN_PASSWORD credential
+      ** with ENTERPRISE persistence and an unqualified user name (2202,
+      ** seen under Wine, whose checks follow Windows' documented UserName
+      ** syntax), while `cmdkey /add:t /user:alice` is accepted. Which
+      ** persistence cmdkey.exe itself uses is not documented: reviewed,
+      ** not verified on Windows (docs/real-hosts.md). */
+      {
+        DWORD aMax[CRED_TYPE_MAXIMUM];
+        memset(aMax, 0, sizeof(aMax));
+        cr.Persist = CRED_PERSIST_LOCAL_MACHINE;
+        if( CredGetSessionTypes(CRED_TYPE_MAXIMUM, aMax)
+         && aMax[CRED_TYPE_DOMAIN_PASSWORD]>=CRED_PERSIST_SESSION
+         && aMax[CRED_TYPE_DOMAIN_PASSWORD]<CRED_PERSIST_LOCAL_MACHINE ){
+          cr.Persist = aMax[CRED_TYPE_DOMAIN_PASSWORD];
+        }
+      }
       if( CredWriteW(&cr, 0) ) agent_out_line(pOut, "ok");
       else agent_out_error(pOut, (int)GetLastError());
     }

@@ -129,6 +129,11 @@ int main(int argc, char **argv){
       ** that is not a complete journal is left alone and `hello` answers
       ** `error` */
       if( zState && !bResume ) win_recover(&core);
+      if( bMutex && core.bStateKept ){
+        /* refusing to start (a state file to look at): nothing to guard */
+        ReleaseMutex(hMutex);
+        bMutex = 0;
+      }
       win_host_init(&host);
       host.bExistingShares = bShares;
       host.iHangAt = iHang;

@@ -47,6 +47,7 @@ struct HostFacts {
   const char *zWineVersion;/* NULL unless under Wine */
   const char *zAgentVersion;/* NULL for the model */
   const char *zCapabilities;/* space-separated capability words, or NULL */
+  const char *zEvents;     /* NULL or newline-separated facts such as a journal recovery */
 };
 
 /* ---------------------------------------------------------------- 3 ---- */
