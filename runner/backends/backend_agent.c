@@ -472,6 +472,10 @@ static void agent_prefix_check_active(BackendConn *p){
   if( fgets(zPid, sizeof(zPid), f)==NULL ) snprintf(zPid, sizeof(zPid), "?");
   fclose(f);
   zPid[strcspn(zPid, "\n")] = 0;
+  if( atol(zPid)>0 && (atol(zPid)==(long)getpid() || kill((pid_t)atol(zPid), 0)==0) ){
+    /* its run is alive (an instance it never closed): not a killed run */
+    return;
+  }
   agent_spare_stop();
   agent_wineserver_kill(p->zPrefix);
   snprintf(zStamp, sizeof(zStamp), "%s/" AGENT_PREFIX_STAMP, p->zPrefix);
@@ -604,7 +608,8 @@ static WineSpare wineSpare = { -1, -1, -1, -1, NULL, "" };
 /* What a spare must match to be adopted (malloc'd). */
 static char *agent_spare_key(const char *zPrefix, const char *zExe){
   const char *zArgs = getenv("MAPSCOPE_AGENT_ARGS");
-  return agent_mprintf("%s\n%s\n%s", zPrefix, zExe, zArgs ? zArgs : "");
+  return agent_mprintf("%s\n%s\n%s\n%s", zPrefix, zExe, zArgs ? zArgs : "",
+                       agent_wine_cmd());
 }
 
 /* End the spare (if any): at end of input it exits without acting. */
