@@ -469,6 +469,18 @@ static void win_caps(const WinHost *h, AgentBuf *b){
   if( h->bWnet ) agent_buf_append(b, " wnet", (size_t)-1);
   if( h->bWnet && h->bExistingShares ) agent_buf_append(b, " shares", (size_t)-1);
   agent_buf_append(b, h->bSplit ? " split-token" : " no-split-token", (size_t)-1);
+  /* what the engine reads (runner/backends/backend.h): what this host
+  ** lacks, so that agreements that cannot fail here are not counted */
+  if( h->hSystem==NULL ) agent_buf_append(b, " no-system", (size_t)-1);
+  if( !(h->bWnet && h->bExistingShares) ) agent_buf_append(b, " no-shares", (size_t)-1);
+  if( h->bWine ){
+    /* Wine ignores the impersonation token for \??, for RegOpenCurrentUser,
+    ** for the vault and for mpr, and applies nothing at boot */
+    agent_buf_append(b, " no-half-dosdevices no-half-registry no-half-vault"
+                        " no-half-connections no-boot-apply", (size_t)-1);
+  }else if( !h->bGlobalDir ){
+    agent_buf_append(b, " no-half-dosdevices", (size_t)-1);
+  }
 }
 
 static void win_facts(void *pHost, AgentCore *c, AgentOut *pOut){

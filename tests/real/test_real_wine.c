@@ -1001,37 +1001,54 @@ static void test_forged_state_file_is_refused_under_wine(void **state){
   remove(drive_c("mapscope-forged.txt"));
 }
 
-/* Issue 9 finding 3 (repro/tabreboot.scn): a tab in a credential target
-** survives the journal across a reboot, the target is listed after it,
-** and the next scenario on the prefix runs (before: `a line does not
-** parse`, and every later run failed until the file was deleted). */
+/* Issue 9 finding 3 (repro/tabreboot.scn). A tab inside a quoted target
+** made the agent write a journal it could not read back: every later run on
+** the prefix failed. The scenario parser now refuses control characters in
+** words (lang), so the repro no longer reaches the agent; the journal
+** itself escapes every field (natively: test_journal_text_survives_any_byte).
+** Here, through a reboot under Wine: the repro is refused at parse time, and
+** a target holding the escape character `%`, a `%XX`-like sequence and
+** non-ASCII bytes is journalled, survives the reboot (read back equal:
+** listed after it) and is undone, and the next run on the prefix works. */
 static void test_tab_in_a_target_survives_a_reboot(void **state){
-  Scenario *pScn = parse("title tab\nuser alice admin password=Al1ce-pw\n"
-                         "logon A alice current\n"
-                         "as A cmdkey /add:\"fs\t1\" /user:u /pass:p\n"
-                         "reboot\nas A cmdkey /list\n");
+  static const char zRepro[] = "title tab in a credential target\n"
+    "user alice admin password=Al1ce-pw\nlogon A alice current\n"
+    "as A cmdkey /add:\"fs\t1\" /user:u /pass:p\nreboot\nas A cmdkey /list\n";
+  Scenario *pScn = NULL;
   BackendConn *pConn = NULL;
   char *zErr = NULL;
+  char zPErr[256];
   StepResult r;
   int i;
   (void)state;
   ensure_prefix();
+  assert_int_not_equal(scn_parse_text("tabreboot.scn", zRepro, strlen(zRepro), &pScn,
+                                      zPErr, sizeof(zPErr)), 0);
+  pScn = parse("title odd target\nuser alice admin password=Al1ce-pw\n"
+               "logon A alice current\n"
+               "as A cmdkey /add:\"fs%091-\xc3\xa9%\" /user:u /pass:p\n"
+               "reboot\n");
   assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
-  for(i=0; i<3; i++){
+  for(i=0; i<pScn->nStep; i++){
     assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[i], &r), 0);
     if( r.eOutcome!=BACKEND_DONE ) fail_msg("step %d: %s", i+1, r.zReason);
     step_result_clear(&r);
   }
-  /* after the reboot the logon is ended (unconfirmed): unsupported, not error */
-  assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[3], &r), 0);
-  assert_int_equal(r.eOutcome, BACKEND_UNSUPPORTED);
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+  assert_null(get_file(drive_c("mapscope-agent-state.txt")));
+  /* the credential was undone after the reboot, and the prefix works */
+  pScn = parse("title after\nuser alice admin password=Al1ce-pw\nlogon A alice current\n"
+               "as A cmdkey /list\n");
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  assert_int_equal(r.eOutcome, BACKEND_DONE);
+  assert_string_equal(r.zOutput, "(none)");
   step_result_clear(&r);
   backend_wine_ops.xClose(pConn);
   scn_free(pScn);
-  /* the credential was undone and the prefix works */
-  run_all_done("title after\nuser alice admin password=Al1ce-pw\nlogon A alice current\n"
-               "as A cmdkey /list\n");
-  assert_null(get_file(drive_c("mapscope-agent-state.txt")));
 }
 
 /* Issue 8 item 3, agent side: an agent that cannot start says why: the
