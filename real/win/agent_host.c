@@ -545,9 +545,34 @@ static AgentOutcome win_start(void *pHost, AgentCore *c, AgentOut *pOut){
     /* after a reboot, letters that boot-time values made are not baseline */
     int k;
     for(k=0; k<c->journal.n; k++){
-      const AgentUndo *e = &c->journal.a[k];
+      AgentUndo *e = &c->journal.a[k];
       size_t nKey = strlen(e->zKey);
       int j;
+      if( e->eKind==AGENT_UNDO_DOSDEV && !e->bDone && h->bWine ){
+        /* The Wine backend reboots without restarting the wineserver (a
+        ** cold server costs most of a reboot): the reboot's loss of every
+        ** DOS device is applied here instead. Under Wine every name lives
+        ** in the one \?? and every define the agent made is journalled, so
+        ** removing each journalled name (all its definitions) leaves what
+        ** a restarted server would have; those names are not baseline. */
+        WCHAR *w = win_wide(e->zName);
+        char *zUp = win_upper_dup(e->zName);
+        int i;
+        if( w ){
+          for(i=0; i<64 && DefineDosDeviceW(DDD_REMOVE_DEFINITION, w, NULL); i++){}
+        }
+        for(j=0; zUp && j<h->nBase; j++){
+          if( strcmp(h->azBaseName[j], zUp)==0 ){
+            h->azBaseName[j][0] = '?';
+            if( strlen(zUp)==2 && zUp[1]==':' && zUp[0]>='A' && zUp[0]<='Z' ){
+              h->mBaseLetters &= ~(1u<<(zUp[0]-'A'));
+            }
+          }
+        }
+        free(w); free(zUp);
+        e->bDone = 1;
+        continue;
+      }
       if( e->eKind!=AGENT_UNDO_REGVALUE || nKey<12
        || _stricmp(e->zKey+nKey-12, "\\DOS Devices")!=0 ) continue;
       for(j=0; j<h->nBase; j++){

@@ -1043,9 +1043,10 @@ static void agent_stop_process(BackendConn *p, int msGrace){
 
 /*
 ** `reboot` under Wine: the agent saves what outlives a reboot and exits,
-** the prefix's wineserver is stopped (every DOS device and token goes),
-** and a new agent resumes. What Wine then lacks (boot-time devices, ended
-** logons it cannot confirm) shows in the steps that follow.
+** and a new agent resumes, which first removes every DOS device the
+** journal holds (what a restarted wineserver would lose; the server itself
+** stays warm). What Wine then lacks (boot-time devices, ended logons it
+** cannot confirm) shows in the steps that follow.
 */
 static int agent_reboot_wine(BackendConn *p, StepResult *pRes){
   AgentReply r;
@@ -1070,12 +1071,12 @@ static int agent_reboot_wine(BackendConn *p, StepResult *pRes){
   }
   agent_reply_clear(&r);
   agent_stop_process(p, 10000);
-  /* The spare must not be starting up while the server goes: a Wine
-  ** process that connects to a wineserver in the middle of `-k` can hang
-  ** (issue 9 finding 5: a 180 s stall, an orphaned agent). End it first;
-  ** a new one is started once the prefix runs again. */
-  agent_spare_stop();
-  agent_wineserver_kill(p->zPrefix);
+  /* The wineserver is not restarted: the resumed agent removes every DOS
+  ** device the journal says were made (all of them, under Wine), which is
+  ** what a restarted server loses that a scenario can see; the tokens go
+  ** with the old agent's process, and every logon is "ended, unconfirmed"
+  ** anyway. A cold server was most of a reboot's cost, and stopping it
+  ** while the spare started up could hang the spare (issue 9 finding 5). */
   if( agent_launch(p, 1, &zWhy) ){
     pRes->eOutcome = BACKEND_ERROR;
     pRes->zReason = agent_mprintf("after the reboot: %s", zWhy ? zWhy : "?");
@@ -1084,7 +1085,6 @@ static int agent_reboot_wine(BackendConn *p, StepResult *pRes){
     agent_stop_process(p, 0);
     return 1;
   }
-  agent_spare_start(p->zPrefix, p->zExe);
   pRes->eOutcome = BACKEND_DONE;
   pRes->zOutput = agent_strdup("ok");
   return 0;
