@@ -91,6 +91,11 @@ struct BackendOps {
   ** leave the next xOpen a clean world.
   */
   void (*xShutdown)(const char *zOptions);
+
+  /* Optional (NULL if unsupported; only the model): the space-separated
+  ** rule IDs ("L2 N6 C1") marked during the last xStep, written into zBuf
+  ** (nBuf bytes, always terminated). Returns the number of IDs. */
+  int (*xRulesFired)(BackendConn *pConn, char *zBuf, int nBuf);
 };
 
 /* ---------------------------------------------------------------- 4 ---- */

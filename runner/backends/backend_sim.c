@@ -698,6 +698,7 @@ static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
   StrBuf out = {0};
   int i, rc;
   memset(pRes, 0, sizeof(*pRes));
+  sim_rules_clear(p->pM);    /* xRulesFired reports this step's marks */
   switch( pStep->eKind ){
     case SCN_STEP_LOGON:
       bsim_ok_or_error(&out, bsim_step_logon(p, pStep));
@@ -1037,6 +1038,36 @@ static char *bsim_describe(BackendConn *p){
 
 /* ---------------------------------------------------------------- 7 ---- */
 
+/* ---- visual helper's addition: what explain needs beyond xDescribe ---- */
+/* xRulesFired: the rules the model marked during the last step, in the
+** order of SEMANTICS (sim/rules.h). */
+static int bsim_rules_fired(BackendConn *p, char *zBuf, int nBuf){
+  SimRuleSet set = sim_rules_fired(p->pM);
+  int i, n = 0, nUsed = 0;
+  if( nBuf<=0 ) return 0;
+  zBuf[0] = 0;
+  for(i=0; i<SIM_RULE_COUNT; i++){
+    if( sim_ruleset_has(&set, (SimRule)i) ){
+      const char *zName = sim_rule_name((SimRule)i);
+      int nName = (int)strlen(zName) + (n ? 1 : 0);
+      if( nUsed+nName>=nBuf ) break;
+      snprintf(zBuf+nUsed, (size_t)(nBuf-nUsed), "%s%s", n ? " " : "", zName);
+      nUsed += nName;
+      n++;
+    }
+  }
+  return n;
+}
+
+const char *backend_sim_luid_name(BackendConn *p, SimLuid luid){
+  return bsim_luid_name(p, luid);
+}
+
+char *backend_sim_render(BackendConn *p, const char *zText){
+  return bsim_rendered(p, zText ? zText : "");
+}
+/* ---- end of the visual helper's addition ---- */
+
 const BackendOps backend_sim_ops = {
   "sim",
   bsim_open,
@@ -1044,5 +1075,6 @@ const BackendOps backend_sim_ops = {
   bsim_host_facts,
   bsim_describe,
   bsim_close,
-  NULL                 /* xShutdown: nothing stays warm */
+  NULL,                /* xShutdown: nothing stays warm */
+  bsim_rules_fired
 };
