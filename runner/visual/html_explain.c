@@ -33,7 +33,7 @@ static const char zStyle[] =
   ".comment{border-left:4px solid #9ab;padding:2px 8px;margin:6px 0;color:#234;font-style:italic}\n"
   "nav#stepper{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid #ccd;padding:6px 24px}\n"
   "nav#stepper button{font-size:15px;padding:3px 12px;margin-right:6px}\n"
-  ".step{padding:12px 24px;border-bottom:2px solid #dde}\n"
+  ".step{position:relative;padding:12px 24px;border-bottom:2px solid #dde}\n"
   ".cols{display:flex;gap:18px;align-items:flex-start}\n"
   ".side{flex:0 0 380px;max-width:380px}\n"
   ".pic{flex:1 1 auto;overflow:auto}\n"
