@@ -48,6 +48,7 @@ static const Subcommand aSubcommand[] = {
   { "results", cmd_results },
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
+  { "report",  cmd_report },
 };
 
 int main(int argc, char **argv){
