@@ -88,6 +88,7 @@ static const char zScript[] =
   " root.setAttribute('data-selftest',seen.join(','));}\n"
   "}catch(e){fail(e.message);}\n"
   "root.setAttribute('data-ready','1');\n"
+  "root.setAttribute('data-ready-ms',String(Math.round(performance.now())));\n"
   "})();\n";
 
 /* ---------------------------------------------------------------- 2 ---- */

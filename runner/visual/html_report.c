@@ -349,8 +349,12 @@ static const char zRpScript[] =
   " if(d&&d.classList.contains('detail')){d.classList.add('open');root.setAttribute('data-open',id);}}\n"
   "window.addEventListener('hashchange',open);open();\n"
   "if(location.hash==='#selftest'){var a=document.querySelector('#matrix td.c a');\n"
-  " if(a){a.click();open();}root.setAttribute('data-selftest',document.querySelectorAll('.detail.open').length+'');}\n"
-  "}catch(e){fail(e.message);}root.setAttribute('data-ready','1');})();\n";
+  " if(a){a.click();open();}root.setAttribute('data-selftest',document.querySelectorAll('.detail.open').length+'');\n"
+  " var sel=f.verdict;sel.value='fail';sel.dispatchEvent(new Event('change',{bubbles:true}));\n"
+  " var vis=0;document.querySelectorAll('#matrix tbody tr').forEach(function(tr){if(tr.offsetParent!==null)vis++;});\n"
+  " root.setAttribute('data-selftest-fail-rows',String(vis));sel.value='';apply();}\n"
+  "}catch(e){fail(e.message);}root.setAttribute('data-ready','1');\n"
+  "root.setAttribute('data-ready-ms',String(Math.round(performance.now())));})();\n";
 
 /* The steps of one stored scenario: expected and each backend's output
 ** side by side. */
