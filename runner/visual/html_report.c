@@ -439,7 +439,8 @@ static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *z
               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
               "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n<title>");
   rp_x(b, pOpts->zTitle ? pOpts->zTitle : "mapscope results");
-  strbuf_printf(b, "</title>\n<style>\n%s</style>\n<style id=\"filter-css\"></style>\n</head>\n<body>\n<h1>", zRpStyle);
+  strbuf_printf(b, "</title>\n<style>\n%s</style>\n<style id=\"filter-css\"></style>\n"
+                "<script>document.documentElement.classList.add('js');</script>\n</head>\n<body>\n<h1>", zRpStyle);
   rp_x(b, pOpts->zTitle ? pOpts->zTitle : "mapscope results");
   strbuf_puts(b, "</h1>\n<p>Database <code>");
   rp_x(b, zDb);

@@ -49,7 +49,7 @@ nCells=$(grep -o '<td class="c v[1-8]"' "$WORK/demo-dom.html" | wc -l)
 nLabelled=$(grep -o '<td class="c v[1-8]"[^>]*title="[a-z-]*"><[a-z]* [^>]*aria-label="[a-z-]*">[^<]' "$WORK/demo-dom.html" | wc -l)
 check "every cell ($nCells) says its verdict in words and a symbol" "[ $nCells -gt 0 ] && [ $nCells = $nLabelled ]"
 check "expected and actual side by side" "grep -q '<th>expected</th><th>sim output</th><th>wine output</th>' '$WORK/demo-dom.html'"
-sed '/^<script>$/,/^<\/script>$/d' "$WORK/demo.html" >"$WORK/nojs.html"
+sed -e '/^<script>.*<\/script>$/d' -e '/^<script>$/,/^<\/script>$/d' "$WORK/demo.html" >"$WORK/nojs.html"
 chromium_run --dump-dom "file://$WORK/nojs.html" >"$WORK/nojs-dom.html"
 nDetail=$(grep -c '<section class="detail"' "$WORK/nojs-dom.html")
 check "without JS: the step tables are there ($nDetail)" "[ $nDetail -gt 0 ] && ! grep -q 'class=\"js\"' '$WORK/nojs-dom.html'"
