@@ -82,6 +82,7 @@ static const char zScript[] =
   " else if(e.key==='ArrowLeft'||e.key==='PageUp'){show(cur-1);e.preventDefault();}\n"
   " else if(e.key==='Home'){show(0);}else if(e.key==='End'){show(steps.length-1);}});\n"
   "var m=/^#step-(\\d+)$/.exec(location.hash);show(m?+m[1]:0);\n"
+  "if(m)window.scrollTo(0,0);\n"
   "if(location.hash==='#selftest'){var seen=[];\n"
   " ['ArrowRight','ArrowRight','ArrowLeft'].forEach(function(k){\n"
   "  document.dispatchEvent(new KeyboardEvent('keydown',{key:k,bubbles:true}));seen.push(cur);});\n"
