@@ -569,6 +569,7 @@ static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
   o.mDisks = sim_machine_fixed_disks(pM);
   zLocal[0] = pStep->cLetter; zLocal[1] = ':'; zLocal[2] = 0;
   if( tok==0 || !sim_session_exists(pM, tok) ){
+    sim_rule(pM, SIM_RULE_L10);
     bsim_error(pOut, ERROR_NO_SUCH_LOGON_SESSION);   /* L10 */
     return;
   }
@@ -705,6 +706,7 @@ static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
       break;
     case SCN_STEP_LOGOFF: {
       BsimLogon *pL = bsim_logon(p, pStep->zSession);
+      if( pL==NULL ) sim_rule(p->pM, SIM_RULE_L10);
       bsim_ok_or_error(&out, pL ? sim_logoff(p->pM, pL->luidBare)
                                 : ERROR_NO_SUCH_LOGON_SESSION);
       break;
@@ -1040,23 +1042,24 @@ static char *bsim_describe(BackendConn *p){
 
 /* ---- visual helper's addition: what explain needs beyond xDescribe ---- */
 /* xRulesFired: the rules the model marked during the last step, in the
-** order of SEMANTICS (sim/rules.h). */
+** order of SEMANTICS (sim/rules.h). Returns 0; 1 if zBuf is too small
+** for them all (what fits is written). */
 static int bsim_rules_fired(BackendConn *p, char *zBuf, int nBuf){
   SimRuleSet set = sim_rules_fired(p->pM);
   int i, n = 0, nUsed = 0;
-  if( nBuf<=0 ) return 0;
+  if( nBuf<=0 ) return 1;
   zBuf[0] = 0;
   for(i=0; i<SIM_RULE_COUNT; i++){
     if( sim_ruleset_has(&set, (SimRule)i) ){
       const char *zName = sim_rule_name((SimRule)i);
       int nName = (int)strlen(zName) + (n ? 1 : 0);
-      if( nUsed+nName>=nBuf ) break;
+      if( nUsed+nName>=nBuf ) return 1;
       snprintf(zBuf+nUsed, (size_t)(nBuf-nUsed), "%s%s", n ? " " : "", zName);
       nUsed += nName;
       n++;
     }
   }
-  return n;
+  return 0;
 }
 
 const char *backend_sim_luid_name(BackendConn *p, SimLuid luid){

@@ -160,6 +160,11 @@ static void test_rules(void **ppState){
   VisStory *s = &p->story;
   int i;
   assert_non_null(backend_sim_ops.xRulesFired);
+  /* the split logon marks L2; the connection's link in its own session C1;
+  ** a listing marks neither */
+  assert_non_null(strstr(s->aStep[0].zRules, "L2"));
+  assert_non_null(strstr(s->aStep[1].zRules, "C1"));
+  assert_null(strstr(s->aStep[2].zRules, "L2"));
   for(i=0; i<s->nStep; i++){
     char zCopy[512];
     char *zTok, *zSave = NULL;
