@@ -8,7 +8,9 @@
 ** Verdicts follow a fixed pseudo-random sequence (same arguments, same
 ** verdicts): the model passes; Wine mostly passes, has a todo in every
 ** fifth scenario, and now and then fails a step or is unsupported, so the
-** page has flips and regressions to sort first. Run labels alternate
+** page has flips and regressions to sort first; after a failed step, a
+** later step of the same scenario may fail as a consequence (comparison
+** after-divergence, schema 3). Run labels alternate
 ** between "nightly" and "pr". Writes with synchronous=OFF: it is a test
 ** fixture, not a record.
 */
@@ -51,7 +53,7 @@ int main(int argc, char **argv){
     if( store_run_begin(p, &info, zRun) ) goto fail;
     for(iScn=0; iScn<nScn; iScn++){
       char zPath[64], zTitle[64];
-      int nPass = 0, nFail = 0;
+      int nPass = 0, nFail = 0, iFailLine = 0;
       snprintf(zPath, sizeof(zPath), "gen/area%d/s%03d.scn", iScn%7, iScn);
       snprintf(zTitle, sizeof(zTitle), "generated scenario %d", iScn);
       if( store_scenario_begin(p, zPath, zTitle, zPath, strlen(zPath)) ) goto fail;
@@ -65,6 +67,7 @@ int main(int argc, char **argv){
         snprintf(zOut, sizeof(zOut), "OK %c: \\\\fs1\\data%d", 'D'+iStep%20, iStep);
         snprintf(zWine, sizeof(zWine), "%s", zOut);
         if( iScn%5==0 && iStep==1 ){ zW = "todo"; snprintf(zWine, sizeof(zWine), "error 1222 ERROR_NO_NETWORK"); }
+        else if( iFailLine && r%2==0 ){ zW = "fail"; snprintf(zWine, sizeof(zWine), "(none)"); }
         else if( r%400==0 ){ zW = "fail"; snprintf(zWine, sizeof(zWine), "error 85 ERROR_ALREADY_ASSIGNED"); }
         else if( r%997==0 ){ zW = "unsupported"; }
         memset(aRes, 0, sizeof(aRes));
@@ -80,6 +83,12 @@ int main(int argc, char **argv){
         step.zExpected = zOut;
         step.zComparison = strcmp(zW, "pass") ? "diverge" : "agree";
         if( strcmp(zW, "unsupported")==0 ) step.zComparison = "unsupported";
+        if( strcmp(zW, "fail")==0 && iFailLine ){
+          step.zComparison = "after-divergence";
+          step.iDivergedLine = iFailLine;
+        }else if( strcmp(zW, "fail")==0 ){
+          iFailLine = step.iLine;
+        }
         step.aResult = aRes;
         step.nResult = 2;
         if( store_step(p, &step) ) goto fail;
