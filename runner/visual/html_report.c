@@ -61,7 +61,8 @@ struct RpRun {
 typedef struct RpScn RpScn;
 struct RpScn {
   char *zPath, *zTitle, *zTags;
-  int iOrder;                /* sort key class: 0 regression, 1 flips, 2 failing, 3 rest */
+  int iOrder;                /* sort key class: 0 regression, 1 flips,
+                             ** 2 failing, 3 a known divergence (todo), 4 rest */
   int nFlip;                 /* verdict changes over all runs, all backends */
   int bRegression;
   unsigned mSeen;            /* ranks seen in the window, bit per rank */
@@ -276,7 +277,7 @@ static void rp_analyse(Rp *p){
   }
   for(iScn=0; iScn<p->nScn; iScn++){
     RpScn *s = &p->aScn[iScn];
-    int bFailing = 0;
+    int bFailing = 0, bTodo = 0;
     for(iB=0; iB<p->nBackend; iB++){
       int iNewest = -1, iPrev = -1, rLast = RV_NONE;
       for(iRun=p->nRun-1; iRun>=0; iRun--){           /* oldest to newest */
@@ -291,13 +292,14 @@ static void rp_analyse(Rp *p){
         iPrev = iRun;
         break;
       }
+      if( iNewest>=0 && rp_cell(p, iNewest, iScn, iB)==RV_TODO ) bTodo = 1;
       if( iNewest>=0 && RV_FAILING(rp_cell(p, iNewest, iScn, iB)) ){
         bFailing = 1;
         if( iPrev>=0 && !RV_FAILING(rp_cell(p, iPrev, iScn, iB)) ) s->bRegression = 1;
       }
       for(iRun=0; iRun<p->nWindow; iRun++) s->mSeen |= 1u << rp_cell(p, iRun, iScn, iB);
     }
-    s->iOrder = s->bRegression ? 0 : s->nFlip ? 1 : bFailing ? 2 : 3;
+    s->iOrder = s->bRegression ? 0 : s->nFlip ? 1 : bFailing ? 2 : bTodo ? 3 : 4;
   }
   p->aOrder = malloc(sizeof(int)*(size_t)(p->nScn ? p->nScn : 1));
   if( p->aOrder==NULL ) exit(3);
@@ -460,7 +462,7 @@ static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *z
     int n = 0;
     for(i=0; i<p->nScn && n<200; i++){
       RpScn *s = &p->aScn[p->aOrder[i]];
-      if( s->iOrder>1 ) break;
+      if( s->iOrder>1 ) break;   /* regressions and flips only */
       strbuf_printf(b, "<li>%s<a href=\"#row%d\">", s->bRegression ? "<span class=\"reg\">regression</span>: " : "",
                     p->aOrder[i]);
       rp_x(b, s->zPath);
@@ -471,6 +473,34 @@ static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *z
     if( n==0 ) strbuf_puts(b, "<li>none: every scenario has kept its verdict</li>\n");
   }
   strbuf_puts(b, "</ul>\n");
+
+  /* the known divergences (todo annotations) met by the newest run */
+  if( p->nRun>0 ){
+    sqlite3_stmt *pTodo = NULL;
+    int n = 0;
+    strbuf_puts(b, "<h2 id=\"todo\">Known divergences in the newest run</h2>\n<ul>\n");
+    if( sqlite3_prepare_v2(p->db,
+        "SELECT sc.path, st.line, kd.labels, kd.reason FROM known_divergences kd"
+        " JOIN scenarios sc ON sc.scenario_id=kd.scenario_id"
+        " LEFT JOIN steps st ON st.scenario_id=kd.scenario_id AND st.position=kd.position"
+        " WHERE sc.run_id=?1 ORDER BY sc.path, kd.position", -1, &pTodo, NULL)==SQLITE_OK ){
+      sqlite3_bind_text(pTodo, 1, p->aRun[0].zId, -1, SQLITE_STATIC);
+      while( sqlite3_step(pTodo)==SQLITE_ROW && n<500 ){
+        int iScn = rp_scn_find(p, (const char*)sqlite3_column_text(pTodo, 0));
+        strbuf_printf(b, "<li><span class=\"v4\">T todo</span> <a href=\"#row%d\">", iScn);
+        rp_x(b, (const char*)sqlite3_column_text(pTodo, 0));
+        strbuf_printf(b, "</a>:%d on <b>", sqlite3_column_int(pTodo, 1));
+        rp_x(b, (const char*)sqlite3_column_text(pTodo, 2));
+        strbuf_puts(b, "</b>: ");
+        rp_x(b, (const char*)sqlite3_column_text(pTodo, 3));
+        strbuf_puts(b, "</li>\n");
+        n++;
+      }
+    }
+    sqlite3_finalize(pTodo);
+    if( n==0 ) strbuf_puts(b, "<li>none</li>\n");
+    strbuf_puts(b, "</ul>\n");
+  }
 
   /* labels and tags for the filters */
   for(i=0; i<p->nRun; i++){

@@ -45,6 +45,8 @@ firstRow=$(grep -o '<tr id="row[0-9]*"' "$WORK/demo-dom.html" | head -1)
 check "the regression's row is first" "[ -n '$first' ] && echo '$first' | grep -q '^$firstRow'"
 check "regression listed before the matrix" \
   "grep -n 'class=\"reg\">regression</span>: <a' '$WORK/demo-dom.html' | head -1 | grep -q ."
+check "the newest run's known divergences are listed" \
+  "sed -n '/id=\"todo\"/,/<\/ul>/p' '$WORK/demo-dom.html' | grep -q '<span class=\"v4\">T todo</span>'"
 nCells=$(grep -o '<td class="c v[1-8]"' "$WORK/demo-dom.html" | wc -l)
 nLabelled=$(grep -o '<td class="c v[1-8]"[^>]*title="[a-z-]*"><[a-z]* [^>]*aria-label="[a-z-]*">[^<]' "$WORK/demo-dom.html" | wc -l)
 check "every cell ($nCells) says its verdict in words and a symbol" "[ $nCells -gt 0 ] && [ $nCells = $nLabelled ]"
