@@ -100,7 +100,8 @@ static void hx_change(void *pCtx, char cMark, const char *zText, const char *zOl
   StrBuf *p = pCtx;
   const char *zClass = cMark=='+' ? "add" : cMark=='-' ? "rm" : "chg";
   const char *zWord = cMark=='+' ? "added" : cMark=='-' ? "removed" : "changed";
-  strbuf_printf(p, "<li class=\"%s\"><span aria-label=\"%s\">%c</span> ", zClass, zWord, cMark);
+  strbuf_printf(p, "<li class=\"%s\"><span aria-hidden=\"true\">%c</span>"
+                "<span class=\"vh\">%s:</span> ", zClass, cMark, zWord);
   hx_text(p, zText);
   if( zOld ){
     strbuf_puts(p, "<br><small>was: ");

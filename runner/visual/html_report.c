@@ -581,7 +581,7 @@ static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *z
         if( bDetail ){
           strbuf_printf(b, "<a href=\"#d%d-%d\" aria-label=\"%s\">%s</a></td>", j, iScn, azRvWord[r], azRvSym[r]);
         }else{
-          strbuf_printf(b, "<span aria-label=\"%s\">%s</span></td>", azRvWord[r], azRvSym[r]);
+          strbuf_printf(b, "<span role=\"img\" aria-label=\"%s\">%s</span></td>", azRvWord[r], azRvSym[r]);
         }
       }
     }
