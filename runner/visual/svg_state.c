@@ -354,9 +354,17 @@ void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
   y = sv_place(&pic, y, sv_want_user);
   if( pBefore ){
     for(i=0; i<pBefore->nBox; i++){
-      if( vis_snap_change(pBefore, pSnap, pBefore->aBox[i].zKey)==VIS_REMOVED ) nRemoved++;
+      if( vis_snap_change(pBefore, pSnap, pBefore->aBox[i].zKey)==VIS_REMOVED ){
+        int w = sv_text_w(pBefore->aBox[i].zText) + 2*SV_CHAR + 2*SV_PAD + SV_GAP;
+        if( w>pic.w ) pic.w = w;
+        nRemoved++;
+      }
       for(j=0; j<pBefore->aBox[i].nRow; j++){
-        if( vis_snap_change(pBefore, pSnap, pBefore->aBox[i].aRow[j].zKey)==VIS_REMOVED ) nRemoved++;
+        if( vis_snap_change(pBefore, pSnap, pBefore->aBox[i].aRow[j].zKey)==VIS_REMOVED ){
+          int w = sv_text_w(pBefore->aBox[i].aRow[j].zText) + 2*SV_CHAR + 2*SV_PAD + SV_GAP;
+          if( w>pic.w ) pic.w = w;
+          nRemoved++;
+        }
       }
     }
   }

@@ -72,5 +72,22 @@ echo "# screenshot $shot bytes, blank page $blank bytes"
 check "screenshot is not blank (> 10x the blank page)" "[ $shot -gt $((blank*10)) ]"
 nojs=$(stat -c %s "$WORK/nojs.png")
 check "without JS: the whole page is not blank" "[ $nojs -gt $((blank*40)) ]"
+# a tool's scenario (Ansible become, SEMANTICS C7 R1): the picture tells
+# it. Step 3 maps Y: from the full half (connected, not remembered); step 7
+# logs off and removes both halves; step 8 is an interactive logon whose
+# restore gives {A} the remembered Z:.
+"$MAPSCOPE" explain --html "$WORK/tool.html" "$SRC/scenarios/credentials/ansible-become-flow.scn" >/dev/null \
+  || { echo "FAIL: explain of the tool scenario"; fail=1; }
+: >"$WORK/chromium.log"
+chromium_run --dump-dom "file://$WORK/tool.html" >"$WORK/tool-dom.html"
+check "tool: ready, no error, no console message" \
+  "grep -q 'data-ready=\"1\"' '$WORK/tool-dom.html' && ! grep -q 'data-errors=' '$WORK/tool-dom.html' && [ -z \"\$(console_messages)\" ]"
+sect(){ sed -n "/<section class=\"step\" id=\"step-$1\"/,/<\/section>/p" "$WORK/tool-dom.html"; }
+check "tool: step 3 adds Y: in {B}, and the comment says C7" \
+  "sect 3 | grep -q 'class=\"row add\" data-key=\"link B Y:\"' && sect 3 | grep -q 'does not persist (C7)'"
+check "tool: step 7 lists what logoff removed" "sect 7 | grep -q '<g class=\"rm\">'"
+check "tool: step 8 restores Z: into {A} (R1)" \
+  "sect 8 | grep -q 'class=\"row add\" data-key=\"link A Z:\"'"
+
 if [ -n "${MAPSCOPE_KEEP_SHOT:-}" ]; then cp "$WORK/shot.png" "$MAPSCOPE_KEEP_SHOT"; fi
 exit $fail
