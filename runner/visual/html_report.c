@@ -192,7 +192,7 @@ static int rp_collect(Rp *p, int nLast, char *zErr, int nErr){
     s->zTags = rp_tags(s->zPath);
   }
   sqlite3_finalize(pStmt);
-  qsort(p->aScn, (size_t)p->nScn, sizeof(RpScn), rp_scn_cmp_path);
+  if( p->nScn>1 ) qsort(p->aScn, (size_t)p->nScn, sizeof(RpScn), rp_scn_cmp_path);
 
   /* backends, in the order first named by the newest runs */
   if( sqlite3_prepare_v2(p->db, "SELECT DISTINCT backend FROM step_results ORDER BY backend",

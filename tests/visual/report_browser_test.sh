@@ -34,6 +34,8 @@ check "a missing database is one line and exit 1" \
   "[ \"\$('$MAPSCOPE' report '$WORK/none.db' -o '$WORK/x.html' 2>&1 | wc -l)\" = 1 ] && [ ! -e '$WORK/x.html' ]"
 check "no external address in the page" \
   "! grep -Eq '(src|href)=\"(https?:)?//' '$WORK/demo.html'"
+"$GEN" "$WORK/empty.db" 0 0 0
+check "a database without runs gives a page" "'$MAPSCOPE' report '$WORK/empty.db' -o '$WORK/empty.html' && grep -q 'none: every scenario' '$WORK/empty.html'"
 chromium_run --dump-dom "file://$WORK/demo.html#selftest" >"$WORK/demo-dom.html"
 check "page reports ready" "grep -q 'data-ready=\"1\"' '$WORK/demo-dom.html'"
 check "no script error" "! grep -q 'data-errors=' '$WORK/demo-dom.html'"
