@@ -214,6 +214,7 @@ int cmd_explain(int argc, char **argv){
     { "html",      required_argument, NULL, 'h' },
     { "svg",       required_argument, NULL, 's' },
     { "rules-url", required_argument, NULL, 'r' },
+    { "help",      no_argument,       NULL, 'H' },
     { NULL, 0, NULL, 0 }
   };
   int bFull = 0, c;
@@ -226,6 +227,19 @@ int cmd_explain(int argc, char **argv){
       case 'h': zHtml = optarg; break;
       case 's': zSvg = optarg; break;
       case 'r': zRulesUrl = optarg; break;
+      case 'H':
+        fputs("usage: mapscope explain [--full] [--html FILE.html] [--svg DIR] "
+              "[--rules-url URL] FILE.scn\n"
+              "  tell a scenario step by step on the model: the author's comments, the\n"
+              "  output, the rules that decided it, what changed (+ added, - removed,\n"
+              "  ~ changed)\n"
+              "  --full           the whole state after every step instead of the changes\n"
+              "  --html FILE      also write a self-contained page, a picture per step\n"
+              "  --svg DIR        also write the pictures alone (DIR/step-NN.svg)\n"
+              "  --rules-url URL  where rule links point (default: docs/rules.md above\n"
+              "                   the scenario, relative to the page)\n"
+              "See docs/explain.md.\n", stdout);
+        return 0;
       default:
         fprintf(stderr, "mapscope explain: usage: mapscope explain [--full] "
                 "[--html FILE.html] [--svg DIR] [--rules-url URL] FILE.scn\n");

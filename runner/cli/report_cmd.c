@@ -25,6 +25,7 @@ int cmd_report(int argc, char **argv){
     { "output", required_argument, NULL, 'o' },
     { "runs",   required_argument, NULL, 'n' },
     { "title",  required_argument, NULL, 't' },
+    { "help",   no_argument,       NULL, 'H' },
     { NULL, 0, NULL, 0 }
   };
   const char *zOut = NULL;
@@ -48,6 +49,17 @@ int cmd_report(int argc, char **argv){
         break;
       }
       case 't': opts.zTitle = optarg; break;
+      case 'H':
+        fputs("usage: mapscope report [DB] -o FILE.html [--runs N] [--title TEXT]\n"
+              "  the results page: runs, scenarios x runs x backends (regressions and\n"
+              "  flips first), each step's expected and actual output; one file\n"
+              "  DB             the results database (default $MAPSCOPE_DB, else\n"
+              "                 mapscope-results.db)\n"
+              "  -o FILE        the page (\"-\" for standard output)\n"
+              "  --runs N       newest runs drawn as matrix columns (default 30, 0 all)\n"
+              "  --title TEXT   the page's title\n"
+              "See docs/explain.md.\n", stdout);
+        return 0;
       default:
         fprintf(stderr, "mapscope report: usage: mapscope report [DB] -o FILE.html "
                 "[--runs N] [--title TEXT]\n");
