@@ -64,7 +64,9 @@ struct RpScn {
   int iOrder;                /* sort key class: 0 regression, 1 flips,
                              ** 2 failing, 3 a known divergence (todo), 4 rest */
   int nFlip;                 /* verdict changes over all runs, all backends */
+  int nFlipWindow;           /* the same within the runs drawn */
   int bRegression;
+  char zRegression[160];     /* "wine: fail, was pass", for the list */
   unsigned mSeen;            /* ranks seen in the window, bit per rank */
 };
 
@@ -264,6 +266,7 @@ static Rp *gpSort;
 static int rp_order_cmp(const void *a, const void *b){
   const RpScn *x = &gpSort->aScn[*(const int*)a], *y = &gpSort->aScn[*(const int*)b];
   if( x->iOrder!=y->iOrder ) return x->iOrder - y->iOrder;
+  if( x->nFlipWindow!=y->nFlipWindow ) return y->nFlipWindow - x->nFlipWindow;
   if( x->nFlip!=y->nFlip ) return y->nFlip - x->nFlip;
   return strcmp(x->zPath, y->zPath);
 }
@@ -279,12 +282,16 @@ static void rp_analyse(Rp *p){
     RpScn *s = &p->aScn[iScn];
     int bFailing = 0, bTodo = 0;
     for(iB=0; iB<p->nBackend; iB++){
-      int iNewest = -1, iPrev = -1, rLast = RV_NONE;
+      int iNewest = -1, iPrev = -1, rLast = RV_NONE, iLast = -1;
       for(iRun=p->nRun-1; iRun>=0; iRun--){           /* oldest to newest */
         int r = rp_cell(p, iRun, iScn, iB);
         if( r==RV_NONE ) continue;
-        if( rLast!=RV_NONE && r!=rLast ) s->nFlip++;
+        if( rLast!=RV_NONE && r!=rLast ){
+          s->nFlip++;
+          if( iLast<p->nWindow ) s->nFlipWindow++;    /* both ends drawn */
+        }
         rLast = r;
+        iLast = iRun;
       }
       for(iRun=0; iRun<p->nRun; iRun++){
         if( rp_cell(p, iRun, iScn, iB)==RV_NONE ) continue;
@@ -295,11 +302,18 @@ static void rp_analyse(Rp *p){
       if( iNewest>=0 && rp_cell(p, iNewest, iScn, iB)==RV_TODO ) bTodo = 1;
       if( iNewest>=0 && RV_FAILING(rp_cell(p, iNewest, iScn, iB)) ){
         bFailing = 1;
-        if( iPrev>=0 && !RV_FAILING(rp_cell(p, iPrev, iScn, iB)) ) s->bRegression = 1;
+        if( iPrev>=0 && !RV_FAILING(rp_cell(p, iPrev, iScn, iB)) ){
+          if( !s->bRegression ){
+            snprintf(s->zRegression, sizeof(s->zRegression), "%s: %s, was %s",
+                     p->azBackend[iB], azRvWord[rp_cell(p, iNewest, iScn, iB)],
+                     azRvWord[rp_cell(p, iPrev, iScn, iB)]);
+          }
+          s->bRegression = 1;
+        }
       }
       for(iRun=0; iRun<p->nWindow; iRun++) s->mSeen |= 1u << rp_cell(p, iRun, iScn, iB);
     }
-    s->iOrder = s->bRegression ? 0 : s->nFlip ? 1 : bFailing ? 2 : bTodo ? 3 : 4;
+    s->iOrder = s->bRegression ? 0 : s->nFlipWindow ? 1 : bFailing ? 2 : bTodo ? 3 : 4;
   }
   p->aOrder = malloc(sizeof(int)*(size_t)(p->nScn ? p->nScn : 1));
   if( p->aOrder==NULL ) exit(3);
@@ -317,7 +331,7 @@ static const char zRpStyle[] =
   "body{font:14px/1.4 system-ui,sans-serif;margin:0 18px;color:#1d1d1d}\n"
   "h1{font-size:21px}h2{font-size:17px;margin-top:22px}\n"
   "table{border-collapse:collapse}td,th{padding:1px 4px;border:1px solid #d8d8d8;vertical-align:top}\n"
-  "#matrix td.c{width:14px;text-align:center;font:12px/16px monospace;padding:0}\n"
+  "#matrix td{white-space:nowrap}#matrix td.c{width:14px;text-align:center;font:12px/16px monospace;padding:0}\n"
   "#matrix td.c a{display:block;color:inherit;text-decoration:none}\n"
   "#matrix th.p{text-align:left;font-weight:normal;white-space:nowrap;max-width:420px;overflow:hidden;text-overflow:ellipsis}\n"
   "#matrix thead th{font-size:12px;vertical-align:bottom}#matrix thead th[data-r]{font-size:11px;font-weight:normal;writing-mode:vertical-rl;white-space:nowrap}\n"
@@ -456,19 +470,31 @@ static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *z
   }
   strbuf_puts(b, " <span>(blank) not in that run</span></p>\n");
 
-  /* regressions and flips */
+  /* regressions and flips: all regressions, the 20 most flipping */
   strbuf_puts(b, "<h2 id=\"changes\">Regressions and flips</h2>\n<ul>\n");
   {
-    int n = 0;
-    for(i=0; i<p->nScn && n<200; i++){
+    int n = 0, nFlipShown = 0, nFlipMore = 0;
+    for(i=0; i<p->nScn; i++){
       RpScn *s = &p->aScn[p->aOrder[i]];
       if( s->iOrder>1 ) break;   /* regressions and flips only */
-      strbuf_printf(b, "<li>%s<a href=\"#row%d\">", s->bRegression ? "<span class=\"reg\">regression</span>: " : "",
-                    p->aOrder[i]);
+      if( !s->bRegression && nFlipShown>=20 ){ nFlipMore++; continue; }
+      strbuf_puts(b, "<li>");
+      if( s->bRegression ){
+        strbuf_puts(b, "<span class=\"reg\">regression</span> (");
+        rp_x(b, s->zRegression);
+        strbuf_puts(b, "): ");
+      }else{
+        nFlipShown++;
+      }
+      strbuf_printf(b, "<a href=\"#row%d\">", p->aOrder[i]);
       rp_x(b, s->zPath);
-      strbuf_printf(b, "</a> &mdash; verdict changed %d time%s across the runs</li>\n", s->nFlip,
-                    s->nFlip==1 ? "" : "s");
+      strbuf_printf(b, "</a> &mdash; verdict changed %d time%s in the runs shown, %d in all</li>\n",
+                    s->nFlipWindow, s->nFlipWindow==1 ? "" : "s", s->nFlip);
       n++;
+    }
+    if( nFlipMore ){
+      strbuf_printf(b, "<li>&hellip; and %d more scenarios that flip (the matrix lists them "
+                    "next, in the same order)</li>\n", nFlipMore);
     }
     if( n==0 ) strbuf_puts(b, "<li>none: every scenario has kept its verdict</li>\n");
   }
@@ -569,7 +595,7 @@ static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *z
     strbuf_puts(b, "\">");
     if( s->bRegression ) strbuf_puts(b, "<span class=\"reg\">regression</span> ");
     rp_x(b, s->zPath);
-    strbuf_printf(b, "</th><td>%d flip%s</td>", s->nFlip, s->nFlip==1 ? "" : "s");
+    strbuf_printf(b, "</th><td>%d flip%s</td>", s->nFlip, s->nFlip==1 ? "" : "s");  /* all runs */
     for(j=0; j<p->nWindow; j++){
       int bDetail = rp_has_detail(p, j, iScn);
       for(iB=0; iB<p->nBackend; iB++){
