@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/results/robust_test.sh: `mapscope results` on damaged and foreign
-# files. A reader that meets an SQLite error exits 2 with one line on stderr
-# and prints nothing on stdout (no report that looks complete); a merge whose
+# files. A reader that meets an SQLite error exits 2 with one line on stderr,
+# and a report it had begun (reports stream) is marked as cut short: a text
+# report's last line says so, TAP ends with "Bail out!", JUnit is left
+# unterminated (no XML parser accepts it); a merge whose
 # input is damaged, or that fails part-way, leaves no new OUT behind and an
 # existing OUT as it was; reading a foreign file says it is not a results
 # database, not that it will not be modified.
@@ -23,7 +25,19 @@ expect_sql_err(){
   [ "$(wc -l < err.txt)" = 1 ] || fail "$what: stderr is not one line: $(cat err.txt)"
   grep -q '^mapscope results: .*: .*\(malformed\|corrupt\|not a database\)' err.txt \
     || fail "$what: stderr does not report the SQLite error: $(cat err.txt)"
-  [ ! -s out.txt ] || fail "$what: printed a partial report: $(head -3 out.txt)"
+  if [ -s out.txt ]; then
+    case "$what" in
+      *junit*)
+        python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' out.txt \
+          2> /dev/null && fail "$what: a cut-short JUnit file parses as whole XML" ;;
+      *tap*)
+        tail -1 out.txt | grep -q '^Bail out! database error: ' \
+          || fail "$what: a cut-short TAP stream does not bail out: $(tail -1 out.txt)" ;;
+      *)
+        [ "$(tail -1 out.txt)" = "mapscope results: REPORT CUT SHORT by a database error (see standard error)" ] \
+          || fail "$what: a cut-short report does not say so: $(tail -2 out.txt)" ;;
+    esac
+  fi
   echo "damaged ok ($what): $(cat err.txt)"
 }
 dump(){ sqlite3 "$1" .dump; }
