@@ -4,6 +4,9 @@
 **
 ** Contents: 1. deciding  2. writing  3. measuring
 */
+#ifndef _POSIX_C_SOURCE
+# define _POSIX_C_SOURCE 200809L   /* fileno, isatty */
+#endif
 #include "runner/util/termsafe.h"
 
 #include <stdlib.h>

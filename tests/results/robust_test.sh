@@ -117,4 +117,32 @@ done
 # Writing to it is still refused in those words.
 rc=0; "${cli[@]}" merge foreign.db good.db 2> err.txt > /dev/null || rc=$?
 [ "$rc" = 2 ] && grep -q 'refusing to modify it' err.txt || fail "merge into foreign: $(cat err.txt)"
+
+# 4. A hostile file (issue 9 item 8): views that never end stand where
+# mapscope's views were; the reading commands read the tables and finish.
+endless(){ echo "CREATE VIEW $1 AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL
+  SELECT x + 1 FROM c) SELECT x AS run_id FROM c WHERE x < 0;"; }
+"$tool" fill hostile.db 2 3 > hostile.txt
+sqlite3 hostile.db "DROP VIEW step_outcomes; DROP VIEW failures; DROP VIEW verdict_changes;
+  $(endless step_outcomes) $(endless failures) $(endless verdict_changes)"
+for action in "show last --all" "show last" "list" "compare last last" \
+              "export --format tap last" "export --format junit last"; do
+  rc=0; timeout 120 "${cli[@]}" --db hostile.db $action > out.txt 2> err.txt || rc=$?
+  [ "$rc" = 0 ] || fail "$action on a file with endless views: exit $rc $(cat err.txt)"
+done
+"${cli[@]}" --db hostile.db show last --all | grep -q '^  gen/s000001.scn:12  \[sim\] pass' \
+  || fail "show of the hostile file lost its steps"
+rc=0; timeout 120 "${cli[@]}" merge hostile-out.db hostile.db > out.txt 2> err.txt || rc=$?
+[ "$rc" = 0 ] || fail "merge of a file with endless views: exit $rc $(cat err.txt)"
+# A table replaced by such a view is refused at once, reading or merging.
+"$tool" fill hostile2.db 1 2 > /dev/null
+sqlite3 hostile2.db "DROP TABLE step_results; $(endless step_results)"
+for action in "show last" "list" "export --format tap last"; do
+  rc=0; timeout 120 "${cli[@]}" --db hostile2.db $action > out.txt 2> err.txt || rc=$?
+  [ "$rc" = 2 ] && grep -q 'step_results is a view' err.txt \
+    || fail "$action on a file whose table is a view: exit $rc $(cat err.txt)"
+done
+rc=0; timeout 120 "${cli[@]}" merge hostile-out.db hostile2.db > out.txt 2> err.txt || rc=$?
+[ "$rc" = 2 ] && grep -q 'step_results is a view' err.txt || fail "merge of hostile2: $rc $(cat err.txt)"
+echo "hostile ok"
 echo "ok: results on damaged and foreign files"
