@@ -120,8 +120,14 @@ rc=0; "${cli[@]}" merge foreign.db good.db 2> err.txt > /dev/null || rc=$?
 
 # 4. A hostile file (issue 9 item 8): views that never end stand where
 # mapscope's views were; the reading commands read the tables and finish.
+# endless NAME: a view with step_outcomes' columns whose rows never come.
 endless(){ echo "CREATE VIEW $1 AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL
-  SELECT x + 1 FROM c) SELECT x AS run_id FROM c WHERE x < 0;"; }
+  SELECT x + 1 FROM c) SELECT r.run_id, x AS seq, x AS started_at,
+  x AS completed, x AS host_name, x AS scenario_id, x AS path, x AS title,
+  x AS content_hash, x AS position, x AS line, x AS who, x AS command,
+  x AS expected, x AS comparison, x AS evidence, x AS diverged_line,
+  x AS backend, x AS verdict, x AS output, x AS reason, x AS duration_ms
+  FROM runs r, c WHERE x < 0;"; }
 "$tool" fill hostile.db 2 3 > hostile.txt
 sqlite3 hostile.db "DROP VIEW step_outcomes; DROP VIEW failures; DROP VIEW verdict_changes;
   $(endless step_outcomes) $(endless failures) $(endless verdict_changes)"
