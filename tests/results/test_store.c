@@ -797,6 +797,15 @@ static void test_cmp_run(Store *p, char zRunId[37], const char **azVerdict,
   assert_int_equal(store_run_end(p, 0, 0, 0), 0);
 }
 
+/* store_compare_each() callback: counts; a negative count counts up and
+** stops the walk (returning 42) when it reaches 0. */
+static int test_count_change(void *pArg, const StoreChange *pC){
+  int *pn = (int*)pArg;
+  assert_non_null(pC->zPath);
+  (*pn)++;
+  return *pn==0 ? 42 : 0;
+}
+
 static void test_compare_regressions_first(void **ppState){
   /* step:           0       1       2       3        4       5       6       7 */
   const char *azA[] = {"pass", "pass", "fail", "pass",  "todo", "pass", NULL,   "pass"};
@@ -832,6 +841,17 @@ static void test_compare_regressions_first(void **ppState){
   assert_null(aChange[5].zVerdictA);
   assert_null(aChange[6].zVerdictB);
   store_changes_free(aChange, nChange);
+
+  /* streamed: the same changes in the same order, and a non-zero return
+  ** from the callback stops the walk and is returned */
+  {
+    int nSeen = 0;
+    assert_int_equal(store_compare_each(p, zA, zB, test_count_change, &nSeen), 0);
+    assert_int_equal(nSeen, 7);
+    nSeen = -3;
+    assert_int_equal(store_compare_each(p, zA, zB, test_count_change, &nSeen), 42);
+    assert_int_equal(nSeen, 0);
+  }
 
   /* a run compared with itself has no change */
   assert_int_equal(store_compare(p, zB, zB, &aChange, &nChange), 0);
