@@ -2,7 +2,8 @@
 ** runner/visual/html_report.c: the results page, `mapscope report` (see
 ** visual.h).
 **
-** Read from the store with SQL (store_db()): every run, newest first (by
+** Read from the store, opened read-only (store_open_readonly()), with SQL
+** on its tables (store_db()): every run, newest first (by
 ** runs.seq when the schema has it, else by start time), and for every
 ** scenario of every run each backend's worst step verdict. The page holds:
 **
@@ -670,7 +671,7 @@ int vis_html_report(FILE *pOut, const char *zDb, const VisReportOpts *pOpts,
   Rp rp;
   StrBuf b = {0};
   int i, rc;
-  if( store_open_existing(zDb, &pStore, zErr, nErr) ) return 1;
+  if( store_open_readonly(zDb, &pStore, zErr, nErr) ) return 1;
   memset(&rp, 0, sizeof(rp));
   rp.db = store_db(pStore);
   rc = rp_collect(&rp, pOpts->nLastRuns, zErr, nErr);
