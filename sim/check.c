@@ -67,8 +67,19 @@ static int simchk_session(const SimMachine *pM, const SimSession *pS,
         return simchk_fail(zErr, nErr, "%s: linked halves are not limited+full", zWhere);
       }
     }
-  }else if( pS->eElevation==SIM_ELEVATION_FULL ){
+  }else if( pS->eElevation==SIM_ELEVATION_FULL && pS->eLogonType!=SIM_LOGON_NETONLY ){
+    /* L12: only a netonly copy of a full half is full and unlinked */
     return simchk_fail(zErr, nErr, "%s: a full token without a linked half", zWhere);
+  }
+  if( pS->eLogonType==SIM_LOGON_NETONLY && pS->luidLinked ){
+    return simchk_fail(zErr, nErr, "%s: a netonly session linked to a half", zWhere);
+  }
+  if( (pS->eLogonType==SIM_LOGON_NETONLY)!=(pS->zOutUser!=NULL)
+   || (pS->zOutUser==NULL)!=(pS->zOutPassword==NULL) ){
+    return simchk_fail(zErr, nErr, "%s: outbound identity does not fit the logon type", zWhere);
+  }
+  if( pS->bVault && !pS->bHasCreds ){
+    return simchk_fail(zErr, nErr, "%s: opens the vault without credentials", zWhere);
   }
   rc = simchk_dir(&pS->dir, zWhere, zErr, nErr);
   if( rc ) return rc;

@@ -178,6 +178,8 @@ int sim_machine_new(SimMachine **ppM){
   pM->abPolicyReg[SIM_POL_LINKED_CONNECTIONS] = 0;
   pM->abPolicyReg[SIM_POL_RESTORE_CONNECTION] = 1;
   pM->abPolicyReg[SIM_POL_LUID_DEVICE_MAPS] = 1;
+  pM->abPolicyReg[SIM_POL_PROTECTION_MODE] = 1;
+  pM->abPolicyReg[SIM_POL_CONSENT_CREDENTIALS] = 0;
   memcpy(pM->abPolicyBoot, pM->abPolicyReg, sizeof(pM->abPolicyBoot));
   pM->mDisks = 1u<<('C'-'A');
   pM->luidNext = SIM_FIRST_LUID;
@@ -391,9 +393,11 @@ int sim_policy_registry(const SimMachine *pM, SimPolicy ePolicy){
 int sim_policy_effective(const SimMachine *pM, SimPolicy ePolicy){
   if( (int)ePolicy<0 || ePolicy>=SIM_POL_COUNT ) return 0;
   switch( ePolicy ){
-    /* W2 [F]: read by LSA and mpr at each logon */
+    /* W2 [F]: read by LSA and mpr at each logon, by appinfo at each
+    ** elevation */
     case SIM_POL_LOCAL_ACCOUNT_TOKEN_FILTER:
     case SIM_POL_RESTORE_CONNECTION:
+    case SIM_POL_CONSENT_CREDENTIALS:
       return pM->abPolicyReg[ePolicy];
     /* W2 [D KB3035277]: read at boot */
     default:

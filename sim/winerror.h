@@ -22,6 +22,7 @@
 #define ERROR_NOT_ENOUGH_MEMORY             8
 #define ERROR_ALREADY_EXISTS              183
 #define ERROR_INVALID_PARAMETER            87
+#define ERROR_INVALID_NAME                123
 
 /* ---------------------------------------------------------------- 2 ---- */
 #define ERROR_BAD_NETPATH                  53

@@ -865,11 +865,12 @@ static int bsim_desc_set(void *pCtx, const SimCredSetInfo *pS){
 }
 
 static const char *bsim_logon_word(SimLogonType e){
-  static const char *const az[] = {
+  static const char *const az[SIM_LOGON_COUNT] = {
     "interactive", "rdp", "runas", "batch", "service", "network", "winrm",
-    "credssp", "become", "current", "boot"
+    "credssp", "become", "current", "ssh", "batch s4u", "netonly",
+    "elevate (credential prompt)", "boot"
   };
-  return ((int)e>=0 && e<SIM_LOGON_COUNT) ? az[e] : "?";
+  return ((int)e>=0 && e<SIM_LOGON_COUNT && az[e]) ? az[e] : "?";
 }
 
 static int bsim_desc_session(void *pCtx, const SimTokenInfo *pI){
@@ -885,6 +886,8 @@ static int bsim_desc_session(void *pCtx, const SimTokenInfo *pI){
   }
   if( pI->luidLinked ) strbuf_printf(pOut, ", linked to {%s}", bsim_luid_name(p, pI->luidLinked));
   if( !pI->bHasCredentials ) strbuf_puts(pOut, ", no credentials");
+  else if( pI->zOutUser ) strbuf_printf(pOut, ", credentials of %s go out", pI->zOutUser);
+  if( pI->bHasCredentials && !pI->bVault ) strbuf_puts(pOut, ", no vault");
   strbuf_puts(pOut, "\n");
 
   if( pI->luid==SIM_LUID_SYSTEM ){
@@ -991,9 +994,10 @@ static char *bsim_describe(BackendConn *p){
   StrBuf out = {0}, users = {0};
   BsimDesc d;
   int i;
-  static const char *const azPol[] = {
+  static const char *const azPol[SIM_POL_COUNT] = {
     "uac", "filter-admin-token", "local-account-token-filter",
-    "linked-connections", "restore-connections", "luid-maps"
+    "linked-connections", "restore-connections", "luid-maps",
+    "protection-mode", "consent-prompt"
   };
 
   memset(&d, 0, sizeof(d));
