@@ -660,7 +660,11 @@ char *scn_redact_line(const char *zLine) {
   if (zLine == NULL) return NULL;
   n = strlen(zLine);
   while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r')) n--;
-  if (scnx_split(zLine, n, &ws, 1)) return NULL;
+  memset(&ws, 0, sizeof(ws));
+  if (scnx_split(zLine, n, &ws, 1)) {
+    scnx_words_clear(&ws);
+    return NULL;
+  }
   memset(&b, 0, sizeof(b));
   for (i = 0; i < ws.nWord; i++) {
     const ScnWord *pW = &ws.aWord[i];
