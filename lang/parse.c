@@ -98,6 +98,9 @@ static int parse_letter(const char *z, char *pc) {
 }
 
 static const char *word_desc(const ScnWord *pW, char *zBuf, size_t nBuf);
+static const char *word_show(const ScnWord *pW, char *zBuf, size_t nBuf);
+static int quote_in_key(const ScnWord *pW);
+static int err_quote_in_key(char *zMsg, const ScnWord *pW);
 
 /* A bad drive letter: quoted as written when short (a misplaced password
 ** is not repeated, see word_desc). */
@@ -200,8 +203,10 @@ static int parse_machine_kv(const ScnWord *pW, ScnPolicy *pePolicy, int *pbOn,
   const char *zEq = strchr(pW->z, '=');
   size_t nKey;
   int i;
-  if (zEq == NULL || (size_t)(zEq - pW->z) > pW->nPlain) {
-    return fail(zMsg, "expected key=value, got '%.40s'", pW->z);
+  if (quote_in_key(pW)) return err_quote_in_key(zMsg, pW);
+  if (zEq == NULL) {
+    char zW[80];
+    return fail(zMsg, "expected key=value, got %s", word_show(pW, zW, sizeof(zW)));
   }
   nKey = (size_t)(zEq - pW->z);
   if (nKey == 5 && scnx_strnicmp(pW->z, "disks", 5) == 0) {
@@ -992,13 +997,14 @@ static int parse_who(const char *z, ScnStep *p, char *zMsg) {
 static int check_logon_options(const ScnStep *p, char *zMsg) {
   ScnLogonType e = p->eLogonType;
   const char *zType = azLogonName[e];
+  const char *zArt = e == SCN_LOGON_ELEVATE ? "an" : "a";
   int bFrom = p->zFrom != NULL || p->eFromHalf == SCN_HALF_SYSTEM;
   int bNeedsFrom = e == SCN_LOGON_NETONLY || e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE;
   if (p->bS4u && e != SCN_LOGON_BATCH) {
     return fail(zMsg, "s4u belongs to a batch logon (logon S user batch s4u), not %s", zType);
   }
   if (bNeedsFrom && !bFrom) {
-    return fail(zMsg, "a %s logon needs from=<%s>", zType,
+    return fail(zMsg, "%s %s logon needs from=<%s>", zArt, zType,
                 e == SCN_LOGON_NETONLY ? "who" : "earlier logon of the same user");
   }
   if (!bNeedsFrom && bFrom) {
@@ -1006,8 +1012,8 @@ static int check_logon_options(const ScnStep *p, char *zMsg) {
   }
   if (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) {
     if (p->zFrom == NULL || p->eFromHalf != SCN_HALF_BARE) {
-      return fail(zMsg, "a %s logon takes from=<logon name>: an earlier logon of the same "
-                  "user, not a half or SYSTEM", zType);
+      return fail(zMsg, "%s %s logon takes from=<logon name>: an earlier logon of the same "
+                  "user, not a half or SYSTEM", zArt, zType);
     }
   }
   if (p->zLogonPassword) {
@@ -1015,7 +1021,8 @@ static int check_logon_options(const ScnStep *p, char *zMsg) {
       return fail(zMsg, "password= cannot be used with a current logon (it makes no new logon)");
     }
     if (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) {
-      return fail(zMsg, "password= cannot be used with a %s logon (it takes no password)", zType);
+      return fail(zMsg, "password= cannot be used with %s %s logon (it takes no password)",
+                  zArt, zType);
     }
     if (p->bS4u) {
       return fail(zMsg, "password= cannot be used with batch s4u (it stores no password)");
@@ -1549,13 +1556,30 @@ static void sess_end_group(ScnParser *pP, int iGroup) {
   }
 }
 
+/* 1 if z[0..n) is a GUID, 8-4-4-4-12 hex digits (a volume name such as
+** \??\Volume{...}\ holds one; it is text, not a placeholder). */
+static int is_guid(const char *z, size_t n) {
+  size_t k;
+  if (n != 36) return 0;
+  for (k = 0; k < n; k++) {
+    char c = z[k];
+    int bHex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (k == 8 || k == 13 || k == 18 || k == 23) {
+      if (c != '-') return 0;
+    } else if (!bHex) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /*
 ** Check each {name} placeholder of a define or bootdevice target: it must
 ** name an earlier logon that made a session (live or ended), a half of one
 ** (`{A.limited}`, `{A.elevated}`), or SYSTEM. `{?}` and unknown names are
 ** file errors (SCENARIO-LANGUAGE v2, settled questions). A `{` that does
-** not close, or whose content holds characters no logon name has (a
-** volume GUID such as {6f8a...-...}), is left alone as plain text [choice].
+** not close, whose content holds characters no logon name has, or which
+** holds a GUID (a volume name) is left alone as plain text [choice].
 */
 static int check_placeholders(ScnParser *pP, const ScnStep *p, const char *zTarget) {
   const char *z = zTarget;
@@ -1577,7 +1601,7 @@ static int check_placeholders(ScnParser *pP, const ScnStep *p, const char *zTarg
         bName = 0;
       }
     }
-    if (n == 0 || n >= sizeof(zName) || !bName) {
+    if (n == 0 || n >= sizeof(zName) || !bName || is_guid(z + 1, n)) {
       z = pEnd + 1;
       continue;
     }
@@ -1643,8 +1667,9 @@ static int track_sessions(ScnParser *pP, ScnStep *p) {
         }
         if ((p->eLogonType == SCN_LOGON_TASK || p->eLogonType == SCN_LOGON_ELEVATE)
             && pFrom->iUser != (int)(pU - pP->pScn->aUser)) {
-          return perr(pP, p->iLine, "a %s logon comes from an earlier logon of the same user: "
+          return perr(pP, p->iLine, "%s %s logon comes from an earlier logon of the same user: "
                       "%.40s is %.40s's logon (line %d), not %.40s's",
+                      p->eLogonType == SCN_LOGON_ELEVATE ? "an" : "a",
                       azLogonName[p->eLogonType], p->zFrom,
                       pP->pScn->aUser[pFrom->iUser].zName, pFrom->iLine, pU->zName);
         }
