@@ -139,6 +139,24 @@ static int check_unc(const char *z, int bShareOnly) {
   return 0;
 }
 
+/* A name or keyword as written, for a message: 'name'. A text holding a
+** key=value or a /option:value shows its key only ('password=...'), so a
+** password written in the wrong place is never repeated (issue 9.7).
+** zBuf needs 64 bytes. */
+static const char *show_str(const char *z, char *zBuf, size_t nBuf) {
+  const char *pEq = strchr(z, '=');
+  const char *pColon = z[0] == '/' ? strchr(z, ':') : NULL;
+  const char *pCut = pEq && (!pColon || pEq < pColon) ? pEq : pColon;
+  if (pCut && pCut - z < 40) {
+    snprintf(zBuf, nBuf, "'%.*s...'", (int)(pCut - z + 1), z);
+  } else if (pCut) {
+    snprintf(zBuf, nBuf, "(a word with a value)");
+  } else {
+    snprintf(zBuf, nBuf, "'%.40s'", z);
+  }
+  return zBuf;
+}
+
 /* A logon name: letters, digits, '_' and '-'; not SYSTEM. */
 static int check_session_name(const char *z, char *zMsg) {
   const char *p;
@@ -148,7 +166,9 @@ static int check_session_name(const char *z, char *zMsg) {
     int bOk = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
               || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!bOk) {
-      return fail(zMsg, "bad logon name '%.40s' (use letters, digits, '_' and '-')", z);
+      char zS[64];
+      return fail(zMsg, "bad logon name %s (use letters, digits, '_' and '-')",
+                  show_str(z, zS, sizeof(zS)));
     }
   }
   if (scnx_stricmp(z, "SYSTEM") == 0) {
@@ -163,7 +183,9 @@ static int check_user_name(const char *z, char *zMsg) {
   if (*z == 0) return fail(zMsg, "empty user name");
   for (p = z; *p; p++) {
     if ((unsigned char)*p <= ' ' || strchr("\",=\\/:{}", *p) != NULL) {
-      return fail(zMsg, "bad user name '%.40s' (no blanks or any of \" , = \\ / : { })", z);
+      char zS[64];
+      return fail(zMsg, "bad user name %s (no blanks or any of \" , = \\ / : { })",
+                  show_str(z, zS, sizeof(zS)));
     }
   }
   if (scnx_stricmp(z, "SYSTEM") == 0 || scnx_stricmp(z, "everyone") == 0) {
@@ -544,7 +566,11 @@ static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (n < 3) return fail(zMsg, "wnet enum needs connected or remembered");
     if (is_kw(&a[2], "connected")) p->bEnumRemembered = 0;
     else if (is_kw(&a[2], "remembered")) p->bEnumRemembered = 1;
-    else return fail(zMsg, "wnet enum takes connected or remembered, not '%.40s'", a[2].z);
+    else {
+      char zS[80];
+      return fail(zMsg, "wnet enum takes connected or remembered, not %s",
+                  word_show(&a[2], zS, sizeof(zS)));
+    }
     if (n > 3) return too_many_plain(zMsg, &a[3], "wnet enum");
     return 0;
   }
@@ -616,7 +642,8 @@ static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
       if (is_kw(&a[i], "raw")) {
         if (take_flag(&p->bRaw, "raw", zMsg)) return 1;
       } else {
-        return fail(zMsg, "unknown define option '%.40s' (known: raw)", a[i].z);
+        char zS[80];
+        return fail(zMsg, "unknown define option %s (known: raw)", word_show(&a[i], zS, sizeof(zS)));
       }
     }
   } else {
@@ -630,8 +657,9 @@ static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
       } else if (i == 2) {
         if (dup_into(p, &p->zTarget, a[i].z, zMsg)) return 1;
       } else {
-        return fail(zMsg, "unknown undefine option '%.40s' (the target comes first; "
-                    "flags: exact, raw)", a[i].z);
+        char zS[80];
+        return fail(zMsg, "unknown undefine option %s (the target comes first; "
+                    "flags: exact, raw)", word_show(&a[i], zS, sizeof(zS)));
       }
     }
   }
@@ -654,8 +682,9 @@ static int parse_reg(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     const char *z = a[2].z;
     char c = z[nKey];
     if (a[2].bQuoted || scnx_strnicmp(z, zKey, nKey) != 0 || c == 0 || z[nKey + 1] != 0) {
+      char zS[80];
       return fail(zMsg, "reg %s takes a key HKCU\\Network\\<letter> (like HKCU\\Network\\Z), "
-                  "not '%.60s'", bSet ? "set" : "delete", z);
+                  "not %s", bSet ? "set" : "delete", word_show(&a[2], zS, sizeof(zS)));
     }
     if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
     if (c < 'A' || c > 'Z') {
@@ -803,10 +832,10 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (is_kw(&a[1], aToolDef[i].zName)) e = (ScnTool)i;
   }
   if (e == SCN_TOOL_NONE) {
-    return fail(zMsg, "unknown tool profile '%.40s' (known: ansible.win_mapped_drive, "
+    return fail(zMsg, "unknown tool profile %s (known: ansible.win_mapped_drive, "
                 "ansible.win_credential, ps.New-PSDrive, ps.Remove-PSDrive, ps.New-SmbMapping, "
                 "ps.Remove-SmbMapping, netapi.NetUseAdd, netapi.NetUseDel, gpp.drive-map)",
-                a[1].bQuoted ? "(quoted)" : a[1].z);
+                word_show(&a[1], zKnown, sizeof(zKnown)));
   }
   p->eTool = e;
   tool_known_keys(e, zKnown, sizeof(zKnown));
@@ -968,8 +997,12 @@ static int parse_command(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (a[1].z[0] == 0) return fail(zMsg, "dir needs a path");
     return dup_into(p, &p->zPath, a[1].z, zMsg);
   }
-  return fail(zMsg, "unknown command '%.40s' (known: net use, cmdkey, define, undefine, "
-              "query, wnet, drives, token, persisted, dir, reg, tool)", a[0].z);
+  {
+    char zS[80];
+    return fail(zMsg, "unknown command %s (known: net use, cmdkey, define, undefine, "
+                "query, wnet, drives, token, persisted, dir, reg, tool)",
+                word_show(&a[0], zS, sizeof(zS)));
+  }
 }
 
 /* Parse `as <who>`: the session name and half. */
@@ -985,7 +1018,10 @@ static int parse_who(const char *z, ScnStep *p, char *zMsg) {
   if (pDot != NULL) {
     if (scnx_stricmp(pDot, ".limited") == 0) p->eHalf = SCN_HALF_LIMITED;
     else if (scnx_stricmp(pDot, ".elevated") == 0) p->eHalf = SCN_HALF_ELEVATED;
-    else return fail(zMsg, "unknown half '%.40s' (use .limited or .elevated)", pDot);
+    else {
+      char zS[64];
+      return fail(zMsg, "unknown half %s (use .limited or .elevated)", show_str(pDot, zS, sizeof(zS)));
+    }
   }
   p->zSession = scnx_mem_strndup(p->pArena, z, pDot ? (size_t)(pDot - z) : strlen(z));
   if (p->zSession == NULL) return fail(zMsg, "out of memory");
@@ -1051,6 +1087,7 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n < 4) return fail(zMsg, "logon needs a logon name, a user and a logon type");
     if (check_session_name(a[1].z, zMsg)) return 1;
     if (dup_into(p, &p->zSession, a[1].z, zMsg)) return 1;
+    if (check_user_name(a[2].z, zMsg)) return 1;
     if (dup_into(p, &p->zUser, a[2].z, zMsg)) return 1;
     for (i = 0; i < SCN_LOGON_COUNT; i++) {
       if (is_kw(&a[3], azLogonName[i])) break;
@@ -1093,7 +1130,8 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n < 2) return fail(zMsg, "logoff needs a logon name");
     if (n > 2) return too_many_plain(zMsg, &a[2], "logoff NAME");
     if (strchr(a[1].z, '.') != NULL) {
-      return fail(zMsg, "logoff takes a logon name, not a half ('%.40s')", a[1].z);
+      char zS[64];
+      return fail(zMsg, "logoff takes a logon name, not a half (%s)", show_str(a[1].z, zS, sizeof(zS)));
     }
     if (check_session_name(a[1].z, zMsg)) return 1;
     return dup_into(p, &p->zSession, a[1].z, zMsg);
@@ -1146,8 +1184,11 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n < 3) return fail(zMsg, "as %.40s needs a command", a[1].z);
     return parse_command(a + 2, n - 2, p, zMsg);
   }
-  return fail(zMsg, "unknown step '%.40s' (known: logon, logoff, reboot, set, bootdevice, as)",
-              a[0].z);
+  {
+    char zS[64];
+    return fail(zMsg, "unknown step %s (known: logon, logoff, reboot, set, bootdevice, as)",
+                show_str(a[0].z, zS, sizeof(zS)));
+  }
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -1235,8 +1276,9 @@ static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
   else if (is_kw(&a[2], "admin")) u.eKind = SCN_ACCOUNT_ADMIN;
   else if (is_kw(&a[2], "builtin-admin")) u.eKind = SCN_ACCOUNT_BUILTIN_ADMIN;
   else {
-    return perr(pP, iLine, "unknown account kind '%.40s' (known: standard, admin, builtin-admin)",
-                a[2].z);
+    char zS[80];
+    return perr(pP, iLine, "unknown account kind %s (known: standard, admin, builtin-admin)",
+                word_show(&a[2], zS, sizeof(zS)));
   }
   for (i = 3; i < n; i++) {
     if (is_kw(&a[i], "domain")) {
@@ -1643,8 +1685,9 @@ static int track_sessions(ScnParser *pP, ScnStep *p) {
       char *zUser;
       int iGroup = 0, bShare = 0;
       if (pU == NULL) {
-        return perr(pP, p->iLine, "unknown user '%.40s' in logon (declare it with a user line)",
-                    p->zUser);
+        char zS[64];
+        return perr(pP, p->iLine, "unknown user %s in logon (declare it with a user line)",
+                    show_str(p->zUser, zS, sizeof(zS)));
       }
       zUser = scnx_mem_strdup(pP->pArena, pU->zName);        /* the declared spelling */
       if (zUser == NULL) return perr(pP, p->iLine, "out of memory");
@@ -1955,11 +1998,14 @@ static int parse_statement(ScnParser *pP, const char *zLine, size_t nLine, int i
   if (rc >= 0) return rc;
   for (i = 0; i < (int)(sizeof(azCommandWords) / sizeof(azCommandWords[0])); i++) {
     if (is_kw(&a[0], azCommandWords[i])) {
-      return perr(pP, iLine, "unknown statement '%.40s' (commands run as a step: as <who> %s ...)",
-                  a[0].z, azCommandWords[i]);
+      return perr(pP, iLine, "unknown statement '%s' (commands run as a step: as <who> %s ...)",
+                  azCommandWords[i], azCommandWords[i]);
     }
   }
-  return perr(pP, iLine, "unknown statement '%.40s'", a[0].z);
+  {
+    char zS[64];
+    return perr(pP, iLine, "unknown statement %s", show_str(a[0].z, zS, sizeof(zS)));
+  }
 }
 
 /* Check one line's bytes: NUL, control characters, UTF-8. */
@@ -2213,8 +2259,9 @@ int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nE
     goto err_words;
   }
   if (!is_step_keyword(&ws.aWord[0])) {
-    snprintf(zMsg, sizeof(zMsg), "unknown step '%.40s' (known: logon, logoff, reboot, set, "
-             "bootdevice, as)", ws.aWord[0].z);
+    char zS[64];
+    snprintf(zMsg, sizeof(zMsg), "unknown step %s (known: logon, logoff, reboot, set, "
+             "bootdevice, as)", show_str(ws.aWord[0].z, zS, sizeof(zS)));
     goto err_words;
   }
   if (parse_step_words(&ws, pStep, zMsg)) goto err_words;
