@@ -18,6 +18,7 @@
 **   6. xDescribe: the state a teacher would draw
 **   7. The operations table
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ struct BackendConn {
   BsimLogon *aLogon;         /* logons by name, newest record per name */
   int nLogon;                /* entries in aLogon */
   int nLogonAlloc;           /* slots in aLogon */
+  SimHash logonNames;        /* hash of a name -> index in aLogon + 1 */
   SimHash luidNames;         /* LUID -> placeholder name (char*, no braces) */
   char **azName;             /* every placeholder name made, for freeing */
   int nName;                 /* entries in azName */
@@ -76,13 +78,49 @@ static void *bsim_grow(void *p, int *pnAlloc, int nNeed, size_t sz){
   return p;
 }
 
+/* The key of a logon name in logonNames: FNV-1a of its bytes (never 0,
+** which SimHash reserves). Two names with one key take the next free key
+** (open addressing over keys), so a lookup probes from here until it
+** finds its name or an empty key. */
+static uint64_t bsim_name_key(const char *zName){
+  uint64_t h = 0xcbf29ce484222325ull;
+  const unsigned char *z = (const unsigned char*)zName;
+  while( *z ){
+    h ^= *z++;
+    h *= 0x100000001b3ull;
+  }
+  return h ? h : 1;
+}
+
+static uint64_t bsim_next_key(uint64_t k){
+  return k+1 ? k+1 : 1;
+}
+
+/* The record of logon zName, found by hash: the cost of a step does not
+** grow with the number of logons a scenario made (issue 9 item 11). */
 static BsimLogon *bsim_logon(BackendConn *p, const char *zName){
-  int i;
+  uint64_t k;
+  void *v;
   if( zName==NULL ) return NULL;
-  for(i=0; i<p->nLogon; i++){
-    if( strcmp(p->aLogon[i].zName, zName)==0 ) return &p->aLogon[i];
+  for(k=bsim_name_key(zName); (v = simhash_find(&p->logonNames, k))!=NULL;
+      k=bsim_next_key(k)){
+    BsimLogon *pL = &p->aLogon[(intptr_t)v - 1];
+    if( strcmp(pL->zName, zName)==0 ) return pL;
   }
   return NULL;
+}
+
+/* A new record for logon zName, which has none yet. */
+static BsimLogon *bsim_logon_add(BackendConn *p, const char *zName){
+  uint64_t k = bsim_name_key(zName);
+  BsimLogon *pL;
+  while( simhash_find(&p->logonNames, k) ) k = bsim_next_key(k);
+  p->aLogon = bsim_grow(p->aLogon, &p->nLogonAlloc, p->nLogon+1, sizeof(BsimLogon));
+  pL = &p->aLogon[p->nLogon++];
+  memset(pL, 0, sizeof(*pL));
+  pL->zName = bsim_strdup(zName);
+  if( simhash_insert(&p->logonNames, k, (void*)(intptr_t)p->nLogon) ) bsim_oom();
+  return pL;
 }
 
 /* Name the placeholder of a LUID ("A", "A.elevated", "SYSTEM"). */
@@ -281,6 +319,7 @@ static void bsim_close(BackendConn *p){
   for(i=0; i<p->nName; i++) free(p->azName[i]);
   free(p->azName);
   simhash_clear(&p->luidNames);
+  simhash_clear(&p->logonNames);
   free(p);
 }
 
@@ -309,6 +348,7 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
   p = calloc(1, sizeof(BackendConn));
   if( p==NULL ) bsim_oom();
   simhash_init(&p->luidNames);
+  simhash_init(&p->logonNames);
   p->facts.zOs = "mapscope model";
   rc = sim_machine_new(&p->pM);
   if( rc ){ snprintf(zErr, sizeof(zErr), "the model could not start (error %d)", rc); goto err; }
@@ -400,11 +440,7 @@ static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
   if( rc ) return rc;
   if( sim_token_query(p->pM, tok, &info) ) return ERROR_NO_SUCH_LOGON_SESSION;
   pL = bsim_logon(p, pStep->zSession);
-  if( pL==NULL ){
-    p->aLogon = bsim_grow(p->aLogon, &p->nLogonAlloc, p->nLogon+1, sizeof(BsimLogon));
-    pL = &p->aLogon[p->nLogon++];
-    pL->zName = bsim_strdup(pStep->zSession);
-  }
+  if( pL==NULL ) pL = bsim_logon_add(p, pStep->zSession);
   pL->luidBare = tok;
   pL->luidOther = info.luidLinked;
   pL->bBareFull = info.eElevation==SIM_ELEVATION_FULL;
