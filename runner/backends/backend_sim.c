@@ -276,6 +276,8 @@ SimPolicy backend_sim_policy(ScnPolicy e){
     case SCN_POL_LINKED_CONNECTIONS: return SIM_POL_LINKED_CONNECTIONS;
     case SCN_POL_RESTORE_CONNECTIONS: return SIM_POL_RESTORE_CONNECTION;
     case SCN_POL_LUID_MAPS: return SIM_POL_LUID_DEVICE_MAPS;
+    case SCN_POL_PROTECTION_MODE: return SIM_POL_PROTECTION_MODE;
+    case SCN_POL_CONSENT_CREDENTIALS: return SIM_POL_CONSENT_CREDENTIALS;
     default: return SIM_POL_COUNT;
   }
 }
@@ -300,6 +302,8 @@ SimLogonType backend_sim_logon_type(ScnLogonType e){
     case SCN_LOGON_CREDSSP: return SIM_LOGON_CREDSSP;
     case SCN_LOGON_BECOME: return SIM_LOGON_BECOME;
     case SCN_LOGON_CURRENT: return SIM_LOGON_CURRENT;
+    case SCN_LOGON_SSH: return SIM_LOGON_SSH;
+    /* netonly, task and elevate are made from a live half: bsim_step_logon */
     default: return SIM_LOGON_COUNT;
   }
 }
@@ -429,14 +433,75 @@ static const char *bsim_password(const BackendConn *p, const char *zUser){
   return "";
 }
 
+/* The token a logon name and half name (`A`, `A.limited`, `A.elevated`,
+** SYSTEM); 0 when there is none (never logged on, or not split). */
+static SimLuid bsim_half_token(BackendConn *p, ScnHalf eHalf, const char *zName){
+  BsimLogon *pL;
+  if( eHalf==SCN_HALF_SYSTEM ) return SIM_LUID_SYSTEM;
+  pL = bsim_logon(p, zName);
+  if( pL==NULL ) return 0;
+  switch( eHalf ){
+    case SCN_HALF_LIMITED:
+      if( pL->luidOther==0 ) return 0;
+      return pL->bBareFull ? pL->luidOther : pL->luidBare;
+    case SCN_HALF_ELEVATED:
+      if( pL->luidOther==0 ) return 0;
+      return pL->bBareFull ? pL->luidBare : pL->luidOther;
+    default:
+      return pL->luidBare;
+  }
+}
+
+/*
+** v2 logons made from a live half (from=): netonly (L12) makes a new
+** session; task (L13) and elevate (L14) return a half of an existing logon
+** unless a credential prompt made a new one. Sets *pTok. Returns 0 or a
+** Win32 error (1312 when from= names no live half).
+*/
+static int bsim_logon_from(BackendConn *p, const ScnStep *pStep, SimLuid *pTok){
+  SimLuid from = bsim_half_token(p, pStep->zFrom ? pStep->eFromHalf : SCN_HALF_SYSTEM,
+                                 pStep->zFrom);
+  if( from==0 || !sim_session_exists(p->pM, from) ){
+    sim_rule(p->pM, SIM_RULE_L10);
+    return ERROR_NO_SUCH_LOGON_SESSION;
+  }
+  switch( pStep->eLogonType ){
+    case SCN_LOGON_NETONLY:
+      return sim_logon_netonly(p->pM, from, pStep->zUser,
+                               pStep->zLogonPassword ? pStep->zLogonPassword
+                                                     : bsim_password(p, pStep->zUser),
+                               pTok);
+    case SCN_LOGON_TASK:
+      return sim_logon_task(p->pM, from, pStep->bHighest, pTok);
+    default:
+      /* elevate: a credential prompt is answered with the account's own
+      ** password (the language gives it none) */
+      return sim_elevate(p->pM, from, bsim_password(p, pStep->zUser), pTok);
+  }
+}
+
+/*
+** `logon <S> ...`. A logon that makes a new session names its halves {S}
+** and {S.limited}/{S.elevated}. A task, a consent elevation (or an
+** elevation of a half that needs none) returns a half that already has a
+** name: <S> becomes another name for it, its placeholder stays the
+** earlier one ({S2}, {S2.elevated}), and `logoff <S>` ends that logon.
+*/
 static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
   SimLuid tok = 0;
   SimTokenInfo info;
   BsimLogon *pL;
-  const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
-                                          : bsim_password(p, pStep->zUser);
-  int rc = sim_logon_user(p->pM, pStep->zUser, backend_sim_logon_type(pStep->eLogonType),
-                          pStep->bHighest, zPw, &tok);
+  int rc;
+  if( pStep->eLogonType==SCN_LOGON_NETONLY || pStep->eLogonType==SCN_LOGON_TASK
+   || pStep->eLogonType==SCN_LOGON_ELEVATE ){
+    rc = bsim_logon_from(p, pStep, &tok);
+  }else{
+    const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
+                                            : bsim_password(p, pStep->zUser);
+    SimLogonType eType = backend_sim_logon_type(pStep->eLogonType);
+    if( pStep->bS4u ) eType = SIM_LOGON_S4U;
+    rc = sim_logon_user(p->pM, pStep->zUser, eType, pStep->bHighest, zPw, &tok);
+  }
   if( rc ) return rc;
   if( sim_token_query(p->pM, tok, &info) ) return ERROR_NO_SUCH_LOGON_SESSION;
   pL = bsim_logon(p, pStep->zSession);
@@ -444,6 +509,7 @@ static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
   pL->luidBare = tok;
   pL->luidOther = info.luidLinked;
   pL->bBareFull = info.eElevation==SIM_ELEVATION_FULL;
+  if( simhash_find(&p->luidNames, tok) ) return 0;   /* an alias (L13, L14) */
   bsim_name_luid(p, tok, pStep->zSession, "");
   if( info.luidLinked ){
     bsim_name_luid(p, info.luidLinked, pStep->zSession,
@@ -456,20 +522,7 @@ static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
 
 /* The token `as <who>` names; 0 with *pRc = 1312 when there is none. */
 static SimLuid bsim_who(BackendConn *p, const ScnStep *pStep){
-  BsimLogon *pL;
-  if( pStep->eHalf==SCN_HALF_SYSTEM ) return SIM_LUID_SYSTEM;
-  pL = bsim_logon(p, pStep->zSession);
-  if( pL==NULL ) return 0;
-  switch( pStep->eHalf ){
-    case SCN_HALF_LIMITED:
-      if( pL->luidOther==0 ) return 0;
-      return pL->bBareFull ? pL->luidOther : pL->luidBare;
-    case SCN_HALF_ELEVATED:
-      if( pL->luidOther==0 ) return 0;
-      return pL->bBareFull ? pL->luidBare : pL->luidOther;
-    default:
-      return pL->luidBare;
-  }
+  return bsim_half_token(p, pStep->eHalf, pStep->zSession);
 }
 
 /* An output being collected by a visitor. */
