@@ -1,6 +1,6 @@
 /*
 ** sim/access.c: opening a path through the caller's view (SEMANTICS C13,
-** G4, G5).
+** C14, G4, G5).
 **
 ** Contents: 1. serving a share  2. following a link  3. sim_open_path
 */
@@ -13,15 +13,21 @@
 ** letter) before the model gives up. [F] */
 #define SIM_MAX_LINK_DEPTH 8
 
+/* Mark a rule (rules.h): opening a path changes nothing but the marks. */
+static void simaccess_rule(const SimMachine *pM, SimRule eRule){
+  sim_rule((SimMachine*)pM, eRule);
+}
+
 /* ---------------------------------------------------------------- 1 ---- */
 
 /* zRest is "server\share[\...]". C13: the caller's own connection to the
 ** share, else its held set for the server, else C3 without explicit
 ** credentials. [F] an unknown server or share behind a link gives the
 ** errors WNetAddConnection2 would (53, 67); a name with no share part is
-** ERROR_PATH_NOT_FOUND. */
+** ERROR_PATH_NOT_FOUND. With pOpen (a UNC path opened directly, C13 v2)
+** an implicit deviceless connection is made instead (wnet.c). */
 static int simaccess_serve(const SimMachine *pM, const SimSession *pS,
-                           const char *zRest){
+                           const char *zRest, SimMachine *pOpen){
   const char *zBs = strchr(zRest, '\\');
   const char *zShare, *zEnd;
   char zServer[256], zShareName[256];
@@ -40,8 +46,10 @@ static int simaccess_serve(const SimMachine *pM, const SimSession *pS,
   if( !simm_server_exists(pM, zServer) ) return ERROR_BAD_NETPATH;
   pShare = simm_share(pM, zServer, zShareName);
   if( pShare==NULL ) return ERROR_BAD_NET_NAME;
-  /* [F] opening a path holds no credential set afterwards (C5 counts
-  ** connections only) */
+  if( pOpen ){
+    /* v2 (F31 overruled): the implicit connection holds its set (C5) */
+    return simwnet_open_unc(pOpen, (SimSession*)pS, zServer, zShareName);
+  }
   return simwnet_present(pM, pS, zServer, pShare);
 }
 
@@ -76,10 +84,10 @@ static int simaccess_target(const SimMachine *pM, const SimSession *pS,
       if( z[i]==0 ) return ERROR_PATH_NOT_FOUND;
     }
     if( z[16]!='\\' ) return ERROR_PATH_NOT_FOUND;
-    return simaccess_serve(pM, pS, z+17);
+    return simaccess_serve(pM, pS, z+17, NULL);
   }
   if( simstr_iprefix(zT, "\\??\\UNC\\") ){
-    return simaccess_serve(pM, pS, zT+8);
+    return simaccess_serve(pM, pS, zT+8, NULL);
   }
   if( simstr_iprefix(zT, "\\??\\") && simaccess_is_letter(zT[4]) && zT[5]==':'
    && (zT[6]==0 || zT[6]=='\\') ){
@@ -107,23 +115,35 @@ static int simaccess_name(const SimMachine *pM, const SimSession *pS,
                           char cLetter, int bGlobalOnly, int nDepth){
   char zName[3];
   const SimLink *pL;
+  int bGlobal = 1;
+  const char *zT;
   zName[0] = (char)(cLetter>='a' ? cLetter-'a'+'A' : cLetter);
   zName[1] = ':'; zName[2] = 0;
   pL = bGlobalOnly ? simdir_find(&pM->global, zName)
-                   : simdos_lookup(pM, pS, zName, NULL);
+                   : simdos_lookup(pM, pS, zName, &bGlobal);
   if( pL==NULL ) return ERROR_PATH_NOT_FOUND;
-  return simaccess_target(pM, pS, pL->azTarget[pL->nTarget-1], nDepth);
+  zT = pL->azTarget[pL->nTarget-1];
+  /* G4: a global network drive is served with this session's own
+  ** credentials, not those of the session that mapped it */
+  if( bGlobal && nDepth==0 && pS->luid!=SIM_LUID_SYSTEM
+   && (simstr_iprefix(zT, "\\Device\\LanmanRedirector\\")
+       || simstr_iprefix(zT, "\\??\\UNC\\")) ){
+    simaccess_rule(pM, SIM_RULE_G4);
+  }
+  return simaccess_target(pM, pS, zT, nDepth);
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
 
-int sim_open_path(const SimMachine *pM, SimLuid token, const char *zPath){
+int sim_open_path(SimMachine *pM, SimLuid token, const char *zPath){
   const SimSession *pS = simm_session(pM, token);
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
+  simaccess_rule(pM, SIM_RULE_C13);
   if( zPath==NULL || zPath[0]==0 ) return ERROR_PATH_NOT_FOUND;
   if( zPath[0]=='\\' && zPath[1]=='\\' ){
-    /* a UNC path: served like a redirector link to \\server\share */
-    return simaccess_serve(pM, pS, zPath+2);
+    /* a UNC path: served by the session's connection to \\server\share,
+    ** or through a new implicit one (C13 v2, C14) */
+    return simaccess_serve(pM, pS, zPath+2, pM);
   }
   if( simaccess_is_letter(zPath[0]) && zPath[1]==':'
    && (zPath[2]==0 || zPath[2]=='\\') ){

@@ -96,6 +96,17 @@ int sim_machine_add_share(SimMachine *pM, const char *zServer,
                           int bAnonymous);
 
 /*
+** Make zAlias another name of server zServer (C16: a DNS name, an address):
+** every name reaches the same shares and accounts, while credential sets
+** and vault targets stay keyed by the name as written. The server must
+** have a share. Returns 0 (also when zAlias already names that server),
+** ERROR_ALREADY_EXISTS when it names another server, ERROR_INVALID_PARAMETER
+** for an empty alias or an unknown server, ERROR_NOT_ENOUGH_MEMORY.
+*/
+int sim_machine_add_server_alias(SimMachine *pM, const char *zServer,
+                                 const char *zAlias);
+
+/*
 ** Set the fixed disks (W5): bit i of mDisks is letter 'A'+i (default only
 ** C:). The global links of the old disks go and `X:` ->
 ** \Device\HarddiskVolumeN (N from 1 in letter order) are made for the new

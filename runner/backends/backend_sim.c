@@ -541,9 +541,10 @@ static void bsim_line(BsimOut *pO){
 static int bsim_visit_use(void *pCtx, const SimUseInfo *pU){
   BsimOut *pO = pCtx;
   bsim_line(pO);
-  strbuf_printf(pO->pBuf, "%s %c: %s",
-                pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable",
-                pU->cLetter, pU->zRemote);
+  strbuf_puts(pO->pBuf, pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable");
+  /* C14: a deviceless connection's row has no letter */
+  if( pU->cLetter ) strbuf_printf(pO->pBuf, " %c:", pU->cLetter);
+  strbuf_printf(pO->pBuf, " %s", pU->zRemote);
   return 0;
 }
 
@@ -564,7 +565,8 @@ static int bsim_visit_target(void *pCtx, const char *zTarget){
 static int bsim_visit_resource(void *pCtx, const SimResourceInfo *pR){
   BsimOut *pO = pCtx;
   bsim_line(pO);
-  strbuf_printf(pO->pBuf, "%c: %s", pR->cLetter, pR->zRemote);
+  if( pR->cLetter ) strbuf_printf(pO->pBuf, "%c: ", pR->cLetter);
+  strbuf_puts(pO->pBuf, pR->zRemote);
   return 0;
 }
 
@@ -921,12 +923,16 @@ static int bsim_desc_link(void *pCtx, const SimLinkInfo *pL){
 
 static int bsim_desc_conn(void *pCtx, const SimConnInfo *pC){
   BsimDesc *pD = pCtx;
-  char zL[3], zNote[96] = "";
+  char zL[16], zNote[192] = "";
   const char *az[3];
   zL[0] = pC->cLetter; zL[1] = ':'; zL[2] = 0;
+  if( pC->cLetter==0 ) snprintf(zL, sizeof(zL), "(no letter)");
   if( pC->bShared ){
-    snprintf(zNote, sizeof(zNote), "shared with the linked half (made by {%s})",
+    snprintf(zNote, sizeof(zNote), "%sshared with the linked half (made by {%s})",
+             pC->bImplicit ? "implicit (opened by a path), " : "",
              bsim_luid_name(pD->p, pC->luidCreator));
+  }else if( pC->bImplicit ){
+    snprintf(zNote, sizeof(zNote), "implicit (opened by a path)");
   }
   az[0] = zL; az[1] = pC->zRemote; az[2] = zNote;
   bsim_table_row(&pD->t, az);

@@ -103,10 +103,11 @@ static void test_check_hive_and_vault(void **state){
   SimCred t;
   char *zSave;
   (void)state;
-  zSave = pU->aNet[0].zUserName;
-  pU->aNet[0].zUserName = pU->zPassword;
+  /* the values of a key C6 wrote: RemotePath, UserName, ... */
+  zSave = pU->aNet[0].aVal[1].zData;
+  pU->aNet[0].aVal[1].zData = pU->zPassword;
   expect_broken(pM, "a password in HKCU");
-  pU->aNet[0].zUserName = zSave;
+  pU->aNet[0].aVal[1].zData = zSave;
   t = pU->aCred[0]; pU->aCred[0] = pU->aCred[1]; pU->aCred[1] = t;
   expect_broken(pM, "vault out of order");
   t = pU->aCred[0]; pU->aCred[0] = pU->aCred[1]; pU->aCred[1] = t;
