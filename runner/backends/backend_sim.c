@@ -597,14 +597,20 @@ static const char *bsim_redirector_rest(const char *zTarget){
   return z+19;
 }
 
-/* [F] `drives` leaves out a fixed disk when its global link still points
-** at its own volume; a local link over a fixed-disk letter, or a global
-** one redefined to something else, is shown. */
+/* `drives` leaves out only the fixed disks made at boot (W5) while they
+** still point at their own volume (SCENARIO-LANGUAGE v2, which settles
+** F34): a global link holding that one target. A local link over a
+** fixed-disk letter, a global one redefined to something else, and a
+** target a step pushed onto it (even the same volume) are shown. [F] A
+** step that removes the boot target and defines the very same volume
+** again cannot be told from the boot's link and is left out. */
 static int bsim_is_fixed_disk_link(unsigned mDisks, const SimLinkInfo *pL){
   char c = pL->zName[0];
   int i, n = 0;
   char zVol[40];
-  if( !pL->bGlobal || c<'A' || c>'Z' || (mDisks & (1u<<(c-'A')))==0 ) return 0;
+  if( !pL->bGlobal || pL->nTarget!=1 || c<'A' || c>'Z' || (mDisks & (1u<<(c-'A')))==0 ){
+    return 0;
+  }
   for(i=0; i<=c-'A'; i++) if( mDisks & (1u<<i) ) n++;
   snprintf(zVol, sizeof(zVol), "\\Device\\HarddiskVolume%d", n);
   return strcmp(pL->zTarget, zVol)==0;

@@ -88,9 +88,50 @@ static void test_backend_many_logon_names(void **state){
   strbuf_reset(&b);
 }
 
+/* L12-L14 in the backend: a task or consent elevation is another name for
+** an existing half (its placeholder, a {name} in a define target, logoff);
+** netonly from SYSTEM or a half makes a new, named session; from= an ended
+** logon prints 1312. */
+static void test_backend_v2_logon_names(void **state){
+  char *zOut;
+  (void)state;
+  zOut = run_outputs(
+    "title t\nuser alice admin password=Al1ce-pw\nuser bob standard password=B0b-pw\n\n"
+    "logon A alice interactive\n\n"
+    "logon T alice task from=A highest\n\n"
+    "as T token\n\n"
+    "as A define Q: {T}\n\n"
+    "as A query Q:\n\n"
+    "as T.limited token\n\n"
+    "logon N bob netonly from=SYSTEM\n\n"
+    "as N token\n\n"
+    "logon M bob netonly from=A.elevated\n\n"
+    "as M token\n\n"
+    "logoff T\n\n"
+    "logon E alice elevate from=A\n\n"
+    "logon T2 alice task from=A\n\n"
+    "as M token\n", 1);
+  assert_string_equal(zOut,
+    "ok"
+    "|user=alice elevation=full logon={A.elevated} linked={A}"
+    "|ok"
+    "|\\??\\C:\\{A.elevated}"
+    "|user=alice elevation=limited logon={A} linked={A.elevated}"
+    "|ok"
+    "|user=SYSTEM elevation=default logon={N} linked=none"
+    "|ok"
+    "|user=alice elevation=full logon={M} linked=none"
+    "|ok"
+    "|error 1312 ERROR_NO_SUCH_LOGON_SESSION"
+    "|error 1312 ERROR_NO_SUCH_LOGON_SESSION"
+    "|user=alice elevation=full logon={M} linked=none");
+  free(zOut);
+}
+
 int main(void){
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_backend_many_logon_names),
+    cmocka_unit_test(test_backend_v2_logon_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
