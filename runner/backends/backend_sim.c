@@ -1151,5 +1151,6 @@ const BackendOps backend_sim_ops = {
   bsim_host_facts,
   bsim_describe,
   bsim_close,
-  NULL                 /* xShutdown: nothing stays warm */
+  NULL,                /* xShutdown: nothing stays warm */
+  NULL                 /* xRulesFired: wired by the sim helpers */
 };
