@@ -18,6 +18,7 @@
 **   6. xDescribe: the state a teacher would draw
 **   7. The operations table
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ struct BackendConn {
   BsimLogon *aLogon;         /* logons by name, newest record per name */
   int nLogon;                /* entries in aLogon */
   int nLogonAlloc;           /* slots in aLogon */
+  SimHash logonNames;        /* hash of a name -> index in aLogon + 1 */
   SimHash luidNames;         /* LUID -> placeholder name (char*, no braces) */
   char **azName;             /* every placeholder name made, for freeing */
   int nName;                 /* entries in azName */
@@ -76,13 +78,49 @@ static void *bsim_grow(void *p, int *pnAlloc, int nNeed, size_t sz){
   return p;
 }
 
+/* The key of a logon name in logonNames: FNV-1a of its bytes (never 0,
+** which SimHash reserves). Two names with one key take the next free key
+** (open addressing over keys), so a lookup probes from here until it
+** finds its name or an empty key. */
+static uint64_t bsim_name_key(const char *zName){
+  uint64_t h = 0xcbf29ce484222325ull;
+  const unsigned char *z = (const unsigned char*)zName;
+  while( *z ){
+    h ^= *z++;
+    h *= 0x100000001b3ull;
+  }
+  return h ? h : 1;
+}
+
+static uint64_t bsim_next_key(uint64_t k){
+  return k+1 ? k+1 : 1;
+}
+
+/* The record of logon zName, found by hash: the cost of a step does not
+** grow with the number of logons a scenario made (issue 9 item 11). */
 static BsimLogon *bsim_logon(BackendConn *p, const char *zName){
-  int i;
+  uint64_t k;
+  void *v;
   if( zName==NULL ) return NULL;
-  for(i=0; i<p->nLogon; i++){
-    if( strcmp(p->aLogon[i].zName, zName)==0 ) return &p->aLogon[i];
+  for(k=bsim_name_key(zName); (v = simhash_find(&p->logonNames, k))!=NULL;
+      k=bsim_next_key(k)){
+    BsimLogon *pL = &p->aLogon[(intptr_t)v - 1];
+    if( strcmp(pL->zName, zName)==0 ) return pL;
   }
   return NULL;
+}
+
+/* A new record for logon zName, which has none yet. */
+static BsimLogon *bsim_logon_add(BackendConn *p, const char *zName){
+  uint64_t k = bsim_name_key(zName);
+  BsimLogon *pL;
+  while( simhash_find(&p->logonNames, k) ) k = bsim_next_key(k);
+  p->aLogon = bsim_grow(p->aLogon, &p->nLogonAlloc, p->nLogon+1, sizeof(BsimLogon));
+  pL = &p->aLogon[p->nLogon++];
+  memset(pL, 0, sizeof(*pL));
+  pL->zName = bsim_strdup(zName);
+  if( simhash_insert(&p->logonNames, k, (void*)(intptr_t)p->nLogon) ) bsim_oom();
+  return pL;
 }
 
 /* Name the placeholder of a LUID ("A", "A.elevated", "SYSTEM"). */
@@ -238,6 +276,8 @@ SimPolicy backend_sim_policy(ScnPolicy e){
     case SCN_POL_LINKED_CONNECTIONS: return SIM_POL_LINKED_CONNECTIONS;
     case SCN_POL_RESTORE_CONNECTIONS: return SIM_POL_RESTORE_CONNECTION;
     case SCN_POL_LUID_MAPS: return SIM_POL_LUID_DEVICE_MAPS;
+    case SCN_POL_PROTECTION_MODE: return SIM_POL_PROTECTION_MODE;
+    case SCN_POL_CONSENT_CREDENTIALS: return SIM_POL_CONSENT_CREDENTIALS;
     default: return SIM_POL_COUNT;
   }
 }
@@ -262,6 +302,8 @@ SimLogonType backend_sim_logon_type(ScnLogonType e){
     case SCN_LOGON_CREDSSP: return SIM_LOGON_CREDSSP;
     case SCN_LOGON_BECOME: return SIM_LOGON_BECOME;
     case SCN_LOGON_CURRENT: return SIM_LOGON_CURRENT;
+    case SCN_LOGON_SSH: return SIM_LOGON_SSH;
+    /* netonly, task and elevate are made from a live half: bsim_step_logon */
     default: return SIM_LOGON_COUNT;
   }
 }
@@ -281,6 +323,7 @@ static void bsim_close(BackendConn *p){
   for(i=0; i<p->nName; i++) free(p->azName[i]);
   free(p->azName);
   simhash_clear(&p->luidNames);
+  simhash_clear(&p->logonNames);
   free(p);
 }
 
@@ -309,6 +352,7 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
   p = calloc(1, sizeof(BackendConn));
   if( p==NULL ) bsim_oom();
   simhash_init(&p->luidNames);
+  simhash_init(&p->logonNames);
   p->facts.zOs = "mapscope model";
   rc = sim_machine_new(&p->pM);
   if( rc ){ snprintf(zErr, sizeof(zErr), "the model could not start (error %d)", rc); goto err; }
@@ -402,25 +446,83 @@ static const char *bsim_password(const BackendConn *p, const char *zUser){
   return "";
 }
 
+/* The token a logon name and half name (`A`, `A.limited`, `A.elevated`,
+** SYSTEM); 0 when there is none (never logged on, or not split). */
+static SimLuid bsim_half_token(BackendConn *p, ScnHalf eHalf, const char *zName){
+  BsimLogon *pL;
+  if( eHalf==SCN_HALF_SYSTEM ) return SIM_LUID_SYSTEM;
+  pL = bsim_logon(p, zName);
+  if( pL==NULL ) return 0;
+  switch( eHalf ){
+    case SCN_HALF_LIMITED:
+      if( pL->luidOther==0 ) return 0;
+      return pL->bBareFull ? pL->luidOther : pL->luidBare;
+    case SCN_HALF_ELEVATED:
+      if( pL->luidOther==0 ) return 0;
+      return pL->bBareFull ? pL->luidBare : pL->luidOther;
+    default:
+      return pL->luidBare;
+  }
+}
+
+/*
+** v2 logons made from a live half (from=): netonly (L12) makes a new
+** session; task (L13) and elevate (L14) return a half of an existing logon
+** unless a credential prompt made a new one. Sets *pTok. Returns 0 or a
+** Win32 error (1312 when from= names no live half).
+*/
+static int bsim_logon_from(BackendConn *p, const ScnStep *pStep, SimLuid *pTok){
+  SimLuid from = bsim_half_token(p, pStep->zFrom ? pStep->eFromHalf : SCN_HALF_SYSTEM,
+                                 pStep->zFrom);
+  if( from==0 || !sim_session_exists(p->pM, from) ){
+    sim_rule(p->pM, SIM_RULE_L10);
+    return ERROR_NO_SUCH_LOGON_SESSION;
+  }
+  switch( pStep->eLogonType ){
+    case SCN_LOGON_NETONLY:
+      return sim_logon_netonly(p->pM, from, pStep->zUser,
+                               pStep->zLogonPassword ? pStep->zLogonPassword
+                                                     : bsim_password(p, pStep->zUser),
+                               pTok);
+    case SCN_LOGON_TASK:
+      return sim_logon_task(p->pM, from, pStep->bHighest, pTok);
+    default:
+      /* elevate: a credential prompt is answered with the account's own
+      ** password (the language gives it none) */
+      return sim_elevate(p->pM, from, bsim_password(p, pStep->zUser), pTok);
+  }
+}
+
+/*
+** `logon <S> ...`. A logon that makes a new session names its halves {S}
+** and {S.limited}/{S.elevated}. A task, a consent elevation (or an
+** elevation of a half that needs none) returns a half that already has a
+** name: <S> becomes another name for it, its placeholder stays the
+** earlier one ({S2}, {S2.elevated}), and `logoff <S>` ends that logon.
+*/
 static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
   SimLuid tok = 0;
   SimTokenInfo info;
   BsimLogon *pL;
-  const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
-                                          : bsim_password(p, pStep->zUser);
-  int rc = sim_logon_user(p->pM, pStep->zUser, backend_sim_logon_type(pStep->eLogonType),
-                          pStep->bHighest, zPw, &tok);
+  int rc;
+  if( pStep->eLogonType==SCN_LOGON_NETONLY || pStep->eLogonType==SCN_LOGON_TASK
+   || pStep->eLogonType==SCN_LOGON_ELEVATE ){
+    rc = bsim_logon_from(p, pStep, &tok);
+  }else{
+    const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
+                                            : bsim_password(p, pStep->zUser);
+    SimLogonType eType = backend_sim_logon_type(pStep->eLogonType);
+    if( pStep->bS4u ) eType = SIM_LOGON_S4U;
+    rc = sim_logon_user(p->pM, pStep->zUser, eType, pStep->bHighest, zPw, &tok);
+  }
   if( rc ) return rc;
   if( sim_token_query(p->pM, tok, &info) ) return ERROR_NO_SUCH_LOGON_SESSION;
   pL = bsim_logon(p, pStep->zSession);
-  if( pL==NULL ){
-    p->aLogon = bsim_grow(p->aLogon, &p->nLogonAlloc, p->nLogon+1, sizeof(BsimLogon));
-    pL = &p->aLogon[p->nLogon++];
-    pL->zName = bsim_strdup(pStep->zSession);
-  }
+  if( pL==NULL ) pL = bsim_logon_add(p, pStep->zSession);
   pL->luidBare = tok;
   pL->luidOther = info.luidLinked;
   pL->bBareFull = info.eElevation==SIM_ELEVATION_FULL;
+  if( simhash_find(&p->luidNames, tok) ) return 0;   /* an alias (L13, L14) */
   bsim_name_luid(p, tok, pStep->zSession, "");
   if( info.luidLinked ){
     bsim_name_luid(p, info.luidLinked, pStep->zSession,
@@ -433,20 +535,7 @@ static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
 
 /* The token `as <who>` names; 0 with *pRc = 1312 when there is none. */
 static SimLuid bsim_who(BackendConn *p, const ScnStep *pStep){
-  BsimLogon *pL;
-  if( pStep->eHalf==SCN_HALF_SYSTEM ) return SIM_LUID_SYSTEM;
-  pL = bsim_logon(p, pStep->zSession);
-  if( pL==NULL ) return 0;
-  switch( pStep->eHalf ){
-    case SCN_HALF_LIMITED:
-      if( pL->luidOther==0 ) return 0;
-      return pL->bBareFull ? pL->luidOther : pL->luidBare;
-    case SCN_HALF_ELEVATED:
-      if( pL->luidOther==0 ) return 0;
-      return pL->bBareFull ? pL->luidBare : pL->luidOther;
-    default:
-      return pL->luidBare;
-  }
+  return bsim_half_token(p, pStep->eHalf, pStep->zSession);
 }
 
 /* An output being collected by a visitor. */
@@ -528,14 +617,20 @@ static const char *bsim_redirector_rest(const char *zTarget){
   return z+19;
 }
 
-/* [F] `drives` leaves out a fixed disk when its global link still points
-** at its own volume; a local link over a fixed-disk letter, or a global
-** one redefined to something else, is shown. */
+/* `drives` leaves out only the fixed disks made at boot (W5) while they
+** still point at their own volume (SCENARIO-LANGUAGE v2, which settles
+** F34): a global link holding that one target. A local link over a
+** fixed-disk letter, a global one redefined to something else, and a
+** target a step pushed onto it (even the same volume) are shown. [F] A
+** step that removes the boot target and defines the very same volume
+** again cannot be told from the boot's link and is left out. */
 static int bsim_is_fixed_disk_link(unsigned mDisks, const SimLinkInfo *pL){
   char c = pL->zName[0];
   int i, n = 0;
   char zVol[40];
-  if( !pL->bGlobal || c<'A' || c>'Z' || (mDisks & (1u<<(c-'A')))==0 ) return 0;
+  if( !pL->bGlobal || pL->nTarget!=1 || c<'A' || c>'Z' || (mDisks & (1u<<(c-'A')))==0 ){
+    return 0;
+  }
   for(i=0; i<=c-'A'; i++) if( mDisks & (1u<<i) ) n++;
   snprintf(zVol, sizeof(zVol), "\\Device\\HarddiskVolume%d", n);
   return strcmp(pL->zTarget, zVol)==0;
