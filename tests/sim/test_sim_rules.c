@@ -111,7 +111,7 @@ static void test_rules_dos_devices(void **state){
   assert_string_equal(fired(pM, &b), "N4");
   sim_rules_clear(pM);
   assert_int_equal(sim_define_dos_device(pM, bob, 0, "C:", "C:\\x"), ERROR_ACCESS_DENIED);
-  assert_string_equal(fired(pM, &b), "D3");
+  assert_string_equal(fired(pM, &b), "W1 D3");
   sim_rules_clear(pM);
   assert_int_equal(sim_define_dos_device(pM, SIM_LUID_SYSTEM, 0, "S:", "C:\\s"), 0);
   assert_string_equal(fired(pM, &b), "N3 D2 D3");
