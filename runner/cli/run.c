@@ -368,10 +368,10 @@ static int run_main(int argc, char **argv, int bDiff){
     free(zDown);
     return 2;
   }
-  /* A Wine host answers to its version too: todo wine9 / onlyif wine8. */
+  /* A host on Wine (the wine backend, or an agent run under Wine through
+  ** --agent-cmd) answers to its version too: todo wine9, onlyif wine8. */
   char zWineLabel[16];
-  run_wine_label(engine.apOps[iReal] == &backend_wine_ops ? facts.zWine : NULL,
-                 zWineLabel, sizeof(zWineLabel));
+  run_wine_label(facts.zWine, zWineLabel, sizeof(zWineLabel));
   if( zWineLabel[0] ) labelset_add(&engine.aLabels[iReal], zWineLabel);
   engine.amLack[iReal] = ev_host_lacks(facts.zCaps, facts.zWine != NULL);
   engine.azProbeEvents[iReal] = facts.zEvents;
