@@ -374,7 +374,6 @@ static int run_main(int argc, char **argv, int bDiff){
   run_wine_label(facts.zWine, zWineLabel, sizeof(zWineLabel));
   if( zWineLabel[0] ) labelset_add(&engine.aLabels[iReal], zWineLabel);
   engine.amLack[iReal] = ev_host_lacks(facts.zCaps, facts.zWine != NULL);
-  engine.azProbeEvents[iReal] = facts.zEvents;
   run_report_host(opt.eFormat == REPORT_TEXT ? stdout : stderr, opt.zCommand,
                   engine.apOps[iReal]->zName, engine.amLack[iReal], &facts,
                   aFile, nFile);
@@ -404,7 +403,19 @@ static int run_main(int argc, char **argv, int bDiff){
     info.zWineVersion = facts.zWine;
     info.zAgentVersion = facts.zAgent;
     info.zCapabilities = facts.zCaps;
-    if( store_run_begin(pStore, &info, zRunId) != 0 ){
+    int rcBegin = store_run_begin(pStore, &info, zRunId);
+    /* The probe's host events belong to the run, not to a scenario. */
+    for(const char *z = facts.zEvents; rcBegin == 0 && z && *z; ){
+      size_t n = strcspn(z, "\n");
+      if( n ){
+        StrBuf ev = {0};
+        strbuf_printf(&ev, "%.*s", (int)n, z);
+        rcBegin = store_event(pStore, engine.apOps[iReal]->zName, strbuf_text(&ev));
+        strbuf_reset(&ev);
+      }
+      z += n + (z[n] == '\n');
+    }
+    if( rcBegin != 0 ){
       fprintf(stderr, "mapscope %s: results store: %s\n", opt.zCommand,
               store_errmsg(pStore));
       store_close(pStore);
@@ -426,7 +437,7 @@ static int run_main(int argc, char **argv, int bDiff){
   }
   engine.pReporter->xEnd(engine.pReporter, &engine.totals);
   reporter_free(engine.pReporter);
-  run_facts_clear(&facts);   /* the probe's events were stored by then */
+  run_facts_clear(&facts);
   for(int s = 0; s < engine.nSide; s++){
     if( engine.apOps[s]->xShutdown ) engine.apOps[s]->xShutdown(opt.zAgentCmd);
   }

@@ -129,13 +129,16 @@ static void engine_step_side(Engine *pEngine, int s, SideRun *pRun,
   }
 }
 
-/* The evidence of a step: what its outputs are, over the sides that
-** produced one (an acknowledgement only when every output is one). */
+/* The evidence of a step: what its outputs are, when every side produced
+** one (an acknowledgement only when every output is one); EV_NONE when a
+** side has no output (skip, unsupported, error): nothing was compared. */
 static EvEvidence engine_evidence(const StepRecord *pRec){
   EvEvidence e = EV_NONE;
   for(int s = 0; s < pRec->nSide; s++){
     const StepSide *pSide = &pRec->aSide[s];
-    if( pSide->eVerdict == VERDICT_SKIP || pSide->res.eOutcome != BACKEND_DONE ) continue;
+    if( pSide->eVerdict == VERDICT_SKIP || pSide->res.eOutcome != BACKEND_DONE ){
+      return EV_NONE;
+    }
     EvEvidence eSide = ev_classify(pRec->pStep, pSide->res.zOutput
                                    ? pSide->res.zOutput : "", pSide->res.bAck);
     if( e == EV_NONE || eSide == EV_OBSERVATION ) e = eSide;
@@ -182,10 +185,6 @@ void engine_run_scenario(Engine *pEngine, const Scenario *pScn,
 
   for(int s = 0; s < nSide; s++){
     char *zErr = NULL;
-    if( pEngine->azProbeEvents[s] ){
-      engine_add_events(&aRun[s].zEvents, pEngine->azProbeEvents[s]);
-      pEngine->azProbeEvents[s] = NULL;
-    }
     if( pEngine->apOps[s]->xOpen(pScn, pEngine->zBackendOptions,
                                  &aRun[s].pConn, &zErr) != 0 ){
       aRun[s].pConn = NULL;
@@ -320,11 +319,7 @@ static int engine_store_events(Store *pStore, const Engine *pEngine,
         }
         memcpy(zLine, z, n);
         zLine[n] = 0;
-#if STORE_SCHEMA_VERSION >= 3
         rc = store_event(pStore, pEngine->apOps[s]->zName, zLine);
-#else
-        (void)pStore;  /* a version-2 store has no events table */
-#endif
         free(zLine);
       }
       z += n;
@@ -367,14 +362,8 @@ static int engine_store_scenario(Engine *pEngine, const Scenario *pScn,
     step.zExpected = pRec->zReference;
     step.zComparison = pRec->eCompare == COMPARE_NONE ? NULL
                      : comparison_name(pRec->eCompare);
-#if STORE_SCHEMA_VERSION >= 3
     step.zEvidence = ev_evidence_name(pRec->eEvidence);
     step.iDivergedLine = pRec->iDivergedLine;
-#else
-    /* A version-2 store has no word for after-divergence (contract 2 adds
-    ** it): store no comparison rather than a wrong one. */
-    if( pRec->eCompare == COMPARE_AFTER_DIVERGENCE ) step.zComparison = NULL;
-#endif
     step.aResult = aRes;
     step.nResult = pRec->nSide;
     rc = store_step(pStore, &step);

@@ -114,9 +114,6 @@ struct Engine {
   unsigned amLack[ENGINE_MAX_SIDES];           /* what each side's host
                                                ** cannot do (EV_LACK_ bits,
                                                ** from ev_host_lacks()) */
-  const char *azProbeEvents[ENGINE_MAX_SIDES]; /* host events of the probe
-                                               ** (not owned), stored with
-                                               ** the first scenario */
   Reporter *pReporter;                         /* never NULL */
   Store *pStore;                               /* NULL: nothing stored */
   int bStoreFailed;                            /* a store write failed */
