@@ -331,7 +331,7 @@ static const struct {
   { EV_LACK_SYSTEM,        "as-system",
     "a SYSTEM token to act as SYSTEM" },
   { EV_LACK_LOGON_USER,    "logon-user",
-    "logons of the world's accounts (LogonUser; needs a SYSTEM token)" },
+    "logons of the world's accounts: LogonUser, which needs a SYSTEM token" },
 };
 
 const char *ev_lack_word(unsigned mBit){
