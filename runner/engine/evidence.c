@@ -411,6 +411,9 @@ int ev_reboot_unsupported(const ScnStep *pStep, unsigned mLack,
 
 unsigned ev_scenario_needs(const Scenario *pScn){
   unsigned m = 0;
+  /* with UAC on, an administrator's logon is split: the agent refuses a
+  ** uac=on world on a host that gives it no split token */
+  if( pScn->machine.abPolicy[SCN_POL_UAC] ) m |= EV_LACK_SPLIT_TOKEN;
   for(int i = 0; i < pScn->nStep; i++){
     const ScnStep *pStep = &pScn->aStep[i];
     if( pStep->eKind == SCN_STEP_LOGON && pStep->eLogonType != SCN_LOGON_CURRENT ){

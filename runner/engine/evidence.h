@@ -161,7 +161,9 @@ int ev_step_half_unsupported(const ScnStep *pStep, unsigned mLack,
 int ev_reboot_unsupported(const ScnStep *pStep, unsigned mLack,
                           char *zWhy, size_t nWhy);
 
-/* The EV_LACK_NEEDS bits a scenario needs from a host. */
+/* The EV_LACK_NEEDS bits a scenario needs from a host: logon-user for a
+** logon other than `current`, as-system for `as SYSTEM`, a split token for
+** uac=on or a step naming a half, shares for a connection or a UNC dir. */
 unsigned ev_scenario_needs(const Scenario *pScn);
 
 #endif /* MAPSCOPE_RUNNER_EVIDENCE_H */

@@ -90,5 +90,13 @@ grep -q "no shares .*: 1 scenario" out.txt && ok || bad "needs: shares"
 grep -q "host facts: os=Fake" out.txt && ok || bad "needs: no host facts"
 [ "$(head -1 out.txt | grep -c lacks)" -eq 1 ] && ok || bad "needs: not up front"
 
+# 6. A host without a split token (the agent says no-split-token): every
+#    uac=on scenario needs one.
+FAKE_CAPS="logon-current logon-user as-system shares no-split-token" \
+  "$mapscope" diff --no-db --against windows --agent-cmd "$fake" \
+  "$data/evidence/needs.scn" "$data/evidence/versions.scn" >out.txt 2>err.txt
+grep -q "no-split-token .*: 2 scenarios" out.txt && ok || bad "no split token not reported"
+grep -q "no shares" out.txt && bad "shares reported although the host has them" || ok
+
 echo "$pass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
