@@ -1121,9 +1121,9 @@ static void test_merge_seq_in_input_order(void **ppState){
   assert_int_equal(test_sql_int(zOut, zSql), 2);
   snprintf(zSql, sizeof(zSql), "SELECT seq FROM runs WHERE run_id = '%s'", azRun[1]);
   assert_int_equal(test_sql_int(zOut, zSql), 3);
-  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id LIKE 'f%'"), 4);
-  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id LIKE 'c%'"), 5);
-  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id LIKE 'a%'"), 6);
+  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id = 'ffffffffffffffffffffffffffffffff'"), 4);
+  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id = 'cccccccccccccccccccccccccccccccc'"), 5);
+  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'"), 6);
   /* the v2 input's rows came along, and it was not migrated */
   assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM known_divergences"), 1);
   assert_int_equal(test_sql_int(zV2, "PRAGMA user_version"), 2);
