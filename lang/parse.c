@@ -98,6 +98,9 @@ static int parse_letter(const char *z, char *pc) {
 }
 
 static const char *word_desc(const ScnWord *pW, char *zBuf, size_t nBuf);
+static const char *word_show(const ScnWord *pW, char *zBuf, size_t nBuf);
+static int quote_in_key(const ScnWord *pW);
+static int err_quote_in_key(char *zMsg, const ScnWord *pW);
 
 /* A bad drive letter: quoted as written when short (a misplaced password
 ** is not repeated, see word_desc). */
@@ -136,6 +139,24 @@ static int check_unc(const char *z, int bShareOnly) {
   return 0;
 }
 
+/* A name or keyword as written, for a message: 'name'. A text holding a
+** key=value or a /option:value shows its key only ('password=...'), so a
+** password written in the wrong place is never repeated (issue 9.7).
+** zBuf needs 64 bytes. */
+static const char *show_str(const char *z, char *zBuf, size_t nBuf) {
+  const char *pEq = strchr(z, '=');
+  const char *pColon = z[0] == '/' ? strchr(z, ':') : NULL;
+  const char *pCut = pEq && (!pColon || pEq < pColon) ? pEq : pColon;
+  if (pCut && pCut - z < 40) {
+    snprintf(zBuf, nBuf, "'%.*s...'", (int)(pCut - z + 1), z);
+  } else if (pCut) {
+    snprintf(zBuf, nBuf, "(a word with a value)");
+  } else {
+    snprintf(zBuf, nBuf, "'%.40s'", z);
+  }
+  return zBuf;
+}
+
 /* A logon name: letters, digits, '_' and '-'; not SYSTEM. */
 static int check_session_name(const char *z, char *zMsg) {
   const char *p;
@@ -145,7 +166,9 @@ static int check_session_name(const char *z, char *zMsg) {
     int bOk = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
               || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!bOk) {
-      return fail(zMsg, "bad logon name '%.40s' (use letters, digits, '_' and '-')", z);
+      char zS[64];
+      return fail(zMsg, "bad logon name %s (use letters, digits, '_' and '-')",
+                  show_str(z, zS, sizeof(zS)));
     }
   }
   if (scnx_stricmp(z, "SYSTEM") == 0) {
@@ -160,7 +183,9 @@ static int check_user_name(const char *z, char *zMsg) {
   if (*z == 0) return fail(zMsg, "empty user name");
   for (p = z; *p; p++) {
     if ((unsigned char)*p <= ' ' || strchr("\",=\\/:{}", *p) != NULL) {
-      return fail(zMsg, "bad user name '%.40s' (no blanks or any of \" , = \\ / : { })", z);
+      char zS[64];
+      return fail(zMsg, "bad user name %s (no blanks or any of \" , = \\ / : { })",
+                  show_str(z, zS, sizeof(zS)));
     }
   }
   if (scnx_stricmp(z, "SYSTEM") == 0 || scnx_stricmp(z, "everyone") == 0) {
@@ -200,8 +225,10 @@ static int parse_machine_kv(const ScnWord *pW, ScnPolicy *pePolicy, int *pbOn,
   const char *zEq = strchr(pW->z, '=');
   size_t nKey;
   int i;
-  if (zEq == NULL || (size_t)(zEq - pW->z) > pW->nPlain) {
-    return fail(zMsg, "expected key=value, got '%.40s'", pW->z);
+  if (quote_in_key(pW)) return err_quote_in_key(zMsg, pW);
+  if (zEq == NULL) {
+    char zW[80];
+    return fail(zMsg, "expected key=value, got %s", word_show(pW, zW, sizeof(zW)));
   }
   nKey = (size_t)(zEq - pW->z);
   if (nKey == 5 && scnx_strnicmp(pW->z, "disks", 5) == 0) {
@@ -539,7 +566,11 @@ static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (n < 3) return fail(zMsg, "wnet enum needs connected or remembered");
     if (is_kw(&a[2], "connected")) p->bEnumRemembered = 0;
     else if (is_kw(&a[2], "remembered")) p->bEnumRemembered = 1;
-    else return fail(zMsg, "wnet enum takes connected or remembered, not '%.40s'", a[2].z);
+    else {
+      char zS[80];
+      return fail(zMsg, "wnet enum takes connected or remembered, not %s",
+                  word_show(&a[2], zS, sizeof(zS)));
+    }
     if (n > 3) return too_many_plain(zMsg, &a[3], "wnet enum");
     return 0;
   }
@@ -611,7 +642,8 @@ static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
       if (is_kw(&a[i], "raw")) {
         if (take_flag(&p->bRaw, "raw", zMsg)) return 1;
       } else {
-        return fail(zMsg, "unknown define option '%.40s' (known: raw)", a[i].z);
+        char zS[80];
+        return fail(zMsg, "unknown define option %s (known: raw)", word_show(&a[i], zS, sizeof(zS)));
       }
     }
   } else {
@@ -625,8 +657,9 @@ static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
       } else if (i == 2) {
         if (dup_into(p, &p->zTarget, a[i].z, zMsg)) return 1;
       } else {
-        return fail(zMsg, "unknown undefine option '%.40s' (the target comes first; "
-                    "flags: exact, raw)", a[i].z);
+        char zS[80];
+        return fail(zMsg, "unknown undefine option %s (the target comes first; "
+                    "flags: exact, raw)", word_show(&a[i], zS, sizeof(zS)));
       }
     }
   }
@@ -649,8 +682,9 @@ static int parse_reg(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     const char *z = a[2].z;
     char c = z[nKey];
     if (a[2].bQuoted || scnx_strnicmp(z, zKey, nKey) != 0 || c == 0 || z[nKey + 1] != 0) {
+      char zS[80];
       return fail(zMsg, "reg %s takes a key HKCU\\Network\\<letter> (like HKCU\\Network\\Z), "
-                  "not '%.60s'", bSet ? "set" : "delete", z);
+                  "not %s", bSet ? "set" : "delete", word_show(&a[2], zS, sizeof(zS)));
     }
     if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
     if (c < 'A' || c > 'Z') {
@@ -798,10 +832,10 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (is_kw(&a[1], aToolDef[i].zName)) e = (ScnTool)i;
   }
   if (e == SCN_TOOL_NONE) {
-    return fail(zMsg, "unknown tool profile '%.40s' (known: ansible.win_mapped_drive, "
+    return fail(zMsg, "unknown tool profile %s (known: ansible.win_mapped_drive, "
                 "ansible.win_credential, ps.New-PSDrive, ps.Remove-PSDrive, ps.New-SmbMapping, "
                 "ps.Remove-SmbMapping, netapi.NetUseAdd, netapi.NetUseDel, gpp.drive-map)",
-                a[1].bQuoted ? "(quoted)" : a[1].z);
+                word_show(&a[1], zKnown, sizeof(zKnown)));
   }
   p->eTool = e;
   tool_known_keys(e, zKnown, sizeof(zKnown));
@@ -963,8 +997,12 @@ static int parse_command(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (a[1].z[0] == 0) return fail(zMsg, "dir needs a path");
     return dup_into(p, &p->zPath, a[1].z, zMsg);
   }
-  return fail(zMsg, "unknown command '%.40s' (known: net use, cmdkey, define, undefine, "
-              "query, wnet, drives, token, persisted, dir, reg, tool)", a[0].z);
+  {
+    char zS[80];
+    return fail(zMsg, "unknown command %s (known: net use, cmdkey, define, undefine, "
+                "query, wnet, drives, token, persisted, dir, reg, tool)",
+                word_show(&a[0], zS, sizeof(zS)));
+  }
 }
 
 /* Parse `as <who>`: the session name and half. */
@@ -980,7 +1018,10 @@ static int parse_who(const char *z, ScnStep *p, char *zMsg) {
   if (pDot != NULL) {
     if (scnx_stricmp(pDot, ".limited") == 0) p->eHalf = SCN_HALF_LIMITED;
     else if (scnx_stricmp(pDot, ".elevated") == 0) p->eHalf = SCN_HALF_ELEVATED;
-    else return fail(zMsg, "unknown half '%.40s' (use .limited or .elevated)", pDot);
+    else {
+      char zS[64];
+      return fail(zMsg, "unknown half %s (use .limited or .elevated)", show_str(pDot, zS, sizeof(zS)));
+    }
   }
   p->zSession = scnx_mem_strndup(p->pArena, z, pDot ? (size_t)(pDot - z) : strlen(z));
   if (p->zSession == NULL) return fail(zMsg, "out of memory");
@@ -992,13 +1033,14 @@ static int parse_who(const char *z, ScnStep *p, char *zMsg) {
 static int check_logon_options(const ScnStep *p, char *zMsg) {
   ScnLogonType e = p->eLogonType;
   const char *zType = azLogonName[e];
+  const char *zArt = e == SCN_LOGON_ELEVATE ? "an" : "a";
   int bFrom = p->zFrom != NULL || p->eFromHalf == SCN_HALF_SYSTEM;
   int bNeedsFrom = e == SCN_LOGON_NETONLY || e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE;
   if (p->bS4u && e != SCN_LOGON_BATCH) {
     return fail(zMsg, "s4u belongs to a batch logon (logon S user batch s4u), not %s", zType);
   }
   if (bNeedsFrom && !bFrom) {
-    return fail(zMsg, "a %s logon needs from=<%s>", zType,
+    return fail(zMsg, "%s %s logon needs from=<%s>", zArt, zType,
                 e == SCN_LOGON_NETONLY ? "who" : "earlier logon of the same user");
   }
   if (!bNeedsFrom && bFrom) {
@@ -1006,8 +1048,8 @@ static int check_logon_options(const ScnStep *p, char *zMsg) {
   }
   if (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) {
     if (p->zFrom == NULL || p->eFromHalf != SCN_HALF_BARE) {
-      return fail(zMsg, "a %s logon takes from=<logon name>: an earlier logon of the same "
-                  "user, not a half or SYSTEM", zType);
+      return fail(zMsg, "%s %s logon takes from=<logon name>: an earlier logon of the same "
+                  "user, not a half or SYSTEM", zArt, zType);
     }
   }
   if (p->zLogonPassword) {
@@ -1015,7 +1057,8 @@ static int check_logon_options(const ScnStep *p, char *zMsg) {
       return fail(zMsg, "password= cannot be used with a current logon (it makes no new logon)");
     }
     if (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) {
-      return fail(zMsg, "password= cannot be used with a %s logon (it takes no password)", zType);
+      return fail(zMsg, "password= cannot be used with %s %s logon (it takes no password)",
+                  zArt, zType);
     }
     if (p->bS4u) {
       return fail(zMsg, "password= cannot be used with batch s4u (it stores no password)");
@@ -1044,6 +1087,7 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n < 4) return fail(zMsg, "logon needs a logon name, a user and a logon type");
     if (check_session_name(a[1].z, zMsg)) return 1;
     if (dup_into(p, &p->zSession, a[1].z, zMsg)) return 1;
+    if (check_user_name(a[2].z, zMsg)) return 1;
     if (dup_into(p, &p->zUser, a[2].z, zMsg)) return 1;
     for (i = 0; i < SCN_LOGON_COUNT; i++) {
       if (is_kw(&a[3], azLogonName[i])) break;
@@ -1086,7 +1130,8 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n < 2) return fail(zMsg, "logoff needs a logon name");
     if (n > 2) return too_many_plain(zMsg, &a[2], "logoff NAME");
     if (strchr(a[1].z, '.') != NULL) {
-      return fail(zMsg, "logoff takes a logon name, not a half ('%.40s')", a[1].z);
+      char zS[64];
+      return fail(zMsg, "logoff takes a logon name, not a half (%s)", show_str(a[1].z, zS, sizeof(zS)));
     }
     if (check_session_name(a[1].z, zMsg)) return 1;
     return dup_into(p, &p->zSession, a[1].z, zMsg);
@@ -1139,8 +1184,11 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n < 3) return fail(zMsg, "as %.40s needs a command", a[1].z);
     return parse_command(a + 2, n - 2, p, zMsg);
   }
-  return fail(zMsg, "unknown step '%.40s' (known: logon, logoff, reboot, set, bootdevice, as)",
-              a[0].z);
+  {
+    char zS[64];
+    return fail(zMsg, "unknown step %s (known: logon, logoff, reboot, set, bootdevice, as)",
+                show_str(a[0].z, zS, sizeof(zS)));
+  }
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -1228,8 +1276,9 @@ static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
   else if (is_kw(&a[2], "admin")) u.eKind = SCN_ACCOUNT_ADMIN;
   else if (is_kw(&a[2], "builtin-admin")) u.eKind = SCN_ACCOUNT_BUILTIN_ADMIN;
   else {
-    return perr(pP, iLine, "unknown account kind '%.40s' (known: standard, admin, builtin-admin)",
-                a[2].z);
+    char zS[80];
+    return perr(pP, iLine, "unknown account kind %s (known: standard, admin, builtin-admin)",
+                word_show(&a[2], zS, sizeof(zS)));
   }
   for (i = 3; i < n; i++) {
     if (is_kw(&a[i], "domain")) {
@@ -1549,13 +1598,30 @@ static void sess_end_group(ScnParser *pP, int iGroup) {
   }
 }
 
+/* 1 if z[0..n) is a GUID, 8-4-4-4-12 hex digits (a volume name such as
+** \??\Volume{...}\ holds one; it is text, not a placeholder). */
+static int is_guid(const char *z, size_t n) {
+  size_t k;
+  if (n != 36) return 0;
+  for (k = 0; k < n; k++) {
+    char c = z[k];
+    int bHex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (k == 8 || k == 13 || k == 18 || k == 23) {
+      if (c != '-') return 0;
+    } else if (!bHex) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /*
 ** Check each {name} placeholder of a define or bootdevice target: it must
 ** name an earlier logon that made a session (live or ended), a half of one
 ** (`{A.limited}`, `{A.elevated}`), or SYSTEM. `{?}` and unknown names are
 ** file errors (SCENARIO-LANGUAGE v2, settled questions). A `{` that does
-** not close, or whose content holds characters no logon name has (a
-** volume GUID such as {6f8a...-...}), is left alone as plain text [choice].
+** not close, whose content holds characters no logon name has, or which
+** holds a GUID (a volume name) is left alone as plain text [choice].
 */
 static int check_placeholders(ScnParser *pP, const ScnStep *p, const char *zTarget) {
   const char *z = zTarget;
@@ -1577,7 +1643,7 @@ static int check_placeholders(ScnParser *pP, const ScnStep *p, const char *zTarg
         bName = 0;
       }
     }
-    if (n == 0 || n >= sizeof(zName) || !bName) {
+    if (n == 0 || n >= sizeof(zName) || !bName || is_guid(z + 1, n)) {
       z = pEnd + 1;
       continue;
     }
@@ -1619,8 +1685,9 @@ static int track_sessions(ScnParser *pP, ScnStep *p) {
       char *zUser;
       int iGroup = 0, bShare = 0;
       if (pU == NULL) {
-        return perr(pP, p->iLine, "unknown user '%.40s' in logon (declare it with a user line)",
-                    p->zUser);
+        char zS[64];
+        return perr(pP, p->iLine, "unknown user %s in logon (declare it with a user line)",
+                    show_str(p->zUser, zS, sizeof(zS)));
       }
       zUser = scnx_mem_strdup(pP->pArena, pU->zName);        /* the declared spelling */
       if (zUser == NULL) return perr(pP, p->iLine, "out of memory");
@@ -1643,8 +1710,9 @@ static int track_sessions(ScnParser *pP, ScnStep *p) {
         }
         if ((p->eLogonType == SCN_LOGON_TASK || p->eLogonType == SCN_LOGON_ELEVATE)
             && pFrom->iUser != (int)(pU - pP->pScn->aUser)) {
-          return perr(pP, p->iLine, "a %s logon comes from an earlier logon of the same user: "
+          return perr(pP, p->iLine, "%s %s logon comes from an earlier logon of the same user: "
                       "%.40s is %.40s's logon (line %d), not %.40s's",
+                      p->eLogonType == SCN_LOGON_ELEVATE ? "an" : "a",
                       azLogonName[p->eLogonType], p->zFrom,
                       pP->pScn->aUser[pFrom->iUser].zName, pFrom->iLine, pU->zName);
         }
@@ -1930,11 +1998,14 @@ static int parse_statement(ScnParser *pP, const char *zLine, size_t nLine, int i
   if (rc >= 0) return rc;
   for (i = 0; i < (int)(sizeof(azCommandWords) / sizeof(azCommandWords[0])); i++) {
     if (is_kw(&a[0], azCommandWords[i])) {
-      return perr(pP, iLine, "unknown statement '%.40s' (commands run as a step: as <who> %s ...)",
-                  a[0].z, azCommandWords[i]);
+      return perr(pP, iLine, "unknown statement '%s' (commands run as a step: as <who> %s ...)",
+                  azCommandWords[i], azCommandWords[i]);
     }
   }
-  return perr(pP, iLine, "unknown statement '%.40s'", a[0].z);
+  {
+    char zS[64];
+    return perr(pP, iLine, "unknown statement %s", show_str(a[0].z, zS, sizeof(zS)));
+  }
 }
 
 /* Check one line's bytes: NUL, control characters, UTF-8. */
@@ -2188,8 +2259,9 @@ int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nE
     goto err_words;
   }
   if (!is_step_keyword(&ws.aWord[0])) {
-    snprintf(zMsg, sizeof(zMsg), "unknown step '%.40s' (known: logon, logoff, reboot, set, "
-             "bootdevice, as)", ws.aWord[0].z);
+    char zS[64];
+    snprintf(zMsg, sizeof(zMsg), "unknown step %s (known: logon, logoff, reboot, set, "
+             "bootdevice, as)", show_str(ws.aWord[0].z, zS, sizeof(zS)));
     goto err_words;
   }
   if (parse_step_words(&ws, pStep, zMsg)) goto err_words;

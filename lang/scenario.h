@@ -407,6 +407,9 @@ char *scn_step_format(const ScnStep *pStep, int bRedact);
 char *scn_user_format(const ScnUser *pUser, int bRedact);
 char *scn_share_format(const ScnShare *pShare);
 char *scn_machine_format(const ScnMachine *pMachine);
+/* (scn_machine_format prints every v1 key; protection-mode and
+** consent-prompt only when they differ from their defaults, so a v1 world
+** keeps its text.) */
 
 /*
 ** Redact secrets in an arbitrary statement or command line (a step, a world

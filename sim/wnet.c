@@ -82,8 +82,9 @@ SimConn *simwnet_find_conn(const SimSession *pS, char cLetter){
   return NULL;
 }
 
-/* C14: the session's deviceless connection to \\zServer\zShare (the server
-** name as written, C16), or NULL. */
+/* C14: the session's deviceless connection to \\zServer\zShare, or NULL.
+** [F] The share is named by the server name as written (C16) and the
+** share name, case-insensitively; a path below the share is the share. */
 static SimConn *simwnet_find_deviceless(const SimSession *pS,
                                         const char *zServer, const char *zShare){
   int i;
@@ -236,7 +237,8 @@ static int simwnet_choose_implicit(const SimMachine *pM, const SimSession *pS,
     pP->iPrincipal = i;
   }else if( pS->bHasCreds && pS->zOutUser ){
     /* L12: a netonly session's own credentials were never checked; the
-    ** server checks them now (C4: 1326 if rejected). */
+    ** server checks them now. [F] Rejected: 1326, as C4 says of an own
+    ** credential; the set is an own set under the netonly name. */
     int i = simwnet_account_of(pM, pS->zOutUser);
     if( i<0 || strcmp(simwnet_own_password(pM, pS), pM->apUser[i]->zPassword)!=0 ){
       simwnet_rule(pM, SIM_RULE_C4);
@@ -372,8 +374,9 @@ reuse:
 
 /* C13: can session pS reach share pShare through server name zServer (as
 ** written)? Its own connection to that share serves; else its held set
-** for the server (C5); else C3 without explicit credentials. Returns 0,
-** ERROR_LOGON_FAILURE or ERROR_ACCESS_DENIED. */
+** for the server (C5); else C3 without explicit credentials. [F] A
+** connection through another name of the server (C16) does not serve.
+** Returns 0, ERROR_LOGON_FAILURE or ERROR_ACCESS_DENIED. */
 int simwnet_present(const SimMachine *pM, const SimSession *pS,
                     const char *zServer, const SimShare *pShare){
   int i, rc;
@@ -733,7 +736,8 @@ int sim_wnet_add_connection2(SimMachine *pM, SimLuid token,
 
 /* C15: the highest letter, from Z: down, that is not a device in the
 ** caller's view, not a letter its session has a connection on, and not
-** remembered in its profile; 0 if none. */
+** remembered in its profile; 0 if none. [F] Down to A:; a key without a
+** string RemotePath is not remembered (R6). */
 static char simwnet_free_letter(const SimMachine *pM, const SimSession *pS){
   const SimUser *pU = pM->apUser[pS->iUser];
   char c;
@@ -992,7 +996,8 @@ int sim_net_use_delete_all(SimMachine *pM, SimLuid token){
 ** half of a split logon; R3: linked connections reach both halves through
 ** simwnet_connect()). Failures are silent and never delete the entry
 ** (R5); `net use` then shows it Unavailable (R2). Entries are tried in
-** letter order [F]. A key without a string RemotePath is skipped (R6). */
+** letter order [F]. [F] A key without a string RemotePath is skipped and
+** left as it is; a UserName that is not a string counts as none (R6). */
 void simwnet_restore(SimMachine *pM, SimSession *pS){
   SimUser *pU = pM->apUser[pS->iUser];
   int i;

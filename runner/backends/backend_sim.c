@@ -389,6 +389,19 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
       goto err;
     }
   }
+  /* C16: alias= names other names of a share's server, for all its shares */
+  for(i=0; i<pScn->nShare; i++){
+    const ScnShare *pSh = &pScn->aShare[i];
+    int j;
+    for(j=0; j<pSh->nAlias; j++){
+      rc = sim_machine_add_server_alias(p->pM, pSh->zServer, pSh->azAlias[j]);
+      if( rc ){
+        snprintf(zErr, sizeof(zErr), "line %d: alias %s refused by the model (error %d)",
+                 pSh->iLine, pSh->azAlias[j], rc);
+        goto err;
+      }
+    }
+  }
   if( bsim_plant_from_env(p->pM) ){   /* explorer's addition (test only) */
     snprintf(zErr, sizeof(zErr), "MAPSCOPE_SIM_PLANT_BUG names no planted bug");
     goto err;
@@ -540,11 +553,18 @@ static void bsim_line(BsimOut *pO){
 
 static int bsim_visit_use(void *pCtx, const SimUseInfo *pU){
   BsimOut *pO = pCtx;
+  StrBuf row = {0};
+  char zRow[64];
   bsim_line(pO);
-  strbuf_puts(pO->pBuf, pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable");
-  /* C14: a deviceless connection's row has no letter */
-  if( pU->cLetter ) strbuf_printf(pO->pBuf, " %c:", pU->cLetter);
-  strbuf_printf(pO->pBuf, " %s", pU->zRemote);
+  /* C14: a deviceless connection's row has no letter. The language's
+  ** formatter writes the status and letter; the remote is appended, so a
+  ** long one is never cut. */
+  scn_format_use_row(pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable", pU->cLetter,
+                     "", zRow, sizeof(zRow));
+  strbuf_puts(&row, zRow);
+  strbuf_puts(&row, pU->zRemote);
+  strbuf_puts(pO->pBuf, strbuf_text(&row));
+  strbuf_reset(&row);
   return 0;
 }
 
@@ -676,25 +696,50 @@ static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
       rc = sim_net_use_list(pM, tok, bsim_visit_use, &o);
       bsim_listing(pOut, &o, rc);
       break;
-    case SCN_CMD_NET_USE_ADD: {
+    case SCN_CMD_NET_USE_ADD:
+    case SCN_CMD_NET_USE_AUTO: {
       /* C8: /persistent applies to this command and, on success,
-      ** becomes the default; without it the default applies. */
+      ** becomes the default; without it the default applies. C15:
+      ** `net use *` is WNetUseConnection with CONNECT_REDIRECT and no
+      ** local name, and prints the letter it took. */
       int bPersist = 1;
+      char c = 0;
+      unsigned flags;
       if( pStep->ePersistent<0 ){
         rc = sim_reg_get_net_use_default(pM, tok, &bPersist);
         if( rc ){ bsim_error(pOut, rc); break; }
       }else{
         bPersist = pStep->ePersistent;
       }
-      rc = sim_wnet_add_connection2(pM, tok, zLocal, pStep->zRemote,
-                                    pStep->zCredUser, pStep->zCredPassword,
-                                    bPersist ? SIM_CONNECT_UPDATE_PROFILE : 0);
+      flags = bPersist ? SIM_CONNECT_UPDATE_PROFILE : 0;
+      if( pStep->eCmd==SCN_CMD_NET_USE_AUTO ){
+        rc = sim_wnet_use_connection(pM, tok, NULL, pStep->zRemote, pStep->zCredUser,
+                                     pStep->zCredPassword, flags|SIM_CONNECT_REDIRECT, &c);
+      }else{
+        rc = sim_wnet_add_connection2(pM, tok, zLocal, pStep->zRemote,
+                                      pStep->zCredUser, pStep->zCredPassword, flags);
+      }
       if( rc==0 && pStep->ePersistent>=0 ){
         rc = sim_reg_set_net_use_default(pM, tok, pStep->ePersistent);
       }
-      bsim_ok_or_error(pOut, rc);
+      if( rc==0 && c ){
+        char z[16];
+        scn_format_ok_letter(c, z, sizeof(z));
+        strbuf_puts(pOut, z);
+      }else{
+        bsim_ok_or_error(pOut, rc);
+      }
       break;
     }
+    case SCN_CMD_NET_USE_DEVICELESS:
+      /* C14: no local name; CONNECT_UPDATE_PROFILE would be ignored */
+      bsim_ok_or_error(pOut, sim_wnet_add_connection2(pM, tok, NULL, pStep->zRemote,
+                             pStep->zCredUser, pStep->zCredPassword, 0));
+      break;
+    case SCN_CMD_NET_USE_DELETE_REMOTE:
+      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, pStep->zRemote,
+                                         SIM_CONNECT_UPDATE_PROFILE, 1));
+      break;
     case SCN_CMD_NET_USE_DELETE:
       bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, zLocal,
                                          SIM_CONNECT_UPDATE_PROFILE, 1));
@@ -746,10 +791,30 @@ static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
                              pStep->zCredUser, pStep->zCredPassword, flags));
       break;
     }
+    case SCN_CMD_WNET_ADD_DEVICELESS:
+      bsim_ok_or_error(pOut, sim_wnet_add_connection2(pM, tok, NULL, pStep->zRemote,
+                             pStep->zCredUser, pStep->zCredPassword,
+                             pStep->bTemporary ? SIM_CONNECT_TEMPORARY : 0));
+      break;
     case SCN_CMD_WNET_CANCEL:
       bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, zLocal,
                              pStep->bUpdateProfile ? SIM_CONNECT_UPDATE_PROFILE : 0,
                              pStep->bForce));
+      break;
+    case SCN_CMD_WNET_CANCEL_REMOTE:
+      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, pStep->zRemote, 0,
+                             pStep->bForce));
+      break;
+    case SCN_CMD_REG_SET:
+      /* R6: HKCU\Network of the caller's user, from any of its sessions */
+      bsim_ok_or_error(pOut, sim_reg_set_network_value(pM, tok, pStep->cLetter,
+                             pStep->zRegValue,
+                             pStep->eRegType==SCN_REG_DWORD ? SIM_REG_DWORD : SIM_REG_SZ,
+                             pStep->zRegData, (unsigned)pStep->uRegDword));
+      break;
+    case SCN_CMD_REG_DELETE:
+      bsim_ok_or_error(pOut, sim_reg_delete_network(pM, tok, pStep->cLetter,
+                                                    pStep->zRegValue));
       break;
     case SCN_CMD_WNET_GET: {
       const char *zRemote = NULL;
