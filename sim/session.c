@@ -309,16 +309,17 @@ int sim_elevate(SimMachine *pM, SimLuid from, const char *zPassword,
   }
   sim_rule(pM, SIM_RULE_L14);
   pU = pM->apUser[pFrom->iUser];
-  /* [F] an unfiltered token has nothing to elevate to: the new process
-  ** runs with it; a standard user's cannot be elevated as that user. */
-  if( pFrom->eElevation!=SIM_ELEVATION_LIMITED ){
-    if( !simsess_admin_unfiltered(pM, pFrom) ) return ERROR_ACCESS_DENIED;
-    *pToken = pFrom->luid;
-    return 0;
-  }
   /* W2: ConsentPromptBehaviorAdmin is read at each elevation */
   sim_rule(pM, SIM_RULE_W1);
   if( !sim_policy_effective(pM, SIM_POL_CONSENT_CREDENTIALS) ){
+    if( pFrom->eElevation!=SIM_ELEVATION_LIMITED ){
+      /* [F] an unfiltered token has nothing to elevate to: the new
+      ** process runs with it; a standard user's cannot be elevated as
+      ** that user. */
+      if( !simsess_admin_unfiltered(pM, pFrom) ) return ERROR_ACCESS_DENIED;
+      *pToken = pFrom->luid;
+      return 0;
+    }
     /* L14 consent: the linked full half, no new logon session. [F] A
     ** filtered token without one (L4, a netonly copy) cannot. */
     simsess_halves(pM, pFrom, &pLimited, &pFull);
@@ -326,8 +327,10 @@ int sim_elevate(SimMachine *pM, SimLuid from, const char *zPassword,
     *pToken = pFull->luid;
     return 0;
   }
-  /* L14 credentials: a new split logon (L2) of the same account, checked
-  ** like any logon (L7), restoring nothing (R4); its full half. */
+  /* L14 credentials: a credential prompt is always a new logon of the
+  ** account, checked like any logon (L7), split by L2 (its full half is
+  ** handed out) and restoring nothing (R4). [F] From a half that is not
+  ** limited too: the language makes every such elevation a new logon. */
   if( pFrom->iUser<=0 ) return ERROR_ACCESS_DENIED;
   if( strcmp(zPassword ? zPassword : "", pU->zPassword)!=0 ){
     sim_rule(pM, SIM_RULE_L7);

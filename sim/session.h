@@ -110,12 +110,13 @@ int sim_logon_task(SimMachine *pM, SimLuid from, int bHighest, SimLuid *pToken);
 ** "Run as administrator" from the live half `from` (L14), asking as
 ** ConsentPromptBehaviorAdmin says now (W2): with consent, *pToken is
 ** from's linked full half (no new session); with a credential prompt,
-** answered with zPassword for from's own account, a new split logon is
-** made (fresh LUIDs, nothing restored) and *pToken is its full half.
-** [F] A half that is already unfiltered (full, or an administrator's
-** default token) is handed back as it is; a standard user's token, and a
-** filtered token with no linked half under consent, cannot be elevated:
-** ERROR_ACCESS_DENIED. A wrong password: ERROR_LOGON_FAILURE (L7).
+** answered with zPassword for from's own account, a new logon is made
+** (fresh LUIDs, split by L2, nothing restored) and *pToken is its full
+** half (its only half when it is not split). [F] Under consent a half
+** that is already unfiltered (full, or an administrator's default token)
+** is handed back as it is; a standard user's token, and a filtered token
+** with no linked half, cannot be elevated: ERROR_ACCESS_DENIED. A wrong
+** password: ERROR_LOGON_FAILURE (L7).
 ** ERROR_NO_SUCH_LOGON_SESSION for an ended from (L10).
 */
 int sim_elevate(SimMachine *pM, SimLuid from, const char *zPassword,

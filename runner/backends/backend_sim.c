@@ -861,6 +861,7 @@ static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
   StrBuf out = {0};
   int i, rc;
   memset(pRes, 0, sizeof(*pRes));
+  sim_rules_clear(p->pM);      /* xRulesFired reports this step's marks */
   switch( pStep->eKind ){
     case SCN_STEP_LOGON:
       bsim_ok_or_error(&out, bsim_step_logon(p, pStep));
@@ -1209,6 +1210,28 @@ static char *bsim_describe(BackendConn *p){
 
 /* ---------------------------------------------------------------- 7 ---- */
 
+/* xRulesFired: the rule IDs the model marked during the last xStep, in the
+** order of SEMANTICS, space-separated. Returns 1 (zBuf empty) when they do
+** not fit in nBuf bytes. */
+static int bsim_rules_fired(BackendConn *p, char *zBuf, int nBuf){
+  SimRuleSet set = sim_rules_fired(p->pM);
+  int i, n = 0;
+  if( zBuf==NULL || nBuf<1 ) return 1;
+  zBuf[0] = 0;
+  for(i=0; i<SIM_RULE_COUNT; i++){
+    if( sim_ruleset_has(&set, (SimRule)i) ){
+      int k = snprintf(zBuf+n, (size_t)(nBuf-n), "%s%s", n ? " " : "",
+                       sim_rule_name((SimRule)i));
+      if( k<0 || k>=nBuf-n ){
+        zBuf[0] = 0;
+        return 1;
+      }
+      n += k;
+    }
+  }
+  return 0;
+}
+
 const BackendOps backend_sim_ops = {
   "sim",
   bsim_open,
@@ -1217,5 +1240,5 @@ const BackendOps backend_sim_ops = {
   bsim_describe,
   bsim_close,
   NULL,                /* xShutdown: nothing stays warm */
-  NULL                 /* xRulesFired: wired by the sim helpers */
+  bsim_rules_fired     /* xRulesFired */
 };

@@ -128,10 +128,39 @@ static void test_backend_v2_logon_names(void **state){
   free(zOut);
 }
 
+/* Contract 3 of the brief: xRulesFired gives the marks of the last step
+** only, in the order of SEMANTICS; too small a buffer says so. */
+static void test_backend_rules_fired(void **state){
+  static const char zText[] =
+    "title t\nuser alice admin password=Al1ce-pw\n\n"
+    "logon N alice network\n\nas N define Q: C:\\q\n";
+  Scenario *pScn = NULL;
+  BackendConn *pConn = NULL;
+  char zErr[256], *zOpenErr = NULL, zBuf[64];
+  StepResult res;
+  (void)state;
+  assert_int_equal(scn_parse_text("t.scn", zText, strlen(zText), &pScn, zErr, sizeof(zErr)), 0);
+  assert_int_equal(backend_sim_ops.xOpen(pScn, NULL, &pConn, &zOpenErr), 0);
+  assert_non_null(backend_sim_ops.xRulesFired);
+  assert_int_equal(backend_sim_ops.xStep(pConn, &pScn->aStep[0], &res), 0);
+  free(res.zOutput); free(res.zReason);
+  assert_int_equal(backend_sim_ops.xRulesFired(pConn, zBuf, sizeof(zBuf)), 0);
+  assert_string_equal(zBuf, "L1 L4 L6 R4");
+  assert_int_equal(backend_sim_ops.xStep(pConn, &pScn->aStep[1], &res), 0);
+  free(res.zOutput); free(res.zReason);
+  assert_int_equal(backend_sim_ops.xRulesFired(pConn, zBuf, sizeof(zBuf)), 0);
+  assert_string_equal(zBuf, "N1 D2 D3");
+  assert_int_not_equal(backend_sim_ops.xRulesFired(pConn, zBuf, 5), 0);
+  assert_string_equal(zBuf, "");
+  backend_sim_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
 int main(void){
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_backend_many_logon_names),
     cmocka_unit_test(test_backend_v2_logon_names),
+    cmocka_unit_test(test_backend_rules_fired),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,6 +99,18 @@ static SimMachine *workload(void){
     W(sim_reg_delete_network(pM, a, 'R', "remotepath"));
   }
   if( e ) W(sim_define_dos_device(pM, e, 0, "Global\\G:", "D:\\g"));
+  if( a ){
+    /* v2 (L11-L14, D2): netonly, task, elevation, s4u, ssh, full paths */
+    SimLuid n = 0, x = 0;
+    W(sim_logon_netonly(pM, a, "bob", "b", &n));
+    if( n ) W(sim_define_dos_device(pM, n, 0, "N:", "rel/./x/../y\\\\"));
+    W(sim_logon_task(pM, a, 1, &x));
+    W(sim_policy_set(pM, SIM_POL_CONSENT_CREDENTIALS, 1));
+    W(sim_elevate(pM, a, "a", &x));
+    W(sim_policy_set(pM, SIM_POL_CONSENT_CREDENTIALS, 0));
+    W(sim_logon_user(pM, "alice", SIM_LOGON_S4U, 1, NULL, &x));
+    W(sim_logon_user(pM, "alice", SIM_LOGON_SSH, 0, "a", &x));
+  }
   if( b ){
     W(simtest_map(pM, b, "Z:", "\\\\fs1\\data", SIM_CONNECT_UPDATE_PROFILE));
     W(sim_cred_write(pM, b, "other", "alice", "a"));

@@ -469,13 +469,20 @@ static void test_L14_elevate(void **state){
   assert_int_equal(simtest_map(pM, e, "Z:", "\\\\fs1\\data", 0), 0);
   assert_string_equal(simtest_letters(pM, a, &buf), "Z:L");   /* C10 */
   assert_string_equal(simtest_letters(pM, x, &buf), "");
-  /* [F] an unfiltered half is handed back; a standard user cannot */
+  /* [F] a credential prompt is a new logon from any half: from the full
+  ** half, and for a standard user (a default token) */
   assert_int_equal(sim_elevate(pM, e, "Al1ce", &x), 0);
-  assert_true(x==e);
+  assert_true(x!=e && simtest_elevation(pM, x)==SIM_ELEVATION_FULL);
   b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
-  assert_int_equal(sim_elevate(pM, b, "B0b", &x), ERROR_ACCESS_DENIED);
-  /* [F] consent from a filtered token with no linked half */
+  assert_int_equal(sim_elevate(pM, b, "B0b", &x), 0);
+  assert_true(x!=b && simtest_elevation(pM, x)==SIM_ELEVATION_DEFAULT);
+  /* [F] under consent an unfiltered half is handed back; a standard user
+  ** cannot be elevated */
   assert_int_equal(sim_policy_set(pM, SIM_POL_CONSENT_CREDENTIALS, 0), 0);
+  assert_int_equal(sim_elevate(pM, e, NULL, &x), 0);
+  assert_true(x==e);
+  assert_int_equal(sim_elevate(pM, b, NULL, &x), ERROR_ACCESS_DENIED);
+  /* [F] consent from a filtered token with no linked half */
   assert_int_equal(sim_logon_netonly(pM, a, "bob", "B0b", &n), 0);
   assert_int_equal(sim_elevate(pM, n, NULL, &x), ERROR_ACCESS_DENIED);
   assert_int_equal(sim_logoff(pM, a), 0);
