@@ -15,7 +15,9 @@
 **   --svg DIR    also write the pictures alone (DIR/step-00.svg at the
 **                start, DIR/step-NN.svg after step NN)
 **   --rules-url URL  where rule links point (default: docs/rules.md found
-**                above the scenario, relative to the page; else rules.md)
+**                above the scenario, relative to the page, and
+**                docs/rules-connections.md for C, R, K, G while it exists;
+**                else rules.md); rule C5 links to URL#c5
 **
 ** Contents: 1. text  2. files  3. the command
 */
@@ -162,11 +164,12 @@ static int explain_svg_dir(const char *zDir, const VisStory *pStory){
 }
 
 /*
-** The address rule links point to: docs/rules.md of the project the
+** The address rule links point to: docs/<zName> of the project the
 ** scenario lives in (found by walking up from the scenario), relative to
-** the directory of the page; "rules.md" when there is none.
+** the directory of the page; NULL when there is none.
 */
-static char *explain_rules_url(const char *zScenario, const char *zPage){
+static char *explain_rules_url(const char *zScenario, const char *zPage,
+                               const char *zName){
   char zDir[PATH_MAX], zFound[PATH_MAX + 32], zPageDir[PATH_MAX];
   StrBuf b = {0};
   if( realpath(zScenario, zDir) == NULL ) goto fallback;
@@ -174,7 +177,7 @@ static char *explain_rules_url(const char *zScenario, const char *zPage){
     char *zSlash = strrchr(zDir, '/');
     if( zSlash == NULL ) goto fallback;
     *zSlash = 0;
-    snprintf(zFound, sizeof(zFound), "%s/docs/rules.md", zDir[0] ? zDir : "");
+    snprintf(zFound, sizeof(zFound), "%s/docs/%s", zDir[0] ? zDir : "", zName);
     if( access(zFound, R_OK) == 0 ) break;
     if( zDir[0] == 0 ) goto fallback;
   }
@@ -202,8 +205,7 @@ static char *explain_rules_url(const char *zScenario, const char *zPage){
     return strbuf_take(&b);
   }
 fallback:
-  strbuf_puts(&b, "rules.md");
-  return strbuf_take(&b);
+  return NULL;
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -309,19 +311,24 @@ int cmd_explain(int argc, char **argv){
 
   int rcFile = 0;
   if( zHtml ){
-    char *zUrl = zRulesUrl ? NULL : explain_rules_url(aFile[0].zPath, zHtml);
+    char *zUrl = zRulesUrl ? NULL : explain_rules_url(aFile[0].zPath, zHtml, "rules.md");
+    /* while sections C, R, K and G live in docs/rules-connections.md */
+    char *zConn = zRulesUrl ? NULL : explain_rules_url(aFile[0].zPath, zHtml,
+                                                       "rules-connections.md");
     FILE *pOut = fopen(zHtml, "wb");
     if( pOut == NULL ){
       fprintf(stderr, "mapscope explain: %s: %s\n", zHtml, strerror(errno));
       rcFile = 1;
     }else{
-      vis_html_explain(pOut, &story, zRulesUrl ? zRulesUrl : zUrl);
+      vis_html_explain(pOut, &story, zRulesUrl ? zRulesUrl : zUrl ? zUrl : "rules.md",
+                       zConn);
       if( ferror(pOut) | (fclose(pOut) != 0) ){
         fprintf(stderr, "mapscope explain: %s: could not write\n", zHtml);
         rcFile = 1;
       }
     }
     free(zUrl);
+    free(zConn);
   }
   if( zSvg && rcFile == 0 ) rcFile = explain_svg_dir(zSvg, &story);
 

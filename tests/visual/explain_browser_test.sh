@@ -42,7 +42,10 @@ check "step 4: {A} has Z:" "grep -q 'data-key=\"link A Z:\"' '$WORK/step4.html'"
 check "step 4: {A.elevated} drawn" "grep -q 'data-key=\"session {A.elevated}\"' '$WORK/step4.html'"
 check "step 4: {A.elevated} has no Z:" "! grep -q 'data-key=\"link A.elevated Z:\"' '$WORK/step4.html'"
 check "step 4: picture has a text equivalent" "grep -q '<desc id=\"svg-step-4-d\">' '$WORK/step4.html'"
-check "step 7 links rule N6 into rules.md" "sed -n '/id=\"step-7\"/,/<\/section>/p' '$WORK/dom.html' | grep -q 'href=\"[^\"]*rules.md#N6\">N6</a>'"
+check "step 7 links rule N6 into docs/rules.md" "sed -n '/id=\"step-7\"/,/<\/section>/p' '$WORK/dom.html' | grep -q 'href=\"[^\"]*docs/rules.md#n6\">N6</a>'"
+if [ -f "$SRC/docs/rules-connections.md" ]; then
+  check "step 7 links rule C13 into docs/rules-connections.md" "sed -n '/id=\"step-7\"/,/<\/section>/p' '$WORK/dom.html' | grep -q 'href=\"[^\"]*docs/rules-connections.md#c13\">C13</a>'"
+fi
 check "step 7 shows the comment" "sed -n '/id=\"step-7\"/,/<\/section>/p' '$WORK/dom.html' | grep -q 'cannot even reach the drive letter'"
 
 # without JavaScript every step is there to read. Chromium's
