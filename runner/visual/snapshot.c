@@ -137,14 +137,16 @@ static int vis_visit_link(void *pCtx, const SimLinkInfo *pL){
 
 static int vis_visit_conn(void *pCtx, const SimConnInfo *pC){
   VisCtx *p = pCtx;
-  char zL[3] = { pC->cLetter, ':', 0 };
+  char zL[16] = { pC->cLetter, ':', 0 };
   char zNote[160] = "";
+  if( pC->cLetter==0 ) snprintf(zL, sizeof(zL), "(no letter)");   /* C14 */
   if( pC->bShared ){
     snprintf(zNote, sizeof(zNote), "shared with the linked half, made by {%s}",
              backend_sim_luid_name(p->pConn, pC->luidCreator));
   }
   vis_row_add(p->pBox, VIS_ROW_CONN,
-      vis_mprintf("conn {%s} %s", p->pBox->zName, zL),
+      pC->cLetter ? vis_mprintf("conn {%s} %s", p->pBox->zName, zL)
+                  : vis_mprintf("conn {%s} %s", p->pBox->zName, pC->zRemote),
       vis_mprintf("{%s} connection %s %s%s%s%s", p->pBox->zName, zL,
                   pC->zRemote, zNote[0] ? " (" : "", zNote, zNote[0] ? ")" : ""),
       zL, pC->zRemote, zNote);
@@ -173,12 +175,22 @@ static int vis_visit_set(void *pCtx, const SimCredSetInfo *pS){
   return 0;
 }
 
+/* The logon type's word (as the sim backend's description says it); the
+** table is indexed by SimLogonType and sized by SIM_LOGON_COUNT, so a type
+** added to the model without a word here prints "?" rather than another
+** type's word. */
 static const char *vis_logon_word(SimLogonType e){
-  static const char *const az[] = {
-    "interactive", "rdp", "runas", "batch", "service", "network", "winrm",
-    "credssp", "become", "current", "boot"
+  static const char *const az[SIM_LOGON_COUNT] = {
+    [SIM_LOGON_INTERACTIVE] = "interactive", [SIM_LOGON_RDP] = "rdp",
+    [SIM_LOGON_RUNAS] = "runas", [SIM_LOGON_BATCH] = "batch",
+    [SIM_LOGON_SERVICE] = "service", [SIM_LOGON_NETWORK] = "network",
+    [SIM_LOGON_WINRM] = "winrm", [SIM_LOGON_CREDSSP] = "credssp",
+    [SIM_LOGON_BECOME] = "become", [SIM_LOGON_CURRENT] = "current",
+    [SIM_LOGON_SSH] = "ssh", [SIM_LOGON_S4U] = "batch s4u",
+    [SIM_LOGON_NETONLY] = "netonly", [SIM_LOGON_ELEVATE] = "elevate (credential prompt)",
+    [SIM_LOGON_SYSTEM] = "boot"
   };
-  return ((int)e>=0 && e<SIM_LOGON_COUNT) ? az[e] : "?";
+  return ((int)e>=0 && e<SIM_LOGON_COUNT && az[e]) ? az[e] : "?";
 }
 
 static const char *vis_elevation_word(SimElevation e){
@@ -228,6 +240,8 @@ static int vis_visit_session(void *pCtx, const SimTokenInfo *pI){
   if( pI->luid!=SIM_LUID_SYSTEM ) strbuf_printf(&b, ", %s logon", pBox->zLogon);
   if( pBox->zLinked ) strbuf_printf(&b, ", linked to {%s}", pBox->zLinked);
   if( !pI->bHasCredentials ) strbuf_puts(&b, ", no credentials");
+  else if( pI->zOutUser ) strbuf_printf(&b, ", credentials of %s go out", pI->zOutUser);
+  if( pI->bHasCredentials && !pI->bVault ) strbuf_puts(&b, ", no vault");
   if( pBox->zDirNote[0] ) strbuf_printf(&b, "; %s", pBox->zDirNote);
   pBox->zText = strbuf_take(&b);
   return 0;

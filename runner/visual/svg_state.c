@@ -89,7 +89,7 @@ struct SvPic {
 };
 
 /* The header lines of a box. */
-static int sv_header(const VisBox *pBox, char azLine[4][256]){
+static int sv_header(const VisBox *pBox, char azLine[5][256]){
   int n = 0;
   if( pBox->eKind==VIS_BOX_SESSION && strcmp(pBox->zName, "SYSTEM")==0 ){
     snprintf(azLine[n++], 256, "SYSTEM's logon session {SYSTEM}");
@@ -103,6 +103,15 @@ static int sv_header(const VisBox *pBox, char azLine[4][256]){
     snprintf(azLine[n++], 256, "user %s, %s token", pBox->zUser, pBox->zElevation);
     snprintf(azLine[n++], 256, "%s logon%s", pBox->zLogon,
              pBox->bCreds ? "" : ", no credentials");
+    {
+      /* what else the session's fact says (netonly, no vault) */
+      const char *z = strstr(pBox->zText, ", credentials of ");
+      if( z==NULL ) z = strstr(pBox->zText, ", no vault");
+      if( z && n<4 ){
+        size_t k = strcspn(z+2, ";");
+        snprintf(azLine[n++], 256, "%.*s", (int)k, z+2);
+      }
+    }
     if( pBox->zDirNote[0] ) snprintf(azLine[n++], 256, "(%s)", pBox->zDirNote);
   }else if( pBox->eKind==VIS_BOX_USER ){
     snprintf(azLine[n++], 256, "account%s",
@@ -155,7 +164,7 @@ static const char *sv_section(VisRowKind e){
 
 /* Lines a box needs: header, then per section a heading and its rows. */
 static int sv_box_lines(const VisBox *pBox, int *pnHeader, int *pW){
-  char az[4][256], zRow[600];
+  char az[5][256], zRow[600];
   int i, n = 0, w = SV_MINBOX;
   int nHeader = sv_header(pBox, az);
   for(i=0; i<nHeader; i++){
@@ -239,7 +248,7 @@ static int sv_row_y(const SvBox *pB, int iRow){
 
 static void sv_draw_box(StrBuf *p, const SvPic *pPic, const SvBox *pB, const char *zId){
   const VisBox *pBox = pB->pBox;
-  char az[4][256], zRow[600];
+  char az[5][256], zRow[600];
   int i, nHeader = sv_header(pBox, az);
   VisChange eBox = vis_snap_change(pPic->pBefore, pPic->pSnap, pBox->zKey);
   const char *zKind = pBox->eKind==VIS_BOX_SESSION ? "sess"
