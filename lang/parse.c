@@ -73,7 +73,9 @@ static void free_strs(ScnArena *pA, char **az, int n) {
 
 /* 1 if the word is the keyword or flag zKw: unquoted, case-insensitive. */
 static int is_kw(const ScnWord *pW, const char *zKw) {
-  return !pW->bQuoted && scnx_stricmp(pW->z, zKw) == 0;
+  /* the first letter decides most comparisons: test it before the call */
+  int a = (unsigned char)pW->z[0], b = (unsigned char)zKw[0];
+  return !pW->bQuoted && SCNX_LOWER(a) == SCNX_LOWER(b) && scnx_stricmp(pW->z, zKw) == 0;
 }
 
 /* 1 if the word starts with the unquoted option prefix zPre (like
@@ -2013,6 +2015,10 @@ static int check_bytes(ScnParser *pP, const unsigned char *z, size_t n, int iLin
   size_t i = 0;
   while (i < n) {
     unsigned c = z[i];
+    if ((c >= 0x20 && c < 0x7f) || c == '\t') {   /* the common case first */
+      i++;
+      continue;
+    }
     if (c == 0) return perr(pP, iLine, "NUL byte in line (column %d)", (int)i + 1);
     if (c == '\r') return perr(pP, iLine, "carriage return inside a line (column %d)", (int)i + 1);
     if ((c < 0x20 && c != '\t') || c == 0x7f) {
