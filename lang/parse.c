@@ -111,7 +111,7 @@ static int bad_letter(char *zMsg, const ScnWord *pW) {
   if (!pW->bQuoted && strlen(pW->z) <= 3) {
     return fail(zMsg, "bad drive letter '%s' (expected a letter and a colon, like Z:)", pW->z);
   }
-  return fail(zMsg, "bad drive letter (%s; expected a letter and a colon, like Z:)",
+  return fail(zMsg, "bad drive letter at %s (expected a letter and a colon, like Z:)",
               word_desc(pW, zW, sizeof(zW)));
 }
 
@@ -122,7 +122,7 @@ static int bad_unc(char *zMsg, const ScnWord *pW, int bShareOnly) {
   if (!pW->bQuoted && strchr(pW->z, '\\') != NULL && strchr(pW->z, '=') == NULL) {
     return fail(zMsg, "bad UNC path '%.60s' (expected %s)", pW->z, zWant);
   }
-  return fail(zMsg, "bad UNC path (%s; expected %s)", word_desc(pW, zW, sizeof(zW)), zWant);
+  return fail(zMsg, "bad UNC path at %s (expected %s)", word_desc(pW, zW, sizeof(zW)), zWant);
 }
 
 /* Check `\\server\share[\more]`; bShareOnly requires exactly two parts.
@@ -341,9 +341,9 @@ static const char *word_desc(const ScnWord *pW, char *zBuf, size_t nBuf) {
     }
   }
   if (nKey > 0) {
-    snprintf(zBuf, nBuf, "word %d, '%.*s'", pW->iWord + 1, (int)nKey, pW->z);
+    snprintf(zBuf, nBuf, "word %d '%.*s...'", pW->iWord + 1, (int)nKey, pW->z);
   } else if (pW->bQuoted) {
-    snprintf(zBuf, nBuf, "word %d, quoted", pW->iWord + 1);
+    snprintf(zBuf, nBuf, "word %d (quoted)", pW->iWord + 1);
   } else {
     snprintf(zBuf, nBuf, "word %d", pW->iWord + 1);
   }
@@ -358,7 +358,7 @@ static const char *word_show(const ScnWord *pW, char *zBuf, size_t nBuf) {
   if (!pW->bQuoted && strchr(pW->z, '=') == NULL && pW->z[0] != '/') {
     snprintf(zBuf, nBuf, "'%.40s'", pW->z);
   } else {
-    snprintf(zBuf, nBuf, "(%s)", word_desc(pW, zD, sizeof(zD)));
+    snprintf(zBuf, nBuf, "%s", word_desc(pW, zD, sizeof(zD)));
   }
   return zBuf;
 }
@@ -371,9 +371,8 @@ static int quote_in_key(const ScnWord *pW) {
 }
 
 static int err_quote_in_key(char *zMsg, const ScnWord *pW) {
-  char zW[64];
-  return fail(zMsg, "a quote opens inside a key (%s): quotes may open inside a value, "
-              "not inside a key", word_desc(pW, zW, sizeof(zW)));
+  return fail(zMsg, "a quote opens inside the key of word %d: quotes may open inside a "
+              "value, not inside a key", pW->iWord + 1);
 }
 
 /* An unexpected word: its position only (it may be a misplaced password). */
@@ -394,7 +393,7 @@ static int too_many_plain(char *zMsg, const ScnWord *pW, const char *zCmd) {
 static int bad_option(char *zMsg, const ScnWord *pW, const char *zCmd, const char *zKnown) {
   char zW[64];
   if (quote_in_key(pW)) return err_quote_in_key(zMsg, pW);
-  return fail(zMsg, "unknown %s option (%s; known: %s)", zCmd, word_desc(pW, zW, sizeof(zW)),
+  return fail(zMsg, "unknown %s option at %s (known: %s)", zCmd, word_desc(pW, zW, sizeof(zW)),
               zKnown);
 }
 
@@ -850,14 +849,14 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     char zW[64];
     if (quote_in_key(pW) || (pW->bQuoted && zEq == NULL)) {
       if (zEq) return err_quote_in_key(zMsg, pW);
-      return fail(zMsg, "unknown %s key (%s; keys are not quoted; known: %s)", aToolDef[e].zName,
+      return fail(zMsg, "unknown %s key at %s (keys are not quoted; known: %s)", aToolDef[e].zName,
                   word_desc(pW, zW, sizeof(zW)), zKnown);
     }
     for (k = 0; k < SCN_TKEY_COUNT; k++) {
       if (strlen(azToolKey[k]) == nKey && scnx_strnicmp(pW->z, azToolKey[k], nKey) == 0) break;
     }
     if (k == SCN_TKEY_COUNT || (aToolDef[e].mKeys & TK(k)) == 0) {
-      return fail(zMsg, "unknown %s key (%s; known: %s)", aToolDef[e].zName,
+      return fail(zMsg, "unknown %s key at %s (known: %s)", aToolDef[e].zName,
                   word_desc(pW, zW, sizeof(zW)), zKnown);
     }
     if (mSeen & TK(k)) return fail(zMsg, "%s key %s given twice", aToolDef[e].zName, azToolKey[k]);
@@ -1447,7 +1446,7 @@ dup_opt:
   share_clear(pP->pArena, &s);
   {
     char zW[64];
-    return perr(pP, iLine, "option given twice (%s)", word_desc(&a[i], zW, sizeof(zW)));
+    return perr(pP, iLine, "option given twice at %s", word_desc(&a[i], zW, sizeof(zW)));
   }
 nomem:
   share_clear(pP->pArena, &s);
