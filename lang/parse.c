@@ -1,5 +1,5 @@
 /*
-** lang/parse.c: the .scn parser (SCENARIO-LANGUAGE v1, plus the extensions
+** lang/parse.c: the .scn parser (SCENARIO-LANGUAGE v2, plus the extensions
 ** listed in docs/language.md).
 **
 ** A file is read line by line. Lines before the first step hold the header
@@ -7,14 +7,18 @@
 ** steps, each optionally preceded by annotations (onlyif, skipif, todo) and
 ** followed by an expected block (`----` and lines up to a blank line).
 ** Any defect stops the parse: the caller gets "FILE:LINE: message" and no
-** scenario at all.
+** scenario at all. A message never repeats a word that may be a password
+** (see word_desc). A parsed scenario lives in one arena (lex.h).
 **
 ** Contents:
-**   1. Messages, growable arrays, predicates on words, keyword tables,
-**      machine key=value
-**   2. Step lines (shared by the file parser and scn_parse_step_line)
-**   3. The parser state; world statements (user, share, machine)
-**   4. Logon-name tracking (a small hash table of names)
+**   1. Messages, memory, predicates on words, keyword tables, machine
+**      key=value
+**   2. Step lines (shared by the file parser and scn_parse_step_line):
+**      net use, cmdkey, wnet, define/undefine/query, reg, tool profiles,
+**      logon options
+**   3. The parser state; world statements (user, share with alias=, machine)
+**   4. Logon-name tracking (a small hash table of names; from= checks,
+**      failed and shared logons, placeholders in targets)
 **   5. The file parser: header, annotations, steps, expected blocks, bytes
 **   6. Public entry points and freeing
 **
