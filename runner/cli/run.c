@@ -241,6 +241,14 @@ static int run_main(int argc, char **argv, int bDiff){
   char zRunId[37] = {0};
   RunFacts facts;
   memset(&facts, 0, sizeof(facts));
+  /* A database that cannot be written stops the command before any
+  ** backend starts (issue 9 item 10). */
+  char zWhyNot[512];
+  if( !opt.bNoDb && store_check_writable(zDb, zWhyNot, (int)sizeof(zWhyNot)) != 0 ){
+    fprintf(stderr, "mapscope %s: %s\n", opt.zCommand, zWhyNot);
+    load_free(aFile, nFile);
+    return 2;
+  }
   /* The real backend's facts describe the run; the model's are constant. */
   char *zDown = run_probe_facts(engine.apOps[engine.nSide - 1], opt.zAgentCmd, &facts);
   engine.azDown[engine.nSide - 1] = zDown;
