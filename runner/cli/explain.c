@@ -15,9 +15,8 @@
 **   --svg DIR    also write the pictures alone (DIR/step-00.svg at the
 **                start, DIR/step-NN.svg after step NN)
 **   --rules-url URL  where rule links point (default: docs/rules.md found
-**                above the scenario, relative to the page, and
-**                docs/rules-connections.md for C, R, K, G while it exists;
-**                else rules.md); rule C5 links to URL#c5
+**                above the scenario, relative to the page; else rules.md);
+**                rule C5 links to URL#c5
 **
 ** Contents: 1. text  2. files  3. the command
 */
@@ -312,23 +311,18 @@ int cmd_explain(int argc, char **argv){
   int rcFile = 0;
   if( zHtml ){
     char *zUrl = zRulesUrl ? NULL : explain_rules_url(aFile[0].zPath, zHtml, "rules.md");
-    /* while sections C, R, K and G live in docs/rules-connections.md */
-    char *zConn = zRulesUrl ? NULL : explain_rules_url(aFile[0].zPath, zHtml,
-                                                       "rules-connections.md");
     FILE *pOut = fopen(zHtml, "wb");
     if( pOut == NULL ){
       fprintf(stderr, "mapscope explain: %s: %s\n", zHtml, strerror(errno));
       rcFile = 1;
     }else{
-      vis_html_explain(pOut, &story, zRulesUrl ? zRulesUrl : zUrl ? zUrl : "rules.md",
-                       zConn);
+      vis_html_explain(pOut, &story, zRulesUrl ? zRulesUrl : zUrl ? zUrl : "rules.md");
       if( ferror(pOut) | (fclose(pOut) != 0) ){
         fprintf(stderr, "mapscope explain: %s: could not write\n", zHtml);
         rcFile = 1;
       }
     }
     free(zUrl);
-    free(zConn);
   }
   if( zSvg && rcFile == 0 ) rcFile = explain_svg_dir(zSvg, &story);
 

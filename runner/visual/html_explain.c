@@ -131,8 +131,7 @@ static void hx_facts(StrBuf *p, const VisSnap *pSnap){
   strbuf_puts(p, "</ul></div>\n");
 }
 
-static void hx_step(StrBuf *p, const VisStory *pStory, int iStep, const char *zRulesUrl,
-                    const char *zConnUrl){
+static void hx_step(StrBuf *p, const VisStory *pStory, int iStep, const char *zRulesUrl){
   strbuf_printf(p, "<section class=\"step\" id=\"step-%d\" data-step=\"%d\"", iStep+1, iStep+1);
   if( iStep<0 ){
     strbuf_puts(p, ">\n<div class=\"cols\"><div class=\"side\">\n<h2>At the start</h2>\n"
@@ -180,7 +179,7 @@ static void hx_step(StrBuf *p, const VisStory *pStory, int iStep, const char *zR
             zAnchor[k] = (zId[k]>='A' && zId[k]<='Z') ? (char)(zId[k]-'A'+'a') : zId[k];
           }
           strbuf_puts(p, "<a href=\"");
-          hx_text(p, (zConnUrl && strchr("CRKG", zId[0])) ? zConnUrl : zRulesUrl);
+          hx_text(p, zRulesUrl);
           strbuf_printf(p, "#%s\">%s</a>", zAnchor, zId);
         }
         z += n;
@@ -202,8 +201,7 @@ static void hx_step(StrBuf *p, const VisStory *pStory, int iStep, const char *zR
 
 /* ---------------------------------------------------------------- 3 ---- */
 
-void vis_html_explain(FILE *pOut, const VisStory *pStory, const char *zRulesUrl,
-                      const char *zConnUrl){
+void vis_html_explain(FILE *pOut, const VisStory *pStory, const char *zRulesUrl){
   const Scenario *pScn = pStory->pScn;
   StrBuf b = {0};
   int i;
@@ -249,7 +247,7 @@ void vis_html_explain(FILE *pOut, const VisStory *pStory, const char *zRulesUrl,
               "&#9664; previous</button><button id=\"next\" type=\"button\">next &#9654;</button>"
               "<span id=\"where\" aria-live=\"polite\"></span> <small>(or the arrow keys)</small></nav>\n"
               "<div id=\"errors\" role=\"alert\"></div>\n<main>\n");
-  for(i=-1; i<pStory->nStep; i++) hx_step(&b, pStory, i, zRulesUrl, zConnUrl);
+  for(i=-1; i<pStory->nStep; i++) hx_step(&b, pStory, i, zRulesUrl);
   strbuf_puts(&b, "</main>\n<script>\n");
   strbuf_puts(&b, zScript);
   strbuf_puts(&b, "</script>\n</body>\n</html>\n");

@@ -38,12 +38,9 @@ void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
 ** Write the explain page of pStory to pOut. zRulesUrl is the address of
 ** docs/rules.md that rule links point into; the anchor is the rule ID in
 ** lower case, the id Markdown renderers (GitHub, pandoc) give a heading
-** `### C5` (rule C5 -> zRulesUrl#c5). zConnUrl, when not NULL, is used
-** instead for the sections C, R, K and G (docs/rules-connections.md
-** while the reference is split in two).
+** `### C5` (rule C5 -> zRulesUrl#c5).
 */
-void vis_html_explain(FILE *pOut, const VisStory *pStory, const char *zRulesUrl,
-                      const char *zConnUrl);
+void vis_html_explain(FILE *pOut, const VisStory *pStory, const char *zRulesUrl);
 
 /* ---------------------------------------------------------------- 3 ---- */
 

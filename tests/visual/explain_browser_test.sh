@@ -43,9 +43,12 @@ check "step 4: {A.elevated} drawn" "grep -q 'data-key=\"session {A.elevated}\"' 
 check "step 4: {A.elevated} has no Z:" "! grep -q 'data-key=\"link A.elevated Z:\"' '$WORK/step4.html'"
 check "step 4: picture has a text equivalent" "grep -q '<desc id=\"svg-step-4-d\">' '$WORK/step4.html'"
 check "step 7 links rule N6 into docs/rules.md" "sed -n '/id=\"step-7\"/,/<\/section>/p' '$WORK/dom.html' | grep -q 'href=\"[^\"]*docs/rules.md#n6\">N6</a>'"
-if [ -f "$SRC/docs/rules-connections.md" ]; then
-  check "step 7 links rule C13 into docs/rules-connections.md" "sed -n '/id=\"step-7\"/,/<\/section>/p' '$WORK/dom.html' | grep -q 'href=\"[^\"]*docs/rules-connections.md#c13\">C13</a>'"
-fi
+check "step 7 links rule C13 into docs/rules.md" "sed -n '/id=\"step-7\"/,/<\/section>/p' '$WORK/dom.html' | grep -q 'href=\"[^\"]*docs/rules.md#c13\">C13</a>'"
+missing=""
+for id in $(grep -o 'rules.md#[a-z0-9]*">[A-Z0-9]*</a>' "$WORK/page.html" | sed 's/.*">//; s/<.*//' | sort -u); do
+  grep -q "^### $id\$" "$SRC/docs/rules.md" || missing="$missing $id"
+done
+check "every linked rule has its heading in docs/rules.md${missing:+ (missing:$missing)}" "[ -z '$missing' ]"
 check "step 7 shows the comment" "sed -n '/id=\"step-7\"/,/<\/section>/p' '$WORK/dom.html' | grep -q 'cannot even reach the drive letter'"
 
 # without JavaScript every step is there to read. Chromium's
