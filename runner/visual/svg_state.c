@@ -262,7 +262,7 @@ static void sv_draw_box(StrBuf *p, const SvPic *pPic, const SvBox *pB, const cha
   strbuf_printf(p, "<rect class=\"hd\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"4\"/>\n",
                 pB->x, pB->y, pB->w, nHeader*SV_ROW + SV_PAD);
   for(i=0; i<nHeader; i++){
-    char zLine[300];
+    char zLine[sizeof(az) + 8];  /* az[i] and a mark; sized so -O2 sees no truncation */
     snprintf(zLine, sizeof(zLine), "%s%s%s", i==0 && eBox ? sv_mark(eBox) : "",
              i==0 && eBox ? " " : "", az[i]);
     sv_text(p, pB->x + SV_PAD, pB->y + SV_PAD + i*SV_ROW + 12, i==0 ? "t" : "l", zLine);
