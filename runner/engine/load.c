@@ -154,12 +154,15 @@ static int load_read_file(const char *zPath, char **pzContent, size_t *pnContent
   return 0;
 }
 
+void load_free_one(ScnFile *pFile){
+  free(pFile->zPath);
+  free(pFile->zContent);
+  scn_free(pFile->pScn);
+  memset(pFile, 0, sizeof(*pFile));
+}
+
 void load_free(ScnFile *aFile, int nFile){
-  for(int i = 0; i < nFile; i++){
-    free(aFile[i].zPath);
-    free(aFile[i].zContent);
-    scn_free(aFile[i].pScn);
-  }
+  for(int i = 0; i < nFile; i++) load_free_one(&aFile[i]);
   free(aFile);
 }
 
