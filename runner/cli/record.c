@@ -368,8 +368,8 @@ void record_scenario(Recorder *p, const Scenario *pScn, const StepRecord *aRec,
 }
 
 /* Does zNew parse, with every recorded output now its step's block? */
-static int rec_verify(const char *zPath, const char *zNew, const Scenario *pOld,
-                      char *const *azOutput, char *zErr, int nErr){
+static int rec_verify(RecordMode eMode, const char *zPath, const char *zNew,
+                      const Scenario *pOld, char *const *azOutput, char *zErr, int nErr){
   Scenario *pNew = NULL;
   if( scn_parse_text(zPath, zNew, strlen(zNew), &pNew, zErr, (size_t)nErr) != 0 ) return 1;
   int rc = 0;
@@ -379,6 +379,8 @@ static int rec_verify(const char *zPath, const char *zNew, const Scenario *pOld,
   }
   for(int i = 0; rc == 0 && i < pNew->nStep; i++){
     if( azOutput[i] == NULL ) continue;
+    /* --complete leaves existing blocks as they are, matching or not. */
+    if( eMode == RECORD_COMPLETE && pOld->aStep[i].bExpected ) continue;
     char *zGot = pNew->aStep[i].bExpected ? scn_expected_text(&pNew->aStep[i]) : NULL;
     if( zGot == NULL || !scn_output_equal(azOutput[i], zGot) ){
       snprintf(zErr, (size_t)nErr, "%s:%d: the edited block would not read back "
@@ -436,7 +438,7 @@ int record_finish(Recorder *p, FILE *pOut, FILE *pErr){
     if( plan.nEdit ){
       char *zNew = rec_apply(&plan);
       char zErr[1024];
-      if( rec_verify(pScnFile->zPath, zNew, pScnFile->pScn, pFile->azOutput,
+      if( rec_verify(p->eMode, pScnFile->zPath, zNew, pScnFile->pScn, pFile->azOutput,
                      zErr, (int)sizeof(zErr)) != 0 ){
         fprintf(pErr, "mapscope run: not recorded: %s\n", zErr);
         rc = 2;
