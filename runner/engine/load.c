@@ -31,8 +31,11 @@ typedef struct Loader Loader;
 struct Loader {
   const char *zCmd;            /* the subcommand, for messages */
   FileList list;               /* the scenario files found, in order */
-  LoadSeen *aSeen;             /* directories entered and files taken */
-  int nSeen, nSeenAlloc;
+  LoadSeen *aSeen;             /* directories entered and files taken: an
+                               ** open-addressing hash set of nSeenAlloc
+                               ** slots (a power of two), slot empty when
+                               ** its ino and dev are both 0 */
+  int nSeen, nSeenAlloc;       /* entries, slots */
 };
 
 /* The largest scenario file read: far beyond any real scenario, and it
@@ -56,19 +59,54 @@ static void load_list_add(FileList *p, const char *zPath){
   memcpy(p->azPath[p->nPath++], zPath, n);
 }
 
+/* The slot for (dev, ino) in a table of nAlloc slots: a 64-bit mix of
+** both, linear probing. */
+static unsigned load_seen_hash(dev_t dev, ino_t ino){
+  unsigned long long h = (unsigned long long)ino * 0x9E3779B97F4A7C15ull;
+  h ^= (unsigned long long)dev + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+  h ^= h >> 29;
+  return (unsigned)(h ^ (h >> 32));
+}
+
+static int load_seen_empty(const LoadSeen *p){
+  return p->dev == 0 && p->ino == 0;
+}
+
+/* Insert (dev, ino) into a table known to have room and not to hold it. */
+static void load_seen_put(LoadSeen *aSlot, int nAlloc, dev_t dev, ino_t ino){
+  unsigned i = load_seen_hash(dev, ino) & (unsigned)(nAlloc - 1);
+  while( !load_seen_empty(&aSlot[i]) ) i = (i + 1) & (unsigned)(nAlloc - 1);
+  aSlot[i].dev = dev;
+  aSlot[i].ino = ino;
+}
+
 /* 1 if the object behind pSt was taken before (a symlink loop, or the same
-** file or directory reached twice); else remember it and return 0. */
+** file or directory reached twice); else remember it and return 0. A hash
+** set, so collecting N files costs O(N), not O(N^2) (docs/performance.md,
+** "Growth"). (dev 0, ino 0) marks an empty slot: no file has both. */
 static int load_seen(Loader *p, const struct stat *pSt){
-  for(int i = 0; i < p->nSeen; i++){
-    if( p->aSeen[i].dev == pSt->st_dev && p->aSeen[i].ino == pSt->st_ino ) return 1;
+  if( p->nSeenAlloc ){
+    unsigned i = load_seen_hash(pSt->st_dev, pSt->st_ino) & (unsigned)(p->nSeenAlloc - 1);
+    while( !load_seen_empty(&p->aSeen[i]) ){
+      if( p->aSeen[i].dev == pSt->st_dev && p->aSeen[i].ino == pSt->st_ino ) return 1;
+      i = (i + 1) & (unsigned)(p->nSeenAlloc - 1);
+    }
   }
-  if( p->nSeen == p->nSeenAlloc ){
-    p->nSeenAlloc = p->nSeenAlloc ? p->nSeenAlloc * 2 : 64;
-    p->aSeen = realloc(p->aSeen, (size_t)p->nSeenAlloc * sizeof(LoadSeen));
-    if( p->aSeen == NULL ) load_oom();
+  /* Keep the table at most half full. */
+  if( 2 * (p->nSeen + 1) > p->nSeenAlloc ){
+    int nNew = p->nSeenAlloc ? p->nSeenAlloc * 2 : 256;
+    LoadSeen *aNew = calloc((size_t)nNew, sizeof(LoadSeen));
+    if( aNew == NULL ) load_oom();
+    for(int i = 0; i < p->nSeenAlloc; i++){
+      if( !load_seen_empty(&p->aSeen[i]) ){
+        load_seen_put(aNew, nNew, p->aSeen[i].dev, p->aSeen[i].ino);
+      }
+    }
+    free(p->aSeen);
+    p->aSeen = aNew;
+    p->nSeenAlloc = nNew;
   }
-  p->aSeen[p->nSeen].dev = pSt->st_dev;
-  p->aSeen[p->nSeen].ino = pSt->st_ino;
+  load_seen_put(p->aSeen, p->nSeenAlloc, pSt->st_dev, pSt->st_ino);
   p->nSeen++;
   return 0;
 }
