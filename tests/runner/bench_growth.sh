@@ -3,48 +3,72 @@
 # not a test. The whole-process cost of `mapscope run --no-db` per scenario
 # at 1x, 100x and 300x the bundled suite (copies in a temporary folder),
 # side by side in one run: wall time (best of 3) and, with valgrind
-# installed and MAPSCOPE_CALLGRIND=1, callgrind's instruction count.
-# Linear growth means the per-scenario columns stay flat (docs/performance.md,
-# "Growth"); the last column is the ratio to the 1x row.
+# installed and MAPSCOPE_CALLGRIND=1, callgrind's instruction count (one
+# run: it is deterministic). MAPSCOPE_COMPARE=OTHER_MAPSCOPE measures a
+# second binary (e.g. the one before a change) on the same copies, in the
+# same run, for columns side by side. Linear growth means the per-scenario
+# figures stay flat: the ratio columns are to the 1x row of the same binary
+# (docs/performance.md, "Growth").
 set -eu
 mapscope=$1
 scenarios=$2
 shift 2
 factors=${*:-1 100 300}
+compare=${MAPSCOPE_COMPARE:-}
+cg=${MAPSCOPE_CALLGRIND:-0}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-n1=$(find "$scenarios" -name '*.scn' | wc -l)
-printf '%-7s %9s %12s %14s %7s' factor scenarios "wall ms" "us/scenario" ratio
-[ "${MAPSCOPE_CALLGRIND:-0}" = 1 ] && printf ' %16s %7s' "instr/scenario" ratio
+# wall_us BINARY DIR N: best-of-3 wall microseconds per scenario
+wall_us() {
+  local best= t0 t1 us
+  for r in 1 2 3; do
+    t0=$(date +%s%N)
+    "$1" run --no-db "$2" >/dev/null
+    t1=$(date +%s%N)
+    us=$(( (t1 - t0) / 1000 ))
+    if [ -z "$best" ] || [ "$us" -lt "$best" ]; then best=$us; fi
+  done
+  echo $(( best / $3 ))
+}
+# instr BINARY DIR N: callgrind instructions per scenario
+instr() {
+  valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
+    "$1" run --no-db "$2" >/dev/null 2>"$work/cg.log"
+  local ir
+  ir=$(grep -m1 '^summary:' "$work/cg.out" | awk '{print $2}')
+  rm -f "$work/cg.out"
+  echo $(( ir / $3 ))
+}
+ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
+
+names="new"
+[ -n "$compare" ] && names="new old"
+printf '%-6s %9s' factor scenarios
+for b in $names; do
+  printf ' | %s: %11s %6s' "$b" "us/scn" ratio
+  [ "$cg" = 1 ] && printf ' %13s %6s' "instr/scn" ratio
+done
 printf '\n'
-base_us=
-base_ir=
+declare -A base
 for k in $factors; do
   dir=$work/x$k
   mkdir -p "$dir"
   for i in $(seq 1 "$k"); do cp -r "$scenarios" "$dir/c$i"; done
   n=$(find "$dir" -name '*.scn' | wc -l)
-  best=
-  for r in 1 2 3; do
-    t0=$(date +%s%N)
-    "$mapscope" run --no-db "$dir" >/dev/null
-    t1=$(date +%s%N)
-    ms=$(( (t1 - t0) / 1000000 ))
-    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+  printf '%-6s %9d' "${k}x" "$n"
+  for b in $names; do
+    bin=$mapscope
+    [ "$b" = old ] && bin=$compare
+    us=$(wall_us "$bin" "$dir" "$n")
+    [ -z "${base[$b-us]:-}" ] && base[$b-us]=$us
+    printf ' | %s: %11d %6s' "$b" "$us" "$(ratio "$us" "${base[$b-us]}")"
+    if [ "$cg" = 1 ]; then
+      ir=$(instr "$bin" "$dir" "$n")
+      [ -z "${base[$b-ir]:-}" ] && base[$b-ir]=$ir
+      printf ' %13d %6s' "$ir" "$(ratio "$ir" "${base[$b-ir]}")"
+    fi
   done
-  us=$(( best * 1000 / n ))
-  [ -z "$base_us" ] && base_us=$us
-  printf '%-7s %9d %12d %14d %7.2f' "${k}x" "$n" "$best" "$us" \
-    "$(echo "$us / $base_us" | bc -l)"
-  if [ "${MAPSCOPE_CALLGRIND:-0}" = 1 ]; then
-    valgrind --tool=callgrind --callgrind-out-file="$work/cg.$k" \
-      "$mapscope" run --no-db "$dir" >/dev/null 2>"$work/cg.log"
-    ir=$(grep -m1 '^summary:' "$work/cg.$k" | awk '{print $2}')
-    per=$(( ir / n ))
-    [ -z "$base_ir" ] && base_ir=$per
-    printf ' %16d %7.2f' "$per" "$(echo "$per / $base_ir" | bc -l)"
-  fi
   printf '\n'
   rm -rf "$dir"
 done
