@@ -122,6 +122,33 @@ void scn_format_error(int code, char *zBuf, size_t nBuf) {
   snprintf(zBuf, nBuf, "error %d %s", code, scn_error_symbol(code));
 }
 
+/* Upper-case drive letter, or '?' for anything else. */
+static char canon_letter(char c) {
+  if (c >= 'a' && c <= 'z') return (char)(c - 'a' + 'A');
+  return (c >= 'A' && c <= 'Z') ? c : '?';
+}
+
+void scn_format_ok_letter(char c, char *zBuf, size_t nBuf) {
+  if (zBuf == NULL || nBuf == 0) return;
+  snprintf(zBuf, nBuf, "ok %c:", canon_letter(c));
+}
+
+void scn_format_tool_error(const char *zWord, char *zBuf, size_t nBuf) {
+  if (zBuf == NULL || nBuf == 0) return;
+  snprintf(zBuf, nBuf, "tool-error %s", zWord ? zWord : "?");
+}
+
+void scn_format_use_row(const char *zStatus, char c, const char *zRemote,
+                        char *zBuf, size_t nBuf) {
+  if (zBuf == NULL || nBuf == 0) return;
+  if (c == 0) {
+    snprintf(zBuf, nBuf, "%s %s", zStatus ? zStatus : "?", zRemote ? zRemote : "");
+  } else {
+    snprintf(zBuf, nBuf, "%s %c: %s", zStatus ? zStatus : "?", canon_letter(c),
+             zRemote ? zRemote : "");
+  }
+}
+
 /* ---------------------------------------------------------------- 2 ---- */
 
 /* Blanks for output comparison: space, tab and a carriage return. */
@@ -306,6 +333,49 @@ static void fmt_letter(ScnBuf *p, char c) {
   buf_word(p, "", z, 0);
 }
 
+/* `/user:<u> [<pw>]` of net use: a NULL password writes nothing; a
+** password that looks like an option, is empty or is `*` is quoted so that
+** it parses back as the password. */
+static void fmt_net_user(ScnBuf *b, const ScnStep *p, int bRedact) {
+  if (p->zCredUser == NULL) return;
+  buf_word(b, "/user:", p->zCredUser, 0);
+  if (p->zCredPassword) {
+    if (bRedact) {
+      buf_kw(b, "***");
+    } else {
+      buf_word(b, "", p->zCredPassword, p->zCredPassword[0] == '/' || p->zCredPassword[0] == 0
+                                        || strcmp(p->zCredPassword, "*") == 0);
+    }
+  }
+}
+
+/* A tool step's keys, in the order written. */
+static void fmt_tool(ScnBuf *b, const ScnStep *p, int bRedact) {
+  int i;
+  buf_kw(b, "tool");
+  buf_kw(b, scn_tool_name(p->eTool));
+  for (i = 0; i < p->nToolArg; i++) {
+    const ScnToolArg *pA = &p->aToolArg[i];
+    char zPre[40];
+    if (pA->zValue == NULL) {
+      buf_kw(b, scn_tool_key_name(pA->eKey));
+      continue;
+    }
+    snprintf(zPre, sizeof(zPre), "%s=", scn_tool_key_name(pA->eKey));
+    if (pA->eKey == SCN_TKEY_PASSWORD || pA->eKey == SCN_TKEY_SECRET) {
+      buf_secret(b, zPre, pA->zValue, bRedact);
+    } else if (pA->eKey == SCN_TKEY_NAME && (p->eTool == SCN_TOOL_PS_NEW_PSDRIVE
+                                             || p->eTool == SCN_TOOL_PS_REMOVE_PSDRIVE)) {
+      char z[2];                             /* ps drive names print without the colon */
+      z[0] = pA->zValue[0];
+      z[1] = 0;
+      buf_word(b, zPre, z, 0);
+    } else {
+      buf_opt(b, zPre, pA->zValue);
+    }
+  }
+}
+
 static void fmt_command(ScnBuf *b, const ScnStep *p, int bRedact) {
   switch (p->eCmd) {
     case SCN_CMD_NET_USE_LIST:
@@ -315,20 +385,56 @@ static void fmt_command(ScnBuf *b, const ScnStep *p, int bRedact) {
       buf_kw(b, "net use");
       fmt_letter(b, p->cLetter);
       buf_word(b, "", p->zRemote, 0);
-      if (p->zCredUser) {
-        buf_word(b, "/user:", p->zCredUser, 0);
-        if (p->zCredPassword) {
-          if (bRedact) {
-            buf_kw(b, "***");
-          } else {
-            /* A password that looks like an option, or is empty, is quoted
-            ** so that it parses back as the password. */
-            buf_word(b, "", p->zCredPassword,
-                     p->zCredPassword[0] == '/' || p->zCredPassword[0] == 0);
-          }
-        }
-      }
+      fmt_net_user(b, p, bRedact);
       if (p->ePersistent >= 0) buf_word(b, "/persistent:", p->ePersistent ? "yes" : "no", 0);
+      break;
+    case SCN_CMD_NET_USE_AUTO:
+      buf_kw(b, "net use *");
+      buf_word(b, "", p->zRemote, 0);
+      fmt_net_user(b, p, bRedact);
+      if (p->ePersistent >= 0) buf_word(b, "/persistent:", p->ePersistent ? "yes" : "no", 0);
+      break;
+    case SCN_CMD_NET_USE_DEVICELESS:
+      buf_kw(b, "net use");
+      buf_word(b, "", p->zRemote, 0);
+      fmt_net_user(b, p, bRedact);
+      break;
+    case SCN_CMD_NET_USE_DELETE_REMOTE:
+      buf_kw(b, "net use");
+      buf_word(b, "", p->zRemote, 0);
+      buf_kw(b, "/delete");
+      break;
+    case SCN_CMD_WNET_ADD_DEVICELESS:
+      buf_kw(b, "wnet add");
+      buf_word(b, "", p->zRemote, 0);
+      if (p->zCredUser) buf_opt(b, "user=", p->zCredUser);
+      if (p->zCredPassword) buf_secret(b, "password=", p->zCredPassword, bRedact);
+      break;
+    case SCN_CMD_WNET_CANCEL_REMOTE:
+      buf_kw(b, "wnet cancel");
+      buf_word(b, "", p->zRemote, 0);
+      if (p->bForce) buf_kw(b, "force");
+      break;
+    case SCN_CMD_REG_SET:
+    case SCN_CMD_REG_DELETE: {
+      char zKey[16];
+      snprintf(zKey, sizeof(zKey), "HKCU\\Network\\%c", canon_letter(p->cLetter));
+      buf_kw(b, p->eCmd == SCN_CMD_REG_SET ? "reg set" : "reg delete");
+      buf_kw(b, zKey);
+      if (p->zRegValue) buf_word(b, "", p->zRegValue, 0);
+      if (p->eCmd == SCN_CMD_REG_SET && p->eRegType == SCN_REG_DWORD) {
+        char z[32];
+        snprintf(z, sizeof(z), "dword:%lu", p->uRegDword);
+        buf_kw(b, z);
+      } else if (p->eCmd == SCN_CMD_REG_SET) {
+        const char *zD = p->zRegData ? p->zRegData : "";
+        /* REG_SZ data that reads like dword:N is quoted to stay a string. */
+        buf_word(b, "", zD, scnx_strnicmp(zD, "dword:", 6) == 0);
+      }
+      break;
+    }
+    case SCN_CMD_TOOL:
+      fmt_tool(b, p, bRedact);
       break;
     case SCN_CMD_NET_USE_DELETE:
       buf_kw(b, "net use");
@@ -423,6 +529,17 @@ char *scn_step_format(const ScnStep *p, int bRedact) {
       buf_word(&b, "", p->zSession, 0);
       buf_word(&b, "", p->zUser, 0);
       buf_word(&b, "", scn_logon_type_name(p->eLogonType), 0);
+      if (p->bS4u) buf_kw(&b, "s4u");
+      if (p->zFrom || p->eFromHalf == SCN_HALF_SYSTEM) {
+        buf_kw(&b, "from=");
+        if (p->eFromHalf == SCN_HALF_SYSTEM) {
+          buf_str(&b, "SYSTEM");
+        } else {
+          buf_str(&b, p->zFrom);
+          if (p->eFromHalf == SCN_HALF_LIMITED) buf_str(&b, ".limited");
+          if (p->eFromHalf == SCN_HALF_ELEVATED) buf_str(&b, ".elevated");
+        }
+      }
       if (p->bHighest) buf_kw(&b, "highest");
       if (p->zLogonPassword) buf_secret(&b, "password=", p->zLogonPassword, bRedact);
       break;
@@ -438,7 +555,7 @@ char *scn_step_format(const ScnStep *p, int bRedact) {
       for (i = 0; i < p->nSetting; i++) {
         char z[64];
         snprintf(z, sizeof(z), "%s=%s", scn_policy_name(p->aSetting[i].ePolicy),
-                 p->aSetting[i].bOn ? "on" : "off");
+                 scn_policy_value_name(p->aSetting[i].ePolicy, p->aSetting[i].bOn));
         buf_word(&b, "", z, 0);
       }
       break;
@@ -493,6 +610,10 @@ char *scn_share_format(const ScnShare *pShare) {
       buf_str(&b, pShare->azGrant[i]);
     }
   }
+  for (i = 0; i < pShare->nAlias; i++) {
+    buf_add(&b, i == 0 ? " alias=" : ",", i == 0 ? 7 : 1);
+    buf_str(&b, pShare->azAlias[i]);
+  }
   if (pShare->bAnonymous) buf_kw(&b, "anonymous");
   return buf_finish(&b);
 }
@@ -505,7 +626,7 @@ char *scn_machine_format(const ScnMachine *pMachine) {
   for (i = 0; i < SCN_POL_COUNT; i++) {
     char z[64];
     snprintf(z, sizeof(z), "%s=%s", scn_policy_name((ScnPolicy)i),
-             pMachine->abPolicy[i] ? "on" : "off");
+             scn_policy_value_name((ScnPolicy)i, pMachine->abPolicy[i]));
     buf_word(&b, "", z, 0);
   }
   buf_kw(&b, "disks=");
@@ -560,6 +681,8 @@ char *scn_redact_line(const char *zLine) {
       buf_word(&b, "/pass:", "***", 0);
     } else if (word_prefix(pW, "pass=")) {
       buf_word(&b, "pass=", "***", 0);
+    } else if (word_prefix(pW, "secret=")) {
+      buf_word(&b, "secret=", "***", 0);
     } else {
       if (bNetUse && word_prefix(pW, "/user:")) bSecretNext = 1;
       buf_word(&b, "", pW->z, 0);

@@ -93,6 +93,7 @@ static int words_push(ScnWords *pW, char *zWord, int bQuoted, size_t nPlain,
   pW->aWord[pW->nWord].bQuoted = bQuoted;
   pW->aWord[pW->nWord].nPlain = nPlain;
   pW->aWord[pW->nWord].iStart = iStart;
+  pW->aWord[pW->nWord].iWord = pW->nWord;
   pW->nWord++;
   return 0;
 }
@@ -130,6 +131,11 @@ int scnx_split(const char *zLine, size_t nLine, ScnWords *pW, int bLenient) {
           zBuf[nBuf++] = zLine[i + 1];
           i += 2;
         } else {
+          if (((unsigned char)c < 0x20 || c == 0x7f) && !bLenient) {
+            rc = SCNX_CONTROL;
+            pW->iErrPos = i;
+            goto err;
+          }
           zBuf[nBuf++] = c;
           i++;
         }

@@ -28,6 +28,7 @@ struct ScnWord {
   int bQuoted;         /* some part of it was quoted */
   size_t nPlain;       /* bytes of z before the first quote opened */
   size_t iStart;       /* byte offset in the line where it begins */
+  int iWord;           /* 0-based position among the line's words */
 };
 
 typedef struct ScnWords ScnWords;
@@ -42,12 +43,17 @@ struct ScnWords {
 #define SCNX_OK 0
 #define SCNX_NOMEM 1
 #define SCNX_OPEN_QUOTE 2
+#define SCNX_CONTROL 3   /* a tab or other control character inside quotes */
 
 /*
 ** Split zLine (nLine bytes, no newline) into words. Returns SCNX_OK and
 ** fills *pW (release with scnx_words_clear), or SCNX_NOMEM, or
 ** SCNX_OPEN_QUOTE when a quote is left open (unless bLenient, in which case
-** the open quote runs to the end of the line). On failure *pW is empty.
+** the open quote runs to the end of the line), or SCNX_CONTROL when a tab
+** (or any byte below 0x20, or 0x7f) is inside quotes (unless bLenient):
+** no word ever holds a control character (issue 9.3). iErrPos is the
+** offset of the open quote or of the control character. On failure *pW is
+** empty.
 */
 int scnx_split(const char *zLine, size_t nLine, ScnWords *pW, int bLenient);
 void scnx_words_clear(ScnWords *pW);

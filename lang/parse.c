@@ -98,8 +98,27 @@ static int parse_letter(const char *z, char *pc) {
   return 0;
 }
 
-static int bad_letter(char *zMsg, const char *z) {
-  return fail(zMsg, "bad drive letter '%.40s' (expected a letter and a colon, like Z:)", z);
+static const char *word_desc(const ScnWord *pW, char *zBuf, size_t nBuf);
+
+/* A bad drive letter: quoted as written when short (a misplaced password
+** is not repeated, see word_desc). */
+static int bad_letter(char *zMsg, const ScnWord *pW) {
+  char zW[64];
+  if (!pW->bQuoted && strlen(pW->z) <= 3) {
+    return fail(zMsg, "bad drive letter '%s' (expected a letter and a colon, like Z:)", pW->z);
+  }
+  return fail(zMsg, "bad drive letter (%s; expected a letter and a colon, like Z:)",
+              word_desc(pW, zW, sizeof(zW)));
+}
+
+/* A bad UNC path: quoted as written when it starts with two backslashes. */
+static int bad_unc(char *zMsg, const ScnWord *pW, int bShareOnly) {
+  char zW[64];
+  const char *zWant = bShareOnly ? "\\\\server\\share, two parts" : "\\\\server\\share";
+  if (!pW->bQuoted && strchr(pW->z, '\\') != NULL && strchr(pW->z, '=') == NULL) {
+    return fail(zMsg, "bad UNC path '%.60s' (expected %s)", pW->z, zWant);
+  }
+  return fail(zMsg, "bad UNC path (%s; expected %s)", word_desc(pW, zW, sizeof(zW)), zWant);
 }
 
 /* Check `\\server\share[\more]`; bShareOnly requires exactly two parts.
@@ -153,16 +172,22 @@ static int check_user_name(const char *z, char *zMsg) {
 
 static const char *const azPolicyName[SCN_POL_COUNT] = {
   "uac", "filter-admin-token", "local-account-token-filter",
-  "linked-connections", "restore-connections", "luid-maps"
+  "linked-connections", "restore-connections", "luid-maps",
+  "protection-mode", "consent-prompt"
 };
 
 static const char *const azLogonName[SCN_LOGON_COUNT] = {
   "interactive", "rdp", "runas", "batch", "service", "network", "winrm",
-  "credssp", "become", "current"
+  "credssp", "become", "current", "ssh", "netonly", "task", "elevate"
 };
 
 const char *scn_policy_name(ScnPolicy e) {
   return ((int)e >= 0 && e < SCN_POL_COUNT) ? azPolicyName[e] : "?";
+}
+
+const char *scn_policy_value_name(ScnPolicy e, int bOn) {
+  if (e == SCN_POL_CONSENT_CREDENTIALS) return bOn ? "credentials" : "consent";
+  return bOn ? "on" : "off";
 }
 
 const char *scn_logon_type_name(ScnLogonType e) {
@@ -215,9 +240,19 @@ static int parse_machine_kv(const ScnWord *pW, ScnPolicy *pePolicy, int *pbOn,
   if (i == SCN_POL_COUNT) {
     return fail(zMsg, "unknown machine key '%.*s' (known: uac, filter-admin-token, "
                 "local-account-token-filter, linked-connections, restore-connections, "
-                "luid-maps, disks)", (int)(nKey > 40 ? 40 : nKey), pW->z);
+                "luid-maps, protection-mode, consent-prompt, disks)",
+                (int)(nKey > 40 ? 40 : nKey), pW->z);
   }
   *pePolicy = (ScnPolicy)i;
+  if (i == SCN_POL_CONSENT_CREDENTIALS) {
+    if (scnx_stricmp(zEq + 1, "consent") == 0) *pbOn = 0;
+    else if (scnx_stricmp(zEq + 1, "credentials") == 0) *pbOn = 1;
+    else {
+      return fail(zMsg, "machine key consent-prompt takes consent or credentials, not '%.40s'",
+                  zEq + 1);
+    }
+    return 0;
+  }
   if (scnx_stricmp(zEq + 1, "on") == 0) {
     *pbOn = 1;
   } else if (scnx_stricmp(zEq + 1, "off") == 0) {
@@ -256,41 +291,176 @@ static int dup_into(char **pz, const char *z, char *zMsg) {
   return *pz == NULL ? fail(zMsg, "out of memory") : 0;
 }
 
+/*
+** Secrets in messages (issue 9.7). A word that a message has to mention
+** may be a password written in an odd place (before /user:, after
+** /persistent:, after `wnet cancel`, quoted, pass= in any case), so
+** messages about a word in a step or world line never quote it whole:
+** word_desc() names its position and, when it starts with an unquoted
+** `key=` or `/option:` prefix, that prefix alone ("word 6, 'pass='").
+** Positions that never hold a secret (a logon type, a drive letter, a UNC
+** path, a command name) may still be quoted as written.
+*/
+static const char *word_desc(const ScnWord *pW, char *zBuf, size_t nBuf) {
+  size_t i, nKey = 0;
+  for (i = 0; i < pW->nPlain && i < 40; i++) {
+    char c = pW->z[i];
+    if (c == '=' || (c == ':' && pW->z[0] == '/')) {
+      nKey = i + 1;
+      break;
+    }
+  }
+  if (nKey > 0) {
+    snprintf(zBuf, nBuf, "word %d, '%.*s'", pW->iWord + 1, (int)nKey, pW->z);
+  } else if (pW->bQuoted) {
+    snprintf(zBuf, nBuf, "word %d, quoted", pW->iWord + 1);
+  } else {
+    snprintf(zBuf, nBuf, "word %d", pW->iWord + 1);
+  }
+  return zBuf;
+}
+
+/* A word in a position that holds no secret when written right: quoted
+** as written ('interactiv'), unless it looks like an option or a
+** key=value or is quoted, which word_desc() describes instead. */
+static const char *word_show(const ScnWord *pW, char *zBuf, size_t nBuf) {
+  char zD[64];
+  if (!pW->bQuoted && strchr(pW->z, '=') == NULL && pW->z[0] != '/') {
+    snprintf(zBuf, nBuf, "'%.40s'", pW->z);
+  } else {
+    snprintf(zBuf, nBuf, "(%s)", word_desc(pW, zD, sizeof(zD)));
+  }
+  return zBuf;
+}
+
+/* 1 if a quote opens inside the key of a key=value word (`pass"word"=x`,
+** `"password=x"`): SCENARIO-LANGUAGE v2 makes it a file error. */
+static int quote_in_key(const ScnWord *pW) {
+  const char *zEq = strchr(pW->z, '=');
+  return pW->bQuoted && zEq != NULL && (size_t)(zEq - pW->z) >= pW->nPlain;
+}
+
+static int err_quote_in_key(char *zMsg, const ScnWord *pW) {
+  char zW[64];
+  return fail(zMsg, "a quote opens inside a key (%s): quotes may open inside a value, "
+              "not inside a key", word_desc(pW, zW, sizeof(zW)));
+}
+
+/* An unexpected word: its position only (it may be a misplaced password). */
 static int too_many(char *zMsg, const ScnWord *pW, const char *zCmd) {
-  return fail(zMsg, "unexpected '%.40s' after %s", pW->z, zCmd);
+  char zW[64];
+  if (quote_in_key(pW)) return err_quote_in_key(zMsg, pW);
+  return fail(zMsg, "unexpected %s after %s", word_desc(pW, zW, sizeof(zW)), zCmd);
+}
+
+/* An unexpected word after a command that takes no secret (reboot, query,
+** dir, drives, ...): shown as written when that is safe (word_show). */
+static int too_many_plain(char *zMsg, const ScnWord *pW, const char *zCmd) {
+  char zW[80];
+  return fail(zMsg, "unexpected %s after %s", word_show(pW, zW, sizeof(zW)), zCmd);
+}
+
+/* An unknown option: named by position and prefix only, see word_desc(). */
+static int bad_option(char *zMsg, const ScnWord *pW, const char *zCmd, const char *zKnown) {
+  char zW[64];
+  if (quote_in_key(pW)) return err_quote_in_key(zMsg, pW);
+  return fail(zMsg, "unknown %s option (%s; known: %s)", zCmd, word_desc(pW, zW, sizeof(zW)),
+              zKnown);
+}
+
+/* Parse /persistent:yes|no into *pe (-1 absent); fails on a repeat. */
+static int take_persistent(const ScnWord *pW, int *pe, char *zMsg) {
+  const char *zV = pW->z + 12;
+  if (*pe != -1) return fail(zMsg, "/persistent: given twice");
+  if (scnx_stricmp(zV, "yes") == 0) *pe = 1;
+  else if (scnx_stricmp(zV, "no") == 0) *pe = 0;
+  else return fail(zMsg, "/persistent: takes yes or no, not '%.40s'", zV);
+  return 0;
+}
+
+/* The options after `net use <L:>|*|\\s\sh \\s\sh`: /user:<u> [<pw>] and,
+** unless bDeviceless, /persistent:. A word after /user:<u> is its password
+** unless it is an unquoted option (`/persistent:no` is never a password);
+** `/user:u` alone passes a NULL password (C9). */
+static int parse_net_use_opts(const ScnWord *a, int n, int i, ScnStep *p, int bDeviceless,
+                              const char *zCmd, char *zMsg) {
+  for (; i < n; i++) {
+    if (has_prefix(&a[i], "/user:")) {
+      if (take_value(&a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
+      if (p->zCredUser[0] == 0) return fail(zMsg, "/user: needs a user name");
+      if (i + 1 < n && !is_slash_option(&a[i + 1])) {
+        i++;
+        if (is_kw(&a[i], "*")) {
+          return fail(zMsg, "a * password (net.exe prompts for it) cannot be scripted: "
+                      "write the password, or quote \"*\" for a literal one");
+        }
+        if (dup_into(&p->zCredPassword, a[i].z, zMsg)) return 1;
+      }
+    } else if (has_prefix(&a[i], "/persistent:")) {
+      if (bDeviceless) {
+        return fail(zMsg, "/persistent: does not apply to a deviceless connection "
+                    "(it is never remembered, C14)");
+      }
+      if (take_persistent(&a[i], &p->ePersistent, zMsg)) return 1;
+    } else if (is_slash_option(&a[i])) {
+      return bad_option(zMsg, &a[i], "net use",
+                        bDeviceless ? "/user:" : "/user:, /persistent:");
+    } else {
+      return too_many(zMsg, &a[i], zCmd);
+    }
+  }
+  return 0;
 }
 
 /* `net use ...`; words a[0..n), a[0] is "net". */
 static int parse_net_use(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
-  int i;
   if (n < 2 || !is_kw(&a[1], "use")) {
-    return fail(zMsg, "unknown command 'net %.40s' (only 'net use' is known)", n > 1 ? a[1].z : "");
+    return fail(zMsg, "unknown command 'net %.40s' (only 'net use' is known)",
+                n > 1 && !a[1].bQuoted ? a[1].z : "");
   }
   if (n == 2) {
     p->eCmd = SCN_CMD_NET_USE_LIST;
     return 0;
   }
   if (has_prefix(&a[2], "/persistent:")) {
-    const char *zV = a[2].z + 12;
     p->eCmd = SCN_CMD_NET_USE_PERSISTENT;
-    if (scnx_stricmp(zV, "yes") == 0) p->ePersistent = 1;
-    else if (scnx_stricmp(zV, "no") == 0) p->ePersistent = 0;
-    else return fail(zMsg, "/persistent: takes yes or no, not '%.40s'", zV);
+    if (take_persistent(&a[2], &p->ePersistent, zMsg)) return 1;
     if (n > 3) return too_many(zMsg, &a[3], "net use /persistent:");
     return 0;
   }
   if (is_kw(&a[2], "*")) {
-    if (n < 4 || !is_kw(&a[3], "/delete")) {
-      return fail(zMsg, "net use * must be followed by /delete");
+    if (n < 4) return fail(zMsg, "net use * must be followed by /delete or \\\\server\\share");
+    if (is_kw(&a[3], "/delete")) {
+      if (n > 4) return too_many(zMsg, &a[4], "net use * /delete");
+      p->eCmd = SCN_CMD_NET_USE_DELETE_ALL;
+      return 0;
     }
-    if (n > 4) return too_many(zMsg, &a[4], "net use * /delete");
-    p->eCmd = SCN_CMD_NET_USE_DELETE_ALL;
-    return 0;
+    if (check_unc(a[3].z, 0)) {
+      if (is_slash_option(&a[3])) {
+        return fail(zMsg, "net use * must be followed by /delete or \\\\server\\share");
+      }
+      return bad_unc(zMsg, &a[3], 0);
+    }
+    p->eCmd = SCN_CMD_NET_USE_AUTO;
+    if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
+    return parse_net_use_opts(a, n, 4, p, 0, "net use * \\\\server\\share", zMsg);
+  }
+  if (a[2].z[0] == '\\' && a[2].z[1] == '\\') {
+    if (check_unc(a[2].z, 0)) return bad_unc(zMsg, &a[2], 0);
+    if (dup_into(&p->zRemote, a[2].z, zMsg)) return 1;
+    if (n > 3 && is_kw(&a[3], "/delete")) {
+      if (n > 4) return too_many(zMsg, &a[4], "net use \\\\server\\share /delete");
+      p->eCmd = SCN_CMD_NET_USE_DELETE_REMOTE;
+      return 0;
+    }
+    p->eCmd = SCN_CMD_NET_USE_DEVICELESS;
+    return parse_net_use_opts(a, n, 3, p, 1, "net use \\\\server\\share", zMsg);
   }
   if (is_slash_option(&a[2])) {
-    return fail(zMsg, "unknown net use option '%.40s'", a[2].z);
+    return bad_option(zMsg, &a[2], "net use", "/persistent:, or a drive letter, * or "
+                      "\\\\server\\share first");
   }
-  if (parse_letter(a[2].z, &p->cLetter)) return bad_letter(zMsg, a[2].z);
+  if (parse_letter(a[2].z, &p->cLetter)) return bad_letter(zMsg, &a[2]);
   if (n < 4) {
     return fail(zMsg, "net use %c: needs \\\\server\\share or /delete", p->cLetter);
   }
@@ -300,31 +470,24 @@ static int parse_net_use(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     return 0;
   }
   if (check_unc(a[3].z, 0)) {
-    return fail(zMsg, "bad UNC path '%.60s' (expected \\\\server\\share)", a[3].z);
+    if (is_slash_option(&a[3])) {
+      return bad_option(zMsg, &a[3], "net use", "\\\\server\\share or /delete after the letter");
+    }
+    return bad_unc(zMsg, &a[3], 0);
   }
   p->eCmd = SCN_CMD_NET_USE_ADD;
   if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
-  for (i = 4; i < n; i++) {
-    if (has_prefix(&a[i], "/user:")) {
-      if (take_value(&a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
-      if (p->zCredUser[0] == 0) return fail(zMsg, "/user: needs a user name");
-      if (i + 1 < n && !is_slash_option(&a[i + 1])) {
-        i++;
-        if (dup_into(&p->zCredPassword, a[i].z, zMsg)) return 1;
-      }
-    } else if (has_prefix(&a[i], "/persistent:")) {
-      const char *zV = a[i].z + 12;
-      if (p->ePersistent != -1) return fail(zMsg, "/persistent: given twice");
-      if (scnx_stricmp(zV, "yes") == 0) p->ePersistent = 1;
-      else if (scnx_stricmp(zV, "no") == 0) p->ePersistent = 0;
-      else return fail(zMsg, "/persistent: takes yes or no, not '%.40s'", zV);
-    } else if (is_slash_option(&a[i])) {
-      return fail(zMsg, "unknown net use option '%.40s' (known: /user:, /persistent:)", a[i].z);
-    } else {
-      return too_many(zMsg, &a[i], "net use L: \\\\server\\share");
-    }
+  return parse_net_use_opts(a, n, 4, p, 0, "net use L: \\\\server\\share", zMsg);
+}
+
+/* A vault target: a name, or a wildcard `*` or `*.suffix` (K3, v2). */
+static int check_vault_target(const char *z, char *zMsg) {
+  const char *pStar = strchr(z, '*');
+  if (pStar == NULL) return 0;
+  if (pStar == z && (z[1] == 0 || (z[1] == '.' && z[2] != 0 && strchr(z + 1, '*') == NULL))) {
+    return 0;
   }
-  return 0;
+  return fail(zMsg, "bad wildcard target '%.60s' (a wildcard is * or *.suffix, K3)", z);
 }
 
 /* `cmdkey ...`; a[0] is "cmdkey". */
@@ -340,6 +503,7 @@ static int parse_cmdkey(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     p->eCmd = SCN_CMD_CMDKEY_DELETE;
     if (a[1].z[8] == 0) return fail(zMsg, "cmdkey /delete: needs a target");
     if (dup_into(&p->zTarget, a[1].z + 8, zMsg)) return 1;
+    if (check_vault_target(p->zTarget, zMsg)) return 1;
     if (n > 2) return too_many(zMsg, &a[2], "cmdkey /delete:");
     return 0;
   }
@@ -355,11 +519,11 @@ static int parse_cmdkey(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     } else if (has_prefix(&a[i], "/pass:")) {
       if (take_value(&a[i], 6, &p->zCredPassword, "/pass:", zMsg)) return 1;
     } else {
-      return fail(zMsg, "unknown cmdkey option '%.40s' (known: /add:, /user:, /pass:, "
-                  "/delete:, /list)", a[i].z);
+      return bad_option(zMsg, &a[i], "cmdkey", "/add:, /user:, /pass:, /delete:, /list");
     }
   }
   if (p->zTarget == NULL) return fail(zMsg, "cmdkey needs /add:, /delete: or /list");
+  if (check_vault_target(p->zTarget, zMsg)) return 1;
   if (p->zCredUser == NULL) return fail(zMsg, "cmdkey /add: needs /user:");
   if (p->zCredPassword == NULL) return fail(zMsg, "cmdkey /add: needs /pass:");
   return 0;
@@ -367,7 +531,7 @@ static int parse_cmdkey(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
 
 /* `wnet ...`; a[0] is "wnet". */
 static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
-  int i;
+  int i, bDeviceless = 0;
   if (n < 2) return fail(zMsg, "wnet needs add, cancel, get or enum");
   if (is_kw(&a[1], "enum")) {
     p->eCmd = SCN_CMD_WNET_ENUM;
@@ -375,45 +539,57 @@ static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (is_kw(&a[2], "connected")) p->bEnumRemembered = 0;
     else if (is_kw(&a[2], "remembered")) p->bEnumRemembered = 1;
     else return fail(zMsg, "wnet enum takes connected or remembered, not '%.40s'", a[2].z);
-    if (n > 3) return too_many(zMsg, &a[3], "wnet enum");
+    if (n > 3) return too_many_plain(zMsg, &a[3], "wnet enum");
     return 0;
   }
   if (is_kw(&a[1], "add")) p->eCmd = SCN_CMD_WNET_ADD;
   else if (is_kw(&a[1], "cancel")) p->eCmd = SCN_CMD_WNET_CANCEL;
   else if (is_kw(&a[1], "get")) p->eCmd = SCN_CMD_WNET_GET;
   else return fail(zMsg, "unknown command 'wnet %.40s' (known: add, cancel, get, enum)", a[1].z);
-  if (n < 3) return fail(zMsg, "wnet %s needs a drive letter", a[1].z);
-  if (parse_letter(a[2].z, &p->cLetter)) return bad_letter(zMsg, a[2].z);
-  if (p->eCmd == SCN_CMD_WNET_GET) {
-    if (n > 3) return too_many(zMsg, &a[3], "wnet get L:");
-    return 0;
+  if (n < 3) {
+    return fail(zMsg, "wnet %s needs a drive letter%s", a[1].z,
+                p->eCmd == SCN_CMD_WNET_GET ? "" : " or \\\\server\\share");
   }
-  i = 3;
-  if (p->eCmd == SCN_CMD_WNET_ADD) {
-    if (n < 4) return fail(zMsg, "wnet add %c: needs \\\\server\\share", p->cLetter);
-    if (check_unc(a[3].z, 0)) {
-      return fail(zMsg, "bad UNC path '%.60s' (expected \\\\server\\share)", a[3].z);
+  if (p->eCmd != SCN_CMD_WNET_GET && a[2].z[0] == '\\' && a[2].z[1] == '\\') {
+    /* v2 deviceless forms (C14) */
+    if (check_unc(a[2].z, 0)) return bad_unc(zMsg, &a[2], 0);
+    if (dup_into(&p->zRemote, a[2].z, zMsg)) return 1;
+    p->eCmd = p->eCmd == SCN_CMD_WNET_ADD ? SCN_CMD_WNET_ADD_DEVICELESS
+                                          : SCN_CMD_WNET_CANCEL_REMOTE;
+    bDeviceless = 1;
+    i = 3;
+  } else {
+    if (parse_letter(a[2].z, &p->cLetter)) return bad_letter(zMsg, &a[2]);
+    if (p->eCmd == SCN_CMD_WNET_GET) {
+      if (n > 3) return too_many_plain(zMsg, &a[3], "wnet get L:");
+      return 0;
     }
-    if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
-    i = 4;
+    i = 3;
+    if (p->eCmd == SCN_CMD_WNET_ADD) {
+      if (n < 4) return fail(zMsg, "wnet add %c: needs \\\\server\\share", p->cLetter);
+      if (check_unc(a[3].z, 0)) return bad_unc(zMsg, &a[3], 0);
+      if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
+      i = 4;
+    }
   }
   for (; i < n; i++) {
-    if (is_kw(&a[i], "update-profile")) {
+    int bAdd = p->eCmd == SCN_CMD_WNET_ADD || p->eCmd == SCN_CMD_WNET_ADD_DEVICELESS;
+    if (!bDeviceless && is_kw(&a[i], "update-profile")) {
       if (take_flag(&p->bUpdateProfile, "update-profile", zMsg)) return 1;
-    } else if (p->eCmd == SCN_CMD_WNET_CANCEL && is_kw(&a[i], "force")) {
+    } else if (!bAdd && is_kw(&a[i], "force")) {
       if (take_flag(&p->bForce, "force", zMsg)) return 1;
-    } else if (p->eCmd == SCN_CMD_WNET_ADD && is_kw(&a[i], "temporary")) {
+    } else if (bAdd && !bDeviceless && is_kw(&a[i], "temporary")) {
       if (take_flag(&p->bTemporary, "temporary", zMsg)) return 1;
-    } else if (p->eCmd == SCN_CMD_WNET_ADD && has_prefix(&a[i], "user=")) {
+    } else if (bAdd && has_prefix(&a[i], "user=")) {
       if (take_value(&a[i], 5, &p->zCredUser, "user=", zMsg)) return 1;
-    } else if (p->eCmd == SCN_CMD_WNET_ADD && has_prefix(&a[i], "password=")) {
+    } else if (bAdd && has_prefix(&a[i], "password=")) {
       if (take_value(&a[i], 9, &p->zCredPassword, "password=", zMsg)) return 1;
-    } else if (p->eCmd == SCN_CMD_WNET_ADD) {
-      return fail(zMsg, "unknown wnet add option '%.40s' (known: user=, password=, "
-                  "update-profile, temporary)", a[i].z);
+    } else if (bAdd) {
+      return bad_option(zMsg, &a[i], "wnet add", bDeviceless ? "user=, password="
+                        : "user=, password=, update-profile, temporary");
     } else {
-      return fail(zMsg, "unknown wnet cancel option '%.40s' (known: update-profile, force)",
-                  a[i].z);
+      return bad_option(zMsg, &a[i], "wnet cancel", bDeviceless ? "force"
+                        : "update-profile, force");
     }
   }
   return 0;
@@ -425,7 +601,7 @@ static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
   if (is_kw(&a[0], "query")) {
     p->eCmd = SCN_CMD_QUERY;
     if (n < 2) return fail(zMsg, "query needs a device name");
-    if (n > 2) return too_many(zMsg, &a[2], "query NAME");
+    if (n > 2) return too_many_plain(zMsg, &a[2], "query NAME");
   } else if (is_kw(&a[0], "define")) {
     p->eCmd = SCN_CMD_DEFINE;
     if (n < 3) return fail(zMsg, "define needs a device name and a target");
@@ -457,29 +633,337 @@ static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
   return dup_into(&p->zName, a[1].z, zMsg);
 }
 
+/* `reg set|delete HKCU\Network\<L> ...` (v2, R6); a[0] is "reg". */
+static int parse_reg(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
+  static const char zKey[] = "HKCU\\Network\\";
+  const size_t nKey = sizeof(zKey) - 1;
+  int bSet;
+  if (n < 2 || (!is_kw(&a[1], "set") && !is_kw(&a[1], "delete"))) {
+    return fail(zMsg, "reg needs set or delete");
+  }
+  bSet = is_kw(&a[1], "set");
+  p->eCmd = bSet ? SCN_CMD_REG_SET : SCN_CMD_REG_DELETE;
+  if (n < 3) return fail(zMsg, "reg %s needs HKCU\\Network\\<letter>", bSet ? "set" : "delete");
+  {
+    const char *z = a[2].z;
+    char c = z[nKey];
+    if (a[2].bQuoted || scnx_strnicmp(z, zKey, nKey) != 0 || c == 0 || z[nKey + 1] != 0) {
+      return fail(zMsg, "reg %s takes a key HKCU\\Network\\<letter> (like HKCU\\Network\\Z), "
+                  "not '%.60s'", bSet ? "set" : "delete", z);
+    }
+    if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+    if (c < 'A' || c > 'Z') {
+      return fail(zMsg, "reg %s: the key under HKCU\\Network is a drive letter without "
+                  "a colon, not '%.40s'", bSet ? "set" : "delete", z + nKey);
+    }
+    p->cLetter = c;
+  }
+  if (!bSet) {
+    if (n > 4) return too_many(zMsg, &a[4], "reg delete KEY VALUE");
+    if (n == 4) {
+      if (a[3].z[0] == 0) return fail(zMsg, "reg delete: empty value name");
+      if (dup_into(&p->zRegValue, a[3].z, zMsg)) return 1;
+    }
+    return 0;
+  }
+  if (n < 5) return fail(zMsg, "reg set needs a key, a value name and data (or dword:N)");
+  if (n > 5) return too_many(zMsg, &a[5], "reg set KEY VALUE DATA (quote data with blanks)");
+  if (a[3].z[0] == 0) return fail(zMsg, "reg set: empty value name");
+  if (dup_into(&p->zRegValue, a[3].z, zMsg)) return 1;
+  if (has_prefix(&a[4], "dword:")) {
+    const char *zN = a[4].z + 6;
+    unsigned long long v = 0;
+    int base = 10;
+    if (zN[0] == '0' && (zN[1] == 'x' || zN[1] == 'X')) {
+      base = 16;
+      zN += 2;
+    }
+    if (*zN == 0) return fail(zMsg, "reg set: dword: needs a number (decimal, or hex with 0x)");
+    for (; *zN; zN++) {
+      int d;
+      char c = *zN;
+      if (c >= '0' && c <= '9') d = c - '0';
+      else if (base == 16 && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+      else if (base == 16 && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+      else return fail(zMsg, "reg set: bad dword '%.40s' (decimal, or hex with 0x)", a[4].z + 6);
+      v = v * (unsigned)base + (unsigned)d;
+      if (v > 0xffffffffULL) return fail(zMsg, "reg set: dword '%.40s' is above 4294967295",
+                                         a[4].z + 6);
+    }
+    p->eRegType = SCN_REG_DWORD;
+    p->uRegDword = (unsigned long)v;
+    return 0;
+  }
+  p->eRegType = SCN_REG_SZ;
+  return dup_into(&p->zRegData, a[4].z, zMsg);
+}
+
+/*
+** Tool profiles (v2, SEMANTICS T2-T7). For each profile: the keys it takes
+** and which of them are required. Keys are matched case-insensitively;
+** flags are bare words. See docs/language.md for the choices.
+*/
+#define TK(k) (1u << (k))
+
+typedef struct ScnToolDef ScnToolDef;
+struct ScnToolDef {
+  const char *zName;   /* profile name as SCENARIO-LANGUAGE spells it */
+  unsigned mKeys;      /* keys accepted */
+  unsigned mRequired;  /* keys required */
+  unsigned mFlags;     /* keys that are bare flags */
+  int bPairedCred;     /* user= and password= must come together */
+};
+
+static const ScnToolDef aToolDef[SCN_TOOL_COUNT] = {
+  { "?", 0, 0, 0, 0 },
+  { "ansible.win_mapped_drive",
+    TK(SCN_TKEY_STATE) | TK(SCN_TKEY_LETTER) | TK(SCN_TKEY_PATH) | TK(SCN_TKEY_USERNAME)
+      | TK(SCN_TKEY_PASSWORD),
+    TK(SCN_TKEY_STATE) | TK(SCN_TKEY_LETTER), 0, 0 },
+  { "ansible.win_credential",
+    TK(SCN_TKEY_STATE) | TK(SCN_TKEY_NAME) | TK(SCN_TKEY_USERNAME) | TK(SCN_TKEY_SECRET),
+    TK(SCN_TKEY_STATE) | TK(SCN_TKEY_NAME), 0, 0 },
+  { "ps.New-PSDrive",
+    TK(SCN_TKEY_NAME) | TK(SCN_TKEY_ROOT) | TK(SCN_TKEY_PERSIST) | TK(SCN_TKEY_USER)
+      | TK(SCN_TKEY_PASSWORD),
+    TK(SCN_TKEY_NAME) | TK(SCN_TKEY_ROOT), TK(SCN_TKEY_PERSIST), 1 },
+  { "ps.Remove-PSDrive", TK(SCN_TKEY_NAME), TK(SCN_TKEY_NAME), 0, 0 },
+  { "ps.New-SmbMapping",
+    TK(SCN_TKEY_LOCAL) | TK(SCN_TKEY_REMOTE) | TK(SCN_TKEY_PERSISTENT)
+      | TK(SCN_TKEY_SAVE_CREDENTIALS) | TK(SCN_TKEY_USER) | TK(SCN_TKEY_PASSWORD),
+    TK(SCN_TKEY_LOCAL) | TK(SCN_TKEY_REMOTE),
+    TK(SCN_TKEY_PERSISTENT) | TK(SCN_TKEY_SAVE_CREDENTIALS), 1 },
+  { "ps.Remove-SmbMapping", TK(SCN_TKEY_LOCAL), TK(SCN_TKEY_LOCAL), 0, 0 },
+  { "netapi.NetUseAdd",
+    TK(SCN_TKEY_LOCAL) | TK(SCN_TKEY_REMOTE) | TK(SCN_TKEY_USER) | TK(SCN_TKEY_PASSWORD),
+    TK(SCN_TKEY_LOCAL) | TK(SCN_TKEY_REMOTE), 0, 1 },
+  { "netapi.NetUseDel", TK(SCN_TKEY_LOCAL), TK(SCN_TKEY_LOCAL), 0, 0 },
+  { "gpp.drive-map",
+    TK(SCN_TKEY_ACTION) | TK(SCN_TKEY_LETTER) | TK(SCN_TKEY_PATH) | TK(SCN_TKEY_PERSISTENT)
+      | TK(SCN_TKEY_USER) | TK(SCN_TKEY_PASSWORD),
+    TK(SCN_TKEY_ACTION) | TK(SCN_TKEY_LETTER) | TK(SCN_TKEY_PATH), 0, 1 },
+};
+
+static const char *const azToolKey[SCN_TKEY_COUNT] = {
+  "state", "action", "letter", "name", "local", "path", "root", "remote", "username",
+  "user", "password", "secret", "persist", "persistent", "save-credentials"
+};
+
+const char *scn_tool_name(ScnTool e) {
+  return ((int)e > 0 && e < SCN_TOOL_COUNT) ? aToolDef[e].zName : "?";
+}
+
+const char *scn_tool_key_name(ScnToolKey e) {
+  return ((int)e >= 0 && e < SCN_TKEY_COUNT) ? azToolKey[e] : "?";
+}
+
+/* The keys a profile takes, for messages: "state=, letter=, ..., persist". */
+static void tool_known_keys(ScnTool e, char *zBuf, size_t nBuf) {
+  size_t n = 0;
+  int k;
+  zBuf[0] = 0;
+  for (k = 0; k < SCN_TKEY_COUNT && n < nBuf; k++) {
+    if (aToolDef[e].mKeys & TK(k)) {
+      int bFlag = (aToolDef[e].mFlags & TK(k)) != 0;
+      n += (size_t)snprintf(zBuf + n, nBuf - n, "%s%s%s", n ? ", " : "", azToolKey[k],
+                            bFlag ? "" : "=");
+    }
+  }
+}
+
+/* 1 if the key takes a drive letter in this profile. */
+static int tool_key_is_letter(ScnTool e, ScnToolKey k) {
+  return k == SCN_TKEY_LETTER || k == SCN_TKEY_LOCAL
+      || (k == SCN_TKEY_NAME && (e == SCN_TOOL_PS_NEW_PSDRIVE || e == SCN_TOOL_PS_REMOVE_PSDRIVE));
+}
+
+static ScnToolArg *tool_push(ScnStep *p) {
+  ScnToolArg *aNew = grow(p->aToolArg, p->nToolArg, sizeof(ScnToolArg));
+  if (aNew == NULL) return NULL;
+  p->aToolArg = aNew;
+  memset(&aNew[p->nToolArg], 0, sizeof(ScnToolArg));
+  return &aNew[p->nToolArg++];
+}
+
+/* `tool <profile> key=value ...` (v2); a[0] is "tool". */
+static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
+  unsigned mSeen = 0;
+  int i, k;
+  ScnTool e = SCN_TOOL_NONE;
+  char zKnown[200];
+  p->eCmd = SCN_CMD_TOOL;
+  if (n < 2) return fail(zMsg, "tool needs a profile (like ansible.win_mapped_drive) and its keys");
+  for (i = 1; i < SCN_TOOL_COUNT; i++) {
+    if (is_kw(&a[1], aToolDef[i].zName)) e = (ScnTool)i;
+  }
+  if (e == SCN_TOOL_NONE) {
+    return fail(zMsg, "unknown tool profile '%.40s' (known: ansible.win_mapped_drive, "
+                "ansible.win_credential, ps.New-PSDrive, ps.Remove-PSDrive, ps.New-SmbMapping, "
+                "ps.Remove-SmbMapping, netapi.NetUseAdd, netapi.NetUseDel, gpp.drive-map)",
+                a[1].bQuoted ? "(quoted)" : a[1].z);
+  }
+  p->eTool = e;
+  tool_known_keys(e, zKnown, sizeof(zKnown));
+  for (i = 2; i < n; i++) {
+    const ScnWord *pW = &a[i];
+    const char *zEq = strchr(pW->z, '=');
+    size_t nKey = zEq ? (size_t)(zEq - pW->z) : strlen(pW->z);
+    const char *zVal = zEq ? zEq + 1 : NULL;
+    ScnToolArg *pA;
+    char zW[64];
+    if (quote_in_key(pW) || (pW->bQuoted && zEq == NULL)) {
+      if (zEq) return err_quote_in_key(zMsg, pW);
+      return fail(zMsg, "unknown %s key (%s; keys are not quoted; known: %s)", aToolDef[e].zName,
+                  word_desc(pW, zW, sizeof(zW)), zKnown);
+    }
+    for (k = 0; k < SCN_TKEY_COUNT; k++) {
+      if (strlen(azToolKey[k]) == nKey && scnx_strnicmp(pW->z, azToolKey[k], nKey) == 0) break;
+    }
+    if (k == SCN_TKEY_COUNT || (aToolDef[e].mKeys & TK(k)) == 0) {
+      return fail(zMsg, "unknown %s key (%s; known: %s)", aToolDef[e].zName,
+                  word_desc(pW, zW, sizeof(zW)), zKnown);
+    }
+    if (mSeen & TK(k)) return fail(zMsg, "%s key %s given twice", aToolDef[e].zName, azToolKey[k]);
+    mSeen |= TK(k);
+    if ((aToolDef[e].mFlags & TK(k)) != 0) {
+      if (zVal) {
+        return fail(zMsg, "%s: %s is a flag and takes no value", aToolDef[e].zName, azToolKey[k]);
+      }
+    } else if (zVal == NULL) {
+      return fail(zMsg, "%s: %s needs a value (%s=...)", aToolDef[e].zName, azToolKey[k],
+                  azToolKey[k]);
+    }
+    pA = tool_push(p);
+    if (pA == NULL) return fail(zMsg, "out of memory");
+    pA->eKey = (ScnToolKey)k;
+    if (zVal == NULL) {                       /* a flag */
+      if (k == SCN_TKEY_SAVE_CREDENTIALS) p->bSaveCredentials = 1;
+      else p->ePersistent = 1;
+      continue;
+    }
+    if (tool_key_is_letter(e, (ScnToolKey)k)) {
+      char c = zVal[0], z[3];
+      if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
+      if (c < 'A' || c > 'Z' || (zVal[1] != 0 && (zVal[1] != ':' || zVal[2] != 0))) {
+        return fail(zMsg, "%s: bad drive letter in %s= (a letter, with or without a colon)",
+                    aToolDef[e].zName, azToolKey[k]);
+      }
+      if (p->cLetter) {
+        return fail(zMsg, "%s: two drive letters", aToolDef[e].zName);
+      }
+      p->cLetter = c;
+      z[0] = c;
+      z[1] = ':';
+      z[2] = 0;
+      if (dup_into(&pA->zValue, z, zMsg)) return 1;
+      continue;
+    }
+    if (dup_into(&pA->zValue, zVal, zMsg)) return 1;
+    switch (k) {
+      case SCN_TKEY_STATE:
+        if (scnx_stricmp(zVal, "present") == 0) p->iToolAction = SCN_TACT_PRESENT;
+        else if (scnx_stricmp(zVal, "absent") == 0) p->iToolAction = SCN_TACT_ABSENT;
+        else return fail(zMsg, "%s: state takes present or absent, not '%.40s'",
+                         aToolDef[e].zName, zVal);
+        break;
+      case SCN_TKEY_ACTION:
+        if (scnx_stricmp(zVal, "create") == 0) p->iToolAction = SCN_TACT_CREATE;
+        else if (scnx_stricmp(zVal, "replace") == 0) p->iToolAction = SCN_TACT_REPLACE;
+        else if (scnx_stricmp(zVal, "update") == 0) p->iToolAction = SCN_TACT_UPDATE;
+        else if (scnx_stricmp(zVal, "delete") == 0) p->iToolAction = SCN_TACT_DELETE;
+        else return fail(zMsg, "%s: action takes create, replace, update or delete, not '%.40s'",
+                         aToolDef[e].zName, zVal);
+        break;
+      case SCN_TKEY_NAME:                     /* win_credential: a vault target */
+        if (zVal[0] == 0) return fail(zMsg, "%s: name= needs a target", aToolDef[e].zName);
+        if (check_vault_target(zVal, zMsg)) return 1;
+        if (dup_into(&p->zTarget, zVal, zMsg)) return 1;
+        break;
+      case SCN_TKEY_PATH:
+      case SCN_TKEY_ROOT:
+      case SCN_TKEY_REMOTE:
+        if (check_unc(zVal, 0)) {
+          return fail(zMsg, "%s: bad UNC path in %s= (expected \\\\server\\share)",
+                      aToolDef[e].zName, azToolKey[k]);
+        }
+        if (dup_into(&p->zRemote, zVal, zMsg)) return 1;
+        break;
+      case SCN_TKEY_USERNAME:
+      case SCN_TKEY_USER:
+        if (zVal[0] == 0) return fail(zMsg, "%s: %s= needs a user name", aToolDef[e].zName,
+                                      azToolKey[k]);
+        if (dup_into(&p->zCredUser, zVal, zMsg)) return 1;
+        break;
+      case SCN_TKEY_PASSWORD:
+      case SCN_TKEY_SECRET:
+        if (dup_into(&p->zCredPassword, zVal, zMsg)) return 1;
+        break;
+      case SCN_TKEY_PERSISTENT:               /* gpp: persistent=0|1 */
+        if (strcmp(zVal, "0") == 0) p->ePersistent = 0;
+        else if (strcmp(zVal, "1") == 0) p->ePersistent = 1;
+        else return fail(zMsg, "%s: persistent takes 0 or 1, not '%.40s'", aToolDef[e].zName, zVal);
+        break;
+      default:
+        break;
+    }
+  }
+  for (k = 0; k < SCN_TKEY_COUNT; k++) {
+    if ((aToolDef[e].mRequired & TK(k)) && !(mSeen & TK(k))) {
+      return fail(zMsg, "%s needs %s=", aToolDef[e].zName, azToolKey[k]);
+    }
+  }
+  if (e == SCN_TOOL_ANSIBLE_MAPPED_DRIVE && p->iToolAction == SCN_TACT_PRESENT
+      && p->zRemote == NULL) {
+    return fail(zMsg, "ansible.win_mapped_drive state=present needs path=");
+  }
+  if (aToolDef[e].bPairedCred && (mSeen & TK(SCN_TKEY_PASSWORD)) && !(mSeen & TK(SCN_TKEY_USER))) {
+    return fail(zMsg, "%s: password= needs user= (a credential is a user and a password)",
+                aToolDef[e].zName);
+  }
+  if (aToolDef[e].bPairedCred && (mSeen & TK(SCN_TKEY_USER)) && !(mSeen & TK(SCN_TKEY_PASSWORD))) {
+    return fail(zMsg, "%s: user= needs password= (a credential is a user and a password)",
+                aToolDef[e].zName);
+  }
+  if (e == SCN_TOOL_ANSIBLE_MAPPED_DRIVE && (mSeen & TK(SCN_TKEY_PASSWORD))
+      && !(mSeen & TK(SCN_TKEY_USERNAME))) {
+    return fail(zMsg, "ansible.win_mapped_drive: password= needs username=");
+  }
+  if (e == SCN_TOOL_ANSIBLE_CREDENTIAL && p->iToolAction == SCN_TACT_PRESENT
+      && p->zCredUser == NULL) {
+    return fail(zMsg, "ansible.win_credential state=present needs username= "
+                "(a domain-password credential has a user name, K1)");
+  }
+  if (e == SCN_TOOL_PS_NEW_SMBMAPPING && p->bSaveCredentials && p->zCredUser == NULL) {
+    return fail(zMsg, "ps.New-SmbMapping: save-credentials needs user= and password=");
+  }
+  return 0;
+}
+
 /* The command after `as <who>`: words a[0..n). */
 static int parse_command(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
   if (is_kw(&a[0], "net")) return parse_net_use(a, n, p, zMsg);
   if (is_kw(&a[0], "cmdkey")) return parse_cmdkey(a, n, p, zMsg);
   if (is_kw(&a[0], "wnet")) return parse_wnet(a, n, p, zMsg);
+  if (is_kw(&a[0], "reg")) return parse_reg(a, n, p, zMsg);
+  if (is_kw(&a[0], "tool")) return parse_tool(a, n, p, zMsg);
   if (is_kw(&a[0], "define") || is_kw(&a[0], "undefine") || is_kw(&a[0], "query")) {
     return parse_dosdev(a, n, p, zMsg);
   }
   if (is_kw(&a[0], "drives") || is_kw(&a[0], "token") || is_kw(&a[0], "persisted")) {
     p->eCmd = is_kw(&a[0], "drives") ? SCN_CMD_DRIVES
             : is_kw(&a[0], "token") ? SCN_CMD_TOKEN : SCN_CMD_PERSISTED;
-    if (n > 1) return too_many(zMsg, &a[1], a[0].z);
+    if (n > 1) return too_many_plain(zMsg, &a[1], a[0].z);
     return 0;
   }
   if (is_kw(&a[0], "dir")) {
     p->eCmd = SCN_CMD_DIR;
     if (n < 2) return fail(zMsg, "dir needs a path");
-    if (n > 2) return too_many(zMsg, &a[2], "dir PATH (quote a path with blanks)");
+    if (n > 2) return too_many_plain(zMsg, &a[2], "dir PATH (quote a path with blanks)");
     if (a[1].z[0] == 0) return fail(zMsg, "dir needs a path");
     return dup_into(&p->zPath, a[1].z, zMsg);
   }
   return fail(zMsg, "unknown command '%.40s' (known: net use, cmdkey, define, undefine, "
-              "query, wnet, drives, token, persisted, dir)", a[0].z);
+              "query, wnet, drives, token, persisted, dir, reg, tool)", a[0].z);
 }
 
 /* Parse `as <who>`: the session name and half. */
@@ -500,6 +984,43 @@ static int parse_who(const char *z, ScnStep *p, char *zMsg) {
   p->zSession = scnx_strndup(z, pDot ? (size_t)(pDot - z) : strlen(z));
   if (p->zSession == NULL) return fail(zMsg, "out of memory");
   return check_session_name(p->zSession, zMsg);
+}
+
+/* The v2 combinations of logon type and options (SCENARIO-LANGUAGE
+** "Version 2 additions"). */
+static int check_logon_options(const ScnStep *p, char *zMsg) {
+  ScnLogonType e = p->eLogonType;
+  const char *zType = azLogonName[e];
+  int bFrom = p->zFrom != NULL || p->eFromHalf == SCN_HALF_SYSTEM;
+  int bNeedsFrom = e == SCN_LOGON_NETONLY || e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE;
+  if (p->bS4u && e != SCN_LOGON_BATCH) {
+    return fail(zMsg, "s4u belongs to a batch logon (logon S user batch s4u), not %s", zType);
+  }
+  if (bNeedsFrom && !bFrom) {
+    return fail(zMsg, "a %s logon needs from=<%s>", zType,
+                e == SCN_LOGON_NETONLY ? "who" : "earlier logon of the same user");
+  }
+  if (!bNeedsFrom && bFrom) {
+    return fail(zMsg, "from= belongs to netonly, task and elevate logons, not %s", zType);
+  }
+  if (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) {
+    if (p->zFrom == NULL || p->eFromHalf != SCN_HALF_BARE) {
+      return fail(zMsg, "a %s logon takes from=<logon name>: an earlier logon of the same "
+                  "user, not a half or SYSTEM", zType);
+    }
+  }
+  if (p->zLogonPassword) {
+    if (e == SCN_LOGON_CURRENT) {
+      return fail(zMsg, "password= cannot be used with a current logon (it makes no new logon)");
+    }
+    if (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) {
+      return fail(zMsg, "password= cannot be used with a %s logon (it takes no password)", zType);
+    }
+    if (p->bS4u) {
+      return fail(zMsg, "password= cannot be used with batch s4u (it stores no password)");
+    }
+  }
+  return 0;
 }
 
 /* 1 if w is the first word of a step. */
@@ -527,30 +1048,41 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
       if (is_kw(&a[3], azLogonName[i])) break;
     }
     if (i == SCN_LOGON_COUNT) {
-      return fail(zMsg, "unknown logon type '%.40s' (known: interactive, rdp, runas, batch, "
-                  "service, network, winrm, credssp, become, current)", a[3].z);
+      char zW[64];
+      return fail(zMsg, "unknown logon type %s (known: interactive, rdp, runas, batch, "
+                  "service, network, winrm, credssp, become, current, ssh, netonly, task, "
+                  "elevate)", word_show(&a[3], zW, sizeof(zW)));
     }
     p->eLogonType = (ScnLogonType)i;
     for (i = 4; i < n; i++) {
       if (is_kw(&a[i], "highest")) {
         /* The grammar allows highest on every logon type; only a batch
-        ** logon is affected by it (SEMANTICS L5). */
+        ** logon or a task is affected by it (SEMANTICS L5, L13). */
         if (take_flag(&p->bHighest, "highest", zMsg)) return 1;
       } else if (has_prefix(&a[i], "password=")) {
         if (take_value(&a[i], 9, &p->zLogonPassword, "password=", zMsg)) return 1;
-        if (p->eLogonType == SCN_LOGON_CURRENT) {
-          return fail(zMsg, "password= cannot be used with a current logon (it makes no new logon)");
-        }
+      } else if (is_kw(&a[i], "s4u")) {
+        if (take_flag(&p->bS4u, "s4u", zMsg)) return 1;
+      } else if (has_prefix(&a[i], "from=")) {
+        ScnStep w;
+        int rc;
+        if (p->zFrom || p->eFromHalf == SCN_HALF_SYSTEM) return fail(zMsg, "from= given twice");
+        step_init(&w);
+        rc = parse_who(a[i].z + 5, &w, zMsg);
+        if (rc == 0 && a[i].z[5] == 0) rc = fail(zMsg, "from= needs a logon name");
+        p->zFrom = w.zSession;
+        p->eFromHalf = w.eHalf;
+        if (rc) return 1;
       } else {
-        return fail(zMsg, "unknown logon option '%.40s' (known: highest, password=)", a[i].z);
+        return bad_option(zMsg, &a[i], "logon", "highest, password=, from=, s4u");
       }
     }
-    return 0;
+    return check_logon_options(p, zMsg);
   }
   if (is_kw(&a[0], "logoff")) {
     p->eKind = SCN_STEP_LOGOFF;
     if (n < 2) return fail(zMsg, "logoff needs a logon name");
-    if (n > 2) return too_many(zMsg, &a[2], "logoff NAME");
+    if (n > 2) return too_many_plain(zMsg, &a[2], "logoff NAME");
     if (strchr(a[1].z, '.') != NULL) {
       return fail(zMsg, "logoff takes a logon name, not a half ('%.40s')", a[1].z);
     }
@@ -559,7 +1091,7 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
   }
   if (is_kw(&a[0], "reboot")) {
     p->eKind = SCN_STEP_REBOOT;
-    if (n > 1) return too_many(zMsg, &a[1], "reboot");
+    if (n > 1) return too_many_plain(zMsg, &a[1], "reboot");
     return 0;
   }
   if (is_kw(&a[0], "set")) {
@@ -592,8 +1124,8 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
   if (is_kw(&a[0], "bootdevice")) {
     p->eKind = SCN_STEP_BOOTDEVICE;
     if (n < 3) return fail(zMsg, "bootdevice needs a drive letter and a target or /delete");
-    if (parse_letter(a[1].z, &p->cLetter)) return bad_letter(zMsg, a[1].z);
-    if (n > 3) return too_many(zMsg, &a[3], "bootdevice L: TARGET");
+    if (parse_letter(a[1].z, &p->cLetter)) return bad_letter(zMsg, &a[1]);
+    if (n > 3) return too_many_plain(zMsg, &a[3], "bootdevice L: TARGET");
     if (is_kw(&a[2], "/delete")) return 0;
     if (a[2].z[0] == 0) return fail(zMsg, "bootdevice needs a non-empty target");
     return dup_into(&p->zTarget, a[2].z, zMsg);
@@ -615,7 +1147,14 @@ typedef struct ScnSess ScnSess;
 struct ScnSess {
   char *zName;         /* logon name (case-sensitive), owned */
   int bLive;           /* logged on and not yet ended */
+  int bMade;           /* some logon of this name made a session (not only
+                       ** failed ones): a {name} placeholder may name it */
   int iLine;           /* line of its latest logon */
+  int iUser;           /* index in aUser of its latest logon's account */
+  int iGroup;          /* logon session group: names sharing one session
+                       ** (task and consent elevate name a half of another
+                       ** logon) have one group; 0 if the latest logon failed */
+  int bShared;         /* its group has more than one name */
 };
 
 typedef struct ScnParser ScnParser;
@@ -630,6 +1169,10 @@ struct ScnParser {
   int nSess;           /* names in aSess */
   int nSessSlot;       /* slots in aSess (a power of two, or 0) */
   int iCurrentLine;    /* line of the `current` logon, 0 if none */
+  int nGroup;          /* logon session groups handed out so far */
+  int bConsentCreds;   /* consent-prompt=credentials in the registry now
+                       ** (machine line, then set machine; W2: read at
+                       ** each elevation) */
   ScnStep pend;        /* pending annotations (only their fields are used) */
   int iPendLine;       /* line of the first pending annotation, 0 if none */
   int iOpenStep;       /* step that may take a `----` block, -1 if none */
@@ -694,7 +1237,8 @@ static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
       if (u.zPassword == NULL) goto nomem;
     } else {
       free(u.zPassword);
-      return perr(pP, iLine, "unknown user option '%.40s' (known: domain, password=)", a[i].z);
+      bad_option(zM, &a[i], "user", "domain, password=");
+      return perr(pP, iLine, "%s", zM);
     }
   }
   if (u.zPassword == NULL) {
@@ -710,7 +1254,7 @@ static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
 
 dup_opt:
   free(u.zPassword);
-  return perr(pP, iLine, "option '%.40s' given twice", a[i].z);
+  return perr(pP, iLine, "option %s given twice", is_kw(&a[i], "domain") ? "domain" : "password=");
 nomem:
   free(u.zPassword);
   free(u.zName);
@@ -722,6 +1266,7 @@ static void share_clear(ScnShare *pS) {
   free(pS->zServer);
   free(pS->zShare);
   free_strs(pS->azGrant, pS->nGrant);
+  free_strs(pS->azAlias, pS->nAlias);
   memset(pS, 0, sizeof(*pS));
 }
 
@@ -730,6 +1275,7 @@ static int parse_share(ScnParser *pP, const ScnWords *pWs, int iLine) {
   int n = pWs->nWord, i, bGrant = 0;
   ScnShare s, *aNew;
   const char *pSlash;
+  char zM[SCN_MSG_SIZE];
   memset(&s, 0, sizeof(s));
   s.iLine = iLine;
   s.bEveryone = 1;
@@ -774,6 +1320,12 @@ static int parse_share(ScnParser *pP, const ScnWords *pWs, int iLine) {
           share_clear(&s);
           return perr(pP, iLine, "grant=everyone cannot be combined with named users");
         }
+        if (scnx_stricmp(zName, "SYSTEM") == 0) {
+          free(zName);
+          share_clear(&s);
+          return perr(pP, iLine, "grant= names accounts of the world and SYSTEM is not one: "
+                      "SYSTEM's computer account is admitted through grant=everyone only (L6)");
+        }
         for (j = 0; j < s.nGrant; j++) {
           if (scnx_stricmp(s.azGrant[j], zName) == 0) {
             share_clear(&s);
@@ -786,9 +1338,48 @@ static int parse_share(ScnParser *pP, const ScnWords *pWs, int iLine) {
         if (pComma == NULL) break;
         p = pComma + 1;
       }
+    } else if (has_prefix(&a[i], "alias=")) {
+      const char *p = a[i].z + 6;
+      if (s.nAlias) goto dup_opt;
+      for (;;) {
+        const char *pComma = strchr(p, ',');
+        size_t nName = pComma ? (size_t)(pComma - p) : strlen(p);
+        char *zName;
+        int j;
+        if (nName == 0) {
+          share_clear(&s);
+          return perr(pP, iLine, "empty name in alias= list");
+        }
+        zName = scnx_strndup(p, nName);
+        if (zName == NULL) goto nomem;
+        if (strchr(zName, '\\') != NULL || strchr(zName, '/') != NULL) {
+          share_clear(&s);
+          perr(pP, iLine, "bad alias '%.40s' (a server name, without backslashes)", zName);
+          free(zName);
+          return 1;
+        }
+        if (scnx_stricmp(zName, s.zServer) == 0) {
+          share_clear(&s);
+          perr(pP, iLine, "alias '%.40s' is the share's own server name", zName);
+          free(zName);
+          return 1;
+        }
+        for (j = 0; j < s.nAlias; j++) {
+          if (scnx_stricmp(s.azAlias[j], zName) == 0) {
+            share_clear(&s);
+            perr(pP, iLine, "alias '%.40s' given twice", zName);
+            free(zName);
+            return 1;
+          }
+        }
+        if (push_str(&s.azAlias, &s.nAlias, zName)) goto nomem;
+        if (pComma == NULL) break;
+        p = pComma + 1;
+      }
     } else {
       share_clear(&s);
-      return perr(pP, iLine, "unknown share option '%.40s' (known: grant=, anonymous)", a[i].z);
+      bad_option(zM, &a[i], "share", "grant=, alias=, anonymous");
+      return perr(pP, iLine, "%s", zM);
     }
   }
   aNew = grow(pP->pScn->aShare, pP->pScn->nShare, sizeof(ScnShare));
@@ -799,7 +1390,10 @@ static int parse_share(ScnParser *pP, const ScnWords *pWs, int iLine) {
 
 dup_opt:
   share_clear(&s);
-  return perr(pP, iLine, "option '%.40s' given twice", a[i].z);
+  {
+    char zW[64];
+    return perr(pP, iLine, "option given twice (%s)", word_desc(&a[i], zW, sizeof(zW)));
+  }
 nomem:
   share_clear(&s);
   return perr(pP, iLine, "out of memory");
@@ -842,10 +1436,52 @@ static int finish_world(ScnParser *pP) {
       }
     }
   }
+  /* C16: an alias names one server only, and is not itself a server of
+  ** another share line. */
+  for (i = 0; i < pScn->nShare; i++) {
+    const ScnShare *pA = &pScn->aShare[i];
+    for (j = 0; j < pA->nAlias; j++) {
+      int k;
+      for (k = 0; k < pScn->nShare; k++) {
+        const ScnShare *pB = &pScn->aShare[k];
+        int m;
+        if (scnx_stricmp(pB->zServer, pA->zServer) == 0) continue;
+        if (scnx_stricmp(pB->zServer, pA->azAlias[j]) == 0) {
+          return perr(pP, pA->iLine, "alias '%.40s' of server %.40s is the server of the share "
+                      "on line %d (declare that share under %.40s instead)", pA->azAlias[j],
+                      pA->zServer, pB->iLine, pA->zServer);
+        }
+        for (m = 0; m < pB->nAlias; m++) {
+          if (scnx_stricmp(pB->azAlias[m], pA->azAlias[j]) == 0) {
+            return perr(pP, pB->iLine > pA->iLine ? pB->iLine : pA->iLine,
+                        "alias '%.40s' names two servers, %.40s and %.40s", pA->azAlias[j],
+                        pA->zServer, pB->zServer);
+          }
+        }
+      }
+    }
+  }
   if (pP->iTitleLine == 0) {
     return perr(pP, 1, "missing title (every scenario needs one title line before its steps)");
   }
+  pP->bConsentCreds = pScn->machine.abPolicy[SCN_POL_CONSENT_CREDENTIALS];
   return 0;
+}
+
+int scn_same_server(const Scenario *pScn, const char *zA, const char *zB) {
+  const char *zRootA = zA, *zRootB = zB;
+  int i, j;
+  if (zA == NULL || zB == NULL) return 0;
+  if (scnx_stricmp(zA, zB) == 0) return 1;
+  if (pScn == NULL) return 0;
+  for (i = 0; i < pScn->nShare; i++) {
+    const ScnShare *pS = &pScn->aShare[i];
+    for (j = 0; j < pS->nAlias; j++) {
+      if (scnx_stricmp(pS->azAlias[j], zA) == 0) zRootA = pS->zServer;
+      if (scnx_stricmp(pS->azAlias[j], zB) == 0) zRootB = pS->zServer;
+    }
+  }
+  return scnx_stricmp(zRootA, zRootB) == 0;
 }
 
 /* ---------------------------------------------------------------- 4 ---- */
@@ -902,6 +1538,73 @@ static void sess_free(ScnParser *pP) {
   pP->nSessSlot = pP->nSess = 0;
 }
 
+/* End every live name of group iGroup (a logoff of a shared session). */
+static void sess_end_group(ScnParser *pP, int iGroup) {
+  int i;
+  for (i = 0; i < pP->nSessSlot; i++) {
+    if (pP->aSess[i].zName && pP->aSess[i].iGroup == iGroup) pP->aSess[i].bLive = 0;
+  }
+}
+
+/*
+** Check each {name} placeholder of a define or bootdevice target: it must
+** name an earlier logon that made a session (live or ended), a half of one
+** (`{A.limited}`, `{A.elevated}`), or SYSTEM. `{?}` and unknown names are
+** file errors (SCENARIO-LANGUAGE v2, settled questions). A `{` that does
+** not close, or whose content holds characters no logon name has (a
+** volume GUID such as {6f8a...-...}), is left alone as plain text [choice].
+*/
+static int check_placeholders(ScnParser *pP, const ScnStep *p, const char *zTarget) {
+  const char *z = zTarget;
+  while ((z = strchr(z, '{')) != NULL) {
+    const char *pEnd = strchr(z + 1, '}');
+    char zName[64];
+    size_t n, k;
+    int bName = 1;
+    if (pEnd == NULL) break;
+    n = (size_t)(pEnd - (z + 1));
+    if (n == 1 && z[1] == '?') {
+      return perr(pP, p->iLine, "{?} in a target: write the {name} of an earlier logon "
+                  "(or {SYSTEM}); {?} only appears in outputs");
+    }
+    for (k = 0; k < n; k++) {
+      char c = z[1 + k];
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+            || c == '_' || c == '-' || c == '.')) {
+        bName = 0;
+      }
+    }
+    if (n == 0 || n >= sizeof(zName) || !bName) {
+      z = pEnd + 1;
+      continue;
+    }
+    memcpy(zName, z + 1, n);
+    zName[n] = 0;
+    if (scnx_stricmp(zName, "SYSTEM") != 0) {
+      char *pDot = strchr(zName, '.');
+      ScnSess *pS;
+      if (pDot) {
+        if (scnx_stricmp(pDot, ".limited") != 0 && scnx_stricmp(pDot, ".elevated") != 0) {
+          return perr(pP, p->iLine, "unknown half in placeholder {%s} (use .limited or "
+                      ".elevated)", zName);
+        }
+        *pDot = 0;
+      }
+      pS = sess_find(pP, zName);
+      if (pS == NULL) {
+        return perr(pP, p->iLine, "placeholder {%.*s} names no earlier logon (write the name "
+                    "of a logon step above, or SYSTEM)", (int)n, z + 1);
+      }
+      if (!pS->bMade) {
+        return perr(pP, p->iLine, "placeholder {%.*s} names a logon that failed (its "
+                    "password= is not the account's), which has no LUID", (int)n, z + 1);
+      }
+    }
+    z = pEnd + 1;
+  }
+  return 0;
+}
+
 /* Apply a parsed step to the logon-name tracking; report file errors. */
 static int track_sessions(ScnParser *pP, ScnStep *p) {
   ScnSess *pS;
@@ -909,7 +1612,9 @@ static int track_sessions(ScnParser *pP, ScnStep *p) {
   switch (p->eKind) {
     case SCN_STEP_LOGON: {
       ScnUser *pU = find_user(pP->pScn, p->zUser);
+      ScnSess *pFrom = NULL;
       char *zUser;
+      int iGroup = 0, bShare = 0;
       if (pU == NULL) {
         return perr(pP, p->iLine, "unknown user '%.40s' in logon (declare it with a user line)",
                     p->zUser);
@@ -925,29 +1630,93 @@ static int track_sessions(ScnParser *pP, ScnStep *p) {
         }
         pP->iCurrentLine = p->iLine;
       }
+      if (p->zFrom) {
+        pFrom = sess_find(pP, p->zFrom);
+        if (pFrom == NULL) {
+          return perr(pP, p->iLine, "from=%.40s names no earlier logon", p->zFrom);
+        }
+        if (strcmp(p->zFrom, p->zSession) == 0) {
+          return perr(pP, p->iLine, "a logon cannot come from itself (from=%.40s)", p->zFrom);
+        }
+        if ((p->eLogonType == SCN_LOGON_TASK || p->eLogonType == SCN_LOGON_ELEVATE)
+            && pFrom->iUser != (int)(pU - pP->pScn->aUser)) {
+          return perr(pP, p->iLine, "a %s logon comes from an earlier logon of the same user: "
+                      "%.40s is %.40s's logon (line %d), not %.40s's",
+                      azLogonName[p->eLogonType], p->zFrom,
+                      pP->pScn->aUser[pFrom->iUser].zName, pFrom->iLine, pU->zName);
+        }
+      }
       pS = sess_find(pP, p->zSession);
       if (pS && pS->bLive) {
         return perr(pP, p->iLine, "logon name '%.40s' is still in use (logged on at line %d); "
                     "log it off or reboot before reusing it", p->zSession, pS->iLine);
       }
+      /* A logon whose password= is not the account's makes nothing (v2
+      ** settled question): its name may be reused at once. A netonly
+      ** logon checks no password (L12), so it always makes a session. */
+      p->bFailed = p->zLogonPassword != NULL && p->eLogonType != SCN_LOGON_NETONLY
+                   && strcmp(p->zLogonPassword, pU->zPassword) != 0;
+      /* task, and elevate under consent-prompt=consent, name a half of
+      ** the from= logon: logging either off ends both (v2). */
+      if (pFrom && (p->eLogonType == SCN_LOGON_TASK
+                    || (p->eLogonType == SCN_LOGON_ELEVATE && !pP->bConsentCreds))) {
+        bShare = 1;
+        iGroup = pFrom->bLive ? pFrom->iGroup : 0;
+      }
       if (pS == NULL) pS = sess_insert(pP, p->zSession);
       if (pS == NULL) return perr(pP, p->iLine, "out of memory");
-      pS->bLive = 1;
+      if (pFrom) pFrom = sess_find(pP, p->zFrom);   /* the insert may move slots */
       pS->iLine = p->iLine;
+      pS->iUser = (int)(pU - pP->pScn->aUser);
+      if (p->bFailed || (bShare && iGroup == 0)) {
+        /* Nothing made (a failed logon, or a half of an ended logon: the
+        ** step prints error 1312); the name stays usable as before. */
+        pS->bLive = 0;
+        pS->iGroup = 0;
+        pS->bShared = 0;
+        if (bShare) pS->bMade = pS->bMade || pFrom->bMade;
+        return 0;
+      }
+      pS->bLive = 1;
+      pS->bMade = 1;
+      if (bShare) {
+        pS->iGroup = iGroup;
+        pS->bShared = 1;
+        pFrom->bShared = 1;
+      } else {
+        pS->iGroup = ++pP->nGroup;
+        pS->bShared = 0;
+      }
       return 0;
     }
     case SCN_STEP_LOGOFF:
     case SCN_STEP_AS:
-      if (p->eHalf == SCN_HALF_SYSTEM && p->eKind == SCN_STEP_AS) return 0;
+      if (p->eHalf == SCN_HALF_SYSTEM && p->eKind == SCN_STEP_AS) {
+        return p->eCmd == SCN_CMD_DEFINE && p->zTarget ? check_placeholders(pP, p, p->zTarget) : 0;
+      }
       pS = sess_find(pP, p->zSession);
       if (pS == NULL) {
         return perr(pP, p->iLine, "unknown logon name '%.40s' (no earlier logon step names it)",
                     p->zSession);
       }
-      if (p->eKind == SCN_STEP_LOGOFF) pS->bLive = 0;
+      if (p->eKind == SCN_STEP_LOGOFF) {
+        if (pS->bLive && pS->bShared) sess_end_group(pP, pS->iGroup);
+        pS->bLive = 0;
+      } else if (p->eCmd == SCN_CMD_DEFINE && p->zTarget) {
+        return check_placeholders(pP, p, p->zTarget);
+      }
       return 0;
     case SCN_STEP_REBOOT:
       for (i = 0; i < pP->nSessSlot; i++) pP->aSess[i].bLive = 0;
+      return 0;
+    case SCN_STEP_BOOTDEVICE:
+      return p->zTarget ? check_placeholders(pP, p, p->zTarget) : 0;
+    case SCN_STEP_SET:
+      for (i = 0; i < p->nSetting; i++) {
+        if (p->aSetting[i].ePolicy == SCN_POL_CONSENT_CREDENTIALS) {
+          pP->bConsentCreds = p->aSetting[i].bOn;
+        }
+      }
       return 0;
     default:
       return 0;
@@ -1123,6 +1892,16 @@ static const char *const azCommandWords[] = {
   "persisted", "dir"
 };
 
+/* Issue 9.3: a tab (or any control character) inside quotes would put a
+** control character into a word, which the agent journals and must read
+** back; the language refuses it. */
+#define CONTROL_IN_WORD_MSG "control character 0x%02x inside quotes (column %d): words " \
+  "hold no tab or other control character"
+
+static int err_control_in_word(ScnParser *pP, char c, int iLine, size_t iPos) {
+  return perr(pP, iLine, CONTROL_IN_WORD_MSG, (unsigned char)c, (int)iPos + 1);
+}
+
 /* One statement line (not blank, not a comment, not in a block). */
 static int parse_statement(ScnParser *pP, const char *zLine, size_t nLine, int iLine) {
   ScnWords ws;
@@ -1132,6 +1911,7 @@ static int parse_statement(ScnParser *pP, const char *zLine, size_t nLine, int i
     return perr(pP, iLine, "quote left open (a \" at column %d is never closed)",
                 (int)ws.iErrPos + 1);
   }
+  if (rc == SCNX_CONTROL) return err_control_in_word(pP, zLine[ws.iErrPos], iLine, ws.iErrPos);
   if (rc) return perr(pP, iLine, "out of memory");
   if (ws.nWord == 0) {            /* cannot happen: not blank, not a comment */
     rc = 0;
@@ -1277,6 +2057,7 @@ int scn_parse_text(const char *zFile, const char *zText, size_t nText,
   p.pScn->machine.abPolicy[SCN_POL_FILTER_ADMIN_TOKEN] = 0;
   p.pScn->machine.abPolicy[SCN_POL_LOCAL_ACCOUNT_TOKEN_FILTER] = 0;
   p.pScn->machine.abPolicy[SCN_POL_LINKED_CONNECTIONS] = 0;
+  p.pScn->machine.abPolicy[SCN_POL_CONSENT_CREDENTIALS] = 0;   /* consent */
   p.pScn->machine.mDisks = 1u << ('C' - 'A');
 
   if (nText >= 3 && memcmp(zText, "\xEF\xBB\xBF", 3) == 0) i = 3;  /* UTF-8 BOM */
@@ -1372,6 +2153,11 @@ int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nE
              (int)(ws.iErrPos + iFirst) + 1);
     goto err;
   }
+  if (rc == SCNX_CONTROL) {
+    snprintf(zMsg, sizeof(zMsg), CONTROL_IN_WORD_MSG,
+             (unsigned char)zLine[iFirst + ws.iErrPos], (int)(ws.iErrPos + iFirst) + 1);
+    goto err;
+  }
   if (rc) {
     snprintf(zMsg, sizeof(zMsg), "out of memory");
     goto err;
@@ -1434,6 +2220,11 @@ void scn_step_clear(ScnStep *p) {
   free(p->zPath);
   free(p->zCredUser);
   free(p->zCredPassword);
+  free(p->zFrom);
+  free(p->zRegValue);
+  free(p->zRegData);
+  for (i = 0; i < p->nToolArg; i++) free(p->aToolArg[i].zValue);
+  free(p->aToolArg);
   step_init(p);
 }
 

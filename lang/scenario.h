@@ -32,6 +32,9 @@ typedef enum ScnPolicy {
   SCN_POL_LINKED_CONNECTIONS,       /* linked-connections */
   SCN_POL_RESTORE_CONNECTIONS,      /* restore-connections */
   SCN_POL_LUID_MAPS,                /* luid-maps */
+  SCN_POL_PROTECTION_MODE,          /* protection-mode: ProtectionMode (v2, default on) */
+  SCN_POL_CONSENT_CREDENTIALS,      /* consent-prompt: bOn 0 = consent (the default),
+                                    ** 1 = credentials (ConsentPromptBehaviorAdmin, v2) */
   SCN_POL_COUNT
 } ScnPolicy;
 
@@ -52,6 +55,11 @@ typedef enum ScnLogonType {
   SCN_LOGON_CREDSSP,
   SCN_LOGON_BECOME,
   SCN_LOGON_CURRENT,
+  SCN_LOGON_SSH,        /* v2 ssh: network-cleartext (L11) */
+  SCN_LOGON_NETONLY,    /* v2 netonly from=<who>: runas /netonly (L12); zFrom */
+  SCN_LOGON_TASK,       /* v2 task from=<S2>: a task in S2's logon (L13); zFrom.
+                        ** (`batch s4u` is SCN_LOGON_BATCH with bS4u set) */
+  SCN_LOGON_ELEVATE,    /* v2 elevate from=<S2>: "Run as administrator" (L14) */
   SCN_LOGON_COUNT
 } ScnLogonType;
 
@@ -94,8 +102,75 @@ typedef enum ScnCmd {
   SCN_CMD_TOKEN,               /* token */
   SCN_CMD_PERSISTED,           /* persisted */
   SCN_CMD_DIR,                 /* dir PATH */
+  /* Version 2. A deviceless or automatic-letter form has its own value
+  ** (cLetter is 0 in it) so that a backend that does not know it falls to
+  ** its default case instead of connecting a letter 0. */
+  SCN_CMD_NET_USE_AUTO,        /* net use * \\s\sh [/user:u [pw]] [/persistent:x] (C15);
+                               ** prints `ok <L:>` */
+  SCN_CMD_NET_USE_DEVICELESS,  /* net use \\s\sh [/user:u [pw]] (C14) */
+  SCN_CMD_NET_USE_DELETE_REMOTE, /* net use \\s\sh /delete (C14) */
+  SCN_CMD_WNET_ADD_DEVICELESS, /* wnet add \\s\sh [user=] [password=] (C14) */
+  SCN_CMD_WNET_CANCEL_REMOTE,  /* wnet cancel \\s\sh [force] (C14) */
+  SCN_CMD_REG_SET,             /* reg set HKCU\Network\L VALUE DATA|dword:N (R6) */
+  SCN_CMD_REG_DELETE,          /* reg delete HKCU\Network\L [VALUE] (R6) */
+  SCN_CMD_TOOL,                /* tool PROFILE key=value ... (T1-T8) */
   SCN_CMD_COUNT
 } ScnCmd;
+
+/* The registry value type of `reg set` (v2). */
+typedef enum ScnRegType {
+  SCN_REG_NONE = 0,            /* not a reg set step */
+  SCN_REG_SZ,                  /* data as written: zRegData */
+  SCN_REG_DWORD                /* dword:N: uRegDword */
+} ScnRegType;
+
+/* Tool profiles of `tool <profile>` (v2, SEMANTICS T2-T7). */
+typedef enum ScnTool {
+  SCN_TOOL_NONE = 0,
+  SCN_TOOL_ANSIBLE_MAPPED_DRIVE,  /* ansible.win_mapped_drive (T2) */
+  SCN_TOOL_ANSIBLE_CREDENTIAL,    /* ansible.win_credential (T3) */
+  SCN_TOOL_PS_NEW_PSDRIVE,        /* ps.New-PSDrive (T4) */
+  SCN_TOOL_PS_REMOVE_PSDRIVE,     /* ps.Remove-PSDrive (T4) */
+  SCN_TOOL_PS_NEW_SMBMAPPING,     /* ps.New-SmbMapping (T5) */
+  SCN_TOOL_PS_REMOVE_SMBMAPPING,  /* ps.Remove-SmbMapping (T5) */
+  SCN_TOOL_NETAPI_NETUSEADD,      /* netapi.NetUseAdd (T6) */
+  SCN_TOOL_NETAPI_NETUSEDEL,      /* netapi.NetUseDel (T6) */
+  SCN_TOOL_GPP_DRIVE_MAP,         /* gpp.drive-map (T7) */
+  SCN_TOOL_COUNT
+} ScnTool;
+
+/* The keys of a tool step. One key name may mean different things in two
+** profiles (persistent is a flag of ps.New-SmbMapping and 0|1 in
+** gpp.drive-map); each profile accepts only its own (docs/language.md). */
+typedef enum ScnToolKey {
+  SCN_TKEY_STATE = 0,          /* state=present|absent (ansible) */
+  SCN_TKEY_ACTION,             /* action=create|replace|update|delete (gpp) */
+  SCN_TKEY_LETTER,             /* letter=<L:> (ansible.win_mapped_drive, gpp) */
+  SCN_TKEY_NAME,               /* name=<L> (ps.*-PSDrive), name=<target> (win_credential) */
+  SCN_TKEY_LOCAL,              /* local=<L:> (SmbMapping, netapi) */
+  SCN_TKEY_PATH,               /* path=<unc> (ansible.win_mapped_drive, gpp) */
+  SCN_TKEY_ROOT,               /* root=<unc> (ps.New-PSDrive) */
+  SCN_TKEY_REMOTE,             /* remote=<unc> (SmbMapping, netapi) */
+  SCN_TKEY_USERNAME,           /* username=<u> (ansible) */
+  SCN_TKEY_USER,               /* user=<u> (ps, netapi, gpp) */
+  SCN_TKEY_PASSWORD,           /* password=<pw> (a secret) */
+  SCN_TKEY_SECRET,             /* secret=<pw> (win_credential; a secret) */
+  SCN_TKEY_PERSIST,            /* persist, a flag (ps.New-PSDrive) */
+  SCN_TKEY_PERSISTENT,         /* persistent, a flag (SmbMapping); persistent=0|1 (gpp) */
+  SCN_TKEY_SAVE_CREDENTIALS,   /* save-credentials, a flag (ps.New-SmbMapping) */
+  SCN_TKEY_COUNT
+} ScnToolKey;
+
+/* The state= or action= of a tool step (iToolAction). */
+typedef enum ScnToolAction {
+  SCN_TACT_NONE = 0,           /* the profile has no state= or action= */
+  SCN_TACT_PRESENT,            /* state=present */
+  SCN_TACT_ABSENT,             /* state=absent */
+  SCN_TACT_CREATE,             /* action=create */
+  SCN_TACT_REPLACE,            /* action=replace */
+  SCN_TACT_UPDATE,             /* action=update */
+  SCN_TACT_DELETE              /* action=delete */
+} ScnToolAction;
 
 /* ---------------------------------------------------------------- 2 ---- */
 
@@ -103,7 +178,7 @@ typedef enum ScnCmd {
 typedef struct ScnSetting ScnSetting;
 struct ScnSetting {
   ScnPolicy ePolicy;   /* which policy */
-  int bOn;             /* its new value */
+  int bOn;             /* its new value (consent-prompt: 1 = credentials) */
 };
 
 typedef struct ScnMachine ScnMachine;
@@ -131,6 +206,10 @@ struct ScnShare {
   char **azGrant;      /* granted account names when !bEveryone */
   int nGrant;          /* entries in azGrant */
   int bAnonymous;      /* anonymous callers admitted */
+  char **azAlias;      /* v2 alias=: other names of this share's server, as
+                       ** written (C16); they hold for every share of the
+                       ** server, see scn_server_aliases() */
+  int nAlias;          /* entries in azAlias */
   int iLine;           /* source line */
 };
 
@@ -143,6 +222,15 @@ struct ScnTodo {
   int nLabel;
   char *zReason;       /* what the backend lacks; never empty */
   int iLine;
+};
+
+/* One key of a `tool` step, in the order written (v2). */
+typedef struct ScnToolArg ScnToolArg;
+struct ScnToolArg {
+  ScnToolKey eKey;     /* which key */
+  char *zValue;        /* its value (a drive letter normalised to `Z:`);
+                       ** NULL for a flag (persist, persistent,
+                       ** save-credentials); a secret for password=/secret= */
 };
 
 typedef struct ScnStep ScnStep;
@@ -176,6 +264,14 @@ struct ScnStep {
   ScnLogonType eLogonType;
   int bHighest;        /* `highest` */
   char *zLogonPassword;/* password= override, NULL if absent (secret) */
+  char *zFrom;         /* v2 from=: netonly, task, elevate; the logon name
+                       ** (NULL for from=SYSTEM, which only netonly takes) */
+  ScnHalf eFromHalf;   /* v2 netonly from=<who>: which half (task and
+                       ** elevate: always SCN_HALF_BARE) */
+  int bS4u;            /* v2 `batch s4u`: a task that stores no password (L13) */
+  int bFailed;         /* logon (scn_parse_text only): password= differs from
+                       ** the account's and the type checks it, so the logon
+                       ** makes nothing and its name may be reused at once */
 
   /* set machine */
   ScnSetting *aSetting; int nSetting;
@@ -187,14 +283,38 @@ struct ScnStep {
   char cLetter;        /* drive letter, upper case, 0 if none */
   char *zName;         /* define/undefine/query device name as written */
   char *zTarget;       /* define/undefine/bootdevice target; cmdkey target */
-  char *zRemote;       /* \\srv\share as written (net use, wnet add) */
+  char *zRemote;       /* \\srv\share[\more] as written (net use, wnet add,
+                       ** deviceless cancel, tool path=/root=/remote=) */
   char *zPath;         /* dir path */
-  char *zCredUser;     /* /user:, user=, cmdkey /user: (NULL if absent) */
-  char *zCredPassword; /* password (secret), NULL if absent */
-  int ePersistent;     /* net use /persistent: -1 absent, 0 no, 1 yes */
+  char *zCredUser;     /* /user:, user=, cmdkey /user:, tool user=/username=
+                       ** (NULL if absent) */
+  char *zCredPassword; /* password (secret): NULL if absent, which passes a
+                       ** NULL password (C9: `/user:bob` alone, user= without
+                       ** password=); "" for an empty one (`password=`,
+                       ** `password=""`, `/user:bob ""`). Tool password=/secret= */
+  int ePersistent;     /* net use /persistent: -1 absent, 0 no, 1 yes; tool:
+                       ** persist/persistent flag 1, gpp persistent=0|1, else -1 */
   int bRaw, bExact;    /* define/undefine flags */
   int bUpdateProfile, bTemporary, bForce; /* wnet flags */
   int bEnumRemembered; /* wnet enum: 0 connected, 1 remembered */
+
+  /* v2 reg set / reg delete HKCU\Network\<cLetter> [zRegValue] */
+  char *zRegValue;     /* value name as written; NULL for `reg delete` of the
+                       ** whole key */
+  ScnRegType eRegType; /* reg set: SCN_REG_SZ or SCN_REG_DWORD */
+  char *zRegData;      /* reg set REG_SZ data as written ("" allowed) */
+  unsigned long uRegDword; /* reg set dword:N (0..4294967295) */
+
+  /* v2 tool <profile> key=value ... The keys are also decoded into the
+  ** fields above: letter=/name=(PSDrive)/local= into cLetter; path=,
+  ** root=, remote= into zRemote; username=/user= into zCredUser;
+  ** password=/secret= into zCredPassword; win_credential name= into
+  ** zTarget; persist/persistent into ePersistent; save-credentials into
+  ** bSaveCredentials; state=/action= into iToolAction. */
+  ScnTool eTool;       /* the profile */
+  ScnToolArg *aToolArg; int nToolArg; /* the keys in the order written */
+  int iToolAction;     /* an ScnToolAction */
+  int bSaveCredentials;/* ps.New-SmbMapping save-credentials */
 };
 
 /* ---------------------------------------------------------------- 4 ---- */
@@ -243,6 +363,15 @@ const char *scn_error_symbol(int code);
 /* The canonical line for a Win32 error: "error 85 ERROR_ALREADY_ASSIGNED". */
 void scn_format_error(int code, char *zBuf, size_t nBuf);
 
+/* v2 canonical lines: `ok Z:` (net use * took letter c), `tool-error
+** <word>` (a failure a tool decides itself, e.g. "letter-in-use"), and a
+** `net use` listing row: "<status> Z: \\srv\share", or for a deviceless
+** connection (c == 0) "<status> \\srv\share". */
+void scn_format_ok_letter(char c, char *zBuf, size_t nBuf);
+void scn_format_tool_error(const char *zWord, char *zBuf, size_t nBuf);
+void scn_format_use_row(const char *zStatus, char c, const char *zRemote,
+                        char *zBuf, size_t nBuf);
+
 /* 1 if two canonical outputs are equal after folding runs of blanks into
 ** one blank and dropping trailing blanks on each line; lines are '\n'
 ** separated, order matters, a trailing newline does not count. Leading
@@ -281,5 +410,19 @@ char *scn_redact_line(const char *zLine);
 /* Keyword tables, for backends that print names. */
 const char *scn_logon_type_name(ScnLogonType e);
 const char *scn_policy_name(ScnPolicy e);
+/* A policy value as the language writes it: "on"/"off", or for
+** consent-prompt "consent"/"credentials". */
+const char *scn_policy_value_name(ScnPolicy e, int bOn);
+/* "ansible.win_mapped_drive", ... (the spelling of SCENARIO-LANGUAGE). */
+const char *scn_tool_name(ScnTool e);
+/* "state", "letter", ... */
+const char *scn_tool_key_name(ScnToolKey e);
+
+/*
+** v2 C16: 1 if zA and zB name the same server in this world: equal
+** case-insensitively, or both among {a server, its alias= names} of any
+** share line. Either may be NULL (then 0).
+*/
+int scn_same_server(const Scenario *pScn, const char *zA, const char *zB);
 
 #endif /* MAPSCOPE_LANG_SCENARIO_H */

@@ -5,6 +5,7 @@
 ** Contents: 1. run references  2. compare  3. input checks  4. merge
 */
 #include "store.h"
+#include "store_int.h"
 
 #include <sqlite3.h>
 
@@ -35,8 +36,7 @@ int store_resolve_run(Store *p, const char *zRef, char zRunId[37],
       if( *zEnd || nBack<0 || nBack>1000000000L ) goto bad_ref;
     }
     rc = sqlite3_prepare_v2(db,
-        "SELECT run_id FROM runs ORDER BY started_at DESC, rowid DESC"
-        " LIMIT 1 OFFSET ?1", -1, &pStmt, NULL);
+        "SELECT run_id FROM runs ORDER BY seq DESC LIMIT 1 OFFSET ?1", -1, &pStmt, NULL);
     if( rc!=SQLITE_OK ) goto sql_err;
     sqlite3_bind_int64(pStmt, 1, nBack);
     rc = sqlite3_step(pStmt);
@@ -106,22 +106,27 @@ const char *store_change_name(StoreChangeKind e){
 /* The change kinds are computed in SQL, in the order of StoreChangeKind.
 ** A run may hold one scenario path more than once (a path given twice on
 ** the command line): the n-th occurrence of a path in run A (in storage
-** order) is matched with the n-th in run B, never with every one of them. */
+** order) is matched with the n-th in run B, never with every one of them.
+** It reads the tables only, never the file's views. */
 static const char zCompareSql[] =
-  "WITH occ_a AS (SELECT scenario_id, row_number() OVER (PARTITION BY path\n"
-  "                   ORDER BY scenario_id) AS occ\n"
+  "WITH occ_a AS (SELECT scenario_id, path, content_hash, row_number() OVER\n"
+  "                   (PARTITION BY path ORDER BY scenario_id) AS occ\n"
   "              FROM scenarios WHERE run_id = ?1),\n"
-  "     occ_b AS (SELECT scenario_id, row_number() OVER (PARTITION BY path\n"
-  "                   ORDER BY scenario_id) AS occ\n"
+  "     occ_b AS (SELECT scenario_id, path, content_hash, row_number() OVER\n"
+  "                   (PARTITION BY path ORDER BY scenario_id) AS occ\n"
   "              FROM scenarios WHERE run_id = ?2),\n"
-  "     a AS (SELECT path, occ, position, line, command, backend, verdict,\n"
-  "                  output, expected, content_hash\n"
-  "             FROM step_outcomes JOIN occ_a USING (scenario_id)\n"
-  "            WHERE run_id = ?1),\n"
-  "     b AS (SELECT path, occ, position, line, command, backend, verdict,\n"
-  "                  output, expected, content_hash\n"
-  "             FROM step_outcomes JOIN occ_b USING (scenario_id)\n"
-  "            WHERE run_id = ?2),\n"
+  "     a AS (SELECT o.path, o.occ, st.position, st.line, st.command,\n"
+  "                  sr.backend, sr.verdict, sr.output, st.expected,\n"
+  "                  o.content_hash\n"
+  "             FROM occ_a o JOIN steps st ON st.scenario_id = o.scenario_id\n"
+  "             JOIN step_results sr ON sr.scenario_id = st.scenario_id\n"
+  "                                 AND sr.position = st.position),\n"
+  "     b AS (SELECT o.path, o.occ, st.position, st.line, st.command,\n"
+  "                  sr.backend, sr.verdict, sr.output, st.expected,\n"
+  "                  o.content_hash\n"
+  "             FROM occ_b o JOIN steps st ON st.scenario_id = o.scenario_id\n"
+  "             JOIN step_results sr ON sr.scenario_id = st.scenario_id\n"
+  "                                 AND sr.position = st.position),\n"
   "     pairs AS (\n"
   "       SELECT b.path, b.position, b.line, b.command, b.backend,\n"
   "              a.verdict AS va, b.verdict AS vb, a.output AS oa, b.output AS ob,\n"
@@ -151,70 +156,107 @@ static const char zCompareSql[] =
   "       ea, eb, changed\n"
   "  FROM k WHERE kind >= 0 ORDER BY kind, path, position, backend";
 
-static char *store_dup_column(sqlite3_stmt *pStmt, int i, int *pbOom){
-  const unsigned char *z = sqlite3_column_text(pStmt, i);
+/* Column i as a mutable pointer into SQLite's memory (valid until the next
+** step): StoreChange's fields are char* for the owning array. */
+static char *store_col(sqlite3_stmt *pStmt, int i){
+  return (char*)sqlite3_column_text(pStmt, i);
+}
+
+int store_compare_each(Store *p, const char *zRunA, const char *zRunB,
+                       int (*xChange)(void*, const StoreChange*), void *pArg){
+  sqlite3 *db = store_db(p);
+  sqlite3_stmt *pStmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2(db, zCompareSql, -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) return rc;
+  sqlite3_bind_text(pStmt, 1, zRunA, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 2, zRunB, -1, SQLITE_STATIC);
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    StoreChange c;
+    int eKind = sqlite3_column_int(pStmt, 0);
+    memset(&c, 0, sizeof(c));
+    c.eKind = (StoreChangeKind)(eKind<0 || eKind>5 ? 5 : eKind);
+    c.zPath = store_col(pStmt, 1);
+    c.iPosition = sqlite3_column_int(pStmt, 2);
+    c.iLine = sqlite3_column_int(pStmt, 3);
+    c.zBackend = store_col(pStmt, 4);
+    c.zCommand = store_col(pStmt, 5);
+    c.zVerdictA = store_col(pStmt, 6);
+    c.zVerdictB = store_col(pStmt, 7);
+    c.zOutputA = store_col(pStmt, 8);
+    c.zOutputB = store_col(pStmt, 9);
+    c.zExpectedA = store_col(pStmt, 10);
+    c.zExpectedB = store_col(pStmt, 11);
+    c.bScenarioChanged = sqlite3_column_int(pStmt, 12);
+    rc = xChange(pArg, &c);
+    if( rc ){
+      sqlite3_finalize(pStmt);
+      return rc;
+    }
+  }
+  if( rc==SQLITE_DONE ){
+    sqlite3_finalize(pStmt);
+    return 0;
+  }
+  /* sqlite3_finalize() keeps the error for sqlite3_errmsg(). */
+  sqlite3_finalize(pStmt);
+  return rc;
+}
+
+/* The collector behind store_compare(). */
+typedef struct CompareCollect CompareCollect;
+struct CompareCollect {
+  StoreChange *aChange;     /* changes copied so far */
+  int nChange, nAlloc;      /* used / allocated */
+};
+
+static char *store_dup(const char *z, int *pbOom){
   char *zCopy;
   if( z==NULL ) return NULL;
-  zCopy = strdup((const char*)z);
+  zCopy = strdup(z);
   if( zCopy==NULL ) *pbOom = 1;
   return zCopy;
 }
 
+static int store_collect_change(void *pArg, const StoreChange *pIn){
+  CompareCollect *pC = (CompareCollect*)pArg;
+  StoreChange *pOut;
+  int bOom = 0;
+  if( pC->nChange>=pC->nAlloc ){
+    int nNew = pC->nAlloc ? pC->nAlloc*2 : 32;
+    StoreChange *aNew = realloc(pC->aChange, (size_t)nNew * sizeof(*aNew));
+    if( aNew==NULL ) return SQLITE_NOMEM;
+    pC->aChange = aNew;
+    pC->nAlloc = nNew;
+  }
+  pOut = &pC->aChange[pC->nChange++];
+  *pOut = *pIn;
+  pOut->zPath = store_dup(pIn->zPath, &bOom);
+  pOut->zBackend = store_dup(pIn->zBackend, &bOom);
+  pOut->zCommand = store_dup(pIn->zCommand, &bOom);
+  pOut->zVerdictA = store_dup(pIn->zVerdictA, &bOom);
+  pOut->zVerdictB = store_dup(pIn->zVerdictB, &bOom);
+  pOut->zOutputA = store_dup(pIn->zOutputA, &bOom);
+  pOut->zOutputB = store_dup(pIn->zOutputB, &bOom);
+  pOut->zExpectedA = store_dup(pIn->zExpectedA, &bOom);
+  pOut->zExpectedB = store_dup(pIn->zExpectedB, &bOom);
+  return bOom ? SQLITE_NOMEM : 0;
+}
+
 int store_compare(Store *p, const char *zRunA, const char *zRunB,
                   StoreChange **paChange, int *pnChange){
-  sqlite3 *db = store_db(p);
-  sqlite3_stmt *pStmt = NULL;
-  StoreChange *aChange = NULL;
-  int nChange = 0, nAlloc = 0, bOom = 0, rc;
-
+  CompareCollect c = { NULL, 0, 0 };
+  int rc = store_compare_each(p, zRunA, zRunB, store_collect_change, &c);
   *paChange = NULL;
   *pnChange = 0;
-  rc = sqlite3_prepare_v2(db, zCompareSql, -1, &pStmt, NULL);
-  if( rc!=SQLITE_OK ) goto err;
-  sqlite3_bind_text(pStmt, 1, zRunA, -1, SQLITE_STATIC);
-  sqlite3_bind_text(pStmt, 2, zRunB, -1, SQLITE_STATIC);
-  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
-    StoreChange *pC;
-    if( nChange>=nAlloc ){
-      int nNew = nAlloc ? nAlloc*2 : 32;
-      StoreChange *aNew = realloc(aChange, (size_t)nNew * sizeof(*aNew));
-      if( aNew==NULL ){ bOom = 1; break; }
-      aChange = aNew;
-      nAlloc = nNew;
-    }
-    pC = &aChange[nChange++];
-    memset(pC, 0, sizeof(*pC));
-    pC->eKind = (StoreChangeKind)sqlite3_column_int(pStmt, 0);
-    pC->zPath = store_dup_column(pStmt, 1, &bOom);
-    pC->iPosition = sqlite3_column_int(pStmt, 2);
-    pC->iLine = sqlite3_column_int(pStmt, 3);
-    pC->zBackend = store_dup_column(pStmt, 4, &bOom);
-    pC->zCommand = store_dup_column(pStmt, 5, &bOom);
-    pC->zVerdictA = store_dup_column(pStmt, 6, &bOom);
-    pC->zVerdictB = store_dup_column(pStmt, 7, &bOom);
-    pC->zOutputA = store_dup_column(pStmt, 8, &bOom);
-    pC->zOutputB = store_dup_column(pStmt, 9, &bOom);
-    pC->zExpectedA = store_dup_column(pStmt, 10, &bOom);
-    pC->zExpectedB = store_dup_column(pStmt, 11, &bOom);
-    pC->bScenarioChanged = sqlite3_column_int(pStmt, 12);
-    if( bOom ) break;
+  if( rc ){
+    store_changes_free(c.aChange, c.nChange);
+    return rc;
   }
-  if( bOom ){
-    sqlite3_finalize(pStmt);
-    store_changes_free(aChange, nChange);
-    return SQLITE_NOMEM;
-  }
-  if( rc!=SQLITE_DONE ) goto err;
-  sqlite3_finalize(pStmt);
-  *paChange = aChange;
-  *pnChange = nChange;
+  *paChange = c.aChange;
+  *pnChange = c.nChange;
   return 0;
-
-err:
-  rc = sqlite3_errcode(db);
-  sqlite3_finalize(pStmt);
-  store_changes_free(aChange, nChange);
-  return rc ? rc : 1;
 }
 
 void store_changes_free(StoreChange *aChange, int nChange){
@@ -236,63 +278,48 @@ void store_changes_free(StoreChange *aChange, int nChange){
 /* ---------------------------------------------------------------- 3 ---- */
 
 /*
-** The part of store_check_input() that reads the file with SQLite (a
-** connection that runs no write): the schema (application_id, a user_version this
-** build reads, every table a merge copies) and PRAGMA quick_check, which
-** reads every page. Returns 0, or 1 with a one-line reason in zErr.
+** The part of store_check_input() that reads the file with SQLite, opened
+** as a reader (store_open_readonly(): no write, nothing left beside a
+** read-only file; a file whose tables are views is refused there): the
+** scenario ids (a merge renumbers them by an offset, which must not
+** overflow) and PRAGMA quick_check, which reads every page. Returns 0, or
+** 1 with a one-line reason in zErr.
 */
 static int store_check_content(const char *zPath, char *zErr, int nErr){
-  static const char *const azTable[] = { "runs", "scenarios", "steps",
-                                         "step_results", "known_divergences" };
-  sqlite3 *db = NULL;
+  Store *pIn = NULL;
+  sqlite3 *db;
   sqlite3_stmt *pStmt = NULL;
-  sqlite3_int64 iAppId = 0, iVersion = 0;
-  const char *zWhat = "cannot open";
-  size_t i;
+  const char *zWhat = "cannot read the scenario ids";
   int rc, nRow = 0, bOk = 0;
 
-  /* Read-write (never create) only so that closing the last connection
-  ** removes the -wal and -shm files it made, as the merge's ATTACH does;
-  ** query_only keeps every statement from writing. */
-  rc = sqlite3_open_v2(zPath, &db, SQLITE_OPEN_READWRITE, NULL);
-  if( rc==SQLITE_OK ) rc = sqlite3_exec(db, "PRAGMA query_only=1", NULL, NULL, NULL);
-  if( rc!=SQLITE_OK ) goto sql_err;
-  sqlite3_busy_timeout(db, 60000);
-  zWhat = "cannot read the schema";
-  rc = sqlite3_prepare_v2(db, "SELECT (SELECT application_id FROM"
-                          " pragma_application_id), (SELECT user_version FROM"
-                          " pragma_user_version)", -1, &pStmt, NULL);
+  if( store_open_readonly(zPath, &pIn, zErr, nErr) ){
+    /* The reason names the file; say what it means for the merge. */
+    size_t n = strlen(zErr);
+    if( strstr(zErr, "refusing")==NULL && n + 16 < (size_t)nErr ){
+      snprintf(zErr + n, (size_t)nErr - n, "; refusing it");
+    }
+    return 1;
+  }
+  db = store_db(pIn);
+  rc = sqlite3_prepare_v2(db, "SELECT min(scenario_id), max(scenario_id)"
+                          " FROM main.scenarios", -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) goto sql_err;
   rc = sqlite3_step(pStmt);
   if( rc!=SQLITE_ROW ) goto sql_err;
-  iAppId = sqlite3_column_int64(pStmt, 0);
-  iVersion = sqlite3_column_int64(pStmt, 1);
-  sqlite3_finalize(pStmt);
-  pStmt = NULL;
-  if( iAppId!=STORE_APPLICATION_ID || iVersion<1 || iVersion>STORE_SCHEMA_VERSION ){
-    snprintf(zErr, (size_t)nErr, "%s: not a mapscope database this version can"
-             " read (application_id %lld, schema %lld); refusing it", zPath,
-             (long long)iAppId, (long long)iVersion);
+  if( sqlite3_column_type(pStmt, 0)!=SQLITE_NULL
+   && (sqlite3_column_int64(pStmt, 0)<1
+       || sqlite3_column_int64(pStmt, 1)>STORE_MAX_SCENARIO_ID) ){
+    snprintf(zErr, (size_t)nErr, "%s: scenario ids out of range (%lld to %lld;"
+             " mapscope writes 1 to %lld); refusing it", zPath,
+             (long long)sqlite3_column_int64(pStmt, 0),
+             (long long)sqlite3_column_int64(pStmt, 1),
+             (long long)STORE_MAX_SCENARIO_ID);
     goto err;
-  }
-  rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
-                          " AND name = ?1", -1, &pStmt, NULL);
-  if( rc!=SQLITE_OK ) goto sql_err;
-  for(i=0; i<sizeof(azTable)/sizeof(azTable[0]); i++){
-    sqlite3_reset(pStmt);
-    sqlite3_bind_text(pStmt, 1, azTable[i], -1, SQLITE_STATIC);
-    rc = sqlite3_step(pStmt);
-    if( rc==SQLITE_DONE ){
-      snprintf(zErr, (size_t)nErr, "%s: not a mapscope database this version"
-               " can read (no table %s); refusing it", zPath, azTable[i]);
-      goto err;
-    }
-    if( rc!=SQLITE_ROW ) goto sql_err;
   }
   sqlite3_finalize(pStmt);
   pStmt = NULL;
   zWhat = "damaged (PRAGMA quick_check)";
-  rc = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &pStmt, NULL);
+  rc = sqlite3_prepare_v2(db, "PRAGMA main.quick_check", -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) goto sql_err;
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *z = (const char*)sqlite3_column_text(pStmt, 0);
@@ -313,15 +340,15 @@ static int store_check_content(const char *zPath, char *zErr, int nErr){
     goto err;
   }
   sqlite3_finalize(pStmt);
-  sqlite3_close(db);
+  store_close(pIn);
   return 0;
 
 sql_err:
   snprintf(zErr, (size_t)nErr, "%s: %s: %s; refusing it", zPath, zWhat,
-           db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+           sqlite3_errmsg(db));
 err:
   sqlite3_finalize(pStmt);
-  sqlite3_close(db);
+  store_close(pIn);
   return 1;
 }
 
@@ -367,6 +394,22 @@ int store_check_input(const char *zPath, char *zErr, int nErr){
 
 /* ---------------------------------------------------------------- 4 ---- */
 
+/* The most inputs one store_merge_many() attaches (SQLite's own limit is
+** 10 by default, 125 at most). */
+#define STORE_MERGE_MAX 125
+
+/* Is zPath an SQLite file in WAL mode (header bytes 18 and 19)? */
+static int merge_is_wal(const char *zPath){
+  unsigned char aHdr[20];
+  FILE *pFile = fopen(zPath, "rb");
+  size_t nRead = 0;
+  if( pFile ){
+    nRead = fread(aHdr, 1, sizeof(aHdr), pFile);
+    fclose(pFile);
+  }
+  return nRead==sizeof(aHdr) && aHdr[18]==2 && aHdr[19]==2;
+}
+
 /*
 ** The column list "a,b,c" of the columns table zTable has in both schemas
 ** main and zSrc (an older input may lack newer columns, which stay NULL or
@@ -393,6 +436,8 @@ static int merge_columns(sqlite3 *db, const char *zSrc, const char *zTable,
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *zName = (const char*)sqlite3_column_text(pStmt, 0);
     int n;
+    /* Numbered afresh by main: the run's place, the event's row id. */
+    if( strcmp(zName, "seq")==0 || strcmp(zName, "event_id")==0 ) continue;
     if( nCols + strlen(zName) + 64 > nAlloc || nSel + strlen(zName) + 64 > nAlloc ){
       rc = SQLITE_TOOBIG;
       goto err;
@@ -459,6 +504,7 @@ static int merge_delete_run(sqlite3 *db, const char *zRunId){
     " main.scenarios WHERE run_id = ?1)",
     "DELETE FROM main.known_divergences WHERE scenario_id IN (SELECT"
     " scenario_id FROM main.scenarios WHERE run_id = ?1)",
+    "DELETE FROM main.events WHERE run_id = ?1",
     "DELETE FROM main.scenarios WHERE run_id = ?1",
     "DELETE FROM main.runs WHERE run_id = ?1",
   };
@@ -495,32 +541,69 @@ static int merge_copy(sqlite3 *db, const char *zSrc, const char *zTable,
   return rc;
 }
 
-/* Copy run zRunId from input schema zSrc to main, renumbering its scenario
-** ids above those already in main (steps and results are keyed by scenario
-** id and position, so they follow). */
-static int merge_copy_run(sqlite3 *db, const char *zSrc, const char *zRunId){
+/*
+** Copy run zRunId from input schema zSrc (of schema iVersion) to main,
+** renumbering its scenario ids above those already in main (steps,
+** results, todos and events are keyed by scenario id, so they follow), and
+** give it seq iSeq. The offset is checked so no id overflows (a crafted
+** input may hold any 64-bit id). Returns 0 or an SQLite code (SQLITE_RANGE
+** with *pzWhy set to a static reason).
+*/
+static int merge_copy_run(sqlite3 *db, const char *zSrc, long long iVersion,
+                          const char *zRunId, sqlite3_int64 iSeq,
+                          const char **pzWhy){
   static const char *const azTable[] = { "steps", "step_results",
-                                         "known_divergences" };
+                                         "known_divergences", "events" };
   const char *zScnOfRun = "scenario_id IN (SELECT scenario_id FROM"
                           " \"%w\".scenarios WHERE run_id = ?1)";
-  sqlite3_int64 iMaxScn, iMinScn, iScnOff;
+  sqlite3_int64 iMaxScn, iMinIn, iMaxIn, iScnOff;
+  sqlite3_stmt *pStmt = NULL;
   char *zSql;
-  size_t i;
+  size_t i, nTable = iVersion>=3 ? 4 : 3;
   int rc;
   rc = merge_int(db, "SELECT coalesce(max(scenario_id), 0) FROM main.scenarios",
                  NULL, &iMaxScn);
   if( rc!=SQLITE_OK ) return rc;
-  zSql = sqlite3_mprintf("SELECT coalesce(min(scenario_id), 0) FROM"
-                         " \"%w\".scenarios WHERE run_id = ?1", zSrc);
+  zSql = sqlite3_mprintf("SELECT coalesce(min(scenario_id), 1),"
+                         " coalesce(max(scenario_id), 1) FROM \"%w\".scenarios"
+                         " WHERE run_id = ?1", zSrc);
   if( zSql==NULL ) return SQLITE_NOMEM;
-  rc = merge_int(db, zSql, zRunId, &iMinScn);
+  rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
   sqlite3_free(zSql);
   if( rc!=SQLITE_OK ) return rc;
-  iScnOff = iMaxScn + 1 - iMinScn;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  rc = sqlite3_step(pStmt);
+  if( rc!=SQLITE_ROW ){
+    sqlite3_finalize(pStmt);
+    return rc==SQLITE_DONE ? SQLITE_ERROR : rc;
+  }
+  iMinIn = sqlite3_column_int64(pStmt, 0);
+  iMaxIn = sqlite3_column_int64(pStmt, 1);
+  sqlite3_finalize(pStmt);
+  /* Every id, in and out, within 1..STORE_MAX_SCENARIO_ID (2^62), so the
+  ** arithmetic below and SQLite's cannot overflow. */
+  if( iMinIn<1 || iMaxIn>STORE_MAX_SCENARIO_ID || iMaxIn<iMinIn
+   || iMaxScn<0 || iMaxScn>STORE_MAX_SCENARIO_ID
+   || iMaxIn - iMinIn > STORE_MAX_SCENARIO_ID - 1 - iMaxScn ){
+    *pzWhy = "scenario ids out of range";
+    return SQLITE_RANGE;
+  }
+  iScnOff = iMaxScn + 1 - iMinIn;
   rc = merge_copy(db, zSrc, "runs", "run_id = ?1", zRunId, iScnOff);
+  if( rc==SQLITE_OK ){
+    zSql = sqlite3_mprintf("UPDATE main.runs SET seq = %lld WHERE run_id = ?1",
+                           (long long)iSeq);
+    rc = zSql ? merge_exec(db, zSql, zRunId) : SQLITE_NOMEM;
+    sqlite3_free(zSql);
+  }
   if( rc==SQLITE_OK ) rc = merge_copy(db, zSrc, "scenarios", "run_id = ?1", zRunId, iScnOff);
-  for(i=0; rc==SQLITE_OK && i<sizeof(azTable)/sizeof(azTable[0]); i++){
+  for(i=0; rc==SQLITE_OK && i<nTable; i++){
     rc = merge_copy(db, zSrc, azTable[i], zScnOfRun, zRunId, iScnOff);
+  }
+  /* Events about the run itself (no scenario). */
+  if( rc==SQLITE_OK && iVersion>=3 ){
+    rc = merge_copy(db, zSrc, "events", "run_id = ?1 AND scenario_id IS NULL",
+                    zRunId, iScnOff);
   }
   return rc;
 }
@@ -530,17 +613,21 @@ typedef struct MergeRun MergeRun;
 struct MergeRun {
   char zRunId[64];          /* its id */
   int eAction;              /* 0 add, 1 replace an incomplete copy, 2 skip */
+  sqlite3_int64 iOldSeq;    /* seq of main's incomplete copy (replace) */
 };
 
-/* Merge the runs of input schema zSrc into main, inside the caller's
-** transaction. Returns 0 or an SQLite code. */
-static int merge_one(sqlite3 *db, const char *zSrc, StoreMergeStats *pStats){
+/* Merge the runs of input schema zSrc (schema iVersion) into main, inside
+** the caller's transaction, in the input's seq order. Returns 0 or an
+** SQLite code (*pzWhy as for merge_copy_run()). */
+static int merge_one(sqlite3 *db, const char *zSrc, long long iVersion,
+                     StoreMergeStats *pStats, const char **pzWhy){
   sqlite3_stmt *pRuns = NULL;
   MergeRun *aRun = NULL;
   int nRun = 0, nRunAlloc = 0, i, rc;
   char *zSql = sqlite3_mprintf(
-      "SELECT s.run_id, s.completed, m.completed FROM \"%w\".runs s"
-      " LEFT JOIN main.runs m ON m.run_id = s.run_id ORDER BY s.started_at", zSrc);
+      "SELECT s.run_id, s.completed, m.completed, m.seq FROM \"%w\".runs s"
+      " LEFT JOIN main.runs m ON m.run_id = s.run_id ORDER BY %s", zSrc,
+      iVersion>=3 ? "s.seq, s.rowid" : "s.started_at, s.rowid");
 
   if( zSql==NULL ) return SQLITE_NOMEM;
   /* Decide every run first: main is written while the input is read. */
@@ -563,11 +650,13 @@ static int merge_one(sqlite3 *db, const char *zSrc, StoreMergeStats *pStats){
     snprintf(pRun->zRunId, sizeof(pRun->zRunId), "%s",
              (const char*)sqlite3_column_text(pRuns, 0));
     pRun->eAction = !bPresent ? 0 : (bMainDone || !bSrcDone) ? 2 : 1;
+    pRun->iOldSeq = sqlite3_column_int64(pRuns, 3);
   }
   if( rc!=SQLITE_DONE ) goto err;
   sqlite3_finalize(pRuns);
   pRuns = NULL;
   for(i=0; i<nRun; i++){
+    sqlite3_int64 iSeq = aRun[i].iOldSeq;
     if( aRun[i].eAction==2 ){
       pStats->nSkipped++;
       continue;
@@ -577,9 +666,12 @@ static int merge_one(sqlite3 *db, const char *zSrc, StoreMergeStats *pStats){
       if( rc!=SQLITE_OK ) goto err;
       pStats->nReplaced++;
     }else{
+      rc = merge_int(db, "SELECT coalesce(max(seq), 0) + 1 FROM main.runs",
+                     NULL, &iSeq);
+      if( rc!=SQLITE_OK ) goto err;
       pStats->nAdded++;
     }
-    rc = merge_copy_run(db, zSrc, aRun[i].zRunId);
+    rc = merge_copy_run(db, zSrc, iVersion, aRun[i].zRunId, iSeq, pzWhy);
     if( rc!=SQLITE_OK ) goto err;
   }
   free(aRun);
@@ -597,9 +689,12 @@ int store_merge_many(Store *pOut, const char *const *azIn, int nIn,
   struct stat stIn, stOut;
   char zSrc[32];
   const char *zIn = NULL;   /* the input at fault, for the message */
+  const char *zWhy = NULL;  /* a reason of merge_copy_run(), or NULL */
+  long long aVersion[STORE_MERGE_MAX];  /* schema of each input */
   int nAttached = 0, bTxn = 0, i, rc;
   int nMax = sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, -1);
 
+  if( nMax>STORE_MERGE_MAX ) nMax = STORE_MERGE_MAX;
   if( nIn>nMax ){
     snprintf(zErr, (size_t)nErr, "%d inputs: at most %d can be merged at once;"
              " merge the rest in a second command", nIn, nMax);
@@ -620,16 +715,25 @@ int store_merge_many(Store *pOut, const char *const *azIn, int nIn,
     sqlite3_stmt *pAttach = NULL;
     sqlite3_int64 iAppId = 0, iVersion = 0;
     char zSql[96];
+    char *zUri;
     zIn = azIn[i];
     snprintf(zSrc, sizeof(zSrc), "src%d", i);
+    /* Opened as a reader would: a read-only input is left with nothing
+    ** beside it, and one in a read-only folder can still be read. */
+    zUri = store_uri(azIn[i], store_read_params(azIn[i], merge_is_wal(azIn[i])));
+    if( zUri==NULL ){
+      snprintf(zErr, (size_t)nErr, "out of memory");
+      goto err;
+    }
     rc = sqlite3_prepare_v2(db, "ATTACH ?1 AS ?2", -1, &pAttach, NULL);
     if( rc==SQLITE_OK ){
-      sqlite3_bind_text(pAttach, 1, azIn[i], -1, SQLITE_STATIC);
+      sqlite3_bind_text(pAttach, 1, zUri, -1, SQLITE_STATIC);
       sqlite3_bind_text(pAttach, 2, zSrc, -1, SQLITE_STATIC);
       rc = sqlite3_step(pAttach);
       rc = rc==SQLITE_DONE ? SQLITE_OK : rc;
     }
     sqlite3_finalize(pAttach);
+    sqlite3_free(zUri);
     if( rc!=SQLITE_OK ) goto sql_err;
     nAttached++;
     /* The checks said so; the schema, read under a lock, must agree. */
@@ -643,6 +747,8 @@ int store_merge_many(Store *pOut, const char *const *azIn, int nIn,
                " read (schema %lld)", azIn[i], (long long)iVersion);
       goto err;
     }
+    if( store_check_structure(db, zSrc, azIn[i], iVersion, 0, zErr, nErr) ) goto err;
+    aVersion[i] = iVersion;
   }
 
   zIn = NULL;
@@ -653,7 +759,7 @@ int store_merge_many(Store *pOut, const char *const *azIn, int nIn,
     StoreMergeStats st = {0, 0, 0};
     zIn = azIn[i];
     snprintf(zSrc, sizeof(zSrc), "src%d", i);
-    rc = merge_one(db, zSrc, &st);
+    rc = merge_one(db, zSrc, aVersion[i], &st, &zWhy);
     if( rc!=SQLITE_OK ) goto sql_err;
     aStats[i] = st;
   }
@@ -669,7 +775,9 @@ int store_merge_many(Store *pOut, const char *const *azIn, int nIn,
   return 0;
 
 sql_err:
-  if( zIn ){
+  if( zIn && zWhy ){
+    snprintf(zErr, (size_t)nErr, "%s: cannot merge: %s", zIn, zWhy);
+  }else if( zIn ){
     snprintf(zErr, (size_t)nErr, "%s: cannot merge: %s", zIn, sqlite3_errmsg(db));
   }else{
     snprintf(zErr, (size_t)nErr, "%s: cannot merge: %s", store_path(pOut),

@@ -15,6 +15,7 @@
 **   5. writing a run
 */
 #include "store.h"
+#include "store_int.h"
 
 #include <sqlite3.h>
 
@@ -95,23 +96,73 @@ static const char *const azStoreMigration[STORE_SCHEMA_VERSION] = {
 
   /* 1 -> 2: the name of the machine that wrote the run, so the runs of a
   ** merged CI matrix can be told apart. */
-  "ALTER TABLE runs ADD COLUMN host_name TEXT;\n"
+  "ALTER TABLE runs ADD COLUMN host_name TEXT;\n",
+
+  /* 2 -> 3: runs.seq, the order runs were stored in this file (old runs:
+  ** by start time, then row id); the evidence of a step and the line of
+  ** the divergence a later step follows; the comparison word
+  ** 'after-divergence' (a CHECK cannot be altered: steps is rebuilt); the
+  ** agreement counts of a completed run; facts about hosts (events). */
+  "ALTER TABLE runs ADD COLUMN seq INTEGER;\n"
+  "UPDATE runs SET seq = o.n FROM (SELECT rowid AS rid, row_number() OVER\n"
+  "  (ORDER BY started_at, rowid) AS n FROM runs) AS o\n"
+  " WHERE runs.rowid = o.rid;\n"
+  "CREATE UNIQUE INDEX runs_by_seq ON runs(seq);\n"
+  "ALTER TABLE runs ADD COLUMN n_agree_observed INTEGER;\n"
+  "ALTER TABLE runs ADD COLUMN n_agree_acknowledged INTEGER;\n"
+  "ALTER TABLE runs ADD COLUMN n_after_divergence INTEGER;\n"
+  "CREATE TABLE steps_v3(\n"
+  "  scenario_id   INTEGER NOT NULL REFERENCES scenarios(scenario_id),\n"
+  "  position      INTEGER NOT NULL,\n"
+  "  line          INTEGER NOT NULL,\n"
+  "  who           TEXT,\n"
+  "  command       TEXT NOT NULL,\n"
+  "  expected      TEXT,\n"
+  "  comparison    TEXT CHECK(comparison IS NULL OR comparison IN\n"
+  "                  ('agree','diverge','after-divergence','unsupported',\n"
+  "                   'skip','error')),\n"
+  "  evidence      TEXT CHECK(evidence IS NULL OR evidence IN\n"
+  "                  ('observation','acknowledgement')),\n"
+  "  diverged_line INTEGER,\n"
+  "  PRIMARY KEY(scenario_id, position)\n"
+  ") WITHOUT ROWID;\n"
+  "INSERT INTO steps_v3(scenario_id, position, line, who, command, expected,\n"
+  "                     comparison)\n"
+  "  SELECT scenario_id, position, line, who, command, expected, comparison\n"
+  "    FROM steps;\n"
+  "DROP TABLE steps;\n"
+  "ALTER TABLE steps_v3 RENAME TO steps;\n"
+  "CREATE TABLE events(\n"
+  "  event_id    INTEGER PRIMARY KEY,\n"
+  "  run_id      TEXT NOT NULL REFERENCES runs(run_id),\n"
+  "  scenario_id INTEGER REFERENCES scenarios(scenario_id),\n"
+  "  backend     TEXT,\n"
+  "  at          TEXT NOT NULL,\n"
+  "  text        TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX events_by_run ON events(run_id, scenario_id);\n"
 };
 
-/* The views of the current schema, recreated after any migration. */
-static const char zStoreViews[] =
+/* The views of every schema, dropped before a migration (a table a view
+** reads may be rebuilt) and recreated after it. */
+static const char zStoreDropViews[] =
   "DROP VIEW IF EXISTS step_outcomes;\n"
   "DROP VIEW IF EXISTS failures;\n"
   "DROP VIEW IF EXISTS divergences;\n"
   "DROP VIEW IF EXISTS divergences_by_backend;\n"
-  "DROP VIEW IF EXISTS verdict_changes;\n"
+  "DROP VIEW IF EXISTS verdict_changes;\n";
+
+/* The views of the current schema, for people querying the file (the
+** `mapscope results` command reads the tables only), recreated after any
+** migration. */
+static const char zStoreViews[] =
   /* One row per step and backend, with its run and scenario. */
   "CREATE VIEW step_outcomes AS\n"
-  "SELECT r.run_id, r.started_at, r.completed, r.host_name,\n"
+  "SELECT r.run_id, r.seq, r.started_at, r.completed, r.host_name,\n"
   "       sc.scenario_id, sc.path, sc.title, sc.content_hash,\n"
   "       st.position, st.line, st.who, st.command, st.expected,\n"
-  "       st.comparison, sr.backend, sr.verdict, sr.output, sr.reason,\n"
-  "       sr.duration_ms\n"
+  "       st.comparison, st.evidence, st.diverged_line,\n"
+  "       sr.backend, sr.verdict, sr.output, sr.reason, sr.duration_ms\n"
   "  FROM runs r JOIN scenarios sc ON sc.run_id = r.run_id\n"
   "  JOIN steps st ON st.scenario_id = sc.scenario_id\n"
   "  JOIN step_results sr ON sr.scenario_id = st.scenario_id\n"
@@ -130,13 +181,18 @@ static const char zStoreViews[] =
   /* Per run and backend: how many steps, how many diverged, failed, ... */
   "CREATE VIEW divergences_by_backend AS\n"
   "SELECT run_id, backend, count(*) AS n_steps,\n"
+  "       sum(comparison = 'agree' AND evidence = 'observation')\n"
+  "         AS n_agree_observed,\n"
+  "       sum(comparison = 'agree' AND evidence = 'acknowledgement')\n"
+  "         AS n_agree_acknowledged,\n"
+  "       sum(comparison = 'after-divergence') AS n_after_divergence,\n"
   "       sum(comparison = 'diverge') AS n_diverge,\n"
   "       sum(verdict = 'todo') AS n_todo,\n"
   "       sum(verdict = 'unsupported') AS n_unsupported,\n"
   "       sum(verdict IN ('fail','error','fixed')) AS n_failed\n"
   "  FROM step_outcomes GROUP BY run_id, backend;\n"
-  /* Every pair of runs (a before b) in which a step's verdict or output on
-  ** a backend differs; filter on run_a and run_b. */
+  /* Every pair of runs (a stored before b: by seq) in which a step's
+  ** verdict or output on a backend differs; filter on run_a and run_b. */
   "CREATE VIEW verdict_changes AS\n"
   "SELECT a.run_id AS run_a, b.run_id AS run_b, b.path, b.position, b.line,\n"
   "       b.command, b.backend, a.verdict AS verdict_a, b.verdict AS verdict_b,\n"
@@ -150,8 +206,7 @@ static const char zStoreViews[] =
   "  FROM step_outcomes a JOIN step_outcomes b\n"
   "    ON a.path = b.path AND a.position = b.position\n"
   "   AND a.backend = b.backend\n"
-  "   AND (a.started_at < b.started_at\n"
-  "        OR (a.started_at = b.started_at AND a.run_id < b.run_id))\n"
+  "   AND a.seq < b.seq\n"
   " WHERE a.verdict <> b.verdict OR a.output IS NOT b.output;\n";
 
 /* ---------------------------------------------------------------- 2 ---- */
@@ -167,6 +222,8 @@ struct StorePendStep {
   size_t oCommand;          /* the redacted step text */
   size_t oExpected;         /* the expected text */
   size_t oComparison;       /* agree, diverge, ... */
+  size_t oEvidence;         /* observation, acknowledgement */
+  int iDivergedLine;        /* line of the divergence it follows, or 0 */
   int iResult;              /* first result in Store.aResult */
   int nResult;              /* results of this step */
 };
@@ -187,12 +244,21 @@ struct StorePendTodo {
   size_t oReason;           /* why */
 };
 
+typedef struct StorePendEvent StorePendEvent;
+struct StorePendEvent {
+  size_t oBackend;          /* backend (offset into Store.zText) */
+  size_t oAt;               /* when it was recorded */
+  size_t oText;             /* the fact */
+};
+
 struct Store {
   sqlite3 *db;              /* the connection */
   char *zPath;              /* path opened (malloc'd) */
   char zErr[512];           /* last error message */
   char zRunId[37];          /* the run being written, "" if none */
   int bInScenario;          /* between scenario_begin and scenario_end */
+  int bReadOnly;            /* opened by store_open_readonly() */
+  StoreGuard guard;         /* the progress handler's state */
 
   /* The scenario being buffered */
   size_t oScnPath;          /* its path (offset into zText) */
@@ -206,6 +272,8 @@ struct Store {
   int nResult, nResultAlloc;/* used / allocated in aResult */
   StorePendTodo *aTodo;     /* buffered todo annotations */
   int nTodo, nTodoAlloc;    /* used / allocated in aTodo */
+  StorePendEvent *aEvent;   /* buffered events */
+  int nEvent, nEventAlloc;  /* used / allocated in aEvent */
 
   /* Prepared statements of the write path */
   sqlite3_stmt *pInsRun;    /* INSERT INTO runs */
@@ -213,6 +281,7 @@ struct Store {
   sqlite3_stmt *pInsStep;   /* INSERT INTO steps */
   sqlite3_stmt *pInsResult; /* INSERT INTO step_results */
   sqlite3_stmt *pInsTodo;   /* INSERT INTO known_divergences */
+  sqlite3_stmt *pInsEvent;  /* INSERT INTO events */
   sqlite3_stmt *pEndRun;    /* UPDATE runs: complete, counts */
 };
 
@@ -265,6 +334,7 @@ static void store_buffer_reset(Store *p){
   p->nStep = 0;
   p->nResult = 0;
   p->nTodo = 0;
+  p->nEvent = 0;
   p->bInScenario = 0;
 }
 
@@ -314,7 +384,10 @@ static const char *const azStoreVerdict[] = {
   "pass", "fail", "todo", "fixed", "skip", "unsupported", "error", NULL
 };
 static const char *const azStoreComparison[] = {
-  "agree", "diverge", "unsupported", "skip", "error", NULL
+  "agree", "diverge", "after-divergence", "unsupported", "skip", "error", NULL
+};
+static const char *const azStoreEvidence[] = {
+  "observation", "acknowledgement", NULL
 };
 static const char *const azStoreKind[] = { "run", "diff", "explore", NULL };
 
@@ -322,14 +395,16 @@ static const char *const azStoreKind[] = { "run", "diff", "explore", NULL };
 
 /*
 ** Look at the first 100 bytes of zPath without opening it with SQLite.
-** Sets *pbNew for a missing or empty file. Returns 0, or non-zero with a
-** reason in zErr: not a regular file, not SQLite, another application's
-** database, or (bCheckVersion) a newer schema. bWrite: the caller meant to
-** write (the reason says the file is left alone); else it only reads, and
-** the reason says only what the file is not.
+** Sets *pbNew for a missing or empty file, *pbWal for a file in WAL mode
+** (header bytes 18-19). Returns 0, or non-zero with a reason in zErr: not a
+** regular file, not SQLite, another application's database, or
+** (bCheckVersion) a newer schema. bWrite: the caller meant to write (the
+** reason says the file is left alone); else it only reads, and the reason
+** says only what the file is not.
 */
-static int store_header_check(const char *zPath, int *pbNew, int bCheckVersion,
-                              int bWrite, char *zErr, int nErr){
+static int store_header_check(const char *zPath, int *pbNew, int *pbWal,
+                              int bCheckVersion, int bWrite,
+                              char *zErr, int nErr){
   struct stat st;
   unsigned char aHdr[100];
   FILE *pFile;
@@ -337,6 +412,7 @@ static int store_header_check(const char *zPath, int *pbNew, int bCheckVersion,
   unsigned long iAppId, iVersion;
 
   *pbNew = 0;
+  *pbWal = 0;
   if( stat(zPath, &st)!=0 ){
     if( errno==ENOENT ){ *pbNew = 1; return 0; }
     snprintf(zErr, (size_t)nErr, "%s: %s", zPath, strerror(errno));
@@ -379,7 +455,177 @@ static int store_header_check(const char *zPath, int *pbNew, int bCheckVersion,
              STORE_SCHEMA_VERSION);
     return 1;
   }
+  *pbWal = aHdr[18]==2 && aHdr[19]==2;
   return 0;
+}
+
+/* The folder holding zPath ("." for a bare name) into zDir. */
+static void store_dir_of(const char *zPath, char *zDir, size_t nDir){
+  const char *zSlash = strrchr(zPath, '/');
+  if( zSlash==NULL ){
+    snprintf(zDir, nDir, ".");
+  }else if( zSlash==zPath ){
+    snprintf(zDir, nDir, "/");
+  }else{
+    snprintf(zDir, nDir, "%.*s", (int)(zSlash - zPath), zPath);
+  }
+}
+
+/* Can this process write zPath's folder (create -wal, -shm, -journal)? */
+static int store_dir_writable(const char *zPath){
+  char zDir[4096];
+  store_dir_of(zPath, zDir, sizeof(zDir));
+  return access(zDir, W_OK|X_OK)==0;
+}
+
+int store_check_writable(const char *zPath, char *zErr, int nErr){
+  char zDir[4096];
+  int bNew = 0, bWal = 0;
+  if( zPath==NULL || zPath[0]==0 ){
+    snprintf(zErr, (size_t)nErr, "no database path given");
+    return 1;
+  }
+  if( store_header_check(zPath, &bNew, &bWal, 1, 1, zErr, nErr) ) return 1;
+  store_dir_of(zPath, zDir, sizeof(zDir));
+  if( access(zPath, F_OK)==0 && access(zPath, W_OK)!=0 ){
+    snprintf(zErr, (size_t)nErr, "%s: cannot store a run there: the file is"
+             " not writable (%s)", zPath, strerror(errno));
+    return 1;
+  }
+  if( access(zDir, W_OK|X_OK)!=0 ){
+    snprintf(zErr, (size_t)nErr, "%s: cannot store a run there: the folder %s"
+             " is not writable (%s), and SQLite %s beside the database",
+             zPath, zDir, strerror(errno),
+             bNew ? "creates the file and its -wal and -shm files"
+                  : "writes -wal and -shm files");
+    return 1;
+  }
+  return 0;
+}
+
+/*
+** "file:" URI of zPath (every byte outside [A-Za-z0-9/._~-] percent-
+** encoded, so no name is read as a URI parameter), followed by "?zParams"
+** when zParams is not empty. sqlite3_malloc'd, NULL on out-of-memory.
+*/
+char *store_uri(const char *zPath, const char *zParams){
+  static const char zHex[] = "0123456789ABCDEF";
+  size_t n = strlen(zPath), i, j = 0;
+  char *z = sqlite3_malloc64(n*3 + strlen(zParams) + 16);
+  if( z==NULL ) return NULL;
+  memcpy(z, "file:", 5);
+  j = 5;
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)zPath[i];
+    if( (c>='a' && c<='z') || (c>='A' && c<='Z') || (c>='0' && c<='9')
+     || c=='/' || c=='.' || c=='_' || c=='~' || c=='-' ){
+      z[j++] = (char)c;
+    }else{
+      z[j++] = '%';
+      z[j++] = zHex[c>>4];
+      z[j++] = zHex[c&15];
+    }
+  }
+  z[j] = 0;
+  if( zParams[0] ){
+    z[j++] = '?';
+    memcpy(z + j, zParams, strlen(zParams) + 1);
+  }
+  return z;
+}
+
+/*
+** How a reader opens zPath (a WAL file when bWal): "mode=rw" (the file and
+** its folder are writable: read-write with query_only, so SQLite removes
+** the -wal and -shm it makes when it closes), "mode=ro", or, for a WAL file
+** that has no -wal beside it and whose file or folder this process cannot
+** write, "mode=ro&immutable=1": nothing can be created beside it, and no
+** one is writing it (a writer keeps a -wal file while it works).
+*/
+const char *store_read_params(const char *zPath, int bWal){
+  char zWal[4200];
+  int bFileW = access(zPath, W_OK)==0;
+  int bDirW = store_dir_writable(zPath);
+  if( bFileW && bDirW ) return "mode=rw";
+  snprintf(zWal, sizeof(zWal), "%s-wal", zPath);
+  if( bWal && access(zWal, F_OK)!=0 ) return "mode=ro&immutable=1";
+  return "mode=ro";
+}
+
+/* The size of zPath plus its -wal, in bytes (0 for what is missing). */
+static sqlite3_int64 store_file_bytes(const char *zPath){
+  struct stat st;
+  char zWal[4200];
+  sqlite3_int64 n = 0;
+  if( zPath==NULL || zPath[0]==0 ) return 0;
+  if( stat(zPath, &st)==0 ) n += (sqlite3_int64)st.st_size;
+  snprintf(zWal, sizeof(zWal), "%s-wal", zPath);
+  if( stat(zWal, &st)==0 ) n += (sqlite3_int64)st.st_size;
+  return n;
+}
+
+/*
+** The budget of one statement: a base, plus STORE_BUDGET_PER_BYTE steps
+** per byte of the main file and of every input a merge attached (named
+** src0, src1, ...). Legitimate work is roughly linear (sorts: n log n) in
+** the bytes read; a view or CTE that never ends is not.
+*/
+static sqlite3_int64 store_guard_budget(sqlite3 *db){
+  sqlite3_int64 nBytes = store_file_bytes(sqlite3_db_filename(db, "main"));
+  int i;
+  int nAttach = sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, -1);
+  for(i=0; i<nAttach; i++){
+    char zName[16];
+    snprintf(zName, sizeof(zName), "src%d", i);
+    nBytes += store_file_bytes(sqlite3_db_filename(db, zName));
+  }
+  if( nBytes > (sqlite3_int64)1<<40 ) nBytes = (sqlite3_int64)1<<40;
+  return STORE_BUDGET_BASE + nBytes*STORE_BUDGET_PER_BYTE;
+}
+
+/* The progress handler: non-zero (interrupt) once a statement has run
+** nBudget VM steps without a row. */
+static int store_guard_progress(void *pArg){
+  StoreGuard *g = (StoreGuard*)pArg;
+  g->nOps += STORE_PROGRESS_OPS;
+  if( g->nOps > g->nBudget ){
+    g->nBudget = store_guard_budget(g->db);   /* the files may have grown */
+    if( g->nOps > g->nBudget ){
+      g->bTripped = 1;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Statement start and every row: the work so far produced something. */
+static int store_guard_trace(unsigned eWhat, void *pArg, void *pP, void *pX){
+  StoreGuard *g = (StoreGuard*)pArg;
+  (void)eWhat; (void)pP; (void)pX;
+  g->nOps = 0;
+  if( eWhat==SQLITE_TRACE_STMT ) g->bTripped = 0;
+  return 0;
+}
+
+/*
+** Make a connection safe to point at a file someone else made: defensive
+** mode (no writable_schema, no shadow-table writes), trusted_schema off
+** (the file's views and triggers call only innocuous functions), no
+** extension loading, and the progress guard. Returns an SQLite code.
+*/
+int store_harden(sqlite3 *db, StoreGuard *g){
+  int rc = sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int*)0);
+  if( rc==SQLITE_OK ) rc = sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int*)0);
+  if( rc==SQLITE_OK ) rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int*)0);
+  if( rc==SQLITE_OK ) rc = sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 1, (int*)0);
+  if( rc!=SQLITE_OK ) return rc;
+  g->db = db;
+  g->nOps = 0;
+  g->nBudget = store_guard_budget(db);
+  g->bTripped = 0;
+  sqlite3_progress_handler(db, STORE_PROGRESS_OPS, store_guard_progress, g);
+  return sqlite3_trace_v2(db, SQLITE_TRACE_STMT|SQLITE_TRACE_ROW,
+                          store_guard_trace, g);
 }
 
 /* Run one integer-valued statement (a PRAGMA); 0 or an SQLite code. */
@@ -436,8 +682,69 @@ static int store_classify(Store *p, long long *piVersion, int bWrite,
              STORE_SCHEMA_VERSION);
     return 1;
   }
+  if( iVersion<1 && nObject>0 ){
+    snprintf(zErr, (size_t)nErr, "%s: marked as a mapscope database but has no"
+             " schema version; refusing it", p->zPath);
+    return 1;
+  }
   *piVersion = iVersion;
   return 0;
+}
+
+/*
+** Check that the tables of schema iVersion in schema zDb ("main", "src0")
+** are tables, not views (a view runs the file's own SQL where mapscope
+** expects rows), and (bNoTriggers) that the schema holds no trigger (one
+** would run on mapscope's writes). Returns 0, or 1 with zErr set (naming
+** zPath), or an SQLite error code negated.
+*/
+int store_check_structure(sqlite3 *db, const char *zDb, const char *zPath,
+                          long long iVersion, int bNoTriggers,
+                          char *zErr, int nErr){
+  static const char *const azTable[] = { "runs", "scenarios", "steps",
+                                         "step_results", "known_divergences",
+                                         "events" };
+  sqlite3_stmt *pStmt = NULL;
+  char *zSql;
+  size_t i, nTable = iVersion>=3 ? 6 : 5;
+  int rc;
+  zSql = sqlite3_mprintf("SELECT (SELECT type FROM \"%w\".sqlite_schema"
+                         " WHERE name = ?1), (SELECT count(*) FROM"
+                         " \"%w\".sqlite_schema WHERE type = 'trigger')",
+                         zDb, zDb);
+  if( zSql==NULL ) return -SQLITE_NOMEM;
+  rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL);
+  sqlite3_free(zSql);
+  if( rc!=SQLITE_OK ) goto sql_err;
+  for(i=0; i<nTable; i++){
+    const char *zType;
+    sqlite3_reset(pStmt);
+    sqlite3_bind_text(pStmt, 1, azTable[i], -1, SQLITE_STATIC);
+    rc = sqlite3_step(pStmt);
+    if( rc!=SQLITE_ROW ) goto sql_err;
+    zType = (const char*)sqlite3_column_text(pStmt, 0);
+    if( zType==NULL || strcmp(zType, "table")!=0 ){
+      snprintf(zErr, (size_t)nErr, "%s: not a mapscope database this version"
+               " can read (%s is %s%s); refusing it", zPath, azTable[i],
+               zType ? "a " : "missing", zType ? zType : "");
+      sqlite3_finalize(pStmt);
+      return 1;
+    }
+    if( bNoTriggers && sqlite3_column_int64(pStmt, 1)>0 ){
+      snprintf(zErr, (size_t)nErr, "%s: holds triggers mapscope did not make;"
+               " refusing to write to it", zPath);
+      sqlite3_finalize(pStmt);
+      return 1;
+    }
+  }
+  sqlite3_finalize(pStmt);
+  return 0;
+
+sql_err:
+  snprintf(zErr, (size_t)nErr, "%s: cannot read the schema: %s", zPath,
+           sqlite3_errmsg(db));
+  sqlite3_finalize(pStmt);
+  return -(rc ? rc : SQLITE_ERROR);
 }
 
 /* Bring the schema to STORE_SCHEMA_VERSION in one write transaction.
@@ -449,6 +756,9 @@ static int store_migrate(Store *p, char *zErr, int nErr){
   if( rc!=SQLITE_OK ) goto err;
   /* Another process may have created or migrated it meanwhile. */
   rc = store_classify(p, &iVersion, 1, zErr, nErr);
+  if( rc==0 && iVersion>0 ){
+    rc = store_check_structure(p->db, "main", p->zPath, iVersion, 1, zErr, nErr);
+  }
   if( rc!=0 ){
     sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
@@ -460,6 +770,8 @@ static int store_migrate(Store *p, char *zErr, int nErr){
       rc = sqlite3_exec(p->db, zSql, NULL, NULL, NULL);
       if( rc!=SQLITE_OK ) goto err;
     }
+    rc = sqlite3_exec(p->db, zStoreDropViews, NULL, NULL, NULL);
+    if( rc!=SQLITE_OK ) goto err;
     for(v=iVersion; v<STORE_SCHEMA_VERSION; v++){
       rc = sqlite3_exec(p->db, azStoreMigration[v], NULL, NULL, NULL);
       if( rc!=SQLITE_OK ) goto err;
@@ -481,30 +793,64 @@ err:
   return 1;
 }
 
+/*
+** For a reader of an older schema (never migrated): temporary views named
+** like the tables, which shadow them (SQLite looks in temp before main),
+** giving the columns this build reads. seq follows start time, then row
+** id, as the migration would number it. Returns an SQLite code.
+*/
+static int store_compat_views(Store *p, long long iVersion){
+  char zSql[1024];
+  int rc;
+  snprintf(zSql, sizeof(zSql),
+      "CREATE TEMP VIEW runs AS SELECT *,%s row_number() OVER"
+      " (ORDER BY started_at, rowid) AS seq, NULL AS n_agree_observed,"
+      " NULL AS n_agree_acknowledged, NULL AS n_after_divergence"
+      " FROM main.runs;"
+      "CREATE TEMP VIEW steps AS SELECT *, NULL AS evidence,"
+      " NULL AS diverged_line FROM main.steps;"
+      "CREATE TEMP TABLE events(event_id INTEGER PRIMARY KEY, run_id TEXT,"
+      " scenario_id INTEGER, backend TEXT, at TEXT, text TEXT);",
+      iVersion<2 ? " NULL AS host_name," : "");
+  rc = sqlite3_exec(p->db, zSql, NULL, NULL, NULL);
+  return rc;
+}
+
 static int store_prepare_all(Store *p){
   struct { sqlite3_stmt **ppStmt; const char *zSql; } aStmt[] = {
     { &p->pInsRun,
       "INSERT INTO runs(run_id, kind, started_at, completed, backends, labels,"
       " command_line, mapscope_version, host_os, wine_version, agent_version,"
-      " capabilities, host_name) VALUES(?1,?2,?3,0,?4,?5,?6,?7,?8,?9,?10,?11,?12)" },
+      " capabilities, host_name, seq) VALUES(?1,?2,?3,0,?4,?5,?6,?7,?8,?9,?10,"
+      "?11,?12,(SELECT coalesce(max(seq), 0) + 1 FROM runs))" },
     { &p->pInsScenario,
       "INSERT INTO scenarios(run_id, path, title, content_hash)"
       " VALUES(?1,?2,?3,?4)" },
     { &p->pInsStep,
       "INSERT INTO steps(scenario_id, position, line, who, command, expected,"
-      " comparison) VALUES(?1,?2,?3,?4,?5,?6,?7)" },
+      " comparison, evidence, diverged_line) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)" },
     { &p->pInsResult,
       "INSERT INTO step_results(scenario_id, position, backend, verdict, output,"
       " reason, duration_ms) VALUES(?1,?2,?3,?4,?5,?6,?7)" },
     { &p->pInsTodo,
       "INSERT INTO known_divergences(scenario_id, position, labels, reason)"
       " VALUES(?1,?2,?3,?4)" },
+    { &p->pInsEvent,
+      "INSERT INTO events(run_id, scenario_id, backend, at, text)"
+      " VALUES(?1,?2,?3,?4,?5)" },
     { &p->pEndRun,
       "UPDATE runs SET ended_at = ?2, completed = 1, n_passed = ?3,"
       " n_failed = ?4, n_skipped = ?5,"
-      " n_scenarios = (SELECT count(*) FROM scenarios WHERE run_id = ?1),"
-      " n_steps = (SELECT count(*) FROM steps WHERE scenario_id IN"
-      "   (SELECT scenario_id FROM scenarios WHERE run_id = ?1))"
+      " (n_scenarios, n_steps, n_agree_observed, n_agree_acknowledged,"
+      "  n_after_divergence) = (SELECT count(DISTINCT sc.scenario_id),"
+      "   count(st.scenario_id),"
+      "   count(*) FILTER (WHERE st.comparison = 'agree'"
+      "                      AND st.evidence = 'observation'),"
+      "   count(*) FILTER (WHERE st.comparison = 'agree'"
+      "                      AND st.evidence = 'acknowledgement'),"
+      "   count(*) FILTER (WHERE st.comparison = 'after-divergence')"
+      "   FROM scenarios sc LEFT JOIN steps st USING (scenario_id)"
+      "  WHERE sc.run_id = ?1)"
       " WHERE run_id = ?1" },
   };
   size_t i;
@@ -516,12 +862,19 @@ static int store_prepare_all(Store *p){
   return SQLITE_OK;
 }
 
-static int store_open_impl(const char *zPath, int bCreate, Store **ppStore,
+/* How store_open_impl() opens. */
+#define STORE_MODE_CREATE   0     /* write; create a missing file */
+#define STORE_MODE_EXISTING 1     /* write; the file must exist */
+#define STORE_MODE_READ     2     /* read only, never migrate */
+
+static int store_open_impl(const char *zPath, int eMode, Store **ppStore,
                            char *zErr, int nErr){
   Store *p = NULL;
-  int bNew = 0;
+  int bNew = 0, bWal = 0, bWrite = eMode!=STORE_MODE_READ;
   long long iVersion = 0;
   char zMode[16] = "";
+  const char *zParams;
+  char *zUri = NULL;
   sqlite3_stmt *pStmt = NULL;
   int rc;
 
@@ -530,19 +883,33 @@ static int store_open_impl(const char *zPath, int bCreate, Store **ppStore,
     snprintf(zErr, (size_t)nErr, "no database path given");
     return 1;
   }
-  if( store_header_check(zPath, &bNew, 1, bCreate, zErr, nErr) ) return 1;
-  if( bNew && !bCreate ){
+  if( store_header_check(zPath, &bNew, &bWal, 1, bWrite, zErr, nErr) ) return 1;
+  if( bNew && eMode!=STORE_MODE_CREATE ){
     snprintf(zErr, (size_t)nErr, "%s: no results database there", zPath);
     return 1;
   }
+  /* A writer refuses a place it cannot write before SQLite opens it (a
+  ** read-only file would open read-only and fail only at the first
+  ** write). */
+  if( bWrite && store_check_writable(zPath, zErr, nErr) ) return 1;
   p = calloc(1, sizeof(*p));
   if( p==NULL ) goto oom;
   p->zPath = strdup(zPath);
   if( p->zPath==NULL ) goto oom;
+  p->bReadOnly = !bWrite;
 
-  rc = sqlite3_open_v2(zPath, &p->db,
-                       SQLITE_OPEN_READWRITE | (bCreate ? SQLITE_OPEN_CREATE : 0),
-                       NULL);
+  if( bWrite ){
+    zParams = eMode==STORE_MODE_CREATE ? "mode=rwc" : "mode=rw";
+  }else{
+    zParams = store_read_params(zPath, bWal);
+  }
+  zUri = store_uri(zPath, zParams);
+  if( zUri==NULL ) goto oom;
+  rc = sqlite3_open_v2(zUri, &p->db, SQLITE_OPEN_URI | (strstr(zParams, "rw")
+                       ? SQLITE_OPEN_READWRITE | (eMode==STORE_MODE_CREATE
+                         ? SQLITE_OPEN_CREATE : 0)
+                       : SQLITE_OPEN_READONLY), NULL);
+  sqlite3_free(zUri);
   if( rc!=SQLITE_OK ){
     snprintf(zErr, (size_t)nErr, "%s: cannot open: %s", zPath,
              p->db ? sqlite3_errmsg(p->db) : sqlite3_errstr(rc));
@@ -550,10 +917,39 @@ static int store_open_impl(const char *zPath, int bCreate, Store **ppStore,
   }
   sqlite3_extended_result_codes(p->db, 1);
   sqlite3_busy_timeout(p->db, 60000);
+  rc = store_harden(p->db, &p->guard);
+  if( rc!=SQLITE_OK ){
+    snprintf(zErr, (size_t)nErr, "%s: cannot configure SQLite: %s", zPath,
+             sqlite3_errmsg(p->db));
+    goto err;
+  }
+  if( bWrite && sqlite3_db_readonly(p->db, "main")==1 ){
+    snprintf(zErr, (size_t)nErr, "%s: SQLite opened it read-only; cannot store"
+             " a run there", zPath);
+    goto err;
+  }
 
   /* Refuse before taking any write lock. */
-  rc = store_classify(p, &iVersion, bCreate, zErr, nErr);
+  rc = store_classify(p, &iVersion, bWrite, zErr, nErr);
+  if( rc==0 && iVersion>0 ){
+    rc = store_check_structure(p->db, "main", zPath, iVersion, bWrite, zErr, nErr);
+  }
   if( rc!=0 ) goto err;
+  if( !bWrite ){
+    if( iVersion<STORE_SCHEMA_VERSION ){
+      rc = store_compat_views(p, iVersion);
+      if( rc!=SQLITE_OK ){
+        snprintf(zErr, (size_t)nErr, "%s: cannot read schema %lld: %s", zPath,
+                 iVersion, sqlite3_errmsg(p->db));
+        goto err;
+      }
+    }
+    if( strcmp(zParams, "mode=rw")==0 ){
+      sqlite3_exec(p->db, "PRAGMA query_only=1", NULL, NULL, NULL);
+    }
+    *ppStore = p;
+    return 0;
+  }
   if( iVersion<STORE_SCHEMA_VERSION && store_migrate(p, zErr, nErr) ) goto err;
 
   /* WAL is a property of the file; switch once. */
@@ -593,11 +989,15 @@ err:
 }
 
 int store_open(const char *zPath, Store **ppStore, char *zErr, int nErr){
-  return store_open_impl(zPath, 1, ppStore, zErr, nErr);
+  return store_open_impl(zPath, STORE_MODE_CREATE, ppStore, zErr, nErr);
 }
 
 int store_open_existing(const char *zPath, Store **ppStore, char *zErr, int nErr){
-  return store_open_impl(zPath, 0, ppStore, zErr, nErr);
+  return store_open_impl(zPath, STORE_MODE_EXISTING, ppStore, zErr, nErr);
+}
+
+int store_open_readonly(const char *zPath, Store **ppStore, char *zErr, int nErr){
+  return store_open_impl(zPath, STORE_MODE_READ, ppStore, zErr, nErr);
 }
 
 void store_close(Store *p){
@@ -607,12 +1007,14 @@ void store_close(Store *p){
   sqlite3_finalize(p->pInsStep);
   sqlite3_finalize(p->pInsResult);
   sqlite3_finalize(p->pInsTodo);
+  sqlite3_finalize(p->pInsEvent);
   sqlite3_finalize(p->pEndRun);
   if( p->db ) sqlite3_close(p->db);
   free(p->zText);
   free(p->aStep);
   free(p->aResult);
   free(p->aTodo);
+  free(p->aEvent);
   free(p->zPath);
   free(p);
 }
@@ -652,6 +1054,10 @@ int store_run_begin(Store *p, const StoreRunInfo *pInfo, char zRunId[37]){
   int rc = SQLITE_OK;
   sqlite3_stmt *s = p->pInsRun;
 
+  if( p->bReadOnly ){
+    snprintf(p->zErr, sizeof(p->zErr), "%s: opened read-only", p->zPath);
+    return 1;
+  }
   if( p->zRunId[0] ){
     snprintf(p->zErr, sizeof(p->zErr), "a run is already being written");
     return 1;
@@ -734,6 +1140,16 @@ int store_step(Store *p, const StoreStep *pStep){
              pStep->zComparison);
     return 1;
   }
+  if( pStep->zEvidence && !store_word_in(pStep->zEvidence, azStoreEvidence) ){
+    snprintf(p->zErr, sizeof(p->zErr), "unknown evidence '%.40s' (observation"
+             " or acknowledgement)", pStep->zEvidence);
+    return 1;
+  }
+  if( pStep->iDivergedLine<0 ){
+    snprintf(p->zErr, sizeof(p->zErr), "step %d: diverged line %d",
+             pStep->iPosition, pStep->iDivergedLine);
+    return 1;
+  }
   for(i=0; i<pStep->nResult; i++){
     const StoreBackendResult *pRes = &pStep->aResult[i];
     if( pRes->zBackend==NULL || pRes->zVerdict==NULL
@@ -762,6 +1178,8 @@ int store_step(Store *p, const StoreStep *pStep){
                                       1, &rc);
   pPend->oExpected = store_buffer_text(p, pStep->zExpected, 1, &rc);
   pPend->oComparison = store_buffer_text(p, pStep->zComparison, 0, &rc);
+  pPend->oEvidence = store_buffer_text(p, pStep->zEvidence, 0, &rc);
+  pPend->iDivergedLine = pStep->iDivergedLine;
   pPend->iResult = p->nResult;
   pPend->nResult = 0;
   for(i=0; rc==0 && i<pStep->nResult; i++){
@@ -814,6 +1232,56 @@ int store_todo(Store *p, const StoreTodo *pTodo){
   return 0;
 }
 
+int store_event(Store *p, const char *zBackend, const char *zText){
+  char zNow[32];
+  int rc = 0;
+  if( p->zRunId[0]==0 ){
+    snprintf(p->zErr, sizeof(p->zErr), "store_event outside a run");
+    return 1;
+  }
+  if( zText==NULL ){
+    snprintf(p->zErr, sizeof(p->zErr), "store_event without a text");
+    return 1;
+  }
+  store_now(zNow);
+  if( p->bInScenario ){
+    StorePendEvent *pPend;
+    if( store_grow((void**)&p->aEvent, p->nEvent, &p->nEventAlloc,
+                   sizeof(*p->aEvent)) ){
+      snprintf(p->zErr, sizeof(p->zErr), "out of memory");
+      return SQLITE_NOMEM;
+    }
+    pPend = &p->aEvent[p->nEvent];
+    pPend->oBackend = store_buffer_text(p, zBackend, 1, &rc);
+    pPend->oAt = store_buffer_text(p, zNow, 0, &rc);
+    pPend->oText = store_buffer_text(p, zText, 1, &rc);
+    if( rc ){
+      snprintf(p->zErr, sizeof(p->zErr), "out of memory");
+      return rc;
+    }
+    p->nEvent++;
+    return 0;
+  }
+  /* Outside a scenario: about the run, committed now. */
+  sqlite3_reset(p->pInsEvent);
+  sqlite3_bind_text(p->pInsEvent, 1, p->zRunId, -1, SQLITE_STATIC);
+  sqlite3_bind_null(p->pInsEvent, 2);
+  rc = store_bind_text(p->pInsEvent, 3, zBackend);
+  if( rc==SQLITE_OK ) rc = sqlite3_bind_text(p->pInsEvent, 4, zNow, -1, SQLITE_TRANSIENT);
+  if( rc==SQLITE_OK ) rc = store_bind_text(p->pInsEvent, 5, zText);
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_step(p->pInsEvent);
+    rc = rc==SQLITE_DONE ? SQLITE_OK : rc;
+  }
+  sqlite3_reset(p->pInsEvent);
+  sqlite3_clear_bindings(p->pInsEvent);
+  if( rc!=SQLITE_OK ){
+    store_set_err(p, "cannot record the event");
+    return rc;
+  }
+  return 0;
+}
+
 /* Step a bound INSERT/UPDATE to completion and reset it; an SQLite code. */
 static int store_exec_stmt(sqlite3_stmt *pStmt){
   int rc = sqlite3_step(pStmt);
@@ -847,6 +1315,12 @@ static int store_write_scenario(Store *p){
     sqlite3_bind_text(s, 5, store_text(p, pS->oCommand), -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 6, store_text(p, pS->oExpected), -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 7, store_text(p, pS->oComparison), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, store_text(p, pS->oEvidence), -1, SQLITE_STATIC);
+    if( pS->iDivergedLine>0 ){
+      sqlite3_bind_int(s, 9, pS->iDivergedLine);
+    }else{
+      sqlite3_bind_null(s, 9);
+    }
     rc = store_exec_stmt(s);
     if( rc!=SQLITE_OK ) goto err;
     for(j=pS->iResult; j<pS->iResult+pS->nResult; j++){
@@ -870,6 +1344,17 @@ static int store_write_scenario(Store *p){
     sqlite3_bind_int(s, 2, pT->iPosition);
     sqlite3_bind_text(s, 3, store_text(p, pT->oLabels), -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 4, store_text(p, pT->oReason), -1, SQLITE_STATIC);
+    rc = store_exec_stmt(s);
+    if( rc!=SQLITE_OK ) goto err;
+  }
+  for(i=0; i<p->nEvent; i++){
+    const StorePendEvent *pE = &p->aEvent[i];
+    sqlite3_stmt *s = p->pInsEvent;
+    sqlite3_bind_text(s, 1, p->zRunId, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, iScenario);
+    sqlite3_bind_text(s, 3, store_text(p, pE->oBackend), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, store_text(p, pE->oAt), -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, store_text(p, pE->oText), -1, SQLITE_STATIC);
     rc = store_exec_stmt(s);
     if( rc!=SQLITE_OK ) goto err;
   }

@@ -17,6 +17,18 @@
 ** line of defence every text the store writes goes through
 ** store_redact_line() first.
 **
+** Schema 3 adds runs.seq (the order runs were stored in this file: "last",
+** compare and every listing go by it, never by the clock), the evidence of
+** a step (an observation or an acknowledgement) and the line of the
+** divergence that makes a later step `after-divergence`, and the events
+** table (facts about a host, such as an agent's journal recovery).
+**
+** Opening is defensive: every connection sets SQLITE_DBCONFIG_DEFENSIVE and
+** trusted_schema=OFF, refuses a file whose tables are views or that holds
+** triggers, and bounds every statement's work by a progress handler; the
+** reading commands open read-only (store_open_readonly()) and never run the
+** file's own views.
+**
 ** Contents: 1. records  2. opening  3. writing a run  4. reading/merging
 **           5. redaction and hashing
 */
@@ -30,7 +42,7 @@ typedef struct Store Store;
 
 /* The schema this build writes, and the SQLite application_id (header
 ** offset 68) that marks a file as a mapscope database ("MSCP"). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_APPLICATION_ID 0x4D534350
 
 /* ---------------------------------------------------------------- 1 ---- */
@@ -65,9 +77,16 @@ struct StoreStep {
   const char *zWho;           /* "A", "A.elevated", "SYSTEM", or NULL */
   const char *zCommand;       /* redacted canonical step text */
   const char *zExpected;      /* expected block text, or NULL */
-  const char *zComparison;    /* "agree", "diverge", "unsupported", "skip",
-                              ** "error", or NULL for a single-backend run */
+  const char *zComparison;    /* "agree", "diverge", "after-divergence",
+                              ** "unsupported", "skip", "error", or NULL for
+                              ** a single-backend run */
   const StoreBackendResult *aResult; int nResult; /* one per backend */
+  const char *zEvidence;      /* "observation" (the step read the host's
+                              ** state), "acknowledgement" (the `ok` of a
+                              ** write or a binding), or NULL (unclassified) */
+  int iDivergedLine;          /* 0, or the source line of the earlier step
+                              ** whose divergence makes this step's
+                              ** comparison "after-divergence" */
 };
 
 /* A todo annotation met on a step: a known divergence. */
@@ -81,16 +100,41 @@ struct StoreTodo {
 /* ---------------------------------------------------------------- 2 ---- */
 
 /*
-** Open (creating if missing) the database at zPath, migrating an older
-** schema. Refuses, leaving the file untouched, a file that is not a
-** mapscope database or one from a newer schema. Returns 0 and sets *ppStore,
-** or non-zero with a one-line reason in zErr.
+** Open (creating if missing) the database at zPath for writing, migrating
+** an older schema. Refuses, leaving the file untouched, a file that is not
+** a mapscope database, one from a newer schema, one whose tables are views
+** or that holds triggers, and a file or directory this process cannot
+** write (store_check_writable()). Returns 0 and sets *ppStore, or non-zero
+** with a one-line reason in zErr.
 */
 int store_open(const char *zPath, Store **ppStore, char *zErr, int nErr);
 
 /* As store_open(), but a missing (or empty) file is an error instead of
-** being created: for commands that only read. */
+** being created. */
 int store_open_existing(const char *zPath, Store **ppStore, char *zErr, int nErr);
+
+/*
+** Open an existing database for reading only: never migrated, never
+** written (SQLITE_OPEN_READONLY, or query_only where the file and its
+** folder are writable, so SQLite can remove the -wal and -shm it makes).
+** A WAL database in a folder this process cannot write, with no -wal file
+** beside it, is opened immutable (nothing is created beside it). An older
+** schema is read through temporary views of this build's shape (seq,
+** evidence and diverged_line derived or NULL). The store_step() family
+** fails on such a store. Returns 0 and sets *ppStore, or non-zero with a
+** one-line reason in zErr.
+*/
+int store_open_readonly(const char *zPath, Store **ppStore, char *zErr, int nErr);
+
+/*
+** Can a run be stored at zPath? The file (if it exists) and its folder
+** must be writable by this process (SQLite writes -wal and -shm files
+** beside it), and an existing file must pass the header check (a mapscope
+** database of a schema this build reads, or an empty file). Opens nothing
+** with SQLite and writes nothing: call it before any backend starts.
+** Returns 0, or non-zero with a one-line reason in zErr.
+*/
+int store_check_writable(const char *zPath, char *zErr, int nErr);
 
 /* Close the store. A run begun and not ended stays marked incomplete; a
 ** scenario begun and not ended is dropped. NULL is a no-op. */
@@ -122,6 +166,16 @@ int store_todo(Store *pStore, const StoreTodo *pTodo);
 ** if the commit failed (the scenario is then not stored). */
 int store_scenario_end(Store *pStore, int bOk);
 
+/*
+** Record a fact about a host (zBackend: "wine", "windows", ...; may be
+** NULL) with the run, e.g. "agent recovered 3 journal entries". Inside a
+** scenario the event is buffered and written with it (and dropped with
+** it); outside one, it is committed at once, attached to the run only.
+** zText is redacted like every stored text. Returns 0, or non-zero outside
+** a run or for a NULL zText.
+*/
+int store_event(Store *pStore, const char *zBackend, const char *zText);
+
 /* Mark the run complete with its end time and counts. */
 int store_run_end(Store *pStore, int nPassed, int nFailed, int nSkipped);
 
@@ -139,7 +193,8 @@ const char *store_path(Store *pStore);
 
 /*
 ** Resolve a run reference: a full id, a unique prefix of one, "last"
-** (the run started most recently) or "last~N" (N runs before it). Returns
+** (the run stored most recently: the highest seq) or "last~N" (N runs
+** before it, by seq). Returns
 ** 0 and writes the full id into zRunId, or non-zero with a one-line reason
 ** ("no run matches ...", "... is ambiguous") in zErr.
 */
@@ -190,10 +245,23 @@ void store_changes_free(StoreChange *aChange, int nChange);
 const char *store_change_name(StoreChangeKind e);
 
 /*
+** As store_compare(), but streamed: xChange is called once per change, in
+** the same order, with a StoreChange whose strings are valid only during
+** the call. A non-zero return from xChange stops the walk and is returned.
+** Memory stays bounded whatever the size of the runs. Returns 0, xChange's
+** non-zero value, or an SQLite error code (see sqlite3_errmsg(store_db())).
+*/
+int store_compare_each(Store *pStore, const char *zRunA, const char *zRunB,
+                       int (*xChange)(void *pArg, const StoreChange *pChange),
+                       void *pArg);
+
+/*
 ** Check that zPath can be merged into a store: it exists, is a mapscope
 ** database (application_id), its schema is one this build reads (with
 ** every table a merge copies), and PRAGMA quick_check finds it sound.
-** Opens the file with SQLite but runs no write (query_only). Returns 0, or
+** Opens the file as store_open_readonly() does (no write, nothing left
+** beside a read-only file). Refuses a file whose tables are views or whose
+** integer keys are out of the range a merge can renumber. Returns 0, or
 ** non-zero with a one-line reason in zErr.
 */
 int store_check_input(const char *zPath, char *zErr, int nErr);
@@ -210,8 +278,11 @@ struct StoreMergeStats {
 ** Copy every run of the mapscope database zInPath into pOut in one
 ** transaction. A run whose id is already in pOut is skipped, unless pOut's
 ** copy is incomplete and the input's complete (then it is replaced), so
-** merging twice changes nothing. Row ids are renumbered; run ids kept. The
-** input is only read (an older schema is read as it is). Returns 0 and
+** merging twice changes nothing. Row ids are renumbered; run ids kept.
+** Copied runs get new seqs after pOut's, in the input's seq order (an
+** input older than schema 3: by start time, then row id); a replaced run
+** keeps the seq its incomplete copy had. The input is only read (an older
+** schema is read as it is, never migrated). Returns 0 and
 ** adds to *pStats, or non-zero with a one-line reason in zErr and pOut
 ** unchanged.
 */

@@ -13,6 +13,11 @@
 ** letter) before the model gives up. [F] */
 #define SIM_MAX_LINK_DEPTH 8
 
+/* Mark a rule (rules.h): opening a path changes nothing but the marks. */
+static void simaccess_rule(const SimMachine *pM, SimRule eRule){
+  sim_rule((SimMachine*)pM, eRule);
+}
+
 /* ---------------------------------------------------------------- 1 ---- */
 
 /* zRest is "server\share[\...]". C13: the caller's own connection to the
@@ -107,12 +112,22 @@ static int simaccess_name(const SimMachine *pM, const SimSession *pS,
                           char cLetter, int bGlobalOnly, int nDepth){
   char zName[3];
   const SimLink *pL;
+  int bGlobal = 1;
+  const char *zT;
   zName[0] = (char)(cLetter>='a' ? cLetter-'a'+'A' : cLetter);
   zName[1] = ':'; zName[2] = 0;
   pL = bGlobalOnly ? simdir_find(&pM->global, zName)
-                   : simdos_lookup(pM, pS, zName, NULL);
+                   : simdos_lookup(pM, pS, zName, &bGlobal);
   if( pL==NULL ) return ERROR_PATH_NOT_FOUND;
-  return simaccess_target(pM, pS, pL->azTarget[pL->nTarget-1], nDepth);
+  zT = pL->azTarget[pL->nTarget-1];
+  /* G4: a global network drive is served with this session's own
+  ** credentials, not those of the session that mapped it */
+  if( bGlobal && nDepth==0 && pS->luid!=SIM_LUID_SYSTEM
+   && (simstr_iprefix(zT, "\\Device\\LanmanRedirector\\")
+       || simstr_iprefix(zT, "\\??\\UNC\\")) ){
+    simaccess_rule(pM, SIM_RULE_G4);
+  }
+  return simaccess_target(pM, pS, zT, nDepth);
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -120,6 +135,7 @@ static int simaccess_name(const SimMachine *pM, const SimSession *pS,
 int sim_open_path(const SimMachine *pM, SimLuid token, const char *zPath){
   const SimSession *pS = simm_session(pM, token);
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
+  simaccess_rule(pM, SIM_RULE_C13);
   if( zPath==NULL || zPath[0]==0 ) return ERROR_PATH_NOT_FOUND;
   if( zPath[0]=='\\' && zPath[1]=='\\' ){
     /* a UNC path: served like a redirector link to \\server\share */

@@ -36,9 +36,11 @@ const SimCred *simcred_find(const SimUser *pU, const char *zTarget){
 static SimUser *simcred_open(const SimMachine *pM, SimLuid token, int *pRc){
   const SimSession *pS = simm_session(pM, token);
   if( pS==NULL || !pS->bHasCreds ){
+    sim_rule((SimMachine*)pM, pS ? SIM_RULE_K2 : SIM_RULE_L10);
     *pRc = ERROR_NO_SUCH_LOGON_SESSION;     /* L10, K2 */
     return NULL;
   }
+  sim_rule((SimMachine*)pM, SIM_RULE_K1);
   *pRc = 0;
   return pM->apUser[pS->iUser];
 }

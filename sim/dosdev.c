@@ -131,18 +131,37 @@ int simdos_luid_maps(const SimMachine *pM){
 ** session's first definition or connection, which no output can tell
 ** apart. */
 SimDir *simdos_own_dir(SimMachine *pM, SimSession *pS){
-  if( pS->luid==SIM_LUID_SYSTEM || !simdos_luid_maps(pM) ) return &pM->global;
+  if( pS->luid==SIM_LUID_SYSTEM ){
+    sim_rule(pM, SIM_RULE_N3);
+    return &pM->global;
+  }
+  if( !simdos_luid_maps(pM) ){
+    sim_rule(pM, SIM_RULE_N5);
+    return &pM->global;
+  }
+  sim_rule(pM, SIM_RULE_N1);
   pS->bDirMade = 1;
   return &pS->dir;
 }
 
 /* N2/N7: look zName (upper-cased, no Global\ prefix) up in the caller's
-** local directory, then \GLOBAL??. */
+** local directory, then \GLOBAL??. Marks N3 or N5 when there is no local
+** directory to look in, N2 otherwise, and N6 when the name is missing
+** here but the linked half has it. */
 const SimLink *simdos_lookup(const SimMachine *pM, const SimSession *pS,
                              const char *zName, int *pbGlobal){
   const SimLink *pL = NULL;
-  if( pS->luid!=SIM_LUID_SYSTEM && simdos_luid_maps(pM) ){
+  if( pS->luid==SIM_LUID_SYSTEM ){
+    simm_rule(pM, SIM_RULE_N3);
+  }else if( !simdos_luid_maps(pM) ){
+    simm_rule(pM, SIM_RULE_N5);
+  }else{
+    simm_rule(pM, SIM_RULE_N2);
     pL = simdir_find(&pS->dir, zName);
+    if( pL==NULL && pS->luidLinked ){
+      const SimSession *pO = simm_session(pM, pS->luidLinked);
+      if( pO && simdir_find(&pO->dir, zName) ) simm_rule(pM, SIM_RULE_N6);
+    }
   }
   if( pL ){
     if( pbGlobal ) *pbGlobal = 0;
@@ -206,33 +225,45 @@ int sim_define_dos_device(SimMachine *pM, SimLuid token, unsigned flags,
   SimDir *pDir;
   char *zNt = NULL;
 
-  if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;   /* L10 */
+  if( pS==NULL ){
+    sim_rule(pM, SIM_RULE_L10);
+    return ERROR_NO_SUCH_LOGON_SESSION;
+  }
   /* D1 */
   bRemove = (flags & SIM_DDD_REMOVE_DEFINITION)!=0;
   bHasTarget = zTarget!=NULL && zTarget[0]!=0;
-  if( flags & ~0xFu ) return ERROR_INVALID_PARAMETER;
-  if( (flags & SIM_DDD_EXACT_MATCH_ON_REMOVE) && !bRemove ){
+  if( (flags & ~0xFu)
+   || ((flags & SIM_DDD_EXACT_MATCH_ON_REMOVE) && !bRemove)
+   || (!bRemove && !bHasTarget) ){
+    /* [F] an empty target without REMOVE is refused like a NULL one */
+    sim_rule(pM, SIM_RULE_D1);
     return ERROR_INVALID_PARAMETER;
   }
-  /* [F] an empty target without REMOVE is refused like a NULL one */
-  if( !bRemove && !bHasTarget ) return ERROR_INVALID_PARAMETER;
   rc = simdos_parse_name(zDevice, zName, &bGlobalName);
-  if( rc ) return rc;
+  if( rc ){
+    sim_rule(pM, SIM_RULE_D1);
+    return rc;
+  }
 
   /* N4: Global\ names need an unfiltered administrator or SYSTEM [F code] */
-  if( bGlobalName && !simsess_admin_unfiltered(pM, pS) ){
-    return ERROR_ACCESS_DENIED;
+  if( bGlobalName ){
+    sim_rule(pM, SIM_RULE_N4);
+    if( !simsess_admin_unfiltered(pM, pS) ) return ERROR_ACCESS_DENIED;
   }
 
   /* D3: where the name lives */
-  if( bGlobalName || pS->luid==SIM_LUID_SYSTEM || !simdos_luid_maps(pM) ){
+  sim_rule(pM, bRemove ? SIM_RULE_D4 : SIM_RULE_D3);
+  if( bGlobalName ){
+    pDir = &pM->global;
+  }else if( pS->luid==SIM_LUID_SYSTEM || !simdos_luid_maps(pM) ){
     /* [F] with LUID device maps off, \GLOBAL?? is every session's own
     ** directory, so anyone may define and remove there (NT4 behaviour). */
-    pDir = &pM->global;
+    pDir = simdos_own_dir(pM, pS);
   }else if( simdir_find(&pS->dir, zName) ){
     pDir = &pS->dir;
   }else if( simdir_find(&pM->global, zName) ){
     /* [F code] the object manager refuses write access to \GLOBAL?? */
+    sim_rule(pM, SIM_RULE_D3);
     if( !simsess_admin_unfiltered(pM, pS) ) return ERROR_ACCESS_DENIED;
     pDir = &pM->global;
   }else{
@@ -241,6 +272,7 @@ int sim_define_dos_device(SimMachine *pM, SimLuid token, unsigned flags,
 
   /* D2: the same conversion for a definition and a removal target */
   if( bHasTarget ){
+    sim_rule(pM, SIM_RULE_D2);
     if( flags & SIM_DDD_RAW_TARGET_PATH ){
       int bOom = 0;
       zNt = simstr_dup(zTarget, &bOom);
@@ -278,7 +310,10 @@ int sim_define_dos_device(SimMachine *pM, SimLuid token, unsigned flags,
   }else{
     /* D3: push. DDD_NO_BROADCAST_SYSTEM only spares a WM_DEVICECHANGE
     ** broadcast, which the model does not have. */
-    if( pDir==&pS->dir ) pS->bDirMade = 1;
+    if( pDir==&pS->dir ){
+      sim_rule(pM, SIM_RULE_N1);
+      pS->bDirMade = 1;
+    }
     rc = simdir_push(pDir, zName, zNt);
   }
   free(zNt);
@@ -305,11 +340,19 @@ int sim_query_dos_device(const SimMachine *pM, SimLuid token,
   char zName[SIM_MAX_DEVICE_NAME];
   int bGlobalName, rc;
   const SimLink *pL;
-  if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
+  if( pS==NULL ){
+    simm_rule(pM, SIM_RULE_L10);
+    return ERROR_NO_SUCH_LOGON_SESSION;
+  }
   rc = simdos_parse_name(zDevice, zName, &bGlobalName);
-  if( rc ) return rc;
+  if( rc ){
+    simm_rule(pM, SIM_RULE_D1);
+    return rc;
+  }
+  simm_rule(pM, SIM_RULE_D5);
   if( bGlobalName ){
-    pL = simdir_find(&pM->global, zName);      /* N4 */
+    simm_rule(pM, SIM_RULE_N4);
+    pL = simdir_find(&pM->global, zName);
   }else{
     pL = simdos_lookup(pM, pS, zName, NULL);   /* N2 */
   }
@@ -334,9 +377,21 @@ int sim_dosdev_view(const SimMachine *pM, SimLuid token,
   const SimDir *pLocal, *pGlobal = &pM->global;
   static const SimDir empty = {NULL, 0, 0};
   int i = 0, j = 0;
-  if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
+  if( pS==NULL ){
+    simm_rule(pM, SIM_RULE_L10);
+    return ERROR_NO_SUCH_LOGON_SESSION;
+  }
   /* N3/N5/N7: SYSTEM, and everyone with LUID maps off, see \GLOBAL?? only */
-  pLocal = (pS->luid==SIM_LUID_SYSTEM || !simdos_luid_maps(pM)) ? &empty : &pS->dir;
+  simm_rule(pM, SIM_RULE_N7);
+  if( pS->luid==SIM_LUID_SYSTEM ){
+    simm_rule(pM, SIM_RULE_N3);
+    pLocal = &empty;
+  }else if( !simdos_luid_maps(pM) ){
+    simm_rule(pM, SIM_RULE_N5);
+    pLocal = &empty;
+  }else{
+    pLocal = &pS->dir;
+  }
   while( i<pLocal->nLink || j<pGlobal->nLink ){
     int c;
     if( i>=pLocal->nLink ) c = 1;

@@ -31,6 +31,10 @@ SimSession *simm_session(const SimMachine *pM, SimLuid luid){
   return (SimSession*)simhash_find(&pM->sessions, luid);
 }
 
+void simm_rule(const SimMachine *pM, SimRule eRule){
+  sim_rule((SimMachine*)pM, eRule);
+}
+
 /* Index of account zName in apUser, or -1. Accounts are few (the world a
 ** scenario names); logon sessions are never scanned. */
 int simm_user_index(const SimMachine *pM, const char *zName){
@@ -79,6 +83,7 @@ int simm_fixed_disk_volume(const SimMachine *pM, char cLetter){
 
 static int simm_make_disks(SimMachine *pM){
   int i;
+  if( pM->mDisks ) sim_rule(pM, SIM_RULE_W5);
   for(i=0; i<26; i++){
     if( pM->mDisks & (1u<<i) ){
       char zName[3], zTarget[40];
@@ -99,6 +104,7 @@ static int simm_make_disks(SimMachine *pM){
 ** in name order. */
 static int simm_make_boot_devices(SimMachine *pM){
   int i, rc = 0;
+  if( pM->nBootDev>0 ) sim_rule(pM, SIM_RULE_G5);
   for(i=0; i<pM->nBootDev; i++){
     int rc2 = simdir_push(&pM->global, pM->aBootDev[i].zName,
                           pM->aBootDev[i].zTarget);
@@ -184,6 +190,7 @@ int sim_machine_new(SimMachine **ppM){
   pSys->eLogonType = SIM_LOGON_SYSTEM;
   pSys->iUser = 0;
   pSys->bHasCreds = 1;
+  pSys->bVault = 1;
   rc = simhash_insert(&pM->sessions, SIM_LUID_SYSTEM, pSys);
   if( rc ) goto err;
   pM->pFirst = pM->pLast = pSys;
@@ -240,6 +247,7 @@ int sim_machine_add_user(SimMachine *pM, const char *zName,
    || eKind<SIM_ACCOUNT_STANDARD || eKind>SIM_ACCOUNT_SYSTEM ){
     return ERROR_INVALID_PARAMETER;
   }
+  sim_rule(pM, SIM_RULE_W3);
   if( simm_user_index(pM, zName)>=0 ) return ERROR_USER_EXISTS;
   rc = simarr_reserve((void**)&pM->apUser, &pM->nUserAlloc, pM->nUser+1,
                       sizeof(SimUser*));
@@ -260,6 +268,7 @@ int sim_machine_add_share(SimMachine *pM, const char *zServer,
    || nGrant<0 || (nGrant>0 && azGrant==NULL) ){
     return ERROR_INVALID_PARAMETER;
   }
+  sim_rule(pM, SIM_RULE_W4);
   if( simm_share(pM, zServer, zShare) ) return ERROR_ALREADY_EXISTS;
   rc = simarr_reserve((void**)&pM->aShare, &pM->nShareAlloc, pM->nShare+1,
                       sizeof(SimShare));
@@ -313,6 +322,7 @@ unsigned sim_machine_fixed_disks(const SimMachine *pM){
 
 int sim_policy_init(SimMachine *pM, SimPolicy ePolicy, int bOn){
   if( (int)ePolicy<0 || ePolicy>=SIM_POL_COUNT ) return ERROR_INVALID_PARAMETER;
+  sim_rule(pM, SIM_RULE_W1);
   pM->abPolicyReg[ePolicy] = bOn!=0;
   pM->abPolicyBoot[ePolicy] = bOn!=0;
   return 0;
@@ -322,6 +332,8 @@ int sim_policy_set(SimMachine *pM, SimPolicy ePolicy, int bOn){
   if( (int)ePolicy<0 || ePolicy>=SIM_POL_COUNT ) return ERROR_INVALID_PARAMETER;
   /* W2: only the registry changes now; sim_reboot() copies the reboot
   ** policies into abPolicyBoot, logons read the others from abPolicyReg. */
+  sim_rule(pM, SIM_RULE_W1);
+  sim_rule(pM, SIM_RULE_W2);
   pM->abPolicyReg[ePolicy] = bOn!=0;
   return 0;
 }
@@ -350,6 +362,7 @@ int sim_reboot(SimMachine *pM){
   SimSession *pS, *pNext;
   int rc;
   /* L9: every logon session but SYSTEM's ends */
+  sim_rule(pM, SIM_RULE_L9);
   for(pS=pM->pFirst; pS; pS=pNext){
     pNext = pS->pNext;
     if( pS->luid!=SIM_LUID_SYSTEM ) simsess_end(pM, pS);
@@ -358,6 +371,8 @@ int sim_reboot(SimMachine *pM){
   pS = simm_session(pM, SIM_LUID_SYSTEM);
   if( pS ) simwnet_session_ending(pM, pS);
   simdir_clear(&pM->global);
+  /* W2: the reboot policies are read again */
+  sim_rule(pM, SIM_RULE_W2);
   memcpy(pM->abPolicyBoot, pM->abPolicyReg, sizeof(pM->abPolicyBoot));
   pM->nBoot++;
   rc = simm_make_disks(pM);

@@ -117,6 +117,7 @@ int sim_reg_visit_user_network(const SimMachine *pM, const char *zUser,
 int sim_reg_get_net_use_default(const SimMachine *pM, SimLuid token, int *pbYes){
   const SimSession *pS = simm_session(pM, token);
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
+  sim_rule((SimMachine*)pM, SIM_RULE_C8);
   *pbYes = pM->apUser[pS->iUser]->bNetUseDefault;
   return 0;
 }
@@ -124,6 +125,7 @@ int sim_reg_get_net_use_default(const SimMachine *pM, SimLuid token, int *pbYes)
 int sim_reg_set_net_use_default(SimMachine *pM, SimLuid token, int bYes){
   const SimSession *pS = simm_session(pM, token);
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
+  sim_rule(pM, SIM_RULE_C8);
   pM->apUser[pS->iUser]->bNetUseDefault = bYes!=0;
   return 0;
 }

@@ -20,11 +20,13 @@ static SimSession *simsess_new(SimMachine *pM, int iUser, SimLogonType eType,
                                SimElevation eElevation, int bHasCreds){
   SimSession *pS = calloc(1, sizeof(SimSession));
   if( pS==NULL ) return NULL;
+  sim_rule(pM, SIM_RULE_L1);
   pS->luid = pM->luidNext++;
   pS->iUser = iUser;
   pS->eLogonType = eType;
   pS->eElevation = eElevation;
   pS->bHasCreds = bHasCreds;
+  pS->bVault = bHasCreds;
   if( simhash_insert(&pM->sessions, pS->luid, pS) ){
     free(pS);
     return NULL;
@@ -48,6 +50,8 @@ void simsess_end(SimMachine *pM, SimSession *pS){
   }
   free(pS->aSet);
   free(pS->apConn);
+  free(pS->zOutUser);
+  free(pS->zOutPassword);
   simhash_remove(&pM->sessions, pS->luid);
   if( pS->pPrev ) pS->pPrev->pNext = pS->pNext; else pM->pFirst = pS->pNext;
   if( pS->pNext ) pS->pNext->pPrev = pS->pPrev; else pM->pLast = pS->pPrev;
@@ -112,12 +116,16 @@ int sim_logon_user(SimMachine *pM, const char *zUser, SimLogonType eType,
   }
   iUser = simm_user_index(pM, zUser);
   /* L7; SYSTEM never logs on through LogonUser */
-  if( iUser<=0 ) return ERROR_LOGON_FAILURE;
+  if( iUser<=0 ){
+    sim_rule(pM, SIM_RULE_L7);
+    return ERROR_LOGON_FAILURE;
+  }
   pU = pM->apUser[iUser];
   /* [F] current binds to the harness's own, already authenticated,
   ** session: no password is checked. */
   if( eType!=SIM_LOGON_CURRENT
    && strcmp(zPassword ? zPassword : "", pU->zPassword)!=0 ){
+    sim_rule(pM, SIM_RULE_L7);
     return ERROR_LOGON_FAILURE;   /* L7 */
   }
 
@@ -129,6 +137,7 @@ int sim_logon_user(SimMachine *pM, const char *zUser, SimLogonType eType,
   bFiltered = bLua && (pU->eKind==SIM_ACCOUNT_ADMIN
                        || (pU->eKind==SIM_ACCOUNT_BUILTIN_ADMIN && bFilterAdmin));
   bCreds = simsess_type_has_creds(eType);
+  sim_rule(pM, SIM_RULE_L6);
 
   if( bFiltered && simsess_type_splits(eType) ){
     /* L2: two linked logon sessions, each with its own LUID. */
@@ -138,6 +147,8 @@ int sim_logon_user(SimMachine *pM, const char *zUser, SimLogonType eType,
     if( pFull==NULL ) goto err;
     pLimited->luidLinked = pFull->luid;
     pFull->luidLinked = pLimited->luid;
+    sim_rule(pM, SIM_RULE_L2);
+    sim_rule(pM, SIM_RULE_L5);
     pHanded = simsess_hands_full(eType, bHighest) ? pFull : pLimited;
   }else if( bFiltered && simsess_type_is_network(eType)
          && !pU->bDomain && !bLatfp ){
@@ -145,18 +156,21 @@ int sim_logon_user(SimMachine *pM, const char *zUser, SimLogonType eType,
     ** is Limited. */
     pOne = simsess_new(pM, iUser, eType, SIM_ELEVATION_LIMITED, bCreds);
     if( pOne==NULL ) goto err;
+    sim_rule(pM, SIM_RULE_L4);
     pHanded = pOne;
   }else{
     /* L3: not split */
     pOne = simsess_new(pM, iUser, eType, SIM_ELEVATION_DEFAULT, bCreds);
     if( pOne==NULL ) goto err;
+    sim_rule(pM, SIM_RULE_L3);
     pHanded = pOne;
   }
 
   /* R1/R4: only winlogon logons (interactive, rdp) restore, into the
   ** limited half of a split logon; RestoreConnection is read now (W2). */
-  if( (eType==SIM_LOGON_INTERACTIVE || eType==SIM_LOGON_RDP)
-   && sim_policy_effective(pM, SIM_POL_RESTORE_CONNECTION) ){
+  if( eType!=SIM_LOGON_INTERACTIVE && eType!=SIM_LOGON_RDP ){
+    sim_rule(pM, SIM_RULE_R4);
+  }else if( sim_policy_effective(pM, SIM_POL_RESTORE_CONNECTION) ){
     simwnet_restore(pM, pLimited ? pLimited : pOne);
   }
   *pToken = pHanded->luid;
@@ -172,10 +186,14 @@ err:
 int sim_logoff(SimMachine *pM, SimLuid token){
   SimSession *pS = simm_session(pM, token);
   SimSession *pOther;
-  if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;   /* L10 */
+  if( pS==NULL ){
+    sim_rule(pM, SIM_RULE_L10);
+    return ERROR_NO_SUCH_LOGON_SESSION;
+  }
   /* [F] SYSTEM's session cannot be logged off: it lasts until reboot */
   if( pS->luid==SIM_LUID_SYSTEM ) return ERROR_ACCESS_DENIED;
   /* L8: both halves of a split logon end */
+  sim_rule(pM, SIM_RULE_L8);
   pOther = pS->luidLinked ? simm_session(pM, pS->luidLinked) : NULL;
   if( SIM_BUG(pM, SIM_BUG_LOGOFF_ONE_HALF) ) pOther = NULL;   /* planted bug 3 */
   simsess_end(pM, pS);
@@ -200,7 +218,10 @@ void simsess_fill_info(const SimMachine *pM, const SimSession *pS,
 
 int sim_token_query(const SimMachine *pM, SimLuid token, SimTokenInfo *pInfo){
   const SimSession *pS = simm_session(pM, token);
-  if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;   /* L10 */
+  if( pS==NULL ){
+    simm_rule(pM, SIM_RULE_L10);
+    return ERROR_NO_SUCH_LOGON_SESSION;
+  }
   simsess_fill_info(pM, pS, pInfo);
   return 0;
 }

@@ -72,8 +72,26 @@ struct SimSession {
   SimLuid luidLinked;        /* the other half, 0 if none */
   SimElevation eElevation;   /* token elevation type */
   SimLogonType eLogonType;   /* how the logon was made */
-  int iUser;                 /* account index in SimMachine.apUser */
-  int bHasCreds;             /* holds credentials, can open vault (L6) */
+  int iUser;                 /* account index in SimMachine.apUser: the
+                             ** token's user (a netonly session: S's) */
+  /* The session's outbound identity and vault access (L6, L11-L13).
+  ** wnet.c and cred.c read these, never the logon type:
+  **   bHasCreds   it holds credentials to present to servers (C3's third
+  **               choice, C9's "the caller's own"): 0 for network, winrm
+  **               and s4u; 1 for ssh and netonly.
+  **   zOutUser    NULL: the credentials held are the token user's own
+  **               (apUser[iUser], its password). Non-NULL (netonly, L12):
+  **               the account name that goes out, as typed (match it to
+  **               an account as an explicit name is matched, C4), with
+  **               password zOutPassword ("" if none was given); nothing
+  **               was checked at logon, so a server may reject it (1326).
+  **   bVault      it can open the vault of apUser[iUser] (K2; else 1312):
+  **               0 for ssh, s4u, network, winrm; for netonly the value
+  **               of the half it was made from. */
+  int bHasCreds;             /* holds outbound credentials (see above) */
+  char *zOutUser;            /* netonly account name, or NULL (see above) */
+  char *zOutPassword;        /* its password; NULL when zOutUser is NULL */
+  int bVault;                /* can open the user's vault (see above) */
   int bDirMade;              /* local directory made (N1) */
   SimDir dir;                /* local DOS device directory */
   SimConn **apConn;          /* connections, sorted by letter */
@@ -177,6 +195,9 @@ const SimShare *simm_share(const SimMachine *pM, const char *zServer,
                            const char *zShare);
 int simm_server_exists(const SimMachine *pM, const char *zServer);
 int simm_fixed_disk_volume(const SimMachine *pM, char cLetter);
+/* sim_rule() for a function that only reads the machine: the marks are
+** not part of the machine's state (see rules.h). */
+void simm_rule(const SimMachine *pM, SimRule eRule);
 
 /* session.c */
 int simsess_admin_unfiltered(const SimMachine *pM, const SimSession *pS);

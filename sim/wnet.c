@@ -24,6 +24,12 @@ typedef enum SimConnectMode {
 
 /* ---------------------------------------------------------------- 1 ---- */
 
+/* Mark a rule (rules.h) from a function that only reads the machine: the
+** marks are not part of the machine's state. */
+static void simwnet_rule(const SimMachine *pM, SimRule eRule){
+  sim_rule((SimMachine*)pM, eRule);
+}
+
 int simwnet_linked_in_effect(const SimMachine *pM){
   return sim_policy_effective(pM, SIM_POL_LINKED_CONNECTIONS);
 }
@@ -171,12 +177,15 @@ static int simwnet_choose_implicit(const SimMachine *pM, const SimSession *pS,
   const SimUser *pU = pM->apUser[pS->iUser];
   const SimCred *pCred = pS->bHasCreds ? simcred_find(pU, zServer) : NULL;
   pP->pHeld = NULL;
+  simwnet_rule(pM, SIM_RULE_C3);
   if( pCred ){
     /* K3: an entry whose target is the server. C4 [F]: a stored
     ** credential the server rejects is ERROR_LOGON_FAILURE. */
     int i = simwnet_account_of(pM, pCred->zUser);
+    simwnet_rule(pM, SIM_RULE_K3);
     if( i<0 || strcmp(pCred->zPassword ? pCred->zPassword : "",
                       pM->apUser[i]->zPassword)!=0 ){
+      simwnet_rule(pM, SIM_RULE_C4);
       return ERROR_LOGON_FAILURE;
     }
     pP->eKind = SIM_CRED_VAULT;
@@ -215,14 +224,18 @@ static int simwnet_choose(const SimMachine *pM, SimSession *pS,
     ** a credential conflict (1219), so the entry stays Unavailable
     ** whatever order the entries are restored in. */
     int bNamed = zUser && zUser[0];
+    simwnet_rule(pM, SIM_RULE_R1);
     if( pHeld && (!bNamed || (pHeld->eKind==SIM_CRED_EXPLICIT
                               && simstr_ieq(pHeld->zUser, zUser))) ){
+      simwnet_rule(pM, SIM_RULE_C5);
       goto reuse;
     }
     if( !pHeld && pS->bHasCreds && simcred_find(pU, zServer) ){
+      simwnet_rule(pM, SIM_RULE_R2);       /* the vault entry's credentials */
       return simwnet_choose_implicit(pM, pS, zServer, pP);
     }
     if( zUser && zUser[0] ){
+      simwnet_rule(pM, SIM_RULE_R2);       /* UserName with a blank password */
       zPassword = "";
     }else{
       zUser = NULL;
@@ -235,7 +248,10 @@ static int simwnet_choose(const SimMachine *pM, SimSession *pS,
     ** a missing password is blank. */
     const char *zName = zUser ? zUser : pU->zName;
     int i;
+    simwnet_rule(pM, SIM_RULE_C3);
+    if( zUser==NULL ) simwnet_rule(pM, SIM_RULE_C9);
     if( pHeld ){
+      simwnet_rule(pM, SIM_RULE_C5);
       /* C5 [F]: checked before the password; an own, vault or anonymous
       ** set conflicts with any explicit name, even the caller's own */
       if( pHeld->eKind!=SIM_CRED_EXPLICIT || !simstr_ieq(pHeld->zUser, zName) ){
@@ -245,8 +261,12 @@ static int simwnet_choose(const SimMachine *pM, SimSession *pS,
     }
     i = simwnet_account_of(pM, zName);
     /* [F] an explicit user name no server knows: ERROR_LOGON_FAILURE */
-    if( i<0 ) return ERROR_LOGON_FAILURE;
+    if( i<0 ){
+      simwnet_rule(pM, SIM_RULE_C4);
+      return ERROR_LOGON_FAILURE;
+    }
     if( strcmp(zPassword ? zPassword : "", pM->apUser[i]->zPassword)!=0 ){
+      simwnet_rule(pM, SIM_RULE_C4);
       return ERROR_INVALID_PASSWORD;     /* C4 */
     }
     pP->eKind = SIM_CRED_EXPLICIT;
@@ -255,7 +275,10 @@ static int simwnet_choose(const SimMachine *pM, SimSession *pS,
     pP->pHeld = NULL;
     return 0;
   }
-  if( pHeld ) goto reuse;                /* C5: the held set is reused */
+  if( pHeld ){
+    simwnet_rule(pM, SIM_RULE_C5);           /* C5: the held set is reused */
+    goto reuse;
+  }
   return simwnet_choose_implicit(pM, pS, zServer, pP);
 
 reuse:
@@ -283,11 +306,16 @@ int simwnet_present(const SimMachine *pM, const SimSession *pS,
   }
   pHeld = simwnet_find_set(pS, zServer);
   if( pHeld ){
-    return simwnet_admits(pM, pShare, pHeld->iPrincipal) ? 0 : ERROR_ACCESS_DENIED;
+    simwnet_rule(pM, SIM_RULE_C5);
+    if( simwnet_admits(pM, pShare, pHeld->iPrincipal) ) return 0;
+    simwnet_rule(pM, SIM_RULE_C4);
+    return ERROR_ACCESS_DENIED;
   }
   rc = simwnet_choose_implicit(pM, pS, zServer, &p);
   if( rc ) return rc;
-  return simwnet_admits(pM, pShare, p.iPrincipal) ? 0 : ERROR_ACCESS_DENIED;
+  if( simwnet_admits(pM, pShare, p.iPrincipal) ) return 0;
+  simwnet_rule(pM, SIM_RULE_C4);
+  return ERROR_ACCESS_DENIED;
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -351,23 +379,38 @@ static int simwnet_connect(SimMachine *pM, SimSession *pS, char cLetter,
     goto err;
   }
   if( simdos_lookup(pM, pS, zName, NULL) || simwnet_find_conn(pS, cLetter) ){
+    sim_rule(pM, SIM_RULE_C2);
+    if( !simdos_luid_maps(pM) ) sim_rule(pM, SIM_RULE_N5);
     rc = ERROR_ALREADY_ASSIGNED;
     goto err;
   }
   if( eMode==SIM_MODE_CALL && pEntry && !simstr_ieq(pEntry->zRemotePath, zRemote) ){
+    sim_rule(pM, SIM_RULE_C2);
     rc = ERROR_DEVICE_ALREADY_REMEMBERED;
     goto err;
   }
   rc = simwnet_parse_remote(zRemote, &pC->zServer, &pC->zShare);
-  if( rc ) goto err;
-  if( !simm_server_exists(pM, pC->zServer) ){ rc = ERROR_BAD_NETPATH; goto err; }
+  if( rc ){ sim_rule(pM, SIM_RULE_C2); goto err; }
+  if( !simm_server_exists(pM, pC->zServer) ){
+    sim_rule(pM, SIM_RULE_C2);
+    rc = ERROR_BAD_NETPATH;
+    goto err;
+  }
   pShare = simm_share(pM, pC->zServer, pC->zShare);
-  if( pShare==NULL ){ rc = ERROR_BAD_NET_NAME; goto err; }
+  if( pShare==NULL ){
+    sim_rule(pM, SIM_RULE_C2);
+    rc = ERROR_BAD_NET_NAME;
+    goto err;
+  }
 
   /* C3-C5 */
   rc = simwnet_choose(pM, pS, pC->zServer, zUser, zPassword, eMode, &pres);
   if( rc ) goto err;
-  if( !simwnet_admits(pM, pShare, pres.iPrincipal) ){ rc = ERROR_ACCESS_DENIED; goto err; }
+  if( !simwnet_admits(pM, pShare, pres.iPrincipal) ){
+    sim_rule(pM, SIM_RULE_C4);
+    rc = ERROR_ACCESS_DENIED;
+    goto err;
+  }
 
   /* C1: the connection and its link */
   pC->cLetter = cLetter;
@@ -439,15 +482,21 @@ static int simwnet_connect(SimMachine *pM, SimSession *pS, char cLetter,
   simwnet_find_set(pS, pC->zServer)->nRef++;
   pC->aOwner[pC->nOwner++] = pS->luid;
   simwnet_list_insert(pS, pC);
+  sim_rule(pM, SIM_RULE_C1);
+  if( pS->luid==SIM_LUID_SYSTEM ) sim_rule(pM, SIM_RULE_G1);
   if( pOther ){
     pC->aOwner[pC->nOwner++] = pOther->luid;
     simwnet_list_insert(pOther, pC);
+    sim_rule(pM, SIM_RULE_C10);
+    if( eMode==SIM_MODE_RESTORE ) sim_rule(pM, SIM_RULE_R3);
   }
 
   /* C6/C7: remembered unless temporary or made by a full token (which
   ** EnableLinkedConnections lifts). [F] SYSTEM (a default token) writes its
   ** own hive; G2 says those entries are never restored. */
-  if( (flags & SIM_CONNECT_UPDATE_PROFILE) && !(flags & SIM_CONNECT_TEMPORARY)
+  if( (flags & SIM_CONNECT_UPDATE_PROFILE) && (flags & SIM_CONNECT_TEMPORARY) ){
+    sim_rule(pM, SIM_RULE_C9);           /* temporary: never remembered */
+  }else if( (flags & SIM_CONNECT_UPDATE_PROFILE)
    && (pS->eElevation!=SIM_ELEVATION_FULL || simwnet_linked_in_effect(pM)
        || SIM_BUG(pM, SIM_BUG_FULL_PERSISTS)) ){
     /* [F] UserName is lpUserName as given; a password given without a
@@ -457,6 +506,11 @@ static int simwnet_connect(SimMachine *pM, SimSession *pS, char cLetter,
       simwnet_conn_destroy(pM, pC);
       return rc;
     }
+    sim_rule(pM, SIM_RULE_C6);
+    if( pS->eElevation==SIM_ELEVATION_FULL ) sim_rule(pM, SIM_RULE_C10);
+    if( pS->luid==SIM_LUID_SYSTEM ) sim_rule(pM, SIM_RULE_G2);
+  }else if( flags & SIM_CONNECT_UPDATE_PROFILE ){
+    sim_rule(pM, SIM_RULE_C7);           /* a full token remembers nothing */
   }
   return 0;
 
@@ -501,8 +555,10 @@ int sim_wnet_cancel_connection2(SimMachine *pM, SimLuid token,
   if( rc ) return rc;
   pU = pM->apUser[pS->iUser];
   /* C9/C10/N5: only the caller's own (or linked) connection */
+  sim_rule(pM, SIM_RULE_C9);
   pC = simwnet_find_conn(pS, c);
   if( pC ){
+    if( pC->nOwner>1 ) sim_rule(pM, SIM_RULE_C10);
     simwnet_conn_destroy(pM, pC);
     /* [F] a full token may forget a remembered entry even though it
     ** cannot write one (C7 restricts writing only). */
@@ -513,6 +569,7 @@ int sim_wnet_cancel_connection2(SimMachine *pM, SimLuid token,
     simreg_net_delete(pU, c);
     return 0;
   }
+  if( !simdos_luid_maps(pM) ) sim_rule(pM, SIM_RULE_N5);
   return ERROR_NOT_CONNECTED;
 }
 
@@ -527,7 +584,8 @@ int sim_wnet_get_connection(const SimMachine *pM, SimLuid token,
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
   rc = simwnet_parse_letter(zLocal, &c);
   if( rc ) return rc;
-  pC = simwnet_find_conn(pS, c);                       /* C11 */
+  simwnet_rule(pM, SIM_RULE_C11);
+  pC = simwnet_find_conn(pS, c);
   if( pC ){
     if( pzRemote ) *pzRemote = pC->zRemote;
     return 0;
@@ -552,6 +610,7 @@ int sim_wnet_enum(const SimMachine *pM, SimLuid token, SimEnumScope eScope,
   const SimSession *pS = simm_session(pM, token);
   int i;
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
+  simwnet_rule(pM, SIM_RULE_C12);
   if( eScope==SIM_RESOURCE_CONNECTED ){
     /* C12: this session's connections only */
     for(i=0; i<pS->nConn; i++){
@@ -587,6 +646,12 @@ int sim_net_use_list(const SimMachine *pM, SimLuid token,
   int i = 0, j = 0;
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
   pU = pM->apUser[pS->iUser];
+  simwnet_rule(pM, SIM_RULE_C12);
+  /* G3: SYSTEM's global drives are its own connections, not listed here */
+  if( pS->luid!=SIM_LUID_SYSTEM ){
+    const SimSession *pSys = simm_session(pM, SIM_LUID_SYSTEM);
+    if( pSys && pSys->nConn>0 ) simwnet_rule(pM, SIM_RULE_G3);
+  }
   /* C12: merge connected (OK) and remembered-not-connected (Unavailable) */
   while( i<pS->nConn || j<pU->nNet ){
     SimUseInfo u;
@@ -620,6 +685,7 @@ int sim_net_use_delete_all(SimMachine *pM, SimLuid token){
   int i, rc, rcFirst = 0;
   rc = sim_net_use_list(pM, token, simwnet_collect_letter, &mLetters);
   if( rc ) return rc;
+  sim_rule(pM, SIM_RULE_C9);
   /* [F] every listed letter is tried even after a failure; the first
   ** error is the result. */
   for(i=0; i<26; i++){
@@ -646,8 +712,11 @@ void simwnet_restore(SimMachine *pM, SimSession *pS){
   int i;
   for(i=0; i<pU->nNet; i++){
     const SimNetEntry *pE = &pU->aNet[i];
-    (void)simwnet_connect(pM, pS, pE->cLetter, pE->zRemotePath,
-                          pE->zUserName, NULL, 0, SIM_MODE_RESTORE);
+    sim_rule(pM, SIM_RULE_R1);
+    if( simwnet_connect(pM, pS, pE->cLetter, pE->zRemotePath,
+                        pE->zUserName, NULL, 0, SIM_MODE_RESTORE) ){
+      sim_rule(pM, SIM_RULE_R5);       /* the entry stays */
+    }
   }
 }
 

@@ -441,6 +441,13 @@ static AgentOutcome win_start(void *pHost, AgentCore *c, AgentOut *pOut){
     aHost[SCN_POL_LOCAL_ACCOUNT_TOKEN_FILTER] = win_read_dword(WIN_POLICY_SYSTEM, L"LocalAccountTokenFilterPolicy", 0)!=0;
     aHost[SCN_POL_LINKED_CONNECTIONS] = win_read_dword(WIN_POLICY_SYSTEM, L"EnableLinkedConnections", 0)!=0;
     aHost[SCN_POL_RESTORE_CONNECTIONS] = win_read_dword(WIN_NETPROVIDER, L"RestoreConnection", 1)!=0;
+    aHost[SCN_POL_PROTECTION_MODE] = win_read_dword(WIN_SESSION_MGR, L"ProtectionMode", 1)!=0;
+    /* ConsentPromptBehaviorAdmin 1 and 3 prompt for credentials; the
+    ** default 5 and the others ask for consent (or elevate silently). */
+    {
+      DWORD dwCpb = win_read_dword(WIN_POLICY_SYSTEM, L"ConsentPromptBehaviorAdmin", 5);
+      aHost[SCN_POL_CONSENT_CREDENTIALS] = dwCpb==1 || dwCpb==3;
+    }
     /* ProcessLUIDDeviceMapsEnabled (28): what is in effect, not the value */
     if( xQip && xQip(hProc, 28, &bLuidMaps, sizeof(bLuidMaps), NULL)>=0 ){
       aHost[SCN_POL_LUID_MAPS] = bLuidMaps!=0;

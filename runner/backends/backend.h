@@ -32,6 +32,12 @@ struct StepResult {
   char *zOutput;           /* canonical output lines joined by '\n', no
                            ** trailing newline (malloc'd; DONE only) */
   char *zReason;           /* why, for UNSUPPORTED and ERROR (malloc'd) */
+  int bAck;                /* DONE only: the output acknowledges a write or
+                           ** a binding (`ok` of a define, a `current`
+                           ** logon) rather than observing the host's state.
+                           ** The engine also classifies by step kind
+                           ** (engine_step_evidence()); either makes the
+                           ** step an acknowledgement. */
 };
 
 /* Free the strings of a StepResult and zero it. */
@@ -46,7 +52,19 @@ struct HostFacts {
   const char *zOs;         /* "model", "Windows 10.0.20348", "Wine 8.0 on Linux" */
   const char *zWineVersion;/* NULL unless under Wine */
   const char *zAgentVersion;/* NULL for the model */
-  const char *zCapabilities;/* space-separated capability words, or NULL */
+  const char *zCapabilities;/* space-separated capability words, or NULL.
+                           ** Words the engine reads (docs/evidence.md):
+                           ** no-half-dosdevices, no-half-connections,
+                           ** no-half-registry, no-half-vault (the host
+                           ** cannot tell a logon's two halves apart for
+                           ** that resource), no-boot-apply (a reboot does
+                           ** not apply boot-time DOS devices and
+                           ** policies), no-split-token, no-shares,
+                           ** no-system (what a scenario may need) */
+  const char *zEvents;     /* NULL, or newline-separated facts about the
+                           ** host met while opening it ("agent recovered 3
+                           ** journal entries"); the engine stores each with
+                           ** store_event() and reports it */
 };
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -91,6 +109,14 @@ struct BackendOps {
   ** leave the next xOpen a clean world.
   */
   void (*xShutdown)(const char *zOptions);
+
+  /*
+  ** Optional (may be NULL; only the model fills it): the space-separated
+  ** rule IDs (sim/rules.h) the model marked during the last xStep, written
+  ** NUL-terminated into zBuf (nBuf bytes). Returns 0, or non-zero when the
+  ** instance cannot say.
+  */
+  int (*xRulesFired)(BackendConn *pConn, char *zBuf, int nBuf);
 };
 
 /* ---------------------------------------------------------------- 4 ---- */

@@ -1013,9 +1013,10 @@ static int agent_open_windows(const Scenario *pScn, const char *zOptions,
 
 const BackendOps backend_wine_ops = {
   "wine", agent_open_wine, agent_step, agent_host_facts, NULL, agent_close,
-  agent_shutdown_wine
+  agent_shutdown_wine, NULL
 };
 
 const BackendOps backend_windows_ops = {
-  "windows", agent_open_windows, agent_step, agent_host_facts, NULL, agent_close, NULL
+  "windows", agent_open_windows, agent_step, agent_host_facts, NULL, agent_close, NULL,
+  NULL
 };

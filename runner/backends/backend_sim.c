@@ -569,6 +569,7 @@ static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
   o.mDisks = sim_machine_fixed_disks(pM);
   zLocal[0] = pStep->cLetter; zLocal[1] = ':'; zLocal[2] = 0;
   if( tok==0 || !sim_session_exists(pM, tok) ){
+    sim_rule(pM, SIM_RULE_L10);
     bsim_error(pOut, ERROR_NO_SUCH_LOGON_SESSION);   /* L10 */
     return;
   }
@@ -704,6 +705,7 @@ static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
       break;
     case SCN_STEP_LOGOFF: {
       BsimLogon *pL = bsim_logon(p, pStep->zSession);
+      if( pL==NULL ) sim_rule(p->pM, SIM_RULE_L10);
       bsim_ok_or_error(&out, pL ? sim_logoff(p->pM, pL->luidBare)
                                 : ERROR_NO_SUCH_LOGON_SESSION);
       break;
@@ -1044,5 +1046,6 @@ const BackendOps backend_sim_ops = {
   bsim_host_facts,
   bsim_describe,
   bsim_close,
-  NULL                 /* xShutdown: nothing stays warm */
+  NULL,                /* xShutdown: nothing stays warm */
+  NULL                 /* xRulesFired: wired by the sim helpers */
 };

@@ -212,7 +212,7 @@ static int results_list(Store *pStore, FILE *pOut){
   int rc = sqlite3_prepare_v2(store_db(pStore),
       "SELECT run_id, started_at, kind, completed, backends, " RESULTS_N_SCENARIOS
       ", " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped, host_name, labels"
-      " FROM runs ORDER BY started_at DESC, rowid DESC", -1, &pStmt, NULL);
+      " FROM runs ORDER BY seq DESC", -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) return results_sql_err(pStore, "listing runs");
   results_table_init(&t, 13);
   results_table_row(&t, azHead);
@@ -698,7 +698,7 @@ static int results_open(ResultsOpts *pOpts, Store **ppStore, int nRef,
                         char azRunId[2][37]){
   char zErr[512];
   int i;
-  if( store_open_existing(pOpts->zDb, ppStore, zErr, sizeof(zErr)) ){
+  if( store_open_readonly(pOpts->zDb, ppStore, zErr, sizeof(zErr)) ){
     /* Reading commands say what they could not do, not "modify". */
     fprintf(stderr, "mapscope results: %s: nothing to %s\n", zErr, pOpts->azArg[0]);
     return 2;

@@ -441,6 +441,8 @@ int exp_sim_open(ExpSim *pX, const ExpWorld *pW){
   if( rc ) return rc;
   const Scenario *pWorld = pW->pWorld;
   for(int i = 0; i < SCN_POL_COUNT && rc == 0; i++){
+    /* a policy the model does not have yet (language v2) is left out */
+    if( backend_sim_policy((ScnPolicy)i) == SIM_POL_COUNT ) continue;
     rc = sim_policy_init(pX->pM, backend_sim_policy((ScnPolicy)i),
                          pWorld->machine.abPolicy[i]);
   }

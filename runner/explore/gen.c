@@ -261,7 +261,9 @@ static void exp_gen_logon(ExpGen *pG, ExpStep *p){
   p->eKind = SCN_STEP_LOGON;
   p->iSlot = (uint8_t)iSlot;
   p->iUser = (uint8_t)exp_rng_below(r, (unsigned)pG->pW->nUser);
-  unsigned eType = exp_rng_below(r, SCN_LOGON_COUNT);
+  /* v1 logon types only: the v2 ones (ssh and after) need from= or checks
+  ** the generator does not make yet. */
+  unsigned eType = exp_rng_below(r, SCN_LOGON_CURRENT + 1);
   if( eType == SCN_LOGON_CURRENT && pG->bCurrentUsed ) eType = SCN_LOGON_INTERACTIVE;
   p->eLogon = (uint8_t)eType;
   if( eType == SCN_LOGON_CURRENT ){

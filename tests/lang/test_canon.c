@@ -292,7 +292,7 @@ static void test_world_format(void **state) {
   assert_string_equal(zS0, "share \\\\fs1\\d grant=al,BO anonymous");
   assert_string_equal(zS1, "share \\\\fs2\\e grant=everyone");
   assert_string_equal(zM, "machine uac=off filter-admin-token=off local-account-token-filter=off "
-                          "linked-connections=off restore-connections=on luid-maps=on disks=C:,E:");
+                          "linked-connections=off restore-connections=on luid-maps=on protection-mode=on consent-prompt=consent disks=C:,E:");
   /* The world statements parse back to the same world. */
   zAll = malloc(strlen(zU0) + strlen(zU1) + strlen(zS0) + strlen(zS1) + strlen(zM) + 64);
   assert_non_null(zAll);

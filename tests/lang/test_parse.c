@@ -300,7 +300,7 @@ static void test_lexical_word_comment_in_type(void **state) {
   const char *zErr = parse_bad(PRE "logon B alice batch#x\n", strlen(PRE "logon B alice batch#x\n"));
   (void)state;
   assert_string_equal(zErr, "t.scn:6: unknown logon type 'batch#x' (known: interactive, rdp, "
-                            "runas, batch, service, network, winrm, credssp, become, current)");
+                            "runas, batch, service, network, winrm, credssp, become, current, ssh, netonly, task, elevate)");
 }
 
 /* Quoting: `\"` and `\\` only inside quotes; elsewhere backslashes are

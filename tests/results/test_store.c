@@ -3,7 +3,8 @@
 **
 ** Each test works in its own temporary directory. Contents:
 **   1. helpers (temp files, writing runs, counting rows)
-**   2. schema creation and migration from v1
+**   2. schema creation, migration from v1 and from v2 (the v2 file built
+**      by the SQL mapscope 0.2 ran), evidence and events
 **   3. refusal of newer and foreign files (bytes unchanged)
 **   4. transactions: a scenario is all or nothing; the incomplete mark
 **   5. concurrent writers (fork)
@@ -232,7 +233,7 @@ static const char zSchemaV1[] =
   "INSERT INTO step_results VALUES(1, 0, 'sim', 'pass', 'OK', NULL, 2.0);"
   "PRAGMA user_version=1;";
 
-static void test_migrate_v1_to_v2(void **ppState){
+static void test_migrate_v1_to_v3(void **ppState){
   char zDb[300], zRunId[37];
   Store *p;
   test_path(ppState, "v1.db", zDb, sizeof(zDb));
@@ -246,9 +247,12 @@ static void test_migrate_v1_to_v2(void **ppState){
   test_write_run(p, zRunId, 1, 2);
   store_close(p);
 
-  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 2);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 3);
   assert_int_equal(test_sql_int(zDb,
       "SELECT count(*) FROM pragma_table_info('runs') WHERE name='host_name'"), 1);
+  /* the old run comes first in store order */
+  assert_int_equal(test_sql_int(zDb, "SELECT seq FROM runs WHERE run_id="
+      "'0123456789abcdef0123456789abcdef'"), 1);
   /* the old run survives, with no host name, and the views see it */
   assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs WHERE run_id="
       "'0123456789abcdef0123456789abcdef' AND host_name IS NULL"), 1);
@@ -257,6 +261,301 @@ static void test_migrate_v1_to_v2(void **ppState){
   assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs"), 2);
   assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM pragma_integrity_check"
                                      " WHERE integrity_check<>'ok'"), 0);
+}
+
+/*
+** A schema-2 database exactly as mapscope 0.2 made it: its two migrations
+** and its views, copied from that version's results/store.c, then three
+** runs. Runs f... and c... started in the same millisecond; f was stored
+** first (lower rowid), but c's id sorts first, so a tie broken by id (as
+** the v2 views did) puts c first. Run a... started a day later but has
+** the lowest rowid.
+*/
+static const char zSchemaV2[] =
+  "PRAGMA application_id=1297302352;\n"
+  /* 0 -> 1: the first schema. */
+  "CREATE TABLE runs(\n"
+  "  run_id           TEXT PRIMARY KEY NOT NULL,\n"
+  "  kind             TEXT NOT NULL CHECK(kind IN ('run','diff','explore')),\n"
+  "  started_at       TEXT NOT NULL,\n"
+  "  ended_at         TEXT,\n"
+  "  completed        INTEGER NOT NULL DEFAULT 0,\n"
+  "  backends         TEXT NOT NULL,\n"
+  "  labels           TEXT,\n"
+  "  command_line     TEXT,\n"
+  "  mapscope_version TEXT,\n"
+  "  host_os          TEXT,\n"
+  "  wine_version     TEXT,\n"
+  "  agent_version    TEXT,\n"
+  "  capabilities     TEXT,\n"
+  "  n_scenarios      INTEGER NOT NULL DEFAULT 0,\n"
+  "  n_steps          INTEGER NOT NULL DEFAULT 0,\n"
+  "  n_passed         INTEGER,\n"
+  "  n_failed         INTEGER,\n"
+  "  n_skipped        INTEGER\n"
+  ");\n"
+  "CREATE TABLE scenarios(\n"
+  "  scenario_id  INTEGER PRIMARY KEY,\n"
+  "  run_id       TEXT NOT NULL REFERENCES runs(run_id),\n"
+  "  path         TEXT NOT NULL,\n"
+  "  title        TEXT,\n"
+  "  content_hash TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX scenarios_by_run ON scenarios(run_id, path);\n"
+  "CREATE TABLE steps(\n"
+  "  scenario_id INTEGER NOT NULL REFERENCES scenarios(scenario_id),\n"
+  "  position    INTEGER NOT NULL,\n"
+  "  line        INTEGER NOT NULL,\n"
+  "  who         TEXT,\n"
+  "  command     TEXT NOT NULL,\n"
+  "  expected    TEXT,\n"
+  "  comparison  TEXT CHECK(comparison IS NULL OR comparison IN\n"
+  "                ('agree','diverge','unsupported','skip','error')),\n"
+  "  PRIMARY KEY(scenario_id, position)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE step_results(\n"
+  "  scenario_id INTEGER NOT NULL,\n"
+  "  position    INTEGER NOT NULL,\n"
+  "  backend     TEXT NOT NULL,\n"
+  "  verdict     TEXT NOT NULL CHECK(verdict IN\n"
+  "                ('pass','fail','todo','fixed','skip','unsupported','error')),\n"
+  "  output      TEXT,\n"
+  "  reason      TEXT,\n"
+  "  duration_ms REAL,\n"
+  "  PRIMARY KEY(scenario_id, position, backend),\n"
+  "  FOREIGN KEY(scenario_id, position) REFERENCES steps(scenario_id, position)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE known_divergences(\n"
+  "  scenario_id INTEGER NOT NULL REFERENCES scenarios(scenario_id),\n"
+  "  position    INTEGER NOT NULL,\n"
+  "  labels      TEXT NOT NULL,\n"
+  "  reason      TEXT NOT NULL\n"
+  ");\n"
+  "CREATE INDEX known_by_scenario ON known_divergences(scenario_id, position);\n"
+
+  /* 1 -> 2: the name of the machine that wrote the run, so the runs of a
+  ** merged CI matrix can be told apart. */
+  "ALTER TABLE runs ADD COLUMN host_name TEXT;\n"
+  "DROP VIEW IF EXISTS step_outcomes;\n"
+  "DROP VIEW IF EXISTS failures;\n"
+  "DROP VIEW IF EXISTS divergences;\n"
+  "DROP VIEW IF EXISTS divergences_by_backend;\n"
+  "DROP VIEW IF EXISTS verdict_changes;\n"
+  /* One row per step and backend, with its run and scenario. */
+  "CREATE VIEW step_outcomes AS\n"
+  "SELECT r.run_id, r.started_at, r.completed, r.host_name,\n"
+  "       sc.scenario_id, sc.path, sc.title, sc.content_hash,\n"
+  "       st.position, st.line, st.who, st.command, st.expected,\n"
+  "       st.comparison, sr.backend, sr.verdict, sr.output, sr.reason,\n"
+  "       sr.duration_ms\n"
+  "  FROM runs r JOIN scenarios sc ON sc.run_id = r.run_id\n"
+  "  JOIN steps st ON st.scenario_id = sc.scenario_id\n"
+  "  JOIN step_results sr ON sr.scenario_id = st.scenario_id\n"
+  "                        AND sr.position = st.position;\n"
+  /* Steps that failed: a mismatch, a harness error, or a todo that now
+  ** passes (its annotation must go). */
+  "CREATE VIEW failures AS\n"
+  "SELECT run_id, started_at, path, line, position, who, command, backend,\n"
+  "       verdict, expected, output, reason\n"
+  "  FROM step_outcomes WHERE verdict IN ('fail','error','fixed');\n"
+  /* Each backend's side of the steps where backends disagreed. */
+  "CREATE VIEW divergences AS\n"
+  "SELECT run_id, path, line, position, who, command, backend, verdict,\n"
+  "       output\n"
+  "  FROM step_outcomes WHERE comparison = 'diverge';\n"
+  /* Per run and backend: how many steps, how many diverged, failed, ... */
+  "CREATE VIEW divergences_by_backend AS\n"
+  "SELECT run_id, backend, count(*) AS n_steps,\n"
+  "       sum(comparison = 'diverge') AS n_diverge,\n"
+  "       sum(verdict = 'todo') AS n_todo,\n"
+  "       sum(verdict = 'unsupported') AS n_unsupported,\n"
+  "       sum(verdict IN ('fail','error','fixed')) AS n_failed\n"
+  "  FROM step_outcomes GROUP BY run_id, backend;\n"
+  /* Every pair of runs (a before b) in which a step's verdict or output on
+  ** a backend differs; filter on run_a and run_b. */
+  "CREATE VIEW verdict_changes AS\n"
+  "SELECT a.run_id AS run_a, b.run_id AS run_b, b.path, b.position, b.line,\n"
+  "       b.command, b.backend, a.verdict AS verdict_a, b.verdict AS verdict_b,\n"
+  "       a.output AS output_a, b.output AS output_b,\n"
+  "       CASE WHEN a.verdict NOT IN ('fail','error','fixed')\n"
+  "             AND b.verdict IN ('fail','error','fixed') THEN 'regression'\n"
+  "            WHEN a.verdict IN ('fail','error','fixed')\n"
+  "             AND b.verdict NOT IN ('fail','error','fixed') THEN 'fix'\n"
+  "            WHEN a.verdict <> b.verdict THEN 'verdict'\n"
+  "            ELSE 'output' END AS change\n"
+  "  FROM step_outcomes a JOIN step_outcomes b\n"
+  "    ON a.path = b.path AND a.position = b.position\n"
+  "   AND a.backend = b.backend\n"
+  "   AND (a.started_at < b.started_at\n"
+  "        OR (a.started_at = b.started_at AND a.run_id < b.run_id))\n"
+  " WHERE a.verdict <> b.verdict OR a.output IS NOT b.output;\n"
+  "INSERT INTO runs(run_id, kind, started_at, ended_at, completed, backends,"
+  " n_scenarios, n_steps, host_name) VALUES"
+  " ('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'run', '2026-01-02T00:00:00.000Z',"
+  "  '2026-01-02T00:00:01.000Z', 1, 'sim', 1, 1, 'h1'),"
+  " ('ffffffffffffffffffffffffffffffff', 'diff', '2026-01-01T00:00:00.000Z',"
+  "  '2026-01-01T00:00:01.000Z', 1, 'sim,wine', 1, 1, 'h2'),"
+  " ('cccccccccccccccccccccccccccccccc', 'diff', '2026-01-01T00:00:00.000Z',"
+  "  NULL, 0, 'sim,wine', 0, 0, 'h2');\n"
+  "INSERT INTO scenarios VALUES(1, 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'a.scn',"
+  " 'a', '0000000000000001'), (2, 'ffffffffffffffffffffffffffffffff', 'b.scn',"
+  " 'b', '0000000000000002'), (3, 'cccccccccccccccccccccccccccccccc', 'b.scn',"
+  " 'b', '0000000000000002');\n"
+  "INSERT INTO steps VALUES(1, 0, 5, 'A', 'as A drives', 'OK', NULL),"
+  " (2, 0, 7, 'A', 'as A net use', NULL, 'agree'),"
+  " (3, 0, 7, 'A', 'as A net use', NULL, 'diverge');\n"
+  "INSERT INTO step_results VALUES(1, 0, 'sim', 'pass', 'OK', NULL, 2.0),"
+  " (2, 0, 'sim', 'pass', 'OK', NULL, 1.0), (2, 0, 'wine', 'pass', 'OK', NULL, 3.0),"
+  " (3, 0, 'sim', 'pass', 'OK', NULL, 1.0), (3, 0, 'wine', 'fail', 'bad', NULL, 3.0);\n"
+  "INSERT INTO known_divergences VALUES(3, 0, 'wine', 'known');\n"
+  "PRAGMA user_version=2;\n";
+
+/* Schema 2 -> 3: seq by start time then row id (the tie goes to the run
+** stored first, not to the smaller id), evidence and diverged_line NULL,
+** every old row kept, the new comparison word accepted, an events table;
+** a reader opening a v2 file read-only sees the same seq without
+** migrating it. */
+static void test_migrate_v2_to_v3(void **ppState){
+  char zDb[300], zRo[300], zRunId[37], zErr[512], zGot[37];
+  Store *p;
+  test_path(ppState, "v2.db", zDb, sizeof(zDb));
+  test_path(ppState, "v2ro.db", zRo, sizeof(zRo));
+  test_sql_exec(zDb, zSchemaV2);
+  test_sql_exec(zRo, zSchemaV2);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 2);
+
+  /* read-only: not migrated, but ordered the same way */
+  assert_int_equal(store_open_readonly(zRo, &p, zErr, sizeof(zErr)), 0);
+  assert_int_equal(store_resolve_run(p, "last", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+  assert_int_equal(store_resolve_run(p, "last~1", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, "cccccccccccccccccccccccccccccccc");
+  assert_int_equal(store_resolve_run(p, "last~2", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, "ffffffffffffffffffffffffffffffff");
+  store_close(p);
+  assert_int_equal(test_sql_int(zRo, "PRAGMA user_version"), 2);
+
+  p = test_open(zDb);
+  test_write_run(p, zRunId, 1, 1);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 3);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs WHERE"
+      " (run_id LIKE 'f%' AND seq = 1) OR (run_id LIKE 'c%' AND seq = 2)"
+      " OR (run_id LIKE 'a%' AND seq = 3) OR seq = 4"), 4);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM steps"), 4);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM steps WHERE"
+      " evidence IS NULL AND diverged_line IS NULL AND scenario_id <= 3"), 3);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM step_results"), 6);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM known_divergences"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM steps WHERE"
+      " scenario_id = 3 AND comparison = 'diverge' AND command = 'as A net use'"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM events"), 0);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM sqlite_schema WHERE"
+      " type='view'"), 5);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM step_outcomes"), 6);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM pragma_integrity_check"
+                                     " WHERE integrity_check<>'ok'"), 0);
+  /* the rebuilt steps table takes the new word; the CHECK still holds */
+  test_sql_exec(zDb, "INSERT INTO steps(scenario_id, position, line, command,"
+                " comparison, evidence, diverged_line) VALUES(1, 9, 9, 'x',"
+                " 'after-divergence', 'observation', 5)");
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM steps WHERE"
+                                     " comparison = 'after-divergence'"), 1);
+  /* the view pairs f (stored first of the tied two) before c: a
+  ** regression, not the fix a tie broken by run id made of it */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM verdict_changes"
+      " WHERE run_a LIKE 'f%' AND run_b LIKE 'c%' AND change = 'regression'"), 1);
+}
+
+/* Schema 3's step fields: evidence and the diverged line are stored, the
+** comparison word after-divergence is accepted, unknown evidence is
+** refused, and a completed run counts its agreements by evidence. */
+static void test_step_evidence_and_after_divergence(void **ppState){
+  static const struct { const char *zCmp, *zEv; int iDiv; } aStep[] = {
+    { "agree", "observation", 0 },
+    { "agree", "acknowledgement", 0 },
+    { "diverge", "acknowledgement", 0 },
+    { "after-divergence", "observation", 22 },
+    { "agree", NULL, 0 },
+  };
+  char zDb[300], zRunId[37];
+  StoreBackendResult aRes[2];
+  StoreStep step;
+  Store *p;
+  int i;
+  test_path(ppState, "ev.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  test_begin_run(p, zRunId);
+  assert_int_equal(store_scenario_begin(p, "ev.scn", NULL, "e", 1), 0);
+  memset(aRes, 0, sizeof(aRes));
+  aRes[0].zBackend = "sim";  aRes[0].zVerdict = "pass"; aRes[0].zOutput = "OK";
+  aRes[1].zBackend = "wine"; aRes[1].zVerdict = "pass"; aRes[1].zOutput = "OK";
+  for(i=0; i<5; i++){
+    memset(&step, 0, sizeof(step));
+    step.iPosition = i;
+    step.iLine = 20 + i;
+    step.zCommand = "as A drives";
+    step.zComparison = aStep[i].zCmp;
+    step.zEvidence = aStep[i].zEv;
+    step.iDivergedLine = aStep[i].iDiv;
+    step.aResult = aRes;
+    step.nResult = 2;
+    assert_int_equal(store_step(p, &step), 0);
+  }
+  step.iPosition = 9;
+  step.zEvidence = "hearsay";
+  assert_int_not_equal(store_step(p, &step), 0);
+  assert_non_null(strstr(store_errmsg(p), "hearsay"));
+  step.zEvidence = NULL;
+  step.zComparison = "after_divergence";
+  assert_int_not_equal(store_step(p, &step), 0);
+  assert_int_equal(store_scenario_end(p, 1), 0);
+  assert_int_equal(store_run_end(p, 5, 0, 0), 0);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM steps WHERE"
+      " position = 3 AND comparison = 'after-divergence'"
+      " AND evidence = 'observation' AND diverged_line = 22"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM steps WHERE"
+      " diverged_line IS NULL"), 4);
+  assert_int_equal(test_sql_int(zDb, "SELECT n_agree_observed*100"
+      " + n_agree_acknowledged*10 + n_after_divergence FROM runs"), 111);
+  assert_int_equal(test_sql_int(zDb, "SELECT n_agree_observed*100"
+      " + n_agree_acknowledged*10 + n_after_divergence FROM divergences_by_backend"
+      " WHERE backend = 'wine'"), 111);
+  assert_int_equal(test_sql_int(zDb, "SELECT seq FROM runs"), 1);
+}
+
+/* store_event(): outside a scenario committed at once with the run; inside
+** one written with it (and dropped with it); redacted; refused outside a
+** run. */
+static void test_events_stored_with_scenario_or_run(void **ppState){
+  char zDb[300], zRunId[37];
+  Store *p;
+  test_path(ppState, "events.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  assert_int_not_equal(store_event(p, "wine", "too early"), 0);
+  test_begin_run(p, zRunId);
+  assert_int_equal(store_event(p, "wine", "agent recovered 3 journal entries"), 0);
+  /* committed already: another connection sees it */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM events WHERE"
+      " scenario_id IS NULL AND backend = 'wine'"), 1);
+  assert_int_equal(store_scenario_begin(p, "kept.scn", NULL, "k", 1), 0);
+  test_add_step(p, 0, "as A drives", "pass", "OK");
+  assert_int_equal(store_event(p, NULL, "logon user password=hunter2 failed"), 0);
+  assert_int_equal(store_scenario_end(p, 1), 0);
+  assert_int_equal(store_scenario_begin(p, "dropped.scn", NULL, "d", 1), 0);
+  assert_int_equal(store_event(p, "wine", "lost with its scenario"), 0);
+  assert_int_equal(store_scenario_end(p, 0), 0);
+  assert_int_not_equal(store_event(p, "wine", NULL), 0);
+  assert_int_equal(store_run_end(p, 1, 0, 0), 0);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM events"), 2);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM events e JOIN"
+      " scenarios s USING (scenario_id) WHERE s.path = 'kept.scn'"
+      " AND e.text LIKE '%password=***%' AND e.text NOT LIKE '%hunter2%'"
+      " AND e.backend IS NULL"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM events WHERE"
+      " at LIKE '20%Z'"), 2);
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -290,7 +589,7 @@ static void test_refuse_newer_schema(void **ppState){
   p = test_open(zDb);
   test_write_run(p, zRunId, 1, 1);
   store_close(p);
-  test_sql_exec(zDb, "PRAGMA journal_mode=DELETE; PRAGMA user_version=3;");
+  test_sql_exec(zDb, "PRAGMA journal_mode=DELETE; PRAGMA user_version=4;");
   test_refused_unchanged(zDb, "newer");
   /* the same in WAL mode */
   test_sql_exec(zDb, "PRAGMA journal_mode=WAL; PRAGMA user_version=9;");
@@ -543,6 +842,49 @@ static void test_compare_regressions_first(void **ppState){
                                      " WHERE change='regression'"), 2);
 }
 
+/*
+** Issue 9 item 12: two runs started in the same millisecond (forced here)
+** are ordered by when they were stored, never by their random ids. Run A
+** is stored first and gets the larger id, so a tie broken by id compares
+** B before A and turns A->B's regressions into fixes.
+*/
+static void test_equal_start_times_ordered_by_seq(void **ppState){
+  const char *azA[] = {"pass", "fail"};
+  const char *aoA[] = {"OK",   "bad"};
+  const char *azB[] = {"fail", "pass"};
+  const char *aoB[] = {"bad",  "OK"};
+  char zDb[300], zA[37], zB[37], zGot[37], zErr[256];
+  Store *p;
+  test_path(ppState, "tie.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  test_cmp_run(p, zA, azA, aoA, 2);
+  test_cmp_run(p, zB, azB, aoB, 2);
+  store_close(p);
+  test_sql_exec(zDb,
+      "UPDATE runs SET started_at = '2026-12-04T12:00:00.000Z';"
+      "UPDATE scenarios SET run_id = 'f' || substr(run_id, 2)"
+      " WHERE run_id = (SELECT run_id FROM runs ORDER BY rowid LIMIT 1);"
+      "UPDATE scenarios SET run_id = '0' || substr(run_id, 2)"
+      " WHERE run_id = (SELECT run_id FROM runs ORDER BY rowid LIMIT 1 OFFSET 1);"
+      "UPDATE runs SET run_id = 'f' || substr(run_id, 2)"
+      " WHERE rowid = (SELECT min(rowid) FROM runs);"
+      "UPDATE runs SET run_id = '0' || substr(run_id, 2)"
+      " WHERE rowid = (SELECT max(rowid) FROM runs);");
+  zA[0] = 'f';
+  zB[0] = '0';
+  /* A before B: one regression (step 0), one fix (step 1) */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM verdict_changes"
+      " WHERE change = 'regression' AND run_a LIKE 'f%' AND position = 0"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM verdict_changes"
+      " WHERE change = 'regression'"), 1);
+  p = test_open(zDb);
+  assert_int_equal(store_resolve_run(p, "last", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, zB);
+  assert_int_equal(store_resolve_run(p, "last~1", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, zA);
+  store_close(p);
+}
+
 /* A run that holds one scenario path twice (`mapscope run f.scn f.scn`):
 ** its n-th copy is matched with the other run's n-th copy, so two
 ** regressions count as two, not as a cross product of four. */
@@ -745,6 +1087,85 @@ static void test_merge_replaces_incomplete_copy(void **ppState){
   assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM steps"), 2);
 }
 
+/*
+** Runs copied by a merge get seqs after the output's own, in the input's
+** seq order (which here differs from start-time order: the clock of the
+** machine that stored the later run was behind); a schema-2 input is taken
+** in start-time, then row id, order.
+*/
+static void test_merge_seq_in_input_order(void **ppState){
+  char zIn[300], zV2[300], zOut[300], zErr[512], azRun[4][37];
+  StoreMergeStats st = {0, 0, 0};
+  Store *p;
+  char zSql[300];
+  test_path(ppState, "in.db", zIn, sizeof(zIn));
+  test_path(ppState, "v2.db", zV2, sizeof(zV2));
+  test_path(ppState, "out.db", zOut, sizeof(zOut));
+  p = test_open(zIn);
+  test_write_run(p, azRun[0], 1, 1);
+  test_write_run(p, azRun[1], 1, 1);
+  store_close(p);
+  snprintf(zSql, sizeof(zSql), "UPDATE runs SET started_at ="
+           " '2020-01-01T00:00:00.000Z' WHERE run_id = '%s'", azRun[1]);
+  test_sql_exec(zIn, zSql);
+  test_sql_exec(zV2, zSchemaV2);
+  p = test_open(zOut);
+  test_write_run(p, azRun[2], 1, 1);
+  assert_int_equal(store_merge(p, zIn, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(store_merge(p, zV2, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nAdded, 5);
+  store_close(p);
+  snprintf(zSql, sizeof(zSql), "SELECT seq FROM runs WHERE run_id = '%s'", azRun[2]);
+  assert_int_equal(test_sql_int(zOut, zSql), 1);
+  snprintf(zSql, sizeof(zSql), "SELECT seq FROM runs WHERE run_id = '%s'", azRun[0]);
+  assert_int_equal(test_sql_int(zOut, zSql), 2);
+  snprintf(zSql, sizeof(zSql), "SELECT seq FROM runs WHERE run_id = '%s'", azRun[1]);
+  assert_int_equal(test_sql_int(zOut, zSql), 3);
+  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id = 'ffffffffffffffffffffffffffffffff'"), 4);
+  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id = 'cccccccccccccccccccccccccccccccc'"), 5);
+  assert_int_equal(test_sql_int(zOut, "SELECT seq FROM runs WHERE run_id = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'"), 6);
+  /* the v2 input's rows came along, and it was not migrated */
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM known_divergences"), 1);
+  assert_int_equal(test_sql_int(zV2, "PRAGMA user_version"), 2);
+}
+
+/*
+** Issue 9 item 8: a crafted input whose scenario ids are INT64_MIN and
+** INT64_MAX (a sound file otherwise) is refused with a reason; computing
+** the renumbering offset from them was undefined behaviour (UBSan).
+*/
+static void test_merge_refuses_extreme_scenario_ids(void **ppState){
+  static const char *const azCraft[] = {
+    "UPDATE scenarios SET scenario_id = -9223372036854775808 WHERE scenario_id = 1;"
+    "UPDATE steps SET scenario_id = -9223372036854775808 WHERE scenario_id = 1;"
+    "UPDATE step_results SET scenario_id = -9223372036854775808 WHERE scenario_id = 1;",
+    "UPDATE scenarios SET scenario_id = 9223372036854775807 WHERE scenario_id = 2;"
+    "UPDATE steps SET scenario_id = 9223372036854775807 WHERE scenario_id = 2;"
+    "UPDATE step_results SET scenario_id = 9223372036854775807 WHERE scenario_id = 2;",
+  };
+  char zIn[300], zOut[300], zErr[512], zRunId[37];
+  StoreMergeStats st = {0, 0, 0};
+  Store *p;
+  size_t i;
+  for(i=0; i<sizeof(azCraft)/sizeof(azCraft[0]); i++){
+    char zName[32];
+    snprintf(zName, sizeof(zName), "craft%d.db", (int)i);
+    test_path(ppState, zName, zIn, sizeof(zIn));
+    p = test_open(zIn);
+    test_write_run(p, zRunId, 2, 2);
+    store_close(p);
+    test_sql_exec(zIn, azCraft[i]);
+    assert_int_equal(test_sql_int(zIn, "SELECT count(*) FROM step_outcomes"), 4);
+    test_path(ppState, "out.db", zOut, sizeof(zOut));
+    p = test_open(zOut);
+    test_write_run(p, zRunId, 1, 1);
+    assert_int_not_equal(store_merge(p, zIn, &st, zErr, sizeof(zErr)), 0);
+    assert_non_null(strstr(zErr, "out of range"));
+    store_close(p);
+    assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM runs"), (long long)i+1);
+  }
+}
+
 static void test_merge_reads_v1_input_unchanged(void **ppState){
   char zOld[300], zOut[300], zErr[512];
   StoreMergeStats st = {0, 0, 0};
@@ -862,7 +1283,12 @@ static void test_hash_fnv1a64_vectors(void **ppState){
 int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test_setup_teardown(test_schema_created, test_setup, test_teardown),
-    cmocka_unit_test_setup_teardown(test_migrate_v1_to_v2, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_migrate_v1_to_v3, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_migrate_v2_to_v3, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_step_evidence_and_after_divergence,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_events_stored_with_scenario_or_run,
+                                    test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_refuse_newer_schema, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_refuse_foreign_files, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_scenario_rolled_back_leaves_nothing,
@@ -871,6 +1297,8 @@ int main(void){
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_resolve_run_references, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_compare_regressions_first, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_equal_start_times_ordered_by_seq,
+                                    test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_compare_duplicate_path_not_cross_joined,
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_check_input_refuses_damaged,
@@ -879,6 +1307,10 @@ int main(void){
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_merge_idempotent, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_merge_replaces_incomplete_copy,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_merge_seq_in_input_order,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_merge_refuses_extreme_scenario_ids,
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_merge_reads_v1_input_unchanged,
                                     test_setup, test_teardown),
