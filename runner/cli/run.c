@@ -404,7 +404,9 @@ static void run_facts_clear(RunFacts *p){
 ** depend only on the scenario, the labels and the answers).
 **
 ** Entries: 'O' side rc [error]      xOpen
-**          'S' side rc outcome [output] [reason]   xStep
+**          'S' side rc outcome bAck [output] [reason]   xStep
+** (Every StepResult field is on the tape: a field added to StepResult
+** must be added here too, or -j runs would lose it.)
 ** Strings are a length (-1 for NULL) and bytes; numbers are int32.
 */
 typedef struct RunTape RunTape;
@@ -486,6 +488,7 @@ static int tape_step(BackendConn *pConn, const ScnStep *pStep, StepResult *pRes)
   tape_put_int(pConn->iSide);
   tape_put_int(rc);
   tape_put_int((int)pRes->eOutcome);
+  tape_put_int(pRes->bAck);
   tape_put_str(pRes->zOutput);
   tape_put_str(pRes->zReason);
   return rc;
@@ -543,6 +546,7 @@ static int replay_step(BackendConn *pConn, const ScnStep *pStep, StepResult *pRe
   (void)pStep;
   memset(pRes, 0, sizeof(*pRes));
   if( replay_expect('S', pConn->iSide) || tape_get_int(&rc) || tape_get_int(&eOutcome)
+   || tape_get_int(&pRes->bAck)
    || tape_get_str(&pRes->zOutput) || tape_get_str(&pRes->zReason) ){
     step_result_clear(pRes);
     pRes->eOutcome = BACKEND_ERROR;
