@@ -153,5 +153,13 @@ if command -v script >/dev/null; then
   if grep -q $'\033\[1;31m' tty.txt; then echo "not ok: --color=never ignored"; nfail=$((nfail+1)); else pass=$((pass+1)); fi
 fi
 
+# explore --seconds stops on the model too (it used to run its whole step
+# count, 1,000,000 by default: several seconds, more under ASan).
+t0=$(date +%s%N)
+check "explore --seconds 1" 0 "$mapscope" explore --seconds 1 --seed 1 --no-db --out ex.scn
+t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+[ "$ms" -lt 3000 ] && pass=$((pass+1)) || { echo "not ok: explore --seconds 1 took $ms ms"; nfail=$((nfail+1)); }
+
 echo "$pass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
