@@ -953,6 +953,8 @@ static int run_main(int argc, char **argv, int bDiff){
         fprintf(stderr, "mapscope %s: the -j workers ended before %s ran\n",
                 opt.zCommand, aFile[i].zPath);
         rc = 1;
+        /* What was stored is not the whole run: it stays incomplete. */
+        engine.bStoreFailed = 1;
         break;
       }
       for(int s = 0; s < engine.nSide; s++) engine.apOps[s] = &aReplayOps[s];
