@@ -625,6 +625,10 @@ char *scn_machine_format(const ScnMachine *pMachine) {
   buf_kw(&b, "machine");
   for (i = 0; i < SCN_POL_COUNT; i++) {
     char z[64];
+    /* The v2 keys print only when they differ from their default, so a
+    ** version 1 world keeps its canonical text byte for byte. */
+    if (i == SCN_POL_PROTECTION_MODE && pMachine->abPolicy[i]) continue;
+    if (i == SCN_POL_CONSENT_CREDENTIALS && !pMachine->abPolicy[i]) continue;
     snprintf(z, sizeof(z), "%s=%s", scn_policy_name((ScnPolicy)i),
              scn_policy_value_name((ScnPolicy)i, pMachine->abPolicy[i]));
     buf_word(&b, "", z, 0);
@@ -660,7 +664,11 @@ char *scn_redact_line(const char *zLine) {
   if (zLine == NULL) return NULL;
   n = strlen(zLine);
   while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r')) n--;
-  if (scnx_split(zLine, n, &ws, 1)) return NULL;
+  memset(&ws, 0, sizeof(ws));
+  if (scnx_split(zLine, n, &ws, 1)) {
+    scnx_words_clear(&ws);
+    return NULL;
+  }
   memset(&b, 0, sizeof(b));
   for (i = 0; i < ws.nWord; i++) {
     const ScnWord *pW = &ws.aWord[i];

@@ -284,6 +284,12 @@ static int run_parse_options(int argc, char **argv, int bDiff, RunOptions *pOpt)
 
 /* ---------------------------------------------------------------- 2 ---- */
 
+/* A usage error found after parsing: "mapscope CMD: WHAT: ARG" and the hint. */
+static void run_usage_error(const char *zCommand, const char *zWhat, const char *zArg){
+  if( zArg ) opt_usage_cmd(zCommand, "%s: %s", zWhat, zArg);
+  else opt_usage_cmd(zCommand, "%s", zWhat);
+}
+
 /* Does zGlob match zText? A glob without wildcards matches a substring. */
 static int run_glob_match(const char *zGlob, const char *zText){
   if( zText == NULL ) return 0;
@@ -338,6 +344,7 @@ static void run_select(const RunOptions *pOpt, ScnFile *aFile, int *pnFile){
 typedef struct RunFacts RunFacts;
 struct RunFacts {
   char *zOs, *zWine, *zAgent, *zCaps; /* malloc'd or NULL */
+  char *zEvents;                      /* host events of the probe, or NULL */
 };
 
 static char *run_dup_or_null(const char *z){
@@ -383,6 +390,7 @@ static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
     pFacts->zWine = run_dup_or_null(pHost->zWineVersion);
     pFacts->zAgent = run_dup_or_null(pHost->zAgentVersion);
     pFacts->zCaps = run_dup_or_null(pHost->zCapabilities);
+    pFacts->zEvents = run_dup_or_null(pHost->zEvents);
   }
   pOps->xClose(pConn);
   scn_free(pEmpty);
@@ -391,8 +399,124 @@ static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
 
 static void run_facts_clear(RunFacts *p){
   free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps);
+  free(p->zEvents);
   memset(p, 0, sizeof(*p));
 }
+
+/*
+** The labels of each side (docs/evidence.md, Labels): its backend name,
+** then each --label: `BACKEND:LABEL` labels that backend only, a bare
+** LABEL the backend under test (run: --backend; diff: --against), never
+** the model. A prefix naming no backend of the command is a usage error
+** (returns 2). The strings stay owned by argv.
+*/
+static int run_label_sets(Engine *pEngine, const RunOptions *pOpt){
+  for(int s = 0; s < pEngine->nSide; s++){
+    labelset_add(&pEngine->aLabels[s], pEngine->apOps[s]->zName);
+  }
+  for(int l = 0; l < pOpt->nLabel; l++){
+    const char *zArg = pOpt->azLabel[l];
+    const char *zColon = strchr(zArg, ':');
+    int iSide = pEngine->nSide - 1;
+    const char *zLabel = zArg;
+    if( zColon ){
+      size_t n = (size_t)(zColon - zArg);
+      zLabel = zColon + 1;
+      iSide = -1;
+      for(int s = 0; s < pEngine->nSide; s++){
+        if( strlen(pEngine->apOps[s]->zName) == n
+         && strncasecmp(pEngine->apOps[s]->zName, zArg, n) == 0 ) iSide = s;
+      }
+      if( iSide < 0 || zLabel[0] == 0 || strchr(zLabel, ':') ){
+        run_usage_error(pOpt->zCommand, iSide < 0
+          ? "--label BACKEND:LABEL names a backend this command does not run"
+          : "--label BACKEND:LABEL needs one label after the colon", zArg);
+        return 2;
+      }
+    }
+    if( labelset_add(&pEngine->aLabels[iSide], zLabel) ){
+      run_usage_error(pOpt->zCommand, "too many labels for one backend", zArg);
+      return 2;
+    }
+  }
+  return 0;
+}
+
+/*
+** The label a Wine version carries: "wine" and its major number ("8.0.2"
+** gives "wine8") in zBuf, or "" when zWine does not start with a number.
+*/
+static void run_wine_label(const char *zWine, char *zBuf, size_t nBuf){
+  zBuf[0] = 0;
+  if( zWine == NULL ) return;
+  if( strncasecmp(zWine, "wine-", 5) == 0 ) zWine += 5;
+  size_t n = strspn(zWine, "0123456789");
+  if( n == 0 || n > 6 ) return;
+  snprintf(zBuf, nBuf, "wine%.*s", (int)n, zWine);
+}
+
+/* Every extra label of every side, "backend:label" comma-separated, for
+** StoreRunInfo.zLabels (NULL when there is none). Malloc'd. */
+static char *run_labels_text(const Engine *pEngine){
+  StrBuf b = {0};
+  int n = 0;
+  for(int s = 0; s < pEngine->nSide; s++){
+    const LabelSet *pSet = &pEngine->aLabels[s];
+    for(int l = 0; l < pSet->nLabel; l++){
+      if( strcasecmp(pSet->azLabel[l], pEngine->apOps[s]->zName) == 0 ) continue;
+      strbuf_printf(&b, "%s%s:%s", n++ ? "," : "", pEngine->apOps[s]->zName,
+                    pSet->azLabel[l]);
+    }
+  }
+  if( n == 0 ){ strbuf_reset(&b); return NULL; }
+  return strbuf_take(&b);
+}
+
+/*
+** Say once, before anything runs, what the host under test lacks that the
+** scenarios need (a SYSTEM token, shares, a split token, logons of the
+** world's accounts), how many scenarios need each, and the host's facts
+** and events. Their steps will be unsupported: this is why.
+*/
+static void run_report_host(FILE *pOut, const char *zCommand, const char *zBackend,
+                            unsigned mLack, const RunFacts *pFacts,
+                            const ScnFile *aFile, int nFile){
+  static const unsigned aNeed[] = {
+    EV_LACK_LOGON_USER, EV_LACK_SYSTEM, EV_LACK_SPLIT_TOKEN, EV_LACK_SHARES
+  };
+  int bAny = 0;
+  for(size_t k = 0; k < sizeof(aNeed)/sizeof(aNeed[0]); k++){
+    if( !(mLack & aNeed[k]) ) continue;
+    int nNeed = 0;
+    const char *zFirst = NULL;
+    for(int i = 0; i < nFile; i++){
+      if( ev_scenario_needs(aFile[i].pScn) & aNeed[k] ){
+        if( nNeed++ == 0 ) zFirst = aFile[i].pScn->zFile;
+      }
+    }
+    if( nNeed == 0 ) continue;
+    if( !bAny ){
+      fprintf(pOut, "mapscope %s: the %s host lacks what some scenarios need; "
+              "their steps that need it are unsupported:\n", zCommand, zBackend);
+      bAny = 1;
+    }
+    fprintf(pOut, "  %s%s (%s): %d scenario%s, e.g. %s\n",
+            aNeed[k] == EV_LACK_SPLIT_TOKEN ? "" : "no ", ev_lack_word(aNeed[k]),
+            ev_lack_meaning(aNeed[k]), nNeed, nNeed == 1 ? "" : "s", zFirst);
+  }
+  if( !bAny && (pFacts->zEvents == NULL || pFacts->zEvents[0] == 0) ) return;
+  if( !bAny ) fprintf(pOut, "mapscope %s: the %s host:\n", zCommand, zBackend);
+  fprintf(pOut, "  host facts: os=%s; wine=%s; agent=%s; caps=%s\n",
+          pFacts->zOs ? pFacts->zOs : "-", pFacts->zWine ? pFacts->zWine : "-",
+          pFacts->zAgent ? pFacts->zAgent : "-", pFacts->zCaps ? pFacts->zCaps : "-");
+  for(const char *z = pFacts->zEvents; z && *z; ){
+    size_t n = strcspn(z, "\n");
+    if( n ) fprintf(pOut, "  host event: %.*s\n", (int)n, z);
+    z += n + (z[n] == '\n');
+  }
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
 
 /* ---------------------------------------------------------------- 4 ---- */
 
@@ -404,6 +528,7 @@ static void run_facts_clear(RunFacts *p){
 ** depend only on the scenario, the labels and the answers).
 **
 ** Entries: 'O' side rc [error]      xOpen
+**          'F' side bFacts [os] [wine] [agent] [caps] [events]   xHostFacts
 **          'S' side rc outcome bAck [output] [reason]   xStep
 ** (Every StepResult field is on the tape: a field added to StepResult
 ** must be added here too, or -j runs would lose it.)
@@ -422,6 +547,9 @@ static RunTape runTape;        /* one per process: the ops have no context */
 struct BackendConn {
   int iSide;                   /* 0 or 1 */
   BackendConn *pReal;          /* recording: the real instance */
+  HostFacts facts;             /* replaying: the recorded host facts */
+  char *azFact[5];             /* replaying: their strings (owned) */
+  int bFacts;                  /* replaying: facts were recorded */
 };
 
 static void tape_put_int(int v){
@@ -494,6 +622,22 @@ static int tape_step(BackendConn *pConn, const ScnStep *pStep, StepResult *pRes)
   return rc;
 }
 
+static const HostFacts *tape_host_facts(BackendConn *pConn){
+  const BackendOps *pReal = runTape.apReal[pConn->iSide];
+  const HostFacts *pF = pReal->xHostFacts ? pReal->xHostFacts(pConn->pReal) : NULL;
+  strbuf_append(&runTape.rec, "F", 1);
+  tape_put_int(pConn->iSide);
+  tape_put_int(pF != NULL);
+  if( pF ){
+    tape_put_str(pF->zOs);
+    tape_put_str(pF->zWineVersion);
+    tape_put_str(pF->zAgentVersion);
+    tape_put_str(pF->zCapabilities);
+    tape_put_str(pF->zEvents);
+  }
+  return pF;
+}
+
 static void tape_close(BackendConn *pConn){
   runTape.apReal[pConn->iSide]->xClose(pConn->pReal);
   free(pConn);
@@ -557,19 +701,39 @@ static int replay_step(BackendConn *pConn, const ScnStep *pStep, StepResult *pRe
   return rc;
 }
 
+static const HostFacts *replay_host_facts(BackendConn *pConn){
+  int bFacts = 0;
+  if( replay_expect('F', pConn->iSide) || tape_get_int(&bFacts) ) return NULL;
+  if( !bFacts ) return NULL;
+  for(int k = 0; k < 5; k++){
+    free(pConn->azFact[k]);
+    if( tape_get_str(&pConn->azFact[k]) ) return NULL;
+  }
+  pConn->facts.zOs = pConn->azFact[0];
+  pConn->facts.zWineVersion = pConn->azFact[1];
+  pConn->facts.zAgentVersion = pConn->azFact[2];
+  pConn->facts.zCapabilities = pConn->azFact[3];
+  pConn->facts.zEvents = pConn->azFact[4];
+  return &pConn->facts;
+}
+
 static void replay_close(BackendConn *pConn){
+  for(int k = 0; k < 5; k++) free(pConn->azFact[k]);
   free(pConn);
 }
 
 /* The recording (bReplay=0) or replaying ops standing in for side s.
-** Only what the engine calls while running is filled in; every optional
-** operation stays NULL, the same in both. */
+** Only what the engine calls while running is filled in; every other
+** optional operation stays NULL, the same in both. */
 static void run_tape_ops(BackendOps *pOps, const BackendOps *pReal, int s, int bReplay){
   memset(pOps, 0, sizeof(*pOps));
   pOps->zName = pReal->zName;
   pOps->xOpen = bReplay ? (s ? replay_open1 : replay_open0) : (s ? tape_open1 : tape_open0);
   pOps->xStep = bReplay ? replay_step : tape_step;
   pOps->xClose = bReplay ? replay_close : tape_close;
+  /* The engine asks for host facts after opening (their events): recorded
+  ** and replayed, so both see the same answers in the same order. */
+  pOps->xHostFacts = bReplay ? replay_host_facts : tape_host_facts;
 }
 
 /* A reporter that reports nothing (the workers'). */
@@ -786,7 +950,10 @@ static void front_scenario(Reporter *p, const Scenario *pScn, const StepRecord *
                            int nRec, const Totals *pTotals, char *const *azOpenError){
   RunFront *pF = p->pState;
   term_progress_clear();
+  /* The engine sets the scenario's host events on the reporter it holds. */
+  for(int s = 0; s < ENGINE_MAX_SIDES; s++) pF->pInner->azEvents[s] = p->azEvents[s];
   pF->pInner->xScenario(pF->pInner, pScn, aRec, nRec, pTotals, azOpenError);
+  for(int s = 0; s < ENGINE_MAX_SIDES; s++) pF->pInner->azEvents[s] = NULL;
   if( pF->pRecorder ) record_scenario(pF->pRecorder, pScn, aRec, nRec);
   ReportTally t;
   report_tally(pTotals, &t);
@@ -839,10 +1006,10 @@ static int run_main(int argc, char **argv, int bDiff){
     engine.apOps[0] = opt.pBackend;
   }
   engine.zBackendOptions = opt.zAgentCmd;
-  for(int s = 0; s < engine.nSide; s++){
-    LabelSet *pSet = &engine.aLabels[s];
-    pSet->azLabel[pSet->nLabel++] = engine.apOps[s]->zName;
-    for(int l = 0; l < opt.nLabel; l++) pSet->azLabel[pSet->nLabel++] = opt.azLabel[l];
+  rc = run_label_sets(&engine, &opt);
+  if( rc ){
+    load_free(aFile, nFile);
+    return rc;
   }
 
   Store *pStore = NULL;
@@ -850,9 +1017,34 @@ static int run_main(int argc, char **argv, int bDiff){
   char zRunId[37] = {0};
   RunFacts facts;
   memset(&facts, 0, sizeof(facts));
+  /* A database that cannot be written stops the command before any
+  ** backend starts (issue 9 item 10). */
+  char zWhyNot[512];
+  if( !opt.bNoDb && store_check_writable(zDb, zWhyNot, (int)sizeof(zWhyNot)) != 0 ){
+    fprintf(stderr, "mapscope %s: %s\n", opt.zCommand, zWhyNot);
+    load_free(aFile, nFile);
+    return 2;
+  }
   /* The real backend's facts describe the run; the model's are constant. */
-  char *zDown = run_probe_facts(engine.apOps[engine.nSide - 1], opt.zAgentCmd, &facts);
-  engine.azDown[engine.nSide - 1] = zDown;
+  int iReal = engine.nSide - 1;
+  char *zDown = run_probe_facts(engine.apOps[iReal], opt.zAgentCmd, &facts);
+  if( zDown ){
+    /* Nothing can run: stop now, store nothing (the reason, with what the
+    ** agent said on its way out, is printed above). */
+    run_facts_clear(&facts);
+    load_free(aFile, nFile);
+    free(zDown);
+    return 2;
+  }
+  /* A host on Wine (the wine backend, or an agent run under Wine through
+  ** --agent-cmd) answers to its version too: todo wine9, onlyif wine8. */
+  char zWineLabel[16];
+  run_wine_label(facts.zWine, zWineLabel, sizeof(zWineLabel));
+  if( zWineLabel[0] ) labelset_add(&engine.aLabels[iReal], zWineLabel);
+  engine.amLack[iReal] = ev_host_lacks(facts.zCaps, facts.zWine != NULL);
+  run_report_host(opt.eFormat == REPORT_TEXT ? stdout : stderr, opt.zCommand,
+                  engine.apOps[iReal]->zName, engine.amLack[iReal], &facts,
+                  aFile, nFile);
 
   /* Record mode writes scenarios, never the store: a run whose outputs
   ** became the expectation checks nothing. */
@@ -863,29 +1055,38 @@ static int run_main(int argc, char **argv, int bDiff){
       fprintf(stderr, "mapscope %s: %s\n", opt.zCommand, zErr);
       run_facts_clear(&facts);
       load_free(aFile, nFile);
-      free(zDown);
       return 2;
     }
-    StrBuf backends = {0}, labels = {0};
+    StrBuf backends = {0};
     for(int s = 0; s < engine.nSide; s++){
       strbuf_printf(&backends, "%s%s", s ? "," : "", engine.apOps[s]->zName);
     }
-    for(int l = 0; l < opt.nLabel; l++){
-      strbuf_printf(&labels, "%s%s", l ? "," : "", opt.azLabel[l]);
-    }
+    char *zLabels = run_labels_text(&engine);
     char *zCmdLine = run_command_line(argc, argv);
     StoreRunInfo info;
     memset(&info, 0, sizeof(info));
     info.zKind = opt.zCommand;
     info.zBackends = strbuf_text(&backends);
-    info.zLabels = opt.nLabel ? strbuf_text(&labels) : NULL;
+    info.zLabels = zLabels;
     info.zCommandLine = zCmdLine;
     info.zMapscopeVersion = MAPSCOPE_VERSION;
     info.zHostOs = facts.zOs;
     info.zWineVersion = facts.zWine;
     info.zAgentVersion = facts.zAgent;
     info.zCapabilities = facts.zCaps;
-    if( store_run_begin(pStore, &info, zRunId) != 0 ){
+    int rcBegin = store_run_begin(pStore, &info, zRunId);
+    /* The probe's host events belong to the run, not to a scenario. */
+    for(const char *z = facts.zEvents; rcBegin == 0 && z && *z; ){
+      size_t n = strcspn(z, "\n");
+      if( n ){
+        StrBuf ev = {0};
+        strbuf_printf(&ev, "%.*s", (int)n, z);
+        rcBegin = store_event(pStore, engine.apOps[iReal]->zName, strbuf_text(&ev));
+        strbuf_reset(&ev);
+      }
+      z += n + (z[n] == '\n');
+    }
+    if( rcBegin != 0 ){
       fprintf(stderr, "mapscope %s: results store: %s\n", opt.zCommand,
               store_errmsg(pStore));
       store_close(pStore);
@@ -893,10 +1094,9 @@ static int run_main(int argc, char **argv, int bDiff){
       rc = 1;
     }
     free(zCmdLine);
+    free(zLabels);
     strbuf_reset(&backends);
-    strbuf_reset(&labels);
   }
-  run_facts_clear(&facts);
   engine.pStore = pStore;
 
   /* Workers start after the probe, and after the backends let go of
@@ -1014,6 +1214,7 @@ static int run_main(int argc, char **argv, int bDiff){
 
 done:
   if( pStore ) store_close(pStore);
+  run_facts_clear(&facts);
   load_free(aFile, nFile);
   free(zDown);
   return rc;
