@@ -547,6 +547,7 @@ static void bench_logons(const BenchOptions *pOpt){
   double rBase = -1;
   for(int i = 0; i < pOpt->nSessions; i++){
     double rLogon = 0, rParse = 0;
+    term_progress("(b2) %ld logons", pOpt->anSessions[i]);
     double rStep = bench_logons_one(pOpt->anSessions[i], nOps, pOpt->nRepeat, &rLogon, &rParse);
     if( i == 0 ) rBase = rStep;
     if( rStep < 0 ){
