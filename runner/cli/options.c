@@ -234,6 +234,10 @@ void term_progress(const char *zFormat, ...){
   va_start(ap, zFormat);
   vsnprintf(zLine, sizeof(zLine), zFormat, ap);
   va_end(ap);
+  /* A path in the line is shown, never obeyed: control characters go. */
+  for(unsigned char *z = (unsigned char *)zLine; *z; z++){
+    if( *z < 0x20 || *z == 0x7f ) *z = '?';
+  }
   /* \r, the text, then erase to the end of the line. */
   fprintf(termProgress.pErr, "\r%s\033[K", zLine);
   fflush(termProgress.pErr);

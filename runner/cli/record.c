@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "runner/util/strbuf.h"
+#include "runner/util/termsafe.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -440,7 +441,7 @@ int record_finish(Recorder *p, FILE *pOut, FILE *pErr){
       char zErr[1024];
       if( rec_verify(p->eMode, pScnFile->zPath, zNew, pScnFile->pScn, pFile->azOutput,
                      zErr, (int)sizeof(zErr)) != 0 ){
-        fprintf(pErr, "mapscope run: not recorded: %s\n", zErr);
+        termsafe_fprintf(pErr, "mapscope run: not recorded: %s\n", zErr);
         rc = 2;
       }else if( p->bDryRun ){
         rec_diff(&diff, pScnFile->zPath, &plan);
@@ -449,7 +450,7 @@ int record_finish(Recorder *p, FILE *pOut, FILE *pErr){
       }else{
         int e = rec_write_atomic(pScnFile->zPath, zNew);
         if( e ){
-          fprintf(pErr, "mapscope run: %s: cannot write: %s\n", pScnFile->zPath, strerror(e));
+          termsafe_fprintf(pErr, "mapscope run: %s: cannot write: %s\n", pScnFile->zPath, strerror(e));
           rc = 2;
         }else{
           nBlock += plan.nEdit;

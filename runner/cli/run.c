@@ -45,6 +45,7 @@
 #include "runner/engine/load.h"
 #include "runner/report/report.h"
 #include "runner/util/strbuf.h"
+#include "runner/util/termsafe.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -983,7 +984,7 @@ static int run_main(int argc, char **argv, int bDiff){
   run_select(&opt, aFile, &nFile);
   if( opt.bList ){
     for(int i = 0; i < nFile; i++){
-      printf("%s: %s\n", aFile[i].pScn->zFile, aFile[i].pScn->zTitle);
+      termsafe_fprintf(stdout, "%s: %s\n", aFile[i].pScn->zFile, aFile[i].pScn->zTitle);
     }
     load_free(aFile, nFile);
     return 0;

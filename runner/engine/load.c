@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "runner/util/strbuf.h"
+#include "runner/util/termsafe.h"
 
 typedef struct FileList FileList;
 struct FileList {
@@ -125,11 +126,11 @@ static int load_ends_with_scn(const char *z){
 ** after a message. */
 static int load_take_file(Loader *p, const char *zPath, const struct stat *pSt){
   if( !S_ISREG(pSt->st_mode) ){
-    fprintf(stderr, "mapscope %s: %s: not a regular file\n", p->zCmd, zPath);
+    termsafe_fprintf(stderr, "mapscope %s: %s: not a regular file\n", p->zCmd, zPath);
     return 2;
   }
   if( pSt->st_size > LOAD_MAX_FILE ){
-    fprintf(stderr, "mapscope %s: %s: too large for a scenario (%lld bytes; "
+    termsafe_fprintf(stderr, "mapscope %s: %s: too large for a scenario (%lld bytes; "
             "the limit is %d)\n", p->zCmd, zPath, (long long)pSt->st_size, LOAD_MAX_FILE);
     return 2;
   }
@@ -143,7 +144,7 @@ static int load_take_file(Loader *p, const char *zPath, const struct stat *pSt){
 static int load_collect_dir(Loader *p, const char *zDir){
   DIR *pDir = opendir(zDir);
   if( pDir == NULL ){
-    fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, zDir, strerror(errno));
+    termsafe_fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, zDir, strerror(errno));
     return 2;
   }
   FileList names = {0};
@@ -162,7 +163,7 @@ static int load_collect_dir(Loader *p, const char *zDir){
                   (nDir && zDir[nDir-1] == '/') ? "" : "/", names.azPath[i]);
     struct stat st;
     if( stat(strbuf_text(&path), &st) != 0 ){
-      fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, strbuf_text(&path), strerror(errno));
+      termsafe_fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, strbuf_text(&path), strerror(errno));
       rc = 2;
     }else if( S_ISDIR(st.st_mode) ){
       if( !load_seen(p, &st) ) rc = load_collect_dir(p, strbuf_text(&path));
@@ -213,13 +214,13 @@ int load_scenarios(const char *zCmd, char **azPath, int nPath,
   for(int i = 0; i < nPath && rc == 0; i++){
     struct stat st;
     if( stat(azPath[i], &st) != 0 ){
-      fprintf(stderr, "mapscope %s: %s: %s\n", zCmd, azPath[i], strerror(errno));
+      termsafe_fprintf(stderr, "mapscope %s: %s: %s\n", zCmd, azPath[i], strerror(errno));
       rc = 2;
     }else if( S_ISDIR(st.st_mode) ){
       int nBefore = loader.list.nPath;
       if( !load_seen(&loader, &st) ) rc = load_collect_dir(&loader, azPath[i]);
       if( rc == 0 && loader.list.nPath == nBefore ){
-        fprintf(stderr, "mapscope %s: %s: no .scn files below it%s\n", zCmd, azPath[i],
+        termsafe_fprintf(stderr, "mapscope %s: %s: no .scn files below it%s\n", zCmd, azPath[i],
                 loader.nSeen > 1 ? " (or only ones already named)" : "");
         rc = 2;
       }
@@ -238,14 +239,14 @@ int load_scenarios(const char *zCmd, char **azPath, int nPath,
     pFile->zPath = list.azPath[i];
     list.azPath[i] = NULL;
     if( load_read_file(pFile->zPath, &pFile->zContent, &pFile->nContent) != 0 ){
-      fprintf(stderr, "%s: cannot read: %s\n", pFile->zPath, strerror(errno));
+      termsafe_fprintf(stderr, "%s: cannot read: %s\n", pFile->zPath, strerror(errno));
       nBad++;
       continue;
     }
     char zErr[1024];
     if( scn_parse_text(pFile->zPath, pFile->zContent, pFile->nContent,
                        &pFile->pScn, zErr, sizeof(zErr)) != 0 ){
-      fprintf(stderr, "%s\n", zErr);
+      termsafe_fprintf(stderr, "%s\n", zErr);
       pFile->pScn = NULL;
       nBad++;
     }
@@ -253,7 +254,7 @@ int load_scenarios(const char *zCmd, char **azPath, int nPath,
   for(int i = 0; i < list.nPath; i++) free(list.azPath[i]);
   free(list.azPath);
   if( rc == 0 && nBad ){
-    fprintf(stderr, "mapscope %s: %d file%s with errors; nothing was run\n",
+    termsafe_fprintf(stderr, "mapscope %s: %d file%s with errors; nothing was run\n",
             zCmd, nBad, nBad == 1 ? "" : "s");
     rc = 2;
   }

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runner/util/termsafe.h"
+
 /* The state every reporter carries (pState). */
 typedef struct ReportState ReportState;
 struct ReportState {
@@ -112,6 +114,37 @@ void report_case_from_record(ReportCase *pCase, const StepRecord *pRec, int s){
 
 /* ---------------------------------------------------------------- 2 ---- */
 
+/*
+** The text report goes through termsafe: a path, a command or an output
+** with control characters in it is shown, not obeyed, on a terminal. The
+** report's own colours are written as TEXT_SGR(code) markers ("\xff" code
+** "\xff", no control character in them) and turned into ANSI SGR sequences
+** by text_write() only, so escaping the text never touches them.
+*/
+#define TEXT_SGR(code) "\xff" code "\xff"
+
+static void text_write(FILE *pOut, const StrBuf *pText, int bColor){
+  int bEscape = termsafe_is_terminal(pOut);
+  const char *z = strbuf_text(pText);
+  const char *zEnd = z + pText->n;
+  while( z < zEnd ){
+    const char *zMark = bColor ? memchr(z, '\xff', (size_t)(zEnd - z)) : NULL;
+    const char *zClose = zMark ? memchr(zMark + 1, '\xff', (size_t)(zEnd - zMark - 1)) : NULL;
+    size_t nCode = zClose ? (size_t)(zClose - zMark - 1) : 0;
+    /* Only digits and ';' between the marks: a colour, nothing else. */
+    if( zClose == NULL || nCode == 0 || strspn(zMark + 1, "0123456789;") < nCode ){
+      size_t n = zClose ? (size_t)(zClose - z) : (size_t)(zEnd - z);
+      termsafe_write(pOut, z, n, bEscape);
+      z += n;
+      continue;
+    }
+    termsafe_write(pOut, z, (size_t)(zMark - z), bEscape);
+    fprintf(pOut, "\033[%.*sm", (int)nCode, zMark + 1);
+    z = zClose + 1;
+  }
+  fflush(pOut);
+}
+
 /* Does this side's verdict need a person's attention in a short report? */
 static int report_needs_attention(Verdict e){
   return e == VERDICT_FAIL || e == VERDICT_FIXED || e == VERDICT_ERROR;
@@ -181,8 +214,8 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
   ReportState *pState = p->pState;
   const char *zOn = "", *zOff = "";
   if( pState->bColor ){
-    zOn = bBad ? "\033[1;31m" : "\033[32m";
-    zOff = "\033[0m";
+    zOn = bBad ? TEXT_SGR("1;31") : TEXT_SGR("32");
+    zOff = TEXT_SGR("0");
   }
   strbuf_printf(&out, "%s%-4s%s %s  (", zOn, bBad ? "FAIL" : "ok", zOff, pScn->zFile);
   for(int s = 0; s < p->nSide; s++){
@@ -222,7 +255,8 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
                                 : pRec->eCompare == COMPARE_DIVERGE
                                   || pRec->eCompare == COMPARE_ERROR;
     if( pState->bColor ){
-      strbuf_printf(&out, "%s%s\033[0m: ", bRed ? "\033[31m" : "\033[33m", zWord);
+      strbuf_printf(&out, "%s%s" TEXT_SGR("0") ": ", bRed ? TEXT_SGR("31") : TEXT_SGR("33"),
+                    zWord);
     }else{
       strbuf_printf(&out, "%s: ", zWord);
     }
@@ -236,7 +270,7 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
     }
     for(int s = 0; s < pRec->nSide; s++) text_side_detail(&out, pRec, s, pRec->nSide);
   }
-  fputs(strbuf_text(&out), p->pOut);
+  text_write(p->pOut, &out, ((ReportState *)p->pState)->bColor);
   fflush(p->pOut);
   strbuf_reset(&out);
 }
@@ -272,7 +306,7 @@ static void text_end(Reporter *p, const Totals *pTotals){
                   pTotals->aCompare[COMPARE_UNSUPPORTED],
                   pTotals->aCompare[COMPARE_SKIP], pTotals->aCompare[COMPARE_ERROR]);
   }
-  fputs(strbuf_text(&out), p->pOut);
+  text_write(p->pOut, &out, ((ReportState *)p->pState)->bColor);
   strbuf_reset(&out);
 }
 

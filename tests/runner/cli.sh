@@ -151,6 +151,16 @@ if command -v script >/dev/null; then
   if grep -q $'\033\[1;31m' tty.txt; then echo "not ok: NO_COLOR ignored"; nfail=$((nfail+1)); else pass=$((pass+1)); fi
   script -qec "$mapscope run --no-db --color=never $data/fail" /dev/null >tty.txt 2>&1
   if grep -q $'\033\[1;31m' tty.txt; then echo "not ok: --color=never ignored"; nfail=$((nfail+1)); else pass=$((pass+1)); fi
+  # A path with control characters in it is shown, not obeyed, on a
+  # terminal (runner/util/termsafe), colours or not; --list too.
+  mkdir -p esc && cp "$data/fail/wrong.scn" "esc/x"$'\033'"]0;owned"$'\007'".scn"
+  for c in always never; do
+    script -qec "$mapscope run --no-db --color=$c esc" /dev/null >tty.txt 2>&1
+    if grep -q $'\033\\]0;owned' tty.txt; then echo "not ok: a control character in a path reached the terminal ($c)"; nfail=$((nfail+1)); else pass=$((pass+1)); fi
+    grep -qF 'x\x1b]0;owned\x07.scn' tty.txt && pass=$((pass+1)) || { echo "not ok: the escaped path is not shown ($c)"; cat -v tty.txt | head -3; nfail=$((nfail+1)); }
+  done
+  script -qec "$mapscope run --list esc" /dev/null >tty.txt 2>&1
+  grep -qF 'x\x1b]0;owned\x07.scn' tty.txt && pass=$((pass+1)) || { echo "not ok: --list path not escaped"; cat -v tty.txt | head -3; nfail=$((nfail+1)); }
 fi
 
 # explore --seconds stops on the model too (it used to run its whole step
