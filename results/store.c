@@ -5,14 +5,19 @@
 ** STORE_APPLICATION_ID and whose user_version is its schema version. The
 ** schema is built by replaying migrations from version 0, so a new file and
 ** an old file reach the current schema by the same code. Views are dropped
-** and recreated after every migration.
+** before and recreated after every migration. A reader never migrates: it
+** reads an older file through temporary views of the current shape.
+**
+** Every connection is hardened (store_harden(): defensive, trusted_schema
+** off, a progress guard), since a results file is often someone else's.
 **
 ** Contents:
 **   1. the schema: migrations and views
 **   2. the Store object and its scenario buffer
 **   3. small helpers (time, random ids, errors)
-**   4. opening: the header check, migration, WAL
-**   5. writing a run
+**   4. opening: header check, writability, URIs, the guard, structure
+**      checks, migration, compatibility views, WAL
+**   5. writing a run (steps, todos, events)
 */
 #include "store.h"
 #include "store_int.h"

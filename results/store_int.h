@@ -21,7 +21,7 @@
 ** with SQLITE_INTERRUPT; legitimate work is near linear in the bytes read.
 */
 #define STORE_PROGRESS_OPS    10000                       /* VM steps per call */
-#define STORE_BUDGET_BASE     ((sqlite3_int64)300000000)  /* steps, any file */
+#define STORE_BUDGET_BASE     ((sqlite3_int64)30000000)   /* steps, any file */
 #define STORE_BUDGET_PER_BYTE ((sqlite3_int64)256)        /* steps per byte */
 
 typedef struct StoreGuard StoreGuard;

@@ -8,16 +8,30 @@
 **   mapscope results [--db FILE] export --format junit|tap RUN
 **   mapscope results help
 **
-** RUN is a full id, a unique prefix, `last` or `last~N`. Bad input gives a
-** one-line reason on stderr and exit status 2, before anything is written.
-** So does an SQLite error while reading: every report is built in memory
-** (open_memstream) and printed only when whole, never cut short.
-** This file depends on results/ only (and the C library).
+** RUN is a full id, a unique prefix, `last` or `last~N` (by the order runs
+** were stored: runs.seq). Bad input gives a one-line reason on stderr and
+** exit status 2, before anything is written. The reading actions open the
+** database read-only (store_open_readonly()) and read its tables, never
+** its views (a hostile file could make a view that never ends).
 **
-** Contents: 1. options  2. aligned tables  3. list  4. show  5. compare
-**           6. merge  7. export  8. the entry point
+** Reports are streamed: each row is printed as it is read, so memory stays
+** bounded however large the run. An SQLite error part-way is still exit
+** status 2 with one line on stderr, and what was printed before it is
+** marked: a text report ends with the line RESULTS_CUT_SHORT, a TAP export
+** with "Bail out!", and a JUnit export stays unterminated (not well-formed
+** XML, so no tool takes it for a whole report).
+**
+** Every text that comes from the database, a path or the command line is
+** written through termsafe: control characters are shown as \xHH when the
+** output is a terminal. Exports (TAP, JUnit) are written as stored.
+** This file depends on results/ and runner/util/termsafe only.
+**
+** Contents: 1. options  2. output: tables, errors  3. list  4. show
+**           5. compare  6. merge  7. export  8. the entry point
 */
 #include "runner/cli/commands.h"
+#include "runner/report/report.h"
+#include "runner/util/termsafe.h"
 #include "results/store.h"
 
 #include <sqlite3.h>
@@ -29,6 +43,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The last line of a text report that an SQLite error cut short. */
+#define RESULTS_CUT_SHORT \
+  "mapscope results: REPORT CUT SHORT by a database error (see standard error)"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -44,9 +62,9 @@ struct ResultsOpts {
 
 static int results_usage(const char *zWhy, ...){
   va_list ap;
-  fprintf(stderr, "mapscope results: ");
+  termsafe_fputs("mapscope results: ", stderr);
   va_start(ap, zWhy);
-  vfprintf(stderr, zWhy, ap);
+  termsafe_vfprintf(stderr, zWhy, ap);
   va_end(ap);
   fprintf(stderr, " (usage: mapscope results [--db FILE] list | show RUN |"
           " compare RUN_A RUN_B | merge OUT.db IN.db... |"
@@ -57,17 +75,21 @@ static int results_usage(const char *zWhy, ...){
 static const char zResultsHelp[] =
   "usage: mapscope results [--db FILE] ACTION ...\n"
   "\n"
-  "  list                          every run, newest first\n"
-  "  show RUN [--all]              a run: facts, scenarios, failures (--all: every step)\n"
+  "  list                          every run, the last stored first\n"
+  "  show RUN [--all]              a run: facts, evidence, scenarios, failures\n"
+  "                                (--all: every step)\n"
   "  compare RUN_A RUN_B [-v]      steps whose verdict or output changed, regressions\n"
   "                                first; exit 1 if any regression (-v: outputs)\n"
   "  merge OUT.db IN.db...         copy every run of the inputs into OUT.db\n"
   "  export --format junit|tap RUN write a run as JUnit XML or TAP 13\n"
   "\n"
-  "RUN: a run id, a unique prefix of one, last, or last~N (N runs before the last).\n"
-  "--db FILE: the database (default $MAPSCOPE_DB, else ./mapscope-results.db).\n"
+  "RUN: a run id, a unique prefix of one, last, or last~N (N runs before the\n"
+  "last; runs are numbered in the order this database stored them).\n"
+  "--db FILE: the database (default $MAPSCOPE_DB, else ./mapscope-results.db);\n"
+  "reading actions open it read-only.\n"
   "Exit status: 0 success, 1 compare found a regression, 2 bad usage or input\n"
-  "or a database SQLite cannot read (nothing is printed on standard output then).\n";
+  "or a database SQLite cannot read (a report already begun then ends with a\n"
+  "line saying it was cut short).\n";
 
 /* Parse argv[1..]; options may stand anywhere. Returns 0 or 2 (usage). */
 static int results_parse(int argc, char **argv, ResultsOpts *pOpts){
@@ -103,70 +125,106 @@ static int results_parse(int argc, char **argv, ResultsOpts *pOpts){
 
 /* ---------------------------------------------------------------- 2 ---- */
 
-/* A table printed with its columns aligned; cells are copied. */
+/*
+** A table printed with its columns aligned, streamed: the first
+** RESULTS_TABLE_WINDOW rows (header included) are held to measure the
+** columns, then printed, and every later row is printed as it comes with
+** those widths (a longer cell pushes the rest of its row right). Memory is
+** bounded by the window, whatever the number of rows.
+*/
+#define RESULTS_TABLE_WINDOW 1000
+#define RESULTS_TABLE_MAXCOL 20
+
 typedef struct ResultsTable ResultsTable;
 struct ResultsTable {
-  int nCol;                 /* columns */
-  char **azCell;            /* nRow*nCol cells, row-major */
-  int nRow;                 /* rows, header included */
-  int nRowAlloc;            /* rows allocated */
+  FILE *pOut;               /* where the table goes */
+  int bEsc;                 /* pOut is a terminal: escape control chars */
+  int nCol;                 /* columns (at most RESULTS_TABLE_MAXCOL) */
+  const int *abRight;       /* right-aligned (numeric) columns, or NULL */
+  char **azCell;            /* held rows: nRow*nCol cells, row-major */
+  int nRow;                 /* rows held */
+  int bFlushed;             /* widths fixed; rows now print at once */
+  size_t aWidth[RESULTS_TABLE_MAXCOL]; /* column widths as printed */
 };
 
-static void results_table_init(ResultsTable *pT, int nCol){
+static void results_table_init(ResultsTable *pT, int nCol, const int *abRight,
+                               FILE *pOut){
   memset(pT, 0, sizeof(*pT));
-  pT->nCol = nCol;
+  pT->pOut = pOut;
+  pT->bEsc = termsafe_is_terminal(pOut);
+  pT->nCol = nCol<RESULTS_TABLE_MAXCOL ? nCol : RESULTS_TABLE_MAXCOL;
+  pT->abRight = abRight;
+}
+
+static void results_oom(void){
+  fprintf(stderr, "mapscope: out of memory\n");
+  exit(2);
+}
+
+/* Print one row with the table's widths. */
+static void results_table_print_row(ResultsTable *pT, const char *const *azVal){
+  int c;
+  for(c=0; c<pT->nCol; c++){
+    const char *z = azVal[c] ? azVal[c] : "-";
+    size_t n = termsafe_width(z, pT->bEsc);
+    int bLast = c==pT->nCol-1;
+    size_t nPad = n<pT->aWidth[c] ? pT->aWidth[c] - n : 0;
+    if( pT->abRight && pT->abRight[c] ){
+      fprintf(pT->pOut, "%*s", (int)nPad, "");
+      termsafe_write(pT->pOut, z, strlen(z), pT->bEsc);
+      if( !bLast ) fputs("  ", pT->pOut);
+    }else{
+      termsafe_write(pT->pOut, z, strlen(z), pT->bEsc);
+      if( !bLast ) fprintf(pT->pOut, "%*s  ", (int)nPad, "");
+    }
+  }
+  fputc('\n', pT->pOut);
+}
+
+/* Fix the widths from the held rows, print them and let them go. */
+static void results_table_flush(ResultsTable *pT){
+  int r, c;
+  for(r=0; r<pT->nRow; r++){
+    for(c=0; c<pT->nCol; c++){
+      size_t n = termsafe_width(pT->azCell[r*pT->nCol + c], pT->bEsc);
+      if( n>pT->aWidth[c] ) pT->aWidth[c] = n;
+    }
+  }
+  for(r=0; r<pT->nRow; r++){
+    results_table_print_row(pT, (const char *const*)&pT->azCell[r*pT->nCol]);
+  }
+  for(r=0; r<pT->nRow*pT->nCol; r++) free(pT->azCell[r]);
+  free(pT->azCell);
+  pT->azCell = NULL;
+  pT->nRow = 0;
+  pT->bFlushed = 1;
 }
 
 /* Add a row of nCol strings (NULL prints as "-"). Exits on OOM: a report
 ** missing rows would mislead. */
-static void results_table_row(ResultsTable *pT, const char **azVal){
+static void results_table_row(ResultsTable *pT, const char *const *azVal){
   int i;
-  if( pT->nRow>=pT->nRowAlloc ){
-    int nNew = pT->nRowAlloc ? pT->nRowAlloc*2 : 32;
-    char **azNew = realloc(pT->azCell, (size_t)nNew * (size_t)pT->nCol * sizeof(char*));
-    if( azNew==NULL ){ fprintf(stderr, "mapscope: out of memory\n"); exit(2); }
-    pT->azCell = azNew;
-    pT->nRowAlloc = nNew;
+  if( pT->bFlushed ){
+    results_table_print_row(pT, azVal);
+    return;
+  }
+  if( pT->azCell==NULL ){
+    pT->azCell = calloc((size_t)RESULTS_TABLE_WINDOW * (size_t)pT->nCol,
+                        sizeof(char*));
+    if( pT->azCell==NULL ) results_oom();
   }
   for(i=0; i<pT->nCol; i++){
     char *z = strdup(azVal[i] ? azVal[i] : "-");
-    if( z==NULL ){ fprintf(stderr, "mapscope: out of memory\n"); exit(2); }
+    if( z==NULL ) results_oom();
     pT->azCell[pT->nRow*pT->nCol + i] = z;
   }
   pT->nRow++;
+  if( pT->nRow>=RESULTS_TABLE_WINDOW ) results_table_flush(pT);
 }
 
-/* Print with two blanks between columns; abRight marks numeric columns. */
-static void results_table_print(ResultsTable *pT, FILE *pOut, const int *abRight){
-  int aWidth[32] = {0};
-  int r, c;
-  for(r=0; r<pT->nRow; r++){
-    for(c=0; c<pT->nCol && c<32; c++){
-      int n = (int)strlen(pT->azCell[r*pT->nCol + c]);
-      if( n>aWidth[c] ) aWidth[c] = n;
-    }
-  }
-  for(r=0; r<pT->nRow; r++){
-    for(c=0; c<pT->nCol; c++){
-      const char *z = pT->azCell[r*pT->nCol + c];
-      int bLast = c==pT->nCol-1;
-      if( abRight && abRight[c] ){
-        fprintf(pOut, "%*s%s", aWidth[c], z, bLast ? "" : "  ");
-      }else if( bLast ){
-        fputs(z, pOut);
-      }else{
-        fprintf(pOut, "%-*s  ", aWidth[c], z);
-      }
-    }
-    fputc('\n', pOut);
-  }
-}
-
-static void results_table_free(ResultsTable *pT){
-  int i;
-  for(i=0; i<pT->nRow*pT->nCol; i++) free(pT->azCell[i]);
-  free(pT->azCell);
-  memset(pT, 0, sizeof(*pT));
+/* Print what is held (a table cut short by an error prints what it had). */
+static void results_table_end(ResultsTable *pT){
+  if( !pT->bFlushed ) results_table_flush(pT);
 }
 
 /* Column i of the current row as text, NULL for NULL. */
@@ -181,75 +239,93 @@ static void results_time(const char *zIso, char *zOut, size_t nOut){
   if( strlen(zOut)>10 && zOut[10]=='T' ) zOut[10] = ' ';
 }
 
-/* Report a failed SQLite call as "mapscope results: WHAT: MESSAGE" (the
-** database named); returns 2, the exit status. */
-static int results_sql_err(Store *pStore, const char *zWhat){
-  fprintf(stderr, "mapscope results: %s: %s: %s\n", store_path(pStore), zWhat,
-          sqlite3_errmsg(store_db(pStore)));
+/*
+** Report a failed SQLite call as "mapscope results: FILE: WHAT: MESSAGE";
+** a statement the progress guard stopped says why. pOut, when not NULL,
+** is a text report already begun: it gets the RESULTS_CUT_SHORT line.
+** Returns 2, the exit status.
+*/
+static int results_sql_err(Store *pStore, const char *zWhat, FILE *pOut){
+  sqlite3 *db = store_db(pStore);
+  if( sqlite3_errcode(db)==SQLITE_INTERRUPT ){
+    termsafe_fprintf(stderr, "mapscope results: %s: %s: stopped: a query worked"
+                     " too long without a result (a damaged or hostile file?)\n",
+                     store_path(pStore), zWhat);
+  }else{
+    termsafe_fprintf(stderr, "mapscope results: %s: %s: %s\n", store_path(pStore),
+                     zWhat, sqlite3_errmsg(db));
+  }
+  if( pOut ){
+    fflush(pOut);
+    fprintf(pOut, "%s\n", RESULTS_CUT_SHORT);
+  }
   return 2;
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
 
-/* A run's scenario and step counts are filled when it completes; an
-** incomplete run's are counted from its rows. */
+/* A run's scenario, step and agreement counts are filled when it
+** completes; an incomplete run's are counted from its rows. Agreement
+** counts are "-" for a single-backend run and for runs stored before
+** schema 3 (NULL). */
 #define RESULTS_N_SCENARIOS \
   "(CASE WHEN completed THEN n_scenarios ELSE (SELECT count(*) FROM scenarios s" \
   " WHERE s.run_id = runs.run_id) END)"
 #define RESULTS_N_STEPS \
   "(CASE WHEN completed THEN n_steps ELSE (SELECT count(*) FROM steps t" \
   " JOIN scenarios s USING (scenario_id) WHERE s.run_id = runs.run_id) END)"
+#define RESULTS_N_COMPARED(COL, COND) \
+  "(CASE WHEN instr(backends, ',') = 0 THEN NULL WHEN completed THEN " COL \
+  " ELSE (SELECT count(*) FROM steps t JOIN scenarios s USING (scenario_id)" \
+  " WHERE s.run_id = runs.run_id AND " COND ") END)"
 
 static int results_list(Store *pStore, FILE *pOut){
-  static const int abRight[] = {0,0,0,0,0,0,1,1,1,1,1,0,0};
+  static const int abRight[] = {0,0,0,0,0,0,1,1,1,1,1,1,1,1,0,0};
   sqlite3_stmt *pStmt = NULL;
   ResultsTable t;
   const char *azHead[] = { "REF", "RUN", "STARTED (UTC)", "KIND", "STATUS",
                            "BACKENDS", "SCEN", "STEPS", "PASS", "FAIL", "SKIP",
-                           "HOST", "LABELS" };
-  int iRow = 0;
+                           "AGREE", "ACK", "AFTER", "HOST", "LABELS" };
+  long long iRow = 0;
   int rc = sqlite3_prepare_v2(store_db(pStore),
       "SELECT run_id, started_at, kind, completed, backends, " RESULTS_N_SCENARIOS
-      ", " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped, host_name, labels"
-      " FROM runs ORDER BY seq DESC", -1, &pStmt, NULL);
-  if( rc!=SQLITE_OK ) return results_sql_err(pStore, "listing runs");
-  results_table_init(&t, 13);
-  results_table_row(&t, azHead);
+      ", " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped, "
+      RESULTS_N_COMPARED("n_agree_observed",
+                         "t.comparison = 'agree' AND t.evidence = 'observation'") ", "
+      RESULTS_N_COMPARED("n_agree_acknowledged",
+                         "t.comparison = 'agree' AND t.evidence = 'acknowledgement'") ", "
+      RESULTS_N_COMPARED("n_after_divergence", "t.comparison = 'after-divergence'")
+      ", host_name, labels FROM runs ORDER BY seq DESC", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) return results_sql_err(pStore, "listing runs", pOut);
+  results_table_init(&t, 16, abRight, pOut);
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     char zRef[32], zRun[16], zStarted[32];
-    const char *az[13];
+    const char *az[16];
     int bDone = sqlite3_column_int(pStmt, 3);
-    if( iRow==0 ) snprintf(zRef, sizeof(zRef), "last");
-    else snprintf(zRef, sizeof(zRef), "last~%d", iRow);
+    int i;
+    if( iRow==0 ){
+      results_table_row(&t, azHead);
+      snprintf(zRef, sizeof(zRef), "last");
+    }else{
+      snprintf(zRef, sizeof(zRef), "last~%lld", iRow);
+    }
     snprintf(zRun, sizeof(zRun), "%.12s", results_col(pStmt, 0));
     results_time(results_col(pStmt, 1), zStarted, sizeof(zStarted));
     az[0] = zRef; az[1] = zRun; az[2] = zStarted;
     az[3] = results_col(pStmt, 2);
     az[4] = bDone ? "complete" : "INCOMPLETE";
-    az[5] = results_col(pStmt, 4);
-    az[6] = results_col(pStmt, 5);
-    az[7] = results_col(pStmt, 6);
-    az[8] = results_col(pStmt, 7);
-    az[9] = results_col(pStmt, 8);
-    az[10] = results_col(pStmt, 9);
-    az[11] = results_col(pStmt, 10);
-    az[12] = results_col(pStmt, 11);
+    for(i=5; i<16; i++) az[i] = results_col(pStmt, i-1);
     results_table_row(&t, az);
     iRow++;
   }
+  results_table_end(&t);
   if( rc!=SQLITE_DONE ){
-    rc = results_sql_err(pStore, "listing runs");
+    rc = results_sql_err(pStore, "listing runs", pOut);
     sqlite3_finalize(pStmt);
-    results_table_free(&t);
     return rc;
   }
   sqlite3_finalize(pStmt);
-  if( iRow==0 ){
-    fprintf(pOut, "no runs in %s\n", store_path(pStore));
-  }else{
-    results_table_print(&t, pOut, abRight);
-  }
-  results_table_free(&t);
+  if( iRow==0 ) termsafe_fprintf(pOut, "no runs in %s\n", store_path(pStore));
   return 0;
 }
 
@@ -259,74 +335,173 @@ static int results_list(Store *pStore, FILE *pOut){
 static void results_print_block(FILE *pOut, const char *zLabel, const char *zText){
   const char *z = zText ? zText : "(none)";
   int bFirst = 1;
+  int bEsc = termsafe_is_terminal(pOut);
   while( 1 ){
     const char *zEnd = strchr(z, '\n');
-    int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
-    fprintf(pOut, "      %-9s %.*s\n", bFirst ? zLabel : "", n, z);
+    size_t n = zEnd ? (size_t)(zEnd - z) : strlen(z);
+    fprintf(pOut, "      %-9s ", bFirst ? zLabel : "");
+    termsafe_write(pOut, z, n, bEsc);
+    fputc('\n', pOut);
     bFirst = 0;
     if( zEnd==NULL ) break;
     z = zEnd + 1;
   }
 }
 
-static int results_show(Store *pStore, const char *zRunId, int bAll,
-                        FILE *pOut){
-  static const int abRight[] = {0,1,1,1,1,1,1,0};
-  sqlite3 *db = store_db(pStore);
+/* The run's facts (one row of runs). 0, or an SQLite code. */
+static int results_show_facts(sqlite3 *db, const char *zRunId, FILE *pOut){
   sqlite3_stmt *pStmt = NULL;
-  ResultsTable t;
-  const char *zWhat = "reading the run";
-  int rc, nFail = 0;
-
-  results_table_init(&t, 8);
-
-  rc = sqlite3_prepare_v2(db,
+  int rc = sqlite3_prepare_v2(db,
       "SELECT run_id, kind, completed, started_at, ended_at, backends,"
       " host_name, host_os, wine_version, agent_version, capabilities,"
       " mapscope_version, labels, command_line, " RESULTS_N_SCENARIOS ","
-      " " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped FROM runs"
+      " " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped, seq FROM runs"
       " WHERE run_id = ?1",
       -1, &pStmt, NULL);
-  if( rc!=SQLITE_OK ) goto sql_err;
+  if( rc!=SQLITE_OK ) return rc;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
   rc = sqlite3_step(pStmt);
-  if( rc!=SQLITE_ROW && rc!=SQLITE_DONE ) goto sql_err;
   if( rc==SQLITE_ROW ){
     char zStart[32], zEnd[32];
     results_time(results_col(pStmt, 3), zStart, sizeof(zStart));
     results_time(results_col(pStmt, 4), zEnd, sizeof(zEnd));
-    fprintf(pOut, "run        %s\n", results_col(pStmt, 0));
-    fprintf(pOut, "kind       %s, %s\n", results_col(pStmt, 1),
-           sqlite3_column_int(pStmt, 2) ? "complete"
-           : "INCOMPLETE (stopped before it finished)");
-    fprintf(pOut, "started    %s UTC\n", zStart);
-    fprintf(pOut, "ended      %s%s\n", zEnd, results_col(pStmt, 4) ? " UTC" : "");
-    fprintf(pOut, "backends   %s\n", results_col(pStmt, 5));
-    fprintf(pOut, "host       %s", results_col(pStmt, 6) ? results_col(pStmt, 6) : "-");
-    if( results_col(pStmt, 7) ) fprintf(pOut, "; os %s", results_col(pStmt, 7));
-    if( results_col(pStmt, 8) ) fprintf(pOut, "; wine %s", results_col(pStmt, 8));
-    if( results_col(pStmt, 9) ) fprintf(pOut, "; agent %s", results_col(pStmt, 9));
+    termsafe_fprintf(pOut, "run        %s (stored as number %lld in this file)\n",
+                     results_col(pStmt, 0), sqlite3_column_int64(pStmt, 19));
+    termsafe_fprintf(pOut, "kind       %s, %s\n", results_col(pStmt, 1),
+                     sqlite3_column_int(pStmt, 2) ? "complete"
+                     : "INCOMPLETE (stopped before it finished)");
+    termsafe_fprintf(pOut, "started    %s UTC\n", zStart);
+    termsafe_fprintf(pOut, "ended      %s%s\n", zEnd, results_col(pStmt, 4) ? " UTC" : "");
+    termsafe_fprintf(pOut, "backends   %s\n", results_col(pStmt, 5));
+    termsafe_fprintf(pOut, "host       %s", results_col(pStmt, 6) ? results_col(pStmt, 6) : "-");
+    if( results_col(pStmt, 7) ) termsafe_fprintf(pOut, "; os %s", results_col(pStmt, 7));
+    if( results_col(pStmt, 8) ) termsafe_fprintf(pOut, "; wine %s", results_col(pStmt, 8));
+    if( results_col(pStmt, 9) ) termsafe_fprintf(pOut, "; agent %s", results_col(pStmt, 9));
     fprintf(pOut, "\n");
-    if( results_col(pStmt, 10) ) fprintf(pOut, "caps       %s\n", results_col(pStmt, 10));
-    fprintf(pOut, "mapscope   %s\n", results_col(pStmt, 11) ? results_col(pStmt, 11) : "-");
-    fprintf(pOut, "labels     %s\n", results_col(pStmt, 12) ? results_col(pStmt, 12) : "-");
-    fprintf(pOut, "command    %s\n", results_col(pStmt, 13) ? results_col(pStmt, 13) : "-");
+    if( results_col(pStmt, 10) ) termsafe_fprintf(pOut, "caps       %s\n", results_col(pStmt, 10));
+    termsafe_fprintf(pOut, "mapscope   %s\n", results_col(pStmt, 11) ? results_col(pStmt, 11) : "-");
+    termsafe_fprintf(pOut, "labels     %s\n", results_col(pStmt, 12) ? results_col(pStmt, 12) : "-");
+    termsafe_fprintf(pOut, "command    %s\n", results_col(pStmt, 13) ? results_col(pStmt, 13) : "-");
     fprintf(pOut, "stored     %d scenarios, %d steps", sqlite3_column_int(pStmt, 14),
-           sqlite3_column_int(pStmt, 15));
+            sqlite3_column_int(pStmt, 15));
     if( sqlite3_column_type(pStmt, 16)!=SQLITE_NULL ){
       fprintf(pOut, "; %d passed, %d failed, %d skipped", sqlite3_column_int(pStmt, 16),
-             sqlite3_column_int(pStmt, 17), sqlite3_column_int(pStmt, 18));
+              sqlite3_column_int(pStmt, 17), sqlite3_column_int(pStmt, 18));
     }
-    fprintf(pOut, "\n\n");
+    fprintf(pOut, "\n");
+    rc = SQLITE_OK;
+  }else if( rc==SQLITE_DONE ){
+    rc = SQLITE_OK;
   }
   sqlite3_finalize(pStmt);
-  pStmt = NULL;
+  return rc;
+}
 
-  /* Scenarios, with verdict counts over every backend. */
+/*
+** What the steps of a run are evidence of (issue 8): an agreement on an
+** observation (the step read the host's state) is evidence; one on an
+** acknowledgement (the `ok` of a write or a binding) says only that the
+** host accepted the call; a step after a divergence it depends on proves
+** nothing either way. 0, or an SQLite code.
+*/
+static int results_show_evidence(sqlite3 *db, const char *zRunId, FILE *pOut){
+  sqlite3_stmt *pStmt = NULL;
+  int rc = sqlite3_prepare_v2(db,
+      "SELECT count(*) FILTER (WHERE evidence = 'observation'),"
+      " count(*) FILTER (WHERE evidence = 'acknowledgement'),"
+      " count(*) FILTER (WHERE evidence IS NULL),"
+      " count(comparison),"
+      " count(*) FILTER (WHERE comparison = 'agree' AND evidence = 'observation'),"
+      " count(*) FILTER (WHERE comparison = 'agree' AND evidence = 'acknowledgement'),"
+      " count(*) FILTER (WHERE comparison = 'agree' AND evidence IS NULL),"
+      " count(*) FILTER (WHERE comparison = 'after-divergence'),"
+      " count(*) FILTER (WHERE comparison = 'diverge'),"
+      " count(*) FILTER (WHERE comparison = 'unsupported'),"
+      " count(*) FILTER (WHERE comparison = 'skip'),"
+      " count(*) FILTER (WHERE comparison = 'error')"
+      " FROM scenarios sc JOIN steps st ON st.scenario_id = sc.scenario_id"
+      " WHERE sc.run_id = ?1", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) return rc;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  rc = sqlite3_step(pStmt);
+  if( rc==SQLITE_ROW ){
+    long long a[12];
+    int i;
+    for(i=0; i<12; i++) a[i] = sqlite3_column_int64(pStmt, i);
+    fprintf(pOut, "evidence   %lld observations, %lld acknowledgements",
+            a[0], a[1]);
+    if( a[2] ) fprintf(pOut, ", %lld unclassified", a[2]);
+    fprintf(pOut, "\n");
+    if( a[3]>0 ){
+      fprintf(pOut, "compared   %lld agree on observations (the evidence),"
+              " %lld on acknowledgements", a[4], a[5]);
+      if( a[6] ) fprintf(pOut, ", %lld unclassified", a[6]);
+      fprintf(pOut, "; %lld after-divergence, %lld diverge, %lld unsupported,"
+              " %lld skip, %lld error\n", a[7], a[8], a[9], a[10], a[11]);
+    }
+    rc = SQLITE_OK;
+  }else if( rc==SQLITE_DONE ){
+    rc = SQLITE_OK;
+  }
+  sqlite3_finalize(pStmt);
+  return rc;
+}
+
+/* Facts about the hosts recorded with the run (store_event()). */
+static int results_show_events(sqlite3 *db, const char *zRunId, FILE *pOut){
+  sqlite3_stmt *pStmt = NULL;
+  int nEvent = 0;
+  int rc = sqlite3_prepare_v2(db,
+      "SELECT e.backend, e.text, sc.path FROM events e LEFT JOIN scenarios sc"
+      " ON sc.scenario_id = e.scenario_id WHERE e.run_id = ?1"
+      " ORDER BY e.event_id", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) return rc;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    if( nEvent++==0 ) fprintf(pOut, "\nevents:\n");
+    termsafe_fprintf(pOut, "  [%s] %s", results_col(pStmt, 0) ? results_col(pStmt, 0)
+                     : "-", results_col(pStmt, 1));
+    if( results_col(pStmt, 2) ) termsafe_fprintf(pOut, " (during %s)", results_col(pStmt, 2));
+    fputc('\n', pOut);
+  }
+  sqlite3_finalize(pStmt);
+  return rc==SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int results_show(Store *pStore, const char *zRunId, int bAll,
+                        FILE *pOut){
+  static const int abRight[] = {0,1,1,1,1,1,1,1,1,1,0};
+  sqlite3 *db = store_db(pStore);
+  sqlite3_stmt *pStmt = NULL;
+  ResultsTable t;
+  const char *zWhat = "reading the run";
+  int rc, nShown = 0, nAfter = 0;
+
+  rc = results_show_facts(db, zRunId, pOut);
+  if( rc==SQLITE_OK ){
+    zWhat = "reading the run's evidence";
+    rc = results_show_evidence(db, zRunId, pOut);
+  }
+  if( rc==SQLITE_OK ){
+    zWhat = "reading the run's events";
+    rc = results_show_events(db, zRunId, pOut);
+  }
+  if( rc!=SQLITE_OK ) goto sql_err;
+  fprintf(pOut, "\n");
+
+  /* Scenarios, with verdict counts over every backend and, per step, how
+  ** it compared. */
+  zWhat = "reading the run's scenarios";
   rc = sqlite3_prepare_v2(db,
       "SELECT sc.path, count(DISTINCT st.position),"
       " sum(sr.verdict = 'pass'), sum(sr.verdict IN ('fail','error','fixed')),"
       " sum(sr.verdict = 'todo'), sum(sr.verdict IN ('skip','unsupported')),"
+      " count(DISTINCT CASE WHEN st.comparison = 'agree'"
+      "   AND st.evidence = 'observation' THEN st.position END),"
+      " count(DISTINCT CASE WHEN st.comparison = 'agree'"
+      "   AND st.evidence = 'acknowledgement' THEN st.position END),"
+      " count(DISTINCT CASE WHEN st.comparison = 'after-divergence'"
+      "   THEN st.position END),"
       " count(DISTINCT CASE WHEN st.comparison = 'diverge' THEN st.position END),"
       " sc.content_hash"
       " FROM scenarios sc LEFT JOIN steps st ON st.scenario_id = sc.scenario_id"
@@ -334,47 +509,70 @@ static int results_show(Store *pStore, const char *zRunId, int bAll,
       "  AND sr.position = st.position"
       " WHERE sc.run_id = ?1 GROUP BY sc.scenario_id ORDER BY sc.path, sc.scenario_id",
       -1, &pStmt, NULL);
-  zWhat = "reading the run's scenarios";
   if( rc!=SQLITE_OK ) goto sql_err;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  {
-    const char *azHead[] = { "SCENARIO", "STEPS", "PASS", "FAIL", "TODO",
-                             "SKIP", "DIVERGE", "HASH" };
-    results_table_row(&t, azHead);
-  }
+  results_table_init(&t, 11, abRight, pOut);
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
-    const char *az[8];
+    const char *az[11];
     int i;
-    for(i=0; i<8; i++) az[i] = results_col(pStmt, i);
-    if( az[2]==NULL ){ az[2] = az[3] = az[4] = az[5] = az[6] = "0"; }
+    if( nShown++==0 ){
+      static const char *const azHead[] = { "SCENARIO", "STEPS", "PASS", "FAIL",
+        "TODO", "SKIP", "AGREE", "ACK", "AFTER", "DIVERGE", "HASH" };
+      results_table_row(&t, azHead);
+    }
+    for(i=0; i<11; i++) az[i] = results_col(pStmt, i);
+    if( az[2]==NULL ){ az[2] = az[3] = az[4] = az[5] = "0"; }
     results_table_row(&t, az);
   }
+  results_table_end(&t);
   if( rc!=SQLITE_DONE ) goto sql_err;
   sqlite3_finalize(pStmt);
   pStmt = NULL;
-  if( t.nRow>1 ) results_table_print(&t, pOut, abRight);
-  else fprintf(pOut, "no scenario stored\n");
-  results_table_free(&t);
+  if( nShown==0 ){
+    fprintf(pOut, "no scenario stored\n");
+  }else{
+    fprintf(pOut, "(AGREE: agreements on observations; ACK: on acknowledgements;"
+            " AFTER: steps after a divergence they depend on)\n");
+  }
 
-  /* Failures with what was expected and what came out; or every step. */
-  rc = sqlite3_prepare_v2(db,
-      "SELECT path, line, backend, verdict, who, command, expected, output,"
-      " reason FROM step_outcomes WHERE run_id = ?1"
-      " AND (?2 OR verdict IN ('fail','error','fixed'))"
-      " ORDER BY scenario_id, position, backend", -1, &pStmt, NULL);
+  /* Failures with what was expected and what came out, and the steps
+  ** after a divergence; or every step. */
   zWhat = "reading the run's steps";
+  rc = sqlite3_prepare_v2(db,
+      "SELECT sc.path, st.line, sr.backend, sr.verdict, st.who, st.command,"
+      " st.expected, sr.output, sr.reason, st.comparison, st.evidence,"
+      " st.diverged_line"
+      " FROM scenarios sc JOIN steps st ON st.scenario_id = sc.scenario_id"
+      " JOIN step_results sr ON sr.scenario_id = st.scenario_id"
+      "  AND sr.position = st.position"
+      " WHERE sc.run_id = ?1 AND (?2 OR sr.verdict IN ('fail','error','fixed')"
+      "  OR st.comparison = 'after-divergence')"
+      " ORDER BY sc.scenario_id, st.position, sr.backend", -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) goto sql_err;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
   sqlite3_bind_int(pStmt, 2, bAll);
+  nShown = 0;
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
     const char *zVerdict = results_col(pStmt, 3);
-    int bBad = strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "error")==0
-            || strcmp(zVerdict, "fixed")==0;
-    if( nFail==0 ) fprintf(pOut, "\n%s:\n", bAll ? "steps" : "failures");
-    nFail++;
-    fprintf(pOut, "  %s:%d  [%s] %s\n", results_col(pStmt, 0),
-           sqlite3_column_int(pStmt, 1), results_col(pStmt, 2), zVerdict);
-    fprintf(pOut, "      %-9s %s\n", "step", results_col(pStmt, 5));
+    const char *zCmp = results_col(pStmt, 9);
+    const char *zEvidence = results_col(pStmt, 10);
+    int bBad = zVerdict && (strcmp(zVerdict, "fail")==0
+            || strcmp(zVerdict, "error")==0 || strcmp(zVerdict, "fixed")==0);
+    int bAfter = zCmp && strcmp(zCmp, "after-divergence")==0;
+    if( nShown==0 ) fprintf(pOut, "\n%s:\n", bAll ? "steps" : "failures, and steps after a divergence");
+    nShown++;
+    nAfter += bAfter;
+    termsafe_fprintf(pOut, "  %s:%d  [%s] %s", results_col(pStmt, 0),
+                     sqlite3_column_int(pStmt, 1), results_col(pStmt, 2),
+                     zVerdict ? zVerdict : "-");
+    if( zCmp && (bAll || bAfter) ) termsafe_fprintf(pOut, ", %s", zCmp);
+    if( bAfter && sqlite3_column_type(pStmt, 11)!=SQLITE_NULL ){
+      fprintf(pOut, " (follows the divergence at line %d)",
+              sqlite3_column_int(pStmt, 11));
+    }
+    if( zEvidence && bAll ) termsafe_fprintf(pOut, "; %s", zEvidence);
+    fputc('\n', pOut);
+    results_print_block(pOut, "step", results_col(pStmt, 5));
     if( bBad || bAll ){
       if( results_col(pStmt, 6) ) results_print_block(pOut, "expected", results_col(pStmt, 6));
       if( results_col(pStmt, 7) ) results_print_block(pOut, "got", results_col(pStmt, 7));
@@ -383,13 +581,13 @@ static int results_show(Store *pStore, const char *zRunId, int bAll,
   }
   if( rc!=SQLITE_DONE ) goto sql_err;
   sqlite3_finalize(pStmt);
-  if( nFail==0 && !bAll ) fprintf(pOut, "\nno failures\n");
+  if( nShown==0 && !bAll ) fprintf(pOut, "\nno failures\n");
+  else if( nShown==nAfter && !bAll ) fprintf(pOut, "\nno failures\n");
   return 0;
 
 sql_err:
-  rc = results_sql_err(pStore, zWhat);
+  rc = results_sql_err(pStore, zWhat, pOut);
   sqlite3_finalize(pStmt);
-  results_table_free(&t);
   return rc;
 }
 
@@ -404,78 +602,98 @@ static void results_first_line(const char *z, char *zOut, size_t nOut){
   snprintf(zOut, nOut, "%.*s%s", (int)n, z, z[n] ? "..." : "");
 }
 
+/* State of the first pass of `compare`: the table, the counts, and the
+** first output change (for the hint). */
+typedef struct ResultsCmp ResultsCmp;
+struct ResultsCmp {
+  ResultsTable t;           /* the CHANGE STEP BACKEND VERDICT COMMAND table */
+  int anKind[6];            /* changes of each StoreChangeKind */
+  int nChange;              /* changes seen */
+  FILE *pOut;               /* the report */
+  char zHint[700];          /* "path:line was "..", now ".."", or "" */
+};
+
+static int results_cmp_row(void *pArg, const StoreChange *pC){
+  ResultsCmp *p = (ResultsCmp*)pArg;
+  char zWhere[512], zVerdict[64];
+  const char *az[5];
+  if( p->nChange++==0 ){
+    static const char *const azHead[] = { "CHANGE", "STEP", "BACKEND",
+                                          "VERDICT", "COMMAND" };
+    results_table_row(&p->t, azHead);
+  }
+  snprintf(zWhere, sizeof(zWhere), "%s:%d", pC->zPath ? pC->zPath : "?", pC->iLine);
+  snprintf(zVerdict, sizeof(zVerdict), "%s -> %s",
+           pC->zVerdictA ? pC->zVerdictA : "(none)",
+           pC->zVerdictB ? pC->zVerdictB : "(none)");
+  az[0] = store_change_name(pC->eKind);
+  az[1] = zWhere;
+  az[2] = pC->zBackend;
+  az[3] = zVerdict;
+  az[4] = pC->zCommand;
+  results_table_row(&p->t, az);
+  p->anKind[pC->eKind]++;
+  if( pC->eKind==STORE_CHANGE_OUTPUT && p->zHint[0]==0 ){
+    char zA[64], zB[64];
+    results_first_line(pC->zOutputA, zA, sizeof(zA));
+    results_first_line(pC->zOutputB, zB, sizeof(zB));
+    snprintf(p->zHint, sizeof(p->zHint), "%.500s:%d was \"%s\", now \"%s\"",
+             pC->zPath ? pC->zPath : "?", pC->iLine, zA, zB);
+  }
+  return 0;
+}
+
+/* The second pass of `compare --verbose`: each change's texts. */
+static int results_cmp_detail(void *pArg, const StoreChange *pC){
+  FILE *pOut = (FILE*)pArg;
+  if( pC->eKind==STORE_CHANGE_ADDED || pC->eKind==STORE_CHANGE_REMOVED ) return 0;
+  termsafe_fprintf(pOut, "\n  %s:%d [%s] %s%s\n", pC->zPath ? pC->zPath : "?",
+                   pC->iLine, pC->zBackend ? pC->zBackend : "?",
+                   store_change_name(pC->eKind),
+                   pC->bScenarioChanged ? " (the scenario file changed)" : "");
+  if( pC->zExpectedA || pC->zExpectedB ){
+    int bSame = pC->zExpectedA && pC->zExpectedB
+             && strcmp(pC->zExpectedA, pC->zExpectedB)==0;
+    if( bSame ){
+      results_print_block(pOut, "expected", pC->zExpectedB);
+    }else{
+      results_print_block(pOut, "A expect", pC->zExpectedA);
+      results_print_block(pOut, "B expect", pC->zExpectedB);
+    }
+  }
+  results_print_block(pOut, "A output", pC->zOutputA);
+  results_print_block(pOut, "B output", pC->zOutputB);
+  return 0;
+}
+
 static int results_compare(Store *pStore, const char *zRunA, const char *zRunB,
                            int bVerbose, FILE *pOut){
   static const int abRight[] = {0,0,0,0,0};
-  StoreChange *aChange = NULL;
-  int nChange = 0, i, anKind[6] = {0};
-  ResultsTable t;
-  const char *azHead[] = { "CHANGE", "STEP", "BACKEND", "VERDICT", "COMMAND" };
+  ResultsCmp cmp;
+  int rc;
 
-  if( store_compare(pStore, zRunA, zRunB, &aChange, &nChange) ){
-    return results_sql_err(pStore, "comparing the runs");
-  }
-  fprintf(pOut, "comparing %.12s (A) with %.12s (B): matched by scenario path, step"
-         " position and backend\n", zRunA, zRunB);
-  if( nChange==0 ){
+  memset(&cmp, 0, sizeof(cmp));
+  cmp.pOut = pOut;
+  termsafe_fprintf(pOut, "comparing %.12s (A) with %.12s (B): matched by scenario"
+                   " path, step position and backend\n", zRunA, zRunB);
+  results_table_init(&cmp.t, 5, abRight, pOut);
+  rc = store_compare_each(pStore, zRunA, zRunB, results_cmp_row, &cmp);
+  results_table_end(&cmp.t);
+  if( rc ) return results_sql_err(pStore, "comparing the runs", pOut);
+  if( cmp.nChange==0 ){
     fprintf(pOut, "no step changed its verdict or output\n");
     return 0;
   }
-  results_table_init(&t, 5);
-  results_table_row(&t, azHead);
-  for(i=0; i<nChange; i++){
-    const StoreChange *pC = &aChange[i];
-    char zWhere[512], zVerdict[64];
-    const char *az[5];
-    snprintf(zWhere, sizeof(zWhere), "%s:%d", pC->zPath, pC->iLine);
-    snprintf(zVerdict, sizeof(zVerdict), "%s -> %s",
-             pC->zVerdictA ? pC->zVerdictA : "(none)",
-             pC->zVerdictB ? pC->zVerdictB : "(none)");
-    az[0] = store_change_name(pC->eKind);
-    az[1] = zWhere;
-    az[2] = pC->zBackend;
-    az[3] = zVerdict;
-    az[4] = pC->zCommand;
-    results_table_row(&t, az);
-    anKind[pC->eKind]++;
-  }
-  results_table_print(&t, pOut, abRight);
-  results_table_free(&t);
   if( bVerbose ){
-    for(i=0; i<nChange; i++){
-      const StoreChange *pC = &aChange[i];
-      if( pC->eKind==STORE_CHANGE_ADDED || pC->eKind==STORE_CHANGE_REMOVED ) continue;
-      fprintf(pOut, "\n  %s:%d [%s] %s%s\n", pC->zPath, pC->iLine, pC->zBackend,
-             store_change_name(pC->eKind),
-             pC->bScenarioChanged ? " (the scenario file changed)" : "");
-      if( pC->zExpectedA || pC->zExpectedB ){
-        int bSame = pC->zExpectedA && pC->zExpectedB
-                 && strcmp(pC->zExpectedA, pC->zExpectedB)==0;
-        if( bSame ){
-          results_print_block(pOut, "expected", pC->zExpectedB);
-        }else{
-          results_print_block(pOut, "A expect", pC->zExpectedA);
-          results_print_block(pOut, "B expect", pC->zExpectedB);
-        }
-      }
-      results_print_block(pOut, "A output", pC->zOutputA);
-      results_print_block(pOut, "B output", pC->zOutputB);
-    }
-  }else{
-    char zA[64], zB[64];
-    for(i=0; i<nChange && aChange[i].eKind!=STORE_CHANGE_OUTPUT; i++){}
-    if( i<nChange ){
-      results_first_line(aChange[i].zOutputA, zA, sizeof(zA));
-      results_first_line(aChange[i].zOutputB, zB, sizeof(zB));
-      fprintf(pOut, "(--verbose prints outputs; e.g. %s:%d was \"%s\", now \"%s\")\n",
-             aChange[i].zPath, aChange[i].iLine, zA, zB);
-    }
+    rc = store_compare_each(pStore, zRunA, zRunB, results_cmp_detail, pOut);
+    if( rc ) return results_sql_err(pStore, "comparing the runs", pOut);
+  }else if( cmp.zHint[0] ){
+    termsafe_fprintf(pOut, "(--verbose prints outputs; e.g. %s)\n", cmp.zHint);
   }
   fprintf(pOut, "\n%d regressions, %d fixed, %d other verdict changes, %d output"
-         " changes, %d added, %d removed\n", anKind[0], anKind[1], anKind[2],
-         anKind[3], anKind[4], anKind[5]);
-  store_changes_free(aChange, nChange);
-  return anKind[STORE_CHANGE_REGRESSION] ? 1 : 0;
+          " changes, %d added, %d removed\n", cmp.anKind[0], cmp.anKind[1],
+          cmp.anKind[2], cmp.anKind[3], cmp.anKind[4], cmp.anKind[5]);
+  return cmp.anKind[STORE_CHANGE_REGRESSION] ? 1 : 0;
 }
 
 /* ---------------------------------------------------------------- 6 ---- */
@@ -507,14 +725,14 @@ static int results_merge(ResultsOpts *pOpts){
   ** output is created or touched. */
   for(i=2; i<pOpts->nArg; i++){
     if( store_check_input(pOpts->azArg[i], zErr, sizeof(zErr)) ){
-      fprintf(stderr, "mapscope results: %s\n", zErr);
+      termsafe_fprintf(stderr, "mapscope results: %s\n", zErr);
       return 2;
     }
   }
   /* Only a file known to be missing counts as created by this merge. */
   bExisted = !(stat(pOpts->azArg[1], &stOut)!=0 && errno==ENOENT);
   if( store_open(pOpts->azArg[1], &pOut, zErr, sizeof(zErr)) ){
-    fprintf(stderr, "mapscope results: %s\n", zErr);
+    termsafe_fprintf(stderr, "mapscope results: %s\n", zErr);
     goto err;
   }
   aStats = calloc((size_t)pOpts->nArg, sizeof(*aStats));
@@ -533,25 +751,28 @@ static int results_merge(ResultsOpts *pOpts){
     if( store_merge_many(pOut, (const char *const*)&pOpts->azArg[iFirst], n,
                          &aStats[iFirst-2], zErr, sizeof(zErr)) ){
       if( iFirst>2 ){
-        fprintf(stderr, "mapscope results: %s (the inputs listed above were"
-                " merged; this one and those after it were not)\n", zErr);
+        termsafe_fprintf(stderr, "mapscope results: %s (the inputs listed above"
+                         " were merged; this one and those after it were not)\n",
+                         zErr);
       }else{
-        fprintf(stderr, "mapscope results: %s\n", zErr);
+        termsafe_fprintf(stderr, "mapscope results: %s\n", zErr);
       }
       goto err;
     }
     for(i=iFirst; i<iFirst+n; i++){
       const StoreMergeStats *pSt = &aStats[i-2];
-      printf("%s: %d runs added, %d replaced (were incomplete), %d already present\n",
-             pOpts->azArg[i], pSt->nAdded, pSt->nReplaced, pSt->nSkipped);
+      termsafe_fprintf(stdout, "%s: %d runs added, %d replaced (were incomplete),"
+                       " %d already present\n", pOpts->azArg[i], pSt->nAdded,
+                       pSt->nReplaced, pSt->nSkipped);
       total.nAdded += pSt->nAdded;
       total.nReplaced += pSt->nReplaced;
       total.nSkipped += pSt->nSkipped;
     }
     fflush(stdout);
   }
-  printf("merged into %s: %d runs added, %d replaced, %d already present\n",
-         pOpts->azArg[1], total.nAdded, total.nReplaced, total.nSkipped);
+  termsafe_fprintf(stdout, "merged into %s: %d runs added, %d replaced, %d already"
+                   " present\n", pOpts->azArg[1], total.nAdded, total.nReplaced,
+                   total.nSkipped);
   store_close(pOut);
   free(aStats);
   return 0;
@@ -566,173 +787,136 @@ err:
 
 /* ---------------------------------------------------------------- 7 ---- */
 
-/* XML text: the five specials escaped, other control characters '?'. */
-static void results_xml(FILE *pOut, const char *z){
-  for(; z && *z; z++){
-    unsigned char c = (unsigned char)*z;
-    switch( c ){
-      case '&': fputs("&amp;", pOut); break;
-      case '<': fputs("&lt;", pOut); break;
-      case '>': fputs("&gt;", pOut); break;
-      case '"': fputs("&quot;", pOut); break;
-      case '\'': fputs("&apos;", pOut); break;
-      default:
-        fputc((c<0x20 && c!='\n' && c!='\t' && c!='\r') ? '?' : c, pOut);
-    }
-  }
-}
-
-/* A TAP description: one line, '#' escaped. */
-static void results_tap_text(FILE *pOut, const char *z){
-  for(; z && *z; z++){
-    if( *z=='\n' || *z=='\r' ) fputc(' ', pOut);
-    else if( *z=='#' ) fputs("\\#", pOut);
-    else fputc(*z, pOut);
-  }
-}
-
-/* Print text as a YAML block scalar under key zKey (TAP 13 diagnostics). */
-static void results_tap_yaml(FILE *pOut, const char *zKey, const char *zText){
-  const char *z = zText;
-  if( z==NULL ) return;
-  fprintf(pOut, "  %s: |\n", zKey);
-  while( 1 ){
-    const char *zEnd = strchr(z, '\n');
-    int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
-    fprintf(pOut, "    %.*s\n", n, z);
-    if( zEnd==NULL ) break;
-    z = zEnd + 1;
-  }
-}
+/* One row per step and backend of the run's scenarios, from the tables
+** (the file's own step_outcomes view is never run). */
+#define RESULTS_OUTCOMES \
+  "(SELECT sc.run_id, sc.scenario_id, sc.path, st.position, st.line," \
+  " st.command, st.expected, sr.backend, sr.verdict, sr.output, sr.reason," \
+  " sr.duration_ms FROM scenarios sc JOIN steps st" \
+  " ON st.scenario_id = sc.scenario_id JOIN step_results sr" \
+  " ON sr.scenario_id = st.scenario_id AND sr.position = st.position)"
 
 static const char zExportSql[] =
   "SELECT o.path, o.line, o.backend, o.verdict, o.command, o.expected,"
   " o.output, o.reason, o.duration_ms, o.scenario_id,"
   " (SELECT group_concat(k.reason, '; ') FROM known_divergences k"
   "   WHERE k.scenario_id = o.scenario_id AND k.position = o.position)"
-  " FROM step_outcomes o WHERE o.run_id = ?1"
+  " FROM " RESULTS_OUTCOMES " o WHERE o.run_id = ?1"
   " ORDER BY o.scenario_id, o.position, o.backend";
+
+/*
+** The export goes through the run's own writers (runner/report: tap.c,
+** junit.c), row by row, so `results export` and `run --format` agree and
+** count the same way. A row becomes a ReportCase; a pass with nothing to
+** compare with (no expected block, and for a second backend no output of
+** the first) is unchecked, as in the run.
+*/
+typedef struct ExportRow ExportRow;
+struct ExportRow {
+  ReportCase c;             /* the case (pointers into the statement) */
+  long long iScenario;      /* scenario_id */
+  int bNewScenario;         /* the first row of its scenario */
+};
+
+/* Fill *pRow from the statement's current row; zFirstOutput is the output
+** of the step's first backend when this row is its second, else NULL. */
+static void results_export_row(sqlite3_stmt *pStmt, ExportRow *pRow,
+                               long long *piLastScenario, int *piLastLine,
+                               char **pzFirstOutput){
+  ReportCase *c = &pRow->c;
+  memset(pRow, 0, sizeof(*pRow));
+  pRow->iScenario = sqlite3_column_int64(pStmt, 9);
+  pRow->bNewScenario = pRow->iScenario != *piLastScenario;
+  int iLine = sqlite3_column_int(pStmt, 1);
+  int bSameStep = !pRow->bNewScenario && iLine == *piLastLine;
+  c->zFile = results_col(pStmt, 0);
+  c->iLine = iLine;
+  c->zBackend = results_col(pStmt, 2);
+  c->eVerdict = report_verdict_from_name(results_col(pStmt, 3));
+  c->zCommand = results_col(pStmt, 4);
+  c->zExpected = results_col(pStmt, 5);
+  c->zActual = results_col(pStmt, 6);
+  c->zReason = (c->eVerdict == VERDICT_TODO || c->eVerdict == VERDICT_FIXED)
+             ? results_col(pStmt, 10) : results_col(pStmt, 7);
+  c->rSeconds = sqlite3_column_double(pStmt, 8) / 1000.0;
+  if( c->zExpected == NULL && bSameStep && *pzFirstOutput ){
+    c->zExpected = *pzFirstOutput;   /* a diff: checked against the model */
+  }
+  c->bUnchecked = c->eVerdict == VERDICT_PASS && c->zExpected == NULL;
+  if( !bSameStep ){
+    free(*pzFirstOutput);
+    *pzFirstOutput = NULL;
+    if( c->zActual ){
+      size_t n = strlen(c->zActual) + 1;
+      *pzFirstOutput = malloc(n);
+      if( *pzFirstOutput ) memcpy(*pzFirstOutput, c->zActual, n);
+    }
+  }
+  *piLastScenario = pRow->iScenario;
+  *piLastLine = iLine;
+}
 
 static int results_export_tap(sqlite3 *db, const char *zRunId, int bDone,
                               FILE *pOut){
   sqlite3_stmt *pStmt = NULL;
-  long long nTest = 0;
-  int i = 0, rc;
-  if( sqlite3_prepare_v2(db, "SELECT count(*) FROM step_outcomes WHERE run_id = ?1",
-                         -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
-  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  rc = sqlite3_step(pStmt);
-  if( rc==SQLITE_ROW ) nTest = sqlite3_column_int64(pStmt, 0);
-  sqlite3_finalize(pStmt);
-  if( rc!=SQLITE_ROW ) return 1;
   if( sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  fprintf(pOut, "TAP version 13\n1..%lld\n# mapscope run %s%s\n", nTest, zRunId,
-         bDone ? "" : " (INCOMPLETE: stopped before it finished)");
+  TapWriter tap;
+  tap_begin(&tap, pOut);
+  char zHead[128];
+  snprintf(zHead, sizeof(zHead), "mapscope run %s%s", zRunId,
+           bDone ? "" : " (INCOMPLETE: stopped before it finished)");
+  tap_comment(&tap, zHead);
+  long long iLastScenario = -1;
+  int iLastLine = -1, rc;
+  char *zFirst = NULL;
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
-    const char *zVerdict = results_col(pStmt, 3);
-    const char *zReason = results_col(pStmt, 7);
-    const char *zTodo = results_col(pStmt, 10);
-    int bOk = strcmp(zVerdict, "pass")==0 || strcmp(zVerdict, "skip")==0
-           || strcmp(zVerdict, "unsupported")==0;
-    i++;
-    fprintf(pOut, "%s %d - %s:%d [%s] ", bOk ? "ok" : "not ok", i,
-           results_col(pStmt, 0), sqlite3_column_int(pStmt, 1),
-           results_col(pStmt, 2));
-    results_tap_text(pOut, results_col(pStmt, 4));
-    if( strcmp(zVerdict, "todo")==0 ){
-      fprintf(pOut, " # TODO ");
-      results_tap_text(pOut, zTodo ? zTodo : "known divergence");
-    }else if( strcmp(zVerdict, "skip")==0 ){
-      fprintf(pOut, " # SKIP excluded by onlyif/skipif");
-    }else if( strcmp(zVerdict, "unsupported")==0 ){
-      fprintf(pOut, " # SKIP unsupported: ");
-      results_tap_text(pOut, zReason ? zReason : "by this backend");
-    }else if( strcmp(zVerdict, "fixed")==0 ){
-      fprintf(pOut, " (a todo step now passes: remove its todo)");
-    }
-    fprintf(pOut, "\n");
-    if( strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "error")==0 ){
-      fprintf(pOut, "  ---\n  verdict: %s\n", zVerdict);
-      results_tap_yaml(pOut, "expected", results_col(pStmt, 5));
-      results_tap_yaml(pOut, "got", results_col(pStmt, 6));
-      results_tap_yaml(pOut, "reason", zReason);
-      fprintf(pOut, "  ...\n");
-    }
+    ExportRow row;
+    results_export_row(pStmt, &row, &iLastScenario, &iLastLine, &zFirst);
+    if( row.bNewScenario ) tap_comment(&tap, row.c.zFile);
+    tap_case(&tap, &row.c);
   }
+  free(zFirst);
   sqlite3_finalize(pStmt);
-  return rc==SQLITE_DONE ? 0 : 1;
+  if( rc!=SQLITE_DONE ) return 1;
+  tap_end(&tap, NULL);
+  return 0;
 }
 
 static int results_export_junit(sqlite3 *db, const char *zRunId, int bDone,
                                 FILE *pOut){
   sqlite3_stmt *pStmt = NULL;
-  sqlite3_stmt *pSuite = NULL;
-  long long iScenario = -1;
-  int rc;
-  rc = sqlite3_prepare_v2(db,
-      "SELECT count(*), sum(verdict IN ('fail','fixed')), sum(verdict = 'error'),"
-      " sum(verdict IN ('skip','unsupported','todo')), sum(duration_ms)"
-      " FROM step_outcomes WHERE scenario_id = ?1", -1, &pSuite, NULL);
-  if( rc==SQLITE_OK ) rc = sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL);
-  if( rc!=SQLITE_OK ){
-    sqlite3_finalize(pSuite);
+  if( sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  JunitWriter junit;
+  memset(&junit, 0, sizeof(junit));
+  long long iLastScenario = -1;
+  int iLastLine = -1, bOpen = 0, rc;
+  char *zFirst = NULL;
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    ExportRow row;
+    results_export_row(pStmt, &row, &iLastScenario, &iLastLine, &zFirst);
+    if( row.bNewScenario ){
+      if( bOpen ) junit_suite_end(&junit);
+      junit_suite_begin(&junit, row.c.zFile);
+      junit_suite_property(&junit, "run_id", zRunId);
+      junit_suite_property(&junit, "completed", bDone ? "1" : "0");
+      bOpen = 1;
+    }
+    junit_case(&junit, &row.c);
+  }
+  free(zFirst);
+  sqlite3_finalize(pStmt);
+  if( bOpen ) junit_suite_end(&junit);
+  if( rc!=SQLITE_DONE ){
+    FILE *pNull = fopen("/dev/null", "w");
+    if( pNull ){ junit_finish(&junit, pNull, NULL); fclose(pNull); }
     return 1;
   }
-  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  fprintf(pOut, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  fprintf(pOut, "<testsuites name=\"mapscope run %s\">\n", zRunId);
-  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
-    const char *zVerdict = results_col(pStmt, 3);
-    long long iThis = sqlite3_column_int64(pStmt, 9);
-    if( iThis!=iScenario ){
-      if( iScenario>=0 ) fprintf(pOut, "  </testsuite>\n");
-      iScenario = iThis;
-      sqlite3_reset(pSuite);
-      sqlite3_bind_int64(pSuite, 1, iThis);
-      if( sqlite3_step(pSuite)!=SQLITE_ROW ) break;
-      fprintf(pOut, "  <testsuite name=\"");
-      results_xml(pOut, results_col(pStmt, 0));
-      fprintf(pOut, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\""
-             " time=\"%.3f\">\n", sqlite3_column_int(pSuite, 0),
-             sqlite3_column_int(pSuite, 1), sqlite3_column_int(pSuite, 2),
-             sqlite3_column_int(pSuite, 3), sqlite3_column_double(pSuite, 4)/1000.0);
-      fprintf(pOut, "    <properties><property name=\"run_id\" value=\"%s\"/>"
-             "<property name=\"completed\" value=\"%d\"/></properties>\n",
-             zRunId, bDone);
-    }
-    fprintf(pOut, "    <testcase classname=\"");
-    results_xml(pOut, results_col(pStmt, 0));
-    fprintf(pOut, "\" name=\"line %d [", sqlite3_column_int(pStmt, 1));
-    results_xml(pOut, results_col(pStmt, 2));
-    fprintf(pOut, "] ");
-    results_xml(pOut, results_col(pStmt, 4));
-    fprintf(pOut, "\" time=\"%.3f\">", sqlite3_column_double(pStmt, 8)/1000.0);
-    if( strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "fixed")==0
-     || strcmp(zVerdict, "error")==0 ){
-      const char *zTag = strcmp(zVerdict, "error")==0 ? "error" : "failure";
-      fprintf(pOut, "\n      <%s message=\"%s\">", zTag,
-             strcmp(zVerdict, "fixed")==0 ? "a todo step now passes: remove its todo"
-             : strcmp(zVerdict, "fail")==0 ? "output differs from expected"
-             : "the harness or agent failed");
-      if( results_col(pStmt, 5) ){ fprintf(pOut, "expected:\n"); results_xml(pOut, results_col(pStmt, 5)); fprintf(pOut, "\n"); }
-      if( results_col(pStmt, 6) ){ fprintf(pOut, "got:\n"); results_xml(pOut, results_col(pStmt, 6)); fprintf(pOut, "\n"); }
-      if( results_col(pStmt, 7) ){ fprintf(pOut, "reason: "); results_xml(pOut, results_col(pStmt, 7)); }
-      fprintf(pOut, "</%s>\n    ", zTag);
-    }else if( strcmp(zVerdict, "pass")!=0 ){
-      const char *zWhy = strcmp(zVerdict, "todo")==0 ? results_col(pStmt, 10)
-                       : results_col(pStmt, 7);
-      fprintf(pOut, "<skipped message=\"%s: ", zVerdict);
-      results_xml(pOut, zWhy ? zWhy : "excluded by onlyif/skipif");
-      fprintf(pOut, "\"/>");
-    }
-    fprintf(pOut, "</testcase>\n");
-  }
-  if( iScenario>=0 ) fprintf(pOut, "  </testsuite>\n");
-  fprintf(pOut, "</testsuites>\n");
-  sqlite3_finalize(pStmt);
-  sqlite3_finalize(pSuite);
-  return rc==SQLITE_DONE ? 0 : 1;
+  char zName[80];
+  snprintf(zName, sizeof(zName), "mapscope run %s", zRunId);
+  junit_finish(&junit, pOut, zName);
+  return 0;
 }
 
 /* ---------------------------------------------------------------- 8 ---- */
@@ -744,13 +928,14 @@ static int results_open(ResultsOpts *pOpts, Store **ppStore, int nRef,
   int i;
   if( store_open_readonly(pOpts->zDb, ppStore, zErr, sizeof(zErr)) ){
     /* Reading commands say what they could not do, not "modify". */
-    fprintf(stderr, "mapscope results: %s: nothing to %s\n", zErr, pOpts->azArg[0]);
+    termsafe_fprintf(stderr, "mapscope results: %s: nothing to %s\n", zErr,
+                     pOpts->azArg[0]);
     return 2;
   }
   for(i=0; i<nRef; i++){
     if( store_resolve_run(*ppStore, pOpts->azArg[1+i], azRunId[i], zErr,
                           sizeof(zErr)) ){
-      fprintf(stderr, "mapscope results: %s\n", zErr);
+      termsafe_fprintf(stderr, "mapscope results: %s\n", zErr);
       store_close(*ppStore);
       *ppStore = NULL;
       return 2;
@@ -773,10 +958,16 @@ static int results_export(Store *pStore, const char *zRunId, int bJunit,
     if( rc==SQLITE_ROW ) bDone = sqlite3_column_int(pStmt, 0);
   }
   sqlite3_finalize(pStmt);
-  if( rc!=SQLITE_ROW ) return results_sql_err(pStore, "reading the run");
+  if( rc!=SQLITE_ROW ) return results_sql_err(pStore, "reading the run", NULL);
   rc = bJunit ? results_export_junit(store_db(pStore), zRunId, bDone, pOut)
               : results_export_tap(store_db(pStore), zRunId, bDone, pOut);
-  return rc ? results_sql_err(pStore, "exporting the run") : 0;
+  if( rc==0 ) return 0;
+  /* Cut short: TAP says so in its own words; JUnit stays unterminated,
+  ** which no XML reader accepts. */
+  if( !bJunit ){
+    fprintf(pOut, "Bail out! database error: %s\n", sqlite3_errmsg(store_db(pStore)));
+  }
+  return results_sql_err(pStore, "exporting the run", NULL);
 }
 
 int cmd_results(int argc, char **argv){
@@ -784,17 +975,13 @@ int cmd_results(int argc, char **argv){
   Store *pStore = NULL;
   char azRunId[2][37];
   const char *zAction;
-  char *zBuf = NULL;        /* the report, printed only once it is whole */
-  size_t nBuf = 0;
-  FILE *pOut = NULL;
+  FILE *pOut = stdout;      /* reports stream here, row by row */
   int rc;
 
   rc = results_parse(argc, argv, &opts);
   if( rc ) goto done;
   if( opts.nArg==0 ){ rc = results_usage("no action given"); goto done; }
   zAction = opts.azArg[0];
-  pOut = open_memstream(&zBuf, &nBuf);
-  if( pOut==NULL ){ fprintf(stderr, "mapscope: out of memory\n"); rc = 2; goto done; }
   if( strcmp(zAction, "help")==0 ){
     fputs(zResultsHelp, pOut);
     rc = 0;
@@ -828,16 +1015,11 @@ int cmd_results(int argc, char **argv){
 done:
   store_close(pStore);
   free(opts.azArg);
-  if( pOut ){
-    /* Exit 0 or 1 (compare found a regression) is a whole report; after
-    ** an error nothing partial is printed as if it were complete. */
-    if( fclose(pOut)!=0 ){
-      if( rc<2 ){ fprintf(stderr, "mapscope: out of memory\n"); rc = 2; }
-    }else if( rc<2 && nBuf>0 && fwrite(zBuf, 1, nBuf, stdout)!=nBuf ){
-      rc = 2;
-    }
-    free(zBuf);
+  /* A report that could not be written whole (disk full) is an error. */
+  if( (fflush(stdout)!=0 || ferror(stdout)) && rc<2 ){
+    fprintf(stderr, "mapscope results: cannot write the report: %s\n",
+            strerror(errno));
+    rc = 2;
   }
-  if( fflush(stdout)!=0 && rc<2 ) rc = 2;
   return rc;
 }

@@ -2,7 +2,9 @@
 # tests/results/cli_test.sh: `mapscope results` end to end over databases
 # written by store_tool: list, show, compare (regression first, exit 1),
 # merge (both runs, idempotent, refusals), export (JUnit parses, TAP
-# counts), and bad input (exit 2, one line, database untouched).
+# counts), evidence (observations apart from acknowledgements, steps after
+# a divergence, host events), control characters escaped on a terminal
+# only, and bad input (exit 2, one line, database untouched).
 #
 #   cli_test.sh RESULTS_CMD STORE_TOOL WORKDIR
 # RESULTS_CMD runs `mapscope results` (results_cli, or "mapscope results").
@@ -98,4 +100,46 @@ expect_bad "merge with no input" merge out.db
 expect_bad "merge a missing input" merge new.db nothere.db
 [ ! -e new.db ] || fail "a refused merge created its output"
 [ "$(sum demo.db out.db notes.txt other.db)" = "$s0" ] || fail "bad input modified a file"
+
+# Evidence (issue 8, store side): show and list keep observations apart
+# from acknowledgements and count the steps after a divergence.
+"${cli[@]}" --db demo.db show last > ev.txt
+grep -q '^evidence   9 observations, 9 acknowledgements$' ev.txt || fail "evidence line: $(cat ev.txt)"
+grep -q '^compared   1 agree on observations (the evidence), 1 on acknowledgements; 6 after-divergence, 6 diverge, 4 unsupported, 0 skip, 0 error$' ev.txt \
+  || fail "compared line: $(grep compared ev.txt)"
+grep -q '^  scenarios/demo/restore.scn:20  \[wine\] pass, after-divergence (follows the divergence at line 14)$' ev.txt \
+  || fail "after-divergence step not listed"
+grep -q '^  \[wine\] agent recovered 2 journal entries$' ev.txt || fail "host event not shown"
+grep -q '^SCENARIO  *STEPS  *PASS  *FAIL  *TODO  *SKIP  *AGREE  *ACK  *AFTER  *DIVERGE  *HASH$' ev.txt \
+  || fail "scenario table header: $(grep SCENARIO ev.txt)"
+"${cli[@]}" --db demo.db list > evl.txt
+head -1 evl.txt | grep -q ' AGREE  ACK  AFTER ' || fail "list header: $(head -1 evl.txt)"
+sed -n 2p evl.txt | grep -q ' 1  *1  *6  *vm  *nightly$' || fail "list counts: $(sed -n 2p evl.txt)"
+"${cli[@]}" --db a.db list | sed -n 2p | grep -q ' -  *-  *-  ' || fail "single-backend run counts"
+
+# Terminal escapes (issue 9 item 6): a scenario file name and stored texts
+# holding ESC reach a terminal as \x1b; a pipe and the exports get the bytes.
+esc=$'\033'
+evil="evil${esc}[2J${esc}]8;;e.example${esc}\\.scn"
+printf 'as A drives %s[31mred\nas A drives %s]0;title\a\n' "$esc" "$esc" > "$evil"
+"$tool" feed esc.db "$evil" > /dev/null
+"${cli[@]}" --db esc.db show last --all > raw.txt
+grep -q "$esc" raw.txt || fail "piped show should keep the stored bytes"
+if command -v script > /dev/null; then
+  on_tty(){ script -q -e -c "$(printf '%q ' "${cli[@]}" "$@")" /dev/null; }
+  for action in "list" "show last --all" "compare last~1 last --verbose" "compare last~1 last"; do
+    rc=0; on_tty --db esc.db $action > tty.txt || rc=$?
+    [ "$rc" -le 1 ] || fail "$action on a terminal: exit $rc"
+    grep -q "$esc" tty.txt && fail "$action printed a raw ESC to a terminal: $(grep -a "$esc" tty.txt | head -2 | od -c | head -3)"
+    grep -q '\\x1b' tty.txt || fail "$action shows no escaped ESC: $(head -5 tty.txt)"
+  done
+  on_tty --db esc.db show last > tty.txt
+  grep -q 'evil\\x1b\[2J\\x1b\]8;;e.example\\x1b\\\.scn' tty.txt || fail "escaped file name: $(grep evil tty.txt | head -1)"
+  grep -q 'as A drives \\x1b\]0;title\\x07' tty.txt || fail "escaped step: $(grep drives tty.txt | head -1)"
+  on_tty --db esc.db export --format tap last > tty.txt
+  grep -q "$esc" tty.txt || fail "TAP on a terminal must be unchanged"
+  echo "terminal ok"
+else
+  echo "no script(1): terminal escapes checked by test_termsafe only"
+fi
 echo "ok: results list/show/compare/merge/export"

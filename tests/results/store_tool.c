@@ -93,7 +93,10 @@ static int tool_fill(const char *zDb, int nScn, int nStep, const char *zVerdict,
 /* ---------------------------------------------------------------- 2 ---- */
 
 /* Run iRun (0 or 1) of the demo. Step j of scenario i on wine: agrees,
-** diverges with a todo, or is unsupported; in run 1 one step regresses. */
+** diverges with a todo, or is unsupported; in run 1 one step regresses.
+** Even steps are acknowledgements (the `ok` of a mapping), odd ones
+** observations; an agreement after a todo divergence in its scenario is
+** after-divergence. Run 1 records a host event. */
 static int tool_demo_run(Store *p, int iRun){
   static const char *const azScn[] = {
     "scenarios/demo/restore.scn", "scenarios/demo/scopes.scn",
@@ -111,7 +114,9 @@ static int tool_demo_run(Store *p, int iRun){
   info.zHostOs = "Wine 8.0 on Linux";
   info.zWineVersion = "wine-8.0";
   if( store_run_begin(p, &info, zRunId) ) return 1;
+  if( iRun==1 && store_event(p, "wine", "agent recovered 2 journal entries") ) return 1;
   for(i=0; i<3; i++){
+    int iDiverged = 0;              /* line of the todo divergence, or 0 */
     if( store_scenario_begin(p, azScn[i], "demo", azScn[i], strlen(azScn[i])) ) return 1;
     for(j=0; j<6; j++){
       StoreBackendResult aRes[2];
@@ -134,10 +139,12 @@ static int tool_demo_run(Store *p, int iRun){
       step.zWho = "A";
       step.zCommand = zCmd;
       step.zExpected = zSim;
+      step.zEvidence = j%2 ? "observation" : "acknowledgement";
       if( eWine<=1 ){
         aRes[1].zVerdict = "pass";
         aRes[1].zOutput = zSim;
-        step.zComparison = "agree";
+        step.zComparison = iDiverged ? "after-divergence" : "agree";
+        step.iDivergedLine = iDiverged;
         /* run 1: the first step of the second scenario regresses on wine */
         if( iRun==1 && i==1 && j==0 ){
           aRes[1].zVerdict = "fail";
@@ -149,6 +156,7 @@ static int tool_demo_run(Store *p, int iRun){
         aRes[1].zVerdict = "todo";
         aRes[1].zOutput = zWine;
         step.zComparison = "diverge";
+        if( iDiverged==0 ) iDiverged = step.iLine;
         if( store_todo(p, &todo) ) return 1;
       }else{
         aRes[1].zVerdict = "unsupported";

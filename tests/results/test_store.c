@@ -12,6 +12,7 @@
 **   7. merge: damaged inputs refused, all-or-nothing over several inputs,
 **      both runs land, idempotence, refusals
 **   8. redaction and hashing
+**   9. hostile files: endless views, tables that are views, triggers
 */
 #define _GNU_SOURCE             /* memmem, mkdtemp */
 #include <stdarg.h>
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---------------------------------------------------------------- 1 ---- */
@@ -795,6 +797,15 @@ static void test_cmp_run(Store *p, char zRunId[37], const char **azVerdict,
   assert_int_equal(store_run_end(p, 0, 0, 0), 0);
 }
 
+/* store_compare_each() callback: counts; a negative count counts up and
+** stops the walk (returning 42) when it reaches 0. */
+static int test_count_change(void *pArg, const StoreChange *pC){
+  int *pn = (int*)pArg;
+  assert_non_null(pC->zPath);
+  (*pn)++;
+  return *pn==0 ? 42 : 0;
+}
+
 static void test_compare_regressions_first(void **ppState){
   /* step:           0       1       2       3        4       5       6       7 */
   const char *azA[] = {"pass", "pass", "fail", "pass",  "todo", "pass", NULL,   "pass"};
@@ -830,6 +841,17 @@ static void test_compare_regressions_first(void **ppState){
   assert_null(aChange[5].zVerdictA);
   assert_null(aChange[6].zVerdictB);
   store_changes_free(aChange, nChange);
+
+  /* streamed: the same changes in the same order, and a non-zero return
+  ** from the callback stops the walk and is returned */
+  {
+    int nSeen = 0;
+    assert_int_equal(store_compare_each(p, zA, zB, test_count_change, &nSeen), 0);
+    assert_int_equal(nSeen, 7);
+    nSeen = -3;
+    assert_int_equal(store_compare_each(p, zA, zB, test_count_change, &nSeen), 42);
+    assert_int_equal(nSeen, 0);
+  }
 
   /* a run compared with itself has no change */
   assert_int_equal(store_compare(p, zB, zB, &aChange, &nChange), 0);
@@ -1280,6 +1302,120 @@ static void test_hash_fnv1a64_vectors(void **ppState){
   assert_string_equal(zHex, "af63dc4c8601ec8c");
 }
 
+/* ---------------------------------------------------------------- 9 ---- */
+
+/* A view that never ends: each row of the recursion yields nothing. */
+#define TEST_ENDLESS_VIEW(NAME) \
+  "CREATE VIEW " NAME " AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL" \
+  " SELECT x + 1 FROM c) SELECT x AS run_id FROM c WHERE x < 0"
+
+/*
+** Issue 9 item 8: a file someone else made. Its connection is defensive
+** (no writable_schema), trusts no schema function, and a query that works
+** without yielding a row (an endless view here) is stopped by the progress
+** guard instead of hanging; the reading API (resolve, compare) reads
+** tables, so the file's own views never run.
+*/
+static void test_hostile_endless_view_stopped(void **ppState){
+  char zDb[300], zErr[512], zRunId[37], zGot[37];
+  StoreChange *aChange = NULL;
+  sqlite3_stmt *pStmt = NULL;
+  int nChange = 0, bOn = -1, rc;
+  time_t tStart;
+  Store *p;
+  test_path(ppState, "hostile.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  test_write_run(p, zRunId, 2, 3);
+  store_close(p);
+  test_sql_exec(zDb, "DROP VIEW step_outcomes; DROP VIEW verdict_changes;"
+                TEST_ENDLESS_VIEW("step_outcomes") ";"
+                TEST_ENDLESS_VIEW("verdict_changes") ";");
+
+  assert_int_equal(store_open_readonly(zDb, &p, zErr, sizeof(zErr)), 0);
+  assert_int_equal(sqlite3_db_config(store_db(p), SQLITE_DBCONFIG_DEFENSIVE, -1, &bOn),
+                   SQLITE_OK);
+  assert_int_equal(bOn, 1);
+  assert_int_equal(sqlite3_db_config(store_db(p), SQLITE_DBCONFIG_TRUSTED_SCHEMA, -1,
+                                     &bOn), SQLITE_OK);
+  assert_int_equal(bOn, 0);
+  assert_int_equal(store_resolve_run(p, "last", zGot, zErr, sizeof(zErr)), 0);
+  assert_string_equal(zGot, zRunId);
+  assert_int_equal(store_compare(p, zGot, zGot, &aChange, &nChange), 0);
+  assert_int_equal(nChange, 0);
+  store_changes_free(aChange, nChange);
+  tStart = time(NULL);
+  assert_int_equal(sqlite3_prepare_v2(store_db(p), "SELECT count(*) FROM"
+                   " step_outcomes", -1, &pStmt, NULL), SQLITE_OK);
+  rc = sqlite3_step(pStmt);
+  sqlite3_finalize(pStmt);
+  assert_int_equal(rc, SQLITE_INTERRUPT);
+  assert_true(time(NULL) - tStart < 60);
+  store_close(p);
+
+  /* the writer's connection is guarded and defensive too */
+  p = test_open(zDb);
+  assert_int_not_equal(sqlite3_exec(store_db(p), "PRAGMA writable_schema=ON;"
+                       " UPDATE sqlite_schema SET sql = 'x' WHERE name = 'runs'",
+                       NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(store_db(p), "SELECT count(*) FROM verdict_changes",
+                                NULL, NULL, NULL), SQLITE_INTERRUPT);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs"), 1);
+}
+
+/* A table replaced by a view (which would run the file's own SQL where
+** mapscope expects rows) is refused by every opening; a trigger (which
+** would run on mapscope's writes) is refused by writers. */
+static void test_hostile_views_and_triggers_refused(void **ppState){
+  char zDb[300], zTrig[300], zErr[512], zRunId[37];
+  Store *p = NULL;
+  test_path(ppState, "viewsteps.db", zDb, sizeof(zDb));
+  test_path(ppState, "trigger.db", zTrig, sizeof(zTrig));
+  p = test_open(zDb);
+  test_write_run(p, zRunId, 1, 1);
+  store_close(p);
+  test_sql_exec(zDb, "DROP TABLE steps;" TEST_ENDLESS_VIEW("steps") ";");
+  assert_int_not_equal(store_open_readonly(zDb, &p, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "steps is a view"));
+  assert_int_not_equal(store_check_input(zDb, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "steps is a view"));
+  assert_int_not_equal(store_open(zDb, &p, zErr, sizeof(zErr)), 0);
+  assert_null(p);
+
+  p = test_open(zTrig);
+  test_write_run(p, zRunId, 1, 1);
+  store_close(p);
+  test_sql_exec(zTrig, "CREATE TRIGGER t AFTER INSERT ON runs BEGIN"
+                " DELETE FROM scenarios; END;");
+  assert_int_not_equal(store_open(zTrig, &p, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "triggers"));
+  /* reading it is harmless: it is opened read-only */
+  assert_int_equal(store_open_readonly(zTrig, &p, zErr, sizeof(zErr)), 0);
+  store_close(p);
+  assert_int_equal(test_sql_int(zTrig, "SELECT count(*) FROM scenarios"), 1);
+}
+
+/* store_check_writable(): a missing file in a writable folder is fine, a
+** foreign file is refused as store_open() would. (Read-only places are
+** tested by readonly_test.sh, as another user when run as root.) */
+static void test_check_writable(void **ppState){
+  char zDb[300], zErr[512];
+  FILE *pOut;
+  test_path(ppState, "fresh.db", zDb, sizeof(zDb));
+  assert_int_equal(store_check_writable(zDb, zErr, sizeof(zErr)), 0);
+  assert_int_not_equal(access(zDb, F_OK), 0);
+  test_path(ppState, "notes.txt", zDb, sizeof(zDb));
+  pOut = fopen(zDb, "w");
+  assert_non_null(pOut);
+  fputs("not a database, but long enough to have a header of one hundred bytes,"
+        " which it does not have the form of\n", pOut);
+  fclose(pOut);
+  assert_int_not_equal(store_check_writable(zDb, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "not an SQLite database"));
+  assert_int_not_equal(store_check_writable("/nonexistent-dir/x.db", zErr,
+                                            sizeof(zErr)), 0);
+}
+
 int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test_setup_teardown(test_schema_created, test_setup, test_teardown),
@@ -1319,6 +1455,11 @@ int main(void){
     cmocka_unit_test_setup_teardown(test_store_redacts_what_it_is_given,
                                     test_setup, test_teardown),
     cmocka_unit_test(test_hash_fnv1a64_vectors),
+    cmocka_unit_test_setup_teardown(test_hostile_endless_view_stopped,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_hostile_views_and_triggers_refused,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_check_writable, test_setup, test_teardown),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);
 }
