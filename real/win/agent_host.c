@@ -472,9 +472,9 @@ static void win_caps(const WinHost *h, AgentBuf *b){
   if( h->bWnet && h->bExistingShares ) agent_buf_append(b, " shares", (size_t)-1);
   agent_buf_append(b, h->bSplit ? " split-token" : " no-split-token", (size_t)-1);
   /* what the engine reads (runner/backends/backend.h): what this host
-  ** lacks, so that agreements that cannot fail here are not counted */
-  if( h->hSystem==NULL ) agent_buf_append(b, " no-system", (size_t)-1);
-  if( !(h->bWnet && h->bExistingShares) ) agent_buf_append(b, " no-shares", (size_t)-1);
+  ** cannot tell apart or apply, so that agreements that cannot fail here
+  ** are not counted (a missing SYSTEM token or shares is the absence of
+  ** as-system / logon-user / shares above) */
   if( h->bWine ){
     /* Wine ignores the impersonation token for \??, for RegOpenCurrentUser,
     ** for the vault and for mpr, and applies nothing at boot */
