@@ -31,6 +31,9 @@ static const char zUsage[] =
   "                      random step sequences, checked against the model's\n"
   "                      invariants (and another backend), the first failure\n"
   "                      shrunk to a scenario (docs/explore.md)\n"
+  "  tools [--names] [PROFILE]\n"
+  "                      the tool profiles a `tool` step runs, their keys and\n"
+  "                      sources (docs/tools.md)\n"
   "  version             print the version\n"
   "\n"
   "Exit status: 0 success, 1 a step or comparison failed, 2 bad usage or input.\n";
@@ -48,6 +51,7 @@ static const Subcommand aSubcommand[] = {
   { "results", cmd_results },
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
+  { "tools",   cmd_tools },
 };
 
 int main(int argc, char **argv){

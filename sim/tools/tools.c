@@ -20,7 +20,7 @@
 /* ---------------------------------------------------------------- 1 ---- */
 
 static const SimToolProfile aProfile[] = {
-  { "ansible.win_mapped_drive", "Ansible", SIM_RULE_T2,
+  { "ansible.win_mapped_drive", "Ansible win_mapped_drive", SIM_RULE_T2,
     "state=present|absent letter=<L:> [path=<unc>] [username=<u>] [password=<pw>]",
     "ansible-collections/community.windows plugins/modules/win_mapped_drive.ps1"
     " (commit fb72161648c3; the module rewritten for Ansible 2.8, moved from"
@@ -28,52 +28,52 @@ static const SimToolProfile aProfile[] = {
     "as the linked limited half when the token is Full: enumerate remembered,"
     " cancel/connect with CONNECT_UPDATE_PROFILE, blank HKCU\\Network UserName",
     tool_ansible_mapped_drive },
-  { "ansible.win_credential", "Ansible", SIM_RULE_T3,
+  { "ansible.win_credential", "Ansible win_credential", SIM_RULE_T3,
     "state=present|absent name=<target> [username=<u>] [secret=<pw>]",
     "ansible-collections/ansible.windows plugins/modules/win_credential.ps1"
     " (commit b11875827980; CredWriteW/CredDeleteW, type=domain_password)",
     "CredWrite or CredDelete in the caller's vault (K1, K2); deleting what is"
     " not there succeeds",
     tool_ansible_credential },
-  { "ps.New-PSDrive", "PowerShell FileSystemProvider", SIM_RULE_T4,
+  { "ps.New-PSDrive", "PowerShell New-PSDrive/Remove-PSDrive (FileSystem provider)", SIM_RULE_T4,
     "name=<L> root=<unc> [persist] [user=<u> password=<pw>]",
     "PowerShell/PowerShell src/System.Management.Automation/namespaces/"
     "FileSystemProvider.cs, NewDrive/MapNetworkDrive (commit 7fe160941d58)",
     "-Persist: WNetAddConnection2 with CONNECT_UPDATE_PROFILE; -Credential"
     " alone: a deviceless connection (C14); else a PowerShell-only drive",
     tool_ps_new_psdrive },
-  { "ps.Remove-PSDrive", "PowerShell FileSystemProvider", SIM_RULE_T4,
+  { "ps.Remove-PSDrive", "PowerShell New-PSDrive/Remove-PSDrive (FileSystem provider)", SIM_RULE_T4,
     "name=<L>",
     "PowerShell/PowerShell src/System.Management.Automation/namespaces/"
     "FileSystemProvider.cs, RemoveDrive (commit 7fe160941d58)",
     "in a new process: cancels a drive of the caller's view with"
     " CONNECT_UPDATE_PROFILE and force, else tool-error no-such-drive",
     tool_ps_remove_psdrive },
-  { "ps.New-SmbMapping", "PowerShell SMB cmdlets", SIM_RULE_T5,
+  { "ps.New-SmbMapping", "PowerShell New-SmbMapping/Remove-SmbMapping", SIM_RULE_T5,
     "local=<L:> remote=<unc> [persistent] [save-credentials] [user=<u> password=<pw>]",
     "Microsoft docs: New-SmbMapping (SmbShare module, Windows 8 / Server"
     " 2012 and later)",
     "WNetAddConnection2 of the letter, remembered only with -Persistent;"
     " -SaveCredentials writes the vault as cmdkey does (K1)",
     tool_ps_new_smbmapping },
-  { "ps.Remove-SmbMapping", "PowerShell SMB cmdlets", SIM_RULE_T5,
+  { "ps.Remove-SmbMapping", "PowerShell New-SmbMapping/Remove-SmbMapping", SIM_RULE_T5,
     "local=<L:>",
     "Microsoft docs: Remove-SmbMapping (SmbShare module)",
     "WNetCancelConnection2 with CONNECT_UPDATE_PROFILE and force",
     tool_ps_remove_smbmapping },
-  { "netapi.NetUseAdd", "NetUse API (Chef's mount resource)", SIM_RULE_T6,
+  { "netapi.NetUseAdd", "NetUseAdd/NetUseDel (Chef's mount resource)", SIM_RULE_T6,
     "local=<L:> remote=<unc> [user=<u> password=<pw>]",
     "Microsoft docs: NetUseAdd (lmuse.h, USE_INFO_2); chef/chef"
     " lib/chef/provider/mount/windows.rb (commit 0a86198438c7) through"
     " Chef::Util::Windows::NetUse",
     "a connection of the letter that is never remembered",
     tool_netapi_netuseadd },
-  { "netapi.NetUseDel", "NetUse API (Chef's mount resource)", SIM_RULE_T6,
+  { "netapi.NetUseDel", "NetUseAdd/NetUseDel (Chef's mount resource)", SIM_RULE_T6,
     "local=<L:>",
     "Microsoft docs: NetUseDel (lmuse.h)",
     "cancels the letter without CONNECT_UPDATE_PROFILE",
     tool_netapi_netusedel },
-  { "gpp.drive-map", "Group Policy Preferences", SIM_RULE_T7,
+  { "gpp.drive-map", "Group Policy Preferences drive maps", SIM_RULE_T7,
     "action=create|replace|update|delete letter=<L:> path=<unc> [persistent=0|1]"
     " [user=<u> password=<pw>]",
     "[MS-GPPREF] 2.2.1.4.1 Drive Maps (Drives.xml: action C/R/U/D, persistent,"
