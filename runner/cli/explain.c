@@ -16,6 +16,7 @@
 #include "runner/engine/load.h"
 #include "runner/util/strbuf.h"
 #include "runner/engine/verdict.h"
+#include "runner/backends/backend_sim.h"   /* the tool record (T1) */
 
 /* Print zText with every line indented by zIndent. */
 static void explain_indented(FILE *pOut, const char *zIndent, const char *zText){
@@ -105,6 +106,11 @@ int cmd_explain(int argc, char **argv){
     }else{
       fprintf(pOut, "  > (%s: %s)\n", res.eOutcome == BACKEND_UNSUPPORTED
               ? "unsupported" : "error", res.zReason ? res.zReason : "");
+    }
+    const char *zTool = backend_sim_tool_record(pConn);   /* T1: what a tool did */
+    if( zTool ){
+      fputs("  the tool's actions:\n", pOut);
+      explain_indented(pOut, "    ", zTool);
     }
     if( pStep->bExpected ){
       char *zExp = scn_expected_text(pStep);
