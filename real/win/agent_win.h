@@ -90,6 +90,12 @@ AgentOutcome win_cmd_run(WinHost *h, AgentCore *c, const ScnStep *pStep,
                          const WinLogon *pLogon, HANDLE hThreadTok,
                          AgentOut *pOut);
 
+/* Perform a `tool` step (T8, agent_tools.c): the real tool under the
+** half, or `unsupported` with the reason. */
+AgentOutcome win_cmd_tool(WinHost *h, AgentCore *c, const ScnStep *pStep,
+                          const WinLogon *pLogon, HANDLE hThreadTok,
+                          AgentOut *pOut);
+
 /* UTF-8 <-> UTF-16 (malloc'd; NULL on failure or NULL input). */
 WCHAR *win_wide(const char *z);
 char *win_utf8(const WCHAR *z);
