@@ -301,13 +301,13 @@ static AgentOutcome wtool_powershell(AgentCore *c, const ScnStep *s, const WinLo
   if( !CreateProcessWithTokenW(hPrimary, 0, zExe, wCmd, CREATE_NO_WINDOW, NULL, NULL,
                                &si, &pi) ){
     DWORD dwErr = GetLastError();
-    ImpersonateLoggedOnUser(hThreadTok);
+    ImpersonateLoggedOnUser(hHalf);
     e = agent_out_why(pOut, AGENT_UNSUPPORTED,
         "PowerShell could not be started with the half's token (CreateProcessWithTokenW: %lu)",
         dwErr);
     goto done;
   }
-  ImpersonateLoggedOnUser(hThreadTok);
+  ImpersonateLoggedOnUser(hHalf);    /* the half again (hThreadTok may only query) */
   CloseHandle(hInR); hInR = NULL;
   CloseHandle(hErrW); hErrW = NULL;
   if( s->zCredPassword ){
