@@ -51,6 +51,7 @@ static const Subcommand aSubcommand[] = {
   { "results", cmd_results },
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
+  { "report",  cmd_report },
   { "tools",   cmd_tools },
 };
 
