@@ -712,6 +712,7 @@ static void bsim_step_tool(BackendConn *p, SimLuid tok, const ScnStep *pStep,
   }else{
     bsim_ok_or_error(pOut, rc);
   }
+  if( call.bRecordLost ) bsim_oom();   /* as every allocation here */
   p->zToolRecord = call.zRecord;   /* taken over */
   call.zRecord = NULL;
   sim_tool_call_clear(&call);
