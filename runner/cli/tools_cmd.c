@@ -11,11 +11,11 @@
 **
 ** Contents: 1. printing  2. the command
 */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "runner/cli/commands.h"
+#include "runner/cli/options.h"
 #include "sim/tools/tools.h"
 
 static const char zToolsUsage[] =
@@ -26,7 +26,7 @@ static const char zToolsUsage[] =
   "mirrors and what it does in the model's terms (docs/tools.md).\n"
   "\n"
   "  --names     print the profile names only, one a line\n"
-  "  -h, --help  this text\n";
+  "  --help      this text\n";
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -63,32 +63,25 @@ static void tools_print_all(FILE *pOut){
 int cmd_tools(int argc, char **argv){
   static const struct option aOpt[] = {
     { "names", no_argument, 0, 'n' },
-    { "help",  no_argument, 0, 'h' },
     { 0, 0, 0, 0 }
   };
-  int bNames = 0, c, i;
-  optind = 1;
-  opterr = 0;
-  while( (c = getopt_long(argc, argv, "+h", aOpt, NULL))!=-1 ){
-    switch( c ){
-      case 'n': bNames = 1; break;
-      case 'h': fputs(zToolsUsage, stdout); return 0;
-      default:
-        fprintf(stderr, "mapscope tools: unknown option '%s' (try: mapscope tools --help)\n",
-                argv[optind-1]);
-        return 2;
-    }
+  OptParser op;
+  int bNames = 0, c, i, nOperand;
+  opt_init(&op, "tools", zToolsUsage, argc, argv, "", aOpt);
+  while( (c = opt_next(&op))!=OPT_END ){
+    if( c==OPT_STOP ){ opt_done(&op); return op.rc; }
+    if( c=='n' ) bNames = 1;
   }
-  if( argc-optind>1 ){
-    fprintf(stderr, "mapscope tools: one PROFILE at most (try: mapscope tools --help)\n");
-    return 2;
+  opt_done(&op);
+  nOperand = argc-op.iFirst;
+  if( nOperand>1 ){
+    return opt_usage_cmd("tools", "one PROFILE at most");
   }
-  if( argc-optind==1 ){
-    const SimToolProfile *pT = sim_tool_find(argv[optind]);
+  if( nOperand==1 ){
+    const SimToolProfile *pT = sim_tool_find(argv[op.iFirst]);
     if( pT==NULL ){
-      fprintf(stderr, "mapscope tools: no profile '%s' (try: mapscope tools --names)\n",
-              argv[optind]);
-      return 2;
+      return opt_usage_cmd("tools", "no profile '%s' (mapscope tools --names lists them)",
+                           argv[op.iFirst]);
     }
     if( bNames ){
       printf("%s\n", pT->zName);
