@@ -262,8 +262,10 @@ static AgentOutcome win_cmd_token(WinHost *h, AgentCore *c, const ScnStep *s,
   zName = win_utf8(zAcct);
   if( zName==NULL ) return agent_out_why(pOut, AGENT_FAILED, "out of memory");
   zShow = zName;
-  if( L && L->bCurrent && win_token_is_own_user(h, hTok) ){
-    zShow = L->zUser;         /* `current` binds the agent's account to the user */
+  if( L && (L->bCurrent || L->eType==SCN_LOGON_NETONLY) && win_token_is_own_user(h, hTok) ){
+    /* `current` binds the agent's account to the user; a netonly copy of
+    ** such a half carries the same binding (agent_v2.c) */
+    zShow = L->zUser;
   }else{
     for(i=0; i<c->pWorld->nUser; i++){
       if( _stricmp(c->pWorld->aUser[i].zName, zName)==0 ) zShow = c->pWorld->aUser[i].zName;

@@ -222,7 +222,10 @@ static AgentOutcome win_v2_netonly(WinHost *h, AgentCore *c, const ScnStep *s,
   if( L==NULL ){ CloseHandle(hTok); e = agent_out_why(pOut, AGENT_FAILED, "too many logons"); goto done; }
   memset(L, 0, sizeof(*L));
   snprintf(L->zName, sizeof(L->zName), "%s", s->zSession);
-  snprintf(L->zUser, sizeof(L->zUser), "%s", pUser->zName);
+  /* the token is <who>'s user's (the netonly account is only the outbound
+  ** credential): `token` shows that user, and an account's undo releases
+  ** this logon with <who>'s */
+  snprintf(L->zUser, sizeof(L->zUser), "%s", F ? F->zUser : "SYSTEM");
   L->eType = SCN_LOGON_NETONLY;
   L->hBare = hTok;
   L->eBareElev = win_token_elevation(hTok);
@@ -458,7 +461,7 @@ void win_v2_list_deviceless(AgentCore *c, AgentOut *pOut, int bStatus){
   char **az = NULL;
   int n = 0, i;
   win_v2_enum_deviceless(&az, &n);
-  qsort(az, (size_t)n, sizeof(char*), win_v2_cmp_nocase);
+  if( n>1 ) qsort(az, (size_t)n, sizeof(char*), win_v2_cmp_nocase);
   for(i=0; i<n; i++){
     const char *zTyped = agent_core_typed(c, az[i]);
     if( bStatus ){
