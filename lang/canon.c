@@ -83,6 +83,7 @@ static const ScnErrSym aErrSym[] = {
   {1231, "ERROR_NETWORK_UNREACHABLE"},
   {1244, "ERROR_NOT_AUTHENTICATED"},
   {1245, "ERROR_NOT_LOGGED_ON"},
+  {1248, "ERROR_NO_MORE_DEVICES"},          /* v2: net use * with no letter free (C15) */
   {1300, "ERROR_NOT_ALL_ASSIGNED"},
   {1311, "ERROR_NO_LOGON_SERVERS"},
   {1312, "ERROR_NO_SUCH_LOGON_SESSION"},
@@ -625,6 +626,10 @@ char *scn_machine_format(const ScnMachine *pMachine) {
   buf_kw(&b, "machine");
   for (i = 0; i < SCN_POL_COUNT; i++) {
     char z[64];
+    /* The v2 keys print only when they differ from their default, so a
+    ** version 1 world keeps its canonical text byte for byte. */
+    if (i == SCN_POL_PROTECTION_MODE && pMachine->abPolicy[i]) continue;
+    if (i == SCN_POL_CONSENT_CREDENTIALS && !pMachine->abPolicy[i]) continue;
     snprintf(z, sizeof(z), "%s=%s", scn_policy_name((ScnPolicy)i),
              scn_policy_value_name((ScnPolicy)i, pMachine->abPolicy[i]));
     buf_word(&b, "", z, 0);
@@ -660,7 +665,11 @@ char *scn_redact_line(const char *zLine) {
   if (zLine == NULL) return NULL;
   n = strlen(zLine);
   while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r')) n--;
-  if (scnx_split(zLine, n, &ws, 1)) return NULL;
+  memset(&ws, 0, sizeof(ws));
+  if (scnx_split(zLine, n, &ws, 1)) {
+    scnx_words_clear(&ws);
+    return NULL;
+  }
   memset(&b, 0, sizeof(b));
   for (i = 0; i < ws.nWord; i++) {
     const ScnWord *pW = &ws.aWord[i];

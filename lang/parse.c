@@ -1,5 +1,5 @@
 /*
-** lang/parse.c: the .scn parser (SCENARIO-LANGUAGE v1, plus the extensions
+** lang/parse.c: the .scn parser (SCENARIO-LANGUAGE v2, plus the extensions
 ** listed in docs/language.md).
 **
 ** A file is read line by line. Lines before the first step hold the header
@@ -7,14 +7,18 @@
 ** steps, each optionally preceded by annotations (onlyif, skipif, todo) and
 ** followed by an expected block (`----` and lines up to a blank line).
 ** Any defect stops the parse: the caller gets "FILE:LINE: message" and no
-** scenario at all.
+** scenario at all. A message never repeats a word that may be a password
+** (see word_desc). A parsed scenario lives in one arena (lex.h).
 **
 ** Contents:
-**   1. Messages, growable arrays, predicates on words, keyword tables,
-**      machine key=value
-**   2. Step lines (shared by the file parser and scn_parse_step_line)
-**   3. The parser state; world statements (user, share, machine)
-**   4. Logon-name tracking (a small hash table of names)
+**   1. Messages, memory, predicates on words, keyword tables, machine
+**      key=value
+**   2. Step lines (shared by the file parser and scn_parse_step_line):
+**      net use, cmdkey, wnet, define/undefine/query, reg, tool profiles,
+**      logon options
+**   3. The parser state; world statements (user, share with alias=, machine)
+**   4. Logon-name tracking (a small hash table of names; from= checks,
+**      failed and shared logons, placeholders in targets)
 **   5. The file parser: header, annotations, steps, expected blocks, bytes
 **   6. Public entry points and freeing
 **
@@ -41,24 +45,22 @@ static int fail(char *zMsg, const char *zFmt, ...) {
   return 1;
 }
 
-/* Make room for one more element in an array holding n elements of size
-** sz, growing by doubling at powers of two. Returns the (possibly moved)
-** array, or NULL on allocation failure (the old array is still valid). */
-static void *grow(void *a, int n, size_t sz) {
-  size_t nNew;
-  if (a != NULL && (n < 4 || (n & (n - 1)) != 0)) return a;  /* room left */
-  nNew = n < 4 ? 4 : (size_t)n * 2;
-  return realloc(a, nNew * sz);
-}
+/*
+** Memory. A scenario parsed from a file takes every string and array from
+** its arena (lex.h, section 4; issue 13.7), so nothing below it is freed
+** on its own. A step parsed alone (scn_parse_step_line) has no arena: its
+** fields are malloc'd and scn_step_clear frees them. The helpers take the
+** arena (or NULL) and do the right thing for either.
+*/
 
 /* Append a string (ownership passes to the array on success). Returns 0,
-** or 1 on allocation failure (z is freed). */
-static int push_str(char ***paz, int *pn, char *z) {
+** or 1 on allocation failure (z is released). */
+static int push_str(ScnArena *pA, char ***paz, int *pn, char *z) {
   char **aNew;
   if (z == NULL) return 1;
-  aNew = grow(*paz, *pn, sizeof(char *));
+  aNew = scnx_mem_grow(pA, *paz, *pn, sizeof(char *));
   if (aNew == NULL) {
-    free(z);
+    scnx_mem_free(pA, z);
     return 1;
   }
   *paz = aNew;
@@ -66,15 +68,18 @@ static int push_str(char ***paz, int *pn, char *z) {
   return 0;
 }
 
-static void free_strs(char **az, int n) {
+static void free_strs(ScnArena *pA, char **az, int n) {
   int i;
+  if (pA) return;
   for (i = 0; i < n; i++) free(az[i]);
   free(az);
 }
 
 /* 1 if the word is the keyword or flag zKw: unquoted, case-insensitive. */
 static int is_kw(const ScnWord *pW, const char *zKw) {
-  return !pW->bQuoted && scnx_stricmp(pW->z, zKw) == 0;
+  /* the first letter decides most comparisons: test it before the call */
+  int a = (unsigned char)pW->z[0], b = (unsigned char)zKw[0];
+  return !pW->bQuoted && SCNX_LOWER(a) == SCNX_LOWER(b) && scnx_stricmp(pW->z, zKw) == 0;
 }
 
 /* 1 if the word starts with the unquoted option prefix zPre (like
@@ -99,6 +104,9 @@ static int parse_letter(const char *z, char *pc) {
 }
 
 static const char *word_desc(const ScnWord *pW, char *zBuf, size_t nBuf);
+static const char *word_show(const ScnWord *pW, char *zBuf, size_t nBuf);
+static int quote_in_key(const ScnWord *pW);
+static int err_quote_in_key(char *zMsg, const ScnWord *pW);
 
 /* A bad drive letter: quoted as written when short (a misplaced password
 ** is not repeated, see word_desc). */
@@ -107,7 +115,7 @@ static int bad_letter(char *zMsg, const ScnWord *pW) {
   if (!pW->bQuoted && strlen(pW->z) <= 3) {
     return fail(zMsg, "bad drive letter '%s' (expected a letter and a colon, like Z:)", pW->z);
   }
-  return fail(zMsg, "bad drive letter (%s; expected a letter and a colon, like Z:)",
+  return fail(zMsg, "bad drive letter at %s (expected a letter and a colon, like Z:)",
               word_desc(pW, zW, sizeof(zW)));
 }
 
@@ -118,7 +126,7 @@ static int bad_unc(char *zMsg, const ScnWord *pW, int bShareOnly) {
   if (!pW->bQuoted && strchr(pW->z, '\\') != NULL && strchr(pW->z, '=') == NULL) {
     return fail(zMsg, "bad UNC path '%.60s' (expected %s)", pW->z, zWant);
   }
-  return fail(zMsg, "bad UNC path (%s; expected %s)", word_desc(pW, zW, sizeof(zW)), zWant);
+  return fail(zMsg, "bad UNC path at %s (expected %s)", word_desc(pW, zW, sizeof(zW)), zWant);
 }
 
 /* Check `\\server\share[\more]`; bShareOnly requires exactly two parts.
@@ -137,6 +145,24 @@ static int check_unc(const char *z, int bShareOnly) {
   return 0;
 }
 
+/* A name or keyword as written, for a message: 'name'. A text holding a
+** key=value or a /option:value shows its key only ('password=...'), so a
+** password written in the wrong place is never repeated (issue 9.7).
+** zBuf needs 64 bytes. */
+static const char *show_str(const char *z, char *zBuf, size_t nBuf) {
+  const char *pEq = strchr(z, '=');
+  const char *pColon = z[0] == '/' ? strchr(z, ':') : NULL;
+  const char *pCut = pEq && (!pColon || pEq < pColon) ? pEq : pColon;
+  if (pCut && pCut - z < 40) {
+    snprintf(zBuf, nBuf, "'%.*s...'", (int)(pCut - z + 1), z);
+  } else if (pCut) {
+    snprintf(zBuf, nBuf, "(a word with a value)");
+  } else {
+    snprintf(zBuf, nBuf, "'%.40s'", z);
+  }
+  return zBuf;
+}
+
 /* A logon name: letters, digits, '_' and '-'; not SYSTEM. */
 static int check_session_name(const char *z, char *zMsg) {
   const char *p;
@@ -146,7 +172,9 @@ static int check_session_name(const char *z, char *zMsg) {
     int bOk = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
               || (c >= '0' && c <= '9') || c == '_' || c == '-';
     if (!bOk) {
-      return fail(zMsg, "bad logon name '%.40s' (use letters, digits, '_' and '-')", z);
+      char zS[64];
+      return fail(zMsg, "bad logon name %s (use letters, digits, '_' and '-')",
+                  show_str(z, zS, sizeof(zS)));
     }
   }
   if (scnx_stricmp(z, "SYSTEM") == 0) {
@@ -161,7 +189,9 @@ static int check_user_name(const char *z, char *zMsg) {
   if (*z == 0) return fail(zMsg, "empty user name");
   for (p = z; *p; p++) {
     if ((unsigned char)*p <= ' ' || strchr("\",=\\/:{}", *p) != NULL) {
-      return fail(zMsg, "bad user name '%.40s' (no blanks or any of \" , = \\ / : { })", z);
+      char zS[64];
+      return fail(zMsg, "bad user name %s (no blanks or any of \" , = \\ / : { })",
+                  show_str(z, zS, sizeof(zS)));
     }
   }
   if (scnx_stricmp(z, "SYSTEM") == 0 || scnx_stricmp(z, "everyone") == 0) {
@@ -201,8 +231,10 @@ static int parse_machine_kv(const ScnWord *pW, ScnPolicy *pePolicy, int *pbOn,
   const char *zEq = strchr(pW->z, '=');
   size_t nKey;
   int i;
-  if (zEq == NULL || (size_t)(zEq - pW->z) > pW->nPlain) {
-    return fail(zMsg, "expected key=value, got '%.40s'", pW->z);
+  if (quote_in_key(pW)) return err_quote_in_key(zMsg, pW);
+  if (zEq == NULL) {
+    char zW[80];
+    return fail(zMsg, "expected key=value, got %s", word_show(pW, zW, sizeof(zW)));
   }
   nKey = (size_t)(zEq - pW->z);
   if (nKey == 5 && scnx_strnicmp(pW->z, "disks", 5) == 0) {
@@ -265,16 +297,17 @@ static int parse_machine_kv(const ScnWord *pW, ScnPolicy *pePolicy, int *pbOn,
 
 /* ---------------------------------------------------------------- 2 ---- */
 
+/* Empty a step; it keeps no arena (set pArena after this if it has one). */
 static void step_init(ScnStep *p) {
   memset(p, 0, sizeof(*p));
   p->ePersistent = -1;
 }
 
 /* Duplicate the value after a prefix into *pz; fails on a repeat. */
-static int take_value(const ScnWord *pW, size_t nPre, char **pz, const char *zWhat,
-                      char *zMsg) {
+static int take_value(ScnStep *p, const ScnWord *pW, size_t nPre, char **pz,
+                      const char *zWhat, char *zMsg) {
   if (*pz != NULL) return fail(zMsg, "%s given twice", zWhat);
-  *pz = scnx_strdup(pW->z + nPre);
+  *pz = scnx_mem_strdup(p->pArena, pW->z + nPre);
   if (*pz == NULL) return fail(zMsg, "out of memory");
   return 0;
 }
@@ -286,8 +319,9 @@ static int take_flag(int *pb, const char *zWhat, char *zMsg) {
   return 0;
 }
 
-static int dup_into(char **pz, const char *z, char *zMsg) {
-  *pz = scnx_strdup(z);
+/* Duplicate z into *pz, a field of step p (from p's arena, if any). */
+static int dup_into(ScnStep *p, char **pz, const char *z, char *zMsg) {
+  *pz = scnx_mem_strdup(p->pArena, z);
   return *pz == NULL ? fail(zMsg, "out of memory") : 0;
 }
 
@@ -311,9 +345,9 @@ static const char *word_desc(const ScnWord *pW, char *zBuf, size_t nBuf) {
     }
   }
   if (nKey > 0) {
-    snprintf(zBuf, nBuf, "word %d, '%.*s'", pW->iWord + 1, (int)nKey, pW->z);
+    snprintf(zBuf, nBuf, "word %d '%.*s...'", pW->iWord + 1, (int)nKey, pW->z);
   } else if (pW->bQuoted) {
-    snprintf(zBuf, nBuf, "word %d, quoted", pW->iWord + 1);
+    snprintf(zBuf, nBuf, "word %d (quoted)", pW->iWord + 1);
   } else {
     snprintf(zBuf, nBuf, "word %d", pW->iWord + 1);
   }
@@ -328,7 +362,7 @@ static const char *word_show(const ScnWord *pW, char *zBuf, size_t nBuf) {
   if (!pW->bQuoted && strchr(pW->z, '=') == NULL && pW->z[0] != '/') {
     snprintf(zBuf, nBuf, "'%.40s'", pW->z);
   } else {
-    snprintf(zBuf, nBuf, "(%s)", word_desc(pW, zD, sizeof(zD)));
+    snprintf(zBuf, nBuf, "%s", word_desc(pW, zD, sizeof(zD)));
   }
   return zBuf;
 }
@@ -341,9 +375,8 @@ static int quote_in_key(const ScnWord *pW) {
 }
 
 static int err_quote_in_key(char *zMsg, const ScnWord *pW) {
-  char zW[64];
-  return fail(zMsg, "a quote opens inside a key (%s): quotes may open inside a value, "
-              "not inside a key", word_desc(pW, zW, sizeof(zW)));
+  return fail(zMsg, "a quote opens inside the key of word %d: quotes may open inside a "
+              "value, not inside a key", pW->iWord + 1);
 }
 
 /* An unexpected word: its position only (it may be a misplaced password). */
@@ -364,7 +397,7 @@ static int too_many_plain(char *zMsg, const ScnWord *pW, const char *zCmd) {
 static int bad_option(char *zMsg, const ScnWord *pW, const char *zCmd, const char *zKnown) {
   char zW[64];
   if (quote_in_key(pW)) return err_quote_in_key(zMsg, pW);
-  return fail(zMsg, "unknown %s option (%s; known: %s)", zCmd, word_desc(pW, zW, sizeof(zW)),
+  return fail(zMsg, "unknown %s option at %s (known: %s)", zCmd, word_desc(pW, zW, sizeof(zW)),
               zKnown);
 }
 
@@ -386,7 +419,7 @@ static int parse_net_use_opts(const ScnWord *a, int n, int i, ScnStep *p, int bD
                               const char *zCmd, char *zMsg) {
   for (; i < n; i++) {
     if (has_prefix(&a[i], "/user:")) {
-      if (take_value(&a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
+      if (take_value(p, &a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
       if (p->zCredUser[0] == 0) return fail(zMsg, "/user: needs a user name");
       if (i + 1 < n && !is_slash_option(&a[i + 1])) {
         i++;
@@ -394,7 +427,7 @@ static int parse_net_use_opts(const ScnWord *a, int n, int i, ScnStep *p, int bD
           return fail(zMsg, "a * password (net.exe prompts for it) cannot be scripted: "
                       "write the password, or quote \"*\" for a literal one");
         }
-        if (dup_into(&p->zCredPassword, a[i].z, zMsg)) return 1;
+        if (dup_into(p, &p->zCredPassword, a[i].z, zMsg)) return 1;
       }
     } else if (has_prefix(&a[i], "/persistent:")) {
       if (bDeviceless) {
@@ -442,12 +475,12 @@ static int parse_net_use(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
       return bad_unc(zMsg, &a[3], 0);
     }
     p->eCmd = SCN_CMD_NET_USE_AUTO;
-    if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
+    if (dup_into(p, &p->zRemote, a[3].z, zMsg)) return 1;
     return parse_net_use_opts(a, n, 4, p, 0, "net use * \\\\server\\share", zMsg);
   }
   if (a[2].z[0] == '\\' && a[2].z[1] == '\\') {
     if (check_unc(a[2].z, 0)) return bad_unc(zMsg, &a[2], 0);
-    if (dup_into(&p->zRemote, a[2].z, zMsg)) return 1;
+    if (dup_into(p, &p->zRemote, a[2].z, zMsg)) return 1;
     if (n > 3 && is_kw(&a[3], "/delete")) {
       if (n > 4) return too_many(zMsg, &a[4], "net use \\\\server\\share /delete");
       p->eCmd = SCN_CMD_NET_USE_DELETE_REMOTE;
@@ -476,7 +509,7 @@ static int parse_net_use(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     return bad_unc(zMsg, &a[3], 0);
   }
   p->eCmd = SCN_CMD_NET_USE_ADD;
-  if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
+  if (dup_into(p, &p->zRemote, a[3].z, zMsg)) return 1;
   return parse_net_use_opts(a, n, 4, p, 0, "net use L: \\\\server\\share", zMsg);
 }
 
@@ -502,7 +535,7 @@ static int parse_cmdkey(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
   if (has_prefix(&a[1], "/delete:")) {
     p->eCmd = SCN_CMD_CMDKEY_DELETE;
     if (a[1].z[8] == 0) return fail(zMsg, "cmdkey /delete: needs a target");
-    if (dup_into(&p->zTarget, a[1].z + 8, zMsg)) return 1;
+    if (dup_into(p, &p->zTarget, a[1].z + 8, zMsg)) return 1;
     if (check_vault_target(p->zTarget, zMsg)) return 1;
     if (n > 2) return too_many(zMsg, &a[2], "cmdkey /delete:");
     return 0;
@@ -511,13 +544,13 @@ static int parse_cmdkey(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
   p->eCmd = SCN_CMD_CMDKEY_ADD;
   for (i = 1; i < n; i++) {
     if (has_prefix(&a[i], "/add:")) {
-      if (take_value(&a[i], 5, &p->zTarget, "/add:", zMsg)) return 1;
+      if (take_value(p, &a[i], 5, &p->zTarget, "/add:", zMsg)) return 1;
       if (p->zTarget[0] == 0) return fail(zMsg, "cmdkey /add: needs a target");
     } else if (has_prefix(&a[i], "/user:")) {
-      if (take_value(&a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
+      if (take_value(p, &a[i], 6, &p->zCredUser, "/user:", zMsg)) return 1;
       if (p->zCredUser[0] == 0) return fail(zMsg, "/user: needs a user name");
     } else if (has_prefix(&a[i], "/pass:")) {
-      if (take_value(&a[i], 6, &p->zCredPassword, "/pass:", zMsg)) return 1;
+      if (take_value(p, &a[i], 6, &p->zCredPassword, "/pass:", zMsg)) return 1;
     } else {
       return bad_option(zMsg, &a[i], "cmdkey", "/add:, /user:, /pass:, /delete:, /list");
     }
@@ -538,7 +571,11 @@ static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (n < 3) return fail(zMsg, "wnet enum needs connected or remembered");
     if (is_kw(&a[2], "connected")) p->bEnumRemembered = 0;
     else if (is_kw(&a[2], "remembered")) p->bEnumRemembered = 1;
-    else return fail(zMsg, "wnet enum takes connected or remembered, not '%.40s'", a[2].z);
+    else {
+      char zS[80];
+      return fail(zMsg, "wnet enum takes connected or remembered, not %s",
+                  word_show(&a[2], zS, sizeof(zS)));
+    }
     if (n > 3) return too_many_plain(zMsg, &a[3], "wnet enum");
     return 0;
   }
@@ -553,7 +590,7 @@ static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
   if (p->eCmd != SCN_CMD_WNET_GET && a[2].z[0] == '\\' && a[2].z[1] == '\\') {
     /* v2 deviceless forms (C14) */
     if (check_unc(a[2].z, 0)) return bad_unc(zMsg, &a[2], 0);
-    if (dup_into(&p->zRemote, a[2].z, zMsg)) return 1;
+    if (dup_into(p, &p->zRemote, a[2].z, zMsg)) return 1;
     p->eCmd = p->eCmd == SCN_CMD_WNET_ADD ? SCN_CMD_WNET_ADD_DEVICELESS
                                           : SCN_CMD_WNET_CANCEL_REMOTE;
     bDeviceless = 1;
@@ -568,7 +605,7 @@ static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (p->eCmd == SCN_CMD_WNET_ADD) {
       if (n < 4) return fail(zMsg, "wnet add %c: needs \\\\server\\share", p->cLetter);
       if (check_unc(a[3].z, 0)) return bad_unc(zMsg, &a[3], 0);
-      if (dup_into(&p->zRemote, a[3].z, zMsg)) return 1;
+      if (dup_into(p, &p->zRemote, a[3].z, zMsg)) return 1;
       i = 4;
     }
   }
@@ -581,9 +618,9 @@ static int parse_wnet(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     } else if (bAdd && !bDeviceless && is_kw(&a[i], "temporary")) {
       if (take_flag(&p->bTemporary, "temporary", zMsg)) return 1;
     } else if (bAdd && has_prefix(&a[i], "user=")) {
-      if (take_value(&a[i], 5, &p->zCredUser, "user=", zMsg)) return 1;
+      if (take_value(p, &a[i], 5, &p->zCredUser, "user=", zMsg)) return 1;
     } else if (bAdd && has_prefix(&a[i], "password=")) {
-      if (take_value(&a[i], 9, &p->zCredPassword, "password=", zMsg)) return 1;
+      if (take_value(p, &a[i], 9, &p->zCredPassword, "password=", zMsg)) return 1;
     } else if (bAdd) {
       return bad_option(zMsg, &a[i], "wnet add", bDeviceless ? "user=, password="
                         : "user=, password=, update-profile, temporary");
@@ -605,12 +642,13 @@ static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
   } else if (is_kw(&a[0], "define")) {
     p->eCmd = SCN_CMD_DEFINE;
     if (n < 3) return fail(zMsg, "define needs a device name and a target");
-    if (dup_into(&p->zTarget, a[2].z, zMsg)) return 1;
+    if (dup_into(p, &p->zTarget, a[2].z, zMsg)) return 1;
     for (i = 3; i < n; i++) {
       if (is_kw(&a[i], "raw")) {
         if (take_flag(&p->bRaw, "raw", zMsg)) return 1;
       } else {
-        return fail(zMsg, "unknown define option '%.40s' (known: raw)", a[i].z);
+        char zS[80];
+        return fail(zMsg, "unknown define option %s (known: raw)", word_show(&a[i], zS, sizeof(zS)));
       }
     }
   } else {
@@ -622,15 +660,16 @@ static int parse_dosdev(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
       } else if (is_kw(&a[i], "exact")) {
         if (take_flag(&p->bExact, "exact", zMsg)) return 1;
       } else if (i == 2) {
-        if (dup_into(&p->zTarget, a[i].z, zMsg)) return 1;
+        if (dup_into(p, &p->zTarget, a[i].z, zMsg)) return 1;
       } else {
-        return fail(zMsg, "unknown undefine option '%.40s' (the target comes first; "
-                    "flags: exact, raw)", a[i].z);
+        char zS[80];
+        return fail(zMsg, "unknown undefine option %s (the target comes first; "
+                    "flags: exact, raw)", word_show(&a[i], zS, sizeof(zS)));
       }
     }
   }
   if (a[1].z[0] == 0) return fail(zMsg, "empty device name");
-  return dup_into(&p->zName, a[1].z, zMsg);
+  return dup_into(p, &p->zName, a[1].z, zMsg);
 }
 
 /* `reg set|delete HKCU\Network\<L> ...` (v2, R6); a[0] is "reg". */
@@ -648,8 +687,9 @@ static int parse_reg(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     const char *z = a[2].z;
     char c = z[nKey];
     if (a[2].bQuoted || scnx_strnicmp(z, zKey, nKey) != 0 || c == 0 || z[nKey + 1] != 0) {
+      char zS[80];
       return fail(zMsg, "reg %s takes a key HKCU\\Network\\<letter> (like HKCU\\Network\\Z), "
-                  "not '%.60s'", bSet ? "set" : "delete", z);
+                  "not %s", bSet ? "set" : "delete", word_show(&a[2], zS, sizeof(zS)));
     }
     if (c >= 'a' && c <= 'z') c = (char)(c - 'a' + 'A');
     if (c < 'A' || c > 'Z') {
@@ -662,14 +702,14 @@ static int parse_reg(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (n > 4) return too_many(zMsg, &a[4], "reg delete KEY VALUE");
     if (n == 4) {
       if (a[3].z[0] == 0) return fail(zMsg, "reg delete: empty value name");
-      if (dup_into(&p->zRegValue, a[3].z, zMsg)) return 1;
+      if (dup_into(p, &p->zRegValue, a[3].z, zMsg)) return 1;
     }
     return 0;
   }
   if (n < 5) return fail(zMsg, "reg set needs a key, a value name and data (or dword:N)");
   if (n > 5) return too_many(zMsg, &a[5], "reg set KEY VALUE DATA (quote data with blanks)");
   if (a[3].z[0] == 0) return fail(zMsg, "reg set: empty value name");
-  if (dup_into(&p->zRegValue, a[3].z, zMsg)) return 1;
+  if (dup_into(p, &p->zRegValue, a[3].z, zMsg)) return 1;
   if (has_prefix(&a[4], "dword:")) {
     const char *zN = a[4].z + 6;
     unsigned long long v = 0;
@@ -695,7 +735,7 @@ static int parse_reg(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     return 0;
   }
   p->eRegType = SCN_REG_SZ;
-  return dup_into(&p->zRegData, a[4].z, zMsg);
+  return dup_into(p, &p->zRegData, a[4].z, zMsg);
 }
 
 /*
@@ -778,7 +818,7 @@ static int tool_key_is_letter(ScnTool e, ScnToolKey k) {
 }
 
 static ScnToolArg *tool_push(ScnStep *p) {
-  ScnToolArg *aNew = grow(p->aToolArg, p->nToolArg, sizeof(ScnToolArg));
+  ScnToolArg *aNew = scnx_mem_grow(p->pArena, p->aToolArg, p->nToolArg, sizeof(ScnToolArg));
   if (aNew == NULL) return NULL;
   p->aToolArg = aNew;
   memset(&aNew[p->nToolArg], 0, sizeof(ScnToolArg));
@@ -797,10 +837,10 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (is_kw(&a[1], aToolDef[i].zName)) e = (ScnTool)i;
   }
   if (e == SCN_TOOL_NONE) {
-    return fail(zMsg, "unknown tool profile '%.40s' (known: ansible.win_mapped_drive, "
+    return fail(zMsg, "unknown tool profile %s (known: ansible.win_mapped_drive, "
                 "ansible.win_credential, ps.New-PSDrive, ps.Remove-PSDrive, ps.New-SmbMapping, "
                 "ps.Remove-SmbMapping, netapi.NetUseAdd, netapi.NetUseDel, gpp.drive-map)",
-                a[1].bQuoted ? "(quoted)" : a[1].z);
+                word_show(&a[1], zKnown, sizeof(zKnown)));
   }
   p->eTool = e;
   tool_known_keys(e, zKnown, sizeof(zKnown));
@@ -813,14 +853,14 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     char zW[64];
     if (quote_in_key(pW) || (pW->bQuoted && zEq == NULL)) {
       if (zEq) return err_quote_in_key(zMsg, pW);
-      return fail(zMsg, "unknown %s key (%s; keys are not quoted; known: %s)", aToolDef[e].zName,
+      return fail(zMsg, "unknown %s key at %s (keys are not quoted; known: %s)", aToolDef[e].zName,
                   word_desc(pW, zW, sizeof(zW)), zKnown);
     }
     for (k = 0; k < SCN_TKEY_COUNT; k++) {
       if (strlen(azToolKey[k]) == nKey && scnx_strnicmp(pW->z, azToolKey[k], nKey) == 0) break;
     }
     if (k == SCN_TKEY_COUNT || (aToolDef[e].mKeys & TK(k)) == 0) {
-      return fail(zMsg, "unknown %s key (%s; known: %s)", aToolDef[e].zName,
+      return fail(zMsg, "unknown %s key at %s (known: %s)", aToolDef[e].zName,
                   word_desc(pW, zW, sizeof(zW)), zKnown);
     }
     if (mSeen & TK(k)) return fail(zMsg, "%s key %s given twice", aToolDef[e].zName, azToolKey[k]);
@@ -855,10 +895,10 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
       z[0] = c;
       z[1] = ':';
       z[2] = 0;
-      if (dup_into(&pA->zValue, z, zMsg)) return 1;
+      if (dup_into(p, &pA->zValue, z, zMsg)) return 1;
       continue;
     }
-    if (dup_into(&pA->zValue, zVal, zMsg)) return 1;
+    if (dup_into(p, &pA->zValue, zVal, zMsg)) return 1;
     switch (k) {
       case SCN_TKEY_STATE:
         if (scnx_stricmp(zVal, "present") == 0) p->iToolAction = SCN_TACT_PRESENT;
@@ -877,7 +917,7 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
       case SCN_TKEY_NAME:                     /* win_credential: a vault target */
         if (zVal[0] == 0) return fail(zMsg, "%s: name= needs a target", aToolDef[e].zName);
         if (check_vault_target(zVal, zMsg)) return 1;
-        if (dup_into(&p->zTarget, zVal, zMsg)) return 1;
+        if (dup_into(p, &p->zTarget, zVal, zMsg)) return 1;
         break;
       case SCN_TKEY_PATH:
       case SCN_TKEY_ROOT:
@@ -886,17 +926,17 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
           return fail(zMsg, "%s: bad UNC path in %s= (expected \\\\server\\share)",
                       aToolDef[e].zName, azToolKey[k]);
         }
-        if (dup_into(&p->zRemote, zVal, zMsg)) return 1;
+        if (dup_into(p, &p->zRemote, zVal, zMsg)) return 1;
         break;
       case SCN_TKEY_USERNAME:
       case SCN_TKEY_USER:
         if (zVal[0] == 0) return fail(zMsg, "%s: %s= needs a user name", aToolDef[e].zName,
                                       azToolKey[k]);
-        if (dup_into(&p->zCredUser, zVal, zMsg)) return 1;
+        if (dup_into(p, &p->zCredUser, zVal, zMsg)) return 1;
         break;
       case SCN_TKEY_PASSWORD:
       case SCN_TKEY_SECRET:
-        if (dup_into(&p->zCredPassword, zVal, zMsg)) return 1;
+        if (dup_into(p, &p->zCredPassword, zVal, zMsg)) return 1;
         break;
       case SCN_TKEY_PERSISTENT:               /* gpp: persistent=0|1 */
         if (strcmp(zVal, "0") == 0) p->ePersistent = 0;
@@ -960,10 +1000,14 @@ static int parse_command(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     if (n < 2) return fail(zMsg, "dir needs a path");
     if (n > 2) return too_many_plain(zMsg, &a[2], "dir PATH (quote a path with blanks)");
     if (a[1].z[0] == 0) return fail(zMsg, "dir needs a path");
-    return dup_into(&p->zPath, a[1].z, zMsg);
+    return dup_into(p, &p->zPath, a[1].z, zMsg);
   }
-  return fail(zMsg, "unknown command '%.40s' (known: net use, cmdkey, define, undefine, "
-              "query, wnet, drives, token, persisted, dir, reg, tool)", a[0].z);
+  {
+    char zS[80];
+    return fail(zMsg, "unknown command %s (known: net use, cmdkey, define, undefine, "
+                "query, wnet, drives, token, persisted, dir, reg, tool)",
+                word_show(&a[0], zS, sizeof(zS)));
+  }
 }
 
 /* Parse `as <who>`: the session name and half. */
@@ -979,9 +1023,12 @@ static int parse_who(const char *z, ScnStep *p, char *zMsg) {
   if (pDot != NULL) {
     if (scnx_stricmp(pDot, ".limited") == 0) p->eHalf = SCN_HALF_LIMITED;
     else if (scnx_stricmp(pDot, ".elevated") == 0) p->eHalf = SCN_HALF_ELEVATED;
-    else return fail(zMsg, "unknown half '%.40s' (use .limited or .elevated)", pDot);
+    else {
+      char zS[64];
+      return fail(zMsg, "unknown half %s (use .limited or .elevated)", show_str(pDot, zS, sizeof(zS)));
+    }
   }
-  p->zSession = scnx_strndup(z, pDot ? (size_t)(pDot - z) : strlen(z));
+  p->zSession = scnx_mem_strndup(p->pArena, z, pDot ? (size_t)(pDot - z) : strlen(z));
   if (p->zSession == NULL) return fail(zMsg, "out of memory");
   return check_session_name(p->zSession, zMsg);
 }
@@ -991,13 +1038,14 @@ static int parse_who(const char *z, ScnStep *p, char *zMsg) {
 static int check_logon_options(const ScnStep *p, char *zMsg) {
   ScnLogonType e = p->eLogonType;
   const char *zType = azLogonName[e];
+  const char *zArt = e == SCN_LOGON_ELEVATE ? "an" : "a";
   int bFrom = p->zFrom != NULL || p->eFromHalf == SCN_HALF_SYSTEM;
   int bNeedsFrom = e == SCN_LOGON_NETONLY || e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE;
   if (p->bS4u && e != SCN_LOGON_BATCH) {
     return fail(zMsg, "s4u belongs to a batch logon (logon S user batch s4u), not %s", zType);
   }
   if (bNeedsFrom && !bFrom) {
-    return fail(zMsg, "a %s logon needs from=<%s>", zType,
+    return fail(zMsg, "%s %s logon needs from=<%s>", zArt, zType,
                 e == SCN_LOGON_NETONLY ? "who" : "earlier logon of the same user");
   }
   if (!bNeedsFrom && bFrom) {
@@ -1005,8 +1053,8 @@ static int check_logon_options(const ScnStep *p, char *zMsg) {
   }
   if (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) {
     if (p->zFrom == NULL || p->eFromHalf != SCN_HALF_BARE) {
-      return fail(zMsg, "a %s logon takes from=<logon name>: an earlier logon of the same "
-                  "user, not a half or SYSTEM", zType);
+      return fail(zMsg, "%s %s logon takes from=<logon name>: an earlier logon of the same "
+                  "user, not a half or SYSTEM", zArt, zType);
     }
   }
   if (p->zLogonPassword) {
@@ -1014,7 +1062,8 @@ static int check_logon_options(const ScnStep *p, char *zMsg) {
       return fail(zMsg, "password= cannot be used with a current logon (it makes no new logon)");
     }
     if (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) {
-      return fail(zMsg, "password= cannot be used with a %s logon (it takes no password)", zType);
+      return fail(zMsg, "password= cannot be used with %s %s logon (it takes no password)",
+                  zArt, zType);
     }
     if (p->bS4u) {
       return fail(zMsg, "password= cannot be used with batch s4u (it stores no password)");
@@ -1042,8 +1091,9 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     p->eKind = SCN_STEP_LOGON;
     if (n < 4) return fail(zMsg, "logon needs a logon name, a user and a logon type");
     if (check_session_name(a[1].z, zMsg)) return 1;
-    if (dup_into(&p->zSession, a[1].z, zMsg)) return 1;
-    if (dup_into(&p->zUser, a[2].z, zMsg)) return 1;
+    if (dup_into(p, &p->zSession, a[1].z, zMsg)) return 1;
+    if (check_user_name(a[2].z, zMsg)) return 1;
+    if (dup_into(p, &p->zUser, a[2].z, zMsg)) return 1;
     for (i = 0; i < SCN_LOGON_COUNT; i++) {
       if (is_kw(&a[3], azLogonName[i])) break;
     }
@@ -1060,7 +1110,7 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
         ** logon or a task is affected by it (SEMANTICS L5, L13). */
         if (take_flag(&p->bHighest, "highest", zMsg)) return 1;
       } else if (has_prefix(&a[i], "password=")) {
-        if (take_value(&a[i], 9, &p->zLogonPassword, "password=", zMsg)) return 1;
+        if (take_value(p, &a[i], 9, &p->zLogonPassword, "password=", zMsg)) return 1;
       } else if (is_kw(&a[i], "s4u")) {
         if (take_flag(&p->bS4u, "s4u", zMsg)) return 1;
       } else if (has_prefix(&a[i], "from=")) {
@@ -1068,6 +1118,7 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
         int rc;
         if (p->zFrom || p->eFromHalf == SCN_HALF_SYSTEM) return fail(zMsg, "from= given twice");
         step_init(&w);
+        w.pArena = p->pArena;
         rc = parse_who(a[i].z + 5, &w, zMsg);
         if (rc == 0 && a[i].z[5] == 0) rc = fail(zMsg, "from= needs a logon name");
         p->zFrom = w.zSession;
@@ -1084,10 +1135,11 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n < 2) return fail(zMsg, "logoff needs a logon name");
     if (n > 2) return too_many_plain(zMsg, &a[2], "logoff NAME");
     if (strchr(a[1].z, '.') != NULL) {
-      return fail(zMsg, "logoff takes a logon name, not a half ('%.40s')", a[1].z);
+      char zS[64];
+      return fail(zMsg, "logoff takes a logon name, not a half (%s)", show_str(a[1].z, zS, sizeof(zS)));
     }
     if (check_session_name(a[1].z, zMsg)) return 1;
-    return dup_into(&p->zSession, a[1].z, zMsg);
+    return dup_into(p, &p->zSession, a[1].z, zMsg);
   }
   if (is_kw(&a[0], "reboot")) {
     p->eKind = SCN_STEP_REBOOT;
@@ -1100,7 +1152,7 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
       return fail(zMsg, "set takes 'machine key=value ...'");
     }
     if (n < 3) return fail(zMsg, "set machine needs at least one key=value");
-    p->aSetting = malloc(sizeof(ScnSetting) * (size_t)(n - 2));
+    p->aSetting = scnx_mem_alloc(p->pArena, sizeof(ScnSetting) * (size_t)(n - 2));
     if (p->aSetting == NULL) return fail(zMsg, "out of memory");
     for (i = 2; i < n; i++) {
       ScnPolicy e;
@@ -1128,7 +1180,7 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n > 3) return too_many_plain(zMsg, &a[3], "bootdevice L: TARGET");
     if (is_kw(&a[2], "/delete")) return 0;
     if (a[2].z[0] == 0) return fail(zMsg, "bootdevice needs a non-empty target");
-    return dup_into(&p->zTarget, a[2].z, zMsg);
+    return dup_into(p, &p->zTarget, a[2].z, zMsg);
   }
   if (is_kw(&a[0], "as")) {
     p->eKind = SCN_STEP_AS;
@@ -1137,8 +1189,11 @@ static int parse_step_words(const ScnWords *pWs, ScnStep *p, char *zMsg) {
     if (n < 3) return fail(zMsg, "as %.40s needs a command", a[1].z);
     return parse_command(a + 2, n - 2, p, zMsg);
   }
-  return fail(zMsg, "unknown step '%.40s' (known: logon, logoff, reboot, set, bootdevice, as)",
-              a[0].z);
+  {
+    char zS[64];
+    return fail(zMsg, "unknown step %s (known: logon, logoff, reboot, set, bootdevice, as)",
+                show_str(a[0].z, zS, sizeof(zS)));
+  }
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -1160,6 +1215,8 @@ struct ScnSess {
 typedef struct ScnParser ScnParser;
 struct ScnParser {
   Scenario *pScn;      /* the scenario being built */
+  ScnArena *pArena;    /* its arena: everything below pScn comes from it */
+  ScnWords ws;         /* the words of the current line (buffers reused) */
   char zMsg[SCN_MSG_SIZE]; /* message of the first error */
   int iErrLine;        /* its line */
   int iTitleLine;      /* line of the title, 0 if none yet */
@@ -1198,9 +1255,9 @@ static ScnUser *find_user(Scenario *pScn, const char *zName) {
 }
 
 /* The rest of the line from word iWord on, comment and blanks stripped. */
-static char *rest_of_line(const char *zLine, const ScnWords *pWs, int iWord) {
+static char *rest_of_line(ScnArena *pA, const char *zLine, const ScnWords *pWs, int iWord) {
   size_t iStart = pWs->aWord[iWord].iStart;
-  return scnx_strndup(zLine + iStart, pWs->nTextEnd - iStart);
+  return scnx_mem_strndup(pA, zLine + iStart, pWs->nTextEnd - iStart);
 }
 
 static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
@@ -1224,8 +1281,9 @@ static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
   else if (is_kw(&a[2], "admin")) u.eKind = SCN_ACCOUNT_ADMIN;
   else if (is_kw(&a[2], "builtin-admin")) u.eKind = SCN_ACCOUNT_BUILTIN_ADMIN;
   else {
-    return perr(pP, iLine, "unknown account kind '%.40s' (known: standard, admin, builtin-admin)",
-                a[2].z);
+    char zS[80];
+    return perr(pP, iLine, "unknown account kind %s (known: standard, admin, builtin-admin)",
+                word_show(&a[2], zS, sizeof(zS)));
   }
   for (i = 3; i < n; i++) {
     if (is_kw(&a[i], "domain")) {
@@ -1233,10 +1291,10 @@ static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
       u.bDomain = 1;
     } else if (has_prefix(&a[i], "password=")) {
       if (u.zPassword) goto dup_opt;
-      u.zPassword = scnx_strdup(a[i].z + 9);
+      u.zPassword = scnx_mem_strdup(pP->pArena, a[i].z + 9);
       if (u.zPassword == NULL) goto nomem;
     } else {
-      free(u.zPassword);
+      scnx_mem_free(pP->pArena, u.zPassword);
       bad_option(zM, &a[i], "user", "domain, password=");
       return perr(pP, iLine, "%s", zM);
     }
@@ -1244,29 +1302,29 @@ static int parse_user(ScnParser *pP, const ScnWords *pWs, int iLine) {
   if (u.zPassword == NULL) {
     return perr(pP, iLine, "user %.40s has no password= (every account needs one)", a[1].z);
   }
-  u.zName = scnx_strdup(a[1].z);
+  u.zName = scnx_mem_strdup(pP->pArena, a[1].z);
   if (u.zName == NULL) goto nomem;
-  aNew = grow(pP->pScn->aUser, pP->pScn->nUser, sizeof(ScnUser));
+  aNew = scnx_mem_grow(pP->pArena, pP->pScn->aUser, pP->pScn->nUser, sizeof(ScnUser));
   if (aNew == NULL) goto nomem;
   pP->pScn->aUser = aNew;
   aNew[pP->pScn->nUser++] = u;
   return 0;
 
 dup_opt:
-  free(u.zPassword);
+  scnx_mem_free(pP->pArena, u.zPassword);
   return perr(pP, iLine, "option %s given twice", is_kw(&a[i], "domain") ? "domain" : "password=");
 nomem:
-  free(u.zPassword);
-  free(u.zName);
+  scnx_mem_free(pP->pArena, u.zPassword);
+  scnx_mem_free(pP->pArena, u.zName);
   return perr(pP, iLine, "out of memory");
 }
 
-static void share_clear(ScnShare *pS) {
-  free(pS->zUnc);
-  free(pS->zServer);
-  free(pS->zShare);
-  free_strs(pS->azGrant, pS->nGrant);
-  free_strs(pS->azAlias, pS->nAlias);
+static void share_clear(ScnArena *pA, ScnShare *pS) {
+  scnx_mem_free(pA, pS->zUnc);
+  scnx_mem_free(pA, pS->zServer);
+  scnx_mem_free(pA, pS->zShare);
+  free_strs(pA, pS->azGrant, pS->nGrant);
+  free_strs(pA, pS->azAlias, pS->nAlias);
   memset(pS, 0, sizeof(*pS));
 }
 
@@ -1290,9 +1348,9 @@ static int parse_share(ScnParser *pP, const ScnWords *pWs, int iLine) {
     }
   }
   pSlash = strchr(a[1].z + 2, '\\');
-  s.zUnc = scnx_strdup(a[1].z);
-  s.zServer = scnx_strndup(a[1].z + 2, (size_t)(pSlash - (a[1].z + 2)));
-  s.zShare = scnx_strdup(pSlash + 1);
+  s.zUnc = scnx_mem_strdup(pP->pArena, a[1].z);
+  s.zServer = scnx_mem_strndup(pP->pArena, a[1].z + 2, (size_t)(pSlash - (a[1].z + 2)));
+  s.zShare = scnx_mem_strdup(pP->pArena, pSlash + 1);
   if (!s.zUnc || !s.zServer || !s.zShare) goto nomem;
   for (i = 2; i < n; i++) {
     if (is_kw(&a[i], "anonymous")) {
@@ -1307,34 +1365,34 @@ static int parse_share(ScnParser *pP, const ScnWords *pWs, int iLine) {
       for (;;) {
         const char *pComma = strchr(p, ',');
         size_t nName = pComma ? (size_t)(pComma - p) : strlen(p);
-        char *zName = scnx_strndup(p, nName);
+        char *zName = scnx_mem_strndup(pP->pArena, p, nName);
         int j;
         if (zName == NULL) goto nomem;
         if (nName == 0) {
-          free(zName);
-          share_clear(&s);
+          scnx_mem_free(pP->pArena, zName);
+          share_clear(pP->pArena, &s);
           return perr(pP, iLine, "empty name in grant= list");
         }
         if (scnx_stricmp(zName, "everyone") == 0) {
-          free(zName);
-          share_clear(&s);
+          scnx_mem_free(pP->pArena, zName);
+          share_clear(pP->pArena, &s);
           return perr(pP, iLine, "grant=everyone cannot be combined with named users");
         }
         if (scnx_stricmp(zName, "SYSTEM") == 0) {
-          free(zName);
-          share_clear(&s);
+          scnx_mem_free(pP->pArena, zName);
+          share_clear(pP->pArena, &s);
           return perr(pP, iLine, "grant= names accounts of the world and SYSTEM is not one: "
                       "SYSTEM's computer account is admitted through grant=everyone only (L6)");
         }
         for (j = 0; j < s.nGrant; j++) {
           if (scnx_stricmp(s.azGrant[j], zName) == 0) {
-            share_clear(&s);
+            share_clear(pP->pArena, &s);
             perr(pP, iLine, "user '%.40s' granted twice", zName);
-            free(zName);
+            scnx_mem_free(pP->pArena, zName);
             return 1;
           }
         }
-        if (push_str(&s.azGrant, &s.nGrant, zName)) goto nomem;
+        if (push_str(pP->pArena, &s.azGrant, &s.nGrant, zName)) goto nomem;
         if (pComma == NULL) break;
         p = pComma + 1;
       }
@@ -1347,55 +1405,55 @@ static int parse_share(ScnParser *pP, const ScnWords *pWs, int iLine) {
         char *zName;
         int j;
         if (nName == 0) {
-          share_clear(&s);
+          share_clear(pP->pArena, &s);
           return perr(pP, iLine, "empty name in alias= list");
         }
-        zName = scnx_strndup(p, nName);
+        zName = scnx_mem_strndup(pP->pArena, p, nName);
         if (zName == NULL) goto nomem;
         if (strchr(zName, '\\') != NULL || strchr(zName, '/') != NULL) {
-          share_clear(&s);
+          share_clear(pP->pArena, &s);
           perr(pP, iLine, "bad alias '%.40s' (a server name, without backslashes)", zName);
-          free(zName);
+          scnx_mem_free(pP->pArena, zName);
           return 1;
         }
         if (scnx_stricmp(zName, s.zServer) == 0) {
-          share_clear(&s);
+          share_clear(pP->pArena, &s);
           perr(pP, iLine, "alias '%.40s' is the share's own server name", zName);
-          free(zName);
+          scnx_mem_free(pP->pArena, zName);
           return 1;
         }
         for (j = 0; j < s.nAlias; j++) {
           if (scnx_stricmp(s.azAlias[j], zName) == 0) {
-            share_clear(&s);
+            share_clear(pP->pArena, &s);
             perr(pP, iLine, "alias '%.40s' given twice", zName);
-            free(zName);
+            scnx_mem_free(pP->pArena, zName);
             return 1;
           }
         }
-        if (push_str(&s.azAlias, &s.nAlias, zName)) goto nomem;
+        if (push_str(pP->pArena, &s.azAlias, &s.nAlias, zName)) goto nomem;
         if (pComma == NULL) break;
         p = pComma + 1;
       }
     } else {
-      share_clear(&s);
+      share_clear(pP->pArena, &s);
       bad_option(zM, &a[i], "share", "grant=, alias=, anonymous");
       return perr(pP, iLine, "%s", zM);
     }
   }
-  aNew = grow(pP->pScn->aShare, pP->pScn->nShare, sizeof(ScnShare));
+  aNew = scnx_mem_grow(pP->pArena, pP->pScn->aShare, pP->pScn->nShare, sizeof(ScnShare));
   if (aNew == NULL) goto nomem;
   pP->pScn->aShare = aNew;
   aNew[pP->pScn->nShare++] = s;
   return 0;
 
 dup_opt:
-  share_clear(&s);
+  share_clear(pP->pArena, &s);
   {
     char zW[64];
-    return perr(pP, iLine, "option given twice (%s)", word_desc(&a[i], zW, sizeof(zW)));
+    return perr(pP, iLine, "option given twice at %s", word_desc(&a[i], zW, sizeof(zW)));
   }
 nomem:
-  share_clear(&s);
+  share_clear(pP->pArena, &s);
   return perr(pP, iLine, "out of memory");
 }
 
@@ -1524,15 +1582,14 @@ static ScnSess *sess_insert(ScnParser *pP, const char *zName) {
   }
   i = name_hash(zName) & (unsigned)(pP->nSessSlot - 1);
   while (pP->aSess[i].zName) i = (i + 1) & (unsigned)(pP->nSessSlot - 1);
-  pP->aSess[i].zName = scnx_strdup(zName);
+  pP->aSess[i].zName = scnx_mem_strdup(pP->pArena, zName);
   if (pP->aSess[i].zName == NULL) return NULL;
   pP->nSess++;
   return &pP->aSess[i];
 }
 
 static void sess_free(ScnParser *pP) {
-  int i;
-  for (i = 0; i < pP->nSessSlot; i++) free(pP->aSess[i].zName);
+  /* the names are in the scenario's arena */
   free(pP->aSess);
   pP->aSess = NULL;
   pP->nSessSlot = pP->nSess = 0;
@@ -1546,13 +1603,30 @@ static void sess_end_group(ScnParser *pP, int iGroup) {
   }
 }
 
+/* 1 if z[0..n) is a GUID, 8-4-4-4-12 hex digits (a volume name such as
+** \??\Volume{...}\ holds one; it is text, not a placeholder). */
+static int is_guid(const char *z, size_t n) {
+  size_t k;
+  if (n != 36) return 0;
+  for (k = 0; k < n; k++) {
+    char c = z[k];
+    int bHex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (k == 8 || k == 13 || k == 18 || k == 23) {
+      if (c != '-') return 0;
+    } else if (!bHex) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /*
 ** Check each {name} placeholder of a define or bootdevice target: it must
 ** name an earlier logon that made a session (live or ended), a half of one
 ** (`{A.limited}`, `{A.elevated}`), or SYSTEM. `{?}` and unknown names are
 ** file errors (SCENARIO-LANGUAGE v2, settled questions). A `{` that does
-** not close, or whose content holds characters no logon name has (a
-** volume GUID such as {6f8a...-...}), is left alone as plain text [choice].
+** not close, whose content holds characters no logon name has, or which
+** holds a GUID (a volume name) is left alone as plain text [choice].
 */
 static int check_placeholders(ScnParser *pP, const ScnStep *p, const char *zTarget) {
   const char *z = zTarget;
@@ -1574,7 +1648,7 @@ static int check_placeholders(ScnParser *pP, const ScnStep *p, const char *zTarg
         bName = 0;
       }
     }
-    if (n == 0 || n >= sizeof(zName) || !bName) {
+    if (n == 0 || n >= sizeof(zName) || !bName || is_guid(z + 1, n)) {
       z = pEnd + 1;
       continue;
     }
@@ -1616,12 +1690,13 @@ static int track_sessions(ScnParser *pP, ScnStep *p) {
       char *zUser;
       int iGroup = 0, bShare = 0;
       if (pU == NULL) {
-        return perr(pP, p->iLine, "unknown user '%.40s' in logon (declare it with a user line)",
-                    p->zUser);
+        char zS[64];
+        return perr(pP, p->iLine, "unknown user %s in logon (declare it with a user line)",
+                    show_str(p->zUser, zS, sizeof(zS)));
       }
-      zUser = scnx_strdup(pU->zName);        /* the declared spelling */
+      zUser = scnx_mem_strdup(pP->pArena, pU->zName);        /* the declared spelling */
       if (zUser == NULL) return perr(pP, p->iLine, "out of memory");
-      free(p->zUser);
+      scnx_mem_free(pP->pArena, p->zUser);
       p->zUser = zUser;
       if (p->eLogonType == SCN_LOGON_CURRENT) {
         if (pP->iCurrentLine) {
@@ -1640,8 +1715,9 @@ static int track_sessions(ScnParser *pP, ScnStep *p) {
         }
         if ((p->eLogonType == SCN_LOGON_TASK || p->eLogonType == SCN_LOGON_ELEVATE)
             && pFrom->iUser != (int)(pU - pP->pScn->aUser)) {
-          return perr(pP, p->iLine, "a %s logon comes from an earlier logon of the same user: "
+          return perr(pP, p->iLine, "%s %s logon comes from an earlier logon of the same user: "
                       "%.40s is %.40s's logon (line %d), not %.40s's",
+                      p->eLogonType == SCN_LOGON_ELEVATE ? "an" : "a",
                       azLogonName[p->eLogonType], p->zFrom,
                       pP->pScn->aUser[pFrom->iUser].zName, pFrom->iLine, pU->zName);
         }
@@ -1756,38 +1832,38 @@ static int parse_annotation(ScnParser *pP, const char *zLine, const ScnWords *pW
       size_t nL = pComma ? (size_t)(pComma - p) : strlen(p);
       char *z;
       if (nL == 0) {
-        free_strs(t.azLabel, t.nLabel);
+        free_strs(pP->pArena, t.azLabel, t.nLabel);
         return perr(pP, iLine, "empty label in todo label list '%.40s'", a[1].z);
       }
-      z = scnx_strndup(p, nL);
+      z = scnx_mem_strndup(pP->pArena, p, nL);
       scnx_lower_in_place(z);
-      if (push_str(&t.azLabel, &t.nLabel, z)) goto nomem_todo;
+      if (push_str(pP->pArena, &t.azLabel, &t.nLabel, z)) goto nomem_todo;
       if (pComma == NULL) break;
       p = pComma + 1;
     }
-    t.zReason = rest_of_line(zLine, pWs, 2);
+    t.zReason = rest_of_line(pP->pArena, zLine, pWs, 2);
     if (t.zReason == NULL) goto nomem_todo;
-    aNew = grow(pe->aTodo, pe->nTodo, sizeof(ScnTodo));
+    aNew = scnx_mem_grow(pP->pArena, pe->aTodo, pe->nTodo, sizeof(ScnTodo));
     if (aNew == NULL) goto nomem_todo;
     pe->aTodo = aNew;
     aNew[pe->nTodo++] = t;
     return 0;
   nomem_todo:
-    free_strs(t.azLabel, t.nLabel);
-    free(t.zReason);
+    free_strs(pP->pArena, t.azLabel, t.nLabel);
+    scnx_mem_free(pP->pArena, t.zReason);
     return perr(pP, iLine, "out of memory");
   }
   if (n < 2) return perr(pP, iLine, "%s needs at least one label", a[0].z);
   for (i = 1; i < n; i++) {
-    char *z = scnx_strdup(a[i].z);
+    char *z = scnx_mem_strdup(pP->pArena, a[i].z);
     int rc;
     if (z && z[0] == 0) {
-      free(z);
+      scnx_mem_free(pP->pArena, z);
       return perr(pP, iLine, "empty label");
     }
     scnx_lower_in_place(z);
-    rc = is_kw(&a[0], "onlyif") ? push_str(&pe->azOnlyif, &pe->nOnlyif, z)
-                                : push_str(&pe->azSkipif, &pe->nSkipif, z);
+    rc = is_kw(&a[0], "onlyif") ? push_str(pP->pArena, &pe->azOnlyif, &pe->nOnlyif, z)
+                                : push_str(pP->pArena, &pe->azSkipif, &pe->nSkipif, z);
     if (rc) return perr(pP, iLine, "out of memory");
   }
   return 0;
@@ -1798,12 +1874,13 @@ static int parse_file_step(ScnParser *pP, const char *zLine, const ScnWords *pWs
   Scenario *pScn = pP->pScn;
   ScnStep st, *aNew;
   step_init(&st);
+  st.pArena = pP->pArena;
   st.iLine = iLine;
   if (pP->iFirstStep == 0) {
     pP->iFirstStep = iLine;
     if (finish_world(pP)) return 1;
   }
-  st.zText = rest_of_line(zLine, pWs, 0);
+  st.zText = rest_of_line(pP->pArena, zLine, pWs, 0);
   if (st.zText == NULL) {
     perr(pP, iLine, "out of memory");
     goto err;
@@ -1821,8 +1898,9 @@ static int parse_file_step(ScnParser *pP, const char *zLine, const ScnWords *pWs
   st.aTodo = pP->pend.aTodo;
   st.nTodo = pP->pend.nTodo;
   step_init(&pP->pend);
+  pP->pend.pArena = pP->pArena;
   pP->iPendLine = 0;
-  aNew = grow(pScn->aStep, pScn->nStep, sizeof(ScnStep));
+  aNew = scnx_mem_grow(pP->pArena, pScn->aStep, pScn->nStep, sizeof(ScnStep));
   if (aNew == NULL) {
     perr(pP, iLine, "out of memory");
     goto err;
@@ -1860,20 +1938,20 @@ static int parse_header_world(ScnParser *pP, const char *zLine, const ScnWords *
         return perr(pP, iLine, "duplicate title (the first is on line %d)", pP->iTitleLine);
       }
       if (pWs->nWord < 2) return perr(pP, iLine, "title needs a text");
-      pScn->zTitle = rest_of_line(zLine, pWs, 1);
+      pScn->zTitle = rest_of_line(pP->pArena, zLine, pWs, 1);
       if (pScn->zTitle == NULL) return perr(pP, iLine, "out of memory");
       pP->iTitleLine = iLine;
       return 0;
     case 1:
       if (pWs->nWord < 2) return perr(pP, iLine, "source needs a text (rule IDs, a document)");
-      if (push_str(&pScn->azSource, &pScn->nSource, rest_of_line(zLine, pWs, 1))) {
+      if (push_str(pP->pArena, &pScn->azSource, &pScn->nSource, rest_of_line(pP->pArena, zLine, pWs, 1))) {
         return perr(pP, iLine, "out of memory");
       }
       return 0;
     case 2:
       if (pWs->nWord < 2) return perr(pP, iLine, "tags needs at least one word");
       for (i = 1; i < pWs->nWord; i++) {
-        if (push_str(&pScn->azTag, &pScn->nTag, scnx_strdup(a[i].z))) {
+        if (push_str(pP->pArena, &pScn->azTag, &pScn->nTag, scnx_mem_strdup(pP->pArena, a[i].z))) {
           return perr(pP, iLine, "out of memory");
         }
       }
@@ -1889,7 +1967,7 @@ static int parse_header_world(ScnParser *pP, const char *zLine, const ScnWords *
 
 static const char *const azCommandWords[] = {
   "net", "cmdkey", "define", "undefine", "query", "wnet", "drives", "token",
-  "persisted", "dir"
+  "persisted", "dir", "reg", "tool"
 };
 
 /* Issue 9.3: a tab (or any control character) inside quotes would put a
@@ -1904,42 +1982,35 @@ static int err_control_in_word(ScnParser *pP, char c, int iLine, size_t iPos) {
 
 /* One statement line (not blank, not a comment, not in a block). */
 static int parse_statement(ScnParser *pP, const char *zLine, size_t nLine, int iLine) {
-  ScnWords ws;
+  ScnWords *pWs = &pP->ws;
+  const ScnWord *a;
   int rc, i;
-  rc = scnx_split(zLine, nLine, &ws, 0);
+  rc = scnx_split(zLine, nLine, pWs, 0);
   if (rc == SCNX_OPEN_QUOTE) {
     return perr(pP, iLine, "quote left open (a \" at column %d is never closed)",
-                (int)ws.iErrPos + 1);
+                (int)pWs->iErrPos + 1);
   }
-  if (rc == SCNX_CONTROL) return err_control_in_word(pP, zLine[ws.iErrPos], iLine, ws.iErrPos);
+  if (rc == SCNX_CONTROL) return err_control_in_word(pP, zLine[pWs->iErrPos], iLine, pWs->iErrPos);
   if (rc) return perr(pP, iLine, "out of memory");
-  if (ws.nWord == 0) {            /* cannot happen: not blank, not a comment */
-    rc = 0;
-    goto done;
-  }
-  if (is_kw(&ws.aWord[0], "onlyif") || is_kw(&ws.aWord[0], "skipif")
-      || is_kw(&ws.aWord[0], "todo")) {
+  if (pWs->nWord == 0) return 0;  /* cannot happen: not blank, not a comment */
+  a = pWs->aWord;
+  if (is_kw(&a[0], "onlyif") || is_kw(&a[0], "skipif") || is_kw(&a[0], "todo")) {
     pP->iOpenStep = -1;
-    rc = parse_annotation(pP, zLine, &ws, iLine);
-    goto done;
+    return parse_annotation(pP, zLine, pWs, iLine);
   }
-  if (is_step_keyword(&ws.aWord[0])) {
-    rc = parse_file_step(pP, zLine, &ws, iLine);
-    goto done;
-  }
-  rc = parse_header_world(pP, zLine, &ws, iLine);
-  if (rc >= 0) goto done;
+  if (is_step_keyword(&a[0])) return parse_file_step(pP, zLine, pWs, iLine);
+  rc = parse_header_world(pP, zLine, pWs, iLine);
+  if (rc >= 0) return rc;
   for (i = 0; i < (int)(sizeof(azCommandWords) / sizeof(azCommandWords[0])); i++) {
-    if (is_kw(&ws.aWord[0], azCommandWords[i])) {
-      rc = perr(pP, iLine, "unknown statement '%.40s' (commands run as a step: as <who> %s ...)",
-                ws.aWord[0].z, azCommandWords[i]);
-      goto done;
+    if (is_kw(&a[0], azCommandWords[i])) {
+      return perr(pP, iLine, "unknown statement '%s' (commands run as a step: as <who> %s ...)",
+                  azCommandWords[i], azCommandWords[i]);
     }
   }
-  rc = perr(pP, iLine, "unknown statement '%.40s'", ws.aWord[0].z);
-done:
-  scnx_words_clear(&ws);
-  return rc;
+  {
+    char zS[64];
+    return perr(pP, iLine, "unknown statement %s", show_str(a[0].z, zS, sizeof(zS)));
+  }
 }
 
 /* Check one line's bytes: NUL, control characters, UTF-8. */
@@ -1947,6 +2018,10 @@ static int check_bytes(ScnParser *pP, const unsigned char *z, size_t n, int iLin
   size_t i = 0;
   while (i < n) {
     unsigned c = z[i];
+    if ((c >= 0x20 && c < 0x7f) || c == '\t') {   /* the common case first */
+      i++;
+      continue;
+    }
     if (c == 0) return perr(pP, iLine, "NUL byte in line (column %d)", (int)i + 1);
     if (c == '\r') return perr(pP, iLine, "carriage return inside a line (column %d)", (int)i + 1);
     if ((c < 0x20 && c != '\t') || c == 0x7f) {
@@ -1997,8 +2072,8 @@ static int parse_line(ScnParser *pP, const char *zLine, size_t nLine, int iLine)
     ScnStep *pSt = &pP->pScn->aStep[pP->iBlockStep];
     if (iFirst == nLine) return close_block(pP);
     if (zLine[iFirst] == '#') return 0;
-    if (push_str(&pSt->azExpected, &pSt->nExpected,
-                 scnx_strndup(zLine + iFirst, iEnd - iFirst))) {
+    if (push_str(pP->pArena, &pSt->azExpected, &pSt->nExpected,
+                 scnx_mem_strndup(pP->pArena, zLine + iFirst, iEnd - iFirst))) {
       return perr(pP, iLine, "out of memory");
     }
     return 0;
@@ -2040,15 +2115,25 @@ int scn_parse_text(const char *zFile, const char *zText, size_t nText,
 
   *ppScn = NULL;
   memset(&p, 0, sizeof(p));
-  step_init(&p.pend);
   p.iOpenStep = -1;
   p.iBlockStep = -1;
-  p.pScn = calloc(1, sizeof(Scenario));
-  if (p.pScn == NULL) {
+  /* One block holds a typical file's scenario: its strings are shorter
+  ** than the text, plus the structures of its steps. */
+  p.pArena = scnx_arena_new(nText * 2 + 4096);
+  if (p.pArena == NULL) {
     write_err(zErr, nErr, zFile, 0, "out of memory");
     return 1;
   }
-  p.pScn->zFile = scnx_strdup(zFile ? zFile : "-");
+  step_init(&p.pend);
+  p.pend.pArena = p.pArena;
+  p.pScn = scnx_arena_alloc(p.pArena, sizeof(Scenario));
+  if (p.pScn == NULL) {
+    perr(&p, 0, "out of memory");
+    goto err;
+  }
+  memset(p.pScn, 0, sizeof(Scenario));
+  p.pScn->pArena = p.pArena;
+  p.pScn->zFile = scnx_mem_strdup(p.pArena, zFile ? zFile : "-");
   if (p.pScn->zFile == NULL) {
     perr(&p, 0, "out of memory");
     goto err;
@@ -2079,15 +2164,15 @@ int scn_parse_text(const char *zFile, const char *zText, size_t nText,
   if (p.iBlockStep >= 0 && close_block(&p)) goto err;
 
   sess_free(&p);
-  scn_step_clear(&p.pend);
+  scnx_words_clear(&p.ws);
   *ppScn = p.pScn;
   return 0;
 
 err:
   write_err(zErr, nErr, zFile, p.iErrLine, p.zMsg);
   sess_free(&p);
-  scn_step_clear(&p.pend);
-  scn_free(p.pScn);
+  scnx_words_clear(&p.ws);
+  scnx_arena_free(p.pArena);
   return 1;
 }
 
@@ -2141,6 +2226,7 @@ int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nE
   int rc;
 
   step_init(pStep);
+  memset(&ws, 0, sizeof(ws));
   while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r'
                    || scnx_is_blank((unsigned char)zLine[n - 1]))) {
     n--;
@@ -2151,16 +2237,16 @@ int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nE
   if (rc == SCNX_OPEN_QUOTE) {
     snprintf(zMsg, sizeof(zMsg), "quote left open (a \" at column %d is never closed)",
              (int)(ws.iErrPos + iFirst) + 1);
-    goto err;
+    goto err_words;
   }
   if (rc == SCNX_CONTROL) {
     snprintf(zMsg, sizeof(zMsg), CONTROL_IN_WORD_MSG,
              (unsigned char)zLine[iFirst + ws.iErrPos], (int)(ws.iErrPos + iFirst) + 1);
-    goto err;
+    goto err_words;
   }
   if (rc) {
     snprintf(zMsg, sizeof(zMsg), "out of memory");
-    goto err;
+    goto err_words;
   }
   if (ws.nWord == 0) {
     snprintf(zMsg, sizeof(zMsg), "empty step line");
@@ -2176,14 +2262,15 @@ int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nE
       }
     }
   }
-  pStep->zText = rest_of_line(zLine + iFirst, &ws, 0);
+  pStep->zText = rest_of_line(NULL, zLine + iFirst, &ws, 0);
   if (pStep->zText == NULL) {
     snprintf(zMsg, sizeof(zMsg), "out of memory");
     goto err_words;
   }
   if (!is_step_keyword(&ws.aWord[0])) {
-    snprintf(zMsg, sizeof(zMsg), "unknown step '%.40s' (known: logon, logoff, reboot, set, "
-             "bootdevice, as)", ws.aWord[0].z);
+    char zS[64];
+    snprintf(zMsg, sizeof(zMsg), "unknown step %s (known: logon, logoff, reboot, set, "
+             "bootdevice, as)", show_str(ws.aWord[0].z, zS, sizeof(zS)));
     goto err_words;
   }
   if (parse_step_words(&ws, pStep, zMsg)) goto err_words;
@@ -2192,7 +2279,6 @@ int scn_parse_step_line(const char *zLine, ScnStep *pStep, char *zErr, size_t nE
 
 err_words:
   scnx_words_clear(&ws);
-err:
   scn_step_clear(pStep);
   if (zErr && nErr) snprintf(zErr, nErr, "%s", zMsg);
   return 1;
@@ -2201,15 +2287,19 @@ err:
 void scn_step_clear(ScnStep *p) {
   int i;
   if (p == NULL) return;
+  if (p->pArena) {            /* a scenario's step: its arena owns all of it */
+    step_init(p);
+    return;
+  }
   free(p->zText);
-  free_strs(p->azOnlyif, p->nOnlyif);
-  free_strs(p->azSkipif, p->nSkipif);
+  free_strs(NULL, p->azOnlyif, p->nOnlyif);
+  free_strs(NULL, p->azSkipif, p->nSkipif);
   for (i = 0; i < p->nTodo; i++) {
-    free_strs(p->aTodo[i].azLabel, p->aTodo[i].nLabel);
+    free_strs(NULL, p->aTodo[i].azLabel, p->aTodo[i].nLabel);
     free(p->aTodo[i].zReason);
   }
   free(p->aTodo);
-  free_strs(p->azExpected, p->nExpected);
+  free_strs(NULL, p->azExpected, p->nExpected);
   free(p->zSession);
   free(p->zUser);
   free(p->zLogonPassword);
@@ -2231,16 +2321,21 @@ void scn_step_clear(ScnStep *p) {
 void scn_free(Scenario *pScn) {
   int i;
   if (pScn == NULL) return;
+  if (pScn->pArena) {         /* parsed: one arena holds the scenario itself */
+    scnx_arena_free(pScn->pArena);
+    return;
+  }
+  /* A scenario a caller built by hand with malloc'd fields. */
   free(pScn->zFile);
   free(pScn->zTitle);
-  free_strs(pScn->azSource, pScn->nSource);
-  free_strs(pScn->azTag, pScn->nTag);
+  free_strs(NULL, pScn->azSource, pScn->nSource);
+  free_strs(NULL, pScn->azTag, pScn->nTag);
   for (i = 0; i < pScn->nUser; i++) {
     free(pScn->aUser[i].zName);
     free(pScn->aUser[i].zPassword);
   }
   free(pScn->aUser);
-  for (i = 0; i < pScn->nShare; i++) share_clear(&pScn->aShare[i]);
+  for (i = 0; i < pScn->nShare; i++) share_clear(NULL, &pScn->aShare[i]);
   free(pScn->aShare);
   for (i = 0; i < pScn->nStep; i++) scn_step_clear(&pScn->aStep[i]);
   free(pScn->aStep);

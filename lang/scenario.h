@@ -14,13 +14,19 @@
 **   5. Canonical helpers shared by every backend (error symbols, output
 **      comparison, step re-serialisation with secrets redacted)
 **
-** Ownership: scn_parse_*() returns a Scenario that owns every string and
-** array below it; scn_free() releases all of it.
+** Ownership: scn_parse_text() returns a Scenario that owns every string
+** and array below it, all taken from one arena (a chain of blocks, see
+** pArena); scn_free() releases all of it at once. Do not free, realloc or
+** replace a field of a parsed scenario on its own. A step from
+** scn_parse_step_line(), or one a caller builds itself, has no arena: its
+** fields are malloc'd and scn_step_clear() frees them.
 */
 #ifndef MAPSCOPE_LANG_SCENARIO_H
 #define MAPSCOPE_LANG_SCENARIO_H
 
 #include <stddef.h>
+
+struct ScnArena;   /* lang-internal allocator (lang/lex.h) */
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -237,6 +243,10 @@ typedef struct ScnStep ScnStep;
 struct ScnStep {
   int iLine;           /* line of the step itself */
   int iIndex;          /* 0-based position among the scenario's steps */
+  struct ScnArena *pArena; /* the arena that owns this step's fields (a step of
+                       ** a parsed Scenario: scn_step_clear then frees
+                       ** nothing), or NULL: fields malloc'd, freed by
+                       ** scn_step_clear */
   char *zText;         /* the step line as written, comment stripped
                        ** (holds secrets: never store or print it; use
                        ** scn_step_format(..., 1) instead) */
@@ -329,6 +339,8 @@ struct Scenario {
   ScnUser *aUser; int nUser;
   ScnShare *aShare; int nShare;
   ScnStep *aStep; int nStep;
+  struct ScnArena *pArena; /* owns this struct and everything below it
+                       ** (NULL for a scenario built by hand with malloc) */
 };
 
 /*
@@ -395,6 +407,9 @@ char *scn_step_format(const ScnStep *pStep, int bRedact);
 char *scn_user_format(const ScnUser *pUser, int bRedact);
 char *scn_share_format(const ScnShare *pShare);
 char *scn_machine_format(const ScnMachine *pMachine);
+/* (scn_machine_format prints every v1 key; protection-mode and
+** consent-prompt only when they differ from their defaults, so a v1 world
+** keeps its text.) */
 
 /*
 ** Redact secrets in an arbitrary statement or command line (a step, a world

@@ -1,6 +1,6 @@
 /*
 ** sim/access.c: opening a path through the caller's view (SEMANTICS C13,
-** G4, G5).
+** C14, G4, G5).
 **
 ** Contents: 1. serving a share  2. following a link  3. sim_open_path
 */
@@ -24,9 +24,10 @@ static void simaccess_rule(const SimMachine *pM, SimRule eRule){
 ** share, else its held set for the server, else C3 without explicit
 ** credentials. [F] an unknown server or share behind a link gives the
 ** errors WNetAddConnection2 would (53, 67); a name with no share part is
-** ERROR_PATH_NOT_FOUND. */
+** ERROR_PATH_NOT_FOUND. With pOpen (a UNC path opened directly, C13 v2)
+** an implicit deviceless connection is made instead (wnet.c). */
 static int simaccess_serve(const SimMachine *pM, const SimSession *pS,
-                           const char *zRest){
+                           const char *zRest, SimMachine *pOpen){
   const char *zBs = strchr(zRest, '\\');
   const char *zShare, *zEnd;
   char zServer[256], zShareName[256];
@@ -45,8 +46,10 @@ static int simaccess_serve(const SimMachine *pM, const SimSession *pS,
   if( !simm_server_exists(pM, zServer) ) return ERROR_BAD_NETPATH;
   pShare = simm_share(pM, zServer, zShareName);
   if( pShare==NULL ) return ERROR_BAD_NET_NAME;
-  /* [F] opening a path holds no credential set afterwards (C5 counts
-  ** connections only) */
+  if( pOpen ){
+    /* v2 (F31 overruled): the implicit connection holds its set (C5) */
+    return simwnet_open_unc(pOpen, (SimSession*)pS, zServer, zShareName);
+  }
   return simwnet_present(pM, pS, zServer, pShare);
 }
 
@@ -81,10 +84,10 @@ static int simaccess_target(const SimMachine *pM, const SimSession *pS,
       if( z[i]==0 ) return ERROR_PATH_NOT_FOUND;
     }
     if( z[16]!='\\' ) return ERROR_PATH_NOT_FOUND;
-    return simaccess_serve(pM, pS, z+17);
+    return simaccess_serve(pM, pS, z+17, NULL);
   }
   if( simstr_iprefix(zT, "\\??\\UNC\\") ){
-    return simaccess_serve(pM, pS, zT+8);
+    return simaccess_serve(pM, pS, zT+8, NULL);
   }
   if( simstr_iprefix(zT, "\\??\\") && simaccess_is_letter(zT[4]) && zT[5]==':'
    && (zT[6]==0 || zT[6]=='\\') ){
@@ -132,14 +135,15 @@ static int simaccess_name(const SimMachine *pM, const SimSession *pS,
 
 /* ---------------------------------------------------------------- 3 ---- */
 
-int sim_open_path(const SimMachine *pM, SimLuid token, const char *zPath){
+int sim_open_path(SimMachine *pM, SimLuid token, const char *zPath){
   const SimSession *pS = simm_session(pM, token);
   if( pS==NULL ) return ERROR_NO_SUCH_LOGON_SESSION;
   simaccess_rule(pM, SIM_RULE_C13);
   if( zPath==NULL || zPath[0]==0 ) return ERROR_PATH_NOT_FOUND;
   if( zPath[0]=='\\' && zPath[1]=='\\' ){
-    /* a UNC path: served like a redirector link to \\server\share */
-    return simaccess_serve(pM, pS, zPath+2);
+    /* a UNC path: served by the session's connection to \\server\share,
+    ** or through a new implicit one (C13 v2, C14) */
+    return simaccess_serve(pM, pS, zPath+2, pM);
   }
   if( simaccess_is_letter(zPath[0]) && zPath[1]==':'
    && (zPath[2]==0 || zPath[2]=='\\') ){

@@ -20,8 +20,11 @@
 ** share); ERROR_BAD_NETPATH, ERROR_BAD_NET_NAME (unknown server or share);
 ** ERROR_LOGON_FAILURE (a stored credential rejected); ERROR_ACCESS_DENIED
 ** (the share does not admit the credentials presented);
-** ERROR_NO_SUCH_LOGON_SESSION. Changes nothing.
+** ERROR_NO_SUCH_LOGON_SESSION. Opening a UNC path directly when the
+** caller's session has no connection to that share makes an implicit
+** deviceless connection that holds its credential set (C13 v2, C14);
+** nothing else changes.
 */
-int sim_open_path(const SimMachine *pM, SimLuid token, const char *zPath);
+int sim_open_path(SimMachine *pM, SimLuid token, const char *zPath);
 
 #endif /* MAPSCOPE_SIM_ACCESS_H */

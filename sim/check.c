@@ -67,8 +67,19 @@ static int simchk_session(const SimMachine *pM, const SimSession *pS,
         return simchk_fail(zErr, nErr, "%s: linked halves are not limited+full", zWhere);
       }
     }
-  }else if( pS->eElevation==SIM_ELEVATION_FULL ){
+  }else if( pS->eElevation==SIM_ELEVATION_FULL && pS->eLogonType!=SIM_LOGON_NETONLY ){
+    /* L12: only a netonly copy of a full half is full and unlinked */
     return simchk_fail(zErr, nErr, "%s: a full token without a linked half", zWhere);
+  }
+  if( pS->eLogonType==SIM_LOGON_NETONLY && pS->luidLinked ){
+    return simchk_fail(zErr, nErr, "%s: a netonly session linked to a half", zWhere);
+  }
+  if( (pS->eLogonType==SIM_LOGON_NETONLY)!=(pS->zOutUser!=NULL)
+   || (pS->zOutUser==NULL)!=(pS->zOutPassword==NULL) ){
+    return simchk_fail(zErr, nErr, "%s: outbound identity does not fit the logon type", zWhere);
+  }
+  if( pS->bVault && !pS->bHasCreds ){
+    return simchk_fail(zErr, nErr, "%s: opens the vault without credentials", zWhere);
   }
   rc = simchk_dir(&pS->dir, zWhere, zErr, nErr);
   if( rc ) return rc;
@@ -80,9 +91,18 @@ static int simchk_session(const SimMachine *pM, const SimSession *pS,
     const SimConn *pC = pS->apConn[i];
     char zName[3];
     int bMine = 0;
-    zName[0] = pC->cLetter; zName[1] = ':'; zName[2] = 0;
-    if( i>0 && pS->apConn[i-1]->cLetter>=pC->cLetter ){
+    const SimConn *pP = i>0 ? pS->apConn[i-1] : NULL;
+    zName[0] = pC->cLetter ? pC->cLetter : '-'; zName[1] = ':'; zName[2] = 0;
+    /* lettered ones by letter, then deviceless ones by remote name (C14) */
+    if( pP && ((pP->cLetter && pC->cLetter && pP->cLetter>=pC->cLetter)
+            || (pP->cLetter==0 && pC->cLetter)
+            || (pP->cLetter==0 && pC->cLetter==0
+                && simstr_icmp(pP->zRemote, pC->zRemote)>=0)) ){
       return simchk_fail(zErr, nErr, "%s: connections out of order at %s", zWhere, zName);
+    }
+    if( (pC->cLetter==0)!=(pC->zLink==NULL) ){
+      return simchk_fail(zErr, nErr, "%s: connection %s: a link without a letter "
+                         "or a letter without a link", zWhere, zName);
     }
     if( pC->nOwner<1 || pC->nOwner>2 || pC->aOwner[0]!=pC->luidCreator ){
       return simchk_fail(zErr, nErr, "%s: connection %s has bad owners", zWhere, zName);
@@ -98,7 +118,8 @@ static int simchk_session(const SimMachine *pM, const SimSession *pS,
                            zWhere, zName);
       }
     }
-    if( pC->luidCreator==pS->luid ){
+    {
+      /* C5, C10 v2: every owner holds a set for the server */
       const SimCredSet *pSet = NULL;
       for(k=0; k<pS->nSet; k++){
         if( simstr_ieq(pS->aSet[k].zServer, pC->zServer) ) pSet = &pS->aSet[k];
@@ -115,8 +136,7 @@ static int simchk_session(const SimMachine *pM, const SimSession *pS,
       return simchk_fail(zErr, nErr, "%s: credential sets out of order or repeated", zWhere);
     }
     for(i=0; i<pS->nConn; i++){
-      if( pS->apConn[i]->luidCreator==pS->luid
-       && simstr_ieq(pS->apConn[i]->zServer, pS->aSet[k].zServer) ) nRef++;
+      if( simstr_ieq(pS->apConn[i]->zServer, pS->aSet[k].zServer) ) nRef++;
     }
     if( nRef<1 || nRef!=pS->aSet[k].nRef ){
       return simchk_fail(zErr, nErr, "%s: credential set for %s kept by %d, counts %d",
@@ -132,15 +152,32 @@ static int simchk_user(const SimUser *pU, char *zErr, size_t nErr){
   int i;
   for(i=0; i<pU->nNet; i++){
     const SimNetEntry *pE = &pU->aNet[i];
+    int j;
     if( pE->cLetter<'A' || pE->cLetter>'Z' ){
       return simchk_fail(zErr, nErr, "%s: HKCU\\Network key is not a letter", pU->zName);
     }
     if( i>0 && pU->aNet[i-1].cLetter>=pE->cLetter ){
       return simchk_fail(zErr, nErr, "%s: HKCU\\Network out of order or repeated", pU->zName);
     }
-    if( pU->zPassword && pU->zPassword[0]
-     && (strcmp(pE->zRemotePath, pU->zPassword)==0 || strcmp(pE->zUserName, pU->zPassword)==0) ){
-      return simchk_fail(zErr, nErr, "%s: a password in HKCU\\Network", pU->zName);
+    for(j=0; j<pE->nVal; j++){
+      const SimRegValue *pV = &pE->aVal[j];
+      int k;
+      for(k=0; k<j; k++){
+        if( simstr_ieq(pE->aVal[k].zName, pV->zName) ){
+          return simchk_fail(zErr, nErr, "%s: HKCU\\Network value %s repeated",
+                             pU->zName, pV->zName);
+        }
+      }
+      if( (pV->eType==SIM_REG_SZ)!=(pV->zData!=NULL) ){
+        return simchk_fail(zErr, nErr, "%s: HKCU\\Network value %s has a bad type",
+                           pU->zName, pV->zName);
+      }
+    }
+    for(j=0; j<pE->nVal; j++){
+      const char *zData = pE->aVal[j].zData;
+      if( pU->zPassword && pU->zPassword[0] && zData && strcmp(zData, pU->zPassword)==0 ){
+        return simchk_fail(zErr, nErr, "%s: a password in HKCU\\Network", pU->zName);
+      }
     }
   }
   for(i=1; i<pU->nCred; i++){

@@ -1,11 +1,15 @@
 /*
 ** sim/cred.c: Credential Manager vaults (SEMANTICS K1-K3).
 **
+** [F] Credentials persisted for one logon session only (CRED_PERSIST_SESSION)
+** are not modelled (K1): every credential is the user's, in every session.
+**
 ** Contents: 1. lookup  2. CredWrite, CredDelete, CredEnumerate
 **           3. introspection
 */
 #include "sim/simint.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,16 +30,65 @@ static int simcred_search(const SimUser *pU, const char *zTarget){
   return -lo-1;
 }
 
-/* K3: the credential whose target equals zTarget (a server name). */
+/* K1: the credential whose target is zTarget (case-insensitive). */
 const SimCred *simcred_find(const SimUser *pU, const char *zTarget){
   int i = simcred_search(pU, zTarget);
   return i>=0 ? &pU->aCred[i] : NULL;
 }
 
+/* The account part of a user name: what follows the last backslash
+** ("CORP\bob" and "bob" both name bob; C4, C5). */
+static const char *simcred_account_part(const char *zName){
+  const char *zBs = zName ? strrchr(zName, '\\') : NULL;
+  return zBs ? zBs+1 : zName;
+}
+
+/* C5: 1 if two presented user names name the same account: compared
+** case-insensitively after dropping a DOMAIN\ part. */
+int simcred_same_user(const char *zA, const char *zB){
+  if( zA==NULL || zB==NULL ) return zA==zB;
+  return simstr_ieq(simcred_account_part(zA), simcred_account_part(zB));
+}
+
+/* K3: how well target zTarget matches server name zServer (as written,
+** C16): -1 no match; 0 for `*`; 1+the suffix length for `*.suffix` (a
+** name that ends in `.suffix`, longer than it); INT_MAX for the name
+** itself. */
+static int simcred_specificity(const char *zTarget, const char *zServer){
+  size_t nT, nS;
+  if( simstr_ieq(zTarget, zServer) ) return INT_MAX;
+  if( zTarget[0]!='*' ) return -1;
+  if( zTarget[1]==0 ) return 0;
+  if( zTarget[1]!='.' ) return -1;
+  nT = strlen(zTarget+1);
+  nS = strlen(zServer);
+  if( nS<=nT || !simstr_ieq(zServer+nS-nT, zTarget+1) ) return -1;
+  return 1+(int)nT;
+}
+
+/* K3: the credential used for server zServer: the most specific target
+** that matches it (the name itself, then the longest `*.suffix`, then
+** `*`). With zUser, only credentials whose user name names the same
+** account take part (C9: "a vault entry for the server with that user
+** name" [F]). NULL if none. */
+const SimCred *simcred_match(const SimUser *pU, const char *zServer,
+                             const char *zUser){
+  const SimCred *pBest = NULL;
+  int i, iBest = -1;
+  for(i=0; i<pU->nCred; i++){
+    int n = simcred_specificity(pU->aCred[i].zTarget, zServer);
+    if( n<=iBest ) continue;
+    if( zUser && !simcred_same_user(pU->aCred[i].zUser, zUser) ) continue;
+    iBest = n;
+    pBest = &pU->aCred[i];
+  }
+  return pBest;
+}
+
 /* The caller's user, if its session can open the vault (K2). */
 static SimUser *simcred_open(const SimMachine *pM, SimLuid token, int *pRc){
   const SimSession *pS = simm_session(pM, token);
-  if( pS==NULL || !pS->bHasCreds ){
+  if( pS==NULL || !pS->bVault ){
     sim_rule((SimMachine*)pM, pS ? SIM_RULE_K2 : SIM_RULE_L10);
     *pRc = ERROR_NO_SUCH_LOGON_SESSION;     /* L10, K2 */
     return NULL;

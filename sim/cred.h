@@ -2,9 +2,12 @@
 ** sim/cred.h: Credential Manager (SEMANTICS K1-K3).
 **
 ** Each account has one vault, shared by all its logon sessions (K1). Only
-** CRED_TYPE_DOMAIN_PASSWORD credentials are modelled. A session without
-** the user's credentials (network, winrm: L6) cannot open it (K2).
-** Passwords never leave the model through this interface.
+** CRED_TYPE_DOMAIN_PASSWORD credentials are modelled, persisted for the
+** user (not for one logon session). A session that cannot open the vault
+** (network, winrm, ssh, s4u: L6, L11, L13) gets 1312 (K2). A target is a
+** server name as written (C16), `*.suffix` or `*`; the most specific one
+** that matches a server is used (K3, in wnet.c). Passwords never leave the
+** model through this interface.
 **
 ** Contents: 1. the Win32 calls  2. introspection
 */

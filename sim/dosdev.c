@@ -172,8 +172,9 @@ const SimLink *simdos_lookup(const SimMachine *pM, const SimSession *pS,
   return pL;
 }
 
-/* Split "Global\X:" (N4) and upper-case the name into zOut. Returns 0 or
-** ERROR_INVALID_PARAMETER for a NULL, empty or over-long name. */
+/* Split "Global\X:" (N4) and upper-case the name into zOut. Returns 0,
+** ERROR_INVALID_PARAMETER for a NULL, empty or over-long name, or (D1 v2)
+** ERROR_INVALID_NAME for a name ending in a backslash (`M:\`). */
 static int simdos_parse_name(const char *zDevice, char *zOut, int *pbGlobal){
   size_t n;
   *pbGlobal = 0;
@@ -184,34 +185,136 @@ static int simdos_parse_name(const char *zDevice, char *zOut, int *pbGlobal){
   }
   n = strlen(zDevice);
   if( n==0 || n>=SIM_MAX_DEVICE_NAME ) return ERROR_INVALID_PARAMETER;
+  /* D1 v2 [I ReactOS apitest kernel32/dosdev.c][F code] */
+  if( zDevice[n-1]=='\\' ) return ERROR_INVALID_NAME;
   memcpy(zOut, zDevice, n+1);
   simstr_upper(zOut);
+  return 0;
+}
+
+/* The current directory the model gives every process (D2 [F]). */
+#define SIM_CURRENT_DIR "C:\\"
+
+/*
+** D2 v2: zIn made a full path as GetFullPathName makes it, appended to
+** pOut (a buffer of nOut bytes). `/` counts as `\`; a run of separators is
+** one; `.` and `..` components are resolved, `..` never climbing above the
+** root (`X:\` or `\\server\share\`); a trailing separator is kept; a bare
+** `X:` is `X:\`. [F] A relative path is taken against the current
+** directory, which the model fixes at C:\; a drive-relative `X:rel` (X not
+** C) against X:\, the root being the current directory of every other
+** drive; a rooted `\rel` against C:. [F] Trailing dots and spaces of the
+** last component (which GetFullPathName strips) are kept. Returns 0 or
+** ERROR_NOT_ENOUGH_MEMORY. *pbUnc says the result is a UNC path.
+*/
+static int simdos_full_path(const char *zIn, char **pzOut, int *pbUnc){
+  size_t n = strlen(zIn);
+  size_t nCap = n + sizeof(SIM_CURRENT_DIR) + 4;
+  char *zSrc = malloc(n+1), *zOut = malloc(nCap);
+  size_t iRoot, j, i;
+  int bTrailing;
+  const char *zRest;
+  if( zSrc==NULL || zOut==NULL ){
+    free(zSrc);
+    free(zOut);
+    return ERROR_NOT_ENOUGH_MEMORY;
+  }
+  for(i=0; i<=n; i++) zSrc[i] = zIn[i]=='/' ? '\\' : zIn[i];
+  *pbUnc = 0;
+  /* The root: "X:\", "\\server\share\" or the current directory's. */
+  if( ((zSrc[0]>='A' && zSrc[0]<='Z') || (zSrc[0]>='a' && zSrc[0]<='z'))
+   && zSrc[1]==':' ){
+    zOut[0] = zSrc[0]; zOut[1] = ':'; zOut[2] = '\\';
+    iRoot = 3;
+    zRest = zSrc+2;
+    if( zRest[0]!='\\' && (zSrc[0]=='C' || zSrc[0]=='c') ){
+      /* drive-relative on the current drive: the current directory */
+      memcpy(zOut, SIM_CURRENT_DIR, sizeof(SIM_CURRENT_DIR)-1);
+      zOut[0] = zSrc[0];
+    }
+  }else if( zSrc[0]=='\\' && zSrc[1]=='\\' ){
+    /* UNC: the server and share components are the root */
+    const char *z = zSrc+2;
+    int k;
+    *pbUnc = 1;
+    zOut[0] = zOut[1] = '\\';
+    iRoot = 2;
+    for(k=0; k<2 && *z; k++){
+      while( *z && *z!='\\' ) zOut[iRoot++] = *z++;
+      if( *z=='\\' ){ zOut[iRoot++] = '\\'; z++; }
+      while( *z=='\\' ) z++;
+    }
+    zRest = z;
+  }else if( zSrc[0]=='\\' ){
+    /* rooted: the current drive's root */
+    zOut[0] = SIM_CURRENT_DIR[0]; zOut[1] = ':'; zOut[2] = '\\';
+    iRoot = 3;
+    zRest = zSrc;
+  }else{
+    memcpy(zOut, SIM_CURRENT_DIR, sizeof(SIM_CURRENT_DIR)-1);
+    iRoot = sizeof(SIM_CURRENT_DIR)-1;
+    zRest = zSrc;
+  }
+  /* The components, each appended with a separator after it. */
+  j = iRoot;
+  bTrailing = 0;
+  while( *zRest ){
+    const char *zEnd;
+    size_t nComp;
+    while( *zRest=='\\' ) zRest++;
+    if( *zRest==0 ) break;
+    zEnd = strchr(zRest, '\\');
+    if( zEnd==NULL ) zEnd = zRest+strlen(zRest);
+    nComp = (size_t)(zEnd-zRest);
+    bTrailing = *zEnd=='\\';
+    if( nComp==1 && zRest[0]=='.' ){
+      /* nothing */
+    }else if( nComp==2 && zRest[0]=='.' && zRest[1]=='.' ){
+      if( j>iRoot ){
+        j--;                                 /* the separator after it */
+        while( j>iRoot && zOut[j-1]!='\\' ) j--;
+      }
+    }else{
+      memcpy(zOut+j, zRest, nComp);
+      j += nComp;
+      zOut[j++] = '\\';
+    }
+    zRest = zEnd;
+  }
+  /* Every component left a separator; keep it only where the input had
+  ** one (or where nothing but the root is left). */
+  if( j>iRoot && !bTrailing ) j--;
+  zOut[j] = 0;
+  free(zSrc);
+  *pzOut = zOut;
   return 0;
 }
 
 /* D2: the NT path stored for a DOS path target, malloc'd (NULL on OOM). */
 static char *simdos_nt_path(const char *z){
   const char *zPrefix = "\\??\\";
+  char *zFull = NULL, *zOut;
   const char *zRest = z;
+  int bUnc = 0;
   size_t n;
-  char *zOut;
   if( simstr_iprefix(z, "\\??\\") ){
     zPrefix = "";                               /* already an NT path */
-  }else if( ((z[0]>='A' && z[0]<='Z') || (z[0]>='a' && z[0]<='z')) && z[1]==':' ){
-    zPrefix = "\\??\\";                         /* C:\x -> \??\C:\x */
   }else if( strncmp(z, "\\\\?\\", 4)==0 || strncmp(z, "\\\\.\\", 4)==0 ){
     zRest = z+4;                                /* \\?\C:\x -> \??\C:\x */
-  }else if( z[0]=='\\' && z[1]=='\\' ){
-    zPrefix = "\\??\\UNC\\";                    /* \\s\sh -> \??\UNC\s\sh */
-    zRest = z+2;
+  }else{
+    /* v2: a DOS path is made a full path first (GetFullPathName), then
+    ** C:\x -> \??\C:\x and \\s\sh -> \??\UNC\s\sh */
+    if( simdos_full_path(z, &zFull, &bUnc) ) return NULL;
+    zPrefix = bUnc ? "\\??\\UNC\\" : "\\??\\";
+    zRest = bUnc ? zFull+2 : zFull;
   }
-  /* [F] anything else (a relative or rooted path) gets \??\ in front;
-  ** Windows would first make it absolute against the current directory. */
   n = strlen(zPrefix)+strlen(zRest)+1;
   zOut = malloc(n);
-  if( zOut==NULL ) return NULL;
-  strcpy(zOut, zPrefix);
-  strcat(zOut, zRest);
+  if( zOut ){
+    strcpy(zOut, zPrefix);
+    strcat(zOut, zRest);
+  }
+  free(zFull);
   return zOut;
 }
 
@@ -262,9 +365,14 @@ int sim_define_dos_device(SimMachine *pM, SimLuid token, unsigned flags,
   }else if( simdir_find(&pS->dir, zName) ){
     pDir = &pS->dir;
   }else if( simdir_find(&pM->global, zName) ){
-    /* [F code] the object manager refuses write access to \GLOBAL?? */
+    /* [F code] while ProtectionMode is on (W1 v2), the object manager
+    ** refuses a filtered token write access to another account's global
+    ** link; with it off, anyone may change or remove it. */
     sim_rule(pM, SIM_RULE_D3);
-    if( !simsess_admin_unfiltered(pM, pS) ) return ERROR_ACCESS_DENIED;
+    if( sim_policy_effective(pM, SIM_POL_PROTECTION_MODE) ){
+      sim_rule(pM, SIM_RULE_W1);
+      if( !simsess_admin_unfiltered(pM, pS) ) return ERROR_ACCESS_DENIED;
+    }
     pDir = &pM->global;
   }else{
     pDir = &pS->dir;

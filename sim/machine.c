@@ -46,9 +46,20 @@ int simm_user_index(const SimMachine *pM, const char *zName){
   return -1;
 }
 
+/* C16: the name a server has in its shares, for zServer or any other name
+** of that server; zServer itself when it is no alias. */
+static const char *simm_server_name(const SimMachine *pM, const char *zServer){
+  int i;
+  for(i=0; i<pM->nAlias; i++){
+    if( simstr_ieq(pM->aAlias[i].zAlias, zServer) ) return pM->aAlias[i].zServer;
+  }
+  return zServer;
+}
+
 const SimShare *simm_share(const SimMachine *pM, const char *zServer,
                            const char *zShare){
   int i;
+  zServer = simm_server_name(pM, zServer);
   for(i=0; i<pM->nShare; i++){
     if( simstr_ieq(pM->aShare[i].zServer, zServer)
      && simstr_ieq(pM->aShare[i].zShare, zShare) ){
@@ -60,6 +71,7 @@ const SimShare *simm_share(const SimMachine *pM, const char *zServer,
 
 int simm_server_exists(const SimMachine *pM, const char *zServer){
   int i;
+  zServer = simm_server_name(pM, zServer);
   for(i=0; i<pM->nShare; i++){
     if( simstr_ieq(pM->aShare[i].zServer, zServer) ) return 1;
   }
@@ -137,10 +149,7 @@ static SimUser *simm_user_new(const char *zName, SimAccountKind eKind,
 static void simm_user_free(SimUser *pU){
   int i;
   if( pU==NULL ) return;
-  for(i=0; i<pU->nNet; i++){
-    free(pU->aNet[i].zRemotePath);
-    free(pU->aNet[i].zUserName);
-  }
+  for(i=0; i<pU->nNet; i++) simreg_net_free(&pU->aNet[i]);
   free(pU->aNet);
   for(i=0; i<pU->nCred; i++){
     free(pU->aCred[i].zTarget);
@@ -169,6 +178,8 @@ int sim_machine_new(SimMachine **ppM){
   pM->abPolicyReg[SIM_POL_LINKED_CONNECTIONS] = 0;
   pM->abPolicyReg[SIM_POL_RESTORE_CONNECTION] = 1;
   pM->abPolicyReg[SIM_POL_LUID_DEVICE_MAPS] = 1;
+  pM->abPolicyReg[SIM_POL_PROTECTION_MODE] = 1;
+  pM->abPolicyReg[SIM_POL_CONSENT_CREDENTIALS] = 0;
   memcpy(pM->abPolicyBoot, pM->abPolicyReg, sizeof(pM->abPolicyBoot));
   pM->mDisks = 1u<<('C'-'A');
   pM->luidNext = SIM_FIRST_LUID;
@@ -233,6 +244,11 @@ void sim_machine_free(SimMachine *pM){
     free(pM->aBootDev[i].zTarget);
   }
   free(pM->aBootDev);
+  for(i=0; i<pM->nAlias; i++){
+    free(pM->aAlias[i].zAlias);
+    free(pM->aAlias[i].zServer);
+  }
+  free(pM->aAlias);
   free(pM);
 }
 
@@ -298,6 +314,37 @@ err:
   return ERROR_NOT_ENOUGH_MEMORY;
 }
 
+/* C16: zAlias is another name of server zServer. */
+int sim_machine_add_server_alias(SimMachine *pM, const char *zServer,
+                                 const char *zAlias){
+  const char *zKnown;
+  int bOom = 0;
+  SimAlias a;
+  if( zServer==NULL || zAlias==NULL || zAlias[0]==0 ) return ERROR_INVALID_PARAMETER;
+  zServer = simm_server_name(pM, zServer);
+  if( !simm_server_exists(pM, zServer) ) return ERROR_INVALID_PARAMETER;
+  zKnown = simm_server_name(pM, zAlias);
+  if( zKnown!=zAlias ){
+    return simstr_ieq(zKnown, zServer) ? 0 : ERROR_ALREADY_EXISTS;
+  }
+  if( simm_server_exists(pM, zAlias) ){
+    return simstr_ieq(zAlias, zServer) ? 0 : ERROR_ALREADY_EXISTS;
+  }
+  if( simarr_reserve((void**)&pM->aAlias, &pM->nAliasAlloc, pM->nAlias+1,
+                     sizeof(SimAlias)) ){
+    return ERROR_NOT_ENOUGH_MEMORY;
+  }
+  a.zAlias = simstr_dup(zAlias, &bOom);
+  a.zServer = simstr_dup(zServer, &bOom);
+  if( bOom ){
+    free(a.zAlias);
+    free(a.zServer);
+    return ERROR_NOT_ENOUGH_MEMORY;
+  }
+  pM->aAlias[pM->nAlias++] = a;
+  return 0;
+}
+
 int sim_machine_set_fixed_disks(SimMachine *pM, unsigned mDisks){
   int i;
   if( mDisks>>26 ) return ERROR_INVALID_PARAMETER;
@@ -346,9 +393,11 @@ int sim_policy_registry(const SimMachine *pM, SimPolicy ePolicy){
 int sim_policy_effective(const SimMachine *pM, SimPolicy ePolicy){
   if( (int)ePolicy<0 || ePolicy>=SIM_POL_COUNT ) return 0;
   switch( ePolicy ){
-    /* W2 [F]: read by LSA and mpr at each logon */
+    /* W2 [F]: read by LSA and mpr at each logon, by appinfo at each
+    ** elevation */
     case SIM_POL_LOCAL_ACCOUNT_TOKEN_FILTER:
     case SIM_POL_RESTORE_CONNECTION:
+    case SIM_POL_CONSENT_CREDENTIALS:
       return pM->abPolicyReg[ePolicy];
     /* W2 [D KB3035277]: read at boot */
     default:

@@ -41,8 +41,14 @@ typedef enum SimPolicy {
   SIM_POL_LOCAL_ACCOUNT_TOKEN_FILTER,/* LocalAccountTokenFilterPolicy */
   SIM_POL_LINKED_CONNECTIONS,        /* EnableLinkedConnections */
   SIM_POL_RESTORE_CONNECTION,        /* RestoreConnection */
-  SIM_POL_LUID_DEVICE_MAPS,          /* LUID device maps (ProtectionMode=1,
-                                     ** LUIDDeviceMapsDisabled=0) */
+  SIM_POL_LUID_DEVICE_MAPS,          /* LUID device maps
+                                     ** (LUIDDeviceMapsDisabled=0) */
+  SIM_POL_PROTECTION_MODE,           /* ProtectionMode (v2): another
+                                     ** account's global link is read-only
+                                     ** to filtered tokens (D3) */
+  SIM_POL_CONSENT_CREDENTIALS,       /* ConsentPromptBehaviorAdmin asks for
+                                     ** credentials (1) or consent (0, the
+                                     ** default) at elevation (L14) */
   SIM_POL_COUNT
 } SimPolicy;
 
@@ -90,6 +96,17 @@ int sim_machine_add_share(SimMachine *pM, const char *zServer,
                           int bAnonymous);
 
 /*
+** Make zAlias another name of server zServer (C16: a DNS name, an address):
+** every name reaches the same shares and accounts, while credential sets
+** and vault targets stay keyed by the name as written. The server must
+** have a share. Returns 0 (also when zAlias already names that server),
+** ERROR_ALREADY_EXISTS when it names another server, ERROR_INVALID_PARAMETER
+** for an empty alias or an unknown server, ERROR_NOT_ENOUGH_MEMORY.
+*/
+int sim_machine_add_server_alias(SimMachine *pM, const char *zServer,
+                                 const char *zAlias);
+
+/*
 ** Set the fixed disks (W5): bit i of mDisks is letter 'A'+i (default only
 ** C:). The global links of the old disks go and `X:` ->
 ** \Device\HarddiskVolumeN (N from 1 in letter order) are made for the new
@@ -112,9 +129,10 @@ int sim_policy_init(SimMachine *pM, SimPolicy ePolicy, int bOn);
 
 /*
 ** Change a policy in the registry (W2). EnableLUA, FilterAdministratorToken,
-** EnableLinkedConnections and LUID device maps take effect at the next
-** reboot; LocalAccountTokenFilterPolicy and RestoreConnection at the next
-** logon. Returns 0 or ERROR_INVALID_PARAMETER.
+** EnableLinkedConnections, LUID device maps and ProtectionMode take effect
+** at the next reboot; LocalAccountTokenFilterPolicy, RestoreConnection and
+** ConsentPromptBehaviorAdmin at the next logon or elevation. Returns 0 or
+** ERROR_INVALID_PARAMETER.
 */
 int sim_policy_set(SimMachine *pM, SimPolicy ePolicy, int bOn);
 

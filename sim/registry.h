@@ -2,10 +2,11 @@
 ** sim/registry.h: the parts of the registry the rules read and write.
 **
 ** HKCU\Network\<letter> of each account (remembered connections, C6, C9,
-** R1); the `net use` default for /persistent (C8), kept per account; and
+** R1), which any logon session of the user may also write directly (R6);
+** the `net use` default for /persistent (C8), kept per account; and
 ** HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\DOS Devices (boot
-** time devices, G5). Policies live in machine.h. No password is ever
-** written here (C6).
+** time devices, G5). Policies live in machine.h. The model never writes a
+** password here (C6).
 **
 ** Contents: 1. HKCU\Network  2. the net use default  3. boot devices
 */
@@ -16,18 +17,29 @@
 
 /* ---------------------------------------------------------------- 1 ---- */
 
-/* The values of one HKCU\Network\<letter> key. */
+/* Registry value types the model knows (winnt.h numbers). */
+typedef enum SimRegType {
+  SIM_REG_SZ = 1,
+  SIM_REG_DWORD = 4
+} SimRegType;
+
+/* The values of one HKCU\Network\<letter> key. A value that is missing or
+** of the wrong type reads as "" (strings) or 0 (numbers) (R6). */
 typedef struct SimNetValues SimNetValues;
 struct SimNetValues {
   char cLetter;              /* the subkey name, 'A'..'Z' */
-  const char *zRemotePath;   /* RemotePath */
+  int bConnection;           /* RemotePath is a string: the key is a
+                             ** remembered connection (R6) */
+  const char *zRemotePath;   /* RemotePath ("" when missing) */
   const char *zUserName;     /* UserName ("" when none was given) */
-  const char *zProviderName; /* ProviderName: "Microsoft Windows Network" */
+  const char *zProviderName; /* ProviderName: "Microsoft Windows Network";
+                             ** NULL when missing */
   unsigned nProviderType;    /* ProviderType: 0x20000 */
   unsigned nConnectionType;  /* ConnectionType: 1 (disk) */
 };
 
-/* Read the caller's user's HKCU\Network, sorted by letter. Returns 0 or
+/* Read the caller's user's HKCU\Network, every key sorted by letter (also
+** keys that are no remembered connection: see bConnection). Returns 0 or
 ** ERROR_NO_SUCH_LOGON_SESSION. */
 int sim_reg_read_network(const SimMachine *pM, SimLuid token,
                          int (*xVisit)(void *pCtx, const SimNetValues *),
@@ -38,6 +50,28 @@ int sim_reg_read_network(const SimMachine *pM, SimLuid token,
 int sim_reg_visit_user_network(const SimMachine *pM, const char *zUser,
                                int (*xVisit)(void *pCtx, const SimNetValues *),
                                void *pCtx);
+
+/*
+** `reg set HKCU\Network\<cLetter> <zValue> <data>` as token (R6): create
+** the key if needed and set value zValue (its name case-insensitive) to
+** the REG_SZ zData or the REG_DWORD nDword, replacing a value of either
+** type. Any live session of the user may (a network logon too). Returns
+** 0, ERROR_INVALID_PARAMETER (not a letter, empty value name, a REG_SZ
+** without data, another type), ERROR_NO_SUCH_LOGON_SESSION,
+** ERROR_NOT_ENOUGH_MEMORY.
+*/
+int sim_reg_set_network_value(SimMachine *pM, SimLuid token, char cLetter,
+                              const char *zValue, SimRegType eType,
+                              const char *zData, unsigned nDword);
+
+/*
+** `reg delete HKCU\Network\<cLetter> [<zValue>]` as token (R6): the whole
+** key when zValue is NULL, else that one value (the key stays, even
+** empty). Returns 0, ERROR_FILE_NOT_FOUND (no such key or value),
+** ERROR_INVALID_PARAMETER (not a letter), ERROR_NO_SUCH_LOGON_SESSION.
+*/
+int sim_reg_delete_network(SimMachine *pM, SimLuid token, char cLetter,
+                           const char *zValue);
 
 /* ---------------------------------------------------------------- 2 ---- */
 

@@ -41,14 +41,18 @@ typedef struct SimSession SimSession;
 
 typedef struct SimConn SimConn;
 struct SimConn {
-  char cLetter;              /* 'A'..'Z' */
-  char *zRemote;             /* \\server\share as typed */
-  char *zServer;             /* server part */
+  char cLetter;              /* 'A'..'Z'; 0 for a deviceless connection
+                             ** (C14) */
+  int bImplicit;             /* made by opening a UNC path (C13 v2) */
+  char *zRemote;             /* \\server\share[\...] as typed */
+  char *zServer;             /* server part, as typed (C16) */
   char *zShare;              /* share part */
-  char *zLink;               /* \Device\LanmanRedirector\;Z:<luid>\... */
-  SimLuid luidCreator;       /* the half that made it; [F] only its session
-                             ** holds the credential set (C5, C10) */
-  SimLuid aOwner[2];         /* sessions it belongs to (C10: two) */
+  char *zLink;               /* \Device\LanmanRedirector\;Z:<luid>\...;
+                             ** NULL when deviceless */
+  SimLuid luidCreator;       /* the half that made it (its LUID is in the
+                             ** link) */
+  SimLuid aOwner[2];         /* sessions it belongs to (C10: two); each
+                             ** holds a credential set for zServer */
   int nOwner;                /* entries in aOwner */
 };
 
@@ -60,7 +64,8 @@ struct SimCredSet {
   int iPrincipal;            /* account authenticated as: index in apUser,
                              ** SIM_PRINCIPAL_ANON, or 0 for SYSTEM's
                              ** computer account */
-  int nRef;                  /* connections of this session keeping it */
+  int nRef;                  /* connections in this session's list to
+                             ** zServer (its own and, C10, shared ones) */
 };
 
 #define SIM_PRINCIPAL_ANON (-1)
@@ -94,7 +99,8 @@ struct SimSession {
   int bVault;                /* can open the user's vault (see above) */
   int bDirMade;              /* local directory made (N1) */
   SimDir dir;                /* local DOS device directory */
-  SimConn **apConn;          /* connections, sorted by letter */
+  SimConn **apConn;          /* connections: lettered ones by letter, then
+                             ** deviceless ones by zRemote (icmp) */
   int nConn;                 /* entries in apConn */
   int nConnAlloc;            /* slots in apConn */
   SimCredSet *aSet;          /* credential sets, sorted by server */
@@ -106,11 +112,24 @@ struct SimSession {
 
 /* ---------------------------------------------------------------- 4 ---- */
 
+/* One value of a registry key (R6: typed; a value of the wrong type
+** counts as missing where the model reads it). */
+typedef struct SimRegValue SimRegValue;
+struct SimRegValue {
+  char *zName;               /* value name as written (icmp) */
+  SimRegType eType;          /* SIM_REG_SZ or SIM_REG_DWORD */
+  char *zData;               /* REG_SZ data; NULL for a REG_DWORD */
+  unsigned nDword;           /* REG_DWORD data */
+};
+
+/* HKCU\Network\<letter>: a remembered connection when it has a string
+** RemotePath (C6, R6). */
 typedef struct SimNetEntry SimNetEntry;
 struct SimNetEntry {
   char cLetter;              /* subkey name */
-  char *zRemotePath;         /* RemotePath */
-  char *zUserName;           /* UserName, "" if none */
+  SimRegValue *aVal;         /* its values, in the order written */
+  int nVal;                  /* entries in aVal */
+  int nValAlloc;             /* slots in aVal */
 };
 
 typedef struct SimCred SimCred;
@@ -147,6 +166,13 @@ struct SimShare {
   int bAnonymous;            /* anonymous callers admitted */
 };
 
+/* Another name of a file server (C16). */
+typedef struct SimAlias SimAlias;
+struct SimAlias {
+  char *zAlias;              /* the other name */
+  char *zServer;             /* the server's name in its shares */
+};
+
 typedef struct SimBootDev SimBootDev;
 struct SimBootDev {
   char *zName;               /* value name, upper-cased ("Z:") */
@@ -166,6 +192,9 @@ struct SimMachine {
   SimShare *aShare;          /* file-server shares */
   int nShare;                /* entries in aShare */
   int nShareAlloc;           /* slots in aShare */
+  SimAlias *aAlias;          /* other names of servers (C16) */
+  int nAlias;                /* entries in aAlias */
+  int nAliasAlloc;           /* slots in aAlias */
   SimBootDev *aBootDev;      /* Session Manager\DOS Devices, sorted */
   int nBootDev;              /* entries in aBootDev */
   int nBootDevAlloc;         /* slots in aBootDev */
@@ -221,16 +250,25 @@ void simwnet_restore(SimMachine *pM, SimSession *pS);
 SimConn *simwnet_find_conn(const SimSession *pS, char cLetter);
 int simwnet_present(const SimMachine *pM, const SimSession *pS,
                     const char *zServer, const SimShare *pShare);
+int simwnet_open_unc(SimMachine *pM, SimSession *pS, const char *zServer,
+                     const char *zShare);
 int simwnet_parse_letter(const char *zLocal, char *pcLetter);
 int simwnet_linked_in_effect(const SimMachine *pM);
 
 /* registry.c */
 SimNetEntry *simreg_net_find(const SimUser *pU, char cLetter);
+SimNetEntry *simreg_net_remembered(const SimUser *pU, char cLetter);
+const char *simreg_net_remote(const SimNetEntry *pE);
+const char *simreg_net_user(const SimNetEntry *pE);
 int simreg_net_write(SimUser *pU, char cLetter, const char *zRemote,
                      const char *zUserName);
 int simreg_net_delete(SimUser *pU, char cLetter);
+void simreg_net_free(SimNetEntry *pE);
 
 /* cred.c */
 const SimCred *simcred_find(const SimUser *pU, const char *zTarget);
+const SimCred *simcred_match(const SimUser *pU, const char *zServer,
+                             const char *zUser);
+int simcred_same_user(const char *zA, const char *zB);
 
 #endif /* MAPSCOPE_SIM_SIMINT_H */

@@ -22,6 +22,7 @@
 #define ERROR_NOT_ENOUGH_MEMORY             8
 #define ERROR_ALREADY_EXISTS              183
 #define ERROR_INVALID_PARAMETER            87
+#define ERROR_INVALID_NAME                123
 
 /* ---------------------------------------------------------------- 2 ---- */
 #define ERROR_BAD_NETPATH                  53
@@ -33,6 +34,7 @@
 #define ERROR_CONNECTION_UNAVAIL         1201
 #define ERROR_DEVICE_ALREADY_REMEMBERED  1202
 #define ERROR_SESSION_CREDENTIAL_CONFLICT 1219
+#define ERROR_NO_MORE_DEVICES            1248
 #define ERROR_NO_SUCH_LOGON_SESSION      1312
 #define ERROR_USER_EXISTS                1316
 #define ERROR_LOGON_FAILURE              1326

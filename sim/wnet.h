@@ -1,14 +1,16 @@
 /*
 ** sim/wnet.h: network connections through mpr and the SMB redirector
-** (SEMANTICS C1-C12, R1-R5, G1-G3).
+** (SEMANTICS C1-C16, R1-R5, G1-G3).
 **
 ** A connection belongs to the logon session that made it (both halves of a
-** split logon when EnableLinkedConnections is in effect, C10) and has a
-** link \Device\LanmanRedirector\;Z:<LUID>\server\share in that session's
-** directory (global for SYSTEM, C1). A session holds at most one set of
-** credentials per server (C5). Remembered connections live in the user's
-** HKCU\Network (registry.h) and are restored at interactive and rdp
-** logons (R1-R5, done by sim_logon_user()).
+** split logon when EnableLinkedConnections is in effect, C10). A lettered
+** one has a link \Device\LanmanRedirector\;Z:<LUID>\server\share in that
+** session's directory (global for SYSTEM, C1); a deviceless one (C14) has
+** none, and is also what opening a UNC path makes (C13). A session holds
+** at most one set of credentials per server name as written (C5, C16).
+** Remembered connections live in the user's HKCU\Network (registry.h) and
+** are restored at interactive and rdp logons (R1-R5, done by
+** sim_logon_user()).
 **
 ** Contents: 1. flags and kinds  2. the Win32 calls  3. net use
 **           4. introspection
@@ -22,6 +24,7 @@
 
 #define SIM_CONNECT_UPDATE_PROFILE 0x1
 #define SIM_CONNECT_TEMPORARY      0x4
+#define SIM_CONNECT_REDIRECT       0x80   /* WNetUseConnection only (C15) */
 
 /* WNetOpenEnum scopes. */
 typedef enum SimEnumScope {
@@ -47,16 +50,20 @@ typedef enum SimUseStatus {
 
 /*
 ** WNetAddConnection2 (RESOURCETYPE_DISK) as token: connect drive zLocal
-** ("Z:") to zRemote (\\server\share, kept as typed). zUser/zPassword may be
-** NULL; a missing password is blank, a password without a user name goes
-** with the caller's own user name (C9). flags: SIM_CONNECT_UPDATE_PROFILE,
-** SIM_CONNECT_TEMPORARY.
+** ("Z:") to zRemote (\\server\share[\...], kept as typed; it connects to
+** the share). A NULL or empty zLocal makes a deviceless connection (C14):
+** no letter checks, never remembered; a second one to the same share adds
+** nothing. zUser/zPassword may be NULL: a password without a user name
+** goes with the caller's own user name; a user name without a password
+** (NULL, not "") with that user's default password (C9 v2). flags:
+** SIM_CONNECT_UPDATE_PROFILE, SIM_CONNECT_TEMPORARY.
 ** Returns 0 or, in this order (C2): ERROR_BAD_DEVICE (zLocal not a drive
 ** letter), ERROR_ALREADY_ASSIGNED, ERROR_DEVICE_ALREADY_REMEMBERED,
 ** ERROR_BAD_NETPATH, ERROR_BAD_NET_NAME, then
 ** ERROR_SESSION_CREDENTIAL_CONFLICT (C5), ERROR_INVALID_PASSWORD,
 ** ERROR_LOGON_FAILURE, ERROR_ACCESS_DENIED (C4);
-** ERROR_NO_SUCH_LOGON_SESSION (L10). Nothing changes on failure.
+** ERROR_INVALID_PARAMETER (other flags); ERROR_NO_SUCH_LOGON_SESSION
+** (L10). Nothing changes on failure.
 */
 int sim_wnet_add_connection2(SimMachine *pM, SimLuid token,
                              const char *zLocal, const char *zRemote,
@@ -64,7 +71,23 @@ int sim_wnet_add_connection2(SimMachine *pM, SimLuid token,
                              unsigned flags);
 
 /*
-** WNetCancelConnection2(zLocal, flags, bForce) as token (C9, C10).
+** WNetUseConnection as token: as sim_wnet_add_connection2(), and with
+** SIM_CONNECT_REDIRECT and no zLocal the model picks the letter (C15: the
+** highest from Z: down that is not a device in the caller's view, not a
+** letter its session has a connection on, not remembered in its
+** profile) and sets *pcLetter to it ('Z'); none free:
+** ERROR_NO_MORE_DEVICES. *pcLetter is 0 for a deviceless connection or
+** on failure.
+*/
+int sim_wnet_use_connection(SimMachine *pM, SimLuid token,
+                            const char *zLocal, const char *zRemote,
+                            const char *zUser, const char *zPassword,
+                            unsigned flags, char *pcLetter);
+
+/*
+** WNetCancelConnection2(zLocal, flags, bForce) as token (C9, C10). zLocal
+** is a drive ("Z:") or a remote name ("\\srv\share"), which cancels the
+** session's deviceless connection to that share only (C14).
 ** Returns 0, ERROR_NOT_CONNECTED, ERROR_BAD_DEVICE,
 ** ERROR_NO_SUCH_LOGON_SESSION. Open files are not modelled: bForce has no
 ** effect.
@@ -86,7 +109,7 @@ int sim_wnet_get_connection(const SimMachine *pM, SimLuid token,
 /* One resource of an enumeration. */
 typedef struct SimResourceInfo SimResourceInfo;
 struct SimResourceInfo {
-  char cLetter;              /* 'A'..'Z' */
+  char cLetter;              /* 'A'..'Z'; 0 for a deviceless connection */
   const char *zRemote;       /* \\server\share as typed */
   const char *zUser;         /* remembered UserName, or the user name of the
                              ** connection's credential set; "" if none */
@@ -94,9 +117,11 @@ struct SimResourceInfo {
 
 /*
 ** WNetOpenEnum/WNetEnumResource as token (C12): SIM_RESOURCE_CONNECTED
-** visits the caller's session's connections, SIM_RESOURCE_REMEMBERED the
-** user's HKCU\Network, sorted by letter. Returns 0,
-** ERROR_INVALID_PARAMETER, ERROR_NO_SUCH_LOGON_SESSION.
+** visits the caller's session's connections, lettered ones by letter,
+** then deviceless ones by remote name (C14); SIM_RESOURCE_REMEMBERED the
+** keys of the user's HKCU\Network that have a string RemotePath (R6),
+** by letter. Returns 0, ERROR_INVALID_PARAMETER,
+** ERROR_NO_SUCH_LOGON_SESSION.
 */
 int sim_wnet_enum(const SimMachine *pM, SimLuid token, SimEnumScope eScope,
                   int (*xVisit)(void *pCtx, const SimResourceInfo *),
@@ -108,19 +133,21 @@ int sim_wnet_enum(const SimMachine *pM, SimLuid token, SimEnumScope eScope,
 typedef struct SimUseInfo SimUseInfo;
 struct SimUseInfo {
   SimUseStatus eStatus;      /* OK or Unavailable */
-  char cLetter;              /* 'A'..'Z' */
+  char cLetter;              /* 'A'..'Z'; 0 for a deviceless connection */
   const char *zRemote;       /* \\server\share */
 };
 
-/* `net use` (C12): the caller's connections (OK) and the user's
+/* `net use` (C12): the caller's lettered connections (OK) and the user's
 ** remembered ones not connected in this session (Unavailable), sorted by
-** letter. Returns 0 or ERROR_NO_SUCH_LOGON_SESSION. */
+** letter, then its deviceless connections by remote name (C14). Returns 0
+** or ERROR_NO_SUCH_LOGON_SESSION. */
 int sim_net_use_list(const SimMachine *pM, SimLuid token,
                      int (*xVisit)(void *pCtx, const SimUseInfo *),
                      void *pCtx);
 
 /* `net use * /delete` (C9): cancel, with CONNECT_UPDATE_PROFILE and force,
-** every letter sim_net_use_list() shows. Returns 0 or the first error. */
+** every letter sim_net_use_list() shows, and every deviceless connection
+** of the session (C14). Returns 0 or the first error. */
 int sim_net_use_delete_all(SimMachine *pM, SimLuid token);
 
 /* ---------------------------------------------------------------- 4 ---- */
@@ -128,11 +155,13 @@ int sim_net_use_delete_all(SimMachine *pM, SimLuid token);
 /* A connection as introspection shows it. */
 typedef struct SimConnInfo SimConnInfo;
 struct SimConnInfo {
-  char cLetter;              /* 'A'..'Z' */
+  char cLetter;              /* 'A'..'Z'; 0 when deviceless (C14) */
   const char *zRemote;       /* as typed */
-  const char *zLink;         /* the redirector link's target */
+  const char *zLink;         /* the redirector link's target; NULL when
+                             ** deviceless */
   SimLuid luidCreator;       /* the half that made it */
   int bShared;               /* belongs to both halves (C10) */
+  int bImplicit;             /* made by opening a UNC path (C13) */
 };
 
 /* A credential set a session holds for a server (C5); no password. */
@@ -145,7 +174,8 @@ struct SimCredSetInfo {
   int nConn;                 /* connections keeping it */
 };
 
-/* Visit a session's connections sorted by letter. Returns 0 or
+/* Visit a session's connections: lettered ones by letter, then
+** deviceless ones by remote name. Returns 0 or
 ** ERROR_NO_SUCH_LOGON_SESSION. */
 int sim_wnet_visit_connections(const SimMachine *pM, SimLuid luid,
                                int (*xVisit)(void *pCtx, const SimConnInfo *),

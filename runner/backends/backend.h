@@ -59,8 +59,9 @@ struct HostFacts {
                            ** cannot tell a logon's two halves apart for
                            ** that resource), no-boot-apply (a reboot does
                            ** not apply boot-time DOS devices and
-                           ** policies), no-split-token, no-shares,
-                           ** no-system (what a scenario may need) */
+                           ** policies), no-split-token; and the absence
+                           ** of shares, as-system, logon-user (what a
+                           ** scenario may need; ev_host_lacks()) */
   const char *zEvents;     /* NULL, or newline-separated facts about the
                            ** host met while opening it ("agent recovered 3
                            ** journal entries"); the engine stores each with

@@ -18,6 +18,7 @@
 **   6. xDescribe: the state a teacher would draw
 **   7. The operations table
 */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ struct BackendConn {
   BsimLogon *aLogon;         /* logons by name, newest record per name */
   int nLogon;                /* entries in aLogon */
   int nLogonAlloc;           /* slots in aLogon */
+  SimHash logonNames;        /* hash of a name -> index in aLogon + 1 */
   SimHash luidNames;         /* LUID -> placeholder name (char*, no braces) */
   char **azName;             /* every placeholder name made, for freeing */
   int nName;                 /* entries in azName */
@@ -76,13 +78,49 @@ static void *bsim_grow(void *p, int *pnAlloc, int nNeed, size_t sz){
   return p;
 }
 
+/* The key of a logon name in logonNames: FNV-1a of its bytes (never 0,
+** which SimHash reserves). Two names with one key take the next free key
+** (open addressing over keys), so a lookup probes from here until it
+** finds its name or an empty key. */
+static uint64_t bsim_name_key(const char *zName){
+  uint64_t h = 0xcbf29ce484222325ull;
+  const unsigned char *z = (const unsigned char*)zName;
+  while( *z ){
+    h ^= *z++;
+    h *= 0x100000001b3ull;
+  }
+  return h ? h : 1;
+}
+
+static uint64_t bsim_next_key(uint64_t k){
+  return k+1 ? k+1 : 1;
+}
+
+/* The record of logon zName, found by hash: the cost of a step does not
+** grow with the number of logons a scenario made (issue 9 item 11). */
 static BsimLogon *bsim_logon(BackendConn *p, const char *zName){
-  int i;
+  uint64_t k;
+  void *v;
   if( zName==NULL ) return NULL;
-  for(i=0; i<p->nLogon; i++){
-    if( strcmp(p->aLogon[i].zName, zName)==0 ) return &p->aLogon[i];
+  for(k=bsim_name_key(zName); (v = simhash_find(&p->logonNames, k))!=NULL;
+      k=bsim_next_key(k)){
+    BsimLogon *pL = &p->aLogon[(intptr_t)v - 1];
+    if( strcmp(pL->zName, zName)==0 ) return pL;
   }
   return NULL;
+}
+
+/* A new record for logon zName, which has none yet. */
+static BsimLogon *bsim_logon_add(BackendConn *p, const char *zName){
+  uint64_t k = bsim_name_key(zName);
+  BsimLogon *pL;
+  while( simhash_find(&p->logonNames, k) ) k = bsim_next_key(k);
+  p->aLogon = bsim_grow(p->aLogon, &p->nLogonAlloc, p->nLogon+1, sizeof(BsimLogon));
+  pL = &p->aLogon[p->nLogon++];
+  memset(pL, 0, sizeof(*pL));
+  pL->zName = bsim_strdup(zName);
+  if( simhash_insert(&p->logonNames, k, (void*)(intptr_t)p->nLogon) ) bsim_oom();
+  return pL;
 }
 
 /* Name the placeholder of a LUID ("A", "A.elevated", "SYSTEM"). */
@@ -238,6 +276,8 @@ SimPolicy backend_sim_policy(ScnPolicy e){
     case SCN_POL_LINKED_CONNECTIONS: return SIM_POL_LINKED_CONNECTIONS;
     case SCN_POL_RESTORE_CONNECTIONS: return SIM_POL_RESTORE_CONNECTION;
     case SCN_POL_LUID_MAPS: return SIM_POL_LUID_DEVICE_MAPS;
+    case SCN_POL_PROTECTION_MODE: return SIM_POL_PROTECTION_MODE;
+    case SCN_POL_CONSENT_CREDENTIALS: return SIM_POL_CONSENT_CREDENTIALS;
     default: return SIM_POL_COUNT;
   }
 }
@@ -262,6 +302,8 @@ SimLogonType backend_sim_logon_type(ScnLogonType e){
     case SCN_LOGON_CREDSSP: return SIM_LOGON_CREDSSP;
     case SCN_LOGON_BECOME: return SIM_LOGON_BECOME;
     case SCN_LOGON_CURRENT: return SIM_LOGON_CURRENT;
+    case SCN_LOGON_SSH: return SIM_LOGON_SSH;
+    /* netonly, task and elevate are made from a live half: bsim_step_logon */
     default: return SIM_LOGON_COUNT;
   }
 }
@@ -281,6 +323,7 @@ static void bsim_close(BackendConn *p){
   for(i=0; i<p->nName; i++) free(p->azName[i]);
   free(p->azName);
   simhash_clear(&p->luidNames);
+  simhash_clear(&p->logonNames);
   free(p);
 }
 
@@ -309,6 +352,7 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
   p = calloc(1, sizeof(BackendConn));
   if( p==NULL ) bsim_oom();
   simhash_init(&p->luidNames);
+  simhash_init(&p->logonNames);
   p->facts.zOs = "mapscope model";
   rc = sim_machine_new(&p->pM);
   if( rc ){ snprintf(zErr, sizeof(zErr), "the model could not start (error %d)", rc); goto err; }
@@ -343,6 +387,19 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
       snprintf(zErr, sizeof(zErr), "line %d: share %s refused by the model (error %d)",
                pSh->iLine, pSh->zUnc, rc);
       goto err;
+    }
+  }
+  /* C16: alias= names other names of a share's server, for all its shares */
+  for(i=0; i<pScn->nShare; i++){
+    const ScnShare *pSh = &pScn->aShare[i];
+    int j;
+    for(j=0; j<pSh->nAlias; j++){
+      rc = sim_machine_add_server_alias(p->pM, pSh->zServer, pSh->azAlias[j]);
+      if( rc ){
+        snprintf(zErr, sizeof(zErr), "line %d: alias %s refused by the model (error %d)",
+                 pSh->iLine, pSh->azAlias[j], rc);
+        goto err;
+      }
     }
   }
   if( bsim_plant_from_env(p->pM) ){   /* explorer's addition (test only) */
@@ -389,25 +446,83 @@ static const char *bsim_password(const BackendConn *p, const char *zUser){
   return "";
 }
 
+/* The token a logon name and half name (`A`, `A.limited`, `A.elevated`,
+** SYSTEM); 0 when there is none (never logged on, or not split). */
+static SimLuid bsim_half_token(BackendConn *p, ScnHalf eHalf, const char *zName){
+  BsimLogon *pL;
+  if( eHalf==SCN_HALF_SYSTEM ) return SIM_LUID_SYSTEM;
+  pL = bsim_logon(p, zName);
+  if( pL==NULL ) return 0;
+  switch( eHalf ){
+    case SCN_HALF_LIMITED:
+      if( pL->luidOther==0 ) return 0;
+      return pL->bBareFull ? pL->luidOther : pL->luidBare;
+    case SCN_HALF_ELEVATED:
+      if( pL->luidOther==0 ) return 0;
+      return pL->bBareFull ? pL->luidBare : pL->luidOther;
+    default:
+      return pL->luidBare;
+  }
+}
+
+/*
+** v2 logons made from a live half (from=): netonly (L12) makes a new
+** session; task (L13) and elevate (L14) return a half of an existing logon
+** unless a credential prompt made a new one. Sets *pTok. Returns 0 or a
+** Win32 error (1312 when from= names no live half).
+*/
+static int bsim_logon_from(BackendConn *p, const ScnStep *pStep, SimLuid *pTok){
+  SimLuid from = bsim_half_token(p, pStep->zFrom ? pStep->eFromHalf : SCN_HALF_SYSTEM,
+                                 pStep->zFrom);
+  if( from==0 || !sim_session_exists(p->pM, from) ){
+    sim_rule(p->pM, SIM_RULE_L10);
+    return ERROR_NO_SUCH_LOGON_SESSION;
+  }
+  switch( pStep->eLogonType ){
+    case SCN_LOGON_NETONLY:
+      return sim_logon_netonly(p->pM, from, pStep->zUser,
+                               pStep->zLogonPassword ? pStep->zLogonPassword
+                                                     : bsim_password(p, pStep->zUser),
+                               pTok);
+    case SCN_LOGON_TASK:
+      return sim_logon_task(p->pM, from, pStep->bHighest, pTok);
+    default:
+      /* elevate: a credential prompt is answered with the account's own
+      ** password (the language gives it none) */
+      return sim_elevate(p->pM, from, bsim_password(p, pStep->zUser), pTok);
+  }
+}
+
+/*
+** `logon <S> ...`. A logon that makes a new session names its halves {S}
+** and {S.limited}/{S.elevated}. A task, a consent elevation (or an
+** elevation of a half that needs none) returns a half that already has a
+** name: <S> becomes another name for it, its placeholder stays the
+** earlier one ({S2}, {S2.elevated}), and `logoff <S>` ends that logon.
+*/
 static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
   SimLuid tok = 0;
   SimTokenInfo info;
   BsimLogon *pL;
-  const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
-                                          : bsim_password(p, pStep->zUser);
-  int rc = sim_logon_user(p->pM, pStep->zUser, backend_sim_logon_type(pStep->eLogonType),
-                          pStep->bHighest, zPw, &tok);
+  int rc;
+  if( pStep->eLogonType==SCN_LOGON_NETONLY || pStep->eLogonType==SCN_LOGON_TASK
+   || pStep->eLogonType==SCN_LOGON_ELEVATE ){
+    rc = bsim_logon_from(p, pStep, &tok);
+  }else{
+    const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
+                                            : bsim_password(p, pStep->zUser);
+    SimLogonType eType = backend_sim_logon_type(pStep->eLogonType);
+    if( pStep->bS4u ) eType = SIM_LOGON_S4U;
+    rc = sim_logon_user(p->pM, pStep->zUser, eType, pStep->bHighest, zPw, &tok);
+  }
   if( rc ) return rc;
   if( sim_token_query(p->pM, tok, &info) ) return ERROR_NO_SUCH_LOGON_SESSION;
   pL = bsim_logon(p, pStep->zSession);
-  if( pL==NULL ){
-    p->aLogon = bsim_grow(p->aLogon, &p->nLogonAlloc, p->nLogon+1, sizeof(BsimLogon));
-    pL = &p->aLogon[p->nLogon++];
-    pL->zName = bsim_strdup(pStep->zSession);
-  }
+  if( pL==NULL ) pL = bsim_logon_add(p, pStep->zSession);
   pL->luidBare = tok;
   pL->luidOther = info.luidLinked;
   pL->bBareFull = info.eElevation==SIM_ELEVATION_FULL;
+  if( simhash_find(&p->luidNames, tok) ) return 0;   /* an alias (L13, L14) */
   bsim_name_luid(p, tok, pStep->zSession, "");
   if( info.luidLinked ){
     bsim_name_luid(p, info.luidLinked, pStep->zSession,
@@ -420,20 +535,7 @@ static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
 
 /* The token `as <who>` names; 0 with *pRc = 1312 when there is none. */
 static SimLuid bsim_who(BackendConn *p, const ScnStep *pStep){
-  BsimLogon *pL;
-  if( pStep->eHalf==SCN_HALF_SYSTEM ) return SIM_LUID_SYSTEM;
-  pL = bsim_logon(p, pStep->zSession);
-  if( pL==NULL ) return 0;
-  switch( pStep->eHalf ){
-    case SCN_HALF_LIMITED:
-      if( pL->luidOther==0 ) return 0;
-      return pL->bBareFull ? pL->luidOther : pL->luidBare;
-    case SCN_HALF_ELEVATED:
-      if( pL->luidOther==0 ) return 0;
-      return pL->bBareFull ? pL->luidBare : pL->luidOther;
-    default:
-      return pL->luidBare;
-  }
+  return bsim_half_token(p, pStep->eHalf, pStep->zSession);
 }
 
 /* An output being collected by a visitor. */
@@ -451,10 +553,18 @@ static void bsim_line(BsimOut *pO){
 
 static int bsim_visit_use(void *pCtx, const SimUseInfo *pU){
   BsimOut *pO = pCtx;
+  StrBuf row = {0};
+  char zRow[64];
   bsim_line(pO);
-  strbuf_printf(pO->pBuf, "%s %c: %s",
-                pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable",
-                pU->cLetter, pU->zRemote);
+  /* C14: a deviceless connection's row has no letter. The language's
+  ** formatter writes the status and letter; the remote is appended, so a
+  ** long one is never cut. */
+  scn_format_use_row(pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable", pU->cLetter,
+                     "", zRow, sizeof(zRow));
+  strbuf_puts(&row, zRow);
+  strbuf_puts(&row, pU->zRemote);
+  strbuf_puts(pO->pBuf, strbuf_text(&row));
+  strbuf_reset(&row);
   return 0;
 }
 
@@ -475,7 +585,8 @@ static int bsim_visit_target(void *pCtx, const char *zTarget){
 static int bsim_visit_resource(void *pCtx, const SimResourceInfo *pR){
   BsimOut *pO = pCtx;
   bsim_line(pO);
-  strbuf_printf(pO->pBuf, "%c: %s", pR->cLetter, pR->zRemote);
+  if( pR->cLetter ) strbuf_printf(pO->pBuf, "%c: ", pR->cLetter);
+  strbuf_puts(pO->pBuf, pR->zRemote);
   return 0;
 }
 
@@ -506,14 +617,20 @@ static const char *bsim_redirector_rest(const char *zTarget){
   return z+19;
 }
 
-/* [F] `drives` leaves out a fixed disk when its global link still points
-** at its own volume; a local link over a fixed-disk letter, or a global
-** one redefined to something else, is shown. */
+/* `drives` leaves out only the fixed disks made at boot (W5) while they
+** still point at their own volume (SCENARIO-LANGUAGE v2, which settles
+** F34): a global link holding that one target. A local link over a
+** fixed-disk letter, a global one redefined to something else, and a
+** target a step pushed onto it (even the same volume) are shown. [F] A
+** step that removes the boot target and defines the very same volume
+** again cannot be told from the boot's link and is left out. */
 static int bsim_is_fixed_disk_link(unsigned mDisks, const SimLinkInfo *pL){
   char c = pL->zName[0];
   int i, n = 0;
   char zVol[40];
-  if( !pL->bGlobal || c<'A' || c>'Z' || (mDisks & (1u<<(c-'A')))==0 ) return 0;
+  if( !pL->bGlobal || pL->nTarget!=1 || c<'A' || c>'Z' || (mDisks & (1u<<(c-'A')))==0 ){
+    return 0;
+  }
   for(i=0; i<=c-'A'; i++) if( mDisks & (1u<<i) ) n++;
   snprintf(zVol, sizeof(zVol), "\\Device\\HarddiskVolume%d", n);
   return strcmp(pL->zTarget, zVol)==0;
@@ -579,25 +696,50 @@ static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
       rc = sim_net_use_list(pM, tok, bsim_visit_use, &o);
       bsim_listing(pOut, &o, rc);
       break;
-    case SCN_CMD_NET_USE_ADD: {
+    case SCN_CMD_NET_USE_ADD:
+    case SCN_CMD_NET_USE_AUTO: {
       /* C8: /persistent applies to this command and, on success,
-      ** becomes the default; without it the default applies. */
+      ** becomes the default; without it the default applies. C15:
+      ** `net use *` is WNetUseConnection with CONNECT_REDIRECT and no
+      ** local name, and prints the letter it took. */
       int bPersist = 1;
+      char c = 0;
+      unsigned flags;
       if( pStep->ePersistent<0 ){
         rc = sim_reg_get_net_use_default(pM, tok, &bPersist);
         if( rc ){ bsim_error(pOut, rc); break; }
       }else{
         bPersist = pStep->ePersistent;
       }
-      rc = sim_wnet_add_connection2(pM, tok, zLocal, pStep->zRemote,
-                                    pStep->zCredUser, pStep->zCredPassword,
-                                    bPersist ? SIM_CONNECT_UPDATE_PROFILE : 0);
+      flags = bPersist ? SIM_CONNECT_UPDATE_PROFILE : 0;
+      if( pStep->eCmd==SCN_CMD_NET_USE_AUTO ){
+        rc = sim_wnet_use_connection(pM, tok, NULL, pStep->zRemote, pStep->zCredUser,
+                                     pStep->zCredPassword, flags|SIM_CONNECT_REDIRECT, &c);
+      }else{
+        rc = sim_wnet_add_connection2(pM, tok, zLocal, pStep->zRemote,
+                                      pStep->zCredUser, pStep->zCredPassword, flags);
+      }
       if( rc==0 && pStep->ePersistent>=0 ){
         rc = sim_reg_set_net_use_default(pM, tok, pStep->ePersistent);
       }
-      bsim_ok_or_error(pOut, rc);
+      if( rc==0 && c ){
+        char z[16];
+        scn_format_ok_letter(c, z, sizeof(z));
+        strbuf_puts(pOut, z);
+      }else{
+        bsim_ok_or_error(pOut, rc);
+      }
       break;
     }
+    case SCN_CMD_NET_USE_DEVICELESS:
+      /* C14: no local name; CONNECT_UPDATE_PROFILE would be ignored */
+      bsim_ok_or_error(pOut, sim_wnet_add_connection2(pM, tok, NULL, pStep->zRemote,
+                             pStep->zCredUser, pStep->zCredPassword, 0));
+      break;
+    case SCN_CMD_NET_USE_DELETE_REMOTE:
+      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, pStep->zRemote,
+                                         SIM_CONNECT_UPDATE_PROFILE, 1));
+      break;
     case SCN_CMD_NET_USE_DELETE:
       bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, zLocal,
                                          SIM_CONNECT_UPDATE_PROFILE, 1));
@@ -649,10 +791,30 @@ static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
                              pStep->zCredUser, pStep->zCredPassword, flags));
       break;
     }
+    case SCN_CMD_WNET_ADD_DEVICELESS:
+      bsim_ok_or_error(pOut, sim_wnet_add_connection2(pM, tok, NULL, pStep->zRemote,
+                             pStep->zCredUser, pStep->zCredPassword,
+                             pStep->bTemporary ? SIM_CONNECT_TEMPORARY : 0));
+      break;
     case SCN_CMD_WNET_CANCEL:
       bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, zLocal,
                              pStep->bUpdateProfile ? SIM_CONNECT_UPDATE_PROFILE : 0,
                              pStep->bForce));
+      break;
+    case SCN_CMD_WNET_CANCEL_REMOTE:
+      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, pStep->zRemote, 0,
+                             pStep->bForce));
+      break;
+    case SCN_CMD_REG_SET:
+      /* R6: HKCU\Network of the caller's user, from any of its sessions */
+      bsim_ok_or_error(pOut, sim_reg_set_network_value(pM, tok, pStep->cLetter,
+                             pStep->zRegValue,
+                             pStep->eRegType==SCN_REG_DWORD ? SIM_REG_DWORD : SIM_REG_SZ,
+                             pStep->zRegData, (unsigned)pStep->uRegDword));
+      break;
+    case SCN_CMD_REG_DELETE:
+      bsim_ok_or_error(pOut, sim_reg_delete_network(pM, tok, pStep->cLetter,
+                                                    pStep->zRegValue));
       break;
     case SCN_CMD_WNET_GET: {
       const char *zRemote = NULL;
@@ -699,6 +861,7 @@ static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
   StrBuf out = {0};
   int i, rc;
   memset(pRes, 0, sizeof(*pRes));
+  sim_rules_clear(p->pM);      /* xRulesFired reports this step's marks */
   switch( pStep->eKind ){
     case SCN_STEP_LOGON:
       bsim_ok_or_error(&out, bsim_step_logon(p, pStep));
@@ -832,12 +995,16 @@ static int bsim_desc_link(void *pCtx, const SimLinkInfo *pL){
 
 static int bsim_desc_conn(void *pCtx, const SimConnInfo *pC){
   BsimDesc *pD = pCtx;
-  char zL[3], zNote[96] = "";
+  char zL[16], zNote[192] = "";
   const char *az[3];
   zL[0] = pC->cLetter; zL[1] = ':'; zL[2] = 0;
+  if( pC->cLetter==0 ) snprintf(zL, sizeof(zL), "(no letter)");
   if( pC->bShared ){
-    snprintf(zNote, sizeof(zNote), "shared with the linked half (made by {%s})",
+    snprintf(zNote, sizeof(zNote), "%sshared with the linked half (made by {%s})",
+             pC->bImplicit ? "implicit (opened by a path), " : "",
              bsim_luid_name(pD->p, pC->luidCreator));
+  }else if( pC->bImplicit ){
+    snprintf(zNote, sizeof(zNote), "implicit (opened by a path)");
   }
   az[0] = zL; az[1] = pC->zRemote; az[2] = zNote;
   bsim_table_row(&pD->t, az);
@@ -859,11 +1026,12 @@ static int bsim_desc_set(void *pCtx, const SimCredSetInfo *pS){
 }
 
 static const char *bsim_logon_word(SimLogonType e){
-  static const char *const az[] = {
+  static const char *const az[SIM_LOGON_COUNT] = {
     "interactive", "rdp", "runas", "batch", "service", "network", "winrm",
-    "credssp", "become", "current", "boot"
+    "credssp", "become", "current", "ssh", "batch s4u", "netonly",
+    "elevate (credential prompt)", "boot"
   };
-  return ((int)e>=0 && e<SIM_LOGON_COUNT) ? az[e] : "?";
+  return ((int)e>=0 && e<SIM_LOGON_COUNT && az[e]) ? az[e] : "?";
 }
 
 static int bsim_desc_session(void *pCtx, const SimTokenInfo *pI){
@@ -879,6 +1047,8 @@ static int bsim_desc_session(void *pCtx, const SimTokenInfo *pI){
   }
   if( pI->luidLinked ) strbuf_printf(pOut, ", linked to {%s}", bsim_luid_name(p, pI->luidLinked));
   if( !pI->bHasCredentials ) strbuf_puts(pOut, ", no credentials");
+  else if( pI->zOutUser ) strbuf_printf(pOut, ", credentials of %s go out", pI->zOutUser);
+  if( pI->bHasCredentials && !pI->bVault ) strbuf_puts(pOut, ", no vault");
   strbuf_puts(pOut, "\n");
 
   if( pI->luid==SIM_LUID_SYSTEM ){
@@ -985,9 +1155,10 @@ static char *bsim_describe(BackendConn *p){
   StrBuf out = {0}, users = {0};
   BsimDesc d;
   int i;
-  static const char *const azPol[] = {
+  static const char *const azPol[SIM_POL_COUNT] = {
     "uac", "filter-admin-token", "local-account-token-filter",
-    "linked-connections", "restore-connections", "luid-maps"
+    "linked-connections", "restore-connections", "luid-maps",
+    "protection-mode", "consent-prompt"
   };
 
   memset(&d, 0, sizeof(d));
@@ -1039,6 +1210,28 @@ static char *bsim_describe(BackendConn *p){
 
 /* ---------------------------------------------------------------- 7 ---- */
 
+/* xRulesFired: the rule IDs the model marked during the last xStep, in the
+** order of SEMANTICS, space-separated. Returns 1 (zBuf empty) when they do
+** not fit in nBuf bytes. */
+static int bsim_rules_fired(BackendConn *p, char *zBuf, int nBuf){
+  SimRuleSet set = sim_rules_fired(p->pM);
+  int i, n = 0;
+  if( zBuf==NULL || nBuf<1 ) return 1;
+  zBuf[0] = 0;
+  for(i=0; i<SIM_RULE_COUNT; i++){
+    if( sim_ruleset_has(&set, (SimRule)i) ){
+      int k = snprintf(zBuf+n, (size_t)(nBuf-n), "%s%s", n ? " " : "",
+                       sim_rule_name((SimRule)i));
+      if( k<0 || k>=nBuf-n ){
+        zBuf[0] = 0;
+        return 1;
+      }
+      n += k;
+    }
+  }
+  return 0;
+}
+
 const BackendOps backend_sim_ops = {
   "sim",
   bsim_open,
@@ -1047,5 +1240,5 @@ const BackendOps backend_sim_ops = {
   bsim_describe,
   bsim_close,
   NULL,                /* xShutdown: nothing stays warm */
-  NULL                 /* xRulesFired: wired by the sim helpers */
+  bsim_rules_fired     /* xRulesFired */
 };

@@ -7,6 +7,8 @@
 **
 ** PARTS is a comma-separated list of: ops (model and Wine per-operation
 ** throughput), sessions (model cost per step against live logon sessions),
+** logons (the same through the sim backend's steps, the CLI path, against
+** as many named logons),
 ** suite (wall time of the bundled scenarios on the model and under Wine),
 ** store (results-store ingest), explore (model-only exploration rate),
 ** model (ops without Wine, unless `wine` is listed too), wine (ops and
@@ -17,7 +19,8 @@
 ** Contents:
 **   1. Options, clock, table
 **   2. (a) operation throughput: the model, and the agent under Wine
-**   3. (b) cost per step against live logon sessions
+**   3. (b) cost per step against live logon sessions; (b2) against named
+**      logons through the sim backend
 **   4. (c) the bundled suite on the model and under Wine
 **   5. (d) results-store ingest
 **   6. (e) exploration rate
@@ -42,6 +45,7 @@
 typedef struct BenchOptions BenchOptions;
 struct BenchOptions {
   int bOps, bSessions, bSuite, bStore, bExplore; /* parts to run */
+  int bLogons;               /* (b2) named logons through the backend */
   int bWine;                 /* include Wine in ops and suite */
   long nOps;                 /* model operations per kind */
   long nWineOps;             /* Wine operations per kind */
@@ -75,6 +79,7 @@ static int bench_count(const char *z, long *pn){
 static int bench_parse(int argc, char **argv, BenchOptions *p){
   memset(p, 0, sizeof(*p));
   p->bOps = p->bSessions = p->bSuite = p->bStore = p->bExplore = 1;
+  p->bLogons = 1;
   p->bWine = 1;
   p->nOps = 1000000;
   p->nWineOps = 200;
@@ -91,17 +96,19 @@ static int bench_parse(int argc, char **argv, BenchOptions *p){
     const char *zVal = argv[++i];
     if( strcmp(zOpt, "--only") == 0 ){
       p->bOps = p->bSessions = p->bSuite = p->bStore = p->bExplore = 0;
+      p->bLogons = 0;
       int bWineWord = 0;
       char zBuf[256];
       snprintf(zBuf, sizeof(zBuf), "%s", zVal);
       for(char *zW = strtok(zBuf, ","); zW; zW = strtok(NULL, ",")){
         if( strcmp(zW, "ops") == 0 || strcmp(zW, "model") == 0 ) p->bOps = 1;
         else if( strcmp(zW, "sessions") == 0 ) p->bSessions = 1;
+        else if( strcmp(zW, "logons") == 0 ) p->bLogons = 1;
         else if( strcmp(zW, "suite") == 0 ) p->bSuite = 1;
         else if( strcmp(zW, "store") == 0 ) p->bStore = 1;
         else if( strcmp(zW, "explore") == 0 ) p->bExplore = 1;
         else if( strcmp(zW, "wine") == 0 ) bWineWord = 1;
-        else return bench_usage("--only takes ops, sessions, suite, store, explore, wine", zW);
+        else return bench_usage("--only takes ops, sessions, logons, suite, store, explore, wine", zW);
       }
       if( bWineWord && !p->bOps && !p->bSuite ) p->bOps = p->bSuite = 1;
       if( strstr(zVal, "model") && !bWineWord ) p->bWine = 0;
@@ -387,6 +394,91 @@ static void bench_sessions(const BenchOptions *pOpt){
   printf("  target: flat within 1.5x from the first to the last count\n");
 }
 
+/*
+** (b2) The CLI path: a scenario of nLogon `logon L<i> ...` steps (every
+** other one an administrator, split), then cycles of `as L<k> define`,
+** `query`, `undefine` and `token` for 8 names spread over all of them,
+** through backend_sim_ops.xStep as `mapscope run` calls it. Sets *prLogon
+** to the mean ns per logon step and *prParse to the parse time in ms;
+** returns the best ns per cycle step over nRepeat runs, or -1.
+*/
+static double bench_logons_one(long nLogon, long nOps, int nRepeat,
+                               double *prLogon, double *prParse){
+  StrBuf b = {0};
+  Scenario *pScn = NULL;
+  BackendConn *pConn = NULL;
+  char zErr[256], *zOpenErr = NULL;
+  StepResult r;
+  double rBest = -1;
+  strbuf_puts(&b, zBenchWorld);
+  strbuf_puts(&b, "user bob standard password=B0b-pw\n");
+  for(long i = 0; i < nLogon; i++){
+    strbuf_printf(&b, "\nlogon L%ld %s interactive\n", i, (i & 1) ? "bob" : "alice");
+  }
+  for(int j = 0; j < 8; j++){
+    long k = (long)j * (nLogon / 8) + (nLogon > 8 ? 1 : 0);
+    if( k >= nLogon ) k = nLogon - 1;
+    strbuf_printf(&b, "\nas L%ld define Q: C:\\data\n\nas L%ld query Q:\n"
+                  "\nas L%ld undefine Q:\n\nas L%ld token\n", k, k, k, k);
+  }
+  double t0 = bench_now();
+  int rc = scn_parse_text("(bench)", strbuf_text(&b), b.n, &pScn, zErr, sizeof(zErr));
+  *prParse = (bench_now() - t0) * 1e3;
+  strbuf_reset(&b);
+  if( rc ) return -1;
+  if( backend_sim_ops.xOpen(pScn, NULL, &pConn, &zOpenErr) != 0 ){
+    free(zOpenErr);
+    scn_free(pScn);
+    return -1;
+  }
+  memset(&r, 0, sizeof(r));
+  t0 = bench_now();
+  int nErr = 0;
+  for(long i = 0; i < nLogon; i++){
+    nErr += backend_sim_ops.xStep(pConn, &pScn->aStep[i], &r) != 0
+         || r.eOutcome != BACKEND_DONE || strcmp(r.zOutput, "ok") != 0;
+    step_result_clear(&r);
+  }
+  *prLogon = (bench_now() - t0) * 1e9 / (double)nLogon;
+  int nCycle = pScn->nStep - (int)nLogon;
+  long nRound = nOps / nCycle > 0 ? nOps / nCycle : 1;
+  for(int k = 0; k < nRepeat && nErr == 0; k++){
+    t0 = bench_now();
+    for(long i = 0; i < nRound; i++){
+      for(int j = (int)nLogon; j < pScn->nStep; j++){
+        nErr += backend_sim_ops.xStep(pConn, &pScn->aStep[j], &r) != 0
+             || r.eOutcome != BACKEND_DONE || strncmp(r.zOutput, "error", 5) == 0;
+        step_result_clear(&r);
+      }
+    }
+    rBest = bench_min(rBest, (bench_now() - t0) * 1e9 / (double)(nRound * nCycle));
+  }
+  backend_sim_ops.xClose(pConn);
+  scn_free(pScn);
+  return nErr ? -1 : rBest;
+}
+
+static void bench_logons(const BenchOptions *pOpt){
+  long nOps = pOpt->nOps / 10 > 0 ? pOpt->nOps / 10 : 1;
+  printf("(b2) the CLI path: cost per step through the sim backend against named logons\n"
+         "    (%ld steps: as L<k> define/query/undefine/token for 8 names spread over all)\n",
+         nOps);
+  double rBase = -1;
+  for(int i = 0; i < pOpt->nSessions; i++){
+    double rLogon = 0, rParse = 0;
+    double rStep = bench_logons_one(pOpt->anSessions[i], nOps, pOpt->nRepeat, &rLogon, &rParse);
+    if( i == 0 ) rBase = rStep;
+    if( rStep < 0 ){
+      printf("  %8ld logons: failed\n", pOpt->anSessions[i]);
+      continue;
+    }
+    printf("  %8ld logons: %7.1f ns/step (ratio %4.2f)   logon step %6.0f ns   "
+           "parse %.0f ms\n", pOpt->anSessions[i], rStep,
+           rBase > 0 ? rStep / rBase : 0.0, rLogon, rParse);
+  }
+  printf("  target: flat within 1.5x from the first to the last count (issue 9 item 11)\n");
+}
+
 /* ---------------------------------------------------------------- 4 ---- */
 
 /* Run every scenario on a backend; per-scenario wall times into arMs.
@@ -640,6 +732,7 @@ int cmd_bench(int argc, char **argv){
   printf("mapscope bench %s\n", MAPSCOPE_VERSION);
   if( opt.bOps ) bench_ops(&opt);
   if( opt.bSessions ) bench_sessions(&opt);
+  if( opt.bLogons ) bench_logons(&opt);
   if( opt.bSuite ) bench_suite(&opt);
   if( opt.bStore ) bench_store(&opt);
   if( opt.bExplore ) bench_explore(&opt);

@@ -142,6 +142,7 @@ static int run_parse_options(int argc, char **argv, int bDiff, RunOptions *pOpt)
 typedef struct RunFacts RunFacts;
 struct RunFacts {
   char *zOs, *zWine, *zAgent, *zCaps; /* malloc'd or NULL */
+  char *zEvents;                      /* host events of the probe, or NULL */
 };
 
 static char *run_dup_or_null(const char *z){
@@ -187,6 +188,7 @@ static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
     pFacts->zWine = run_dup_or_null(pHost->zWineVersion);
     pFacts->zAgent = run_dup_or_null(pHost->zAgentVersion);
     pFacts->zCaps = run_dup_or_null(pHost->zCapabilities);
+    pFacts->zEvents = run_dup_or_null(pHost->zEvents);
   }
   pOps->xClose(pConn);
   scn_free(pEmpty);
@@ -195,7 +197,121 @@ static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
 
 static void run_facts_clear(RunFacts *p){
   free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps);
+  free(p->zEvents);
   memset(p, 0, sizeof(*p));
+}
+
+/*
+** The labels of each side (docs/evidence.md, Labels): its backend name,
+** then each --label: `BACKEND:LABEL` labels that backend only, a bare
+** LABEL the backend under test (run: --backend; diff: --against), never
+** the model. A prefix naming no backend of the command is a usage error
+** (returns 2). The strings stay owned by argv.
+*/
+static int run_label_sets(Engine *pEngine, const RunOptions *pOpt){
+  for(int s = 0; s < pEngine->nSide; s++){
+    labelset_add(&pEngine->aLabels[s], pEngine->apOps[s]->zName);
+  }
+  for(int l = 0; l < pOpt->nLabel; l++){
+    const char *zArg = pOpt->azLabel[l];
+    const char *zColon = strchr(zArg, ':');
+    int iSide = pEngine->nSide - 1;
+    const char *zLabel = zArg;
+    if( zColon ){
+      size_t n = (size_t)(zColon - zArg);
+      zLabel = zColon + 1;
+      iSide = -1;
+      for(int s = 0; s < pEngine->nSide; s++){
+        if( strlen(pEngine->apOps[s]->zName) == n
+         && strncasecmp(pEngine->apOps[s]->zName, zArg, n) == 0 ) iSide = s;
+      }
+      if( iSide < 0 || zLabel[0] == 0 || strchr(zLabel, ':') ){
+        run_usage_error(pOpt->zCommand, iSide < 0
+          ? "--label BACKEND:LABEL names a backend this command does not run"
+          : "--label BACKEND:LABEL needs one label after the colon", zArg);
+        return 2;
+      }
+    }
+    if( labelset_add(&pEngine->aLabels[iSide], zLabel) ){
+      run_usage_error(pOpt->zCommand, "too many labels for one backend", zArg);
+      return 2;
+    }
+  }
+  return 0;
+}
+
+/*
+** The label a Wine version carries: "wine" and its major number ("8.0.2"
+** gives "wine8") in zBuf, or "" when zWine does not start with a number.
+*/
+static void run_wine_label(const char *zWine, char *zBuf, size_t nBuf){
+  zBuf[0] = 0;
+  if( zWine == NULL ) return;
+  if( strncasecmp(zWine, "wine-", 5) == 0 ) zWine += 5;
+  size_t n = strspn(zWine, "0123456789");
+  if( n == 0 || n > 6 ) return;
+  snprintf(zBuf, nBuf, "wine%.*s", (int)n, zWine);
+}
+
+/* Every extra label of every side, "backend:label" comma-separated, for
+** StoreRunInfo.zLabels (NULL when there is none). Malloc'd. */
+static char *run_labels_text(const Engine *pEngine){
+  StrBuf b = {0};
+  int n = 0;
+  for(int s = 0; s < pEngine->nSide; s++){
+    const LabelSet *pSet = &pEngine->aLabels[s];
+    for(int l = 0; l < pSet->nLabel; l++){
+      if( strcasecmp(pSet->azLabel[l], pEngine->apOps[s]->zName) == 0 ) continue;
+      strbuf_printf(&b, "%s%s:%s", n++ ? "," : "", pEngine->apOps[s]->zName,
+                    pSet->azLabel[l]);
+    }
+  }
+  if( n == 0 ){ strbuf_reset(&b); return NULL; }
+  return strbuf_take(&b);
+}
+
+/*
+** Say once, before anything runs, what the host under test lacks that the
+** scenarios need (a SYSTEM token, shares, a split token, logons of the
+** world's accounts), how many scenarios need each, and the host's facts
+** and events. Their steps will be unsupported: this is why.
+*/
+static void run_report_host(FILE *pOut, const char *zCommand, const char *zBackend,
+                            unsigned mLack, const RunFacts *pFacts,
+                            const ScnFile *aFile, int nFile){
+  static const unsigned aNeed[] = {
+    EV_LACK_LOGON_USER, EV_LACK_SYSTEM, EV_LACK_SPLIT_TOKEN, EV_LACK_SHARES
+  };
+  int bAny = 0;
+  for(size_t k = 0; k < sizeof(aNeed)/sizeof(aNeed[0]); k++){
+    if( !(mLack & aNeed[k]) ) continue;
+    int nNeed = 0;
+    const char *zFirst = NULL;
+    for(int i = 0; i < nFile; i++){
+      if( ev_scenario_needs(aFile[i].pScn) & aNeed[k] ){
+        if( nNeed++ == 0 ) zFirst = aFile[i].pScn->zFile;
+      }
+    }
+    if( nNeed == 0 ) continue;
+    if( !bAny ){
+      fprintf(pOut, "mapscope %s: the %s host lacks what some scenarios need; "
+              "their steps that need it are unsupported:\n", zCommand, zBackend);
+      bAny = 1;
+    }
+    fprintf(pOut, "  %s%s (%s): %d scenario%s, e.g. %s\n",
+            aNeed[k] == EV_LACK_SPLIT_TOKEN ? "" : "no ", ev_lack_word(aNeed[k]),
+            ev_lack_meaning(aNeed[k]), nNeed, nNeed == 1 ? "" : "s", zFirst);
+  }
+  if( !bAny && (pFacts->zEvents == NULL || pFacts->zEvents[0] == 0) ) return;
+  if( !bAny ) fprintf(pOut, "mapscope %s: the %s host:\n", zCommand, zBackend);
+  fprintf(pOut, "  host facts: os=%s; wine=%s; agent=%s; caps=%s\n",
+          pFacts->zOs ? pFacts->zOs : "-", pFacts->zWine ? pFacts->zWine : "-",
+          pFacts->zAgent ? pFacts->zAgent : "-", pFacts->zCaps ? pFacts->zCaps : "-");
+  for(const char *z = pFacts->zEvents; z && *z; ){
+    size_t n = strcspn(z, "\n");
+    if( n ) fprintf(pOut, "  host event: %.*s\n", (int)n, z);
+    z += n + (z[n] == '\n');
+  }
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -230,10 +346,10 @@ static int run_main(int argc, char **argv, int bDiff){
     engine.apOps[0] = opt.pBackend;
   }
   engine.zBackendOptions = opt.zAgentCmd;
-  for(int s = 0; s < engine.nSide; s++){
-    LabelSet *pSet = &engine.aLabels[s];
-    pSet->azLabel[pSet->nLabel++] = engine.apOps[s]->zName;
-    for(int l = 0; l < opt.nLabel; l++) pSet->azLabel[pSet->nLabel++] = opt.azLabel[l];
+  rc = run_label_sets(&engine, &opt);
+  if( rc ){
+    load_free(aFile, nFile);
+    return rc;
   }
 
   Store *pStore = NULL;
@@ -250,8 +366,25 @@ static int run_main(int argc, char **argv, int bDiff){
     return 2;
   }
   /* The real backend's facts describe the run; the model's are constant. */
-  char *zDown = run_probe_facts(engine.apOps[engine.nSide - 1], opt.zAgentCmd, &facts);
-  engine.azDown[engine.nSide - 1] = zDown;
+  int iReal = engine.nSide - 1;
+  char *zDown = run_probe_facts(engine.apOps[iReal], opt.zAgentCmd, &facts);
+  if( zDown ){
+    /* Nothing can run: stop now, store nothing (the reason, with what the
+    ** agent said on its way out, is printed above). */
+    run_facts_clear(&facts);
+    load_free(aFile, nFile);
+    free(zDown);
+    return 2;
+  }
+  /* A host on Wine (the wine backend, or an agent run under Wine through
+  ** --agent-cmd) answers to its version too: todo wine9, onlyif wine8. */
+  char zWineLabel[16];
+  run_wine_label(facts.zWine, zWineLabel, sizeof(zWineLabel));
+  if( zWineLabel[0] ) labelset_add(&engine.aLabels[iReal], zWineLabel);
+  engine.amLack[iReal] = ev_host_lacks(facts.zCaps, facts.zWine != NULL);
+  run_report_host(opt.eFormat == REPORT_TEXT ? stdout : stderr, opt.zCommand,
+                  engine.apOps[iReal]->zName, engine.amLack[iReal], &facts,
+                  aFile, nFile);
 
   if( !opt.bNoDb ){
     char zErr[512];
@@ -259,29 +392,38 @@ static int run_main(int argc, char **argv, int bDiff){
       fprintf(stderr, "mapscope %s: %s\n", opt.zCommand, zErr);
       run_facts_clear(&facts);
       load_free(aFile, nFile);
-      free(zDown);
       return 2;
     }
-    StrBuf backends = {0}, labels = {0};
+    StrBuf backends = {0};
     for(int s = 0; s < engine.nSide; s++){
       strbuf_printf(&backends, "%s%s", s ? "," : "", engine.apOps[s]->zName);
     }
-    for(int l = 0; l < opt.nLabel; l++){
-      strbuf_printf(&labels, "%s%s", l ? "," : "", opt.azLabel[l]);
-    }
+    char *zLabels = run_labels_text(&engine);
     char *zCmdLine = run_command_line(argc, argv);
     StoreRunInfo info;
     memset(&info, 0, sizeof(info));
     info.zKind = opt.zCommand;
     info.zBackends = strbuf_text(&backends);
-    info.zLabels = opt.nLabel ? strbuf_text(&labels) : NULL;
+    info.zLabels = zLabels;
     info.zCommandLine = zCmdLine;
     info.zMapscopeVersion = MAPSCOPE_VERSION;
     info.zHostOs = facts.zOs;
     info.zWineVersion = facts.zWine;
     info.zAgentVersion = facts.zAgent;
     info.zCapabilities = facts.zCaps;
-    if( store_run_begin(pStore, &info, zRunId) != 0 ){
+    int rcBegin = store_run_begin(pStore, &info, zRunId);
+    /* The probe's host events belong to the run, not to a scenario. */
+    for(const char *z = facts.zEvents; rcBegin == 0 && z && *z; ){
+      size_t n = strcspn(z, "\n");
+      if( n ){
+        StrBuf ev = {0};
+        strbuf_printf(&ev, "%.*s", (int)n, z);
+        rcBegin = store_event(pStore, engine.apOps[iReal]->zName, strbuf_text(&ev));
+        strbuf_reset(&ev);
+      }
+      z += n + (z[n] == '\n');
+    }
+    if( rcBegin != 0 ){
       fprintf(stderr, "mapscope %s: results store: %s\n", opt.zCommand,
               store_errmsg(pStore));
       store_close(pStore);
@@ -289,10 +431,9 @@ static int run_main(int argc, char **argv, int bDiff){
       rc = 1;
     }
     free(zCmdLine);
+    free(zLabels);
     strbuf_reset(&backends);
-    strbuf_reset(&labels);
   }
-  run_facts_clear(&facts);
   engine.pStore = pStore;
 
   engine.pReporter = reporter_new(opt.eFormat, stdout, engine.nSide,
@@ -304,6 +445,7 @@ static int run_main(int argc, char **argv, int bDiff){
   }
   engine.pReporter->xEnd(engine.pReporter, &engine.totals);
   reporter_free(engine.pReporter);
+  run_facts_clear(&facts);
   for(int s = 0; s < engine.nSide; s++){
     if( engine.apOps[s]->xShutdown ) engine.apOps[s]->xShutdown(opt.zAgentCmd);
   }
@@ -326,7 +468,6 @@ static int run_main(int argc, char **argv, int bDiff){
   }
   fprintf(pSummary, "%d passed, %d failed, %d skipped\n", nPassed, nFailed, nSkipped);
   load_free(aFile, nFile);
-  free(zDown);
   if( nFailed > 0 ) rc = 1;
   return rc;
 }

@@ -17,6 +17,7 @@
 #include "lang/scenario.h"
 #include "results/store.h"
 #include "runner/backends/backend.h"
+#include "runner/engine/evidence.h"
 #include "runner/engine/verdict.h"
 
 #define ENGINE_MAX_SIDES 2
@@ -44,13 +45,22 @@ struct StepRecord {
   int nSide;                /* 1 for run, 2 for diff */
   StepSide aSide[ENGINE_MAX_SIDES];
   Comparison eCompare;      /* COMPARE_NONE for a single side */
+  int iDivergedLine;        /* after-divergence: the line of the earlier
+                            ** step whose divergence reaches what this step
+                            ** reads; else 0 */
+  EvEvidence eEvidence;     /* what the outputs are: observation or
+                            ** acknowledgement (EV_NONE: no output) */
 };
 
 /* Verdict counts, per side. */
 typedef struct Totals Totals;
 struct Totals {
   int aCount[ENGINE_MAX_SIDES][VERDICT_COUNT]; /* verdicts per side */
-  int aCompare[COMPARE_ERROR + 1];             /* comparisons (diff) */
+  int aCompare[COMPARE_COUNT];                 /* comparisons (diff) */
+  int nAgreeObserved;                          /* agreements that observe
+                                               ** the host: the headline */
+  int nAgreeAcknowledged;                      /* agreements that only
+                                               ** acknowledge a write */
   int anUnchecked[ENGINE_MAX_SIDES];           /* passes with nothing to
                                                ** compare (no expected block,
                                                ** and no model output) */
@@ -69,6 +79,10 @@ struct Reporter {
   int bVerbose;             /* text: list every step, not only failures */
   const BackendOps *apOps[ENGINE_MAX_SIDES]; /* the backends, for headings */
   void *pState;             /* the format's own state */
+  const char *azEvents[ENGINE_MAX_SIDES]; /* host events met opening the
+                            ** scenario being reported (newline-separated),
+                            ** per side, or NULL: set by the engine around
+                            ** xScenario */
   void (*xBegin)(Reporter*, int nScenario);
   void (*xScenario)(Reporter*, const Scenario*, const StepRecord *aRec,
                     int nRec, const Totals *pScnTotals,
@@ -97,11 +111,9 @@ struct Engine {
   const BackendOps *apOps[ENGINE_MAX_SIDES];   /* side 0 is the reference */
   LabelSet aLabels[ENGINE_MAX_SIDES];          /* labels per side */
   const char *zBackendOptions;                 /* e.g. --agent-cmd */
-  const char *azDown[ENGINE_MAX_SIDES];        /* why a side cannot start at
-                                               ** all in this command (its
-                                               ** probe failed), or NULL:
-                                               ** scenarios then report it
-                                               ** without trying again */
+  unsigned amLack[ENGINE_MAX_SIDES];           /* what each side's host
+                                               ** cannot do (EV_LACK_ bits,
+                                               ** from ev_host_lacks()) */
   Reporter *pReporter;                         /* never NULL */
   Store *pStore;                               /* NULL: nothing stored */
   int bStoreFailed;                            /* a store write failed */
@@ -112,6 +124,12 @@ struct Engine {
 ** Run one parsed scenario on every side. zContent is the file text the
 ** scenario was parsed from (hashed by the store). Reports the scenario,
 ** stores it in one transaction, and adds to pEngine->totals.
+**
+** A step the side's host cannot perform faithfully (amLack: one half of a
+** logon on a host that cannot separate halves, a reboot that does not
+** apply what boot applies) is unsupported there. In a differential run the
+** divergence ledger (evidence.h) makes a step that reads state which has
+** already diverged COMPARE_AFTER_DIVERGENCE instead of agree or diverge.
 */
 void engine_run_scenario(Engine *pEngine, const Scenario *pScn,
                          const char *zContent, size_t nContent);

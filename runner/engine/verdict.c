@@ -22,6 +22,8 @@ const char *comparison_name(Comparison e){
     case COMPARE_UNSUPPORTED: return "unsupported";
     case COMPARE_SKIP:        return "skip";
     case COMPARE_ERROR:       return "error";
+    case COMPARE_AFTER_DIVERGENCE: return "after-divergence";
+    case COMPARE_COUNT:       break;
   }
   return "?";
 }
@@ -39,6 +41,28 @@ Tally verdict_tally(Verdict e){
 int labelset_has(const LabelSet *pSet, const char *zLabel){
   for(int i = 0; i < pSet->nLabel; i++){
     if( strcasecmp(pSet->azLabel[i], zLabel) == 0 ) return 1;
+  }
+  return 0;
+}
+
+/* The family a version label carries: "wine" for "wine<digits>", or NULL. */
+static const char *label_family(const char *zLabel){
+  if( strncasecmp(zLabel, "wine", 4) != 0 || zLabel[4] == 0 ) return NULL;
+  for(const char *z = zLabel + 4; *z; z++){
+    if( *z < '0' || *z > '9' ) return NULL;
+  }
+  return "wine";
+}
+
+int labelset_add(LabelSet *pSet, const char *zLabel){
+  if( !labelset_has(pSet, zLabel) ){
+    if( pSet->nLabel >= LABELSET_MAX ) return 1;
+    pSet->azLabel[pSet->nLabel++] = zLabel;
+  }
+  const char *zFamily = label_family(zLabel);
+  if( zFamily && !labelset_has(pSet, zFamily) ){
+    if( pSet->nLabel >= LABELSET_MAX ) return 1;
+    pSet->azLabel[pSet->nLabel++] = zFamily;
   }
   return 0;
 }

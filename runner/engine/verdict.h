@@ -33,7 +33,11 @@ typedef enum Comparison {
   COMPARE_DIVERGE,      /* different canonical output */
   COMPARE_UNSUPPORTED,  /* a side could not do it: nothing to compare */
   COMPARE_SKIP,         /* a side skipped it by annotation */
-  COMPARE_ERROR         /* a side failed as a harness */
+  COMPARE_ERROR,        /* a side failed as a harness */
+  COMPARE_AFTER_DIVERGENCE, /* both ran, but the state the step reads had
+                        ** already diverged (evidence.h): no evidence either
+                        ** way, whatever the outputs */
+  COMPARE_COUNT
 } Comparison;
 
 /* "pass", "fail", ... and "agree", "diverge", ... */
@@ -49,15 +53,27 @@ Tally verdict_tally(Verdict e);
 
 /* ---------------------------------------------------------------- 2 ---- */
 
-/* The labels one backend answers to: its name plus the --label values. */
+/*
+** The labels one backend answers to: its name, the --label values given
+** for it, and labels the backend implies (the wine backend adds wine<major>
+** from the Wine version its agent reports). A version label carries its
+** family: adding `wine9` also adds `wine`, so `todo wine` matches every
+** Wine version and `todo wine9` only Wine 9 (docs/evidence.md, Labels).
+*/
+#define LABELSET_MAX 24
 typedef struct LabelSet LabelSet;
 struct LabelSet {
-  const char *azLabel[16]; /* lower-case labels (not owned) */
+  const char *azLabel[LABELSET_MAX]; /* labels (not owned) */
   int nLabel;              /* entries used */
 };
 
 /* 1 if zLabel (any case) is in the set. */
 int labelset_has(const LabelSet *pSet, const char *zLabel);
+
+/* Add zLabel (kept by pointer: it must outlive the set), and the family it
+** carries (`wine` for `wine<digits>`). A label already there is not added
+** twice. Returns 0, or 1 if the set is full. */
+int labelset_add(LabelSet *pSet, const char *zLabel);
 
 /* ---------------------------------------------------------------- 3 ---- */
 

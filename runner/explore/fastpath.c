@@ -226,7 +226,8 @@ typedef struct ExpSetCount ExpSetCount;
 struct ExpSetCount {
   SimLuid luid;              /* the session */
   const char *zServer;       /* the set's server */
-  int n;                     /* connections it made to that server */
+  int n;                     /* connections in its list to that server (its
+                             ** own and, C10 v2, shared ones) */
 };
 static int exp_server_match(const char *zRemote, const char *zServer){
   if( zRemote[0] != '\\' || zRemote[1] != '\\' ) return 0;
@@ -236,7 +237,7 @@ static int exp_server_match(const char *zRemote, const char *zServer){
 }
 static int exp_setcount_visit(void *pCtx, const SimConnInfo *pConn){
   ExpSetCount *p = pCtx;
-  if( pConn->luidCreator == p->luid && exp_server_match(pConn->zRemote, p->zServer) ) p->n++;
+  if( exp_server_match(pConn->zRemote, p->zServer) ) p->n++;
   return 0;
 }
 
@@ -260,7 +261,7 @@ static int exp_credset_visit(void *pCtx, const SimCredSetInfo *pSet){
   if( pSet->nConn <= 0 || c.n != pSet->nConn ){
     char z[160];
     snprintf(z, sizeof(z), "the set for %s is kept by %d connections, but the "
-             "session made %d", pSet->zServer, pSet->nConn, c.n);
+             "session has %d", pSet->zServer, pSet->nConn, c.n);
     return exp_fail(pW->pX, EXP_INV_CREDSET, "%s", z, 0);
   }
   return 0;
@@ -515,29 +516,42 @@ typedef struct ExpCount ExpCount;
 struct ExpCount {
   ExpSim *pX;                /* where failures go */
   int n;                     /* lines */
-  int iPrev;                 /* previous letter */
+  int iPrev;                 /* previous letter; 256 once the deviceless
+                             ** rows began */
+  const char *zPrev;         /* previous deviceless remote (the machine's) */
   uint64_t h;                /* FNV-1a of what the lines hold */
 };
 
+/* C12, C14: lettered rows by letter, then deviceless rows (letter 0) by
+** remote name, case-insensitively. 1 if cLetter/zRemote is out of order. */
+static int exp_row_out_of_order(ExpCount *c, char cLetter, const char *zRemote){
+  if( cLetter == 0 ){
+    int bOut = c->iPrev == 256 && c->zPrev && strcasecmp(c->zPrev, zRemote) >= 0;
+    c->iPrev = 256;
+    c->zPrev = zRemote;
+    return bOut;
+  }
+  if( cLetter <= c->iPrev ) return 1;
+  c->iPrev = cLetter;
+  return 0;
+}
 
 static int exp_use_visit(void *pCtx, const SimUseInfo *pU){
   ExpCount *c = pCtx;
-  if( pU->cLetter <= c->iPrev ){
+  if( exp_row_out_of_order(c, pU->cLetter, pU->zRemote) ){
     return exp_fail(c->pX, EXP_INV_SORTED, "net use out of order or repeated%s", "",
                     (unsigned long long)pU->cLetter);
   }
-  c->iPrev = pU->cLetter;
   c->n++;
   c->h = exp_mix(exp_mix_int(c->h, (unsigned)pU->cLetter * 4u + (unsigned)pU->eStatus), pU->zRemote);
   return 0;
 }
 static int exp_res_visit(void *pCtx, const SimResourceInfo *pR){
   ExpCount *c = pCtx;
-  if( pR->cLetter <= c->iPrev ){
+  if( exp_row_out_of_order(c, pR->cLetter, pR->zRemote) ){
     return exp_fail(c->pX, EXP_INV_SORTED, "wnet enum out of order or repeated%s", "",
                     (unsigned long long)pR->cLetter);
   }
-  c->iPrev = pR->cLetter;
   c->n++;
   c->h = exp_mix(exp_mix_int(c->h, (unsigned)pR->cLetter), pR->zRemote);
   return 0;
@@ -628,7 +642,7 @@ int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
                       : p->ePass == 1 ? pW->azPassword[p->iUser < pW->nUser ? p->iUser : 0]
                       : NULL;
       const char *zUser = p->iUser != EXP_NONE ? pW->azUser[p->iUser] : NULL;
-      ExpCount c = { pX, 0, 0, 0xcbf29ce484222325ull };
+      ExpCount c = { pX, 0, 0, NULL, 0xcbf29ce484222325ull };
       switch( (ScnCmd)p->eCmd ){
         case SCN_CMD_NET_USE_LIST:
           rc = sim_net_use_list(pM, tok, exp_use_visit, &c);

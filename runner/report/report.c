@@ -101,14 +101,21 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
     report_counts(&out, pTotals->aCount[s]);
   }
   if( p->nSide > 1 ){
-    strbuf_printf(&out, "; %d agree, %d diverge",
-                  pTotals->aCompare[COMPARE_AGREE], pTotals->aCompare[COMPARE_DIVERGE]);
+    strbuf_printf(&out, "; %d agree, %d acknowledged, %d after-divergence, %d diverge",
+                  pTotals->nAgreeObserved, pTotals->nAgreeAcknowledged,
+                  pTotals->aCompare[COMPARE_AFTER_DIVERGENCE],
+                  pTotals->aCompare[COMPARE_DIVERGE]);
   }
   strbuf_puts(&out, ")\n");
   for(int s = 0; s < p->nSide; s++){
     if( azOpenError[s] ){
       strbuf_printf(&out, "     %s could not start: %s\n", p->apOps[s]->zName,
                     azOpenError[s]);
+    }
+    for(const char *z = p->azEvents[s]; z && *z; ){
+      size_t n = strcspn(z, "\n");
+      if( n ) strbuf_printf(&out, "     %s: %.*s\n", p->apOps[s]->zName, (int)n, z);
+      z += n + (z[n] == '\n');
     }
   }
 
@@ -124,6 +131,7 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
       strbuf_printf(&out, "%s: ", verdict_name(pRec->aSide[0].eVerdict));
     }else{
       strbuf_printf(&out, "%s: ", comparison_name(pRec->eCompare));
+      if( pRec->iDivergedLine ) strbuf_printf(&out, "(line %d) ", pRec->iDivergedLine);
     }
     strbuf_printf(&out, "%s\n", pRec->zCommand);
     if( pRec->nSide > 1 && pRec->zReference ){
@@ -154,9 +162,12 @@ static void text_end(Reporter *p, const Totals *pTotals){
                   p->nSide > 1 && s > 0 ? ", no model output" : "");
   }
   if( p->nSide > 1 ){
-    strbuf_printf(&out, "comparisons: %d agree, %d diverge, %d unsupported, "
-                  "%d skipped, %d error\n",
-                  pTotals->aCompare[COMPARE_AGREE], pTotals->aCompare[COMPARE_DIVERGE],
+    strbuf_printf(&out, "comparisons: %d agree (observations), %d acknowledged "
+                  "(the ok of a write), %d after-divergence, %d diverge, "
+                  "%d unsupported, %d skipped, %d error\n",
+                  pTotals->nAgreeObserved, pTotals->nAgreeAcknowledged,
+                  pTotals->aCompare[COMPARE_AFTER_DIVERGENCE],
+                  pTotals->aCompare[COMPARE_DIVERGE],
                   pTotals->aCompare[COMPARE_UNSUPPORTED],
                   pTotals->aCompare[COMPARE_SKIP], pTotals->aCompare[COMPARE_ERROR]);
   }

@@ -27,6 +27,8 @@ expect_in out.txt "(0 episodes with a failed invariant)" "explore row"
 check "bench suite on the model" 0 "$mapscope" bench --only suite --no-wine --suite "$scenarios"
 expect_in out.txt "model: " "suite row"
 expect_in out.txt "target < 1000 ms" "suite target"
+check "bench logons part" 0 "$mapscope" bench --only logons --ops 2000 --sessions 10,100
+expect_in out.txt "100 logons:" "logons row (the CLI path, issue 9 item 11)"
 check "bench bad part" 2 "$mapscope" bench --only frob
 check "bench bad number" 2 "$mapscope" bench --ops -3
 

@@ -41,7 +41,7 @@ static void test_error_symbols(void **state) {
     {1222, "ERROR_NO_NETWORK"}, {1223, "ERROR_CANCELLED"},
     {1312, "ERROR_NO_SUCH_LOGON_SESSION"}, {1326, "ERROR_LOGON_FAILURE"},
     {1346, "ERROR_BAD_IMPERSONATION_LEVEL"}, {1385, "ERROR_LOGON_TYPE_NOT_GRANTED"},
-    {2202, "ERROR_BAD_USERNAME"}, {2250, "ERROR_NOT_CONNECTED"},
+    {1248, "ERROR_NO_MORE_DEVICES"}, {2202, "ERROR_BAD_USERNAME"}, {2250, "ERROR_NOT_CONNECTED"},
   };
   size_t i;
   (void)state;
@@ -152,6 +152,22 @@ static void assert_step_equal(const ScnStep *a, const ScnStep *b) {
   assert_int_equal(a->bTemporary, b->bTemporary);
   assert_int_equal(a->bForce, b->bForce);
   assert_int_equal(a->bEnumRemembered, b->bEnumRemembered);
+  /* v2 */
+  assert_str_eq_null(a->zFrom, b->zFrom);
+  assert_int_equal(a->eFromHalf, b->eFromHalf);
+  assert_int_equal(a->bS4u, b->bS4u);
+  assert_str_eq_null(a->zRegValue, b->zRegValue);
+  assert_int_equal(a->eRegType, b->eRegType);
+  assert_str_eq_null(a->zRegData, b->zRegData);
+  assert_int_equal(a->uRegDword, b->uRegDword);
+  assert_int_equal(a->eTool, b->eTool);
+  assert_int_equal(a->iToolAction, b->iToolAction);
+  assert_int_equal(a->bSaveCredentials, b->bSaveCredentials);
+  assert_int_equal(a->nToolArg, b->nToolArg);
+  for (i = 0; i < a->nToolArg; i++) {
+    assert_int_equal(a->aToolArg[i].eKey, b->aToolArg[i].eKey);
+    assert_str_eq_null(a->aToolArg[i].zValue, b->aToolArg[i].zValue);
+  }
 }
 
 /* Every step and command form, with awkward values. The second column is
@@ -215,6 +231,60 @@ static const char *const aForm[][3] = {
   {"as A persisted", NULL, NULL},
   {"as A dir \\\\s\\x\\y", NULL, NULL},
   {"as A dir \"#a b\"", NULL, NULL},
+  /* language v2 */
+  {"set machine Protection-Mode=OFF consent-prompt=CREDENTIALS",
+   "set machine protection-mode=off consent-prompt=credentials", NULL},
+  {"logon S alice SSH password=pw", "logon S alice ssh password=pw", "logon S alice ssh password=***"},
+  {"logon S alice ssh", NULL, NULL},
+  {"logon N bob netonly password=\"a b\" from=A.Limited", "logon N bob netonly from=A.limited password=\"a b\"",
+   "logon N bob netonly from=A.limited password=***"},
+  {"logon N bob netonly from=SYSTEM", NULL, NULL},
+  {"logon N bob netonly from=A.elevated", NULL, NULL},
+  {"logon T alice task highest from=A", "logon T alice task from=A highest", NULL},
+  {"logon Q bob batch s4u highest", "logon Q bob batch s4u highest", NULL},
+  {"logon E alice elevate from=A", NULL, NULL},
+  {"as A net use * \\\\s\\x", NULL, NULL},
+  {"as A net use * \\\\s\\x\\sub /persistent:no /user:u", "as A net use * \\\\s\\x\\sub /user:u /persistent:no", NULL},
+  {"as A net use * \\\\s\\x /user:u \"*\" /persistent:yes", NULL,
+   "as A net use * \\\\s\\x /user:u *** /persistent:yes"},
+  {"as A net use \\\\s\\x", NULL, NULL},
+  {"as A net use \\\\s\\x /user:u \"/p w\"", NULL, "as A net use \\\\s\\x /user:u ***"},
+  {"as A net use \\\\S\\X\\deep\\er /DELETE", "as A net use \\\\S\\X\\deep\\er /delete", NULL},
+  {"as A wnet add \\\\s\\x", NULL, NULL},
+  {"as A wnet add \\\\s\\x password=p user=u", "as A wnet add \\\\s\\x user=u password=p",
+   "as A wnet add \\\\s\\x user=u password=***"},
+  {"as A wnet cancel \\\\s\\x", NULL, NULL},
+  {"as A wnet cancel \\\\s\\x force", NULL, NULL},
+  {"as A REG SET hkcu\\network\\q RemotePath \\\\s\\x", "as A reg set HKCU\\Network\\Q RemotePath \\\\s\\x", NULL},
+  {"as A reg set HKCU\\Network\\Q \"Odd Name\" \"a b\"", NULL, NULL},
+  {"as A reg set HKCU\\Network\\Q UserName \"\"", NULL, NULL},
+  {"as A reg set HKCU\\Network\\Q X \"DWORD:5\"", NULL, NULL},
+  {"as A reg set HKCU\\Network\\Q ConnectionType dword:0xFFFFFFFF",
+   "as A reg set HKCU\\Network\\Q ConnectionType dword:4294967295", NULL},
+  {"as A reg set HKCU\\Network\\Q ConnectionType dword:1", NULL, NULL},
+  {"as A reg delete HKCU\\Network\\Q", NULL, NULL},
+  {"as A reg delete HKCU\\Network\\Q UserName", NULL, NULL},
+  {"as A tool ANSIBLE.win_mapped_drive STATE=absent letter=q", "as A tool ansible.win_mapped_drive state=absent letter=Q:", NULL},
+  {"as A tool ansible.win_mapped_drive state=present letter=Q: path=\\\\s\\x username=u password=\"p w\"", NULL,
+   "as A tool ansible.win_mapped_drive state=present letter=Q: path=\\\\s\\x username=u password=***"},
+  {"as A tool ansible.win_credential state=present name=fs1 username=u secret=s", NULL,
+   "as A tool ansible.win_credential state=present name=fs1 username=u secret=***"},
+  {"as A tool ansible.win_credential state=present name=* username=u", NULL, NULL},
+  {"as A tool ps.New-PSDrive name=q: root=\\\\s\\x", "as A tool ps.New-PSDrive name=Q root=\\\\s\\x", NULL},
+  {"as A tool ps.New-PSDrive root=\\\\s\\x name=Q user=u password= persist", NULL,
+   "as A tool ps.New-PSDrive root=\\\\s\\x name=Q user=u password=*** persist"},
+  {"as A tool ps.remove-psdrive name=Q", "as A tool ps.Remove-PSDrive name=Q", NULL},
+  {"as A tool ps.New-SmbMapping local=Q remote=\\\\s\\x persistent", "as A tool ps.New-SmbMapping local=Q: remote=\\\\s\\x persistent", NULL},
+  {"as A tool ps.Remove-SmbMapping local=Q:", NULL, NULL},
+  {"as A tool netapi.NetUseAdd local=Q: remote=\\\\s\\x user=u password=p", NULL,
+   "as A tool netapi.NetUseAdd local=Q: remote=\\\\s\\x user=u password=***"},
+  {"as A tool netapi.NetUseDel local=Q:", NULL, NULL},
+  {"as A tool gpp.drive-map action=delete letter=Q: path=\\\\s\\x", NULL, NULL},
+  {"as A tool gpp.drive-map action=create letter=Q: path=\\\\s\\x persistent=1 user=u password=p", NULL,
+   "as A tool gpp.drive-map action=create letter=Q: path=\\\\s\\x persistent=1 user=u password=***"},
+  {"as A cmdkey /add:* /user:u /pass:p", NULL, "as A cmdkey /add:* /user:u /pass:***"},
+  {"as A cmdkey /add:*.corp.example /user:u /pass:p", NULL, "as A cmdkey /add:*.corp.example /user:u /pass:***"},
+  {"as A cmdkey /delete:*.corp.example", NULL, NULL},
 };
 
 /* scn_step_format(.., 0) parses back (scn_parse_step_line) to an equal
@@ -292,7 +362,7 @@ static void test_world_format(void **state) {
   assert_string_equal(zS0, "share \\\\fs1\\d grant=al,BO anonymous");
   assert_string_equal(zS1, "share \\\\fs2\\e grant=everyone");
   assert_string_equal(zM, "machine uac=off filter-admin-token=off local-account-token-filter=off "
-                          "linked-connections=off restore-connections=on luid-maps=on protection-mode=on consent-prompt=consent disks=C:,E:");
+                          "linked-connections=off restore-connections=on luid-maps=on disks=C:,E:");
   /* The world statements parse back to the same world. */
   zAll = malloc(strlen(zU0) + strlen(zU1) + strlen(zS0) + strlen(zS1) + strlen(zM) + 64);
   assert_non_null(zAll);
@@ -309,6 +379,48 @@ static void test_world_format(void **state) {
   scn_free(q);
 }
 
+/* v2 world: the new machine keys and alias= print and parse back (W1 C16). */
+static void test_v2_world_format(void **state) {
+  Scenario *p = NULL, *q = NULL;
+  char zErr[256], zAll[1024];
+  const char *z = "title t\nmachine consent-prompt=credentials protection-mode=off\n"
+                  "share \\\\fs1\\d alias=fs1.corp,FS anonymous\n";
+  char *zS, *zM;
+  (void)state;
+  assert_int_equal(scn_parse_text("t.scn", z, strlen(z), &p, zErr, sizeof(zErr)), 0);
+  zS = scn_share_format(&p->aShare[0]);
+  zM = scn_machine_format(&p->machine);
+  assert_string_equal(zS, "share \\\\fs1\\d grant=everyone alias=fs1.corp,FS anonymous");
+  assert_string_equal(zM, "machine uac=on filter-admin-token=off local-account-token-filter=off "
+                          "linked-connections=off restore-connections=on luid-maps=on "
+                          "protection-mode=off consent-prompt=credentials disks=C:");
+  snprintf(zAll, sizeof(zAll), "title t\n%s\n%s\n", zM, zS);
+  assert_int_equal(scn_parse_text("u.scn", zAll, strlen(zAll), &q, zErr, sizeof(zErr)), 0);
+  assert_memory_equal(q->machine.abPolicy, p->machine.abPolicy, sizeof(p->machine.abPolicy));
+  assert_int_equal(q->aShare[0].nAlias, 2);
+  assert_string_equal(q->aShare[0].azAlias[1], "FS");
+  free(zS);
+  free(zM);
+  scn_free(p);
+  scn_free(q);
+}
+
+/* v2 canonical lines: `ok Z:` (C15), deviceless rows (C14), tool errors (T2). */
+static void test_v2_output_lines(void **state) {
+  char z[128];
+  (void)state;
+  scn_format_ok_letter('q', z, sizeof(z));
+  assert_string_equal(z, "ok Q:");
+  scn_format_tool_error("letter-in-use", z, sizeof(z));
+  assert_string_equal(z, "tool-error letter-in-use");
+  scn_format_use_row("OK", 'z', "\\\\fs1\\data", z, sizeof(z));
+  assert_string_equal(z, "OK Z: \\\\fs1\\data");
+  scn_format_use_row("Disconnected", 0, "\\\\fs1\\data\\sub", z, sizeof(z));
+  assert_string_equal(z, "Disconnected \\\\fs1\\data\\sub");
+  scn_format_ok_letter('Z', z, 3);               /* truncated, still terminated */
+  assert_string_equal(z, "ok");
+}
+
 static void test_names(void **state) {
   (void)state;
   assert_string_equal(scn_logon_type_name(SCN_LOGON_CREDSSP), "credssp");
@@ -316,6 +428,13 @@ static void test_names(void **state) {
   assert_string_equal(scn_logon_type_name(SCN_LOGON_COUNT), "?");
   assert_string_equal(scn_policy_name(SCN_POL_LOCAL_ACCOUNT_TOKEN_FILTER), "local-account-token-filter");
   assert_string_equal(scn_policy_name(SCN_POL_COUNT), "?");
+  assert_string_equal(scn_policy_name(SCN_POL_CONSENT_CREDENTIALS), "consent-prompt");
+  assert_string_equal(scn_policy_value_name(SCN_POL_CONSENT_CREDENTIALS, 1), "credentials");
+  assert_string_equal(scn_policy_value_name(SCN_POL_PROTECTION_MODE, 0), "off");
+  assert_string_equal(scn_logon_type_name(SCN_LOGON_ELEVATE), "elevate");
+  assert_string_equal(scn_tool_name(SCN_TOOL_GPP_DRIVE_MAP), "gpp.drive-map");
+  assert_string_equal(scn_tool_name(SCN_TOOL_COUNT), "?");
+  assert_string_equal(scn_tool_key_name(SCN_TKEY_SAVE_CREDENTIALS), "save-credentials");
 }
 
 static void test_redact_line(void **state) {
@@ -354,6 +473,8 @@ int main(void) {
     cmocka_unit_test(test_step_format_round_trip),
     cmocka_unit_test(test_step_format_redacts),
     cmocka_unit_test(test_world_format),
+    cmocka_unit_test(test_v2_world_format),
+    cmocka_unit_test(test_v2_output_lines),
     cmocka_unit_test(test_names),
     cmocka_unit_test(test_redact_line),
   };

@@ -41,6 +41,9 @@ static const char *const azWord[] = {
   "as ", "logon ", "logoff ", "reboot", "----", "todo ", "onlyif ", "title ", "user ",
   "share ", "net use ", "/delete", "/user:", "password=", "current ", "A ", "Z: ", "\\\\s\\x ",
   "machine ", "disks=", "grant=", "\n\n", "\"", "#",
+  /* language v2 */
+  "from=", "s4u ", "task ", "elevate ", "netonly ", "* ", "reg set ", "HKCU\\Network\\Z ",
+  "dword:", "tool ", "state=", "letter=", "alias=", "{A}", "{?}", "\t",
 };
 
 /* Apply 1-4 random mutations to a copy of z; returns malloc'd text. */
@@ -162,7 +165,8 @@ static char *read_all(const char *zPath, size_t *pn) {
 }
 
 static void test_mutations_never_crash(void **state) {
-  static const char *const azFile[] = { "all.scn", "example1.scn", "example2.scn", "sessions.scn" };
+  static const char *const azFile[] = { "all.scn", "example1.scn", "example2.scn", "sessions.scn",
+                                        "v2.scn" };
   Rng r;
   size_t f;
   int nOk = 0, nBad = 0;

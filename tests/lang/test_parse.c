@@ -279,6 +279,269 @@ static void test_all_as_steps(void **state) {
   scn_free(p);
 }
 
+/* valid/v2.scn: the world's v2 keys and aliases (W1, C16). */
+static void test_v2_world(void **state) {
+  Scenario *p = parse_valid_file("v2.scn");
+  (void)state;
+  assert_int_equal(p->machine.abPolicy[SCN_POL_PROTECTION_MODE], 0);
+  assert_int_equal(p->machine.abPolicy[SCN_POL_CONSENT_CREDENTIALS], 1);
+  assert_int_equal(p->machine.abPolicy[SCN_POL_UAC], 1);
+  assert_int_equal(p->aShare[0].nAlias, 2);
+  assert_string_equal(p->aShare[0].azAlias[0], "fs1.corp.example");
+  assert_string_equal(p->aShare[0].azAlias[1], "FILESRV");
+  assert_int_equal(p->aShare[1].nAlias, 1);
+  assert_int_equal(p->aShare[2].nAlias, 0);
+  /* C16: an alias on any share line holds for every share of the server */
+  assert_true(scn_same_server(p, "fs1", "FS1"));
+  assert_true(scn_same_server(p, "filesrv", "fs1"));
+  assert_true(scn_same_server(p, "files", "fs1.CORP.example"));
+  assert_false(scn_same_server(p, "fs2", "fs1"));
+  assert_false(scn_same_server(p, "files", "fs2"));
+  assert_false(scn_same_server(p, NULL, "fs2"));
+  scn_free(p);
+}
+
+/* valid/v2.scn: logons L11-L14 and their fields. */
+static void test_v2_logons(void **state) {
+  Scenario *p = parse_valid_file("v2.scn");
+  ScnStep *s = p->aStep;
+  (void)state;
+  assert_int_equal(s[1].eLogonType, SCN_LOGON_SSH);
+  assert_string_equal(s[1].zLogonPassword, "Al1ce-pw");
+  assert_false(s[1].bFailed);                    /* the account's own password */
+  assert_int_equal(s[2].eLogonType, SCN_LOGON_NETONLY);
+  assert_string_equal(s[2].zFrom, "A");
+  assert_int_equal(s[2].eFromHalf, SCN_HALF_LIMITED);
+  assert_string_equal(s[2].zUser, "bob");
+  assert_false(s[2].bFailed);                    /* netonly checks no password (L12) */
+  assert_int_equal(s[3].eLogonType, SCN_LOGON_TASK);
+  assert_string_equal(s[3].zFrom, "A");
+  assert_int_equal(s[3].eFromHalf, SCN_HALF_BARE);
+  assert_true(s[3].bHighest);
+  assert_int_equal(s[4].eLogonType, SCN_LOGON_BATCH);
+  assert_true(s[4].bS4u);
+  assert_null(s[4].zFrom);
+  assert_int_equal(s[5].eLogonType, SCN_LOGON_ELEVATE);
+  assert_string_equal(s[5].zFrom, "A");
+  /* a wrong password= makes nothing: F is free again at once */
+  assert_int_equal(s[6].iLine, 18);
+  assert_true(s[6].bFailed);
+  assert_false(s[7].bFailed);
+  assert_string_equal(s[7].zSession, "F");
+  scn_free(p);
+}
+
+/* valid/v2.scn: net use *, deviceless net use and wnet (C14 C15 C9). */
+static void test_v2_connections(void **state) {
+  Scenario *p = parse_valid_file("v2.scn");
+  ScnStep *s = p->aStep;
+  (void)state;
+  assert_int_equal(s[8].eCmd, SCN_CMD_NET_USE_AUTO);
+  assert_int_equal(s[8].cLetter, 0);
+  assert_string_equal(s[8].zRemote, "\\\\fs1\\data\\sub");   /* below the share, as typed */
+  assert_string_equal(s[8].zCredUser, "bob");
+  assert_null(s[8].zCredPassword);               /* /persistent: is never a password */
+  assert_int_equal(s[8].ePersistent, 0);
+  assert_string_equal(s[9].zCredPassword, "");   /* "" is an empty password, not NULL */
+  assert_int_equal(s[9].ePersistent, 1);
+  assert_int_equal(s[10].eCmd, SCN_CMD_NET_USE_DEVICELESS);
+  assert_string_equal(s[10].zCredPassword, "pw");
+  assert_int_equal(s[10].ePersistent, -1);
+  assert_int_equal(s[11].eCmd, SCN_CMD_NET_USE_DELETE_REMOTE);
+  assert_string_equal(s[11].zRemote, "\\\\FS1\\Data");
+  assert_int_equal(s[12].eCmd, SCN_CMD_WNET_ADD_DEVICELESS);
+  assert_string_equal(s[12].zCredUser, "bob");
+  assert_null(s[12].zCredPassword);              /* user= alone: a NULL password */
+  assert_string_equal(s[13].zCredPassword, "");  /* password= empty */
+  assert_int_equal(s[14].eCmd, SCN_CMD_WNET_CANCEL_REMOTE);
+  assert_true(s[14].bForce);
+  assert_string_equal(s[14].zRemote, "\\\\fs1\\data");
+  scn_free(p);
+}
+
+/* valid/v2.scn: reg set / reg delete under HKCU\Network (R6). */
+static void test_v2_registry(void **state) {
+  Scenario *p = parse_valid_file("v2.scn");
+  ScnStep *s = p->aStep;
+  (void)state;
+  assert_int_equal(s[15].eCmd, SCN_CMD_REG_SET);
+  assert_int_equal(s[15].cLetter, 'Z');
+  assert_string_equal(s[15].zRegValue, "UserName");
+  assert_int_equal(s[15].eRegType, SCN_REG_SZ);
+  assert_string_equal(s[15].zRegData, "");
+  assert_int_equal(s[16].eRegType, SCN_REG_DWORD);
+  assert_int_equal(s[16].uRegDword, 16);
+  assert_int_equal(s[17].eRegType, SCN_REG_SZ);  /* quoted: a string */
+  assert_string_equal(s[17].zRegData, "dword:1");
+  assert_int_equal(s[18].eCmd, SCN_CMD_REG_DELETE);
+  assert_null(s[18].zRegValue);
+  assert_string_equal(s[19].zRegValue, "UserName");
+  scn_free(p);
+}
+
+/* valid/v2.scn: every tool profile (T2-T7) and the wildcard targets (K3). */
+static void test_v2_tools(void **state) {
+  Scenario *p = parse_valid_file("v2.scn");
+  ScnStep *s = p->aStep;
+  (void)state;
+  assert_int_equal(s[20].eCmd, SCN_CMD_TOOL);
+  assert_int_equal(s[20].eTool, SCN_TOOL_ANSIBLE_MAPPED_DRIVE);
+  assert_int_equal(s[20].iToolAction, SCN_TACT_PRESENT);
+  assert_int_equal(s[20].cLetter, 'Z');
+  assert_string_equal(s[20].zRemote, "\\\\fs1\\data");
+  assert_string_equal(s[20].zCredUser, "bob");
+  assert_string_equal(s[20].zCredPassword, "x");
+  assert_int_equal(s[20].nToolArg, 5);
+  assert_int_equal(s[20].aToolArg[1].eKey, SCN_TKEY_LETTER);
+  assert_string_equal(s[20].aToolArg[1].zValue, "Z:");
+  assert_int_equal(s[21].eTool, SCN_TOOL_ANSIBLE_CREDENTIAL);   /* profile names: any case */
+  assert_int_equal(s[21].iToolAction, SCN_TACT_ABSENT);
+  assert_string_equal(s[21].zTarget, "*.corp.example");
+  assert_int_equal(s[22].eTool, SCN_TOOL_PS_NEW_PSDRIVE);
+  assert_int_equal(s[22].cLetter, 'Z');
+  assert_int_equal(s[22].ePersistent, 1);
+  assert_int_equal(s[22].aToolArg[2].eKey, SCN_TKEY_PERSIST);
+  assert_null(s[22].aToolArg[2].zValue);
+  assert_int_equal(s[23].eTool, SCN_TOOL_PS_REMOVE_PSDRIVE);
+  assert_int_equal(s[23].cLetter, 'Z');
+  assert_int_equal(s[24].eTool, SCN_TOOL_PS_NEW_SMBMAPPING);
+  assert_int_equal(s[24].cLetter, 'Y');
+  assert_int_equal(s[24].ePersistent, 1);
+  assert_true(s[24].bSaveCredentials);
+  assert_int_equal(s[25].eTool, SCN_TOOL_PS_REMOVE_SMBMAPPING);
+  assert_int_equal(s[26].eTool, SCN_TOOL_NETAPI_NETUSEADD);
+  assert_string_equal(s[26].zRemote, "\\\\fs2\\x");
+  assert_null(s[26].zCredUser);
+  assert_int_equal(s[27].eTool, SCN_TOOL_NETAPI_NETUSEDEL);
+  assert_int_equal(s[27].cLetter, 'X');
+  assert_int_equal(s[28].eTool, SCN_TOOL_GPP_DRIVE_MAP);
+  assert_int_equal(s[28].iToolAction, SCN_TACT_REPLACE);
+  assert_int_equal(s[28].ePersistent, 0);
+  assert_int_equal(s[28].cLetter, 'W');
+  assert_string_equal(s[29].zTarget, "*");
+  assert_string_equal(s[30].zTarget, "*.corp.example");
+  scn_free(p);
+}
+
+/* valid/v2.scn: consent-prompt is tracked through set machine (W2): E2,
+** a consent elevation, names A's session, so logging it off frees A; and
+** {T} names a task that ended with A's session. */
+static void test_v2_shared_sessions(void **state) {
+  Scenario *p = parse_valid_file("v2.scn");
+  ScnStep *s = p->aStep;
+  (void)state;
+  assert_int_equal(s[31].eKind, SCN_STEP_SET);
+  assert_int_equal(s[31].aSetting[0].ePolicy, SCN_POL_CONSENT_CREDENTIALS);
+  assert_int_equal(s[31].aSetting[0].bOn, 0);
+  assert_int_equal(s[31].aSetting[1].ePolicy, SCN_POL_PROTECTION_MODE);
+  assert_int_equal(s[34].eKind, SCN_STEP_LOGON);
+  assert_string_equal(s[34].zSession, "A");
+  assert_string_equal(s[36].zTarget, "\\Device\\LanmanRedirector\\;Z:{T}\\fs1\\data");
+  assert_int_equal(p->nStep, 37);
+  scn_free(p);
+}
+
+/* Logon-name rules of v2 that files must satisfy or break. */
+static void test_v2_logon_names(void **state) {
+  Scenario *p;
+  (void)state;
+  /* a failed logon makes nothing: its name is free at once (settled question) */
+  p = parse_ok(PRE "logon B alice interactive password=nope\nlogon B alice interactive\n");
+  scn_free(p);
+  /* ... and an ssh logon fails the same way, a netonly one does not (L12) */
+  p = parse_ok(PRE "logon B alice ssh password=nope\nlogon B alice rdp\n");
+  scn_free(p);
+  {
+    static const char zNet[] = PRE "logon B alice netonly from=A password=nope\n"
+                                   "logon B alice rdp\n";
+    assert_non_null(strstr(parse_bad(zNet, sizeof(zNet) - 1),
+                           "t.scn:7: logon name 'B' is still in use"));
+  }
+  /* a task names A's session: logoff T ends A too, so A may be reused */
+  p = parse_ok(PRE "logon T alice task from=A\nlogoff T\nlogon A alice interactive\n");
+  scn_free(p);
+  /* a credentials elevation is a logon of its own: A stays in use */
+  {
+    static const char zCred[] = "title t\nmachine consent-prompt=credentials\n"
+                                "user alice admin password=pw\nlogon A alice interactive\n"
+                                "logon E alice elevate from=A\nlogoff E\n"
+                                "logon A alice interactive\n";
+    assert_non_null(strstr(parse_bad(zCred, sizeof(zCred) - 1),
+                           "t.scn:7: logon name 'A' is still in use"));
+  }
+  /* a task from an ended logon makes nothing (it prints error 1312) */
+  p = parse_ok(PRE "logoff A\nlogon T alice task from=A\nlogon T alice interactive\n");
+  scn_free(p);
+  /* placeholders: earlier logons live or ended, halves, SYSTEM, and text
+  ** that is no logon name (a volume GUID) */
+  p = parse_ok(PRE "logoff A\nas SYSTEM define Q: {A}\nbootdevice Z: {A.elevated}\n"
+               "as SYSTEM define V: \\??\\Volume{6f8a1c2e-0000-0000-0000-100000000000}\\\n"
+               "bootdevice Y: x{SYSTEM}y{\n");
+  scn_free(p);
+}
+
+/* C9: a user name without a password is a NULL password; "" is empty. */
+static void test_C9_null_and_empty_passwords(void **state) {
+  ScnStep st;
+  char zErr[256];
+  static const char *const azNull[] = {
+    "as A net use Z: \\\\s\\x /user:bob",
+    "as A net use Z: \\\\s\\x /user:bob /persistent:no",
+    "as A net use * \\\\s\\x /user:bob /PERSISTENT:yes",
+    "as A net use \\\\s\\x /user:bob",
+    "as A wnet add Z: \\\\s\\x user=bob",
+    "as A wnet add \\\\s\\x user=bob",
+  };
+  static const char *const azEmpty[] = {
+    "as A net use Z: \\\\s\\x /user:bob \"\"",
+    "as A net use \\\\s\\x /user:bob \"\"",
+    "as A wnet add Z: \\\\s\\x user=bob password=",
+    "as A wnet add \\\\s\\x user=bob password=\"\"",
+  };
+  size_t i;
+  (void)state;
+  for (i = 0; i < sizeof(azNull) / sizeof(azNull[0]); i++) {
+    assert_int_equal(scn_parse_step_line(azNull[i], &st, zErr, sizeof(zErr)), 0);
+    assert_string_equal(st.zCredUser, "bob");
+    assert_null(st.zCredPassword);
+    scn_step_clear(&st);
+  }
+  for (i = 0; i < sizeof(azEmpty) / sizeof(azEmpty[0]); i++) {
+    assert_int_equal(scn_parse_step_line(azEmpty[i], &st, zErr, sizeof(zErr)), 0);
+    assert_non_null(st.zCredPassword);
+    assert_string_equal(st.zCredPassword, "");
+    scn_step_clear(&st);
+  }
+}
+
+/* Issue 9.3: a tab inside quotes never reaches a word (the agent journals
+** words and must read them back); it is a FILE:LINE error. The file is
+** /work/shared/repro/tabreboot.scn. */
+static void test_tab_inside_quotes_is_refused(void **state) {
+  static const char zTab[] =
+    "title tab in a credential target\n"
+    "user alice admin password=Al1ce-pw\n"
+    "logon A alice current\n"
+    "as A cmdkey /add:\"fs\t1\" /user:u /pass:p\n"
+    "reboot\n"
+    "as A cmdkey /list\n";
+  ScnStep st;
+  char zErr[256];
+  (void)state;
+  assert_string_equal(parse_bad(zTab, sizeof(zTab) - 1),
+                      "t.scn:4: control character 0x09 inside quotes (column 21): words "
+                      "hold no tab or other control character");
+  /* the agent's path: one step line */
+  assert_int_not_equal(scn_parse_step_line("as A cmdkey /add:\"fs\t1\" /user:u /pass:p", &st,
+                                           zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "control character 0x09 inside quotes"));
+  assert_int_not_equal(scn_parse_step_line("as A define Q: \"a\tb\"", &st, zErr, sizeof(zErr)), 0);
+  /* a tab between words is still a blank */
+  assert_int_equal(scn_parse_step_line("as A\tcmdkey\t/add:fs1 /user:u /pass:p", &st,
+                                       zErr, sizeof(zErr)), 0);
+  scn_step_clear(&st);
+}
+
 /* ---------------------------------------------------------------- 3 ---- */
 
 /* Comments: whole-line, word comments, `#` inside a word or quotes. */
@@ -516,6 +779,15 @@ int main(void) {
     cmocka_unit_test(test_L5_current_and_halves),
     cmocka_unit_test(test_error_buffer_sizes),
     cmocka_unit_test(test_step_line),
+    cmocka_unit_test(test_v2_world),
+    cmocka_unit_test(test_v2_logons),
+    cmocka_unit_test(test_v2_connections),
+    cmocka_unit_test(test_v2_registry),
+    cmocka_unit_test(test_v2_tools),
+    cmocka_unit_test(test_v2_shared_sessions),
+    cmocka_unit_test(test_v2_logon_names),
+    cmocka_unit_test(test_C9_null_and_empty_passwords),
+    cmocka_unit_test(test_tab_inside_quotes_is_refused),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);
 }

@@ -26,7 +26,9 @@ mapfile -t files < <(find "$scn" -name '*.scn' -type f | sort)
 # Statement lines only: comment lines dropped, trailing comments cut.
 sed -e 's/^[[:space:]]*#.*$//' -e 's/[[:space:]]#[^"]*$//' "${files[@]}" > "$work/lines.txt"
 grep -oP '(?i)password=("([^"\\]|\\.)*"|\S+)|/pass:\S+|/user:\S+\s+[^/\s]\S*' \
-  "$work/lines.txt" | sort -u > "$work/contexts.txt" || true
+  "$work/lines.txt" | grep -v -i -E '^(password=|/pass:)""$' \
+  | sort -u > "$work/contexts.txt" || true
+# (An empty password, `password=""` of SEMANTICS C9, is no secret.)
 # The bare secret of each context, quotes removed.
 sed -E -e 's/^[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]=//' -e 's/^\/[Pp][Aa][Ss][Ss]://' \
        -e 's/^\/[Uu][Ss][Ee][Rr]:[^[:space:]]+[[:space:]]+//' -e 's/^"(.*)"$/\1/' \

@@ -123,6 +123,52 @@ static void test_onlyif_and_skipif(void **state){
   assert_false(verdict_step_skipped(&f.step, &sim));
 }
 
+/* Version labels: a set holding wine9 (the wine backend on Wine 9) also
+** answers to wine, so `todo wine` covers every Wine version while
+** `todo wine8` covers Wine 8 only; the same for onlyif and skipif. */
+static char zWine8[] = "wine8";
+static char zWine9[] = "wine9";
+static void test_version_labels(void **state){
+  (void)state;
+  LabelSet wine9; memset(&wine9, 0, sizeof(wine9));
+  assert_int_equal(labelset_add(&wine9, "wine9"), 0);
+  assert_true(labelset_has(&wine9, "wine"));
+  assert_true(labelset_has(&wine9, "WINE9"));
+  assert_false(labelset_has(&wine9, "wine8"));
+  assert_int_equal(labelset_add(&wine9, "wine"), 0);
+  assert_int_equal(wine9.nLabel, 2);            /* no duplicate */
+  LabelSet other; memset(&other, 0, sizeof(other));
+  labelset_add(&other, "winex");                /* not a version: no family */
+  labelset_add(&other, "wine");                 /* the bare family: no version */
+  assert_int_equal(other.nLabel, 2);
+  assert_false(labelset_has(&other, "wine9"));
+
+  Fixture f; fixture_init(&f);
+  StepResult r = done("ok");
+  fixture_todo(&f, zWine8);
+  assert_null(verdict_step_todo(&f.step, &wine9));
+  assert_int_equal(verdict_decide(&f.step, &wine9, &r, "(none)"), VERDICT_FAIL);
+  fixture_todo(&f, zWine9);
+  assert_int_equal(verdict_decide(&f.step, &wine9, &r, "(none)"), VERDICT_TODO);
+  fixture_todo(&f, zWine);
+  assert_int_equal(verdict_decide(&f.step, &wine9, &r, "(none)"), VERDICT_TODO);
+
+  fixture_init(&f);
+  f.azOnly[0] = zWine8;
+  f.step.azOnlyif = f.azOnly; f.step.nOnlyif = 1;
+  assert_true(verdict_step_skipped(&f.step, &wine9));
+  f.azOnly[0] = zWine;
+  assert_false(verdict_step_skipped(&f.step, &wine9));
+  f.step.nOnlyif = 0;
+  f.azSkip[0] = zWine9;
+  f.step.azSkipif = f.azSkip; f.step.nSkipif = 1;
+  assert_true(verdict_step_skipped(&f.step, &wine9));
+
+  LabelSet full; memset(&full, 0, sizeof(full));
+  for(int i = 0; i < LABELSET_MAX; i++) full.azLabel[full.nLabel++] = "x";
+  assert_int_equal(labelset_add(&full, "y"), 1);
+}
+
 static void test_tally(void **state){
   (void)state;
   assert_int_equal(verdict_tally(VERDICT_PASS), TALLY_PASSED);
@@ -144,6 +190,7 @@ static void test_compare_sides(void **state){
   assert_int_equal(verdict_compare(VERDICT_PASS, &a, VERDICT_UNSUPPORTED, &u), COMPARE_UNSUPPORTED);
   assert_int_equal(verdict_compare(VERDICT_SKIP, &a, VERDICT_PASS, &b), COMPARE_SKIP);
   assert_string_equal(comparison_name(COMPARE_DIVERGE), "diverge");
+  assert_string_equal(comparison_name(COMPARE_AFTER_DIVERGENCE), "after-divergence");
   assert_string_equal(verdict_name(VERDICT_UNSUPPORTED), "unsupported");
 }
 
@@ -155,6 +202,7 @@ int main(void){
     cmocka_unit_test(test_todo_label_from_command_line),
     cmocka_unit_test(test_unsupported_and_error_win_over_comparison),
     cmocka_unit_test(test_onlyif_and_skipif),
+    cmocka_unit_test(test_version_labels),
     cmocka_unit_test(test_tally),
     cmocka_unit_test(test_compare_sides),
   };

@@ -118,6 +118,11 @@ static inline int simtest_visit_letter(void *pCtx, const SimLinkInfo *pL){
 }
 
 static inline int simtest_visit_use(void *pCtx, const SimUseInfo *pU){
+  if( pU->cLetter==0 ){           /* a deviceless connection (C14) */
+    simtest_add(pCtx, "%s %s", pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable",
+                pU->zRemote);
+    return 0;
+  }
   simtest_add(pCtx, "%s %c: %s", pU->eStatus==SIM_USE_OK ? "OK" : "Unavailable",
               pU->cLetter, pU->zRemote);
   return 0;
@@ -134,7 +139,8 @@ static inline int simtest_visit_cred(void *pCtx, const SimCredInfo *pC){
 }
 
 static inline int simtest_visit_res(void *pCtx, const SimResourceInfo *pR){
-  simtest_add(pCtx, "%c: %s", pR->cLetter, pR->zRemote);
+  if( pR->cLetter==0 ) simtest_add(pCtx, "%s", pR->zRemote);
+  else simtest_add(pCtx, "%c: %s", pR->cLetter, pR->zRemote);
   return 0;
 }
 

@@ -103,10 +103,11 @@ static void test_check_hive_and_vault(void **state){
   SimCred t;
   char *zSave;
   (void)state;
-  zSave = pU->aNet[0].zUserName;
-  pU->aNet[0].zUserName = pU->zPassword;
+  /* the values of a key C6 wrote: RemotePath, UserName, ... */
+  zSave = pU->aNet[0].aVal[1].zData;
+  pU->aNet[0].aVal[1].zData = pU->zPassword;
   expect_broken(pM, "a password in HKCU");
-  pU->aNet[0].zUserName = zSave;
+  pU->aNet[0].aVal[1].zData = zSave;
   t = pU->aCred[0]; pU->aCred[0] = pU->aCred[1]; pU->aCred[1] = t;
   expect_broken(pM, "vault out of order");
   t = pU->aCred[0]; pU->aCred[0] = pU->aCred[1]; pU->aCred[1] = t;
@@ -124,6 +125,47 @@ static void test_check_session_table(void **state){
   simtest_free(pM);
 }
 
+/* L12, L13 v2: a busy machine with netonly copies (a full one too), a
+** task alias and s4u and ssh logons passes; a full token without a link
+** is allowed to a netonly copy only; the outbound identity fits the logon
+** type; no vault without credentials. */
+static void test_check_v2_sessions(void **state){
+  SimLuid a, b, n, nf, t, s4u, ssh;
+  SimMachine *pM = busy(&a, &b);
+  SimSession *pS;
+  char zErr[200];
+  (void)state;
+  assert_int_equal(sim_logon_netonly(pM, a, "bob", "wrong", &n), 0);
+  assert_int_equal(sim_logon_netonly(pM, simtest_linked(pM, a), "eve", "Ev3", &nf), 0);
+  assert_int_equal(sim_logon_task(pM, a, 1, &t), 0);
+  assert_int_equal(sim_logon_user(pM, "alice", SIM_LOGON_S4U, 1, NULL, &s4u), 0);
+  ssh = simtest_logon(pM, "alice", SIM_LOGON_SSH);
+  assert_int_equal(sim_define_dos_device(pM, n, 0, "N:", "C:\\n"), 0);
+  assert_int_equal(sim_check_invariants(pM, zErr, sizeof(zErr)), 0);
+  pS = simm_session(pM, nf);
+  assert_int_equal(pS->eElevation, SIM_ELEVATION_FULL);
+  pS->eLogonType = SIM_LOGON_RUNAS;
+  expect_broken(pM, "a full token without a linked half");
+  pS->eLogonType = SIM_LOGON_NETONLY;
+  pS->luidLinked = 0x999999;           /* an ended half */
+  expect_broken(pM, "a netonly session linked");
+  pS->luidLinked = 0;
+  pS = simm_session(pM, n);
+  pS->eLogonType = SIM_LOGON_RUNAS;
+  pS->eElevation = SIM_ELEVATION_DEFAULT;
+  expect_broken(pM, "outbound identity");
+  pS->eLogonType = SIM_LOGON_NETONLY;
+  pS->eElevation = SIM_ELEVATION_LIMITED;
+  pS = simm_session(pM, ssh);
+  pS->bHasCreds = 0;
+  pS->bVault = 1;
+  expect_broken(pM, "vault without credentials");
+  pS->bHasCreds = 1;
+  pS->bVault = 0;
+  (void)t; (void)s4u;
+  simtest_free(pM);
+}
+
 int main(void){
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_check_directory_order),
@@ -132,6 +174,7 @@ int main(void){
     cmocka_unit_test(test_check_connection_owners),
     cmocka_unit_test(test_check_hive_and_vault),
     cmocka_unit_test(test_check_session_table),
+    cmocka_unit_test(test_check_v2_sessions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

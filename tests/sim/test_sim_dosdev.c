@@ -181,7 +181,8 @@ static void test_D2_target_conversion(void **state){
   assert_string_equal(simtest_query(pM, b, "A:", &rc, &buf), "\\??\\C:\\x");
   assert_string_equal(simtest_query(pM, b, "b:", &rc, &buf), "\\??\\UNC\\s\\sh\\p");
   assert_string_equal(simtest_query(pM, b, "D:", &rc, &buf), "\\??\\D:\\kept");
-  assert_string_equal(simtest_query(pM, b, "E:", &rc, &buf), "\\??\\relative\\dir");
+  /* D2 v2: a relative path is taken against C:\ [F] */
+  assert_string_equal(simtest_query(pM, b, "E:", &rc, &buf), "\\??\\C:\\relative\\dir");
   assert_string_equal(simtest_query(pM, b, "F:", &rc, &buf), "C:\\raw");
   assert_string_equal(simtest_query(pM, b, "G:", &rc, &buf), "\\??\\C:\\long");
   /* the same conversion applies to a removal target */
@@ -189,6 +190,106 @@ static void test_D2_target_conversion(void **state){
                                          "A:", "C:\\x"), 0);
   simtest_query(pM, b, "A:", &rc, &buf);
   assert_int_equal(rc, ERROR_FILE_NOT_FOUND);
+  simtest_free(pM);
+}
+
+/* D2 v2: a DOS path target is made a full path as GetFullPathName makes
+** it before \??\ goes in front; RAW and \??\ targets are not touched. */
+static void test_D2_v2_full_path(void **state){
+  static const char *const aCase[][2] = {
+    {"C:/windows/",          "\\??\\C:\\windows\\"},   /* Wine's test, passes on Windows */
+    {"C:\\a\\\\\\b",         "\\??\\C:\\a\\b"},          /* a run of separators folds */
+    {"C:\\a\\\\\\",            "\\??\\C:\\a\\"},           /* trailing kept, as one */
+    {"C:\\a\\.\\b\\..\\c",       "\\??\\C:\\a\\c"},          /* . and .. resolved */
+    {"C:\\..\\..\\x",          "\\??\\C:\\x"},             /* .. never above the root */
+    {"D:",                   "\\??\\D:\\"},              /* bare drive: its root */
+    {"D:rel",                "\\??\\D:\\rel"},           /* [F] D:'s directory is its root */
+    {"rel\\dir",             "\\??\\C:\\rel\\dir"},      /* [F] relative against C:\ */
+    {"./rel/../x",           "\\??\\C:\\x"},
+    {"\\rooted",             "\\??\\C:\\rooted"},        /* rooted: the current drive */
+    {"//s/sh/p/../q",        "\\??\\UNC\\s\\sh\\q"},   /* UNC, slashes count */
+    {"\\\\s\\sh\\..\\..\\p",     "\\??\\UNC\\s\\sh\\p"},   /* .. stops at the share */
+    {"\\??\\C:/kept/../",    "\\??\\C:/kept/../"},     /* an NT path is kept */
+  };
+  SimMachine *pM = simtest_world();
+  SimLuid b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
+  SimtestBuf buf;
+  int rc;
+  size_t i;
+  (void)state;
+  for(i=0; i<sizeof(aCase)/sizeof(aCase[0]); i++){
+    assert_int_equal(sim_define_dos_device(pM, b, 0, "Q:", aCase[i][0]), 0);
+    if( strcmp(simtest_query(pM, b, "Q:", &rc, &buf), aCase[i][1])!=0 ){
+      print_error("D2 case %s\n", aCase[i][0]);
+    }
+    assert_string_equal(buf.z, aCase[i][1]);
+    assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_REMOVE_DEFINITION, "Q:", NULL), 0);
+  }
+  /* RAW is verbatim */
+  assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_RAW_TARGET_PATH, "Q:", "C:/x/../y"), 0);
+  assert_string_equal(simtest_query(pM, b, "Q:", &rc, &buf), "C:/x/../y");
+  /* the removal target goes through the same conversion: C:/y/ names
+  ** \??\C:\y\, which an exact match then finds */
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "R:", "C:\\y\\"), 0);
+  assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_REMOVE_DEFINITION|SIM_DDD_EXACT_MATCH_ON_REMOVE,
+                                         "R:", "C:/x/../y/"), 0);
+  simtest_query(pM, b, "R:", &rc, &buf);
+  assert_int_equal(rc, ERROR_FILE_NOT_FOUND);
+  simtest_free(pM);
+}
+
+/* D1 v2: a device name ending in a backslash is ERROR_INVALID_NAME for
+** define, remove and query, and nothing changes. */
+static void test_D1_v2_trailing_backslash_name(void **state){
+  SimMachine *pM = simtest_world();
+  SimLuid b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
+  SimtestBuf buf;
+  int rc;
+  (void)state;
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "M:", "C:\\m"), 0);
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "M:\\", "C:\\other"), ERROR_INVALID_NAME);
+  assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_REMOVE_DEFINITION, "M:\\", NULL),
+                   ERROR_INVALID_NAME);
+  assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_REMOVE_DEFINITION, "m:\\", "C:\\m"),
+                   ERROR_INVALID_NAME);
+  simtest_query(pM, b, "M:\\", &rc, &buf);
+  assert_int_equal(rc, ERROR_INVALID_NAME);
+  assert_int_equal(sim_define_dos_device(pM, SIM_LUID_SYSTEM, 0, "Global\\N:\\", "C:\\n"),
+                   ERROR_INVALID_NAME);
+  /* nothing changed */
+  assert_string_equal(simtest_query(pM, b, "M:", &rc, &buf), "\\??\\C:\\m");
+  assert_string_equal(simtest_letters(pM, b, &buf), "M:L");
+  simtest_free(pM);
+}
+
+/* D3 v2, W1: ProtectionMode is what keeps another account's global link
+** read-only to a filtered token; with it off (after a reboot, W2) any
+** token may change or remove it. */
+static void test_D3_v2_protection_mode(void **state){
+  SimMachine *pM = simtest_world();
+  SimtestBuf buf;
+  int rc;
+  SimLuid b;
+  (void)state;
+  assert_int_equal(sim_define_dos_device(pM, SIM_LUID_SYSTEM, 0, "G:", "C:\\g"), 0);
+  b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "G:", "C:\\mine"), ERROR_ACCESS_DENIED);
+  /* W2: ProtectionMode changes at the next reboot */
+  assert_int_equal(sim_policy_set(pM, SIM_POL_PROTECTION_MODE, 0), 0);
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "G:", "C:\\mine"), ERROR_ACCESS_DENIED);
+  assert_int_equal(sim_reboot(pM), 0);
+  assert_int_equal(sim_define_dos_device(pM, SIM_LUID_SYSTEM, 0, "G:", "C:\\g"), 0);
+  b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "G:", "C:\\mine"), 0);
+  /* pushed on the global link, which SYSTEM now sees */
+  assert_string_equal(simtest_query(pM, SIM_LUID_SYSTEM, "G:", &rc, &buf),
+                      "\\??\\C:\\mine|\\??\\C:\\g");
+  assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_REMOVE_DEFINITION, "G:", NULL), 0);
+  assert_int_equal(sim_define_dos_device(pM, b, SIM_DDD_REMOVE_DEFINITION, "G:", NULL), 0);
+  simtest_query(pM, SIM_LUID_SYSTEM, "G:", &rc, &buf);
+  assert_int_equal(rc, ERROR_FILE_NOT_FOUND);
+  /* N4 is not ProtectionMode's: Global\ names still need an admin [F] */
+  assert_int_equal(sim_define_dos_device(pM, b, 0, "Global\\H:", "C:\\h"), ERROR_ACCESS_DENIED);
   simtest_free(pM);
 }
 
@@ -306,6 +407,9 @@ int main(void){
     cmocka_unit_test(test_N6_halves_are_separate),
     cmocka_unit_test(test_D1_invalid_parameters),
     cmocka_unit_test(test_D2_target_conversion),
+    cmocka_unit_test(test_D2_v2_full_path),
+    cmocka_unit_test(test_D1_v2_trailing_backslash_name),
+    cmocka_unit_test(test_D3_v2_protection_mode),
     cmocka_unit_test(test_D3_define_stacks),
     cmocka_unit_test(test_D3_where_a_name_lives),
     cmocka_unit_test(test_D4_removal),

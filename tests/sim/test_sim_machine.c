@@ -79,6 +79,64 @@ static void test_W2_linked_and_luid_maps_need_reboot(void **state){
   simtest_free(pM);
 }
 
+/* W1 v2: ProtectionMode on and a consent prompt by default. */
+static void test_W1_v2_protection_mode_and_consent_defaults(void **state){
+  SimMachine *pM = NULL;
+  (void)state;
+  assert_int_equal(sim_machine_new(&pM), 0);
+  assert_int_equal(sim_policy_effective(pM, SIM_POL_PROTECTION_MODE), 1);
+  assert_int_equal(sim_policy_registry(pM, SIM_POL_PROTECTION_MODE), 1);
+  assert_int_equal(sim_policy_effective(pM, SIM_POL_CONSENT_CREDENTIALS), 0);
+  /* a separate policy from LUID device maps */
+  assert_int_equal(sim_policy_init(pM, SIM_POL_LUID_DEVICE_MAPS, 0), 0);
+  assert_int_equal(sim_policy_effective(pM, SIM_POL_PROTECTION_MODE), 1);
+  simtest_free(pM);
+}
+
+/* W2 v2: ProtectionMode waits for a reboot, ConsentPromptBehaviorAdmin
+** is read at the next elevation. */
+static void test_W2_v2_protection_mode_reboot_consent_next_elevation(void **state){
+  SimMachine *pM = simtest_world();
+  SimLuid a, e, x;
+  (void)state;
+  assert_int_equal(sim_policy_set(pM, SIM_POL_PROTECTION_MODE, 0), 0);
+  assert_int_equal(sim_policy_effective(pM, SIM_POL_PROTECTION_MODE), 1);
+  a = simtest_logon(pM, "alice", SIM_LOGON_INTERACTIVE);
+  e = simtest_linked(pM, a);
+  assert_int_equal(sim_elevate(pM, a, NULL, &x), 0);
+  assert_true(x==e);                                /* consent */
+  assert_int_equal(sim_policy_set(pM, SIM_POL_CONSENT_CREDENTIALS, 1), 0);
+  assert_int_equal(sim_policy_effective(pM, SIM_POL_CONSENT_CREDENTIALS), 1);
+  assert_int_equal(sim_elevate(pM, a, "Al1ce", &x), 0);
+  assert_true(x!=e && x!=a);                        /* a credential prompt */
+  assert_int_equal(sim_reboot(pM), 0);
+  assert_int_equal(sim_policy_effective(pM, SIM_POL_PROTECTION_MODE), 0);
+  simtest_free(pM);
+}
+
+/* W2 v2 (a rule break that survived every bundled test): the full half
+** must not remember a mapping (C7) because EnableLinkedConnections was set
+** in the registry; only after the reboot does the policy lift C7. */
+static void test_W2_v2_linked_connections_not_before_reboot(void **state){
+  SimMachine *pM = simtest_world();
+  SimLuid a, e;
+  SimtestBuf b;
+  (void)state;
+  assert_int_equal(sim_policy_set(pM, SIM_POL_LINKED_CONNECTIONS, 1), 0);
+  a = simtest_logon(pM, "alice", SIM_LOGON_INTERACTIVE);
+  e = simtest_linked(pM, a);
+  assert_int_equal(simtest_map(pM, e, "Z:", "\\\\fs1\\data", SIM_CONNECT_UPDATE_PROFILE), 0);
+  assert_string_equal(simtest_persisted(pM, e, &b), "");      /* C7 still holds */
+  assert_string_equal(simtest_letters(pM, a, &b), "");        /* not shared (C10) */
+  assert_int_equal(sim_reboot(pM), 0);
+  a = simtest_logon(pM, "alice", SIM_LOGON_INTERACTIVE);
+  e = simtest_linked(pM, a);
+  assert_int_equal(simtest_map(pM, e, "Y:", "\\\\fs1\\data", SIM_CONNECT_UPDATE_PROFILE), 0);
+  assert_string_equal(simtest_persisted(pM, e, &b), "Y: \\\\fs1\\data user=");
+  assert_string_equal(simtest_letters(pM, a, &b), "Y:L");
+  simtest_free(pM);
+}
+
 /* W2: RestoreConnection is read at the next logon. */
 static void test_W2_restore_connection_next_logon(void **state){
   SimMachine *pM = simtest_world();
@@ -315,6 +373,9 @@ int main(void){
     cmocka_unit_test(test_W2_token_filter_next_logon),
     cmocka_unit_test(test_W2_linked_and_luid_maps_need_reboot),
     cmocka_unit_test(test_W2_restore_connection_next_logon),
+    cmocka_unit_test(test_W1_v2_protection_mode_and_consent_defaults),
+    cmocka_unit_test(test_W2_v2_protection_mode_reboot_consent_next_elevation),
+    cmocka_unit_test(test_W2_v2_linked_connections_not_before_reboot),
     cmocka_unit_test(test_W3_accounts),
     cmocka_unit_test(test_W4_shares_case_insensitive),
     cmocka_unit_test(test_W5_fixed_disks),

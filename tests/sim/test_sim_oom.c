@@ -70,6 +70,7 @@ static SimMachine *workload(void){
   W(sim_machine_add_share(pM, "fs1", "data", 0, azData, 2, 0));
   W(sim_machine_add_share(pM, "fs1", "pub", 1, NULL, 0, 1));
   W(sim_machine_add_share(pM, "fs2", "x", 1, NULL, 0, 0));
+  W(sim_machine_add_server_alias(pM, "fs1", "fs1.corp"));
   W(sim_machine_set_fixed_disks(pM, (1u<<2)|(1u<<3)));
   W(sim_policy_init(pM, SIM_POL_LINKED_CONNECTIONS, 1));
   W(sim_logon_user(pM, "alice", SIM_LOGON_INTERACTIVE, 0, "a", &a));
@@ -81,8 +82,35 @@ static SimMachine *workload(void){
     W(sim_cred_write(pM, a, "fs1", "bob", "b"));
     W(sim_define_dos_device(pM, a, 0, "Q:", "C:\\q"));
     W(sim_define_dos_device(pM, a, 0, "Q:", "\\\\fs1\\pub"));
+    /* v2: a deviceless connection shared with the linked half (C14,
+    ** C10), an implicit one (C13), an automatic letter (C15), typed
+    ** HKCU\Network values (R6), a wildcard target (K3) */
+    W(sim_wnet_add_connection2(pM, a, NULL, "\\\\fs1.corp\\pub", NULL, NULL, 0));
+    W(sim_open_path(pM, a, "\\\\fs1.corp\\data\\sub"));
+    {
+      char c = 0;
+      W(sim_wnet_use_connection(pM, a, NULL, "\\\\fs1\\pub", NULL, NULL,
+                                SIM_CONNECT_REDIRECT|SIM_CONNECT_UPDATE_PROFILE, &c));
+    }
+    W(sim_reg_set_network_value(pM, a, 'R', "RemotePath", SIM_REG_SZ, "\\\\fs1\\pub", 0));
+    W(sim_reg_set_network_value(pM, a, 'Z', "UserName", SIM_REG_DWORD, NULL, 3));
+    W(sim_cred_write(pM, a, "*.corp", "bob", "b"));
+    W(sim_wnet_cancel_connection2(pM, a, "\\\\fs1.corp\\pub", 0, 0));
+    W(sim_reg_delete_network(pM, a, 'R', "remotepath"));
   }
   if( e ) W(sim_define_dos_device(pM, e, 0, "Global\\G:", "D:\\g"));
+  if( a ){
+    /* v2 (L11-L14, D2): netonly, task, elevation, s4u, ssh, full paths */
+    SimLuid n = 0, x = 0;
+    W(sim_logon_netonly(pM, a, "bob", "b", &n));
+    if( n ) W(sim_define_dos_device(pM, n, 0, "N:", "rel/./x/../y\\\\"));
+    W(sim_logon_task(pM, a, 1, &x));
+    W(sim_policy_set(pM, SIM_POL_CONSENT_CREDENTIALS, 1));
+    W(sim_elevate(pM, a, "a", &x));
+    W(sim_policy_set(pM, SIM_POL_CONSENT_CREDENTIALS, 0));
+    W(sim_logon_user(pM, "alice", SIM_LOGON_S4U, 1, NULL, &x));
+    W(sim_logon_user(pM, "alice", SIM_LOGON_SSH, 0, "a", &x));
+  }
   if( b ){
     W(simtest_map(pM, b, "Z:", "\\\\fs1\\data", SIM_CONNECT_UPDATE_PROFILE));
     W(sim_cred_write(pM, b, "other", "alice", "a"));

@@ -111,7 +111,7 @@ static void test_rules_dos_devices(void **state){
   assert_string_equal(fired(pM, &b), "N4");
   sim_rules_clear(pM);
   assert_int_equal(sim_define_dos_device(pM, bob, 0, "C:", "C:\\x"), ERROR_ACCESS_DENIED);
-  assert_string_equal(fired(pM, &b), "D3");
+  assert_string_equal(fired(pM, &b), "W1 D3");
   sim_rules_clear(pM);
   assert_int_equal(sim_define_dos_device(pM, SIM_LUID_SYSTEM, 0, "S:", "C:\\s"), 0);
   assert_string_equal(fired(pM, &b), "N3 D2 D3");
@@ -137,6 +137,35 @@ static void test_rules_N6_linked_half(void **state){
   simtest_free(pM);
 }
 
+/* v2: L11-L14 mark their own branches; D1 marks the trailing-backslash
+** refusal; D3 marks W1 where ProtectionMode decides. */
+static void test_rules_v2_logons(void **state){
+  SimMachine *pM = simtest_world();
+  SimtestBuf b;
+  SimLuid a, x;
+  (void)state;
+  a = simtest_logon(pM, "alice", SIM_LOGON_INTERACTIVE);
+  sim_rules_clear(pM);
+  x = simtest_logon(pM, "alice", SIM_LOGON_SSH);
+  assert_string_equal(fired(pM, &b), "L1 L4 L6 L11 R4");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_logon_netonly(pM, a, "bob", "B0b", &x), 0);
+  assert_string_equal(fired(pM, &b), "L1 L12 R4");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_logon_task(pM, a, 1, &x), 0);
+  assert_string_equal(fired(pM, &b), "L5 L13");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_logon_user(pM, "alice", SIM_LOGON_S4U, 0, NULL, &x), 0);
+  assert_string_equal(fired(pM, &b), "L1 L2 L5 L6 L13 R4");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_elevate(pM, a, NULL, &x), 0);
+  assert_string_equal(fired(pM, &b), "W1 L14");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_define_dos_device(pM, a, 0, "M:\\", "C:\\m"), ERROR_INVALID_NAME);
+  assert_string_equal(fired(pM, &b), "D1");
+  simtest_free(pM);
+}
+
 int main(void){
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_rules_logon_kinds),
@@ -144,6 +173,7 @@ int main(void){
     cmocka_unit_test(test_rules_policy_and_reboot),
     cmocka_unit_test(test_rules_dos_devices),
     cmocka_unit_test(test_rules_N6_linked_half),
+    cmocka_unit_test(test_rules_v2_logons),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -196,6 +196,37 @@ static void test_rules_global_drive(void **state){
   simtest_free(pM);
 }
 
+/* The v2 rules: deviceless and implicit connections (C14, C13), automatic
+** letters (C15), aliases (C16), registry writes (R6). */
+static void test_rules_v2(void **state){
+  SimMachine *pM = simtest_world();
+  SimLuid b;
+  char c = 0;
+  (void)state;
+  assert_int_equal(sim_machine_add_server_alias(pM, "fs1", "fs1.corp.example"), 0);
+  b = simtest_logon(pM, "bob", SIM_LOGON_INTERACTIVE);
+  sim_rules_clear(pM);
+  assert_int_equal(sim_open_path(pM, b, "\\\\fs1\\data\\x"), 0);
+  ASSERT_RULES(pM, "C3 C13 C14");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_wnet_add_connection2(pM, b, NULL, zTeam, NULL, NULL, 0), 0);
+  ASSERT_RULES(pM, "C5 C14");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_wnet_use_connection(pM, b, NULL, zTeam, NULL, NULL,
+                                           SIM_CONNECT_REDIRECT, &c), 0);
+  ASSERT_RULES(pM, "C1 C5 C15");
+  sim_rules_clear(pM);
+  assert_int_equal(simtest_map(pM, b, "X:", "\\\\fs1.corp.example\\pub", 0), 0);
+  ASSERT_RULES(pM, "C1 C3 C16");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_reg_set_network_value(pM, b, 'Q', "UserName", SIM_REG_SZ, "", 0), 0);
+  ASSERT_RULES(pM, "R6");
+  sim_rules_clear(pM);
+  assert_int_equal(sim_wnet_cancel_connection2(pM, b, zTeam, 0, 0), 0);
+  ASSERT_RULES(pM, "C14");
+  simtest_free(pM);
+}
+
 int main(void){
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_rules_connect_and_cancel),
@@ -204,6 +235,7 @@ int main(void){
     cmocka_unit_test(test_rules_restore),
     cmocka_unit_test(test_rules_vault),
     cmocka_unit_test(test_rules_global_drive),
+    cmocka_unit_test(test_rules_v2),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
