@@ -53,6 +53,14 @@ rc=$?
 [ $rc -eq 0 ] || fail "mapscope run exited $rc"
 check_run "$db" || fail "the wine-testnp run did not run every step"
 
+# What the agents left in HKCU\Network after their `bye` (each undoes its
+# changes): read from user.reg once the prefix's wineserver has saved it.
+# testnp_wine_undo checks the list (testnp-undo.sh).
+WINEPREFIX="$prefix" wineserver -w 2>/dev/null || true
+grep -o '^\[Network\\\\[A-Za-z]\]' "$prefix/user.reg" | sed 's/^\[Network\\\\/HKCU\\Network\\/; s/\]$//' \
+  > "$work/hkcu-network-after.txt" || true
+echo "testnp: left in HKCU\\Network after the run: $(tr '\n' ' ' < "$work/hkcu-network-after.txt")"
+
 # control: no --existing-shares, so the agent refuses every net step
 ctl="$work/testnp-control.db"
 rm -f "$ctl" "$ctl-journal" "$ctl-wal"
