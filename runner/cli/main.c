@@ -34,6 +34,9 @@ static const char zUsage[] =
   "                      random step sequences, checked against the model's\n"
   "                      invariants (and another backend), the first failure\n"
   "                      shrunk to a scenario (docs/explore.md)\n"
+  "  tools [--names] [PROFILE]\n"
+  "                      the tool profiles a `tool` step runs, their keys and\n"
+  "                      sources (docs/tools.md)\n"
   "  help [COMMAND]      this text, or a command's options\n"
   "  version             print the version\n"
   "\n"
@@ -53,6 +56,7 @@ static const Subcommand aSubcommand[] = {
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
   { "report",  cmd_report },
+  { "tools",   cmd_tools },
 };
 
 /* `mapscope help [CMD]`: the overview, or CMD's own --help. */
