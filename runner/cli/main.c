@@ -31,6 +31,10 @@ static const char zUsage[] =
   "                      random step sequences, checked against the model's\n"
   "                      invariants (and another backend), the first failure\n"
   "                      shrunk to a scenario (docs/explore.md)\n"
+  "  check [--world FILE] [--depth K] [--states N] [--seconds S] [--no-symmetry]\n"
+  "        [--out FILE] [--db FILE | --no-db]   (all options: mapscope check --help)\n"
+  "                      every step sequence of a small world, breadth first,\n"
+  "                      with the shortest counterexample (docs/check.md)\n"
   "  version             print the version\n"
   "\n"
   "Exit status: 0 success, 1 a step or comparison failed, 2 bad usage or input.\n";
@@ -48,6 +52,7 @@ static const Subcommand aSubcommand[] = {
   { "results", cmd_results },
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
+  { "check",   cmd_check },
 };
 
 int main(int argc, char **argv){
