@@ -148,11 +148,23 @@ static void simdg_user_block(SimDigestBuf *p, const SimDgCtx *c, const SimUser *
     const SimNetEntry *pE = &pU->aNet[i];
     char z[4] = { 'N', pE->cLetter, ':', 0 };
     simdg_puts(p, z);
+    /* values by name (the order they were written in is not state: R6
+    ** reads them by name) */
+    const SimRegValue *pPrev = NULL;
     for(j=0; j<pE->nVal; j++){
-      simdg_str(p, c, pE->aVal[j].zName);
-      simdg_int(p, pE->aVal[j].eType);
-      simdg_str(p, c, pE->aVal[j].zData);
-      simdg_int(p, (long long)pE->aVal[j].nDword);
+      const SimRegValue *pV = NULL;
+      int k;
+      for(k=0; k<pE->nVal; k++){
+        const SimRegValue *q = &pE->aVal[k];
+        if( pPrev && simstr_icmp(q->zName, pPrev->zName)<=0 ) continue;
+        if( pV==NULL || simstr_icmp(q->zName, pV->zName)<0 ) pV = q;
+      }
+      if( pV==NULL ) break;
+      simdg_str(p, c, pV->zName);
+      simdg_int(p, pV->eType);
+      simdg_str(p, c, pV->zData);
+      simdg_int(p, (long long)pV->nDword);
+      pPrev = pV;
     }
   }
   simdg_puts(p, "V:");
@@ -213,9 +225,11 @@ int sim_digest_text(const SimMachine *pM, const int *aiPerm, SimDigestBuf *pBuf)
   pBuf->n = 0;
   pBuf->bOom = 0;
   simdg_puts(pBuf, "P:");
+  /* the registry value and the value in effect (a logon-time policy's
+  ** value read at the last boot is never used: W2) */
   for(i=0; i<SIM_POL_COUNT; i++){
     simdg_int(pBuf, pM->abPolicyReg[i]);
-    simdg_int(pBuf, pM->abPolicyBoot[i]);
+    simdg_int(pBuf, sim_policy_effective(pM, (SimPolicy)i));
   }
   simdg_puts(pBuf, "\nB:");
   for(i=0; i<pM->nBootDev; i++){

@@ -35,6 +35,8 @@
 ** one-line reason in zErr. Free with exp_world_free(). */
 int ck_world_init(ExpWorld *pW, const char *zWorldFile, char *zErr, size_t nErr);
 const char *ck_default_world_text(void);
+/* The same from scenario text (tests). */
+int ck_world_from_text(ExpWorld *pW, const char *zText, char *zErr, size_t nErr);
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -65,6 +67,9 @@ struct CkConfig {
   int bAllLogons;            /* every logon type (rdp, batch, service,
                              ** winrm, credssp, become too), not only the
                              ** ones that decide different rules */
+  int bNoRegWrites;          /* leave out reg set/delete (R6) (a test's
+                             ** independent count cannot see raw registry
+                             ** values through the public interface) */
   int bReads;                /* listing steps (net use, drives, token, ...):
                              ** they change nothing, but their invariants
                              ** (sorted output) and rules are checked */
@@ -184,7 +189,9 @@ struct CkResult {
   long nStates;              /* distinct states */
   long anStatesAt[64];       /* new states first met at depth d */
   long nTransitions;         /* steps executed */
-  double rSeconds;           /* time spent */
+  double rSeconds;           /* time spent (wall clock) */
+  double rCpuSeconds;        /* processor time spent (the rates use it:
+                             ** the machine may be shared) */
   size_t nBytes;             /* memory held for visited states */
   int nSymmetricUsers;       /* accounts in interchangeable classes */
   int bStoppedStates;        /* stopped by nMaxStates */

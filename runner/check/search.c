@@ -249,6 +249,11 @@ static double ck_now(void){
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec*1e-9;
 }
+static double ck_cpu(void){
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec*1e-9;
+}
 
 /* Run every invariant of the table on a transition. Returns the index of
 ** the first that fails, or -1. The explorer's are read from pAfter. */
@@ -316,7 +321,7 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
   SimDigest dCanon, dIdent, dCur;
   char zWhy[256];
   int rc, bScratch = 0, nSlot = pA->cfg.nSlot;
-  double rStart = ck_now();
+  double rStart = ck_now(), rCpuStart = ck_cpu();
 
   memset(pRes, 0, sizeof(*pRes));
   memset(&set, 0, sizeof(set));
@@ -415,6 +420,7 @@ done:
   pRes->nStates = set.n;
   pRes->nBytes = (size_t)set.nAlloc*sizeof(CkState) + set.nSlot*sizeof(int32_t);
   pRes->rSeconds = ck_now()-rStart;
+  pRes->rCpuSeconds = ck_cpu()-rCpuStart;
   ck_set_free(&set);
   sim_digest_buf_free(&buf);
   ck_sim_close(&root);

@@ -119,10 +119,12 @@ static int ck_add_as(CkAlphabet *pA, int iSlot, int eHalf){
     d.s.eCmd = SCN_CMD_WNET_CANCEL; d.s.mFlag = EXP_F_UPDATE; CK_ADD(d);
     d.s.mFlag = 0; CK_ADD(d);
     /* R6: writes to HKCU\Network by hand */
-    CkStep g = s; g.s.eCmd = SCN_CMD_REG_SET; g.s.cLetter = (uint8_t)c->acLetter[l];
-    g.eReg = CK_REG_REMOTE; g.s.iRemote = 0; CK_ADD(g);
-    g.eReg = CK_REG_USERNAME; CK_ADD(g);
-    CkStep h = s; h.s.eCmd = SCN_CMD_REG_DELETE; h.s.cLetter = (uint8_t)c->acLetter[l]; CK_ADD(h);
+    if( !c->bNoRegWrites ){
+      CkStep g = s; g.s.eCmd = SCN_CMD_REG_SET; g.s.cLetter = (uint8_t)c->acLetter[l];
+      g.eReg = CK_REG_REMOTE; g.s.iRemote = 0; CK_ADD(g);
+      g.eReg = CK_REG_USERNAME; CK_ADD(g);
+      CkStep h = s; h.s.eCmd = SCN_CMD_REG_DELETE; h.s.cLetter = (uint8_t)c->acLetter[l]; CK_ADD(h);
+    }
   }
   if( pW->nRealShare && pW->nUser ){
     CkStep t = s; t.s.eCmd = SCN_CMD_NET_USE_ADD; t.s.cLetter = (uint8_t)c->acLetter[0];

@@ -36,11 +36,19 @@ const char *ck_default_world_text(void){
 
 int ck_world_init(ExpWorld *pW, const char *zWorldFile, char *zErr, size_t nErr){
   if( zWorldFile ) return exp_world_init(pW, zWorldFile, zErr, nErr);
+  return ck_world_from_text(pW, zCkDefaultWorld, zErr, nErr);
+}
+
+int ck_world_from_text(ExpWorld *pW, const char *zText, char *zErr, size_t nErr){
   /* The explorer reads a world only from a file: parse the text here and
   ** fill the tables as exp_world_init() does. */
   Scenario *pScn = NULL;
-  if( scn_parse_text("(check world)", zCkDefaultWorld, strlen(zCkDefaultWorld), &pScn,
-                     zErr, nErr) ){
+  if( scn_parse_text("(check world)", zText, strlen(zText), &pScn, zErr, nErr) ){
+    return 1;
+  }
+  if( pScn->nUser==0 ){
+    snprintf(zErr, nErr, "the world has no user line; check needs at least one account");
+    scn_free(pScn);
     return 1;
   }
   memset(pW, 0, sizeof(*pW));
