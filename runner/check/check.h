@@ -179,6 +179,9 @@ struct CkOptions {
   int bSymmetry;             /* reduce interchangeable accounts */
   unsigned iPlantBug;        /* test only: sim_machine_plant_bug() */
   int bQuiet;                /* no progress lines */
+  int bReplay;               /* make each successor's starting state by
+                             ** replaying the path from the first state
+                             ** instead of copying (for the benchmark) */
 };
 
 /* The search's result. */

@@ -362,7 +362,8 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
         const CkStep *p = &pA->aStep[k];
         if( !ck_step_valid(&cur, pA, p) ) continue;
         if( !bScratch ){
-          rc = ck_sim_copy(&scratch, &cur);
+          rc = pOpt->bReplay ? ck_materialize(&set, pA, &root, i, &scratch)
+                             : ck_sim_copy(&scratch, &cur);
           if( rc ){ ck_sim_close(&cur); goto done; }
           bScratch = 1;
         }

@@ -61,12 +61,14 @@ static const char zCheckHelp[] =
   "                        (default check-counterexample.scn)\n"
   "      --db=FILE, --no-db   the results database, or none\n"
   "      --quiet           no progress lines\n"
+  "      --replay          start each successor by replaying its path, not\n"
+  "                        by copying the machine (to measure the two)\n"
   "      --help            this text\n";
 
 enum {
   CK_OPT_WORLD = 256, CK_OPT_DEPTH, CK_OPT_STATES, CK_OPT_SECONDS, CK_OPT_NO_SYM,
   CK_OPT_SLOTS, CK_OPT_LETTERS, CK_OPT_ALL_LOGONS, CK_OPT_NO_READS, CK_OPT_OUT,
-  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_HELP
+  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY, CK_OPT_HELP
 };
 
 static const struct option aCheckLong[] = {
@@ -84,6 +86,7 @@ static const struct option aCheckLong[] = {
   { "no-db",       no_argument,       NULL, CK_OPT_NO_DB },
   { "quiet",       no_argument,       NULL, CK_OPT_QUIET },
   { "plant-bug",   required_argument, NULL, CK_OPT_PLANT_BUG },
+  { "replay",      no_argument,       NULL, CK_OPT_REPLAY },
   { "help",        no_argument,       NULL, CK_OPT_HELP },
   { NULL, 0, NULL, 0 }
 };
@@ -155,6 +158,7 @@ static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
       case CK_OPT_DB: pOpt->zDb = zVal; break;
       case CK_OPT_NO_DB: pOpt->bNoDb = 1; break;
       case CK_OPT_QUIET: pOpt->search.bQuiet = 1; break;
+      case CK_OPT_REPLAY: pOpt->search.bReplay = 1; break;
       case CK_OPT_PLANT_BUG:
         if( ck_parse_count(zVal, &n) || exp_plant_bug(NULL, (unsigned)n) ){
           return ck_usage("--plant-bug takes a bug number of the model", zVal);
