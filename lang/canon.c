@@ -83,6 +83,7 @@ static const ScnErrSym aErrSym[] = {
   {1231, "ERROR_NETWORK_UNREACHABLE"},
   {1244, "ERROR_NOT_AUTHENTICATED"},
   {1245, "ERROR_NOT_LOGGED_ON"},
+  {1248, "ERROR_NO_MORE_DEVICES"},          /* v2: net use * with no letter free (C15) */
   {1300, "ERROR_NOT_ALL_ASSIGNED"},
   {1311, "ERROR_NO_LOGON_SERVERS"},
   {1312, "ERROR_NO_SUCH_LOGON_SESSION"},

@@ -35,8 +35,9 @@ int scnx_lower(int c) {
 
 int scnx_stricmp(const char *zA, const char *zB) {
   for (;; zA++, zB++) {
-    int a = scnx_lower((unsigned char)*zA);
-    int b = scnx_lower((unsigned char)*zB);
+    int a = (unsigned char)*zA, b = (unsigned char)*zB;
+    a = SCNX_LOWER(a);
+    b = SCNX_LOWER(b);
     if (a != b) return a < b ? -1 : 1;
     if (a == 0) return 0;
   }

@@ -15,6 +15,7 @@
 
 int scnx_is_blank(int c);                 /* space or tab */
 int scnx_lower(int c);                    /* ASCII lower case */
+#define SCNX_LOWER(c) (((c) >= 'A' && (c) <= 'Z') ? (c) - 'A' + 'a' : (c))  /* inline form */
 int scnx_stricmp(const char *zA, const char *zB);            /* ASCII, 0 = equal */
 int scnx_strnicmp(const char *zA, const char *zB, size_t n); /* ASCII, 0 = equal */
 char *scnx_strndup(const char *z, size_t n);  /* malloc'd copy, NULL on OOM */

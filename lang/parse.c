@@ -1,5 +1,5 @@
 /*
-** lang/parse.c: the .scn parser (SCENARIO-LANGUAGE v1, plus the extensions
+** lang/parse.c: the .scn parser (SCENARIO-LANGUAGE v2, plus the extensions
 ** listed in docs/language.md).
 **
 ** A file is read line by line. Lines before the first step hold the header
@@ -7,14 +7,18 @@
 ** steps, each optionally preceded by annotations (onlyif, skipif, todo) and
 ** followed by an expected block (`----` and lines up to a blank line).
 ** Any defect stops the parse: the caller gets "FILE:LINE: message" and no
-** scenario at all.
+** scenario at all. A message never repeats a word that may be a password
+** (see word_desc). A parsed scenario lives in one arena (lex.h).
 **
 ** Contents:
-**   1. Messages, growable arrays, predicates on words, keyword tables,
-**      machine key=value
-**   2. Step lines (shared by the file parser and scn_parse_step_line)
-**   3. The parser state; world statements (user, share, machine)
-**   4. Logon-name tracking (a small hash table of names)
+**   1. Messages, memory, predicates on words, keyword tables, machine
+**      key=value
+**   2. Step lines (shared by the file parser and scn_parse_step_line):
+**      net use, cmdkey, wnet, define/undefine/query, reg, tool profiles,
+**      logon options
+**   3. The parser state; world statements (user, share with alias=, machine)
+**   4. Logon-name tracking (a small hash table of names; from= checks,
+**      failed and shared logons, placeholders in targets)
 **   5. The file parser: header, annotations, steps, expected blocks, bytes
 **   6. Public entry points and freeing
 **
@@ -73,7 +77,9 @@ static void free_strs(ScnArena *pA, char **az, int n) {
 
 /* 1 if the word is the keyword or flag zKw: unquoted, case-insensitive. */
 static int is_kw(const ScnWord *pW, const char *zKw) {
-  return !pW->bQuoted && scnx_stricmp(pW->z, zKw) == 0;
+  /* the first letter decides most comparisons: test it before the call */
+  int a = (unsigned char)pW->z[0], b = (unsigned char)zKw[0];
+  return !pW->bQuoted && SCNX_LOWER(a) == SCNX_LOWER(b) && scnx_stricmp(pW->z, zKw) == 0;
 }
 
 /* 1 if the word starts with the unquoted option prefix zPre (like
@@ -109,7 +115,7 @@ static int bad_letter(char *zMsg, const ScnWord *pW) {
   if (!pW->bQuoted && strlen(pW->z) <= 3) {
     return fail(zMsg, "bad drive letter '%s' (expected a letter and a colon, like Z:)", pW->z);
   }
-  return fail(zMsg, "bad drive letter (%s; expected a letter and a colon, like Z:)",
+  return fail(zMsg, "bad drive letter at %s (expected a letter and a colon, like Z:)",
               word_desc(pW, zW, sizeof(zW)));
 }
 
@@ -120,7 +126,7 @@ static int bad_unc(char *zMsg, const ScnWord *pW, int bShareOnly) {
   if (!pW->bQuoted && strchr(pW->z, '\\') != NULL && strchr(pW->z, '=') == NULL) {
     return fail(zMsg, "bad UNC path '%.60s' (expected %s)", pW->z, zWant);
   }
-  return fail(zMsg, "bad UNC path (%s; expected %s)", word_desc(pW, zW, sizeof(zW)), zWant);
+  return fail(zMsg, "bad UNC path at %s (expected %s)", word_desc(pW, zW, sizeof(zW)), zWant);
 }
 
 /* Check `\\server\share[\more]`; bShareOnly requires exactly two parts.
@@ -339,9 +345,9 @@ static const char *word_desc(const ScnWord *pW, char *zBuf, size_t nBuf) {
     }
   }
   if (nKey > 0) {
-    snprintf(zBuf, nBuf, "word %d, '%.*s'", pW->iWord + 1, (int)nKey, pW->z);
+    snprintf(zBuf, nBuf, "word %d '%.*s...'", pW->iWord + 1, (int)nKey, pW->z);
   } else if (pW->bQuoted) {
-    snprintf(zBuf, nBuf, "word %d, quoted", pW->iWord + 1);
+    snprintf(zBuf, nBuf, "word %d (quoted)", pW->iWord + 1);
   } else {
     snprintf(zBuf, nBuf, "word %d", pW->iWord + 1);
   }
@@ -356,7 +362,7 @@ static const char *word_show(const ScnWord *pW, char *zBuf, size_t nBuf) {
   if (!pW->bQuoted && strchr(pW->z, '=') == NULL && pW->z[0] != '/') {
     snprintf(zBuf, nBuf, "'%.40s'", pW->z);
   } else {
-    snprintf(zBuf, nBuf, "(%s)", word_desc(pW, zD, sizeof(zD)));
+    snprintf(zBuf, nBuf, "%s", word_desc(pW, zD, sizeof(zD)));
   }
   return zBuf;
 }
@@ -369,9 +375,8 @@ static int quote_in_key(const ScnWord *pW) {
 }
 
 static int err_quote_in_key(char *zMsg, const ScnWord *pW) {
-  char zW[64];
-  return fail(zMsg, "a quote opens inside a key (%s): quotes may open inside a value, "
-              "not inside a key", word_desc(pW, zW, sizeof(zW)));
+  return fail(zMsg, "a quote opens inside the key of word %d: quotes may open inside a "
+              "value, not inside a key", pW->iWord + 1);
 }
 
 /* An unexpected word: its position only (it may be a misplaced password). */
@@ -392,7 +397,7 @@ static int too_many_plain(char *zMsg, const ScnWord *pW, const char *zCmd) {
 static int bad_option(char *zMsg, const ScnWord *pW, const char *zCmd, const char *zKnown) {
   char zW[64];
   if (quote_in_key(pW)) return err_quote_in_key(zMsg, pW);
-  return fail(zMsg, "unknown %s option (%s; known: %s)", zCmd, word_desc(pW, zW, sizeof(zW)),
+  return fail(zMsg, "unknown %s option at %s (known: %s)", zCmd, word_desc(pW, zW, sizeof(zW)),
               zKnown);
 }
 
@@ -848,14 +853,14 @@ static int parse_tool(const ScnWord *a, int n, ScnStep *p, char *zMsg) {
     char zW[64];
     if (quote_in_key(pW) || (pW->bQuoted && zEq == NULL)) {
       if (zEq) return err_quote_in_key(zMsg, pW);
-      return fail(zMsg, "unknown %s key (%s; keys are not quoted; known: %s)", aToolDef[e].zName,
+      return fail(zMsg, "unknown %s key at %s (keys are not quoted; known: %s)", aToolDef[e].zName,
                   word_desc(pW, zW, sizeof(zW)), zKnown);
     }
     for (k = 0; k < SCN_TKEY_COUNT; k++) {
       if (strlen(azToolKey[k]) == nKey && scnx_strnicmp(pW->z, azToolKey[k], nKey) == 0) break;
     }
     if (k == SCN_TKEY_COUNT || (aToolDef[e].mKeys & TK(k)) == 0) {
-      return fail(zMsg, "unknown %s key (%s; known: %s)", aToolDef[e].zName,
+      return fail(zMsg, "unknown %s key at %s (known: %s)", aToolDef[e].zName,
                   word_desc(pW, zW, sizeof(zW)), zKnown);
     }
     if (mSeen & TK(k)) return fail(zMsg, "%s key %s given twice", aToolDef[e].zName, azToolKey[k]);
@@ -1445,7 +1450,7 @@ dup_opt:
   share_clear(pP->pArena, &s);
   {
     char zW[64];
-    return perr(pP, iLine, "option given twice (%s)", word_desc(&a[i], zW, sizeof(zW)));
+    return perr(pP, iLine, "option given twice at %s", word_desc(&a[i], zW, sizeof(zW)));
   }
 nomem:
   share_clear(pP->pArena, &s);
@@ -2013,6 +2018,10 @@ static int check_bytes(ScnParser *pP, const unsigned char *z, size_t n, int iLin
   size_t i = 0;
   while (i < n) {
     unsigned c = z[i];
+    if ((c >= 0x20 && c < 0x7f) || c == '\t') {   /* the common case first */
+      i++;
+      continue;
+    }
     if (c == 0) return perr(pP, iLine, "NUL byte in line (column %d)", (int)i + 1);
     if (c == '\r') return perr(pP, iLine, "carriage return inside a line (column %d)", (int)i + 1);
     if ((c < 0x20 && c != '\t') || c == 0x7f) {

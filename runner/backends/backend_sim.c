@@ -1232,6 +1232,16 @@ static int bsim_rules_fired(BackendConn *p, char *zBuf, int nBuf){
   return 0;
 }
 
+/* ---- visual helper's addition: what explain's pictures need ---- */
+const char *backend_sim_luid_name(BackendConn *p, SimLuid luid){
+  return bsim_luid_name(p, luid);
+}
+
+char *backend_sim_render(BackendConn *p, const char *zText){
+  return bsim_rendered(p, zText ? zText : "");
+}
+/* ---- end of the visual helper's addition ---- */
+
 const BackendOps backend_sim_ops = {
   "sim",
   bsim_open,

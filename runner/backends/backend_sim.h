@@ -23,4 +23,10 @@ SimPolicy backend_sim_policy(ScnPolicy e);
 SimAccountKind backend_sim_account_kind(ScnAccountKind e);
 SimLogonType backend_sim_logon_type(ScnLogonType e);
 
+/* For explain's pictures (runner/visual/): the placeholder name of a LUID
+** ("A", "A.elevated", "SYSTEM"; "?" if unknown), and a malloc'd copy of
+** zText with every LUID written as its placeholder, as outputs show them. */
+const char *backend_sim_luid_name(BackendConn *pConn, SimLuid luid);
+char *backend_sim_render(BackendConn *pConn, const char *zText);
+
 #endif /* MAPSCOPE_RUNNER_BACKEND_SIM_H */

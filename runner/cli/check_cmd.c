@@ -17,13 +17,12 @@
 **
 ** Contents: 1. options  2. the report  3. the command
 */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "runner/cli/commands.h"
+#include "runner/cli/options.h"
 #include "runner/backends/backend.h"
 #include "runner/check/check.h"
 #include "runner/util/strbuf.h"
@@ -66,9 +65,9 @@ static const char zCheckHelp[] =
   "      --help            this text\n";
 
 enum {
-  CK_OPT_WORLD = 256, CK_OPT_DEPTH, CK_OPT_STATES, CK_OPT_SECONDS, CK_OPT_NO_SYM,
+  CK_OPT_WORLD = OPT_LONG_BASE, CK_OPT_DEPTH, CK_OPT_STATES, CK_OPT_SECONDS, CK_OPT_NO_SYM,
   CK_OPT_SLOTS, CK_OPT_LETTERS, CK_OPT_ALL_LOGONS, CK_OPT_NO_READS, CK_OPT_OUT,
-  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY, CK_OPT_HELP
+  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY
 };
 
 static const struct option aCheckLong[] = {
@@ -87,65 +86,63 @@ static const struct option aCheckLong[] = {
   { "quiet",       no_argument,       NULL, CK_OPT_QUIET },
   { "plant-bug",   required_argument, NULL, CK_OPT_PLANT_BUG },
   { "replay",      no_argument,       NULL, CK_OPT_REPLAY },
-  { "help",        no_argument,       NULL, CK_OPT_HELP },
   { NULL, 0, NULL, 0 }
 };
 
-static int ck_usage(const char *zWhat, const char *zArg){
-  fprintf(stderr, "mapscope check: %s%s%s\n", zWhat, zArg ? ": " : "", zArg ? zArg : "");
-  return 2;
-}
-
-static int ck_parse_count(const char *z, long *pn){
-  char *zEnd = NULL;
-  errno = 0;
-  long long v = strtoll(z, &zEnd, 10);
-  if( errno || zEnd==z || *zEnd!=0 || v<=0 ) return 1;
-  *pn = (long)v;
-  return 0;
-}
-
 #define CK_HELP_SHOWN (-1)
 
+/* Parse the options; 0, CK_HELP_SHOWN, or 2 after a one-line error. */
 static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
   memset(pOpt, 0, sizeof(*pOpt));
   ck_config_default(&pOpt->cfg);
   pOpt->search.nDepth = 6;
   pOpt->search.bSymmetry = 1;
-  optind = 1;
-  opterr = 0;
-  int c;
-  while( (c = getopt_long(argc, argv, ":", aCheckLong, NULL))!=-1 ){
-    const char *zVal = optarg;
-    long n = 0;
+  OptParser op;
+  opt_init(&op, "check", zCheckHelp, argc, argv, "", aCheckLong);
+  int c, rc = 0;
+  long n = 0;
+  while( rc==0 && (c = opt_next(&op))!=OPT_END ){
+    const char *zVal = op.zArg;
     switch( c ){
+      case OPT_STOP:
+        rc = op.rc==0 ? CK_HELP_SHOWN : op.rc;
+        break;
       case CK_OPT_WORLD: pOpt->zWorld = zVal; break;
       case CK_OPT_DEPTH:
-        if( ck_parse_count(zVal, &n) || n>60 ) return ck_usage("--depth takes a number from 1 to 60", zVal);
+        if( opt_long(&op, 1, 60, &n) ){ rc = 2; break; }
         pOpt->search.nDepth = (int)n;
         break;
       case CK_OPT_STATES:
-        if( ck_parse_count(zVal, &n) ) return ck_usage("--states takes a positive number", zVal);
+        if( opt_long(&op, 1, 2000000000L, &n) ){ rc = 2; break; }
         pOpt->search.nMaxStates = n;
         break;
       case CK_OPT_SECONDS:
-        if( ck_parse_count(zVal, &n) ) return ck_usage("--seconds takes a positive number", zVal);
+        if( opt_long(&op, 1, 1000000L, &n) ){ rc = 2; break; }
         pOpt->search.rSeconds = (double)n;
         break;
       case CK_OPT_NO_SYM: pOpt->search.bSymmetry = 0; break;
       case CK_OPT_SLOTS:
-        if( ck_parse_count(zVal, &n) || n>CK_MAX_SLOT ) return ck_usage("--slots takes 1 to 4", zVal);
+        if( opt_long(&op, 1, CK_MAX_SLOT, &n) ){ rc = 2; break; }
         pOpt->cfg.nSlot = (int)n;
         break;
       case CK_OPT_LETTERS: {
         size_t nL = strlen(zVal);
-        if( nL==0 || nL>CK_MAX_LETTER ) return ck_usage("--letters takes 1 to 4 letters", zVal);
-        for(size_t i = 0; i < nL; i++){
+        if( nL==0 || nL>CK_MAX_LETTER ){
+          rc = opt_usage(&op, "--letters takes 1 to %d letters, not '%s'", CK_MAX_LETTER, zVal);
+          break;
+        }
+        for(size_t i = 0; i < nL && rc==0; i++){
           char L = zVal[i];
           if( L>='a' && L<='z' ) L = (char)(L-'a'+'A');
-          if( L<'D' || L>'Z' ) return ck_usage("--letters takes letters D to Z", zVal);
+          if( L<'D' || L>'Z' ){
+            rc = opt_usage(&op, "--letters takes letters D to Z, not '%s'", zVal);
+            break;
+          }
           for(size_t j = 0; j < i; j++){
-            if( pOpt->cfg.acLetter[j]==L ) return ck_usage("--letters repeats a letter", zVal);
+            if( pOpt->cfg.acLetter[j]==L ){
+              rc = opt_usage(&op, "--letters repeats a letter: '%s'", zVal);
+              break;
+            }
           }
           pOpt->cfg.acLetter[i] = L;
         }
@@ -160,22 +157,23 @@ static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
       case CK_OPT_QUIET: pOpt->search.bQuiet = 1; break;
       case CK_OPT_REPLAY: pOpt->search.bReplay = 1; break;
       case CK_OPT_PLANT_BUG:
-        if( ck_parse_count(zVal, &n) || exp_plant_bug(NULL, (unsigned)n) ){
-          return ck_usage("--plant-bug takes a bug number of the model", zVal);
+        if( opt_long(&op, 1, 31, &n) ){ rc = 2; break; }
+        if( exp_plant_bug(NULL, (unsigned)n) ){
+          rc = opt_usage(&op, "--plant-bug: the model has no bug %ld", n);
+          break;
         }
         pOpt->search.iPlantBug = (unsigned)n;
         break;
-      case CK_OPT_HELP:
-        fputs(zCheckHelp, stdout);
-        return CK_HELP_SHOWN;
-      case ':':
-        return ck_usage("option needs a value", argv[optind-1]);
       default:
-        return ck_usage("unknown option", argv[optind-1]);
+        rc = opt_usage(&op, "unexpected option");
+        break;
     }
   }
-  if( optind<argc ) return ck_usage("unexpected argument", argv[optind]);
-  return 0;
+  if( rc==0 && op.iFirst<argc ){
+    rc = opt_usage(&op, "unexpected argument '%s'", argv[op.iFirst]);
+  }
+  opt_done(&op);
+  return rc;
 }
 
 /* ---------------------------------------------------------------- 2 ---- */
