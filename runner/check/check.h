@@ -48,12 +48,16 @@ typedef struct CkStep CkStep;
 struct CkStep {
   ExpStep s;                 /* kind, command and arguments */
   uint8_t iFrom;             /* netonly/task/elevate: the logon name of
-                             ** from= (a slot), EXP_NONE otherwise */
+                             ** from= (a slot), CK_FROM_SYSTEM, or
+                             ** EXP_NONE for other logons */
   uint8_t bS4u;              /* `batch s4u` */
   uint8_t eReg;              /* reg set: CK_REG_* below */
   uint8_t iTool;             /* tool steps: the extension point (see
                              ** docs/check.md); 0 = not a tool step */
 };
+
+#define CK_FROM_SYSTEM  0xfe /* iFrom of `netonly from=SYSTEM` (EXP_NONE
+                              ** and EXP_SYSTEM are both 0xff) */
 
 #define CK_REG_REMOTE   1    /* reg set ...\L RemotePath <share> */
 #define CK_REG_USERNAME 2    /* reg set ...\L UserName "" (Ansible, R6) */

@@ -234,7 +234,7 @@ int ck_alphabet_init(CkAlphabet *pA, const ExpWorld *pW, const CkConfig *pCfg){
         t.s.bHighest = 0; t.s.eLogon = SCN_LOGON_ELEVATE;
         if( rc==0 ) rc = ck_add(pA, &t);
       }
-      t = s; t.s.eLogon = SCN_LOGON_NETONLY; t.iFrom = EXP_SYSTEM;
+      t = s; t.s.eLogon = SCN_LOGON_NETONLY; t.iFrom = CK_FROM_SYSTEM;
       if( rc==0 ) rc = ck_add(pA, &t);
     }
     CkStep o = ck_blank(SCN_STEP_LOGOFF);
@@ -297,7 +297,7 @@ int ck_step_valid(const CkSim *pS, const CkAlphabet *pA, const CkStep *p){
       }
       if( iFree!=e->iSlot ) return 0;
       if( e->eLogon==SCN_LOGON_CURRENT && pS->bCurrentUsed ) return 0;
-      if( p->iFrom!=EXP_NONE && p->iFrom!=EXP_SYSTEM ){
+      if( p->iFrom!=EXP_NONE && p->iFrom!=CK_FROM_SYSTEM ){
         /* from= a live logon (live for the language and the model) */
         if( !pS->abLive[p->iFrom] || !ck_model_live(pS, p->iFrom) ) return 0;
         if( (e->eLogon==SCN_LOGON_TASK || e->eLogon==SCN_LOGON_ELEVATE)
@@ -376,7 +376,7 @@ static int ck_logon_v2(CkSim *pS, const CkStep *p, SimLuid *pTok){
   SimMachine *pM = pS->x.pM;
   if( e->eLogon==SCN_LOGON_NETONLY || e->eLogon==SCN_LOGON_TASK
    || e->eLogon==SCN_LOGON_ELEVATE ){
-    SimLuid from = p->iFrom==EXP_SYSTEM ? SIM_LUID_SYSTEM : pS->x.aBare[p->iFrom];
+    SimLuid from = p->iFrom==CK_FROM_SYSTEM ? SIM_LUID_SYSTEM : pS->x.aBare[p->iFrom];
     if( from==0 || !sim_session_exists(pM, from) ){
       sim_rule(pM, SIM_RULE_L10);
       return ERROR_NO_SUCH_LOGON_SESSION;
@@ -397,7 +397,7 @@ static void ck_names_logon(CkSim *pS, const CkStep *p, int rc){
   const ExpStep *e = &p->s;
   int sl = e->iSlot;
   int bFailed = e->ePass==2;
-  int bShare = p->iFrom!=EXP_NONE && p->iFrom!=EXP_SYSTEM
+  int bShare = p->iFrom!=EXP_NONE && p->iFrom!=CK_FROM_SYSTEM
     && (e->eLogon==SCN_LOGON_TASK
         || (e->eLogon==SCN_LOGON_ELEVATE
             && !sim_policy_effective(pS->x.pM, SIM_POL_CONSENT_CREDENTIALS)));
@@ -527,7 +527,7 @@ int ck_step_to_scn(const ExpWorld *pW, const CkStep *p, int iIndex, ScnStep *pOu
   if( e->eKind==SCN_STEP_LOGON ){
     pOut->bS4u = p->bS4u;
     if( p->iFrom!=EXP_NONE ){
-      if( p->iFrom==EXP_SYSTEM ){
+      if( p->iFrom==CK_FROM_SYSTEM ){
         pOut->eFromHalf = SCN_HALF_SYSTEM;
       }else{
         pOut->zFrom = strdup(azSlot[p->iFrom]);

@@ -160,6 +160,59 @@ static void test_counterexample_parses(void **state){
   ck_result_free(&r);
 }
 
+
+/* Every step of the default alphabet, valid after `logon A alice
+** interactive`, formats as a step the language parses (with its
+** expected block from the sim backend): counterexamples are always
+** ready to run. */
+static void test_alphabet_parses(void **state){
+  (void)state;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_init(&w, NULL, zErr, sizeof(zErr)), 0);
+  CkConfig cfg;
+  ck_config_default(&cfg);
+  CkAlphabet a;
+  assert_int_equal(ck_alphabet_init(&a, &w, &cfg), 0);
+  CkSim root;
+  assert_int_equal(ck_sim_open(&root, &w), 0);
+  int iFirst = -1;
+  for(int k = 0; k < a.nStep && iFirst<0; k++){
+    const ExpStep *e = &a.aStep[k].s;
+    if( e->eKind==SCN_STEP_LOGON && e->iSlot==0 && e->iUser==0
+     && e->eLogon==SCN_LOGON_INTERACTIVE && e->ePass==0 ) iFirst = k;
+  }
+  assert_true(iFirst>=0);
+  CkSim one;
+  assert_int_equal(ck_sim_copy(&one, &root), 0);
+  ck_sim_step(&one, &a.aStep[iFirst]);
+  int nTried = 0;
+  for(int k = 0; k < a.nStep; k++){
+    if( !ck_step_valid(&one, &a, &a.aStep[k]) ) continue;
+    CkResult r;
+    memset(&r, 0, sizeof(r));
+    CkStep aPath[2] = { a.aStep[iFirst], a.aStep[k] };
+    r.aPath = aPath;
+    r.nPath = 2;
+    snprintf(r.zWhy, sizeof(r.zWhy), "test");
+    char *z = ck_counterexample_scn(&w, &r, "test", "X1");
+    assert_non_null(z);
+    Scenario *pScn = NULL;
+    int rc = scn_parse_text("step.scn", z, strlen(z), &pScn, zErr, sizeof(zErr));
+    if( rc ) fprintf(stderr, "%s\n%s\n", zErr, z);
+    assert_int_equal(rc, 0);
+    assert_int_equal(pScn->nStep, 2);
+    scn_free(pScn);
+    free(z);
+    nTried++;
+  }
+  assert_true(nTried > 100);
+  ck_sim_close(&one);
+  ck_sim_close(&root);
+  ck_alphabet_free(&a);
+  exp_world_free(&w);
+}
+
 /* ---- independent count ---------------------------------------------- */
 
 typedef struct Naive Naive;
@@ -494,6 +547,7 @@ int main(void){
     cmocka_unit_test(test_bug_full_persists),
     cmocka_unit_test(test_bug_pop_oldest),
     cmocka_unit_test(test_counterexample_parses),
+    cmocka_unit_test(test_alphabet_parses),
     cmocka_unit_test(test_state_count_independent),
     cmocka_unit_test(test_symmetry_same_verdict),
     cmocka_unit_test(test_clone_digest),
