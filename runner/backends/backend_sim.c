@@ -26,6 +26,7 @@
 #include "runner/backends/backend_sim.h"
 #include "runner/util/strbuf.h"
 #include "sim/sim.h"
+#include "sim/tools/tools.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -52,6 +53,8 @@ struct BackendConn {
   int nName;                 /* entries in azName */
   int nNameAlloc;            /* slots in azName */
   HostFacts facts;           /* what xHostFacts returns */
+  char *zToolRecord;         /* the actions of the last step's tool (T1),
+                             ** or NULL: backend_sim_tool_record() */
 };
 
 static void bsim_oom(void){
@@ -322,6 +325,7 @@ static void bsim_close(BackendConn *p){
   free(p->aLogon);
   for(i=0; i<p->nName; i++) free(p->azName[i]);
   free(p->azName);
+  free(p->zToolRecord);
   simhash_clear(&p->luidNames);
   simhash_clear(&p->logonNames);
   free(p);
@@ -672,6 +676,53 @@ static void bsim_listing(StrBuf *pOut, BsimOut *pO, int rc){
   }
 }
 
+/* ---- tools helper's addition: `tool <profile> key=value...` (T1-T7) ---- */
+static void bsim_tool_token_name(void *pCtx, SimLuid luid, char *zBuf, size_t nBuf){
+  snprintf(zBuf, nBuf, "{%s}", bsim_luid_name((BackendConn*)pCtx, luid));
+}
+
+/* Run the step's profile (sim/tools/) as tok; keep its record of actions
+** for explain (backend_sim_tool_record). */
+static void bsim_step_tool(BackendConn *p, SimLuid tok, const ScnStep *pStep,
+                           StrBuf *pOut){
+  const SimToolProfile *pTool = sim_tool_find(scn_tool_name(pStep->eTool));
+  SimToolArg aArg[SCN_TKEY_COUNT];
+  SimToolCall call;
+  int i, nArg = 0, rc;
+  if( pTool==NULL ){
+    bsim_error(pOut, ERROR_INVALID_PARAMETER);
+    return;
+  }
+  for(i=0; i<pStep->nToolArg && nArg<SCN_TKEY_COUNT; i++, nArg++){
+    aArg[nArg].zKey = scn_tool_key_name(pStep->aToolArg[i].eKey);
+    aArg[nArg].zValue = pStep->aToolArg[i].zValue;
+  }
+  memset(&call, 0, sizeof(call));
+  call.pM = p->pM;
+  call.token = tok;
+  call.aArg = aArg;
+  call.nArg = nArg;
+  call.xTokenName = bsim_tool_token_name;
+  call.pNameCtx = p;
+  rc = sim_tool_run(pTool, &call);
+  if( call.zToolError ){
+    char z[80];
+    scn_format_tool_error(call.zToolError, z, sizeof(z));
+    strbuf_puts(pOut, z);
+  }else{
+    bsim_ok_or_error(pOut, rc);
+  }
+  if( call.bRecordLost ) bsim_oom();   /* as every allocation here */
+  p->zToolRecord = call.zRecord;   /* taken over */
+  call.zRecord = NULL;
+  sim_tool_call_clear(&call);
+}
+
+const char *backend_sim_tool_record(BackendConn *p){
+  return p ? p->zToolRecord : NULL;
+}
+/* ---- end of the tools helper's addition ---- */
+
 static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
   SimMachine *pM = p->pM;
   SimLuid tok = bsim_who(p, pStep);
@@ -851,6 +902,9 @@ static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
     case SCN_CMD_DIR:
       bsim_ok_or_error(pOut, sim_open_path(pM, tok, pStep->zPath));
       break;
+    case SCN_CMD_TOOL:
+      bsim_step_tool(p, tok, pStep, pOut);
+      break;
     default:
       bsim_error(pOut, ERROR_INVALID_PARAMETER);
       break;
@@ -862,6 +916,8 @@ static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
   int i, rc;
   memset(pRes, 0, sizeof(*pRes));
   sim_rules_clear(p->pM);      /* xRulesFired reports this step's marks */
+  free(p->zToolRecord);        /* the record is the last step's only */
+  p->zToolRecord = NULL;
   switch( pStep->eKind ){
     case SCN_STEP_LOGON:
       bsim_ok_or_error(&out, bsim_step_logon(p, pStep));

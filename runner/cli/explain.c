@@ -93,6 +93,10 @@ static void explain_text(FILE *pOut, const VisStory *pStory, BackendConn *pUnuse
       fprintf(pOut, "  > %s\n", p->zOutput);
     }
     if( p->eState == VIS_STEP_SKIPPED || p->eState == VIS_STEP_NOT_REACHED ) continue;
+    if( p->zTool ){                        /* T1: the actions of a tool step */
+      fputs("  the tool's actions:\n", pOut);
+      explain_indented(pOut, "    ", p->zTool);
+    }
     if( p->zExpected ){
       if( p->bMatch ){
         fputs("  as the scenario expects\n", pOut);

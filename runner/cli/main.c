@@ -38,6 +38,9 @@ static const char zUsage[] =
   "        [--out FILE] [--db FILE | --no-db]   (all options: mapscope check --help)\n"
   "                      every step sequence of a small world, breadth first,\n"
   "                      with the shortest counterexample (docs/check.md)\n"
+  "  tools [--names] [PROFILE]\n"
+  "                      the tool profiles a `tool` step runs, their keys and\n"
+  "                      sources (docs/tools.md)\n"
   "  help [COMMAND]      this text, or a command's options\n"
   "  version             print the version\n"
   "\n"
@@ -58,6 +61,7 @@ static const Subcommand aSubcommand[] = {
   { "explore", cmd_explore },
   { "report",  cmd_report },
   { "check",   cmd_check },
+  { "tools",   cmd_tools },
 };
 
 /* `mapscope help [CMD]`: the overview, or CMD's own --help. */

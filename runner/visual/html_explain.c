@@ -153,6 +153,11 @@ static void hx_step(StrBuf *p, const VisStory *pStory, int iStep, const char *zR
     strbuf_puts(p, "</pre>\n<p>The model's output:</p><pre class=\"out\">");
     hx_text(p, s->zOutput);
     strbuf_puts(p, "</pre>\n");
+    if( s->zTool ){                        /* T1: the actions of a tool step */
+      strbuf_puts(p, "<p>The tool's actions:</p><pre class=\"out tool\">");
+      hx_text(p, s->zTool);
+      strbuf_puts(p, "</pre>\n");
+    }
     if( s->eState==VIS_STEP_SKIPPED || s->eState==VIS_STEP_NOT_REACHED ){
       /* nothing was decided */
     }else if( s->zExpected && s->bMatch ){

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "runner/visual/story.h"
+#include "runner/backends/backend_sim.h"
 #include "runner/engine/verdict.h"
 #include "runner/util/strbuf.h"
 
@@ -202,6 +203,9 @@ int vis_story_tell(const ScnFile *pFile, VisStory *pStory, char **pzErr){
         free(p->zRules);
         p->zRules = vis_strdup(zRules);
       }
+      if( backend_sim_tool_record(pConn) ){      /* T1: what a tool did */
+        p->zTool = vis_strdup(backend_sim_tool_record(pConn));
+      }
       step_result_clear(&res);
     }
     if( p->zExpected && p->eState!=VIS_STEP_SKIPPED ){
@@ -235,6 +239,7 @@ void vis_story_free(VisStory *pStory){
     free(p->zOutput);
     free(p->zExpected);
     free(p->zRules);
+    free(p->zTool);
     vis_snap_free(&p->snap);
   }
   free(pStory->aStep);

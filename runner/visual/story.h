@@ -36,6 +36,8 @@ struct VisStep {
   char *zExpected;           /* the expected block, NULL if none */
   int bMatch;                /* output equals zExpected (1 if no block) */
   char *zRules;              /* rule IDs the model marked, "" if none */
+  char *zTool;               /* a tool step's actions (T1, one per line;
+                             ** backend_sim_tool_record), NULL if none */
   VisSnap snap;              /* the state after the step */
 };
 
