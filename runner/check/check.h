@@ -52,8 +52,8 @@ struct CkStep {
                              ** EXP_NONE for other logons */
   uint8_t bS4u;              /* `batch s4u` */
   uint8_t eReg;              /* reg set: CK_REG_* below */
-  uint8_t iTool;             /* tool steps: the extension point (see
-                             ** docs/check.md); 0 = not a tool step */
+  uint8_t iTool;             /* tool steps (T1-T8): 1 + index in the
+                             ** alphabet's azTool; 0 = not a tool step */
 };
 
 #define CK_FROM_SYSTEM  0xfe /* iFrom of `netonly from=SYSTEM` (EXP_NONE
@@ -74,6 +74,7 @@ struct CkConfig {
   int bNoRegWrites;          /* leave out reg set/delete (R6) (a test's
                              ** independent count cannot see raw registry
                              ** values through the public interface) */
+  int bNoTools;              /* leave out tool steps (T1-T8) */
   int bReads;                /* listing steps (net use, drives, token, ...):
                              ** they change nothing, but their invariants
                              ** (sorted output) and rules are checked */
@@ -90,7 +91,23 @@ struct CkAlphabet {
   int nAlloc;                /* slots */
   const ExpWorld *pW;        /* the world */
   CkConfig cfg;              /* what it was built from */
+  char **azTool;             /* tool steps by template: the text after
+                             ** `as WHO `, NULL for one the language
+                             ** does not parse */
+  ScnStep *aTool;            /* the same parsed (keys for the profile) */
+  int nTool;                 /* templates */
 };
+
+/* Branches of the tool profiles the search reached: the distinct `why:`
+** lines of their records (up to the first ':' of the reason), per
+** profile. Shared by every state of a search (CkSim.pCover). */
+typedef struct CkToolCover CkToolCover;
+struct CkToolCover {
+  char **az;                 /* "profile: why" strings, malloc'd */
+  int n, nAlloc;             /* entries, slots */
+  long nRun;                 /* tool steps run */
+};
+void ck_tool_cover_free(CkToolCover *p);
 
 /* Build the alphabet of world pW. Returns 0 or ERROR_NOT_ENOUGH_MEMORY. */
 int ck_alphabet_init(CkAlphabet *pA, const ExpWorld *pW, const CkConfig *pCfg);
@@ -119,6 +136,8 @@ struct CkSim {
   uint8_t aiGroup[EXP_MAX_SLOT]; /* the logon a live name belongs to */
   uint8_t aiUser[EXP_MAX_SLOT];  /* the account of the name's logon */
   uint8_t nGroup;                /* groups handed out */
+  const CkAlphabet *pA;          /* the alphabet (tool steps), or NULL */
+  CkToolCover *pCover;           /* where tool branches go, or NULL */
   uint8_t bHandWritten;          /* a reg set/delete succeeded on this
                                  ** path: HKCU\Network may hold keys
                                  ** without C6's fixed values (R6), so
@@ -210,6 +229,7 @@ struct CkResult {
   int nPath;
   /* coverage */
   SimRuleSet fired;          /* rules any step marked */
+  CkToolCover toolCover;     /* tool branches reached */
   int anAlphaUsed[1];        /* unused (layout anchor) */
 };
 

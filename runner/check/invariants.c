@@ -154,7 +154,8 @@ static int ck_inv_no_password(const CkCheckArgs *a, char *zWhy, size_t nWhy){
 
 /* R5 R6 C9: a remembered entry is removed (or its RemotePath changed)
 ** only by a cancel that updates the profile (net use /delete, wnet cancel
-** update-profile) or a registry write, of that letter, by the account. */
+** update-profile, a tool that does one) or a registry write, of that
+** letter, by the account. */
 static int ck_inv_remembered(const CkCheckArgs *a, char *zWhy, size_t nWhy){
   if( a->pBefore==NULL ) return 0;
   const CkStep *p = a->pStep;
@@ -180,6 +181,16 @@ static int ck_inv_remembered(const CkCheckArgs *a, char *zWhy, size_t nWhy){
             bAllowed = e->cLetter==c && (e->mFlag & EXP_F_UPDATE); break;
           case SCN_CMD_NET_USE_DELETE_ALL: bAllowed = 1; break;
           case SCN_CMD_REG_SET: case SCN_CMD_REG_DELETE: bAllowed = e->cLetter==c; break;
+          case SCN_CMD_TOOL: {
+            /* a tool's own profile-updating cancel (T2 T4 T5 T7); NetUseDel
+            ** cancels without updating the profile (T6) and the credential
+            ** tool touches no connection (T3): neither may remove one */
+            const CkAlphabet *pA = a->pAfter->pA;
+            const char *zTool = pA && p->iTool>0 && p->iTool<=pA->nTool
+                              && pA->azTool[p->iTool-1] ? pA->azTool[p->iTool-1] : "";
+            bAllowed = strstr(zTool, "netapi.")==NULL && strstr(zTool, "win_credential")==NULL;
+            break;
+          }
           default: break;
         }
       }

@@ -332,6 +332,8 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
 
   rc = ck_sim_open(&root, pW);
   if( rc ) return rc;
+  root.pA = pA;
+  root.pCover = &pRes->toolCover;
   if( pOpt->iPlantBug ) exp_plant_bug(root.x.pM, pOpt->iPlantBug);
   root.x.bFullCheck = 1;
   sim_rules_clear(root.x.pM);
@@ -429,6 +431,7 @@ done:
 }
 
 void ck_result_free(CkResult *pRes){
+  ck_tool_cover_free(&pRes->toolCover);
   free(pRes->aPath);
   pRes->aPath = NULL;
   pRes->nPath = 0;

@@ -18,12 +18,15 @@
 */
 #include "runner/check/check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/sim.h"
 #include "sim/clone.h"
 #include "runner/backends/backend_sim.h"
+#include "sim/tools/tools.h"
+#include "runner/util/strbuf.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -177,11 +180,109 @@ static int ck_add_as(CkAlphabet *pA, int iSlot, int eHalf){
     t.s.iTarget = 1; CK_ADD(t);
     CkStep u = s; u.s.eCmd = SCN_CMD_UNDEFINE; u.s.iName = (uint8_t)iName; CK_ADD(u);
   }
-  /* Tool steps (T1-T8): extension point. When runner/check learns the
-  ** tool profiles, add here one step per profile and action with the
-  ** keys that select each branch; ck_sim_step() runs them through the
-  ** profile's model entry. */
+  /* Tool steps (T1-T8): every profile with the actions and keys that
+  ** select its branches, on the first letter and share (azTool) */
+  for(int t = 0; t < pA->nTool; t++){
+    if( pA->azTool[t]==NULL ) continue;
+    CkStep u = s; u.s.eCmd = SCN_CMD_TOOL; u.iTool = (uint8_t)(t+1);
+    u.s.cLetter = (uint8_t)c->acLetter[0];
+    CK_ADD(u);
+  }
 #undef CK_ADD
+  return 0;
+}
+
+/* The tool steps of the alphabet: text after `as WHO `, %c the first
+** letter, %s the first share, %u/%p account 0 and its password. */
+static const char *const azCkToolTemplate[] = {
+  "tool ansible.win_mapped_drive state=present letter=%c: path=%s",
+  "tool ansible.win_mapped_drive state=present letter=%c: path=%s username=%u password=%p",
+  "tool ansible.win_mapped_drive state=absent letter=%c:",
+  "tool ansible.win_credential state=present name=%v username=%u secret=%p",
+  "tool ansible.win_credential state=absent name=%v",
+  "tool ps.New-PSDrive name=%c root=%s persist",
+  "tool ps.New-PSDrive name=%c root=%s user=%u password=%p",
+  "tool ps.Remove-PSDrive name=%c",
+  "tool ps.New-SmbMapping local=%c: remote=%s persistent",
+  "tool ps.New-SmbMapping local=%c: remote=%s save-credentials user=%u password=%p",
+  "tool ps.Remove-SmbMapping local=%c:",
+  "tool netapi.NetUseAdd local=%c: remote=%s",
+  "tool netapi.NetUseDel local=%c:",
+  "tool gpp.drive-map action=create letter=%c: path=%s persistent=1",
+  "tool gpp.drive-map action=replace letter=%c: path=%s persistent=0",
+  "tool gpp.drive-map action=update letter=%c: path=%s",
+  "tool gpp.drive-map action=delete letter=%c: path=%s",
+};
+
+/* Expand a template for world pW and letter c (malloc'd). */
+static char *ck_tool_text(const char *zTpl, const ExpWorld *pW, char c){
+  StrBuf b = {0};
+  for(const char *z = zTpl; *z; z++){
+    if( z[0]=='%' && z[1] ){
+      z++;
+      switch( *z ){
+        case 'c': strbuf_printf(&b, "%c", c); break;
+        case 's': strbuf_puts(&b, pW->azRemote[0]); break;
+        case 'v': strbuf_puts(&b, pW->azServer[0]); break;
+        case 'u': strbuf_puts(&b, pW->azUser[0]); break;
+        case 'p': strbuf_puts(&b, pW->azPassword[0]); break;
+        default: strbuf_append(&b, z, 1); break;
+      }
+    }else{
+      strbuf_append(&b, z, 1);
+    }
+  }
+  return strbuf_take(&b);
+}
+
+static int ck_tools_init(CkAlphabet *pA){
+  const ExpWorld *pW = pA->pW;
+  int n = (int)(sizeof(azCkToolTemplate)/sizeof(azCkToolTemplate[0]));
+  if( pW->nRealShare==0 || pW->nUser==0 || sim_tool_count()==0 ) return 0;
+  pA->azTool = calloc((size_t)n, sizeof(char*));
+  pA->aTool = calloc((size_t)n, sizeof(ScnStep));
+  if( pA->azTool==NULL || pA->aTool==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
+  for(int i = 0; i < n; i++){
+    char *zTool = ck_tool_text(azCkToolTemplate[i], pW, pA->cfg.acLetter[0]);
+    if( zTool==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
+    StrBuf line = {0};
+    strbuf_printf(&line, "as SYSTEM %s", zTool);
+    char zErr[200];
+    int rc = scn_parse_step_line(strbuf_text(&line), &pA->aTool[i], zErr, sizeof(zErr));
+    strbuf_reset(&line);
+    if( rc ){
+      /* a profile the language does not know (yet): left out */
+      free(zTool);
+      continue;
+    }
+    pA->azTool[i] = zTool;
+  }
+  pA->nTool = n;
+  return 0;
+}
+
+/* The tool step's ScnStep: `as WHO ` and the template for this world,
+** parsed. */
+static int ck_tool_step_to_scn(const ExpWorld *pW, const CkStep *p, int iIndex, ScnStep *pOut){
+  static const char *const azWho[] = { "", ".limited", ".elevated" };
+  int n = (int)(sizeof(azCkToolTemplate)/sizeof(azCkToolTemplate[0]));
+  memset(pOut, 0, sizeof(*pOut));
+  if( p->iTool==0 || p->iTool>n ) return ERROR_INVALID_PARAMETER;
+  char *zTool = ck_tool_text(azCkToolTemplate[p->iTool-1], pW, (char)p->s.cLetter);
+  if( zTool==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
+  StrBuf line = {0};
+  if( p->s.iSlot==EXP_SYSTEM ){
+    strbuf_printf(&line, "as SYSTEM %s", zTool);
+  }else{
+    strbuf_printf(&line, "as %c%s %s", 'A'+p->s.iSlot,
+                  p->s.eHalf<=SCN_HALF_ELEVATED ? azWho[p->s.eHalf] : "", zTool);
+  }
+  free(zTool);
+  char zErr[200];
+  int rc = scn_parse_step_line(strbuf_text(&line), pOut, zErr, sizeof(zErr));
+  strbuf_reset(&line);
+  if( rc ) return ERROR_INVALID_PARAMETER;
+  pOut->iIndex = iIndex;
   return 0;
 }
 
@@ -190,6 +291,9 @@ int ck_alphabet_init(CkAlphabet *pA, const ExpWorld *pW, const CkConfig *pCfg){
   memset(pA, 0, sizeof(*pA));
   pA->pW = pW;
   pA->cfg = *pCfg;
+  if( pA->cfg.nLetter<1 ){ pA->cfg.nLetter = 1; pA->cfg.acLetter[0] = 'Q'; }
+  if( !pA->cfg.bNoTools ) rc = ck_tools_init(pA);
+  if( rc ){ ck_alphabet_free(pA); return rc; }
   if( pA->cfg.nSlot<1 ) pA->cfg.nSlot = 1;
   if( pA->cfg.nSlot>CK_MAX_SLOT ) pA->cfg.nSlot = CK_MAX_SLOT;
   int nSlot = pA->cfg.nSlot;
@@ -275,6 +379,12 @@ int ck_alphabet_init(CkAlphabet *pA, const ExpWorld *pW, const CkConfig *pCfg){
 }
 
 void ck_alphabet_free(CkAlphabet *pA){
+  for(int i = 0; i < pA->nTool; i++){
+    free(pA->azTool[i]);
+    scn_step_clear(&pA->aTool[i]);
+  }
+  free(pA->azTool);
+  free(pA->aTool);
   free(pA->aStep);
   memset(pA, 0, sizeof(*pA));
 }
@@ -414,6 +524,82 @@ static void ck_names_logon(CkSim *pS, const CkStep *p, int rc){
   pS->aiGroup[sl] = bShare ? pS->aiGroup[p->iFrom] : ++pS->nGroup;
 }
 
+void ck_tool_cover_free(CkToolCover *p){
+  for(int i = 0; i < p->n; i++) free(p->az[i]);
+  free(p->az);
+  memset(p, 0, sizeof(*p));
+}
+
+/* Note the `why:` lines of a tool's record as branches of its profile. */
+static void ck_tool_cover_add(CkToolCover *p, const char *zProfile, const char *zRecord){
+  if( p==NULL || zRecord==NULL ) return;
+  p->nRun++;
+  const char *z = zRecord;
+  while( *z ){
+    const char *zEnd = strchr(z, '\n');
+    size_t n = zEnd ? (size_t)(zEnd-z) : strlen(z);
+    const char *zWhy = NULL;
+    for(size_t i = 0; i + 4 <= n; i++){
+      if( memcmp(z+i, "why:", 4)==0 ){ zWhy = z+i+4; break; }
+    }
+    if( zWhy ){
+      while( *zWhy==' ' ) zWhy++;
+      size_t m = (size_t)(z+n-zWhy);
+      /* the reason up to its first ": " that is not a drive letter's */
+      for(size_t k = 0; k + 1 < m; k++){
+        if( zWhy[k]==':' && zWhy[k+1]==' '
+         && !(k>=1 && zWhy[k-1]>='A' && zWhy[k-1]<='Z' && (k==1 || zWhy[k-2]==' ')) ){
+          m = k;
+          break;
+        }
+      }
+      char zKey[200];
+      snprintf(zKey, sizeof(zKey), "%s: %.*s", zProfile, (int)m, zWhy);
+      int bSeen = 0;
+      for(int i = 0; i < p->n && !bSeen; i++) bSeen = strcmp(p->az[i], zKey)==0;
+      if( !bSeen ){
+        if( p->n==p->nAlloc ){
+          int nNew = p->nAlloc ? p->nAlloc*2 : 32;
+          char **azNew = realloc(p->az, sizeof(char*)*(size_t)nNew);
+          if( azNew ){ p->az = azNew; p->nAlloc = nNew; }
+        }
+        if( p->n<p->nAlloc ){
+          p->az[p->n] = strdup(zKey);
+          if( p->az[p->n] ) p->n++;
+        }
+      }
+    }
+    z += n;
+    if( *z=='\n' ) z++;
+  }
+}
+
+/* A tool step: the profile runs as tok with the step's keys (T1). */
+static int ck_run_tool(CkSim *pS, const CkStep *p, SimLuid tok){
+  if( pS->pA==NULL || p->iTool==0 || p->iTool>pS->pA->nTool ) return ERROR_INVALID_PARAMETER;
+  const ScnStep *pT = &pS->pA->aTool[p->iTool-1];
+  const SimToolProfile *pTool = sim_tool_find(scn_tool_name(pT->eTool));
+  if( pTool==NULL ) return ERROR_INVALID_PARAMETER;
+  SimToolArg aArg[SCN_TKEY_COUNT];
+  int nArg = 0;
+  for(int i = 0; i < pT->nToolArg && nArg < SCN_TKEY_COUNT; i++, nArg++){
+    aArg[nArg].zKey = scn_tool_key_name(pT->aToolArg[i].eKey);
+    aArg[nArg].zValue = pT->aToolArg[i].zValue;
+  }
+  SimToolCall call;
+  memset(&call, 0, sizeof(call));
+  call.pM = pS->x.pM;
+  call.token = tok;
+  call.aArg = aArg;
+  call.nArg = nArg;
+  int rc = sim_tool_run(pTool, &call);
+  ck_tool_cover_add(pS->pCover, pTool->zName, call.zRecord);
+  /* a tool that wrote HKCU\Network by hand (T2 blanks UserName, R6) */
+  if( call.zRecord && strstr(call.zRecord, "set HKCU\\Network\\") ) pS->bHandWritten = 1;
+  sim_tool_call_clear(&call);
+  return rc;
+}
+
 int ck_sim_step(CkSim *pS, const CkStep *p){
   const ExpStep *e = &p->s;
   const ExpWorld *pW = pS->x.pW;
@@ -498,8 +684,10 @@ int ck_sim_step(CkSim *pS, const CkStep *p){
     case SCN_CMD_REG_DELETE:
       rc = sim_reg_delete_network(pM, tok, (char)e->cLetter, NULL);
       break;
+    case SCN_CMD_TOOL:
+      rc = ck_run_tool(pS, p, tok);
+      break;
     default:
-      /* tool steps: the extension point (none in the alphabet yet) */
       rc = ERROR_INVALID_PARAMETER;
       break;
   }
@@ -516,6 +704,10 @@ int ck_sim_step(CkSim *pS, const CkStep *p){
 int ck_step_to_scn(const ExpWorld *pW, const CkStep *p, int iIndex, ScnStep *pOut){
   static const char *const azSlot[EXP_MAX_SLOT] = { "A", "B", "C", "D", "E", "F" };
   const ExpStep *e = &p->s;
+  if( e->eKind==SCN_STEP_AS && e->eCmd==SCN_CMD_TOOL ){
+    /* the tool's text, re-made from its template for this world */
+    return ck_tool_step_to_scn(pW, p, iIndex, pOut);
+  }
   ExpStep base = *e;
   int bV2Cmd = e->eKind==SCN_STEP_AS && e->eCmd>=SCN_CMD_NET_USE_AUTO;
   if( bV2Cmd ) base.eCmd = SCN_CMD_TOKEN;

@@ -27,6 +27,7 @@
 #include "runner/check/check.h"
 #include "runner/util/strbuf.h"
 #include "results/store.h"
+#include "sim/tools/tools.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -56,6 +57,7 @@ static const char zCheckHelp[] =
   "      --all-logons      every logon type, not only the ones that decide\n"
   "                        different rules\n"
   "      --no-reads        leave out listing steps (they change no state)\n"
+  "      --no-tools        leave out tool steps (T1-T8)\n"
   "      --out=FILE        where the counterexample goes\n"
   "                        (default check-counterexample.scn)\n"
   "      --db=FILE, --no-db   the results database, or none\n"
@@ -67,7 +69,7 @@ static const char zCheckHelp[] =
 enum {
   CK_OPT_WORLD = OPT_LONG_BASE, CK_OPT_DEPTH, CK_OPT_STATES, CK_OPT_SECONDS, CK_OPT_NO_SYM,
   CK_OPT_SLOTS, CK_OPT_LETTERS, CK_OPT_ALL_LOGONS, CK_OPT_NO_READS, CK_OPT_OUT,
-  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY
+  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY, CK_OPT_NO_TOOLS
 };
 
 static const struct option aCheckLong[] = {
@@ -86,6 +88,7 @@ static const struct option aCheckLong[] = {
   { "quiet",       no_argument,       NULL, CK_OPT_QUIET },
   { "plant-bug",   required_argument, NULL, CK_OPT_PLANT_BUG },
   { "replay",      no_argument,       NULL, CK_OPT_REPLAY },
+  { "no-tools",    no_argument,       NULL, CK_OPT_NO_TOOLS },
   { NULL, 0, NULL, 0 }
 };
 
@@ -156,6 +159,7 @@ static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
       case CK_OPT_NO_DB: pOpt->bNoDb = 1; break;
       case CK_OPT_QUIET: pOpt->search.bQuiet = 1; break;
       case CK_OPT_REPLAY: pOpt->search.bReplay = 1; break;
+      case CK_OPT_NO_TOOLS: pOpt->cfg.bNoTools = 1; break;
       case CK_OPT_PLANT_BUG:
         if( opt_long(&op, 1, 31, &n) ){ rc = 2; break; }
         if( exp_plant_bug(NULL, (unsigned)n) ){
@@ -223,7 +227,24 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
     if( !sim_ruleset_has(&pRes->fired, (SimRule)r) ){ printf(" %s", sim_rule_name((SimRule)r)); nNever++; }
   }
   printf("\ncoverage       %d of %d rules fired\n", nFired, nFired+nNever);
-  printf("tool profiles  not in the alphabet yet (T1-T8: see docs/check.md)\n");
+  int nToolSteps = 0;
+  for(int t = 0; t < pA->nTool; t++) nToolSteps += pA->azTool[t]!=NULL;
+  if( nToolSteps==0 ){
+    printf("tool branches  no tool steps in the alphabet\n");
+  }else{
+    printf("tool branches  %d reached (the distinct `why:` lines of the profiles' records):\n",
+           pRes->toolCover.n);
+    for(int i = 0; i < pRes->toolCover.n; i++) printf("  %s\n", pRes->toolCover.az[i]);
+    for(int k = 0; k < sim_tool_count(); k++){
+      const char *zName = sim_tool_at(k)->zName;
+      size_t nName = strlen(zName);
+      int bAny = 0;
+      for(int i = 0; i < pRes->toolCover.n && !bAny; i++){
+        bAny = strncmp(pRes->toolCover.az[i], zName, nName)==0 && pRes->toolCover.az[i][nName]==':';
+      }
+      if( !bAny ) printf("  %s: no branch recorded\n", zName);
+    }
+  }
 }
 
 /* Store the counterexample as one scenario of a run of kind "check". */

@@ -183,6 +183,7 @@ static void test_alphabet_parses(void **state){
      && e->eLogon==SCN_LOGON_INTERACTIVE && e->ePass==0 ) iFirst = k;
   }
   assert_true(iFirst>=0);
+  root.pA = &a;
   CkSim one;
   assert_int_equal(ck_sim_copy(&one, &root), 0);
   ck_sim_step(&one, &a.aStep[iFirst]);
@@ -415,6 +416,7 @@ static void test_state_count_independent(void **state){
   assert_int_equal(ck_alphabet_init(&a, &w, &cfg), 0);
   CkSim root;
   assert_int_equal(ck_sim_open(&root, &w), 0);
+  root.pA = &a;                /* tool steps (T1-T8) run through it */
   NaiveSet set = { NULL, 0, 0 };
   naive_walk(&root, &a, nDepth, &set);
   ck_sim_close(&root);
