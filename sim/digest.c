@@ -59,7 +59,21 @@ struct SimDgCtx {
   SimLuid aLuid[64];         /* live LUIDs, creation order */
   int nLuid;                 /* entries (sessions beyond 64 compare by
                              ** raw value: never the case in check) */
+  size_t anName[16];         /* strlen of each account's name and */
+  size_t anPassword[16];     /* password (~0 for none), up to 16 */
 };
+
+/* 1 for the bytes simdg_hexval() accepts. */
+static unsigned char simdg_ishex[256];
+
+static void simdg_ishex_init(void){
+  static int bDone = 0;
+  if( bDone ) return;
+  for(int i = 0; i < 256; i++){
+    simdg_ishex[i] = (i>='0' && i<='9') || (i>='a' && i<='f') || (i>='A' && i<='F');
+  }
+  bDone = 1;
+}
 
 static int simdg_luid(const SimDgCtx *c, SimLuid luid){
   int i;
@@ -89,42 +103,46 @@ static int simdg_hexval(char ch){
 static void simdg_str(SimDigestBuf *p, const SimDgCtx *c, const char *z){
   int i;
   char zNum[24];
-  if( z==NULL ){ simdg_puts(p, "~|"); return; }
+  if( z==NULL ){ simdg_append(p, "~|", 2); return; }
+  size_t n = strlen(z), k, kStart;
   for(i=1; i<c->pM->nUser; i++){
-    if( simstr_ieq(c->pM->apUser[i]->zName, z) ){
+    /* lengths first: most strings name no account */
+    if( (i>=16 || c->anName[i]==n) && simstr_ieq(c->pM->apUser[i]->zName, z) ){
       zNum[0] = '@'; zNum[1] = (char)('0'+simdg_user(c, i)); zNum[2] = '|';
       simdg_append(p, zNum, 3);
       return;
     }
-    if( c->pM->apUser[i]->zPassword && strcmp(c->pM->apUser[i]->zPassword, z)==0 ){
+    if( (i>=16 || c->anPassword[i]==n) && c->pM->apUser[i]->zPassword
+     && strcmp(c->pM->apUser[i]->zPassword, z)==0 ){
       zNum[0] = '%'; zNum[1] = (char)('0'+simdg_user(c, i)); zNum[2] = '|';
       simdg_append(p, zNum, 3);
       return;
     }
   }
-  const char *zStart = z;
-  while( *z ){
-    if( simdg_hexval(*z)>=0 && (z==zStart || simdg_hexval(z[-1])<0) ){
-      int n = 0;
-      while( simdg_hexval(z[n])>=0 ) n++;
-      if( n==16 ){
+  /* runs of exactly 16 hex digits become "#k"; everything between them
+  ** is copied in one piece */
+  k = kStart = 0;
+  while( n>=16 && k<n ){
+    if( simdg_ishex[(unsigned char)z[k]] ){
+      size_t m = k;
+      while( m<n && simdg_ishex[(unsigned char)z[m]] ) m++;
+      if( m-k==16 ){
         SimLuid v = 0;
-        for(int k=0; k<16; k++) v = (v<<4) | (SimLuid)simdg_hexval(z[k]);
+        for(size_t j=k; j<m; j++) v = (v<<4) | (SimLuid)simdg_hexval(z[j]);
         int iIdx = simdg_luid(c, v);
+        simdg_append(p, z+kStart, k-kStart);
         zNum[0] = '#';
         zNum[1] = iIdx>=0 ? (char)('0'+iIdx%64) : 'e';
         simdg_append(p, zNum, 2);
-        z += 16;
-        continue;
+        kStart = m;
       }
-      simdg_append(p, z, (size_t)n);
-      z += n;
+      k = m;
       continue;
     }
-    simdg_append(p, z, 1);
-    z++;
+    k++;
   }
-  simdg_puts(p, "|");
+  simdg_append(p, z+kStart, n-kStart);
+  simdg_append(p, "|", 1);
 }
 
 static void simdg_dir(SimDigestBuf *p, const SimDgCtx *c, const SimDir *pDir){
@@ -221,6 +239,12 @@ int sim_digest_text(const SimMachine *pM, const int *aiPerm, SimDigestBuf *pBuf)
   memset(&c, 0, sizeof(c));
   c.pM = pM;
   c.aiPerm = aiPerm;
+  simdg_ishex_init();
+  for(i=0; i<pM->nUser && i<16; i++){
+    c.anName[i] = pM->apUser[i]->zName ? strlen(pM->apUser[i]->zName) : (size_t)-1;
+    c.anPassword[i] = pM->apUser[i]->zPassword ? strlen(pM->apUser[i]->zPassword) : (size_t)-1;
+  }
+  for(; i<16; i++) c.anName[i] = c.anPassword[i] = (size_t)-1;
   for(pS=pM->pFirst; pS && c.nLuid<64; pS=pS->pNext) c.aLuid[c.nLuid++] = pS->luid;
   pBuf->n = 0;
   pBuf->bOom = 0;

@@ -155,6 +155,12 @@ void ck_sim_close(CkSim *pS);
 ** search's: a new logon takes the first free name). */
 int ck_step_valid(const CkSim *pS, const CkAlphabet *pA, const CkStep *p);
 
+/* 1 if step p is a listing that changes no state (net use, cmdkey /list,
+** drives, token, persisted, wnet enum, wnet get, query, dir L:\): the
+** search runs it and checks every invariant after it, but does not
+** digest the state after it (CkOptions.bVerifyReads does, for tests). */
+int ck_step_is_read(const CkStep *p);
+
 /* Apply step p; returns its Win32 result. Explorer invariants that fail
 ** set pS->x.eFailed. */
 int ck_sim_step(CkSim *pS, const CkStep *p);
@@ -205,6 +211,9 @@ struct CkOptions {
   int bReplay;               /* make each successor's starting state by
                              ** replaying the path from the first state
                              ** instead of copying (for the benchmark) */
+  int bVerifyReads;          /* digest after listings too and count the
+                             ** ones that changed the state (tests:
+                             ** ck_step_is_read must be right) */
 };
 
 /* The search's result. */
@@ -222,6 +231,8 @@ struct CkResult {
   int nSymmetricUsers;       /* accounts in interchangeable classes */
   int bStoppedStates;        /* stopped by nMaxStates */
   int bStoppedTime;          /* stopped by rSeconds */
+  long nReadsChanged;        /* bVerifyReads: listings that changed the
+                             ** state (must be 0) */
   /* a failure: the shortest sequence */
   int iFailed;               /* invariant table index, -1 if none */
   char zWhy[256];            /* its reason */

@@ -226,13 +226,13 @@ static int ck_digest_one(const CkSim *pS, int nSlot, const int *aiPerm, SimDiges
   return 0;
 }
 
-/* The canonical digest (smallest over the symmetry's renamings) and the
-** identity one (to tell whether a step changed anything). */
+/* The canonical digest: the smallest over the symmetry's renamings;
+** dIdent is the identity one, already computed by the caller (it tells
+** whether a step changed anything). */
 static int ck_digest(const CkSim *pS, int nSlot, const CkSym *pSym, SimDigestBuf *pBuf,
-                     SimDigest *pCanon, SimDigest *pIdent){
-  int rc = ck_digest_one(pS, nSlot, NULL, pBuf, pIdent);
-  if( rc ) return rc;
-  *pCanon = *pIdent;
+                     SimDigest dIdent, SimDigest *pCanon){
+  int rc;
+  *pCanon = dIdent;
   for(int k = 1; k < pSym->nPerm; k++){
     SimDigest d;
     rc = ck_digest_one(pS, nSlot, pSym->aaPerm[k], pBuf, &d);
@@ -321,8 +321,14 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
   SimDigest dCanon, dIdent, dCur;
   char zWhy[256];
   int rc, bScratch = 0, nSlot = pA->cfg.nSlot;
+  CkOptions opt = *pOpt;
   double rStart = ck_now(), rCpuStart = ck_cpu();
 
+  /* MAPSCOPE_CHECK_VERIFY_READS=1: bVerifyReads from the command line */
+  if( getenv("MAPSCOPE_CHECK_VERIFY_READS") && atoi(getenv("MAPSCOPE_CHECK_VERIFY_READS")) ){
+    opt.bVerifyReads = 1;
+  }
+  pOpt = &opt;
   memset(pRes, 0, sizeof(*pRes));
   memset(&set, 0, sizeof(set));
   memset(&buf, 0, sizeof(buf));
@@ -346,7 +352,8 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
       goto done;
     }
   }
-  rc = ck_digest(&root, nSlot, &sym, &buf, &dCanon, &dIdent);
+  rc = ck_digest_one(&root, nSlot, NULL, &buf, &dIdent);
+  if( rc==0 ) rc = ck_digest(&root, nSlot, &sym, &buf, dIdent, &dCanon);
   if( rc ) goto done;
   if( ck_set_add(&set, dCanon, -1, -1)<0 ){ rc = ERROR_NOT_ENOUGH_MEMORY; goto done; }
   pRes->anStatesAt[0] = 1;
@@ -383,15 +390,26 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
           ck_sim_close(&cur);
           goto done;
         }
+        if( ck_step_is_read(p) && !pOpt->bVerifyReads ){
+          /* a listing changes nothing (ck_step_is_read; the tests run
+          ** with bVerifyReads, which digests after them all the same):
+          ** the scratch copy serves the next step */
+          scratch.x.eFailed = EXP_INV_NONE;
+          continue;
+        }
         rc = ck_digest_one(&scratch, nSlot, NULL, &buf, &dIdent);
         if( rc ){ ck_sim_close(&scratch); ck_sim_close(&cur); goto done; }
+        if( ck_step_is_read(p) && (dIdent.a!=dCur.a || dIdent.b!=dCur.b) ){
+          /* bVerifyReads: a step taken for a listing changed the state */
+          pRes->nReadsChanged++;
+        }
         if( dIdent.a==dCur.a && dIdent.b==dCur.b ){
           /* nothing changed: the state is its parent, already visited,
           ** and the scratch copy serves the next step */
           scratch.x.eFailed = EXP_INV_NONE;
           continue;
         }
-        rc = ck_digest(&scratch, nSlot, &sym, &buf, &dCanon, &dIdent);
+        rc = ck_digest(&scratch, nSlot, &sym, &buf, dIdent, &dCanon);
         if( rc ){ ck_sim_close(&scratch); ck_sim_close(&cur); goto done; }
         int bAdded = ck_set_add(&set, dCanon, (int32_t)i, (int32_t)k);
         if( bAdded<0 ){
@@ -420,6 +438,10 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
   if( !pRes->bStoppedStates && !pRes->bStoppedTime && iLevelStart==set.n ) pRes->bComplete = 1;
 
 done:
+  if( pOpt->bVerifyReads && !pOpt->bQuiet ){
+    fprintf(stderr, "mapscope check: %ld listing steps changed the state\n",
+            pRes->nReadsChanged);
+  }
   pRes->nStates = set.n;
   pRes->nBytes = (size_t)set.nAlloc*sizeof(CkState) + set.nSlot*sizeof(int32_t);
   pRes->rSeconds = ck_now()-rStart;

@@ -391,6 +391,26 @@ void ck_alphabet_free(CkAlphabet *pA){
 
 /* ---------------------------------------------------------------- 2 ---- */
 
+int ck_step_is_read(const CkStep *p){
+  if( p->s.eKind!=SCN_STEP_AS ) return 0;
+  switch( (ScnCmd)p->s.eCmd ){
+    case SCN_CMD_NET_USE_LIST:
+    case SCN_CMD_CMDKEY_LIST:
+    case SCN_CMD_DRIVES:
+    case SCN_CMD_TOKEN:
+    case SCN_CMD_PERSISTED:
+    case SCN_CMD_WNET_ENUM:
+    case SCN_CMD_WNET_GET:
+    case SCN_CMD_QUERY:
+      return 1;
+    case SCN_CMD_DIR:
+      /* `dir \\srv\share` may make an implicit connection (C13) */
+      return (p->s.mFlag & EXP_F_DIR_UNC)==0;
+    default:
+      return 0;
+  }
+}
+
 /* Is the session behind a slot's token live in the model? */
 static int ck_model_live(const CkSim *pS, int iSlot){
   return pS->x.aBare[iSlot] && sim_session_exists(pS->x.pM, pS->x.aBare[iSlot]);
