@@ -161,6 +161,27 @@ int ck_step_valid(const CkSim *pS, const CkAlphabet *pA, const CkStep *p);
 ** digest the state after it (CkOptions.bVerifyReads does, for tests). */
 int ck_step_is_read(const CkStep *p);
 
+/* What a step may touch (partial-order reduction, docs/check.md): a
+** "local" step is an `as` step of a live logon name that writes only
+** its own logon session(s) and its own account's profile (HKCU\Network,
+** vault, net use default), and reads those and the machine-wide state
+** (policies, \GLOBAL??) without writing it. Everything else (logons,
+** logoffs, reboots, policies, boot devices, SYSTEM's steps, tool steps,
+** Global\ names, any step while LUID device maps are off) is global. */
+typedef struct CkFoot CkFoot;
+struct CkFoot {
+  int bGlobal;               /* not local: depends on every step */
+  SimLuid aLuid[2];          /* the caller's session and its linked one */
+  const char *azUser[2];     /* the token's account, netonly's outbound
+                             ** account (or NULL) */
+};
+
+/* Fill *pF for step p in state pS. */
+void ck_step_foot(const CkSim *pS, const CkStep *p, CkFoot *pF);
+
+/* 1 if two local footprints share nothing (no session, no account). */
+int ck_foot_disjoint(const CkFoot *pA, const CkFoot *pB);
+
 /* Apply step p; returns its Win32 result. Explorer invariants that fail
 ** set pS->x.eFailed. */
 int ck_sim_step(CkSim *pS, const CkStep *p);
@@ -211,6 +232,9 @@ struct CkOptions {
   int bReplay;               /* make each successor's starting state by
                              ** replaying the path from the first state
                              ** instead of copying (for the benchmark) */
+  int bPor;                  /* partial-order reduction (off by
+                             ** default: it saves ~1% of the steps at
+                             ** depth 4; docs/check.md) */
   int bVerifyReads;          /* digest after listings too and count the
                              ** ones that changed the state (tests:
                              ** ck_step_is_read must be right) */
@@ -231,6 +255,8 @@ struct CkResult {
   int nSymmetricUsers;       /* accounts in interchangeable classes */
   int bStoppedStates;        /* stopped by nMaxStates */
   int bStoppedTime;          /* stopped by rSeconds */
+  long nPorSkipped;          /* steps the partial-order reduction did
+                             ** not run */
   long nReadsChanged;        /* bVerifyReads: listings that changed the
                              ** state (must be 0) */
   /* a failure: the shortest sequence */

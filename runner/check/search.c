@@ -65,13 +65,17 @@ static int ck_set_grow(CkSet *p){
   return 0;
 }
 
-/* Add d unless present. Returns 1 added, 0 present, <0 out of memory. */
-static int ck_set_add(CkSet *p, SimDigest d, int32_t iParent, int32_t iStep){
+/* Add d unless present. Returns 1 added, 0 present, <0 out of memory;
+** *piState (if not NULL) is the state's index either way. */
+static int ck_set_add(CkSet *p, SimDigest d, int32_t iParent, int32_t iStep, long *piState){
   if( (size_t)(p->n+1)*2 > p->nSlot && ck_set_grow(p) ) return -1;
   size_t h = (size_t)d.a & (p->nSlot-1);
   while( p->aSlot[h] ){
     const CkState *s = &p->a[p->aSlot[h]-1];
-    if( s->d.a==d.a && s->d.b==d.b ) return 0;
+    if( s->d.a==d.a && s->d.b==d.b ){
+      if( piState ) *piState = p->aSlot[h]-1;
+      return 0;
+    }
     h = (h+1) & (p->nSlot-1);
   }
   if( p->n==p->nAlloc ){
@@ -85,6 +89,7 @@ static int ck_set_add(CkSet *p, SimDigest d, int32_t iParent, int32_t iStep){
   p->a[p->n].iParent = iParent;
   p->a[p->n].iStep = iStep;
   p->aSlot[h] = (int32_t)(p->n+1);
+  if( piState ) *piState = p->n;
   p->n++;
   return 1;
 }
@@ -242,6 +247,131 @@ static int ck_digest(const CkSim *pS, int nSlot, const CkSym *pSym, SimDigestBuf
   return 0;
 }
 
+/* ---------------------------------------------------------------- 2b --- */
+
+/*
+** Partial-order reduction (docs/check.md, "Partial-order reduction").
+** Two local steps (ck_step_foot) whose footprints are disjoint commute:
+** run in either order from a state, both are valid, both give the same
+** results and the same state. So of the two orders of such a pair only
+** the one whose steps come in key order needs running: after an edge x,
+** a step b with key(b) < key(x), local and disjoint from x, is not run.
+** A state found at the level being built keeps the local steps of every
+** edge that reached it (CkIn); b is skipped only when every one of them
+** forbids it. Every state at every depth is still visited (the state
+** counts are those of the search without the reduction; a test compares
+** them), and a transition not run has a run twin with the same step,
+** result and changes, earlier in the search. The keys are alphabet
+** indices made blind to interchangeable accounts (the smallest index in
+** the step's orbit), and an edge that reaches a renamed copy of the
+** state kept forbids nothing: both keep the argument valid with
+** symmetry on.
+*/
+#define CK_IN_MAX 4
+
+typedef struct CkIn CkIn;
+struct CkIn {
+  SimDigest dIdent;          /* identity digest of the state kept */
+  int32_t aiStep[CK_IN_MAX]; /* local steps of the edges that reached it */
+  uint8_t n;                 /* entries */
+  uint8_t bAll;              /* an edge forbids nothing: run every step */
+};
+
+typedef struct CkPor CkPor;
+struct CkPor {
+  int bOn;                   /* reduction on */
+  int *aiKey;                /* alphabet index -> key */
+  CkIn *aCur, *aNext;        /* this level's states, the next level's */
+  long nCur, nNext;          /* entries */
+  long nCurAlloc, nNextAlloc;/* slots */
+};
+
+static int ck_por_init(CkPor *p, const CkAlphabet *pA, const CkSym *pSym, int bOn){
+  memset(p, 0, sizeof(*p));
+  p->bOn = bOn;
+  if( !bOn ) return 0;
+  p->aiKey = malloc(sizeof(int)*(size_t)(pA->nStep ? pA->nStep : 1));
+  if( p->aiKey==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
+  for(int k = 0; k < pA->nStep; k++){
+    int iKey = k;
+    for(int q = 1; q < pSym->nPerm; q++){
+      CkStep t = pA->aStep[k];
+      if( t.s.iUser==EXP_NONE ) continue;
+      t.s.iUser = (uint8_t)(pSym->aaPerm[q][t.s.iUser+1]-1);
+      for(int j = 0; j < iKey; j++){
+        if( memcmp(&pA->aStep[j], &t, sizeof(t))==0 ){ iKey = j; break; }
+      }
+    }
+    p->aiKey[k] = iKey;
+  }
+  return 0;
+}
+
+static void ck_por_free(CkPor *p){
+  free(p->aiKey);
+  free(p->aCur);
+  free(p->aNext);
+  memset(p, 0, sizeof(*p));
+}
+
+/* An edge with step k from a state reached the state of the next level
+** at index iNext (bNew: first found) whose identity digest is dIdent. */
+static int ck_por_edge(CkPor *p, long iNext, int bNew, SimDigest dIdent, int k, int bLocal){
+  if( !p->bOn ) return 0;
+  if( bNew ){
+    if( iNext>=p->nNextAlloc ){
+      long nNew = p->nNextAlloc ? p->nNextAlloc*2 : 1024;
+      while( nNew<=iNext ) nNew *= 2;
+      CkIn *aNew = realloc(p->aNext, sizeof(CkIn)*(size_t)nNew);
+      if( aNew==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
+      p->aNext = aNew;
+      p->nNextAlloc = nNew;
+    }
+    CkIn *q = &p->aNext[iNext];
+    memset(q, 0, sizeof(*q));
+    q->dIdent = dIdent;
+    if( bLocal ){ q->aiStep[0] = k; q->n = 1; }
+    else q->bAll = 1;
+    if( iNext>=p->nNext ) p->nNext = iNext+1;
+    return 0;
+  }
+  CkIn *q = &p->aNext[iNext];
+  if( q->bAll ) return 0;
+  if( !bLocal || q->dIdent.a!=dIdent.a || q->dIdent.b!=dIdent.b ){ q->bAll = 1; return 0; }
+  for(int i = 0; i < q->n; i++) if( q->aiStep[i]==k ) return 0;
+  if( q->n==CK_IN_MAX ){ q->bAll = 1; return 0; }
+  q->aiStep[q->n++] = k;
+  return 0;
+}
+
+/* The next level becomes the current one. */
+static void ck_por_level(CkPor *p){
+  CkIn *t = p->aCur;
+  p->aCur = p->aNext;
+  p->nCur = p->nNext;
+  p->aNext = t;
+  p->nNext = 0;
+  long nT = p->nNextAlloc;
+  p->nNextAlloc = p->nCurAlloc;
+  p->nCurAlloc = nT;
+}
+
+/* 1 if step k need not run from state pCur (level index iCur). */
+static int ck_por_skip(const CkPor *p, const CkAlphabet *pA, const CkSim *pCur, long iCur,
+                       int k, const CkFoot *pFootB){
+  if( !p->bOn || iCur<0 || iCur>=p->nCur ) return 0;
+  const CkIn *q = &p->aCur[iCur];
+  if( q->bAll || q->n==0 || pFootB->bGlobal ) return 0;
+  for(int i = 0; i < q->n; i++){
+    int x = q->aiStep[i];
+    if( !(p->aiKey[k] < p->aiKey[x]) ) return 0;
+    CkFoot fx;
+    ck_step_foot(pCur, &pA->aStep[x], &fx);
+    if( !ck_foot_disjoint(pFootB, &fx) ) return 0;
+  }
+  return 1;
+}
+
 /* ---------------------------------------------------------------- 3 ---- */
 
 static double ck_now(void){
@@ -317,6 +447,8 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
   CkSim root, cur, scratch;
   CkSet set;
   CkSym sym;
+  CkPor por;
+  CkFoot foot;
   SimDigestBuf buf;
   SimDigest dCanon, dIdent, dCur;
   char zWhy[256];
@@ -328,6 +460,10 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
   if( getenv("MAPSCOPE_CHECK_VERIFY_READS") && atoi(getenv("MAPSCOPE_CHECK_VERIFY_READS")) ){
     opt.bVerifyReads = 1;
   }
+  /* MAPSCOPE_CHECK_POR=1: bPor from the command line */
+  if( getenv("MAPSCOPE_CHECK_POR") && atoi(getenv("MAPSCOPE_CHECK_POR")) ){
+    opt.bPor = 1;
+  }
   pOpt = &opt;
   memset(pRes, 0, sizeof(*pRes));
   memset(&set, 0, sizeof(set));
@@ -335,6 +471,8 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
   pRes->iFailed = -1;
   ck_sym_init(&sym, pW, pOpt->bSymmetry);
   pRes->nSymmetricUsers = sym.nSymmetric;
+  rc = ck_por_init(&por, pA, &sym, pOpt->bPor);
+  if( rc ) return rc;
 
   rc = ck_sim_open(&root, pW);
   if( rc ) return rc;
@@ -355,7 +493,7 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
   rc = ck_digest_one(&root, nSlot, NULL, &buf, &dIdent);
   if( rc==0 ) rc = ck_digest(&root, nSlot, &sym, &buf, dIdent, &dCanon);
   if( rc ) goto done;
-  if( ck_set_add(&set, dCanon, -1, -1)<0 ){ rc = ERROR_NOT_ENOUGH_MEMORY; goto done; }
+  if( ck_set_add(&set, dCanon, -1, -1, NULL)<0 ){ rc = ERROR_NOT_ENOUGH_MEMORY; goto done; }
   pRes->anStatesAt[0] = 1;
 
   long iLevelStart = 0, iLevelEnd = 1;
@@ -370,6 +508,15 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
       for(int k = 0; k < pA->nStep; k++){
         const CkStep *p = &pA->aStep[k];
         if( !ck_step_valid(&cur, pA, p) ) continue;
+        int bLocal = 0;
+        if( por.bOn && !ck_step_is_read(p) ){
+          ck_step_foot(&cur, p, &foot);
+          bLocal = !foot.bGlobal;
+          if( bLocal && ck_por_skip(&por, pA, &cur, i-iLevelStart, k, &foot) ){
+            pRes->nPorSkipped++;
+            continue;
+          }
+        }
         if( !bScratch ){
           rc = pOpt->bReplay ? ck_materialize(&set, pA, &root, i, &scratch)
                              : ck_sim_copy(&scratch, &cur);
@@ -411,7 +558,12 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
         }
         rc = ck_digest(&scratch, nSlot, &sym, &buf, dIdent, &dCanon);
         if( rc ){ ck_sim_close(&scratch); ck_sim_close(&cur); goto done; }
-        int bAdded = ck_set_add(&set, dCanon, (int32_t)i, (int32_t)k);
+        long iState = -1;
+        int bAdded = ck_set_add(&set, dCanon, (int32_t)i, (int32_t)k, &iState);
+        if( bAdded>=0 && iState>=iLevelEnd
+         && ck_por_edge(&por, iState-iLevelEnd, bAdded, dIdent, k, bLocal) ){
+          bAdded = -1;
+        }
         if( bAdded<0 ){
           rc = ERROR_NOT_ENOUGH_MEMORY;
           ck_sim_close(&scratch); ck_sim_close(&cur);
@@ -428,6 +580,7 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
     }
     if( pRes->bStoppedStates || pRes->bStoppedTime ) break;
     pRes->nDepthDone = d+1;
+    ck_por_level(&por);
     iLevelStart = iLevelEnd;
     iLevelEnd = set.n;
     if( !pOpt->bQuiet ){
@@ -438,15 +591,21 @@ int ck_search(const ExpWorld *pW, const CkAlphabet *pA, const CkOptions *pOpt,
   if( !pRes->bStoppedStates && !pRes->bStoppedTime && iLevelStart==set.n ) pRes->bComplete = 1;
 
 done:
+  if( !pOpt->bQuiet && por.bOn ){
+    fprintf(stderr, "mapscope check: %ld steps not run (partial-order reduction)\n",
+            pRes->nPorSkipped);
+  }
   if( pOpt->bVerifyReads && !pOpt->bQuiet ){
     fprintf(stderr, "mapscope check: %ld listing steps changed the state\n",
             pRes->nReadsChanged);
   }
   pRes->nStates = set.n;
-  pRes->nBytes = (size_t)set.nAlloc*sizeof(CkState) + set.nSlot*sizeof(int32_t);
+  pRes->nBytes = (size_t)set.nAlloc*sizeof(CkState) + set.nSlot*sizeof(int32_t)
+    + (size_t)(por.nCurAlloc+por.nNextAlloc)*sizeof(CkIn);
   pRes->rSeconds = ck_now()-rStart;
   pRes->rCpuSeconds = ck_cpu()-rCpuStart;
   ck_set_free(&set);
+  ck_por_free(&por);
   sim_digest_buf_free(&buf);
   ck_sim_close(&root);
   return rc;

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sim/sim.h"
 #include "sim/clone.h"
@@ -391,6 +392,8 @@ void ck_alphabet_free(CkAlphabet *pA){
 
 /* ---------------------------------------------------------------- 2 ---- */
 
+static SimLuid ck_who(const CkSim *pS, const ExpStep *e, int *pRc);
+
 int ck_step_is_read(const CkStep *p){
   if( p->s.eKind!=SCN_STEP_AS ) return 0;
   switch( (ScnCmd)p->s.eCmd ){
@@ -409,6 +412,45 @@ int ck_step_is_read(const CkStep *p){
     default:
       return 0;
   }
+}
+
+void ck_step_foot(const CkSim *pS, const CkStep *p, CkFoot *pF){
+  const ExpStep *e = &p->s;
+  int rc;
+  memset(pF, 0, sizeof(*pF));
+  pF->bGlobal = 1;
+  if( e->eKind!=SCN_STEP_AS || e->iSlot==EXP_SYSTEM ) return;
+  if( e->eCmd==SCN_CMD_TOOL ) return;          /* tools: not audited */
+  if( !pS->abLive[e->iSlot] ) return;
+  if( (e->eCmd==SCN_CMD_DEFINE || e->eCmd==SCN_CMD_UNDEFINE || e->eCmd==SCN_CMD_QUERY) ){
+    const char *zName = exp_name(e->iName);
+    if( zName==NULL || strlen(zName)!=2 || zName[1]!=':' ) return;  /* Global\ */
+  }
+  /* LUID device maps off: a user's links go to \GLOBAL?? (N5) */
+  if( !sim_policy_effective(pS->x.pM, SIM_POL_LUID_DEVICE_MAPS) ) return;
+  SimLuid tok = ck_who(pS, e, &rc);
+  if( rc || tok==0 ) return;
+  SimTokenInfo ti;
+  if( sim_token_query(pS->x.pM, tok, &ti) ) return;
+  /* SYSTEM's own session holds \GLOBAL?? (netonly from=SYSTEM) */
+  if( ti.luid==SIM_LUID_SYSTEM || ti.luidLinked==SIM_LUID_SYSTEM ) return;
+  if( ti.zUser==NULL ) return;
+  pF->aLuid[0] = ti.luid;
+  pF->aLuid[1] = ti.luidLinked;
+  pF->azUser[0] = ti.zUser;
+  pF->azUser[1] = ti.zOutUser;
+  pF->bGlobal = 0;
+}
+
+int ck_foot_disjoint(const CkFoot *pA, const CkFoot *pB){
+  if( pA->bGlobal || pB->bGlobal ) return 0;
+  for(int i = 0; i < 2; i++){
+    for(int j = 0; j < 2; j++){
+      if( pA->aLuid[i] && pA->aLuid[i]==pB->aLuid[j] ) return 0;
+      if( pA->azUser[i] && pB->azUser[j] && strcasecmp(pA->azUser[i], pB->azUser[j])==0 ) return 0;
+    }
+  }
+  return 1;
 }
 
 /* Is the session behind a slot's token live in the model? */
