@@ -12,7 +12,11 @@
 **   - symmetry reduction merges states but never changes the verdict;
 **   - sim_machine_clone() makes a machine with the same digest that goes
 **     on independently;
-**   - worlds/check-default.scn is the built-in default world.
+**   - worlds/check-default.scn is the built-in default world;
+**   - the partial-order reduction (opt-in): local steps judged disjoint
+**     commute (both orders valid, same results, same state), and each
+**     planted bug keeps its invariant and counterexample depth;
+**   - listing steps, which the search does not digest, change no state.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -488,6 +492,163 @@ static void test_symmetry_same_verdict(void **state){
   }
 }
 
+/* ---- partial-order reduction and listings --------------------------- */
+
+/* Two logon names, so that two logons of different accounts can act
+** side by side; one letter, no tools or registry writes (ASan speed). */
+static void por_config(CkConfig *pCfg){
+  ck_config_default(pCfg);
+  pCfg->nSlot = 2;
+  pCfg->acLetter[0] = 'Q';
+  pCfg->nLetter = 1;
+  pCfg->bReads = 0;
+  pCfg->bNoTools = 1;
+  pCfg->bNoRegWrites = 1;
+}
+
+static void run_search_opt(const char *zWorld, const CkConfig *pCfg, const CkOptions *pOpt,
+                           CkResult *pRes){
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_from_text(&w, zWorld, zErr, sizeof(zErr)), 0);
+  CkAlphabet a;
+  assert_int_equal(ck_alphabet_init(&a, &w, pCfg), 0);
+  assert_int_equal(ck_search(&w, &a, pOpt, pRes), 0);
+  ck_alphabet_free(&a);
+  exp_world_free(&w);
+}
+
+/* The claim the reduction rests on: two local steps with disjoint
+** footprints commute. From states with two live logons of different
+** accounts (alice and bob, every pair of core logon types), every
+** ordered pair of valid local steps judged disjoint is run both ways on
+** copies: both orders valid, same results, same digest. Fails if a step
+** counted local touches what another session's step reads. */
+static void test_por_commute(void **state){
+  (void)state;
+  CkConfig cfg; por_config(&cfg);
+  cfg.bNoRegWrites = 0;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_from_text(&w, zTinyWorld, zErr, sizeof(zErr)), 0);
+  CkAlphabet a;
+  assert_int_equal(ck_alphabet_init(&a, &w, &cfg), 0);
+  SimDigestBuf buf;
+  memset(&buf, 0, sizeof(buf));
+  long nPairs = 0;
+  static const int aeType[] = { SCN_LOGON_INTERACTIVE, SCN_LOGON_NETWORK, SCN_LOGON_RUNAS };
+  for(int ta = 0; ta < 3; ta++){
+    for(int tb = 0; tb < 3; tb++){
+      CkSim root;
+      assert_int_equal(ck_sim_open(&root, &w), 0);
+      root.pA = &a;
+      /* logon A alice <type>, logon B bob <type> */
+      for(int k = 0; k < a.nStep; k++){
+        const CkStep *p = &a.aStep[k];
+        if( p->s.eKind==SCN_STEP_LOGON && p->s.iSlot==0 && p->s.iUser==0 && p->iFrom==EXP_NONE
+         && !p->bS4u && p->s.ePass!=2 && p->s.eLogon==aeType[ta] ){
+          ck_sim_step(&root, p); break;
+        }
+      }
+      for(int k = 0; k < a.nStep; k++){
+        const CkStep *p = &a.aStep[k];
+        if( p->s.eKind==SCN_STEP_LOGON && p->s.iSlot==1 && p->s.iUser==1 && p->iFrom==EXP_NONE
+         && !p->bS4u && p->s.ePass!=2 && p->s.eLogon==aeType[tb] ){
+          ck_sim_step(&root, p); break;
+        }
+      }
+      root.x.eFailed = EXP_INV_NONE;
+      for(int i = 0; i < a.nStep; i++){
+        const CkStep *x = &a.aStep[i];
+        if( !ck_step_valid(&root, &a, x) || ck_step_is_read(x) ) continue;
+        CkFoot fx;
+        ck_step_foot(&root, x, &fx);
+        if( fx.bGlobal ) continue;
+        for(int j = 0; j < a.nStep; j++){
+          const CkStep *y = &a.aStep[j];
+          if( !ck_step_valid(&root, &a, y) || ck_step_is_read(y) ) continue;
+          CkFoot fy;
+          ck_step_foot(&root, y, &fy);
+          if( !ck_foot_disjoint(&fx, &fy) ) continue;
+          CkSim s1, s2;
+          assert_int_equal(ck_sim_copy(&s1, &root), 0);
+          assert_int_equal(ck_sim_copy(&s2, &root), 0);
+          int rx1 = ck_sim_step(&s1, x);
+          assert_true(ck_step_valid(&s1, &a, y));
+          int ry1 = ck_sim_step(&s1, y);
+          int ry2 = ck_sim_step(&s2, y);
+          assert_true(ck_step_valid(&s2, &a, x));
+          int rx2 = ck_sim_step(&s2, x);
+          assert_int_equal(rx1, rx2);
+          assert_int_equal(ry1, ry2);
+          SimDigest d1, d2;
+          assert_int_equal(sim_digest(s1.x.pM, NULL, &buf, &d1), 0);
+          assert_int_equal(sim_digest(s2.x.pM, NULL, &buf, &d2), 0);
+          assert_true(d1.a==d2.a && d1.b==d2.b);
+          ck_sim_close(&s1);
+          ck_sim_close(&s2);
+          nPairs++;
+        }
+      }
+      ck_sim_close(&root);
+    }
+  }
+  assert_true(nPairs > 1000);
+  sim_digest_buf_free(&buf);
+  ck_alphabet_free(&a);
+  exp_world_free(&w);
+}
+
+/* Each planted bug (C7, C2, L8, D4): the same invariant after the same
+** number of steps with the reduction on and off. */
+static void test_por_same_verdict(void **state){
+  (void)state;
+  CkConfig cfg; por_config(&cfg);
+  for(unsigned iBug = 1; iBug <= 4; iBug++){
+    CkOptions o;
+    memset(&o, 0, sizeof(o));
+    o.nDepth = 3;
+    o.bSymmetry = 1;
+    o.bQuiet = 1;
+    o.iPlantBug = iBug;
+    CkResult rOff, rOn;
+    run_search_opt(zSymWorld, &cfg, &o, &rOff);
+    o.bPor = 1;
+    run_search_opt(zSymWorld, &cfg, &o, &rOn);
+    assert_true(rOff.iFailed>=0);
+    assert_int_equal(rOn.iFailed, rOff.iFailed);
+    assert_int_equal(rOn.nPath, rOff.nPath);
+    ck_result_free(&rOff);
+    ck_result_free(&rOn);
+  }
+}
+
+/* ck_step_is_read: every listing the alphabet holds leaves the state's
+** digest as it was (the search skips digesting after them). */
+static void test_reads_change_nothing(void **state){
+  (void)state;
+  CkConfig cfg; tiny_config(&cfg);
+  cfg.bReads = 1;
+  cfg.nSlot = 2;
+  CkOptions o;
+  memset(&o, 0, sizeof(o));
+  o.nDepth = 3;
+  o.bSymmetry = 1;
+  o.bQuiet = 1;
+  o.bVerifyReads = 1;
+  CkResult r;
+  run_search_opt(zTinyWorld, &cfg, &o, &r);
+  assert_int_equal(r.iFailed, -1);
+  assert_int_equal(r.nReadsChanged, 0);
+  /* the same states with and without digesting after listings */
+  CkResult r2;
+  o.bVerifyReads = 0;
+  run_search_opt(zTinyWorld, &cfg, &o, &r2);
+  assert_int_equal(r2.nStates, r.nStates);
+  ck_result_free(&r);
+  ck_result_free(&r2);
+}
+
 /* ---- clone and digest ----------------------------------------------- */
 
 static void test_clone_digest(void **state){
@@ -570,6 +731,9 @@ int main(void){
     cmocka_unit_test(test_alphabet_parses),
     cmocka_unit_test(test_state_count_independent),
     cmocka_unit_test(test_symmetry_same_verdict),
+    cmocka_unit_test(test_por_commute),
+    cmocka_unit_test(test_por_same_verdict),
+    cmocka_unit_test(test_reads_change_nothing),
     cmocka_unit_test(test_clone_digest),
     cmocka_unit_test(test_default_world_file),
   };
