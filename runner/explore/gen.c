@@ -94,6 +94,24 @@ static const ExpTarget aExpTarget[] = {
 /* Drive letters for net use, wnet and bootdevice: few, so steps collide. */
 static const char acExpLetter[] = { 'Q', 'R', 'X', 'Z', 'C' };
 
+/* Registry writes (R6): values net use writes, with the data it writes
+** and with data it never writes, and a value it does not know. */
+static const ExpRegWrite aExpReg[] = {
+  { "RemotePath", SCN_REG_SZ, "\\\\fs1\\data", 0 },
+  { "RemotePath", SCN_REG_SZ, "\\\\fs2\\pub", 0 },
+  { "UserName", SCN_REG_SZ, "", 0 },
+  { "UserName", SCN_REG_SZ, "bob", 0 },
+  { "ProviderName", SCN_REG_SZ, "Microsoft Windows Network", 0 },
+  { "ProviderType", SCN_REG_DWORD, NULL, 131072 },
+  { "ConnectionType", SCN_REG_DWORD, NULL, 1 },
+  { "ConnectionType", SCN_REG_DWORD, NULL, 2 },
+  { "RemotePath", SCN_REG_DWORD, NULL, 7 },
+  { "Comment", SCN_REG_SZ, "made by a script", 0 },
+};
+#define EXP_N_REG ((int)(sizeof(aExpReg)/sizeof(aExpReg[0])))
+int exp_reg_count(void){ return EXP_N_REG; }
+const ExpRegWrite *exp_reg(int i){ return &aExpReg[i]; }
+
 #define EXP_N_NAME ((int)(sizeof(azExpName)/sizeof(azExpName[0])))
 #define EXP_N_LETTER ((int)sizeof(acExpLetter))
 
@@ -517,8 +535,17 @@ static char *exp_dup(const char *z, int *pbOom){
   return memcpy(zNew, z, n);
 }
 
-static const char *exp_password(const ExpWorld *pW, const ExpStep *p){
+/* The cmdkey target of a step: a server name as the world (or an alias)
+** spells it, a made-up one, or a wildcard (K3). */
+const char *exp_cred_target(const ExpWorld *pW, const ExpStep *p){
+  if( p->eCredTarget == EXP_CT_STAR ) return "*";
+  if( p->eCredTarget == EXP_CT_SUFFIX && pW->zWildcard ) return pW->zWildcard;
+  return (p->mFlag & EXP_F_CMDKEY_SRV) ? pW->azServer[p->iRemote] : EXP_OTHER_TARGET;
+}
+
+const char *exp_step_password(const ExpWorld *pW, const ExpStep *p){
   if( p->ePass == 2 ) return EXP_WRONG_PASSWORD;
+  if( p->ePass == EXP_PASS_EMPTY ) return "";
   if( p->ePass == 1 ){
     return p->iUser < pW->nUser ? pW->azPassword[p->iUser]
                                 : pW->azPassword[0];
@@ -564,14 +591,13 @@ int exp_step_to_scn(const ExpWorld *pW, const ExpStep *p, int iIndex, ScnStep *p
       pOut->ePersistent = p->ePersistent;
       ScnCmd e = (ScnCmd)p->eCmd;
       const char *zRemote = pW->azRemote[p->iRemote];
-      const char *zServer = pW->azServer[p->iRemote];
       switch( e ){
         case SCN_CMD_NET_USE_ADD:
           pOut->cLetter = (char)p->cLetter;
           pOut->zRemote = exp_dup(zRemote, &bOom);
           if( p->iUser != EXP_NONE ){
             pOut->zCredUser = exp_dup(pW->azUser[p->iUser], &bOom);
-            pOut->zCredPassword = exp_dup(exp_password(pW, p), &bOom);
+            pOut->zCredPassword = exp_dup(exp_step_password(pW, p), &bOom);
           }
           break;
         case SCN_CMD_NET_USE_DELETE:
@@ -580,11 +606,10 @@ int exp_step_to_scn(const ExpWorld *pW, const ExpStep *p, int iIndex, ScnStep *p
           break;
         case SCN_CMD_CMDKEY_ADD:
           pOut->zCredUser = exp_dup(pW->azUser[p->iUser], &bOom);
-          pOut->zCredPassword = exp_dup(exp_password(pW, p), &bOom);
+          pOut->zCredPassword = exp_dup(exp_step_password(pW, p), &bOom);
           /* fall through */
         case SCN_CMD_CMDKEY_DELETE:
-          pOut->zTarget = exp_dup((p->mFlag & EXP_F_CMDKEY_SRV) ? zServer
-                                  : EXP_OTHER_TARGET, &bOom);
+          pOut->zTarget = exp_dup(exp_cred_target(pW, p), &bOom);
           break;
         case SCN_CMD_DEFINE:
         case SCN_CMD_UNDEFINE:
@@ -598,7 +623,7 @@ int exp_step_to_scn(const ExpWorld *pW, const ExpStep *p, int iIndex, ScnStep *p
           pOut->cLetter = (char)p->cLetter;
           pOut->zRemote = exp_dup(zRemote, &bOom);
           if( p->iUser != EXP_NONE ) pOut->zCredUser = exp_dup(pW->azUser[p->iUser], &bOom);
-          pOut->zCredPassword = exp_dup(exp_password(pW, p), &bOom);
+          pOut->zCredPassword = exp_dup(exp_step_password(pW, p), &bOom);
           pOut->bUpdateProfile = (p->mFlag & EXP_F_UPDATE) != 0;
           pOut->bTemporary = (p->mFlag & EXP_F_TEMPORARY) != 0;
           break;
