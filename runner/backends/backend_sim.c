@@ -360,50 +360,17 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
   rc = sim_machine_new(&p->pM);
   if( rc ){ snprintf(zErr, sizeof(zErr), "the model could not start (error %d)", rc); goto err; }
   bsim_name_luid(p, SIM_LUID_SYSTEM, "SYSTEM", "");
-  for(i=0; i<SCN_POL_COUNT; i++){
-    sim_policy_init(p->pM, backend_sim_policy((ScnPolicy)i), pScn->machine.abPolicy[i]);
-  }
-  rc = sim_machine_set_fixed_disks(p->pM, pScn->machine.mDisks);
-  if( rc ){ snprintf(zErr, sizeof(zErr), "bad fixed disks (error %d)", rc); goto err; }
+  /* the world: the model calls are simstep_world()'s, shared with the
+  ** explorer */
+  if( simstep_world(p->pM, pScn, zErr, sizeof(zErr)) ) goto err;
   p->azUser = calloc((size_t)pScn->nUser+1, sizeof(char*));
   p->azPassword = calloc((size_t)pScn->nUser+1, sizeof(char*));
   if( p->azUser==NULL || p->azPassword==NULL ) bsim_oom();
   for(i=0; i<pScn->nUser; i++){
     const ScnUser *pU = &pScn->aUser[i];
-    rc = sim_machine_add_user(p->pM, pU->zName, backend_sim_account_kind(pU->eKind), pU->bDomain,
-                              pU->zPassword);
-    if( rc ){
-      snprintf(zErr, sizeof(zErr), "line %d: user %s refused by the model (error %d)",
-               pU->iLine, pU->zName, rc);
-      goto err;
-    }
     p->azUser[i] = bsim_strdup(pU->zName);
     p->azPassword[i] = bsim_strdup(pU->zPassword ? pU->zPassword : "");
     p->nUser++;
-  }
-  for(i=0; i<pScn->nShare; i++){
-    const ScnShare *pSh = &pScn->aShare[i];
-    rc = sim_machine_add_share(p->pM, pSh->zServer, pSh->zShare, pSh->bEveryone,
-                               (const char *const*)pSh->azGrant, pSh->nGrant,
-                               pSh->bAnonymous);
-    if( rc ){
-      snprintf(zErr, sizeof(zErr), "line %d: share %s refused by the model (error %d)",
-               pSh->iLine, pSh->zUnc, rc);
-      goto err;
-    }
-  }
-  /* C16: alias= names other names of a share's server, for all its shares */
-  for(i=0; i<pScn->nShare; i++){
-    const ScnShare *pSh = &pScn->aShare[i];
-    int j;
-    for(j=0; j<pSh->nAlias; j++){
-      rc = sim_machine_add_server_alias(p->pM, pSh->zServer, pSh->azAlias[j]);
-      if( rc ){
-        snprintf(zErr, sizeof(zErr), "line %d: alias %s refused by the model (error %d)",
-                 pSh->iLine, pSh->azAlias[j], rc);
-        goto err;
-      }
-    }
   }
   if( bsim_plant_from_env(p->pM) ){   /* explorer's addition (test only) */
     snprintf(zErr, sizeof(zErr), "MAPSCOPE_SIM_PLANT_BUG names no planted bug");

@@ -10,10 +10,12 @@
 **   2. Steps other than `as`
 **   3. `as <who> <command>`
 **   4. Entry point
+**   5. The world
 */
 #include "runner/backends/simstep.h"
 #include "runner/backends/backend_sim.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- 1 ---- */
@@ -224,4 +226,54 @@ int simstep_run(SimMachine *pM, const SimStepCall *pC, const SimStepVisit *pV,
     default:
       return ERROR_INVALID_PARAMETER;
   }
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+int simstep_world(SimMachine *pM, const Scenario *pScn, char *zErr, size_t nErr){
+  int i, j, rc = 0;
+  for(i=0; i<SCN_POL_COUNT; i++){
+    /* a policy the model does not have is left out */
+    if( backend_sim_policy((ScnPolicy)i)==SIM_POL_COUNT ) continue;
+    sim_policy_init(pM, backend_sim_policy((ScnPolicy)i), pScn->machine.abPolicy[i]);
+  }
+  rc = sim_machine_set_fixed_disks(pM, pScn->machine.mDisks);
+  if( rc ){
+    snprintf(zErr, nErr, "bad fixed disks (error %d)", rc);
+    return rc;
+  }
+  for(i=0; i<pScn->nUser; i++){
+    const ScnUser *pU = &pScn->aUser[i];
+    rc = sim_machine_add_user(pM, pU->zName, backend_sim_account_kind(pU->eKind),
+                              pU->bDomain, pU->zPassword);
+    if( rc ){
+      snprintf(zErr, nErr, "line %d: user %s refused by the model (error %d)",
+               pU->iLine, pU->zName, rc);
+      return rc;
+    }
+  }
+  for(i=0; i<pScn->nShare; i++){
+    const ScnShare *pSh = &pScn->aShare[i];
+    rc = sim_machine_add_share(pM, pSh->zServer, pSh->zShare, pSh->bEveryone,
+                               (const char *const*)pSh->azGrant, pSh->nGrant,
+                               pSh->bAnonymous);
+    if( rc ){
+      snprintf(zErr, nErr, "line %d: share %s refused by the model (error %d)",
+               pSh->iLine, pSh->zUnc, rc);
+      return rc;
+    }
+  }
+  /* C16: alias= names other names of a share's server, for all its shares */
+  for(i=0; i<pScn->nShare; i++){
+    const ScnShare *pSh = &pScn->aShare[i];
+    for(j=0; j<pSh->nAlias; j++){
+      rc = sim_machine_add_server_alias(pM, pSh->zServer, pSh->azAlias[j]);
+      if( rc ){
+        snprintf(zErr, nErr, "line %d: alias %s refused by the model (error %d)",
+                 pSh->iLine, pSh->azAlias[j], rc);
+        return rc;
+      }
+    }
+  }
+  return 0;
 }

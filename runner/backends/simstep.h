@@ -23,7 +23,7 @@
 ** Contents:
 **   1. A step in the model's terms
 **   2. Structured output: visitors and single results
-**   3. Running it
+**   3. Running it; building the world
 */
 #ifndef MAPSCOPE_RUNNER_SIMSTEP_H
 #define MAPSCOPE_RUNNER_SIMSTEP_H
@@ -126,6 +126,14 @@ struct SimStepOut {
 */
 int simstep_run(SimMachine *pM, const SimStepCall *pCall, const SimStepVisit *pV,
                 SimStepOut *pOut);
+
+/*
+** Build a scenario's world on the fresh machine pM: policies, fixed disks,
+** users, shares and their server aliases (C16). Returns 0, or a Win32
+** error with a one-line reason ("line 4: user bob refused by the model
+** (error 87)") in zErr.
+*/
+int simstep_world(SimMachine *pM, const Scenario *pScn, char *zErr, size_t nErr);
 
 /* The model's logon type for the language's (SIM_LOGON_COUNT for the v2
 ** types made from a live half: netonly, task, elevate). */

@@ -118,9 +118,9 @@ struct ExpStep {
   uint8_t bOn;               /* its value */
   /* Language version 2 (added at the end: the fields above keep their
   ** places) */
-  uint8_t iFrom;             /* netonly/task/elevate from=: logon name
-                             ** index, EXP_SYSTEM (netonly only), else
-                             ** EXP_NONE */
+  uint8_t iFrom;             /* netonly/task/elevate from=: 0 none (so a
+                             ** zeroed step has none), 1 + a logon name
+                             ** index, or EXP_FROM_SYSTEM (netonly only) */
   uint8_t eFromHalf;         /* ScnHalf of from= (netonly may name a half) */
   uint8_t bS4u;              /* logon ... batch s4u (L13) */
   uint8_t eCredTarget;       /* cmdkey target: EXP_CT_* */
@@ -128,6 +128,8 @@ struct ExpStep {
                              ** reg delete: that entry's value, or EXP_NONE
                              ** for the whole key */
 };
+
+#define EXP_FROM_SYSTEM  0xfe /* iFrom of from=SYSTEM */
 
 /* ePass: 0 none (a user alone passes a NULL password, C9), 1 the user's
 ** password, 2 a wrong one, 3 an empty one (password="") */

@@ -42,7 +42,7 @@ static const char *const azInvName[EXP_INV_COUNT] = {
 };
 static const char *const azInvRules[EXP_INV_COUNT] = {
   "", "C1 C10 N3 N5", "C6", "C12 N7 K1 (canonical listings)",
-  "L8 L9 L10", "C1 C9", "C5", "N3", "N5", "L2 L3 L4", "C6", "L9",
+  "L8 L9 L10", "C1 C9", "C5", "N3", "N5", "L2 L3 L4 L11 L12", "C6 R6", "L9",
   "(planted model bug)", "C14 R1", "L12 N1",
 };
 
@@ -295,9 +295,11 @@ static void exp_check_session(ExpSim *pX, SimLuid luid){
                  "full/limited pair of one user", ti.zUser, luid);
         return;
       }
-    }else if( ti.eElevation != SIM_ELEVATION_DEFAULT ){
+    }else if( ti.eElevation != SIM_ELEVATION_DEFAULT && ti.eLogonType != SIM_LOGON_NETONLY ){
+      /* L11: ssh's token is a network logon's; L12: a netonly token is a
+      ** copy of its from= half's, so of any elevation, and unlinked */
       int bRemote = ti.eLogonType == SIM_LOGON_NETWORK || ti.eLogonType == SIM_LOGON_WINRM
-                 || ti.eLogonType == SIM_LOGON_CREDSSP;
+                 || ti.eLogonType == SIM_LOGON_CREDSSP || ti.eLogonType == SIM_LOGON_SSH;
       if( !(bRemote && ti.eElevation == SIM_ELEVATION_LIMITED) ){
         exp_fail(pX, EXP_INV_TOKEN_PAIR, "unsplit session of %s has elevation "
                  "%llu (only a remote filtered token may be limited)",
@@ -455,25 +457,8 @@ int exp_sim_open(ExpSim *pX, const ExpWorld *pW){
   pX->pW = pW;
   int rc = sim_machine_new(&pX->pM);
   if( rc ) return rc;
-  const Scenario *pWorld = pW->pWorld;
-  for(int i = 0; i < SCN_POL_COUNT && rc == 0; i++){
-    /* a policy the model does not have yet (language v2) is left out */
-    if( backend_sim_policy((ScnPolicy)i) == SIM_POL_COUNT ) continue;
-    rc = sim_policy_init(pX->pM, backend_sim_policy((ScnPolicy)i),
-                         pWorld->machine.abPolicy[i]);
-  }
-  if( rc == 0 ) rc = sim_machine_set_fixed_disks(pX->pM, pWorld->machine.mDisks);
-  for(int i = 0; i < pWorld->nUser && rc == 0; i++){
-    const ScnUser *pU = &pWorld->aUser[i];
-    rc = sim_machine_add_user(pX->pM, pU->zName, backend_sim_account_kind(pU->eKind),
-                              pU->bDomain, pU->zPassword);
-  }
-  for(int i = 0; i < pWorld->nShare && rc == 0; i++){
-    const ScnShare *pS = &pWorld->aShare[i];
-    rc = sim_machine_add_share(pX->pM, pS->zServer, pS->zShare, pS->bEveryone,
-                               (const char *const *)pS->azGrant, pS->nGrant,
-                               pS->bAnonymous);
-  }
+  char zErr[200];
+  rc = simstep_world(pX->pM, pW->pWorld, zErr, sizeof(zErr));
   if( rc ){
     sim_machine_free(pX->pM);
     pX->pM = NULL;
@@ -705,7 +690,8 @@ static void exp_call(const ExpSim *pX, const ExpStep *p, SimStepCall *pC, ScnSet
       pC->zLogonPassword = p->ePass == 2 ? "Wr0ng-pw" : pW->azPassword[p->iUser];
       if( p->eLogon == SCN_LOGON_NETONLY || p->eLogon == SCN_LOGON_TASK
        || p->eLogon == SCN_LOGON_ELEVATE ){
-        pC->tokFrom = p->iFrom == EXP_NONE ? 0 : exp_half(pX, p->iFrom, p->eFromHalf);
+        pC->tokFrom = p->iFrom == EXP_FROM_SYSTEM ? SIM_LUID_SYSTEM
+                    : p->iFrom != 0 ? exp_half(pX, p->iFrom - 1, p->eFromHalf) : 0;
         if( p->eLogon == SCN_LOGON_ELEVATE ) pC->zLogonPassword = pW->azPassword[p->iUser];
       }
       break;
@@ -783,6 +769,12 @@ int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
           pX->aParent[iSlot] = call.tokFrom;
           if( call.tokFrom != SIM_LUID_SYSTEM && sim_token_query(pM, call.tokFrom, &ti) == 0 ){
             pX->aParentLinked[iSlot] = ti.luidLinked;
+            /* L12: a copy of the from= half's token, linked to nothing */
+            if( ti.eElevation != res.made.eElevation || res.made.luidLinked != 0
+             || strcasecmp(ti.zUser, res.made.zUser) != 0 ){
+              exp_fail(pX, EXP_INV_TOKEN_PAIR, "netonly session of %s is no unlinked copy "
+                       "of its from= half (LUID %llx)", res.made.zUser, call.tokFrom);
+            }
           }
           pX->nNetonly++;
         }
