@@ -380,9 +380,11 @@ static void exp_progress_end(ExpProgress *p){
 static long exp_explore_fast(const ExpOptions *pOpt, const ExpWorld *pW, ExpFinding *pF){
   ExpProgress prog = { isatty(2), exp_now(), 0 };
   long nDone = 0;
+  int bTimeUp = 0;
+  double rStart = exp_now();
   ExpStep *aStep = malloc(sizeof(ExpStep) * (size_t)pOpt->nEpisode);
   if( aStep == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
-  for(long iEp = 0; nDone < pOpt->nSteps; iEp++){
+  for(long iEp = 0; nDone < pOpt->nSteps && !bTimeUp; iEp++){
     long nEp = pOpt->nEpisode;
     if( nEp > pOpt->nSteps - nDone ) nEp = pOpt->nSteps - nDone;
     ExpGen g;
@@ -417,6 +419,13 @@ static long exp_explore_fast(const ExpOptions *pOpt, const ExpWorld *pW, ExpFind
         }
       }
       if( (i & 0xffff) == 0xffff ) exp_progress(&prog, nDone + i, pOpt->nSteps, 0);
+      /* --seconds: looked at every 4,096 steps (a few ms), so a run ends
+      ** within that of the limit; the episode ends there */
+      if( (i & 0xfff) == 0xfff && pOpt->rSeconds > 0 && exp_now() - rStart > pOpt->rSeconds ){
+        nEp = i + 1;
+        bTimeUp = 1;
+        break;
+      }
     }
     exp_sim_close(&x);
     if( pOpt->zAgainst ) exp_sim_close(&y);

@@ -180,6 +180,11 @@ void exp_gen_init(ExpGen *pG, const ExpWorld *pW, ExpProfile eProfile, uint64_t 
 /* Make the next step (valid after the steps made before it). */
 void exp_gen_next(ExpGen *pG, ExpStep *pStep);
 
+/* 1 if the step uses a form of language version 2 (a v2 command or logon
+** type, batch s4u, from=, an alias remote, a wildcard vault target, a
+** NULL or empty password, a v2 policy), else 0. */
+int exp_step_is_v2(const ExpWorld *pW, const ExpStep *pStep);
+
 /* Number of device names, targets and letters in the tables. */
 int exp_name_count(void);
 int exp_target_count(void);

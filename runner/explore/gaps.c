@@ -92,7 +92,8 @@ static int exp_starts(const char *z, const char *zPre){
   return z && strncmp(z, zPre, strlen(zPre)) == 0;
 }
 
-/* The family of a step, for divergences that follow a known gap. */
+/* The family of a step, for divergences that follow a known gap. A v2
+** `reg set/delete` writes HKCU\Network, what `persisted` reads: network. */
 int exp_step_family(const ExpStep *p){
   switch( (ScnCmd)p->eCmd ){
     case SCN_CMD_DEFINE: case SCN_CMD_UNDEFINE: case SCN_CMD_QUERY:
@@ -130,6 +131,10 @@ int exp_gap_classify(const ExpStep *p, const char *zSim, const char *zOther,
     case SCN_CMD_NET_USE_LIST: case SCN_CMD_NET_USE_ADD: case SCN_CMD_NET_USE_DELETE:
     case SCN_CMD_NET_USE_DELETE_ALL: case SCN_CMD_WNET_ADD: case SCN_CMD_WNET_CANCEL:
     case SCN_CMD_WNET_ENUM: case SCN_CMD_NET_USE_PERSISTENT:
+    /* v2 WNet calls (C14, C15): the same missing provider answers them */
+    case SCN_CMD_NET_USE_AUTO: case SCN_CMD_NET_USE_DEVICELESS:
+    case SCN_CMD_NET_USE_DELETE_REMOTE: case SCN_CMD_WNET_ADD_DEVICELESS:
+    case SCN_CMD_WNET_CANCEL_REMOTE:
       if( strstr(zOther, "1222") ) g = 1;
       break;
     case SCN_CMD_WNET_GET:

@@ -607,6 +607,31 @@ void exp_gen_next(ExpGen *pG, ExpStep *p){
   }
 }
 
+int exp_step_is_v2(const ExpWorld *pW, const ExpStep *p){
+  switch( (ScnStepKind)p->eKind ){
+    case SCN_STEP_LOGON:
+      return p->eLogon > SCN_LOGON_CURRENT || p->bS4u;
+    case SCN_STEP_SET:
+      return p->ePolicy == SCN_POL_PROTECTION_MODE || p->ePolicy == SCN_POL_CONSENT_CREDENTIALS;
+    case SCN_STEP_AS: {
+      ScnCmd e = (ScnCmd)p->eCmd;
+      if( e > SCN_CMD_DIR ) return 1;
+      if( p->eCredTarget != EXP_CT_PLAIN ) return 1;
+      if( p->iUser != EXP_NONE && (p->ePass == 0 || p->ePass == EXP_PASS_EMPTY)
+       && e != SCN_CMD_CMDKEY_ADD ) return 1;
+      int bRemote = e == SCN_CMD_NET_USE_ADD || e == SCN_CMD_WNET_ADD
+                 || (e == SCN_CMD_DIR && (p->mFlag & EXP_F_DIR_UNC))
+                 || ((e == SCN_CMD_CMDKEY_ADD || e == SCN_CMD_CMDKEY_DELETE)
+                     && (p->mFlag & EXP_F_CMDKEY_SRV));
+      /* an alias remote: after the shares as declared (C16) */
+      return bRemote && p->iRemote < pW->nRealShare && pW->azRemote[p->iRemote]
+          && p->iRemote >= pW->pWorld->nShare;
+    }
+    default:
+      return 0;
+  }
+}
+
 /* ---------------------------------------------------------------- 5 ---- */
 
 int exp_steps_valid(const ExpWorld *pW, const ExpStep *aStep, int nStep){

@@ -109,6 +109,7 @@ static void test_generated_scenarios_parse(void **state){
   long nTotal = 0;
   int anCmd[SCN_CMD_COUNT] = {0}, anKind[6] = {0}, anLogon[SCN_LOGON_COUNT] = {0};
   int anV2[N_V2] = {0};
+  long nV2 = 0, nModel = 0;
   for(int eProfile = 0; eProfile < 2; eProfile++){
     for(uint64_t iSeed = 1; iSeed <= N_SEED; iSeed++){
       ExpGen g;
@@ -118,7 +119,11 @@ static void test_generated_scenarios_parse(void **state){
         anKind[aStep[i].eKind]++;
         if( aStep[i].eKind == SCN_STEP_AS ) anCmd[aStep[i].eCmd]++;
         if( aStep[i].eKind == SCN_STEP_LOGON ) anLogon[aStep[i].eLogon]++;
-        if( eProfile == EXP_PROFILE_MODEL ) count_v2(pW, &aStep[i], anV2);
+        if( eProfile == EXP_PROFILE_MODEL ){
+          count_v2(pW, &aStep[i], anV2);
+          nV2 += exp_step_is_v2(pW, &aStep[i]);
+          nModel++;
+        }
       }
       assert_true(exp_steps_valid(pW, aStep, N_STEP));
       char zErr[512];
@@ -145,6 +150,8 @@ static void test_generated_scenarios_parse(void **state){
     if( anLogon[t] == 0 ) fprintf(stderr, "logon type %d never generated\n", t);
     assert_true(anLogon[t] > 0);
   }
+  /* v2 forms are a good part of the model profile's steps, not all */
+  assert_true(nV2 > nModel / 10 && nV2 < nModel / 2);
   for(int k = 0; k < N_V2; k++){
     if( anV2[k] == 0 ) fprintf(stderr, "v2 form %d never generated\n", k);
     assert_true(anV2[k] > 0);
