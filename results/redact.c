@@ -73,7 +73,8 @@ static size_t redact_word_end(const char *z, size_t i){
 
 char *store_redact_line(const char *zText){
   static const char *azValueKey[] = {
-    "password=", "pass=", "/pass:", "/password:"
+    "password=", "pass=", "/pass:", "/password:",
+    "secret="                 /* tool ansible.win_credential (T3) */
   };
   RedactBuf buf = {0};
   size_t i = 0;

@@ -716,6 +716,7 @@ AgentOutcome win_cmd_run(WinHost *h, AgentCore *c, const ScnStep *s,
     case SCN_CMD_WNET_GET:
     case SCN_CMD_WNET_ENUM:
       return win_cmd_net(h, c, s, hThreadTok, pOut);
+    case SCN_CMD_TOOL:     return win_cmd_tool(h, c, s, L, hThreadTok, pOut); /* agent_tools.c */
     default:
       return agent_out_why(pOut, AGENT_FAILED, "unknown command");
   }

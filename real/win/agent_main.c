@@ -8,6 +8,8 @@
 **   --existing-shares      the world's servers exist and admit its accounts
 **   --state FILE           where `suspend` saves what outlives a reboot
 **   --resume               load FILE at `start` (the Wine backend's reboot)
+**   --ansible-dir=DIR      a checkout of ansible-core or of an Ansible
+**                          collection, for `tool ansible.*` (repeatable)
 **   --test-hang-at=N       (tests) hang inside step N
 **   --test-die-at=N        (tests) exit without a reply inside step N
 **   --version
@@ -64,6 +66,12 @@ int main(int argc, char **argv){
         return 2;
       }
       zState = argv[++i];
+    }
+    else if( strncmp(argv[i], "--ansible-dir=", 14)==0 ){
+      if( win_tools_add_ansible_dir(argv[i]+14) ){
+        fprintf(stderr, "mapscope-agent: bad --ansible-dir (empty, or more than 8)\n");
+        return 2;
+      }
     }
     else if( strncmp(argv[i], "--test-hang-at=", 15)==0 ) iHang = atoi(argv[i]+15);
     else if( strncmp(argv[i], "--test-die-at=", 14)==0 ) iDie = atoi(argv[i]+14);

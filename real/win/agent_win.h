@@ -90,6 +90,16 @@ AgentOutcome win_cmd_run(WinHost *h, AgentCore *c, const ScnStep *pStep,
                          const WinLogon *pLogon, HANDLE hThreadTok,
                          AgentOut *pOut);
 
+/* Perform a `tool` step (T8, agent_tools.c): the real tool under the
+** half, or `unsupported` with the reason. */
+AgentOutcome win_cmd_tool(WinHost *h, AgentCore *c, const ScnStep *pStep,
+                          const WinLogon *pLogon, HANDLE hThreadTok,
+                          AgentOut *pOut);
+
+/* --ansible-dir DIR (agent_tools.c): a checkout of ansible-core or of a
+** collection to find Ansible modules and module_utils in. 0 or non-zero. */
+int win_tools_add_ansible_dir(const char *zDir);
+
 /* UTF-8 <-> UTF-16 (malloc'd; NULL on failure or NULL input). */
 WCHAR *win_wide(const char *z);
 char *win_utf8(const WCHAR *z);

@@ -512,12 +512,14 @@ static int agent_spare_adopt(const char *zPrefix, const char *zExe,
 }
 
 /* The agent executable: MAPSCOPE_AGENT_EXE, else real/mapscope-agent.exe
-** next to the running mapscope binary. Malloc'd, or NULL. */
+** next to the running mapscope binary (a build tree), else
+** ../libexec/mapscope/mapscope-agent.exe from it (an installed one).
+** Malloc'd, or NULL. */
 static char *agent_find_exe(void){
   const char *z = getenv("MAPSCOPE_AGENT_EXE");
   char zSelf[PATH_MAX];
   ssize_t n;
-  char *zSlash;
+  char *zSlash, *zExe;
   if( z && z[0] ) return agent_strdup(z);
   n = readlink("/proc/self/exe", zSelf, sizeof(zSelf)-1);
   if( n<=0 ) return NULL;
@@ -525,7 +527,16 @@ static char *agent_find_exe(void){
   zSlash = strrchr(zSelf, '/');
   if( zSlash==NULL ) return NULL;
   *zSlash = 0;
-  return agent_mprintf("%s/real/mapscope-agent.exe", zSelf);
+  zExe = agent_mprintf("%s/real/mapscope-agent.exe", zSelf);
+  if( zExe && access(zExe, F_OK)!=0 ){
+    char *zInstalled = agent_mprintf("%s/../libexec/mapscope/mapscope-agent.exe", zSelf);
+    if( zInstalled && access(zInstalled, F_OK)==0 ){
+      free(zExe);
+      return zInstalled;
+    }
+    free(zInstalled);
+  }
+  return zExe;
 }
 
 /* ---------------------------------------------------------------- 4 ---- */

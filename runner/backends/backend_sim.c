@@ -29,6 +29,7 @@
 #include "runner/backends/simstep.h"
 #include "runner/util/strbuf.h"
 #include "sim/sim.h"
+#include "sim/tools/tools.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -55,6 +56,8 @@ struct BackendConn {
   int nName;                 /* entries in azName */
   int nNameAlloc;            /* slots in azName */
   HostFacts facts;           /* what xHostFacts returns */
+  char *zToolRecord;         /* the actions of the last step's tool (T1),
+                             ** or NULL: backend_sim_tool_record() */
 };
 
 static void bsim_oom(void){
@@ -325,6 +328,7 @@ static void bsim_close(BackendConn *p){
   free(p->aLogon);
   for(i=0; i<p->nName; i++) free(p->azName[i]);
   free(p->azName);
+  free(p->zToolRecord);
   simhash_clear(&p->luidNames);
   simhash_clear(&p->logonNames);
   free(p);
@@ -625,6 +629,53 @@ static void bsim_listing(StrBuf *pOut, BsimOut *pO, int rc){
   }
 }
 
+/* ---- tools helper's addition: `tool <profile> key=value...` (T1-T7) ---- */
+static void bsim_tool_token_name(void *pCtx, SimLuid luid, char *zBuf, size_t nBuf){
+  snprintf(zBuf, nBuf, "{%s}", bsim_luid_name((BackendConn*)pCtx, luid));
+}
+
+/* Run the step's profile (sim/tools/) as tok; keep its record of actions
+** for explain (backend_sim_tool_record). */
+static void bsim_step_tool(BackendConn *p, SimLuid tok, const ScnStep *pStep,
+                           StrBuf *pOut){
+  const SimToolProfile *pTool = sim_tool_find(scn_tool_name(pStep->eTool));
+  SimToolArg aArg[SCN_TKEY_COUNT];
+  SimToolCall call;
+  int i, nArg = 0, rc;
+  if( pTool==NULL ){
+    bsim_error(pOut, ERROR_INVALID_PARAMETER);
+    return;
+  }
+  for(i=0; i<pStep->nToolArg && nArg<SCN_TKEY_COUNT; i++, nArg++){
+    aArg[nArg].zKey = scn_tool_key_name(pStep->aToolArg[i].eKey);
+    aArg[nArg].zValue = pStep->aToolArg[i].zValue;
+  }
+  memset(&call, 0, sizeof(call));
+  call.pM = p->pM;
+  call.token = tok;
+  call.aArg = aArg;
+  call.nArg = nArg;
+  call.xTokenName = bsim_tool_token_name;
+  call.pNameCtx = p;
+  rc = sim_tool_run(pTool, &call);
+  if( call.zToolError ){
+    char z[80];
+    scn_format_tool_error(call.zToolError, z, sizeof(z));
+    strbuf_puts(pOut, z);
+  }else{
+    bsim_ok_or_error(pOut, rc);
+  }
+  if( call.bRecordLost ) bsim_oom();   /* as every allocation here */
+  p->zToolRecord = call.zRecord;   /* taken over */
+  call.zRecord = NULL;
+  sim_tool_call_clear(&call);
+}
+
+const char *backend_sim_tool_record(BackendConn *p){
+  return p ? p->zToolRecord : NULL;
+}
+/* ---- end of the tools helper's addition ---- */
+
 /*
 ** `as <who> <command>`: the step in the model's terms (placeholders in a
 ** target resolved to LUIDs), run by simstep_run(), its result printed in
@@ -676,6 +727,17 @@ static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
   visit.xDrive = bsim_visit_drive;
   visit.xNet = bsim_visit_net;
 
+  if( pStep->eCmd==SCN_CMD_TOOL ){
+    /* a tool profile (sim/tools/) makes its own model calls */
+    free(zT);
+    if( call.tok==0 || !sim_session_exists(pM, call.tok) ){
+      sim_rule(pM, SIM_RULE_L10);
+      bsim_error(pOut, ERROR_NO_SUCH_LOGON_SESSION);   /* L10 */
+      return;
+    }
+    bsim_step_tool(p, call.tok, pStep, pOut);
+    return;
+  }
   rc = simstep_run(pM, &call, &visit, &res);
   free(zT);
   switch( res.eShape ){
@@ -723,6 +785,8 @@ static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
   char *zT = NULL;
   memset(pRes, 0, sizeof(*pRes));
   sim_rules_clear(p->pM);      /* xRulesFired reports this step's marks */
+  free(p->zToolRecord);        /* the record is the last step's only */
+  p->zToolRecord = NULL;
   memset(&call, 0, sizeof(call));
   call.eKind = pStep->eKind;
   switch( pStep->eKind ){
@@ -1079,6 +1143,16 @@ static int bsim_rules_fired(BackendConn *p, char *zBuf, int nBuf){
   }
   return 0;
 }
+
+/* ---- visual helper's addition: what explain's pictures need ---- */
+const char *backend_sim_luid_name(BackendConn *p, SimLuid luid){
+  return bsim_luid_name(p, luid);
+}
+
+char *backend_sim_render(BackendConn *p, const char *zText){
+  return bsim_rendered(p, zText ? zText : "");
+}
+/* ---- end of the visual helper's addition ---- */
 
 const BackendOps backend_sim_ops = {
   "sim",

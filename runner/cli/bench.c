@@ -26,6 +26,7 @@
 **   6. (e) exploration rate
 **   7. The entry point
 */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@
 
 #include "runner/backends/backend.h"
 #include "runner/cli/commands.h"
+#include "runner/cli/options.h"
 #include "runner/explore/explore.h"
 #include "runner/engine/load.h"
 #include "runner/util/strbuf.h"
@@ -57,16 +59,61 @@ struct BenchOptions {
   int nRepeat;               /* model timings: best of this many */
 };
 
+/* printf for the report: the progress line (stderr, a terminal only) is
+** wiped first, so a row never lands after it. */
+static void bench_printf(const char *zFormat, ...)
+  __attribute__((format(printf, 1, 2)));
+static void bench_printf(const char *zFormat, ...){
+  va_list ap;
+  term_progress_clear();
+  va_start(ap, zFormat);
+  vprintf(zFormat, ap);
+  va_end(ap);
+}
+
 static double bench_now(void){
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int bench_usage(const char *zWhat, const char *zArg){
-  fprintf(stderr, "mapscope bench: %s%s%s\n", zWhat, zArg ? ": " : "", zArg ? zArg : "");
-  return 2;
-}
+static const char zBenchHelp[] =
+  "usage: mapscope bench [options]\n"
+  "\n"
+  "Measure the model, the agent under Wine and the store, side by side\n"
+  "(docs/performance.md). Each row is printed as soon as it is measured;\n"
+  "on a terminal a progress line shows what is running.\n"
+  "\n"
+  "      --only=PARTS         comma-separated: ops, sessions, logons, suite,\n"
+  "                           store, explore, model (ops without Wine), wine\n"
+  "                           (ops and suite with Wine); default all\n"
+  "      --no-wine            leave Wine out\n"
+  "      --ops=N              model operations per kind (default 1000000)\n"
+  "      --wine-ops=N         Wine operations per kind (default 200)\n"
+  "      --sessions=N,N,...   session counts (default 10,1000,100000)\n"
+  "      --suite=DIR          the scenarios of (c) (default scenarios)\n"
+  "      --store-rows=N       step rows for (d) (default 200000)\n"
+  "      --explore-steps=N    steps for (e) (default 2000000)\n"
+  "      --repeat=N           model timings: the best of N runs (default 5)\n"
+  "      --help               this text\n";
+
+enum {
+  BENCH_ONLY = OPT_LONG_BASE, BENCH_NO_WINE, BENCH_OPS, BENCH_WINE_OPS,
+  BENCH_SESSIONS, BENCH_SUITE, BENCH_STORE_ROWS, BENCH_EXPLORE_STEPS, BENCH_REPEAT
+};
+
+static const struct option aBenchLong[] = {
+  { "only",          required_argument, NULL, BENCH_ONLY },
+  { "no-wine",       no_argument,       NULL, BENCH_NO_WINE },
+  { "ops",           required_argument, NULL, BENCH_OPS },
+  { "wine-ops",      required_argument, NULL, BENCH_WINE_OPS },
+  { "sessions",      required_argument, NULL, BENCH_SESSIONS },
+  { "suite",         required_argument, NULL, BENCH_SUITE },
+  { "store-rows",    required_argument, NULL, BENCH_STORE_ROWS },
+  { "explore-steps", required_argument, NULL, BENCH_EXPLORE_STEPS },
+  { "repeat",        required_argument, NULL, BENCH_REPEAT },
+  { NULL, 0, NULL, 0 }
+};
 
 static int bench_count(const char *z, long *pn){
   char *zEnd = NULL;
@@ -76,6 +123,7 @@ static int bench_count(const char *z, long *pn){
   return 0;
 }
 
+/* Returns -1 to go on, or the exit status (0 after --help, 2 on bad usage). */
 static int bench_parse(int argc, char **argv, BenchOptions *p){
   memset(p, 0, sizeof(*p));
   p->bOps = p->bSessions = p->bSuite = p->bStore = p->bExplore = 1;
@@ -89,60 +137,80 @@ static int bench_parse(int argc, char **argv, BenchOptions *p){
   p->nStoreRows = 200000;
   p->nExploreSteps = 2000000;
   p->nRepeat = 5;
-  for(int i = 1; i < argc; i++){
-    const char *zOpt = argv[i];
-    if( strcmp(zOpt, "--no-wine") == 0 ){ p->bWine = 0; continue; }
-    if( i + 1 >= argc ) return bench_usage("unknown option or missing value", zOpt);
-    const char *zVal = argv[++i];
-    if( strcmp(zOpt, "--only") == 0 ){
-      p->bOps = p->bSessions = p->bSuite = p->bStore = p->bExplore = 0;
-      p->bLogons = 0;
-      int bWineWord = 0;
-      char zBuf[256];
-      snprintf(zBuf, sizeof(zBuf), "%s", zVal);
-      for(char *zW = strtok(zBuf, ","); zW; zW = strtok(NULL, ",")){
-        if( strcmp(zW, "ops") == 0 || strcmp(zW, "model") == 0 ) p->bOps = 1;
-        else if( strcmp(zW, "sessions") == 0 ) p->bSessions = 1;
-        else if( strcmp(zW, "logons") == 0 ) p->bLogons = 1;
-        else if( strcmp(zW, "suite") == 0 ) p->bSuite = 1;
-        else if( strcmp(zW, "store") == 0 ) p->bStore = 1;
-        else if( strcmp(zW, "explore") == 0 ) p->bExplore = 1;
-        else if( strcmp(zW, "wine") == 0 ) bWineWord = 1;
-        else return bench_usage("--only takes ops, sessions, logons, suite, store, explore, wine", zW);
-      }
-      if( bWineWord && !p->bOps && !p->bSuite ) p->bOps = p->bSuite = 1;
-      if( strstr(zVal, "model") && !bWineWord ) p->bWine = 0;
-    }else if( strcmp(zOpt, "--ops") == 0 ){
-      if( bench_count(zVal, &p->nOps) ) return bench_usage("--ops takes a positive number", zVal);
-    }else if( strcmp(zOpt, "--wine-ops") == 0 ){
-      if( bench_count(zVal, &p->nWineOps) ) return bench_usage("--wine-ops takes a positive number", zVal);
-    }else if( strcmp(zOpt, "--store-rows") == 0 ){
-      if( bench_count(zVal, &p->nStoreRows) ) return bench_usage("--store-rows takes a positive number", zVal);
-    }else if( strcmp(zOpt, "--explore-steps") == 0 ){
-      if( bench_count(zVal, &p->nExploreSteps) ) return bench_usage("--explore-steps takes a positive number", zVal);
-    }else if( strcmp(zOpt, "--repeat") == 0 ){
-      long n = 0;
-      if( bench_count(zVal, &n) || n > 100 ) return bench_usage("--repeat takes 1 to 100", zVal);
-      p->nRepeat = (int)n;
-    }else if( strcmp(zOpt, "--suite") == 0 ){
-      p->zSuite = zVal;
-    }else if( strcmp(zOpt, "--sessions") == 0 ){
-      char zBuf[256];
-      snprintf(zBuf, sizeof(zBuf), "%s", zVal);
-      p->nSessions = 0;
-      for(char *zW = strtok(zBuf, ","); zW; zW = strtok(NULL, ",")){
-        if( p->nSessions >= 8 || bench_count(zW, &p->anSessions[p->nSessions])
-         || p->anSessions[p->nSessions] > 10000000 ){
-          return bench_usage("--sessions takes up to 8 numbers from 1 to 10000000, "
-                             "comma separated", zVal);
+  OptParser op;
+  opt_init(&op, "bench", zBenchHelp, argc, argv, "", aBenchLong);
+  int c;
+  long n = 0;
+  while( (c = opt_next(&op)) != OPT_END ){
+    const char *zVal = op.zArg;
+    switch( c ){
+      case OPT_STOP: return op.rc;
+      case BENCH_NO_WINE: p->bWine = 0; break;
+      case BENCH_ONLY: {
+        p->bOps = p->bSessions = p->bSuite = p->bStore = p->bExplore = 0;
+        p->bLogons = 0;
+        int bWineWord = 0;
+        char zBuf[256];
+        snprintf(zBuf, sizeof(zBuf), "%s", zVal);
+        for(char *zW = strtok(zBuf, ","); zW; zW = strtok(NULL, ",")){
+          if( strcmp(zW, "ops") == 0 || strcmp(zW, "model") == 0 ) p->bOps = 1;
+          else if( strcmp(zW, "sessions") == 0 ) p->bSessions = 1;
+          else if( strcmp(zW, "logons") == 0 ) p->bLogons = 1;
+          else if( strcmp(zW, "suite") == 0 ) p->bSuite = 1;
+          else if( strcmp(zW, "store") == 0 ) p->bStore = 1;
+          else if( strcmp(zW, "explore") == 0 ) p->bExplore = 1;
+          else if( strcmp(zW, "wine") == 0 ) bWineWord = 1;
+          else{
+            opt_done(&op);
+            return opt_usage(&op, "--only takes ops, sessions, logons, suite, store, explore, "
+                             "model, wine; not '%s'", zW);
+          }
         }
-        p->nSessions++;
+        if( bWineWord && !p->bOps && !p->bSuite ) p->bOps = p->bSuite = 1;
+        if( strstr(zVal, "model") && !bWineWord ) p->bWine = 0;
+        break;
       }
-    }else{
-      return bench_usage("unknown option", zOpt);
+      case BENCH_OPS:
+        if( opt_long(&op, 1, 1000000000L, &p->nOps) ){ opt_done(&op); return 2; }
+        break;
+      case BENCH_WINE_OPS:
+        if( opt_long(&op, 1, 1000000000L, &p->nWineOps) ){ opt_done(&op); return 2; }
+        break;
+      case BENCH_STORE_ROWS:
+        if( opt_long(&op, 1, 1000000000L, &p->nStoreRows) ){ opt_done(&op); return 2; }
+        break;
+      case BENCH_EXPLORE_STEPS:
+        if( opt_long(&op, 1, 1000000000000L, &p->nExploreSteps) ){ opt_done(&op); return 2; }
+        break;
+      case BENCH_REPEAT:
+        if( opt_long(&op, 1, 100, &n) ){ opt_done(&op); return 2; }
+        p->nRepeat = (int)n;
+        break;
+      case BENCH_SUITE: p->zSuite = zVal; break;
+      case BENCH_SESSIONS: {
+        char zBuf[256];
+        snprintf(zBuf, sizeof(zBuf), "%s", zVal);
+        p->nSessions = 0;
+        for(char *zW = strtok(zBuf, ","); zW; zW = strtok(NULL, ",")){
+          if( p->nSessions >= 8 || bench_count(zW, &p->anSessions[p->nSessions])
+           || p->anSessions[p->nSessions] > 10000000 ){
+            opt_done(&op);
+            return opt_usage(&op, "--sessions takes up to 8 numbers from 1 to 10000000, "
+                             "comma separated, not '%s'", zVal);
+          }
+          p->nSessions++;
+        }
+        break;
+      }
+      default:
+        opt_done(&op);
+        return opt_usage(&op, "unexpected option");
     }
   }
-  return 0;
+  if( op.iFirst < argc ){
+    return opt_usage_cmd("bench", "bench takes no arguments, not '%s'", argv[op.iFirst]);
+  }
+  return -1;
 }
 
 /* ---------------------------------------------------------------- 2 ---- */
@@ -269,8 +337,8 @@ static double bench_min(double rA, double rB){
 }
 
 static void bench_print_ns(const char *zWhat, double rNs){
-  if( rNs < 0 ) printf("  %-44s %14s\n", zWhat, "failed");
-  else printf("  %-44s %11.1f ns %14.0f ops/s\n", zWhat, rNs, 1e9 / rNs);
+  if( rNs < 0 ) bench_printf("  %-44s %14s\n", zWhat, "failed");
+  else bench_printf("  %-44s %11.1f ns %14.0f ops/s\n", zWhat, rNs, 1e9 / rNs);
 }
 
 static void bench_ops(const BenchOptions *pOpt){
@@ -278,46 +346,58 @@ static void bench_ops(const BenchOptions *pOpt){
     "as A define Q: C:\\data", "as A query Q:", "as A undefine Q:" };
   static const char *const azNet[3] = {
     "as A wnet add Z: \\\\fs1\\data", "as A wnet get Z:", "as A wnet cancel Z:" };
-  printf("(a) per-operation throughput (%ld model cycles, %ld Wine cycles)\n",
+  bench_printf("(a) per-operation throughput (%ld model cycles, %ld Wine cycles)\n",
          pOpt->nOps, pOpt->nWineOps);
   double rDos = -1, rNet = -1, rDosText = -1, rNetText = -1;
   char zWhy[256];
   long nText = pOpt->nOps / 10 > 0 ? pOpt->nOps / 10 : 1;
+  /* Each row is printed as soon as its best-of-N is known. */
   for(int k = 0; k < pOpt->nRepeat; k++){
+    term_progress("(a) model define/query/remove: run %d of %d", k + 1, pOpt->nRepeat);
     rDos = bench_min(rDos, bench_model_dosdev(pOpt->nOps));
+  }
+  bench_print_ns("model define/query/remove (sim calls)", rDos);
+  for(int k = 0; k < pOpt->nRepeat; k++){
+    term_progress("(a) model add/get/cancel: run %d of %d", k + 1, pOpt->nRepeat);
     rNet = bench_min(rNet, bench_model_wnet(pOpt->nOps));
+  }
+  bench_print_ns("model add/get/cancel (sim calls)", rNet);
+  for(int k = 0; k < pOpt->nRepeat; k++){
+    term_progress("(a) backend steps define/query/remove: run %d of %d", k + 1, pOpt->nRepeat);
     rDosText = bench_min(rDosText, bench_backend_cycle(&backend_sim_ops, azDos, nText,
                                                        zWhy, sizeof(zWhy)));
+  }
+  bench_print_ns("model define/query/remove (backend steps)", rDosText);
+  for(int k = 0; k < pOpt->nRepeat; k++){
+    term_progress("(a) backend steps add/get/cancel: run %d of %d", k + 1, pOpt->nRepeat);
     rNetText = bench_min(rNetText, bench_backend_cycle(&backend_sim_ops, azNet, nText,
                                                        zWhy, sizeof(zWhy)));
   }
-  bench_print_ns("model define/query/remove (sim calls)", rDos);
-  bench_print_ns("model add/get/cancel (sim calls)", rNet);
-  bench_print_ns("model define/query/remove (backend steps)", rDosText);
   bench_print_ns("model add/get/cancel (backend steps)", rNetText);
   if( !pOpt->bWine ){
-    printf("  %-44s %s\n", "Wine", "not measured (--no-wine)");
+    bench_printf("  %-44s %s\n", "Wine", "not measured (--no-wine)");
     return;
   }
   char zWhyDos[256] = "", zWhyNet[256] = "";
+  term_progress("(a) Wine agent: %ld cycles of each kind", pOpt->nWineOps);
   double rWDos = bench_backend_cycle(&backend_wine_ops, azDos, pOpt->nWineOps,
                                      zWhyDos, sizeof(zWhyDos));
   double rWNet = bench_backend_cycle(&backend_wine_ops, azNet, pOpt->nWineOps,
                                      zWhyNet, sizeof(zWhyNet));
   if( backend_wine_ops.xShutdown ) backend_wine_ops.xShutdown(NULL);
   if( rWDos >= 0 ) bench_print_ns("Wine agent define/query/remove (steps)", rWDos);
-  else printf("  %-44s %s\n", "Wine agent define/query/remove", zWhyDos);
+  else bench_printf("  %-44s %s\n", "Wine agent define/query/remove", zWhyDos);
   if( rWNet >= 0 ) bench_print_ns("Wine agent add/get/cancel (steps)", rWNet);
-  else printf("  %-44s %s\n", "Wine agent add/get/cancel", zWhyNet);
+  else bench_printf("  %-44s %s\n", "Wine agent add/get/cancel", zWhyNet);
   if( rWDos >= 0 && rDos > 0 ){
-    printf("  %-44s %11.0fx (sim calls), %.0fx (backend steps)   target >= 500x\n",
+    bench_printf("  %-44s %11.0fx (sim calls), %.0fx (backend steps)   target >= 500x\n",
            "ratio model/Wine, define/query/remove", rWDos / rDos, rWDos / rDosText);
   }
   if( rWNet >= 0 && rNet > 0 ){
-    printf("  %-44s %11.0fx (sim calls)   target >= 500x\n",
+    bench_printf("  %-44s %11.0fx (sim calls)   target >= 500x\n",
            "ratio model/Wine, add/get/cancel", rWNet / rNet);
   }else{
-    printf("  %-44s %s\n", "ratio model/Wine, add/get/cancel",
+    bench_printf("  %-44s %s\n", "ratio model/Wine, add/get/cancel",
            "n/a: Wine cannot do these operations (see the row above)");
   }
 }
@@ -373,25 +453,26 @@ static double bench_sessions_one(long nSess, long nOps, int bRandom, int nRepeat
 
 static void bench_sessions(const BenchOptions *pOpt){
   long nOps = pOpt->nOps / 3 > 0 ? pOpt->nOps / 3 : 1;
-  printf("(b) model cost per step against live logon sessions (%ld six-step cycles:\n"
+  bench_printf("(b) model cost per step against live logon sessions (%ld six-step cycles:\n"
          "    define/query/remove, add/get/cancel; acting as 8 sessions, or as a random one)\n",
          nOps);
   double rBaseHot = -1, rBaseRand = -1;
   for(int i = 0; i < pOpt->nSessions; i++){
     double rLogon = 0, rLogon2 = 0;
+    term_progress("(b) %ld sessions", pOpt->anSessions[i]);
     double rHot = bench_sessions_one(pOpt->anSessions[i], nOps, 0, pOpt->nRepeat, &rLogon);
     double rRand = bench_sessions_one(pOpt->anSessions[i], nOps, 1, pOpt->nRepeat, &rLogon2);
     if( i == 0 ){ rBaseHot = rHot; rBaseRand = rRand; }
     if( rHot < 0 || rRand < 0 ){
-      printf("  %8ld sessions: failed\n", pOpt->anSessions[i]);
+      bench_printf("  %8ld sessions: failed\n", pOpt->anSessions[i]);
       continue;
     }
-    printf("  %8ld sessions: 8 sessions %7.1f ns/step (ratio %4.2f)   random %7.1f "
+    bench_printf("  %8ld sessions: 8 sessions %7.1f ns/step (ratio %4.2f)   random %7.1f "
            "ns/step (ratio %4.2f)   logon %.0f ns\n", pOpt->anSessions[i],
            rHot, rBaseHot > 0 ? rHot / rBaseHot : 0.0,
            rRand, rBaseRand > 0 ? rRand / rBaseRand : 0.0, rLogon);
   }
-  printf("  target: flat within 1.5x from the first to the last count\n");
+  bench_printf("  target: flat within 1.5x from the first to the last count\n");
 }
 
 /*
@@ -460,23 +541,24 @@ static double bench_logons_one(long nLogon, long nOps, int nRepeat,
 
 static void bench_logons(const BenchOptions *pOpt){
   long nOps = pOpt->nOps / 10 > 0 ? pOpt->nOps / 10 : 1;
-  printf("(b2) the CLI path: cost per step through the sim backend against named logons\n"
+  bench_printf("(b2) the CLI path: cost per step through the sim backend against named logons\n"
          "    (%ld steps: as L<k> define/query/undefine/token for 8 names spread over all)\n",
          nOps);
   double rBase = -1;
   for(int i = 0; i < pOpt->nSessions; i++){
     double rLogon = 0, rParse = 0;
+    term_progress("(b2) %ld logons", pOpt->anSessions[i]);
     double rStep = bench_logons_one(pOpt->anSessions[i], nOps, pOpt->nRepeat, &rLogon, &rParse);
     if( i == 0 ) rBase = rStep;
     if( rStep < 0 ){
-      printf("  %8ld logons: failed\n", pOpt->anSessions[i]);
+      bench_printf("  %8ld logons: failed\n", pOpt->anSessions[i]);
       continue;
     }
-    printf("  %8ld logons: %7.1f ns/step (ratio %4.2f)   logon step %6.0f ns   "
+    bench_printf("  %8ld logons: %7.1f ns/step (ratio %4.2f)   logon step %6.0f ns   "
            "parse %.0f ms\n", pOpt->anSessions[i], rStep,
            rBase > 0 ? rStep / rBase : 0.0, rLogon, rParse);
   }
-  printf("  target: flat within 1.5x from the first to the last count (issue 9 item 11)\n");
+  bench_printf("  target: flat within 1.5x from the first to the last count (issue 9 item 11)\n");
 }
 
 /* ---------------------------------------------------------------- 4 ---- */
@@ -489,6 +571,7 @@ static int bench_suite_on(const BackendOps *pOps, ScnFile *aFile, int nFile,
   *pnUnsupported = *pnError = 0;
   for(int f = 0; f < nFile; f++){
     const Scenario *pScn = aFile[f].pScn;
+    term_progress("(c) %s: %d of %d: %s", pOps->zName, f + 1, nFile, aFile[f].zPath);
     double t0 = bench_now();
     BackendConn *pConn = NULL;
     char *zErr = NULL;
@@ -531,7 +614,7 @@ static void bench_suite_line(const char *zWhat, const double *arMs, int n){
     rMedian = n % 2 ? arSorted[n/2] : (arSorted[n/2 - 1] + arSorted[n/2]) / 2;
   }
   free(arSorted);
-  printf("  %-22s total %9.1f ms   mean %8.2f   median %8.2f   max %8.2f ms/scenario\n",
+  bench_printf("  %-22s total %9.1f ms   mean %8.2f   median %8.2f   max %8.2f ms/scenario\n",
          zWhat, rSum, n ? rSum / n : 0.0, rMedian, rMax);
 }
 
@@ -548,9 +631,9 @@ static void bench_suite(const BenchOptions *pOpt){
   char *azPath[1] = { (char*)pOpt->zSuite };
   ScnFile *aFile = NULL;
   int nFile = 0;
-  printf("(c) the bundled suite (%s)\n", pOpt->zSuite);
+  bench_printf("(c) the bundled suite (%s)\n", pOpt->zSuite);
   if( access(pOpt->zSuite, R_OK) != 0 || load_scenarios("bench", azPath, 1, &aFile, &nFile) ){
-    printf("  cannot load %s: not measured\n", pOpt->zSuite);
+    bench_printf("  cannot load %s: not measured\n", pOpt->zSuite);
     return;
   }
   int nStep = 0;
@@ -561,10 +644,10 @@ static void bench_suite(const BenchOptions *pOpt){
   int nU, nE;
   double t0 = bench_now();
   if( bench_suite_on(&backend_sim_ops, aFile, nFile, arSim, &nU, &nE, zWhy, sizeof(zWhy)) < 0 ){
-    printf("  model: %s\n", zWhy);
+    bench_printf("  model: %s\n", zWhy);
   }else{
     double rTotal = (bench_now() - t0) * 1e3;
-    printf("  %d scenarios, %d steps; model: %.1f ms in all   target < 1000 ms\n",
+    bench_printf("  %d scenarios, %d steps; model: %.1f ms in all   target < 1000 ms\n",
            nFile, nStep, rTotal);
     bench_suite_line("model", arSim, nFile);
   }
@@ -588,26 +671,26 @@ static void bench_suite(const BenchOptions *pOpt){
         rBest = bench_min(rBest, (bench_now() - t1) * 1e3);
       }
       if( rBest >= 0 ){
-        printf("  Wine agent start+close, no steps: %.1f ms (best of 3)\n", rBest);
+        bench_printf("  Wine agent start+close, no steps: %.1f ms (best of 3)\n", rBest);
       }
       scn_free(pEmpty);
     }
   }
   if( !pOpt->bWine ){
-    printf("  Wine: not measured (--no-wine)\n");
+    bench_printf("  Wine: not measured (--no-wine)\n");
   }else if( bench_suite_on(&backend_wine_ops, aFile, nFile, arWine, &nU, &nE,
                            zWhy, sizeof(zWhy)) < 0 ){
-    printf("  Wine: %s\n", zWhy);
+    bench_printf("  Wine: %s\n", zWhy);
   }else{
     bench_suite_line("Wine (prefix exists)", arWine, nFile);
-    printf("  Wine: %d steps unsupported, %d errors; target <= 100 ms per scenario\n", nU, nE);
+    bench_printf("  Wine: %d steps unsupported, %d errors; target <= 100 ms per scenario\n", nU, nE);
     int nWithin = 0, nReboot = 0, nRebootWithin = 0;
     for(int f = 0; f < nFile; f++){
       int bReboot = bench_has_reboot(aFile[f].pScn);
       nReboot += bReboot;
       if( arWine[f] <= 100.0 ){ nWithin++; nRebootWithin += bReboot; }
     }
-    printf("  Wine: %d of %d scenarios within 100 ms; %d of the %d with a reboot step "
+    bench_printf("  Wine: %d of %d scenarios within 100 ms; %d of the %d with a reboot step "
            "(each restarts the wineserver)\n", nWithin, nFile, nRebootWithin, nReboot);
     /* the slowest few, by name */
     for(int k = 0; k < 3 && k < nFile; k++){
@@ -616,7 +699,7 @@ static void bench_suite(const BenchOptions *pOpt){
         if( arWine[f] >= 0 && (iMax < 0 || arWine[f] > arWine[iMax]) ) iMax = f;
       }
       if( iMax < 0 ) break;
-      printf("    slowest under Wine: %8.1f ms  %s\n", arWine[iMax], aFile[iMax].zPath);
+      bench_printf("    slowest under Wine: %8.1f ms  %s\n", arWine[iMax], aFile[iMax].zPath);
       arWine[iMax] = -1;
     }
   }
@@ -631,10 +714,10 @@ static void bench_suite(const BenchOptions *pOpt){
 static void bench_store(const BenchOptions *pOpt){
   char zPath[] = "/tmp/mapscope-bench-XXXXXX";
   int fd = mkstemp(zPath);
-  printf("(d) results-store ingest (%ld step rows, 50 per scenario, temp database)\n",
+  bench_printf("(d) results-store ingest (%ld step rows, 50 per scenario, temp database)\n",
          pOpt->nStoreRows);
   if( fd < 0 ){
-    printf("  cannot make a temp file: not measured\n");
+    bench_printf("  cannot make a temp file: not measured\n");
     return;
   }
   close(fd);
@@ -642,7 +725,7 @@ static void bench_store(const BenchOptions *pOpt){
   Store *pStore = NULL;
   char zErr[256], zRunId[37];
   if( store_open(zPath, &pStore, zErr, (int)sizeof(zErr)) != 0 ){
-    printf("  %s: not measured\n", zErr);
+    bench_printf("  %s: not measured\n", zErr);
     return;
   }
   StoreRunInfo info;
@@ -675,8 +758,8 @@ static void bench_store(const BenchOptions *pOpt){
   }
   if( rc == 0 ) rc = store_run_end(pStore, (int)nDone, 0, 0);
   double t = bench_now() - t0;
-  if( rc ) printf("  failed: %s\n", store_errmsg(pStore));
-  else printf("  %ld rows in %.3f s: %.0f step rows/s\n", nDone, t, nDone / t);
+  if( rc ) bench_printf("  failed: %s\n", store_errmsg(pStore));
+  else bench_printf("  %ld rows in %.3f s: %.0f step rows/s\n", nDone, t, nDone / t);
   store_close(pStore);
   unlink(zPath);
   char zSide[80];
@@ -690,10 +773,10 @@ static void bench_store(const BenchOptions *pOpt){
 static void bench_explore(const BenchOptions *pOpt){
   ExpWorld w;
   char zErr[256];
-  printf("(e) model-only exploration (%ld steps, built-in world, invariants after every step)\n",
+  bench_printf("(e) model-only exploration (%ld steps, built-in world, invariants after every step)\n",
          pOpt->nExploreSteps);
   if( exp_world_init(&w, NULL, zErr, sizeof(zErr)) != 0 ){
-    printf("  %s\n", zErr);
+    bench_printf("  %s\n", zErr);
     return;
   }
   double rBest = 0;
@@ -701,6 +784,7 @@ static void bench_explore(const BenchOptions *pOpt){
   for(int k = 0; k < pOpt->nRepeat; k++){
     long nDone = 0;
     nFail = 0;
+    term_progress("(e) run %d of %d", k + 1, pOpt->nRepeat);
     double t0 = bench_now();
     for(long iEp = 0; nDone < pOpt->nExploreSteps; iEp++){
       ExpSim x;
@@ -729,9 +813,9 @@ static void bench_explore(const BenchOptions *pOpt){
       nV2 += exp_step_is_v2(&w, &s);
     }
   }
-  printf("  %.0f steps/s on one core, generation included (%ld episodes with a failed "
+  bench_printf("  %.0f steps/s on one core, generation included (%ld episodes with a failed "
          "invariant)   target >= 1,000,000\n", rBest, nFail);
-  printf("  of these steps %.1f%% use a language v2 form (ssh, netonly, task, s4u, elevate, "
+  bench_printf("  of these steps %.1f%% use a language v2 form (ssh, netonly, task, s4u, elevate, "
          "net use *, deviceless, reg, alias, wildcard, NULL/empty password, v2 policy)\n",
          nAll ? 100.0 * nV2 / nAll : 0.0);
   exp_world_free(&w);
@@ -742,8 +826,11 @@ static void bench_explore(const BenchOptions *pOpt){
 int cmd_bench(int argc, char **argv){
   BenchOptions opt;
   int rc = bench_parse(argc, argv, &opt);
-  if( rc ) return rc;
-  printf("mapscope bench %s\n", MAPSCOPE_VERSION);
+  if( rc >= 0 ) return rc;
+  /* Rows as they are measured, even into a pipe or a file. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  term_progress_enable(stderr, 1);
+  bench_printf("mapscope bench %s\n", MAPSCOPE_VERSION);
   if( opt.bOps ) bench_ops(&opt);
   if( opt.bSessions ) bench_sessions(&opt);
   if( opt.bLogons ) bench_logons(&opt);

@@ -30,6 +30,7 @@
 **           5. compare  6. merge  7. export  8. the entry point
 */
 #include "runner/cli/commands.h"
+#include "runner/report/report.h"
 #include "runner/util/termsafe.h"
 #include "results/store.h"
 
@@ -786,45 +787,6 @@ err:
 
 /* ---------------------------------------------------------------- 7 ---- */
 
-/* XML text: the five specials escaped, other control characters '?'. */
-static void results_xml(FILE *pOut, const char *z){
-  for(; z && *z; z++){
-    unsigned char c = (unsigned char)*z;
-    switch( c ){
-      case '&': fputs("&amp;", pOut); break;
-      case '<': fputs("&lt;", pOut); break;
-      case '>': fputs("&gt;", pOut); break;
-      case '"': fputs("&quot;", pOut); break;
-      case '\'': fputs("&apos;", pOut); break;
-      default:
-        fputc((c<0x20 && c!='\n' && c!='\t' && c!='\r') ? '?' : c, pOut);
-    }
-  }
-}
-
-/* A TAP description: one line, '#' escaped. */
-static void results_tap_text(FILE *pOut, const char *z){
-  for(; z && *z; z++){
-    if( *z=='\n' || *z=='\r' ) fputc(' ', pOut);
-    else if( *z=='#' ) fputs("\\#", pOut);
-    else fputc(*z, pOut);
-  }
-}
-
-/* Print text as a YAML block scalar under key zKey (TAP 13 diagnostics). */
-static void results_tap_yaml(FILE *pOut, const char *zKey, const char *zText){
-  const char *z = zText;
-  if( z==NULL ) return;
-  fprintf(pOut, "  %s: |\n", zKey);
-  while( 1 ){
-    const char *zEnd = strchr(z, '\n');
-    int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
-    fprintf(pOut, "    %.*s\n", n, z);
-    if( zEnd==NULL ) break;
-    z = zEnd + 1;
-  }
-}
-
 /* One row per step and backend of the run's scenarios, from the tables
 ** (the file's own step_outcomes view is never run). */
 #define RESULTS_OUTCOMES \
@@ -842,128 +804,119 @@ static const char zExportSql[] =
   " FROM " RESULTS_OUTCOMES " o WHERE o.run_id = ?1"
   " ORDER BY o.scenario_id, o.position, o.backend";
 
+/*
+** The export goes through the run's own writers (runner/report: tap.c,
+** junit.c), row by row, so `results export` and `run --format` agree and
+** count the same way. A row becomes a ReportCase; a pass with nothing to
+** compare with (no expected block, and for a second backend no output of
+** the first) is unchecked, as in the run.
+*/
+typedef struct ExportRow ExportRow;
+struct ExportRow {
+  ReportCase c;             /* the case (pointers into the statement) */
+  long long iScenario;      /* scenario_id */
+  int bNewScenario;         /* the first row of its scenario */
+};
+
+/* Fill *pRow from the statement's current row; zFirstOutput is the output
+** of the step's first backend when this row is its second, else NULL. */
+static void results_export_row(sqlite3_stmt *pStmt, ExportRow *pRow,
+                               long long *piLastScenario, int *piLastLine,
+                               char **pzFirstOutput){
+  ReportCase *c = &pRow->c;
+  memset(pRow, 0, sizeof(*pRow));
+  pRow->iScenario = sqlite3_column_int64(pStmt, 9);
+  pRow->bNewScenario = pRow->iScenario != *piLastScenario;
+  int iLine = sqlite3_column_int(pStmt, 1);
+  int bSameStep = !pRow->bNewScenario && iLine == *piLastLine;
+  c->zFile = results_col(pStmt, 0);
+  c->iLine = iLine;
+  c->zBackend = results_col(pStmt, 2);
+  c->eVerdict = report_verdict_from_name(results_col(pStmt, 3));
+  c->zCommand = results_col(pStmt, 4);
+  c->zExpected = results_col(pStmt, 5);
+  c->zActual = results_col(pStmt, 6);
+  c->zReason = (c->eVerdict == VERDICT_TODO || c->eVerdict == VERDICT_FIXED)
+             ? results_col(pStmt, 10) : results_col(pStmt, 7);
+  c->rSeconds = sqlite3_column_double(pStmt, 8) / 1000.0;
+  if( c->zExpected == NULL && bSameStep && *pzFirstOutput ){
+    c->zExpected = *pzFirstOutput;   /* a diff: checked against the model */
+  }
+  c->bUnchecked = c->eVerdict == VERDICT_PASS && c->zExpected == NULL;
+  if( !bSameStep ){
+    free(*pzFirstOutput);
+    *pzFirstOutput = NULL;
+    if( c->zActual ){
+      size_t n = strlen(c->zActual) + 1;
+      *pzFirstOutput = malloc(n);
+      if( *pzFirstOutput ) memcpy(*pzFirstOutput, c->zActual, n);
+    }
+  }
+  *piLastScenario = pRow->iScenario;
+  *piLastLine = iLine;
+}
+
 static int results_export_tap(sqlite3 *db, const char *zRunId, int bDone,
                               FILE *pOut){
   sqlite3_stmt *pStmt = NULL;
-  long long nTest = 0;
-  int i = 0, rc;
-  if( sqlite3_prepare_v2(db, "SELECT count(*) FROM " RESULTS_OUTCOMES " WHERE run_id = ?1",
-                         -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
-  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  rc = sqlite3_step(pStmt);
-  if( rc==SQLITE_ROW ) nTest = sqlite3_column_int64(pStmt, 0);
-  sqlite3_finalize(pStmt);
-  if( rc!=SQLITE_ROW ) return 1;
   if( sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  fprintf(pOut, "TAP version 13\n1..%lld\n# mapscope run %s%s\n", nTest, zRunId,
-         bDone ? "" : " (INCOMPLETE: stopped before it finished)");
+  TapWriter tap;
+  tap_begin(&tap, pOut);
+  char zHead[128];
+  snprintf(zHead, sizeof(zHead), "mapscope run %s%s", zRunId,
+           bDone ? "" : " (INCOMPLETE: stopped before it finished)");
+  tap_comment(&tap, zHead);
+  long long iLastScenario = -1;
+  int iLastLine = -1, rc;
+  char *zFirst = NULL;
   while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
-    const char *zVerdict = results_col(pStmt, 3);
-    const char *zReason = results_col(pStmt, 7);
-    const char *zTodo = results_col(pStmt, 10);
-    int bOk = strcmp(zVerdict, "pass")==0 || strcmp(zVerdict, "skip")==0
-           || strcmp(zVerdict, "unsupported")==0;
-    i++;
-    fprintf(pOut, "%s %d - %s:%d [%s] ", bOk ? "ok" : "not ok", i,
-           results_col(pStmt, 0), sqlite3_column_int(pStmt, 1),
-           results_col(pStmt, 2));
-    results_tap_text(pOut, results_col(pStmt, 4));
-    if( strcmp(zVerdict, "todo")==0 ){
-      fprintf(pOut, " # TODO ");
-      results_tap_text(pOut, zTodo ? zTodo : "known divergence");
-    }else if( strcmp(zVerdict, "skip")==0 ){
-      fprintf(pOut, " # SKIP excluded by onlyif/skipif");
-    }else if( strcmp(zVerdict, "unsupported")==0 ){
-      fprintf(pOut, " # SKIP unsupported: ");
-      results_tap_text(pOut, zReason ? zReason : "by this backend");
-    }else if( strcmp(zVerdict, "fixed")==0 ){
-      fprintf(pOut, " (a todo step now passes: remove its todo)");
-    }
-    fprintf(pOut, "\n");
-    if( strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "error")==0 ){
-      fprintf(pOut, "  ---\n  verdict: %s\n", zVerdict);
-      results_tap_yaml(pOut, "expected", results_col(pStmt, 5));
-      results_tap_yaml(pOut, "got", results_col(pStmt, 6));
-      results_tap_yaml(pOut, "reason", zReason);
-      fprintf(pOut, "  ...\n");
-    }
+    ExportRow row;
+    results_export_row(pStmt, &row, &iLastScenario, &iLastLine, &zFirst);
+    if( row.bNewScenario ) tap_comment(&tap, row.c.zFile);
+    tap_case(&tap, &row.c);
   }
+  free(zFirst);
   sqlite3_finalize(pStmt);
-  return rc==SQLITE_DONE ? 0 : 1;
+  if( rc!=SQLITE_DONE ) return 1;
+  tap_end(&tap, NULL);
+  return 0;
 }
 
 static int results_export_junit(sqlite3 *db, const char *zRunId, int bDone,
                                 FILE *pOut){
   sqlite3_stmt *pStmt = NULL;
-  sqlite3_stmt *pSuite = NULL;
-  long long iScenario = -1;
-  int rc;
-  rc = sqlite3_prepare_v2(db,
-      "SELECT count(*), sum(verdict IN ('fail','fixed')), sum(verdict = 'error'),"
-      " sum(verdict IN ('skip','unsupported','todo')), sum(duration_ms)"
-      " FROM " RESULTS_OUTCOMES " WHERE scenario_id = ?1", -1, &pSuite, NULL);
-  if( rc==SQLITE_OK ) rc = sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL);
-  if( rc!=SQLITE_OK ){
-    sqlite3_finalize(pSuite);
+  if( sqlite3_prepare_v2(db, zExportSql, -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  JunitWriter junit;
+  memset(&junit, 0, sizeof(junit));
+  long long iLastScenario = -1;
+  int iLastLine = -1, bOpen = 0, rc;
+  char *zFirst = NULL;
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    ExportRow row;
+    results_export_row(pStmt, &row, &iLastScenario, &iLastLine, &zFirst);
+    if( row.bNewScenario ){
+      if( bOpen ) junit_suite_end(&junit);
+      junit_suite_begin(&junit, row.c.zFile);
+      junit_suite_property(&junit, "run_id", zRunId);
+      junit_suite_property(&junit, "completed", bDone ? "1" : "0");
+      bOpen = 1;
+    }
+    junit_case(&junit, &row.c);
+  }
+  free(zFirst);
+  sqlite3_finalize(pStmt);
+  if( bOpen ) junit_suite_end(&junit);
+  if( rc!=SQLITE_DONE ){
+    FILE *pNull = fopen("/dev/null", "w");
+    if( pNull ){ junit_finish(&junit, pNull, NULL); fclose(pNull); }
     return 1;
   }
-  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
-  fprintf(pOut, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  fprintf(pOut, "<testsuites name=\"mapscope run %s\">\n", zRunId);
-  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
-    const char *zVerdict = results_col(pStmt, 3);
-    long long iThis = sqlite3_column_int64(pStmt, 9);
-    if( iThis!=iScenario ){
-      if( iScenario>=0 ) fprintf(pOut, "  </testsuite>\n");
-      iScenario = iThis;
-      sqlite3_reset(pSuite);
-      sqlite3_bind_int64(pSuite, 1, iThis);
-      if( sqlite3_step(pSuite)!=SQLITE_ROW ) break;
-      fprintf(pOut, "  <testsuite name=\"");
-      results_xml(pOut, results_col(pStmt, 0));
-      fprintf(pOut, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\""
-             " time=\"%.3f\">\n", sqlite3_column_int(pSuite, 0),
-             sqlite3_column_int(pSuite, 1), sqlite3_column_int(pSuite, 2),
-             sqlite3_column_int(pSuite, 3), sqlite3_column_double(pSuite, 4)/1000.0);
-      fprintf(pOut, "    <properties><property name=\"run_id\" value=\"%s\"/>"
-             "<property name=\"completed\" value=\"%d\"/></properties>\n",
-             zRunId, bDone);
-    }
-    fprintf(pOut, "    <testcase classname=\"");
-    results_xml(pOut, results_col(pStmt, 0));
-    fprintf(pOut, "\" name=\"line %d [", sqlite3_column_int(pStmt, 1));
-    results_xml(pOut, results_col(pStmt, 2));
-    fprintf(pOut, "] ");
-    results_xml(pOut, results_col(pStmt, 4));
-    fprintf(pOut, "\" time=\"%.3f\">", sqlite3_column_double(pStmt, 8)/1000.0);
-    if( strcmp(zVerdict, "fail")==0 || strcmp(zVerdict, "fixed")==0
-     || strcmp(zVerdict, "error")==0 ){
-      const char *zTag = strcmp(zVerdict, "error")==0 ? "error" : "failure";
-      fprintf(pOut, "\n      <%s message=\"%s\">", zTag,
-             strcmp(zVerdict, "fixed")==0 ? "a todo step now passes: remove its todo"
-             : strcmp(zVerdict, "fail")==0 ? "output differs from expected"
-             : "the harness or agent failed");
-      if( results_col(pStmt, 5) ){ fprintf(pOut, "expected:\n"); results_xml(pOut, results_col(pStmt, 5)); fprintf(pOut, "\n"); }
-      if( results_col(pStmt, 6) ){ fprintf(pOut, "got:\n"); results_xml(pOut, results_col(pStmt, 6)); fprintf(pOut, "\n"); }
-      if( results_col(pStmt, 7) ){ fprintf(pOut, "reason: "); results_xml(pOut, results_col(pStmt, 7)); }
-      fprintf(pOut, "</%s>\n    ", zTag);
-    }else if( strcmp(zVerdict, "pass")!=0 ){
-      const char *zWhy = strcmp(zVerdict, "todo")==0 ? results_col(pStmt, 10)
-                       : results_col(pStmt, 7);
-      fprintf(pOut, "<skipped message=\"%s: ", zVerdict);
-      results_xml(pOut, zWhy ? zWhy : "excluded by onlyif/skipif");
-      fprintf(pOut, "\"/>");
-    }
-    fprintf(pOut, "</testcase>\n");
-  }
-  if( rc==SQLITE_DONE ){
-    if( iScenario>=0 ) fprintf(pOut, "  </testsuite>\n");
-    fprintf(pOut, "</testsuites>\n");
-  }
-  sqlite3_finalize(pStmt);
-  sqlite3_finalize(pSuite);
-  return rc==SQLITE_DONE ? 0 : 1;
+  char zName[80];
+  snprintf(zName, sizeof(zName), "mapscope run %s", zRunId);
+  junit_finish(&junit, pOut, zName);
+  return 0;
 }
 
 /* ---------------------------------------------------------------- 8 ---- */

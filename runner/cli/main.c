@@ -8,9 +8,12 @@
 
 static const char zUsage[] =
   "usage: mapscope COMMAND [options] [arguments]\n"
+  "       mapscope help COMMAND      (or mapscope COMMAND --help)\n"
+  "       mapscope -V | --version\n"
   "\n"
-  "  run [--backend sim|wine|windows] [--agent-cmd CMD] [--format text|tap|junit]\n"
-  "      [--label L]... [--db FILE | --no-db] [-v] PATH...\n"
+  "  run [--backend sim|wine|windows] [--format text|tap|junit] [--filter GLOB]\n"
+  "      [--tag [!]T]... [--list] [-j N] [-x] [--override|--complete [--dry-run]]\n"
+  "      [--label L]... [--db FILE | --no-db] [-v] [--color WHEN] PATH...\n"
   "                      run scenarios (files, or directories of *.scn)\n"
   "  diff --against wine|windows [--agent-cmd CMD] [same options] PATH...\n"
   "                      run each scenario on the model and on another backend,\n"
@@ -31,6 +34,10 @@ static const char zUsage[] =
   "                      random step sequences, checked against the model's\n"
   "                      invariants (and another backend), the first failure\n"
   "                      shrunk to a scenario (docs/explore.md)\n"
+  "  tools [--names] [PROFILE]\n"
+  "                      the tool profiles a `tool` step runs, their keys and\n"
+  "                      sources (docs/tools.md)\n"
+  "  help [COMMAND]      this text, or a command's options\n"
   "  version             print the version\n"
   "\n"
   "Exit status: 0 success, 1 a step or comparison failed, 2 bad usage or input.\n";
@@ -48,7 +55,32 @@ static const Subcommand aSubcommand[] = {
   { "results", cmd_results },
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
+  { "report",  cmd_report },
+  { "tools",   cmd_tools },
 };
+
+/* `mapscope help [CMD]`: the overview, or CMD's own --help. */
+static int main_help(int argc, char **argv){
+  if( argc < 2 ){
+    fputs(zUsage, stdout);
+    return 0;
+  }
+  for(size_t i = 0; i < sizeof(aSubcommand)/sizeof(aSubcommand[0]); i++){
+    if( strcmp(argv[1], aSubcommand[i].zName) == 0 ){
+      char *azArg[3];
+      azArg[0] = argv[1];
+      azArg[1] = "--help";
+      azArg[2] = NULL;
+      return aSubcommand[i].xMain(2, azArg);
+    }
+  }
+  if( strcmp(argv[1], "help") == 0 || strcmp(argv[1], "version") == 0 ){
+    fputs(zUsage, stdout);
+    return 0;
+  }
+  fprintf(stderr, "mapscope help: no command '%s' (try 'mapscope help')\n", argv[1]);
+  return 2;
+}
 
 int main(int argc, char **argv){
   if( argc < 2 ){
@@ -56,11 +88,13 @@ int main(int argc, char **argv){
     return 2;
   }
   const char *zCmd = argv[1];
-  if( strcmp(zCmd, "help") == 0 || strcmp(zCmd, "--help") == 0 || strcmp(zCmd, "-h") == 0 ){
+  if( strcmp(zCmd, "help") == 0 ) return main_help(argc - 1, argv + 1);
+  if( strcmp(zCmd, "--help") == 0 || strcmp(zCmd, "-h") == 0 ){
     fputs(zUsage, stdout);
     return 0;
   }
-  if( strcmp(zCmd, "version") == 0 || strcmp(zCmd, "--version") == 0 ){
+  if( strcmp(zCmd, "version") == 0 || strcmp(zCmd, "--version") == 0
+   || strcmp(zCmd, "-V") == 0 ){
     printf("mapscope %s\n", MAPSCOPE_VERSION);
     return 0;
   }
@@ -69,6 +103,10 @@ int main(int argc, char **argv){
       return aSubcommand[i].xMain(argc - 1, argv + 1);
     }
   }
-  fprintf(stderr, "mapscope: unknown command '%s' (try: mapscope help)\n", zCmd);
+  if( zCmd[0] == '-' ){
+    fprintf(stderr, "mapscope: unknown option '%s' (try 'mapscope --help')\n", zCmd);
+  }else{
+    fprintf(stderr, "mapscope: unknown command '%s' (try 'mapscope help')\n", zCmd);
+  }
   return 2;
 }

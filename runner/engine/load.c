@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "runner/util/strbuf.h"
+#include "runner/util/termsafe.h"
 
 typedef struct FileList FileList;
 struct FileList {
@@ -31,8 +32,11 @@ typedef struct Loader Loader;
 struct Loader {
   const char *zCmd;            /* the subcommand, for messages */
   FileList list;               /* the scenario files found, in order */
-  LoadSeen *aSeen;             /* directories entered and files taken */
-  int nSeen, nSeenAlloc;
+  LoadSeen *aSeen;             /* directories entered and files taken: an
+                               ** open-addressing hash set of nSeenAlloc
+                               ** slots (a power of two), slot empty when
+                               ** its ino and dev are both 0 */
+  int nSeen, nSeenAlloc;       /* entries, slots */
 };
 
 /* The largest scenario file read: far beyond any real scenario, and it
@@ -56,19 +60,54 @@ static void load_list_add(FileList *p, const char *zPath){
   memcpy(p->azPath[p->nPath++], zPath, n);
 }
 
+/* The slot for (dev, ino) in a table of nAlloc slots: a 64-bit mix of
+** both, linear probing. */
+static unsigned load_seen_hash(dev_t dev, ino_t ino){
+  unsigned long long h = (unsigned long long)ino * 0x9E3779B97F4A7C15ull;
+  h ^= (unsigned long long)dev + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+  h ^= h >> 29;
+  return (unsigned)(h ^ (h >> 32));
+}
+
+static int load_seen_empty(const LoadSeen *p){
+  return p->dev == 0 && p->ino == 0;
+}
+
+/* Insert (dev, ino) into a table known to have room and not to hold it. */
+static void load_seen_put(LoadSeen *aSlot, int nAlloc, dev_t dev, ino_t ino){
+  unsigned i = load_seen_hash(dev, ino) & (unsigned)(nAlloc - 1);
+  while( !load_seen_empty(&aSlot[i]) ) i = (i + 1) & (unsigned)(nAlloc - 1);
+  aSlot[i].dev = dev;
+  aSlot[i].ino = ino;
+}
+
 /* 1 if the object behind pSt was taken before (a symlink loop, or the same
-** file or directory reached twice); else remember it and return 0. */
+** file or directory reached twice); else remember it and return 0. A hash
+** set, so collecting N files costs O(N), not O(N^2) (docs/performance.md,
+** "Growth"). (dev 0, ino 0) marks an empty slot: no file has both. */
 static int load_seen(Loader *p, const struct stat *pSt){
-  for(int i = 0; i < p->nSeen; i++){
-    if( p->aSeen[i].dev == pSt->st_dev && p->aSeen[i].ino == pSt->st_ino ) return 1;
+  if( p->nSeenAlloc ){
+    unsigned i = load_seen_hash(pSt->st_dev, pSt->st_ino) & (unsigned)(p->nSeenAlloc - 1);
+    while( !load_seen_empty(&p->aSeen[i]) ){
+      if( p->aSeen[i].dev == pSt->st_dev && p->aSeen[i].ino == pSt->st_ino ) return 1;
+      i = (i + 1) & (unsigned)(p->nSeenAlloc - 1);
+    }
   }
-  if( p->nSeen == p->nSeenAlloc ){
-    p->nSeenAlloc = p->nSeenAlloc ? p->nSeenAlloc * 2 : 64;
-    p->aSeen = realloc(p->aSeen, (size_t)p->nSeenAlloc * sizeof(LoadSeen));
-    if( p->aSeen == NULL ) load_oom();
+  /* Keep the table at most half full. */
+  if( 2 * (p->nSeen + 1) > p->nSeenAlloc ){
+    int nNew = p->nSeenAlloc ? p->nSeenAlloc * 2 : 256;
+    LoadSeen *aNew = calloc((size_t)nNew, sizeof(LoadSeen));
+    if( aNew == NULL ) load_oom();
+    for(int i = 0; i < p->nSeenAlloc; i++){
+      if( !load_seen_empty(&p->aSeen[i]) ){
+        load_seen_put(aNew, nNew, p->aSeen[i].dev, p->aSeen[i].ino);
+      }
+    }
+    free(p->aSeen);
+    p->aSeen = aNew;
+    p->nSeenAlloc = nNew;
   }
-  p->aSeen[p->nSeen].dev = pSt->st_dev;
-  p->aSeen[p->nSeen].ino = pSt->st_ino;
+  load_seen_put(p->aSeen, p->nSeenAlloc, pSt->st_dev, pSt->st_ino);
   p->nSeen++;
   return 0;
 }
@@ -87,11 +126,11 @@ static int load_ends_with_scn(const char *z){
 ** after a message. */
 static int load_take_file(Loader *p, const char *zPath, const struct stat *pSt){
   if( !S_ISREG(pSt->st_mode) ){
-    fprintf(stderr, "mapscope %s: %s: not a regular file\n", p->zCmd, zPath);
+    termsafe_fprintf(stderr, "mapscope %s: %s: not a regular file\n", p->zCmd, zPath);
     return 2;
   }
   if( pSt->st_size > LOAD_MAX_FILE ){
-    fprintf(stderr, "mapscope %s: %s: too large for a scenario (%lld bytes; "
+    termsafe_fprintf(stderr, "mapscope %s: %s: too large for a scenario (%lld bytes; "
             "the limit is %d)\n", p->zCmd, zPath, (long long)pSt->st_size, LOAD_MAX_FILE);
     return 2;
   }
@@ -105,7 +144,7 @@ static int load_take_file(Loader *p, const char *zPath, const struct stat *pSt){
 static int load_collect_dir(Loader *p, const char *zDir){
   DIR *pDir = opendir(zDir);
   if( pDir == NULL ){
-    fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, zDir, strerror(errno));
+    termsafe_fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, zDir, strerror(errno));
     return 2;
   }
   FileList names = {0};
@@ -124,7 +163,7 @@ static int load_collect_dir(Loader *p, const char *zDir){
                   (nDir && zDir[nDir-1] == '/') ? "" : "/", names.azPath[i]);
     struct stat st;
     if( stat(strbuf_text(&path), &st) != 0 ){
-      fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, strbuf_text(&path), strerror(errno));
+      termsafe_fprintf(stderr, "mapscope %s: %s: %s\n", p->zCmd, strbuf_text(&path), strerror(errno));
       rc = 2;
     }else if( S_ISDIR(st.st_mode) ){
       if( !load_seen(p, &st) ) rc = load_collect_dir(p, strbuf_text(&path));
@@ -154,12 +193,15 @@ static int load_read_file(const char *zPath, char **pzContent, size_t *pnContent
   return 0;
 }
 
+void load_free_one(ScnFile *pFile){
+  free(pFile->zPath);
+  free(pFile->zContent);
+  scn_free(pFile->pScn);
+  memset(pFile, 0, sizeof(*pFile));
+}
+
 void load_free(ScnFile *aFile, int nFile){
-  for(int i = 0; i < nFile; i++){
-    free(aFile[i].zPath);
-    free(aFile[i].zContent);
-    scn_free(aFile[i].pScn);
-  }
+  for(int i = 0; i < nFile; i++) load_free_one(&aFile[i]);
   free(aFile);
 }
 
@@ -172,13 +214,13 @@ int load_scenarios(const char *zCmd, char **azPath, int nPath,
   for(int i = 0; i < nPath && rc == 0; i++){
     struct stat st;
     if( stat(azPath[i], &st) != 0 ){
-      fprintf(stderr, "mapscope %s: %s: %s\n", zCmd, azPath[i], strerror(errno));
+      termsafe_fprintf(stderr, "mapscope %s: %s: %s\n", zCmd, azPath[i], strerror(errno));
       rc = 2;
     }else if( S_ISDIR(st.st_mode) ){
       int nBefore = loader.list.nPath;
       if( !load_seen(&loader, &st) ) rc = load_collect_dir(&loader, azPath[i]);
       if( rc == 0 && loader.list.nPath == nBefore ){
-        fprintf(stderr, "mapscope %s: %s: no .scn files below it%s\n", zCmd, azPath[i],
+        termsafe_fprintf(stderr, "mapscope %s: %s: no .scn files below it%s\n", zCmd, azPath[i],
                 loader.nSeen > 1 ? " (or only ones already named)" : "");
         rc = 2;
       }
@@ -197,14 +239,14 @@ int load_scenarios(const char *zCmd, char **azPath, int nPath,
     pFile->zPath = list.azPath[i];
     list.azPath[i] = NULL;
     if( load_read_file(pFile->zPath, &pFile->zContent, &pFile->nContent) != 0 ){
-      fprintf(stderr, "%s: cannot read: %s\n", pFile->zPath, strerror(errno));
+      termsafe_fprintf(stderr, "%s: cannot read: %s\n", pFile->zPath, strerror(errno));
       nBad++;
       continue;
     }
     char zErr[1024];
     if( scn_parse_text(pFile->zPath, pFile->zContent, pFile->nContent,
                        &pFile->pScn, zErr, sizeof(zErr)) != 0 ){
-      fprintf(stderr, "%s\n", zErr);
+      termsafe_fprintf(stderr, "%s\n", zErr);
       pFile->pScn = NULL;
       nBad++;
     }
@@ -212,7 +254,7 @@ int load_scenarios(const char *zCmd, char **azPath, int nPath,
   for(int i = 0; i < list.nPath; i++) free(list.azPath[i]);
   free(list.azPath);
   if( rc == 0 && nBad ){
-    fprintf(stderr, "mapscope %s: %d file%s with errors; nothing was run\n",
+    termsafe_fprintf(stderr, "mapscope %s: %d file%s with errors; nothing was run\n",
             zCmd, nBad, nBad == 1 ? "" : "s");
     rc = 2;
   }

@@ -34,4 +34,8 @@ int load_scenarios(const char *zCmd, char **azPath, int nPath,
 /* Free what load_scenarios() returned. */
 void load_free(ScnFile *aFile, int nFile);
 
+/* Free what one ScnFile holds (and zero it), e.g. one left out of a
+** selection; the array itself is still freed by load_free(). */
+void load_free_one(ScnFile *pFile);
+
 #endif /* MAPSCOPE_RUNNER_LOAD_H */

@@ -34,6 +34,7 @@
 **   7. The entry point
 */
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@
 
 #include "runner/backends/backend_sim.h"
 #include "runner/cli/commands.h"
+#include "runner/cli/options.h"
 #include "runner/explore/explore.h"
 #include "runner/engine/load.h"
 #include "runner/util/strbuf.h"
@@ -51,6 +53,8 @@
 #include "sim/sim.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
+
+#define EXP_HELP_SHOWN (-100)   /* exp_parse_options: --help printed, exit 0 */
 
 typedef struct ExpOptions ExpOptions;
 struct ExpOptions {
@@ -73,9 +77,57 @@ struct ExpOptions {
 };
 
 static int exp_usage(const char *zWhat, const char *zArg){
-  fprintf(stderr, "mapscope explore: %s%s%s\n", zWhat, zArg ? ": " : "", zArg ? zArg : "");
-  return 2;
+  if( zArg ) return opt_usage_cmd("explore", "%s: %s", zWhat, zArg);
+  return opt_usage_cmd("explore", "%s", zWhat);
 }
+
+static const char zExploreHelp[] =
+  "usage: mapscope explore [options]\n"
+  "\n"
+  "Random step sequences, checked against the model's invariants (and with\n"
+  "--against, against another backend); the first failure is shrunk to a\n"
+  "scenario (docs/explore.md).\n"
+  "\n"
+  "      --seed=N          the seed (default: from the clock, printed)\n"
+  "      --steps=N         steps in all (default 1000000 on the model, 600\n"
+  "                        against Wine; no limit when only --seconds is given)\n"
+  "      --seconds=N       stop after N seconds (on the model within a few\n"
+  "                        milliseconds; a differential run ends its episode)\n"
+  "      --episode=N       steps per fresh machine (default 10000, Wine 30)\n"
+  "      --world=FILE      the world (users, shares) from a scenario file\n"
+  "      --against=NAME    wine, windows or sim (a second model)\n"
+  "      --agent-cmd=CMD   how to start the agent (windows)\n"
+  "      --todo-dir=DIR    where the known gaps' todos are (repeatable)\n"
+  "      --keep-going      write every new finding, not only the first\n"
+  "      --full-check      check every invariant after every step\n"
+  "      --out=FILE        the shrunk scenario (default explore-SEED.scn)\n"
+  "      --db=FILE, --no-db   the results database, or none\n"
+  "      --help            this text\n";
+
+enum {
+  EXP_OPT_SEED = OPT_LONG_BASE, EXP_OPT_STEPS, EXP_OPT_WORLD, EXP_OPT_AGAINST,
+  EXP_OPT_AGENT_CMD, EXP_OPT_EPISODE, EXP_OPT_SECONDS, EXP_OPT_DB, EXP_OPT_NO_DB,
+  EXP_OPT_OUT, EXP_OPT_TODO_DIR, EXP_OPT_KEEP_GOING, EXP_OPT_FULL_CHECK,
+  EXP_OPT_PLANT_BUG
+};
+
+static const struct option aExploreLong[] = {
+  { "seed",       required_argument, NULL, EXP_OPT_SEED },
+  { "steps",      required_argument, NULL, EXP_OPT_STEPS },
+  { "world",      required_argument, NULL, EXP_OPT_WORLD },
+  { "against",    required_argument, NULL, EXP_OPT_AGAINST },
+  { "agent-cmd",  required_argument, NULL, EXP_OPT_AGENT_CMD },
+  { "episode",    required_argument, NULL, EXP_OPT_EPISODE },
+  { "seconds",    required_argument, NULL, EXP_OPT_SECONDS },
+  { "db",         required_argument, NULL, EXP_OPT_DB },
+  { "no-db",      no_argument,       NULL, EXP_OPT_NO_DB },
+  { "out",        required_argument, NULL, EXP_OPT_OUT },
+  { "todo-dir",   required_argument, NULL, EXP_OPT_TODO_DIR },
+  { "keep-going", no_argument,       NULL, EXP_OPT_KEEP_GOING },
+  { "full-check", no_argument,       NULL, EXP_OPT_FULL_CHECK },
+  { "plant-bug",  required_argument, NULL, EXP_OPT_PLANT_BUG },
+  { NULL, 0, NULL, 0 }
+};
 
 static int exp_parse_count(const char *z, long *pn){
   char *zEnd = NULL;
@@ -90,64 +142,69 @@ static int exp_parse_options(int argc, char **argv, ExpOptions *pOpt){
   memset(pOpt, 0, sizeof(*pOpt));
   pOpt->nSteps = -1;
   pOpt->nEpisode = -1;
-  for(int i = 1; i < argc; i++){
-    const char *zOpt = argv[i];
-    int bValue = strcmp(zOpt, "--seed") == 0 || strcmp(zOpt, "--steps") == 0
-      || strcmp(zOpt, "--world") == 0 || strcmp(zOpt, "--against") == 0
-      || strcmp(zOpt, "--agent-cmd") == 0 || strcmp(zOpt, "--episode") == 0
-      || strcmp(zOpt, "--seconds") == 0 || strcmp(zOpt, "--db") == 0
-      || strcmp(zOpt, "--out") == 0 || strcmp(zOpt, "--todo-dir") == 0
-      || strcmp(zOpt, "--plant-bug") == 0;
-    const char *zVal = NULL;
-    if( bValue ){
-      if( i + 1 >= argc ) return exp_usage("option needs a value", zOpt);
-      zVal = argv[++i];
-    }
+  OptParser op;
+  opt_init(&op, "explore", zExploreHelp, argc, argv, "", aExploreLong);
+  int c;
+  while( (c = opt_next(&op)) != OPT_END ){
+    if( c == OPT_STOP ) return op.rc == 0 ? EXP_HELP_SHOWN : op.rc;
+    const char *zVal = op.zArg;
     long n = 0;
-    if( strcmp(zOpt, "--seed") == 0 ){
-      char *zEnd = NULL;
-      errno = 0;
-      unsigned long long v = strtoull(zVal, &zEnd, 0);
-      if( errno || zEnd == zVal || *zEnd ) return exp_usage("--seed takes a number", zVal);
-      pOpt->iSeed = v;
-      pOpt->bSeedGiven = 1;
-    }else if( strcmp(zOpt, "--steps") == 0 ){
-      if( exp_parse_count(zVal, &n) || n == 0 ) return exp_usage("--steps takes a positive number", zVal);
-      pOpt->nSteps = n;
-    }else if( strcmp(zOpt, "--episode") == 0 ){
-      if( exp_parse_count(zVal, &n) || n == 0 ) return exp_usage("--episode takes a positive number", zVal);
-      pOpt->nEpisode = n;
-    }else if( strcmp(zOpt, "--seconds") == 0 ){
-      if( exp_parse_count(zVal, &n) || n == 0 ) return exp_usage("--seconds takes a positive number", zVal);
-      pOpt->rSeconds = (double)n;
-    }else if( strcmp(zOpt, "--world") == 0 ){
-      pOpt->zWorld = zVal;
-    }else if( strcmp(zOpt, "--against") == 0 ){
-      if( strcmp(zVal, "wine") && strcmp(zVal, "windows") && strcmp(zVal, "sim") ){
-        return exp_usage("--against takes wine, windows or sim", zVal);
+    int rc = 0;
+    switch( c ){
+      case EXP_OPT_SEED: {
+        char *zEnd = NULL;
+        errno = 0;
+        unsigned long long v = strtoull(zVal, &zEnd, 0);
+        if( errno || zEnd == zVal || *zEnd ){ rc = exp_usage("--seed takes a number", zVal); break; }
+        pOpt->iSeed = v;
+        pOpt->bSeedGiven = 1;
+        break;
       }
-      pOpt->zAgainst = zVal;
-    }else if( strcmp(zOpt, "--agent-cmd") == 0 ){
-      pOpt->zAgentCmd = zVal;
-    }else if( strcmp(zOpt, "--db") == 0 ){
-      pOpt->zDb = zVal;
-    }else if( strcmp(zOpt, "--no-db") == 0 ){
-      pOpt->bNoDb = 1;
-    }else if( strcmp(zOpt, "--out") == 0 ){
-      pOpt->zOut = zVal;
-    }else if( strcmp(zOpt, "--todo-dir") == 0 ){
-      if( pOpt->nTodoDir >= 4 ) return exp_usage("at most 4 --todo-dir", zVal);
-      pOpt->azTodoDir[pOpt->nTodoDir++] = zVal;
-    }else if( strcmp(zOpt, "--keep-going") == 0 ){
-      pOpt->bKeepGoing = 1;
-    }else if( strcmp(zOpt, "--full-check") == 0 ){
-      pOpt->bFullCheck = 1;
-    }else if( strcmp(zOpt, "--plant-bug") == 0 ){
-      if( exp_parse_count(zVal, &n) || n == 0 ) return exp_usage("--plant-bug takes a bug number", zVal);
-      pOpt->iPlantBug = (unsigned)n;
-    }else{
-      return exp_usage("unknown option", zOpt);
+      case EXP_OPT_STEPS:
+        if( exp_parse_count(zVal, &n) || n == 0 ){ rc = exp_usage("--steps takes a positive number", zVal); break; }
+        pOpt->nSteps = n;
+        break;
+      case EXP_OPT_EPISODE:
+        if( exp_parse_count(zVal, &n) || n == 0 ){ rc = exp_usage("--episode takes a positive number", zVal); break; }
+        pOpt->nEpisode = n;
+        break;
+      case EXP_OPT_SECONDS:
+        if( exp_parse_count(zVal, &n) || n == 0 ){ rc = exp_usage("--seconds takes a positive number", zVal); break; }
+        pOpt->rSeconds = (double)n;
+        break;
+      case EXP_OPT_WORLD: pOpt->zWorld = zVal; break;
+      case EXP_OPT_AGAINST:
+        if( strcmp(zVal, "wine") && strcmp(zVal, "windows") && strcmp(zVal, "sim") ){
+          rc = exp_usage("--against takes wine, windows or sim", zVal);
+          break;
+        }
+        pOpt->zAgainst = zVal;
+        break;
+      case EXP_OPT_AGENT_CMD: pOpt->zAgentCmd = zVal; break;
+      case EXP_OPT_DB: pOpt->zDb = zVal; break;
+      case EXP_OPT_NO_DB: pOpt->bNoDb = 1; break;
+      case EXP_OPT_OUT: pOpt->zOut = zVal; break;
+      case EXP_OPT_TODO_DIR:
+        if( pOpt->nTodoDir >= 4 ){ rc = exp_usage("at most 4 --todo-dir", zVal); break; }
+        pOpt->azTodoDir[pOpt->nTodoDir++] = zVal;
+        break;
+      case EXP_OPT_KEEP_GOING: pOpt->bKeepGoing = 1; break;
+      case EXP_OPT_FULL_CHECK: pOpt->bFullCheck = 1; break;
+      case EXP_OPT_PLANT_BUG:
+        if( exp_parse_count(zVal, &n) || n == 0 ){ rc = exp_usage("--plant-bug takes a bug number", zVal); break; }
+        pOpt->iPlantBug = (unsigned)n;
+        break;
+      default:
+        rc = exp_usage("unexpected option", NULL);
+        break;
     }
+    if( rc ){
+      opt_done(&op);
+      return rc;
+    }
+  }
+  if( op.iFirst < argc ){
+    return exp_usage("explore takes no arguments", argv[op.iFirst]);
   }
   if( pOpt->zDb && pOpt->bNoDb ) return exp_usage("--db and --no-db contradict each other", NULL);
   if( pOpt->zOut ){
@@ -172,6 +229,8 @@ static int exp_parse_options(int argc, char **argv, ExpOptions *pOpt){
     return exp_usage("this model has no planted bug of that number", NULL);
   }
   int bSlow = pOpt->zAgainst && strcmp(pOpt->zAgainst, "sim") != 0;
+  /* --seconds alone: the clock is the limit, not a step count. */
+  if( pOpt->nSteps < 0 && pOpt->rSeconds > 0 ) pOpt->nSteps = LONG_MAX;
   if( pOpt->nSteps < 0 ) pOpt->nSteps = bSlow ? 600 : 1000000;
   if( pOpt->nEpisode < 0 ) pOpt->nEpisode = bSlow ? 30 : 10000;
   if( !pOpt->bSeedGiven ){
@@ -380,8 +439,8 @@ static void exp_progress_end(ExpProgress *p){
 static long exp_explore_fast(const ExpOptions *pOpt, const ExpWorld *pW, ExpFinding *pF){
   ExpProgress prog = { isatty(2), exp_now(), 0 };
   long nDone = 0;
-  int bTimeUp = 0;
   double rStart = exp_now();
+  int bTimeUp = 0;
   ExpStep *aStep = malloc(sizeof(ExpStep) * (size_t)pOpt->nEpisode);
   if( aStep == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
   for(long iEp = 0; nDone < pOpt->nSteps && !bTimeUp; iEp++){
@@ -419,9 +478,10 @@ static long exp_explore_fast(const ExpOptions *pOpt, const ExpWorld *pW, ExpFind
         }
       }
       if( (i & 0xffff) == 0xffff ) exp_progress(&prog, nDone + i, pOpt->nSteps, 0);
-      /* --seconds: looked at every 4,096 steps (a few ms), so a run ends
-      ** within that of the limit; the episode ends there */
-      if( (i & 0xfff) == 0xfff && pOpt->rSeconds > 0 && exp_now() - rStart > pOpt->rSeconds ){
+      /* --seconds: the clock is read every 1024 steps (about a
+      ** millisecond on the fast path), and the episode ends there. */
+      if( pOpt->rSeconds > 0 && (i & 0x3ff) == 0x3ff
+       && exp_now() - rStart >= pOpt->rSeconds ){
         nEp = i + 1;
         bTimeUp = 1;
         break;
@@ -539,7 +599,7 @@ static long exp_explore_backend(const ExpOptions *pOpt, const ExpWorld *pW,
   ExpStep *aStep = malloc(sizeof(ExpStep) * (size_t)pOpt->nEpisode);
   if( aStep == NULL ){ fputs("mapscope: out of memory\n", stderr); exit(3); }
   for(long iEp = 0; nDone < pOpt->nSteps; iEp++){
-    if( pOpt->rSeconds > 0 && exp_now() - rStart > pOpt->rSeconds ) break;
+    if( pOpt->rSeconds > 0 && exp_now() - rStart >= pOpt->rSeconds ) break;
     int nEp = (int)(pOpt->nEpisode < pOpt->nSteps - nDone ? pOpt->nEpisode : pOpt->nSteps - nDone);
     ExpGen g;
     exp_gen_init(&g, pW, EXP_PROFILE_CURRENT, exp_episode_seed(pOpt->iSeed, iEp));
@@ -821,6 +881,7 @@ static int exp_report(void *pCtx, ExpFinding *pF){
 int cmd_explore(int argc, char **argv){
   ExpOptions opt;
   int rc = exp_parse_options(argc, argv, &opt);
+  if( rc == EXP_HELP_SHOWN ) return 0;
   if( rc ) return rc;
   ExpWorld w;
   char zErr[512];

@@ -1,26 +1,149 @@
 /*
-** runner/report/report.c: the three report formats of `mapscope run` and `diff`.
+** runner/report/report.c: the reporters of `mapscope run` and `diff`, and
+** the counting rule (see report.h).
 **
 **   text   one line per scenario, then details for every step that needs
-**          attention (all steps with -v), then the totals
-**   tap    TAP version 14: a subtest per scenario, a test point per step
-**          and backend; todo as `# TODO`, skip and unsupported as `# SKIP`
-**   junit  JUnit XML: a testsuite per scenario, a testcase per step and
-**          backend; todo and unsupported as <skipped>, fixed as <failure>
+**          attention (all steps with -v), then the totals; colour when
+**          asked (reporter_set_color)
+**   tap    tap.c's writer, a test point per step and backend
+**   junit  junit.c's writer, a testsuite per scenario, a testcase per step
+**          and backend
 **
 ** The closing line "N passed, N failed, N skipped" is written by the
-** caller (run.c), not here, so that it is the same for every format.
+** caller (run.c, with report_summary_line()), so that it is the same for
+** every format.
 **
-** Contents: 1. shared helpers  2. text  3. tap  4. junit  5. construction
+** Contents: 1. counting and cases  2. text  3. tap and junit  4. construction
 */
-#include "runner/engine/engine.h"
+#include "runner/report/report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner/util/strbuf.h"
+#include "runner/util/termsafe.h"
+
+/* The state every reporter carries (pState). */
+typedef struct ReportState ReportState;
+struct ReportState {
+  int bColor;               /* text: ANSI colours */
+  const char *zStopped;     /* why the run stopped early, or NULL */
+  TapWriter tap;            /* tap */
+  JunitWriter junit;        /* junit */
+};
 
 /* ---------------------------------------------------------------- 1 ---- */
+
+ReportCount report_count_of(Verdict e, int bUnchecked){
+  switch( e ){
+    case VERDICT_PASS:        return bUnchecked ? REPORT_SKIPPED : REPORT_PASSED;
+    case VERDICT_TODO:        return REPORT_PASSED;
+    case VERDICT_SKIP:
+    case VERDICT_UNSUPPORTED: return REPORT_SKIPPED;
+    default:                  return REPORT_FAILED;
+  }
+}
+
+Verdict report_verdict_from_name(const char *zName){
+  for(int v = 0; v < VERDICT_COUNT; v++){
+    if( zName && strcmp(zName, verdict_name((Verdict)v)) == 0 ) return (Verdict)v;
+  }
+  return VERDICT_ERROR;
+}
+
+void report_tally(const Totals *pTotals, ReportTally *pTally){
+  memset(pTally, 0, sizeof(*pTally));
+  for(int s = 0; s < ENGINE_MAX_SIDES; s++){
+    for(int v = 0; v < VERDICT_COUNT; v++){
+      pTally->anCount[report_count_of((Verdict)v, 0)] += pTotals->aCount[s][v];
+    }
+    /* An unchecked pass moves from passed to skipped. */
+    pTally->anCount[REPORT_PASSED] -= pTotals->anUnchecked[s];
+    pTally->anCount[REPORT_SKIPPED] += pTotals->anUnchecked[s];
+    pTally->nUnchecked += pTotals->anUnchecked[s];
+  }
+}
+
+void report_summary_line(StrBuf *pOut, const ReportTally *pTally){
+  strbuf_printf(pOut, "%d passed, %d failed, %d skipped",
+                pTally->anCount[REPORT_PASSED], pTally->anCount[REPORT_FAILED],
+                pTally->anCount[REPORT_SKIPPED]);
+  if( pTally->nUnchecked ){
+    strbuf_printf(pOut, " (%d unchecked: no expected block)", pTally->nUnchecked);
+  }
+  strbuf_puts(pOut, "\n");
+}
+
+const char *report_topic(const char *zFile, char *zBuf, int nBuf){
+  const char *zEnd = strrchr(zFile, '/');
+  if( zEnd == NULL ){
+    snprintf(zBuf, (size_t)nBuf, ".");
+    return zBuf;
+  }
+  const char *zStart = zEnd;
+  while( zStart > zFile && zStart[-1] != '/' ) zStart--;
+  if( zStart == zEnd ){
+    snprintf(zBuf, (size_t)nBuf, "%s", zEnd == zFile ? "/" : ".");
+  }else{
+    snprintf(zBuf, (size_t)nBuf, "%.*s", (int)(zEnd - zStart), zStart);
+  }
+  return zBuf;
+}
+
+/* What one side produced, as a person reads it. */
+static const char *report_side_text(const StepSide *pSide){
+  if( pSide->res.eOutcome == BACKEND_DONE ) return pSide->res.zOutput;
+  return NULL;
+}
+
+void report_case_from_record(ReportCase *pCase, const StepRecord *pRec, int s){
+  const StepSide *pSide = &pRec->aSide[s];
+  memset(pCase, 0, sizeof(*pCase));
+  pCase->zFile = pRec->pScn->zFile;
+  pCase->iLine = pRec->pStep->iLine;
+  pCase->zBackend = pSide->pOps->zName;
+  pCase->zCommand = pRec->zCommand;
+  pCase->eVerdict = pSide->eVerdict;
+  pCase->bUnchecked = pSide->eVerdict == VERDICT_PASS && pSide->zReference == NULL;
+  pCase->zExpected = pSide->zReference;
+  pCase->zActual = report_side_text(pSide);
+  pCase->zReason = pSide->eVerdict == VERDICT_TODO || pSide->eVerdict == VERDICT_FIXED
+                 ? (pSide->pTodo ? pSide->pTodo->zReason : NULL)
+                 : pSide->res.zReason;
+  pCase->rSeconds = pSide->rMs / 1e3;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+/*
+** The text report goes through termsafe: a path, a command or an output
+** with control characters in it is shown, not obeyed, on a terminal. The
+** report's own colours are written as TEXT_SGR(code) markers ("\xff" code
+** "\xff", no control character in them) and turned into ANSI SGR sequences
+** by text_write() only, so escaping the text never touches them.
+*/
+#define TEXT_SGR(code) "\xff" code "\xff"
+
+static void text_write(FILE *pOut, const StrBuf *pText, int bColor){
+  int bEscape = termsafe_is_terminal(pOut);
+  const char *z = strbuf_text(pText);
+  const char *zEnd = z + pText->n;
+  while( z < zEnd ){
+    const char *zMark = bColor ? memchr(z, '\xff', (size_t)(zEnd - z)) : NULL;
+    const char *zClose = zMark ? memchr(zMark + 1, '\xff', (size_t)(zEnd - zMark - 1)) : NULL;
+    size_t nCode = zClose ? (size_t)(zClose - zMark - 1) : 0;
+    /* Only digits and ';' between the marks: a colour, nothing else. */
+    if( zClose == NULL || nCode == 0 || strspn(zMark + 1, "0123456789;") < nCode ){
+      size_t n = zClose ? (size_t)(zClose - z) : (size_t)(zEnd - z);
+      termsafe_write(pOut, z, n, bEscape);
+      z += n;
+      continue;
+    }
+    termsafe_write(pOut, z, (size_t)(zMark - z), bEscape);
+    fprintf(pOut, "\033[%.*sm", (int)nCode, zMark + 1);
+    z = zClose + 1;
+  }
+  fflush(pOut);
+}
 
 /* Does this side's verdict need a person's attention in a short report? */
 static int report_needs_attention(Verdict e){
@@ -39,13 +162,6 @@ static void report_counts(StrBuf *pOut, const int *aCount){
   if( !bAny ) strbuf_puts(pOut, "no steps");
 }
 
-/* What one side produced, as a person reads it. */
-static const char *report_side_text(const StepSide *pSide){
-  if( pSide->res.eOutcome == BACKEND_DONE ) return pSide->res.zOutput;
-  return NULL;
-}
-
-/* ---------------------------------------------------------------- 2 ---- */
 
 /* Details of one side of a step, for the text report. */
 static void text_side_detail(StrBuf *pOut, const StepRecord *pRec, int s,
@@ -95,7 +211,13 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
       if( pTotals->aCount[s][v] && report_needs_attention((Verdict)v) ) bBad = 1;
     }
   }
-  strbuf_printf(&out, "%-4s %s  (", bBad ? "FAIL" : "ok", pScn->zFile);
+  ReportState *pState = p->pState;
+  const char *zOn = "", *zOff = "";
+  if( pState->bColor ){
+    zOn = bBad ? TEXT_SGR("1;31") : TEXT_SGR("32");
+    zOff = TEXT_SGR("0");
+  }
+  strbuf_printf(&out, "%s%-4s%s %s  (", zOn, bBad ? "FAIL" : "ok", zOff, pScn->zFile);
   for(int s = 0; s < p->nSide; s++){
     if( p->nSide > 1 ) strbuf_printf(&out, "%s%s: ", s ? "; " : "", p->apOps[s]->zName);
     report_counts(&out, pTotals->aCount[s]);
@@ -127,11 +249,19 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
     }
     if( !bShow ) continue;
     strbuf_printf(&out, "  %s:%d: ", pScn->zFile, pRec->pStep->iLine);
-    if( pRec->nSide == 1 ){
-      strbuf_printf(&out, "%s: ", verdict_name(pRec->aSide[0].eVerdict));
+    const char *zWord = pRec->nSide == 1 ? verdict_name(pRec->aSide[0].eVerdict)
+                                         : comparison_name(pRec->eCompare);
+    int bRed = pRec->nSide == 1 ? report_needs_attention(pRec->aSide[0].eVerdict)
+                                : pRec->eCompare == COMPARE_DIVERGE
+                                  || pRec->eCompare == COMPARE_ERROR;
+    if( pState->bColor ){
+      strbuf_printf(&out, "%s%s" TEXT_SGR("0") ": ", bRed ? TEXT_SGR("31") : TEXT_SGR("33"),
+                    zWord);
     }else{
-      strbuf_printf(&out, "%s: ", comparison_name(pRec->eCompare));
-      if( pRec->iDivergedLine ) strbuf_printf(&out, "(line %d) ", pRec->iDivergedLine);
+      strbuf_printf(&out, "%s: ", zWord);
+    }
+    if( pRec->nSide > 1 && pRec->iDivergedLine ){
+      strbuf_printf(&out, "(line %d) ", pRec->iDivergedLine);
     }
     strbuf_printf(&out, "%s\n", pRec->zCommand);
     if( pRec->nSide > 1 && pRec->zReference ){
@@ -140,7 +270,7 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
     }
     for(int s = 0; s < pRec->nSide; s++) text_side_detail(&out, pRec, s, pRec->nSide);
   }
-  fputs(strbuf_text(&out), p->pOut);
+  text_write(p->pOut, &out, ((ReportState *)p->pState)->bColor);
   fflush(p->pOut);
   strbuf_reset(&out);
 }
@@ -154,12 +284,17 @@ static void text_end(Reporter *p, const Totals *pTotals){
     report_counts(&out, pTotals->aCount[s]);
   }
   strbuf_puts(&out, "\n");
+  ReportState *pState = p->pState;
+  if( pState->zStopped ) strbuf_printf(&out, "%s\n", pState->zStopped);
   for(int s = 0; s < p->nSide; s++){
     if( pTotals->anUnchecked[s] == 0 ) continue;
-    strbuf_printf(&out, "%s: %d of the passes had nothing to compare with "
-                  "(no expected lines%s): they ran, and were not checked\n",
+    strbuf_printf(&out, "%s: %d step%s had nothing to compare with "
+                  "(no expected block%s): %s, counted as skipped (unchecked)\n",
                   p->apOps[s]->zName, pTotals->anUnchecked[s],
-                  p->nSide > 1 && s > 0 ? ", no model output" : "");
+                  pTotals->anUnchecked[s] == 1 ? "" : "s",
+                  p->nSide > 1 && s > 0 ? ", no model output" : "",
+                  pTotals->anUnchecked[s] == 1 ? "it ran and was not checked"
+                                               : "they ran and were not checked");
   }
   if( p->nSide > 1 ){
     strbuf_printf(&out, "comparisons: %d agree (observations), %d acknowledged "
@@ -171,282 +306,140 @@ static void text_end(Reporter *p, const Totals *pTotals){
                   pTotals->aCompare[COMPARE_UNSUPPORTED],
                   pTotals->aCompare[COMPARE_SKIP], pTotals->aCompare[COMPARE_ERROR]);
   }
-  fputs(strbuf_text(&out), p->pOut);
+  text_write(p->pOut, &out, ((ReportState *)p->pState)->bColor);
   strbuf_reset(&out);
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
 
-/* TAP descriptions may not hold '#' unescaped, nor newlines. */
-static void tap_description(StrBuf *pOut, const StepRecord *pRec, int s){
-  strbuf_printf(pOut, "line %d [%s] ", pRec->pStep->iLine,
-                pRec->aSide[s].pOps->zName);
-  for(const char *z = pRec->zCommand; *z; z++){
-    if( *z == '#' || *z == '\\' ) strbuf_append(pOut, "\\", 1);
-    strbuf_append(pOut, *z == '\n' ? " " : z, 1);
-  }
-}
-
-/* One TAP directive reason: no newlines, '#' escaped. */
-static void tap_reason(StrBuf *pOut, const char *zReason){
-  for(const char *z = zReason ? zReason : ""; *z; z++){
-    if( *z == '#' || *z == '\\' ) strbuf_append(pOut, "\\", 1);
-    strbuf_append(pOut, *z == '\n' ? " " : z, 1);
-  }
-}
-
-/* A YAML block scalar line set: key: | then indented text. */
-static void tap_yaml_block(StrBuf *pOut, const char *zKey, const char *zText){
-  strbuf_printf(pOut, "      %s: |\n", zKey);
-  strbuf_indented(pOut, "        ", zText ? zText : "(no output)");
-}
-
-static void tap_begin(Reporter *p, int nScenario){
-  fprintf(p->pOut, "TAP version 14\n1..%d\n", nScenario);
-}
-
+/* Every step of a scenario, side by side, as cases. */
 static void tap_scenario(Reporter *p, const Scenario *pScn,
                          const StepRecord *aRec, int nRec,
                          const Totals *pTotals, char *const *azOpenError){
-  int *piScenario = p->pState;
-  int bBad = 0, iPoint = 0;
-  StrBuf out = {0};
+  ReportState *pState = p->pState;
   (void)pTotals;
-  strbuf_printf(&out, "# Subtest: %s\n", pScn->zFile);
-  strbuf_printf(&out, "    1..%d\n", nRec * p->nSide);
+  tap_comment(&pState->tap, pScn->zFile);
   for(int s = 0; s < p->nSide; s++){
     if( azOpenError[s] ){
-      strbuf_printf(&out, "    # %s could not start: ", p->apOps[s]->zName);
-      tap_reason(&out, azOpenError[s]);
-      strbuf_puts(&out, "\n");
+      StrBuf b = {0};
+      strbuf_printf(&b, "%s could not start: %s", p->apOps[s]->zName, azOpenError[s]);
+      tap_comment(&pState->tap, strbuf_text(&b));
+      strbuf_reset(&b);
     }
   }
   for(int i = 0; i < nRec; i++){
-    const StepRecord *pRec = &aRec[i];
-    for(int s = 0; s < pRec->nSide; s++){
-      const StepSide *pSide = &pRec->aSide[s];
-      int bOk = !report_needs_attention(pSide->eVerdict)
-             && pSide->eVerdict != VERDICT_TODO;
-      if( report_needs_attention(pSide->eVerdict) ) bBad = 1;
-      strbuf_printf(&out, "    %s %d - ", bOk ? "ok" : "not ok", ++iPoint);
-      tap_description(&out, pRec, s);
-      switch( pSide->eVerdict ){
-        case VERDICT_TODO:
-          strbuf_puts(&out, " # TODO ");
-          tap_reason(&out, pSide->pTodo ? pSide->pTodo->zReason : "");
-          break;
-        case VERDICT_SKIP:
-          strbuf_puts(&out, " # SKIP skipped by annotation");
-          break;
-        case VERDICT_UNSUPPORTED:
-          strbuf_puts(&out, " # SKIP unsupported: ");
-          tap_reason(&out, pSide->res.zReason);
-          break;
-        default:
-          break;
-      }
-      strbuf_puts(&out, "\n");
-      if( report_needs_attention(pSide->eVerdict) ){
-        strbuf_puts(&out, "      ---\n");
-        strbuf_printf(&out, "      verdict: %s\n", verdict_name(pSide->eVerdict));
-        strbuf_printf(&out, "      at: \"%s:%d\"\n", pScn->zFile, pRec->pStep->iLine);
-        if( pSide->eVerdict == VERDICT_ERROR ){
-          tap_yaml_block(&out, "reason", pSide->res.zReason);
-        }else{
-          if( pSide->pTodo ) tap_yaml_block(&out, "todo", pSide->pTodo->zReason);
-          tap_yaml_block(&out, "expected", pSide->zReference);
-          tap_yaml_block(&out, "actual", report_side_text(pSide));
-        }
-        strbuf_puts(&out, "      ...\n");
-      }
+    for(int s = 0; s < aRec[i].nSide; s++){
+      ReportCase c;
+      report_case_from_record(&c, &aRec[i], s);
+      tap_case(&pState->tap, &c);
     }
   }
-  strbuf_printf(&out, "%s %d - %s\n", bBad ? "not ok" : "ok", ++*piScenario,
-                pScn->zFile);
-  fputs(strbuf_text(&out), p->pOut);
   fflush(p->pOut);
-  strbuf_reset(&out);
 }
 
-static void tap_end(Reporter *p, const Totals *pTotals){
-  (void)p; (void)pTotals;
+static void tap_reporter_begin(Reporter *p, int nScenario){
+  ReportState *pState = p->pState;
+  (void)nScenario;
+  tap_begin(&pState->tap, p->pOut);
 }
 
-/* ---------------------------------------------------------------- 4 ---- */
-
-/* The junit reporter buffers everything: the root element carries totals. */
-typedef struct JunitState JunitState;
-struct JunitState {
-  StrBuf suites;          /* the <testsuite> elements so far */
-  int nTests, nFailures, nErrors, nSkipped; /* totals */
-  double rSeconds;        /* summed step time */
-};
+static void tap_reporter_end(Reporter *p, const Totals *pTotals){
+  ReportState *pState = p->pState;
+  (void)pTotals;
+  tap_end(&pState->tap, pState->zStopped);
+}
 
 static void junit_scenario(Reporter *p, const Scenario *pScn,
                            const StepRecord *aRec, int nRec,
                            const Totals *pTotals, char *const *azOpenError){
-  JunitState *pJ = p->pState;
-  StrBuf cases = {0};
-  int nTests = 0, nFailures = 0, nErrors = 0, nSkipped = 0;
-  double rSeconds = 0;
+  ReportState *pState = p->pState;
   (void)pTotals;
-
+  junit_suite_begin(&pState->junit, pScn->zFile);
   for(int i = 0; i < nRec; i++){
-    const StepRecord *pRec = &aRec[i];
-    for(int s = 0; s < pRec->nSide; s++){
-      const StepSide *pSide = &pRec->aSide[s];
-      nTests++;
-      rSeconds += pSide->rMs / 1e3;
-      strbuf_puts(&cases, "    <testcase classname=\"");
-      strbuf_xml(&cases, pScn->zFile);
-      strbuf_printf(&cases, "\" name=\"line %d [%s] ", pRec->pStep->iLine,
-                    pSide->pOps->zName);
-      strbuf_xml(&cases, pRec->zCommand);
-      strbuf_printf(&cases, "\" time=\"%.6f\"", pSide->rMs / 1e3);
-      StrBuf detail = {0};
-      const char *zTag = NULL, *zMessage = NULL;
-      switch( pSide->eVerdict ){
-        case VERDICT_FAIL:
-        case VERDICT_FIXED:
-          nFailures++;
-          zTag = "failure";
-          zMessage = pSide->eVerdict == VERDICT_FAIL
-                   ? "output differs from the expected lines"
-                   : "output matches although a todo says it should not: remove the todo";
-          strbuf_puts(&detail, "expected:\n");
-          strbuf_indented(&detail, "  ", pSide->zReference);
-          strbuf_puts(&detail, "actual:\n");
-          strbuf_indented(&detail, "  ", report_side_text(pSide));
-          break;
-        case VERDICT_ERROR:
-          nErrors++;
-          zTag = "error";
-          zMessage = pSide->res.zReason ? pSide->res.zReason : "backend error";
-          break;
-        case VERDICT_TODO:
-          nSkipped++;
-          zTag = "skipped";
-          zMessage = pSide->pTodo ? pSide->pTodo->zReason : "todo";
-          break;
-        case VERDICT_UNSUPPORTED:
-          nSkipped++;
-          zTag = "skipped";
-          zMessage = pSide->res.zReason ? pSide->res.zReason : "unsupported";
-          break;
-        case VERDICT_SKIP:
-          nSkipped++;
-          zTag = "skipped";
-          zMessage = "skipped by annotation";
-          break;
-        default:
-          break;
-      }
-      if( zTag == NULL ){
-        strbuf_puts(&cases, "/>\n");
-      }else{
-        strbuf_printf(&cases, ">\n      <%s message=\"", zTag);
-        if( pSide->eVerdict == VERDICT_TODO ) strbuf_puts(&cases, "todo: ");
-        if( pSide->eVerdict == VERDICT_UNSUPPORTED ) strbuf_puts(&cases, "unsupported: ");
-        strbuf_xml(&cases, zMessage);
-        if( detail.n ){
-          strbuf_printf(&cases, "\" type=\"%s\">", verdict_name(pSide->eVerdict));
-          strbuf_xml(&cases, strbuf_text(&detail));
-          strbuf_printf(&cases, "</%s>\n", zTag);
-        }else{
-          strbuf_puts(&cases, "\"/>\n");
-        }
-        strbuf_puts(&cases, "    </testcase>\n");
-      }
-      strbuf_reset(&detail);
+    for(int s = 0; s < aRec[i].nSide; s++){
+      ReportCase c;
+      report_case_from_record(&c, &aRec[i], s);
+      junit_case(&pState->junit, &c);
     }
   }
-
-  strbuf_puts(&pJ->suites, "  <testsuite name=\"");
-  strbuf_xml(&pJ->suites, pScn->zFile);
-  strbuf_printf(&pJ->suites, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
-                "skipped=\"%d\" time=\"%.6f\">\n",
-                nTests, nFailures, nErrors, nSkipped, rSeconds);
   for(int s = 0; s < p->nSide; s++){
     if( azOpenError[s] ){
-      strbuf_printf(&pJ->suites, "    <system-err>%s could not start: ",
-                    p->apOps[s]->zName);
-      strbuf_xml(&pJ->suites, azOpenError[s]);
-      strbuf_puts(&pJ->suites, "</system-err>\n");
+      StrBuf b = {0};
+      strbuf_printf(&b, "%s could not start: %s", p->apOps[s]->zName, azOpenError[s]);
+      junit_suite_note(&pState->junit, strbuf_text(&b));
+      strbuf_reset(&b);
     }
   }
-  strbuf_puts(&pJ->suites, strbuf_text(&cases));
-  strbuf_puts(&pJ->suites, "  </testsuite>\n");
-  strbuf_reset(&cases);
-  pJ->nTests += nTests;
-  pJ->nFailures += nFailures;
-  pJ->nErrors += nErrors;
-  pJ->nSkipped += nSkipped;
-  pJ->rSeconds += rSeconds;
+  junit_suite_end(&pState->junit);
 }
 
-static void junit_end(Reporter *p, const Totals *pTotals){
-  JunitState *pJ = p->pState;
+static void junit_reporter_end(Reporter *p, const Totals *pTotals){
+  ReportState *pState = p->pState;
   (void)pTotals;
-  fprintf(p->pOut, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-          "<testsuites name=\"mapscope\" tests=\"%d\" failures=\"%d\" "
-          "errors=\"%d\" skipped=\"%d\" time=\"%.6f\">\n",
-          pJ->nTests, pJ->nFailures, pJ->nErrors, pJ->nSkipped, pJ->rSeconds);
-  fputs(strbuf_text(&pJ->suites), p->pOut);
-  fputs("</testsuites>\n", p->pOut);
-  fflush(p->pOut);
+  junit_finish(&pState->junit, p->pOut, "mapscope");
 }
 
-static void junit_free(Reporter *p){
-  JunitState *pJ = p->pState;
-  strbuf_reset(&pJ->suites);
-  free(pJ);
-}
-
-/* ---------------------------------------------------------------- 5 ---- */
+/* ---------------------------------------------------------------- 4 ---- */
 
 static void report_begin_nothing(Reporter *p, int nScenario){
   (void)p; (void)nScenario;
 }
 
 static void report_free_state(Reporter *p){
-  free(p->pState);
+  ReportState *pState = p->pState;
+  if( pState ){
+    /* A junit reporter freed before its end still holds its buffers. */
+    strbuf_reset(&pState->junit.suites);
+    strbuf_reset(&pState->junit.cases);
+    strbuf_reset(&pState->junit.notes);
+    strbuf_reset(&pState->junit.props);
+    free(pState->junit.zSuite);
+    free(pState);
+  }
 }
 
 Reporter *reporter_new(ReportFormat eFormat, FILE *pOut, int nSide,
                        const BackendOps *const *apOps, int bVerbose){
   Reporter *p = calloc(1, sizeof(*p));
   if( p == NULL ) return NULL;
+  p->pState = calloc(1, sizeof(ReportState));
+  if( p->pState == NULL ){
+    free(p);
+    return NULL;
+  }
   p->pOut = pOut;
   p->nSide = nSide;
   p->bVerbose = bVerbose;
   for(int s = 0; s < nSide; s++) p->apOps[s] = apOps[s];
+  p->xFree = report_free_state;
   switch( eFormat ){
     case REPORT_TEXT:
       p->xBegin = report_begin_nothing;
       p->xScenario = text_scenario;
       p->xEnd = text_end;
-      p->xFree = report_free_state;
       break;
     case REPORT_TAP:
-      p->pState = calloc(1, sizeof(int));
-      p->xBegin = tap_begin;
+      p->xBegin = tap_reporter_begin;
       p->xScenario = tap_scenario;
-      p->xEnd = tap_end;
-      p->xFree = report_free_state;
+      p->xEnd = tap_reporter_end;
       break;
     case REPORT_JUNIT:
-      p->pState = calloc(1, sizeof(JunitState));
       p->xBegin = report_begin_nothing;
       p->xScenario = junit_scenario;
-      p->xEnd = junit_end;
-      p->xFree = junit_free;
+      p->xEnd = junit_reporter_end;
       break;
   }
-  if( p->pState == NULL && eFormat != REPORT_TEXT ){
-    free(p);
-    return NULL;
-  }
   return p;
+}
+
+void reporter_set_color(Reporter *p, int bColor){
+  ReportState *pState = p->pState;
+  pState->bColor = bColor;
+}
+
+void reporter_set_stopped(Reporter *p, const char *zWhy){
+  ReportState *pState = p->pState;
+  pState->zStopped = zWhy;
 }
 
 void reporter_free(Reporter *p){

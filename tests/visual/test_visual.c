@@ -1,0 +1,222 @@
+/*
+** tests/visual/test_visual.c: explain's story (comments read back from the
+** file text, rules, changes), the snapshot and the pictures' determinism.
+**
+** The scenario below is the bundled limited-maps-elevated-blind.scn cut
+** short, with comments in the places the parser drops them from: before
+** the title, between world lines, before an annotation, inside a blank
+** line run. SEMANTICS N1 (a session's directory is made on first use),
+** N6 (the halves of a split logon have separate directories), C1 (a
+** connection's link lives in the session that made it), L2 (split logon).
+*/
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/visual/story.h"
+#include "runner/visual/visual.h"
+#include "sim/rules.h"
+
+static const char zScn[] =
+  "# opening comment, line 1\n"                 /* 1 */
+  "# opening comment, line 2\n"                 /* 2 */
+  "title   Limited vs admin (cut)\n"            /* 3 */
+  "source  SEMANTICS N1 N6 C1 L2\n"             /* 4 */
+  "\n"                                          /* 5 */
+  "user    alice admin password=Al1ce-pw\n"     /* 6 */
+  "# between world lines\n"                     /* 7 */
+  "share   \\\\fs1\\data\n"                     /* 8 */
+  "\n"                                          /* 9 */
+  "# before the first step\n"                   /* 10 */
+  "logon   A alice interactive\n"               /* 11 */
+  "----\n"                                      /* 12 */
+  "ok\n"                                        /* 13 */
+  "\n"                                          /* 14 */
+  "# the limited half maps Z:\n"                /* 15 */
+  "\n"                                          /* 16 */
+  "# (second comment, after a blank line)\n"    /* 17 */
+  "onlyif sim\n"                                /* 18 */
+  "as A net use Z: \\\\fs1\\data /persistent:no\n" /* 19 */
+  "----\n"                                      /* 20 */
+  "ok\n"                                        /* 21 */
+  "\n"                                          /* 22 */
+  "as A.elevated drives\n"                      /* 23 */
+  "----\n"                                      /* 24 */
+  "(none)\n";                                   /* 25 */
+
+typedef struct Fix Fix;
+struct Fix {
+  ScnFile file;
+  VisStory story;
+};
+
+static int fix_setup(void **ppState){
+  Fix *p = calloc(1, sizeof(Fix));
+  char zErr[256];
+  char *zStoryErr = NULL;
+  assert_non_null(p);
+  p->file.zPath = strdup("cut.scn");
+  p->file.zContent = strdup(zScn);
+  p->file.nContent = strlen(zScn);
+  assert_int_equal(scn_parse_text("cut.scn", zScn, strlen(zScn), &p->file.pScn,
+                                  zErr, sizeof(zErr)), 0);
+  assert_int_equal(vis_story_tell(&p->file, &p->story, &zStoryErr), 0);
+  *ppState = p;
+  return 0;
+}
+
+static int fix_teardown(void **ppState){
+  Fix *p = *ppState;
+  vis_story_free(&p->story);
+  scn_free(p->file.pScn);
+  free(p->file.zPath);
+  free(p->file.zContent);
+  free(p);
+  return 0;
+}
+
+/* Comments come back from the file text: the opening ones and those
+** between world lines go to the introduction, each step gets the ones
+** after the previous step's expected block. */
+static void test_comments(void **ppState){
+  Fix *p = *ppState;
+  VisStory *s = &p->story;
+  assert_int_equal(s->nIntro, 3);
+  assert_string_equal(s->azIntro[0], "opening comment, line 1");
+  assert_string_equal(s->azIntro[2], "between world lines");
+  assert_int_equal(s->nStep, 3);
+  assert_int_equal(s->aStep[0].nComment, 1);
+  assert_string_equal(s->aStep[0].azComment[0], "before the first step");
+  assert_int_equal(s->aStep[1].nComment, 2);
+  assert_string_equal(s->aStep[1].azComment[0], "the limited half maps Z:");
+  assert_string_equal(s->aStep[1].azComment[1], "(second comment, after a blank line)");
+  assert_int_equal(s->aStep[2].nComment, 0);
+}
+
+/* Outputs, verdicts, and no password anywhere in the story. */
+static void test_outputs(void **ppState){
+  Fix *p = *ppState;
+  VisStory *s = &p->story;
+  int i;
+  assert_int_equal(s->nMismatch, 0);
+  assert_int_equal(s->aStep[1].eState, VIS_STEP_RAN);
+  assert_string_equal(s->aStep[1].zOutput, "ok");
+  assert_string_equal(s->aStep[2].zOutput, "(none)");
+  for(i=0; i<s->nWorld; i++) assert_null(strstr(s->azWorld[i], "Al1ce-pw"));
+}
+
+/* What changed: logon adds two sessions (L2); net use adds {A}'s link,
+** connection and credential set and makes its directory (N1, C1); a
+** listing changes nothing. */
+typedef struct Seen Seen;
+struct Seen { int nAdd, nRemove, nChange; char zAll[4096]; };
+static void seen_line(void *pCtx, char cMark, const char *zText, const char *zOld){
+  Seen *p = pCtx;
+  (void)zOld;
+  if( cMark=='+' ) p->nAdd++;
+  if( cMark=='-' ) p->nRemove++;
+  if( cMark=='~' ) p->nChange++;
+  strncat(p->zAll, zText, sizeof(p->zAll)-strlen(p->zAll)-2);
+  strcat(p->zAll, "\n");
+}
+
+static void test_changes(void **ppState){
+  Fix *p = *ppState;
+  VisStory *s = &p->story;
+  Seen seen;
+  memset(&seen, 0, sizeof(seen));
+  vis_snap_diff(vis_story_before(s, 0), &s->aStep[0].snap, seen_line, &seen);
+  assert_int_equal(seen.nAdd, 2);
+  assert_non_null(strstr(seen.zAll, "logon session {A}:"));
+  assert_non_null(strstr(seen.zAll, "logon session {A.elevated}:"));
+
+  memset(&seen, 0, sizeof(seen));
+  vis_snap_diff(vis_story_before(s, 1), &s->aStep[1].snap, seen_line, &seen);
+  assert_non_null(strstr(seen.zAll, "\\Sessions\\0\\DosDevices\\{A}\\Z: -> "
+                         "\\Device\\LanmanRedirector\\;Z:{A}\\fs1\\data"));
+  assert_non_null(strstr(seen.zAll, "{A} connection Z: \\\\fs1\\data"));
+  assert_null(strstr(seen.zAll, "{A.elevated}\\Z:"));   /* N6 */
+  assert_int_equal(seen.nRemove, 0);
+  assert_true(seen.nChange >= 1);                       /* {A}'s directory made */
+  assert_int_equal(vis_snap_change(vis_story_before(s, 1), &s->aStep[1].snap,
+                                   "link A Z:"), VIS_ADDED);
+
+  memset(&seen, 0, sizeof(seen));
+  assert_int_equal(vis_snap_diff(vis_story_before(s, 2), &s->aStep[2].snap,
+                                 seen_line, &seen), 0);
+}
+
+/* Rule IDs come from the model's marks (sim/rules.h) through xRulesFired:
+** every ID printed is one rules.h knows, and the op agrees with the marks
+** of a step run here by hand. */
+static void test_rules(void **ppState){
+  Fix *p = *ppState;
+  VisStory *s = &p->story;
+  int i;
+  assert_non_null(backend_sim_ops.xRulesFired);
+  /* the split logon marks L2; the connection's link in its own session C1;
+  ** a listing marks neither */
+  assert_non_null(strstr(s->aStep[0].zRules, "L2"));
+  assert_non_null(strstr(s->aStep[1].zRules, "C1"));
+  assert_null(strstr(s->aStep[2].zRules, "L2"));
+  for(i=0; i<s->nStep; i++){
+    char zCopy[512];
+    char *zTok, *zSave = NULL;
+    snprintf(zCopy, sizeof(zCopy), "%s", s->aStep[i].zRules);
+    for(zTok=strtok_r(zCopy, " ", &zSave); zTok; zTok=strtok_r(NULL, " ", &zSave)){
+      assert_true(sim_rule_find(zTok) >= 0);
+    }
+  }
+  {
+    /* a fresh instance: marks are per step, and a too-small buffer is
+    ** still terminated */
+    BackendConn *pConn = NULL;
+    char *zErr = NULL, zBuf[2];
+    StepResult res;
+    assert_int_equal(backend_sim_ops.xOpen(p->file.pScn, NULL, &pConn, &zErr), 0);
+    memset(&res, 0, sizeof(res));
+    backend_sim_ops.xStep(pConn, &p->file.pScn->aStep[0], &res);
+    step_result_clear(&res);
+    backend_sim_ops.xRulesFired(pConn, zBuf, (int)sizeof(zBuf));
+    assert_true(strlen(zBuf) < sizeof(zBuf));
+    backend_sim_ops.xClose(pConn);
+  }
+}
+
+/* The same story gives the same picture bytes; the picture carries its
+** text equivalent; the elevated half's directory has no Z:. */
+static void test_svg(void **ppState){
+  Fix *p = *ppState;
+  VisStory again;
+  char *zErr = NULL;
+  StrBuf a = {0}, b = {0};
+  assert_int_equal(vis_story_tell(&p->file, &again, &zErr), 0);
+  vis_svg_state(&a, &p->story, 2, 1, "s");
+  vis_svg_state(&b, &again, 2, 1, "s");
+  assert_int_equal(a.n, b.n);
+  assert_memory_equal(a.z, b.z, a.n);
+  assert_non_null(strstr(a.z, "<desc id=\"s3-d\">"));
+  assert_non_null(strstr(a.z, "data-key=\"link A Z:\""));
+  assert_null(strstr(a.z, "data-key=\"link A.elevated Z:\""));
+  assert_non_null(strstr(a.z, "class=\"linked\""));     /* L2: the halves joined */
+  strbuf_reset(&a);
+  strbuf_reset(&b);
+  vis_story_free(&again);
+}
+
+int main(void){
+  const struct CMUnitTest aTest[] = {
+    cmocka_unit_test(test_comments),
+    cmocka_unit_test(test_outputs),
+    cmocka_unit_test(test_changes),
+    cmocka_unit_test(test_rules),
+    cmocka_unit_test(test_svg),
+  };
+  return cmocka_run_group_tests(aTest, fix_setup, fix_teardown);
+}
