@@ -429,13 +429,16 @@ static int exp_boot_snapshot_has(const ExpSim *pX, const char *zTarget){
 
 static void exp_check_netonly_of(ExpSim *pX, SimLuid tok);
 
-ExpInvariant exp_sim_check_all(ExpSim *pX){
+/* The whole machine, but of the world's accounts only the hives and vaults
+** of those in mUsers (bit i: account i): a logon, logoff or policy change
+** writes no other account's HKCU\Network or vault. */
+static ExpInvariant exp_check_machine(ExpSim *pX, uint32_t mUsers){
   if( pX->eFailed ) return pX->eFailed;
   sim_session_visit(pX->pM, exp_session_visit, pX);
   if( pX->eFailed ) return pX->eFailed;
   exp_check_global(pX);
   for(int i = 0; i < pX->pW->nUser && !pX->eFailed; i++){
-    exp_check_user(pX, pX->pW->azUser[i]);
+    if( mUsers & (1u << i) ) exp_check_user(pX, pX->pW->azUser[i]);
   }
   for(int i = 0; i < pX->nEnded && !pX->eFailed; i++){
     SimLuid luid = pX->aEnded[i];
@@ -448,6 +451,10 @@ ExpInvariant exp_sim_check_all(ExpSim *pX){
   }
   if( pX->nNetonly && !pX->eFailed ) exp_check_netonly_of(pX, 0);
   return pX->eFailed;
+}
+
+ExpInvariant exp_sim_check_all(ExpSim *pX){
+  return exp_check_machine(pX, 0xffffffffu);
 }
 
 /* ---------------------------------------------------------------- 4 ---- */
@@ -913,19 +920,36 @@ int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
   if( pHash ) *pHash = exp_mix_int(uHash, (unsigned long long)rc);
   if( pX->eFailed ) return rc;
   if( bFull ){
-    exp_sim_check_all(pX);
+    /* which accounts' hives and vaults the step could have written: a
+    ** logon's own account (R1's restore reads it), every one after a
+    ** logoff, a reboot or a logon made from another half; none after a
+    ** policy change or a boot device */
+    uint32_t mUsers = 0xffffffffu;
+    if( !pX->bFullCheck ){
+      if( p->eKind == SCN_STEP_SET ) mUsers = 0;
+      else if( p->eKind == SCN_STEP_LOGON && p->iFrom == 0 ) mUsers = 1u << p->iUser;
+    }
+    exp_check_machine(pX, mUsers);
   }else if( tok && sim_session_exists(pM, tok) ){
-    /* Only what the step could have changed. */
+    /* Only what the step could have changed. A listing and a DOS device
+    ** step write neither HKCU\Network nor the vault, so the acting user's
+    ** hive and vault are walked after the other commands only (they were
+    ** checked when they last could change). */
+    ScnCmd e = (ScnCmd)p->eCmd;
+    int bUser = !(e == SCN_CMD_NET_USE_LIST || e == SCN_CMD_CMDKEY_LIST
+                  || e == SCN_CMD_QUERY || e == SCN_CMD_WNET_GET || e == SCN_CMD_WNET_ENUM
+                  || e == SCN_CMD_DRIVES || e == SCN_CMD_TOKEN || e == SCN_CMD_PERSISTED
+                  || e == SCN_CMD_DEFINE || e == SCN_CMD_UNDEFINE);
     exp_check_session(pX, tok);
     SimLuid linked = 0;
     if( tok != SIM_LUID_SYSTEM ){
       SimTokenInfo ti;
       if( sim_token_query(pM, tok, &ti) == 0 ){
         linked = ti.luidLinked;
-        if( !pX->eFailed ) exp_check_user(pX, ti.zUser);
+        if( !pX->eFailed && bUser ) exp_check_user(pX, ti.zUser);
       }
       if( linked && !pX->eFailed ) exp_check_session(pX, linked);
-    }else if( !pX->eFailed ){
+    }else if( !pX->eFailed && bUser ){
       exp_check_user(pX, "SYSTEM");
     }
     if( (bGlobal || tok == SIM_LUID_SYSTEM) && !pX->eFailed ) exp_check_global(pX);
