@@ -69,6 +69,22 @@ static void test_classes_need_matching_outputs(void **state){
   ExpStep reg = as_step(SCN_CMD_REG_SET);
   assert_int_equal(exp_gap_classify(&reg, "ok", "error 1222 ERROR_NO_NETWORK", an), -1);
 
+  /* one \?? namespace in `drives` (found by --against wine --seed 2026,
+  ** episode 47): the other side also lists, as global, a name the model
+  ** keeps in another token's directory; a different or missing line of
+  ** the model's is no such gap */
+  ExpStep drv1 = as_step(SCN_CMD_DRIVES);
+  assert_int_equal(exp_gap_classify(&drv1, "(none)",
+                                    "Q: \\??\\C:\\Device\\HarddiskVolume1 global", an),
+                   gap_index("one-namespace"));
+  assert_int_equal(exp_gap_classify(&drv1, "R: \\??\\C:\\other local",
+                                    "Q: \\??\\C:\\data global\nR: \\??\\C:\\other global", an),
+                   gap_index("one-namespace"));
+  assert_int_equal(exp_gap_classify(&drv1, "R: \\??\\C:\\other local",
+                                    "Q: \\??\\C:\\data global", an), -1);
+  assert_int_equal(exp_gap_classify(&drv1, "(none)", "Q: \\??\\C:\\data local", an), -1);
+  assert_int_equal(exp_gap_classify(&drv1, "(none)", "error 5 ERROR_ACCESS_DENIED", an), -1);
+
   ExpStep drv = as_step(SCN_CMD_DRIVES);
   assert_int_equal(exp_gap_classify(&drv, "Q: \\??\\C:\\data local",
                                     "Q: \\??\\C:\\data global", an),
