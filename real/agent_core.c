@@ -187,9 +187,9 @@ int agent_core_record(AgentCore *p, AgentUndoKind eKind, const char *zKey,
     snprintf(p->zSaveWhy, sizeof(p->zSaveWhy), "out of memory for the journal");
     return 1;
   }
-  /* DOS devices and connections are not in the file (they go with the
-  ** wineserver); everything else is on disk before the change is made */
-  if( p->zStatePath==NULL || eKind==AGENT_UNDO_DOSDEV || eKind==AGENT_UNDO_NETUSE ){
+  /* every entry is on disk before the change is made (DOS devices and
+  ** connections of the agent's own logon session outlive it on Windows) */
+  if( p->zStatePath==NULL ){
     /* nothing the file holds has changed */
     if( p->nJournalSaved==p->journal.n-1 ) p->nJournalSaved = p->journal.n;
     return 0;
@@ -214,8 +214,9 @@ int agent_core_recover(AgentCore *p, int (*xUndo)(void *pCtx, const AgentUndo *p
   if( eSt==AGENT_STATE_NONE ) return 0;
   agent_core_init(&tmp, NULL, NULL, 1);
   if( eSt==AGENT_STATE_OK && agent_core_resume_text(&tmp, zText) ){
-    snprintf(p->zStateWhy, sizeof(p->zStateWhy), "the state file %s is a damaged "
-             "mapscope-agent journal (a line does not parse)", p->zStatePath);
+    snprintf(p->zStateWhy, sizeof(p->zStateWhy), "the state file %s is not a journal "
+             "this agent could have written (%s)", p->zStatePath,
+             tmp.zLoadWhy[0] ? tmp.zLoadWhy : "a line does not parse");
     eSt = AGENT_STATE_BAD;
   }
   free(zText);
@@ -300,6 +301,12 @@ static void agent_core_hello(AgentCore *p, const char *zArgs, AgentBuf *pReply){
     snprintf(zHead, sizeof(zHead), "no common protocol version; the agent speaks %d",
              AGENT_PROTO_VERSION);
     agent_reply0(pReply, AGENT_REPLY_BAD, zHead);
+    return;
+  }
+  if( p->zBusyWhy[0] ){
+    char zMsg[320];
+    snprintf(zMsg, sizeof(zMsg), "the agent will not start: %s", p->zBusyWhy);
+    agent_reply0(pReply, AGENT_REPLY_ERROR, zMsg);
     return;
   }
   if( p->zStateWhy[0] ){
@@ -389,8 +396,9 @@ static void agent_core_start(AgentCore *p, AgentBuf *pReply){
       if( eSt==AGENT_STATE_NONE ){
         snprintf(zWhy, sizeof(zWhy), "the state file %s does not exist", p->zStatePath);
       }else if( eSt==AGENT_STATE_OK && agent_core_resume_text(p, zState) ){
-        snprintf(zWhy, sizeof(zWhy), "the state file %s is a damaged mapscope-agent "
-                 "journal (a line does not parse)", p->zStatePath);
+        snprintf(zWhy, sizeof(zWhy), "the state file %s is not a journal this agent "
+                 "could have written (%s)", p->zStatePath,
+                 p->zLoadWhy[0] ? p->zLoadWhy : "a line does not parse");
       }else if( eSt==AGENT_STATE_OK ){
         bBad = 0;
       }
@@ -629,22 +637,46 @@ static void agent_core_suspend(AgentCore *p, AgentBuf *pReply){
   agent_reply0(pReply, AGENT_REPLY_OK, "suspended");
 }
 
+/* Append "\t" and the escaped z (agent_journal_escape). */
+static void agent_buf_field(AgentBuf *b, const char *z){
+  char *zEsc = agent_journal_escape(z);
+  if( zEsc==NULL ){ b->bOom = 1; return; }
+  agent_buf_append(b, "\t", 1);
+  agent_buf_append(b, zEsc, (size_t)-1);
+  free(zEsc);
+}
+
 char *agent_core_suspend_text(const AgentCore *p){
   AgentBuf b = {0};
   int i;
   unsigned mKeep = p->mTaint & (AGENT_DEP_VAULT|AGENT_DEP_PROFILE|AGENT_DEP_POLICY);
   agent_buf_printf(&b, "%s\nnstep\t%d\ntaint\t%u\n", AGENT_STATE_MAGIC, p->nStep, mKeep);
   for(i=0; i<5; i++){
-    if( mKeep & (1u<<i) ) agent_buf_printf(&b, "why\t%d\t%s\n", i, p->azTaintWhy[i]);
+    if( mKeep & (1u<<i) ){
+      agent_buf_printf(&b, "why\t%d", i);
+      agent_buf_field(&b, p->azTaintWhy[i]);
+      agent_buf_append(&b, "\n", 1);
+    }
   }
   for(i=0; i<p->journal.n; i++){
     const AgentUndo *e = &p->journal.a[i];
-    if( e->bDone || e->eKind==AGENT_UNDO_DOSDEV || e->eKind==AGENT_UNDO_NETUSE ) continue;
-    agent_buf_printf(&b, "journal\t%d\t%s\t%s\t%s\n", (int)e->eKind, e->zKey, e->zName,
-                     e->zOld ? e->zOld : "-");
+    if( e->bDone ) continue;
+    agent_buf_printf(&b, "journal\t%d", (int)e->eKind);
+    agent_buf_field(&b, e->zKey);
+    agent_buf_field(&b, e->zName);
+    agent_buf_field(&b, e->zOld ? e->zOld : "-");
+    agent_buf_append(&b, "\n", 1);
   }
-  for(i=0; i<p->nSession; i++) agent_buf_printf(&b, "session\t%s\n", p->aSession[i].zName);
-  for(i=0; i<p->nTyped; i++) agent_buf_printf(&b, "typed\t%s\n", p->azTyped[i]);
+  for(i=0; i<p->nSession; i++){
+    agent_buf_append(&b, "session", 7);
+    agent_buf_field(&b, p->aSession[i].zName);
+    agent_buf_append(&b, "\n", 1);
+  }
+  for(i=0; i<p->nTyped; i++){
+    agent_buf_append(&b, "typed", 5);
+    agent_buf_field(&b, p->azTyped[i]);
+    agent_buf_append(&b, "\n", 1);
+  }
   agent_buf_printf(&b, "%s\n", AGENT_STATE_END);   /* proves the text is whole */
   if( b.bOom ){
     agent_buf_free(&b);
@@ -671,30 +703,47 @@ int agent_core_resume_text(AgentCore *p, const char *zText){
   size_t nMagic = strlen(AGENT_STATE_MAGIC);
   int rc = 0;
   int bEnd = 0;
+  int iLine = 1;
+  p->zLoadWhy[0] = 0;
   if( zCopy==NULL ) return 1;
   memcpy(zCopy, zText, strlen(zText)+1);
   if( strncmp(zCopy, AGENT_STATE_MAGIC, nMagic)!=0 || zCopy[nMagic]!='\n' ){
     free(zCopy);
+    snprintf(p->zLoadWhy, sizeof(p->zLoadWhy), "its first line is not `%s`", AGENT_STATE_MAGIC);
     return 1;
   }
   for(zLine=zCopy+nMagic+1; rc==0 && zLine && *zLine; zLine=zNext){
     char *az[6];
-    int n;
+    int n, k;
+    char zSub[200];
+    iLine++;
     zNext = strchr(zLine, '\n');
     if( zNext ) *zNext++ = 0;
     if( bEnd ){ rc = 1; break; }     /* nothing may follow `end` */
     if( strcmp(zLine, AGENT_STATE_END)==0 && zNext ){ bEnd = 1; continue; }
     n = agent_split_tabs(zLine, az, 6);
+    for(k=1; k<n; k++){
+      if( agent_journal_unescape(az[k]) ){ rc = 1; break; }
+    }
+    if( rc ) break;
     if( n==2 && strcmp(az[0], "nstep")==0 ){
       p->nStep = atoi(az[1]);
     }else if( n==2 && strcmp(az[0], "taint")==0 ){
       p->mTaint |= (unsigned)strtoul(az[1], NULL, 10) & AGENT_DEP_ALL;
     }else if( n==3 && strcmp(az[0], "why")==0 && atoi(az[1])>=0 && atoi(az[1])<5 ){
       agent_copy_cut(p->azTaintWhy[atoi(az[1])], sizeof(p->azTaintWhy[0]), az[2]);
-    }else if( n==5 && strcmp(az[0], "journal")==0
-           && atoi(az[1])>=0 && atoi(az[1])<AGENT_UNDO_KIND_COUNT ){
-      rc = agent_journal_add(&p->journal, (AgentUndoKind)atoi(az[1]), az[2], az[3],
-                             strcmp(az[4], "-")==0 ? NULL : az[4]);
+    }else if( n==5 && strcmp(az[0], "journal")==0 && az[1][0]>='0' && az[1][0]<='9'
+           && az[1][1]==0 && atoi(az[1])<AGENT_UNDO_KIND_COUNT ){
+      const char *zOld = strcmp(az[4], "-")==0 ? NULL : az[4];
+      /* only what this agent itself writes (finding: a planted file was
+      ** undone as if it were a journal) */
+      if( agent_journal_entry_check((AgentUndoKind)atoi(az[1]), az[2], az[3], zOld,
+                                    zSub, sizeof(zSub)) ){
+        snprintf(p->zLoadWhy, sizeof(p->zLoadWhy), "line %d is %s", iLine, zSub);
+        rc = 1;
+        break;
+      }
+      rc = agent_journal_add(&p->journal, (AgentUndoKind)atoi(az[1]), az[2], az[3], zOld);
     }else if( n==2 && strcmp(az[0], "session")==0 ){
       AgentSession *pS = agent_core_session_get(p, az[1]);
       if( pS==NULL ){ rc = 1; break; }
@@ -709,6 +758,10 @@ int agent_core_resume_text(AgentCore *p, const char *zText){
   }
   free(zCopy);
   if( rc==0 && !bEnd ) rc = 1;       /* cut short */
+  if( rc==0 && agent_journal_check(&p->journal, p->zLoadWhy, sizeof(p->zLoadWhy)) ) rc = 1;
+  if( rc && p->zLoadWhy[0]==0 ){
+    snprintf(p->zLoadWhy, sizeof(p->zLoadWhy), "line %d does not parse", iLine);
+  }
   if( rc==0 ) p->bResumed = 1;
   return rc;
 }

@@ -148,6 +148,8 @@ struct AgentCore {
                                ** (it is not a complete journal): hands off */
   char zStateWhy[512];         /* why the agent refuses to start, or "" */
   char zSaveWhy[512];          /* why the last journal save failed, or "" */
+  char zLoadWhy[256];          /* why agent_core_resume_text refused, or "" */
+  char zBusyWhy[256];          /* another agent is at work: refuse, touch nothing */
   int nRecovered;              /* entries of a dead agent's journal undone */
   int nRecoverFailed;          /* of those, undos that failed */
 };

@@ -1,12 +1,14 @@
 /*
 ** real/agent_journal.c: the undo journal (see agent_journal.h).
 **
-** Portable C. Sections: 2. recording 3. undoing 4. text form.
+** Portable C. Sections: 2. recording 3. undoing 4. text form
+** 5. what a journal may hold 6. escaping.
 */
 #include "agent_journal.h"
 #include "agent_proto.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,12 +114,239 @@ char *agent_journal_text(const AgentJournal *p){
   for(i=0; i<p->n; i++){
     const AgentUndo *e = &p->a[i];
     if( e->bDone ) continue;
-    agent_buf_printf(&b, "%s\t%s\t%s\t%s\n", agent_undo_kind_name(e->eKind),
-                     e->zKey, e->zName, e->zOld ? e->zOld : "-");
+    char *zK = agent_journal_escape(e->zKey);
+    char *zN = agent_journal_escape(e->zName);
+    char *zO = e->zOld ? agent_journal_escape(e->zOld) : NULL;
+    if( zK==NULL || zN==NULL || (e->zOld && zO==NULL) ) b.bOom = 1;
+    else agent_buf_printf(&b, "%s\t%s\t%s\t%s\n", agent_undo_kind_name(e->eKind),
+                          zK, zN, zO ? zO : "-");
+    free(zK); free(zN); free(zO);
   }
   if( b.bOom ){
     agent_buf_free(&b);
     return NULL;
   }
   return b.z;
+}
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+/* The registry values the agent writes: key (as journalled) and value. A
+** value name "?:" stands for any drive letter. */
+static const char *const azRegAllowed[][2] = {
+  { "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System", "EnableLUA" },
+  { "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System", "FilterAdministratorToken" },
+  { "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System", "LocalAccountTokenFilterPolicy" },
+  { "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System", "EnableLinkedConnections" },
+  { "HKLM\\SYSTEM\\CurrentControlSet\\Control\\NetworkProvider", "RestoreConnection" },
+  { "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager", "LUIDDeviceMapsDisabled" },
+  { "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\DOS Devices", "?:" },
+  { "HKCU\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Network\\Persistent Connections",
+    "SaveConnections" },
+};
+
+static int agent_is_letter_colon(const char *z){
+  return z && isalpha((unsigned char)z[0]) && z[1]==':' && z[2]==0;
+}
+
+/* A local account name NetUserAdd accepts: 1..20 characters, none of
+** "/\[]:|<>+=;,?*@ or a control character, not only dots and blanks. */
+static int agent_is_account_name(const char *z){
+  size_t n = z ? strlen(z) : 0;
+  int bReal = 0;
+  size_t i;
+  if( n==0 || n>64 ) return 0;        /* 20 characters, up to 3 bytes each */
+  for(i=0; i<n; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c<0x20 || c==0x7f || strchr("\"/\\[]:|<>+=;,?*@", c) ) return 0;
+    if( c!='.' && c!=' ' ) bReal = 1;
+  }
+  return bReal;
+}
+
+/* S-1-5-21-N-N-N-N: a local or domain account's SID. */
+static int agent_is_account_sid(const char *z){
+  int nSub = 0;
+  if( z==NULL || strncmp(z, "S-1-5-21-", 9)!=0 ) return 0;
+  z += 9;
+  for(;;){
+    int nDig = 0;
+    while( isdigit((unsigned char)*z) ){ z++; nDig++; }
+    if( nDig==0 || nDig>10 ) return 0;
+    nSub++;
+    if( *z==0 ) break;
+    if( *z!='-' ) return 0;
+    z++;
+  }
+  return nSub==4;
+}
+
+/* A logon half as agent_half_name() writes it: SYSTEM, or a session name
+** (a scenario word of letters, digits, `_` and `-`) with an optional
+** `.limited` or `.elevated`. */
+static int agent_is_half_name(const char *z){
+  size_t n = 0;
+  if( z==NULL ) return 0;
+  while( isalnum((unsigned char)z[n]) || z[n]=='_' || z[n]=='-' ) n++;
+  if( n==0 || n>64 ) return 0;
+  if( z[n]==0 ) return 1;
+  return agent_str_eq_nocase(z+n, ".limited") || agent_str_eq_nocase(z+n, ".elevated");
+}
+
+/* Any text of 1..nMax bytes: what a scenario may type in a target or a
+** device name (the journal escapes control characters). */
+static int agent_is_text(const char *z, size_t nMax){
+  size_t n = z ? strlen(z) : 0;
+  return n>0 && n<=nMax;
+}
+
+/* `-` (absent, stored as NULL) or TYPE:HEX with TYPE 0..11. */
+static int agent_is_reg_old(const char *z){
+  size_t n, i;
+  char *zEnd;
+  unsigned long t;
+  if( z==NULL ) return 1;
+  if( !isdigit((unsigned char)z[0]) ) return 0;
+  t = strtoul(z, &zEnd, 10);
+  if( t>11 || *zEnd!=':' ) return 0;
+  zEnd++;
+  n = strlen(zEnd);
+  if( n%2 || n>2*65536 ) return 0;
+  for(i=0; i<n; i++) if( !isxdigit((unsigned char)zEnd[i]) ) return 0;
+  return 1;
+}
+
+int agent_journal_entry_check(AgentUndoKind eKind, const char *zKey,
+                              const char *zName, const char *zOld,
+                              char *zWhy, size_t nWhy){
+  size_t i;
+  const char *zKind = agent_undo_kind_name(eKind);
+  if( zKey==NULL ) zKey = "";
+  if( zName==NULL ) zName = "";
+  switch( eKind ){
+    case AGENT_UNDO_REGVALUE:
+      for(i=0; i<sizeof(azRegAllowed)/sizeof(azRegAllowed[0]); i++){
+        if( !agent_str_eq_nocase(zKey, azRegAllowed[i][0]) ) continue;
+        if( strcmp(azRegAllowed[i][1], "?:")==0 ? agent_is_letter_colon(zName)
+            : agent_str_eq_nocase(zName, azRegAllowed[i][1]) ) break;
+      }
+      if( i>=sizeof(azRegAllowed)/sizeof(azRegAllowed[0]) ){
+        snprintf(zWhy, nWhy, "a registry value the agent never writes");
+        return 1;
+      }
+      if( !agent_is_reg_old(zOld) ){
+        snprintf(zWhy, nWhy, "an old registry value that is not TYPE:HEX");
+        return 1;
+      }
+      return 0;
+    case AGENT_UNDO_CRED:
+      if( !agent_is_text(zKey, 1024) || !agent_str_eq_nocase(zName, "domain")
+       || (zOld && !agent_is_half_name(zOld)) ){
+        snprintf(zWhy, nWhy, "a credential entry the agent never writes");
+        return 1;
+      }
+      return 0;
+    case AGENT_UNDO_USER:
+      if( !agent_is_account_name(zKey) || (zName[0] && !agent_is_account_sid(zName))
+       || zOld ){
+        snprintf(zWhy, nWhy, "an account entry that is not a local account name "
+                 "with its SID");
+        return 1;
+      }
+      return 0;
+    case AGENT_UNDO_RIGHT:
+      if( !agent_is_account_name(zKey) || zOld
+       || !(agent_str_eq_nocase(zName, "SeBatchLogonRight")
+            || agent_str_eq_nocase(zName, "SeServiceLogonRight")) ){
+        snprintf(zWhy, nWhy, "a right the agent never grants");
+        return 1;
+      }
+      return 0;
+    case AGENT_UNDO_DOSDEV:
+    case AGENT_UNDO_NETUSE:
+      if( !agent_is_half_name(zKey) || (zOld && strcmp(zOld, "own")!=0)
+       || (eKind==AGENT_UNDO_NETUSE ? !agent_is_letter_colon(zName)
+                                    : !agent_is_text(zName, 1024)) ){
+        snprintf(zWhy, nWhy, "a %s entry the agent never writes", zKind);
+        return 1;
+      }
+      return 0;
+    default:
+      snprintf(zWhy, nWhy, "an entry kind the agent never writes (%s)", zKind);
+      return 1;
+  }
+}
+
+int agent_journal_check(const AgentJournal *p, char *zWhy, size_t nWhy){
+  int i, j;
+  for(i=0; i<p->n; i++){
+    const AgentUndo *e = &p->a[i];
+    char zSub[200];
+    if( agent_journal_entry_check(e->eKind, e->zKey, e->zName, e->zOld,
+                                  zSub, sizeof(zSub)) ){
+      snprintf(zWhy, nWhy, "entry %d is %s", i+1, zSub);
+      return 1;
+    }
+    if( e->eKind==AGENT_UNDO_RIGHT ){
+      for(j=0; j<i; j++){
+        if( p->a[j].eKind==AGENT_UNDO_USER && agent_str_eq_nocase(p->a[j].zKey, e->zKey) ) break;
+      }
+      if( j>=i ){
+        snprintf(zWhy, nWhy, "entry %d grants a right to an account the agent did not "
+                 "create", i+1);
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+char *agent_journal_escape(const char *z){
+  size_t n = 0, i, k = 0;
+  char *zOut;
+  static const char azHex[] = "0123456789ABCDEF";
+  for(i=0; z[i]; i++){
+    unsigned char c = (unsigned char)z[i];
+    n += (c<0x20 || c==0x7f || c=='%') ? 3 : 1;
+  }
+  zOut = malloc(n+1);
+  if( zOut==NULL ) return NULL;
+  for(i=0; z[i]; i++){
+    unsigned char c = (unsigned char)z[i];
+    if( c<0x20 || c==0x7f || c=='%' ){
+      zOut[k++] = '%';
+      zOut[k++] = azHex[c>>4];
+      zOut[k++] = azHex[c&15];
+    }else{
+      zOut[k++] = (char)c;
+    }
+  }
+  zOut[k] = 0;
+  return zOut;
+}
+
+static int agent_hex_digit(char c){
+  if( c>='0' && c<='9' ) return c-'0';
+  if( c>='a' && c<='f' ) return c-'a'+10;
+  if( c>='A' && c<='F' ) return c-'A'+10;
+  return -1;
+}
+
+int agent_journal_unescape(char *z){
+  char *zOut = z;
+  while( *z ){
+    if( *z=='%' ){
+      int h = agent_hex_digit(z[1]);
+      int l = h<0 ? -1 : agent_hex_digit(z[2]);
+      if( h<0 || l<0 || (h|l)==0 ) return 1;
+      *zOut++ = (char)(h*16+l);
+      z += 3;
+    }else{
+      *zOut++ = *z++;
+    }
+  }
+  *zOut = 0;
+  return 0;
 }

@@ -10,6 +10,7 @@
 ** supplies the function that undoes one entry.
 **
 ** Contents: 1. entries  2. recording  3. undoing  4. text form
+**           5. what a journal may hold  6. escaping journal text
 */
 #ifndef MAPSCOPE_REAL_AGENT_JOURNAL_H
 #define MAPSCOPE_REAL_AGENT_JOURNAL_H
@@ -20,12 +21,17 @@
 
 typedef enum AgentUndoKind {
   AGENT_UNDO_REGVALUE = 0, /* zKey\zName had zOld (hex of type+data), or was absent */
-  AGENT_UNDO_CRED,         /* credential zKey (type zName) did not exist */
-  AGENT_UNDO_USER,         /* account zKey was created by the agent */
-  AGENT_UNDO_GROUP,        /* account zKey was added to group zName */
+  AGENT_UNDO_CRED,         /* credential zKey (type zName) did not exist; zOld
+                           ** NULL: in the agent's own vault, else the half
+                           ** whose vault it is in */
+  AGENT_UNDO_USER,         /* account zKey was created by the agent; zName is
+                           ** its SID once known ("" before NetUserAdd) */
+  AGENT_UNDO_GROUP,        /* account zKey was added to group zName (unused) */
   AGENT_UNDO_RIGHT,        /* right zName was granted to account zKey */
-  AGENT_UNDO_DOSDEV,       /* device zName as seen by half zKey had targets zOld */
-  AGENT_UNDO_NETUSE,       /* half zKey made a connection on letter zName */
+  AGENT_UNDO_DOSDEV,       /* half zKey defined device zName; zOld "own" when
+                           ** that half is the agent's own logon session */
+  AGENT_UNDO_NETUSE,       /* half zKey made a connection on letter zName;
+                           ** zOld "own" as for DOSDEV */
   AGENT_UNDO_KIND_COUNT
 } AgentUndoKind;
 
@@ -83,5 +89,44 @@ char *agent_journal_text(const AgentJournal *p);
 
 /* The word for an undo kind ("regvalue", "cred", ...). */
 const char *agent_undo_kind_name(AgentUndoKind e);
+
+/* ---------------------------------------------------------------- 5 ---- */
+
+/*
+** The only entries a journal read from disk may hold: what this agent
+** itself writes (docs/protocol.md, "The state file and recovery"):
+**   regvalue  the policy values of `set machine` (Policies\System,
+**             NetworkProvider\RestoreConnection, Session Manager\
+**             LUIDDeviceMapsDisabled), `Session Manager\DOS Devices\X:`,
+**             and HKCU `...\Network\Persistent Connections\SaveConnections`;
+**             the old value `-` or `TYPE:HEX` (at most 64 KiB)
+**   cred      a printable target, type `domain`, owner `-` or a half name
+**   user      a valid local account name, with `` or its SID (S-1-5-21-...)
+**   right     SeBatchLogonRight or SeServiceLogonRight, for an account the
+**             same journal created
+**   dosdev, netuse  a half name and a device name (`X:` for netuse)
+** Returns 0, or 1 with a sentence in zWhy. Comparisons ignore case.
+*/
+int agent_journal_entry_check(AgentUndoKind eKind, const char *zKey,
+                              const char *zName, const char *zOld,
+                              char *zWhy, size_t nWhy);
+
+/* The whole journal: every entry passes agent_journal_entry_check and
+** every `right` names an account a `user` entry created. 0, or 1 + zWhy. */
+int agent_journal_check(const AgentJournal *p, char *zWhy, size_t nWhy);
+
+/* ---------------------------------------------------------------- 6 ---- */
+
+/*
+** Journal text is one entry per line with tab-separated fields, and a
+** scenario may put any byte in a target or a name. So every field is
+** written escaped: `%` and bytes below 0x20 or equal to 0x7f become `%XX`
+** (two upper-case hex digits); everything else is copied. Malloc'd; NULL
+** when out of memory.
+*/
+char *agent_journal_escape(const char *z);
+/* The inverse, in place. Returns 0, or 1 if z holds a `%` not followed
+** by two hex digits, or an escape of the NUL byte. */
+int agent_journal_unescape(char *z);
 
 #endif /* MAPSCOPE_REAL_AGENT_JOURNAL_H */

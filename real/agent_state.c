@@ -5,8 +5,8 @@
 **
 ** Sections: 2. reading  3. writing.
 */
-#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
-# define _POSIX_C_SOURCE 200809L   /* fileno, fsync */
+#if !defined(_WIN32) && !defined(_XOPEN_SOURCE)
+# define _XOPEN_SOURCE 700         /* fileno, fsync, S_ISVTX */
 #endif
 #include "agent_state.h"
 #include "agent_proto.h"
@@ -19,11 +19,160 @@
 #ifdef _WIN32
 # include <io.h>
 # include <windows.h>
+# include <aclapi.h>
+# include <sddl.h>
 #else
+# include <sys/stat.h>
 # include <unistd.h>
 #endif
 
 /* ---------------------------------------------------------------- 2 ---- */
+
+#ifdef _WIN32
+/* 1 if pSid is the process user, Administrators, SYSTEM or TrustedInstaller
+** (the principals that may own or write the state file and its folder). */
+static int agent_sid_trusted(PSID pSid, PSID pOwn){
+  static const WCHAR *const azTrusted[] = {
+    L"S-1-5-32-544", L"S-1-5-18",
+    L"S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464",
+  };
+  size_t i;
+  if( pSid==NULL ) return 0;
+  if( pOwn && EqualSid(pSid, pOwn) ) return 1;
+  for(i=0; i<sizeof(azTrusted)/sizeof(azTrusted[0]); i++){
+    PSID p = NULL;
+    int b;
+    if( !ConvertStringSidToSidW(azTrusted[i], &p) ) continue;
+    b = EqualSid(pSid, p);
+    LocalFree(p);
+    if( b ) return 1;
+  }
+  return 0;
+}
+
+/* Check the owner and DACL of zPath (a file, or its folder when bDir):
+** GetNamedSecurityInfoW; an ACCESS_ALLOWED ACE that is not inherit-only
+** and grants mWrite to a principal outside agent_sid_trusted makes it
+** unsafe; so does a NULL DACL. Returns 0, or 1 with zWhy. */
+static int agent_state_check_sd(const WCHAR *zPath, int bDir, PSID pOwn,
+                                const char *zShow, char *zWhy, size_t nWhy){
+  PSID pOwner = NULL;
+  PACL pDacl = NULL;
+  PSECURITY_DESCRIPTOR pSd = NULL;
+  DWORD rc, i;
+  DWORD mWrite = WRITE_DAC|WRITE_OWNER|GENERIC_WRITE|GENERIC_ALL|DELETE
+               | (bDir ? (FILE_ADD_FILE|FILE_DELETE_CHILD) : (FILE_WRITE_DATA|FILE_APPEND_DATA));
+  int bad = 0;
+  rc = GetNamedSecurityInfoW(zPath, SE_FILE_OBJECT,
+                             OWNER_SECURITY_INFORMATION|DACL_SECURITY_INFORMATION,
+                             &pOwner, NULL, &pDacl, NULL, &pSd);
+  if( rc!=ERROR_SUCCESS ){
+    snprintf(zWhy, nWhy, "the state file %s: the security of its %s cannot be read "
+             "(GetNamedSecurityInfoW: %lu)", zShow, bDir ? "folder" : "file", rc);
+    return 1;
+  }
+  if( !bDir && !agent_sid_trusted(pOwner, pOwn) ){
+    snprintf(zWhy, nWhy, "the state file %s is owned by someone other than the "
+             "agent's user or Administrators", zShow);
+    bad = 1;
+  }else if( pDacl==NULL ){
+    snprintf(zWhy, nWhy, "the state file %s: its %s has no DACL (anyone may write it)",
+             zShow, bDir ? "folder" : "file");
+    bad = 1;
+  }else{
+    for(i=0; i<pDacl->AceCount && !bad; i++){
+      ACE_HEADER *pAce = NULL;
+      ACCESS_ALLOWED_ACE *pA;
+      if( !GetAce(pDacl, i, (LPVOID*)&pAce) ) continue;
+      if( pAce->AceType!=ACCESS_ALLOWED_ACE_TYPE ) continue;
+      if( pAce->AceFlags & INHERIT_ONLY_ACE ) continue;
+      pA = (ACCESS_ALLOWED_ACE*)pAce;
+      if( (pA->Mask & mWrite) && !agent_sid_trusted((PSID)&pA->SidStart, pOwn) ){
+        snprintf(zWhy, nWhy, "the state file %s: others than the agent's user and "
+                 "Administrators may write its %s", zShow, bDir ? "folder" : "file");
+        bad = 1;
+      }
+    }
+  }
+  LocalFree(pSd);
+  return bad;
+}
+#endif
+
+int agent_state_check_safe(const char *zPath, char *zWhy, size_t nWhy){
+#ifdef _WIN32
+  HANDLE hTok = NULL;
+  BYTE aUser[256];
+  DWORD n = 0;
+  PSID pOwn = NULL;
+  int nW = MultiByteToWideChar(CP_UTF8, 0, zPath, -1, NULL, 0);
+  WCHAR *w, *zSlash;
+  int bad;
+  if( nW<=0 || (w = malloc(sizeof(WCHAR)*(size_t)nW))==NULL ){
+    snprintf(zWhy, nWhy, "the state file %s: out of memory", zPath);
+    return 1;
+  }
+  MultiByteToWideChar(CP_UTF8, 0, zPath, -1, w, nW);
+  if( OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &hTok) ){
+    if( GetTokenInformation(hTok, TokenUser, aUser, sizeof(aUser), &n) ){
+      pOwn = ((TOKEN_USER*)aUser)->User.Sid;
+    }
+    CloseHandle(hTok);
+  }
+  bad = agent_state_check_sd(w, 0, pOwn, zPath, zWhy, nWhy);
+  zSlash = wcsrchr(w, L'\\');
+  if( !bad && zSlash ){
+    if( zSlash>w && zSlash[-1]==L':' ) zSlash[1] = 0;   /* C:\ itself */
+    else *zSlash = 0;
+    bad = agent_state_check_sd(w, 1, pOwn, zPath, zWhy, nWhy);
+  }
+  free(w);
+  return bad;
+#else
+  struct stat st;
+  char *zDir;
+  char *zSlash;
+  uid_t uMe = geteuid();
+  if( lstat(zPath, &st)!=0 ) return 0;            /* nothing there */
+  if( !S_ISREG(st.st_mode) ){
+    snprintf(zWhy, nWhy, "the state file %s is not a regular file", zPath);
+    return 1;
+  }
+  if( st.st_uid!=uMe && st.st_uid!=0 ){
+    snprintf(zWhy, nWhy, "the state file %s is owned by someone other than the "
+             "agent's user or root", zPath);
+    return 1;
+  }
+  if( st.st_mode & (S_IWGRP|S_IWOTH) ){
+    snprintf(zWhy, nWhy, "the state file %s may be written by others", zPath);
+    return 1;
+  }
+  zDir = malloc(strlen(zPath)+2);
+  if( zDir==NULL ){
+    snprintf(zWhy, nWhy, "out of memory");
+    return 1;
+  }
+  strcpy(zDir, zPath);
+  zSlash = strrchr(zDir, '/');
+  if( zSlash==NULL ) strcpy(zDir, ".");
+  else if( zSlash==zDir ) zDir[1] = 0;
+  else *zSlash = 0;
+  if( stat(zDir, &st)!=0 ){
+    snprintf(zWhy, nWhy, "the state file %s: its folder cannot be examined", zPath);
+    free(zDir);
+    return 1;
+  }
+  free(zDir);
+  /* a folder others may write lets them replace the file, unless it is
+  ** sticky (then only the file's owner, checked above, may) */
+  if( (st.st_uid!=uMe && st.st_uid!=0)
+   || ((st.st_mode & (S_IWGRP|S_IWOTH)) && !(st.st_mode & S_ISVTX)) ){
+    snprintf(zWhy, nWhy, "the state file %s is in a folder others may write", zPath);
+    return 1;
+  }
+  return 0;
+#endif
+}
 
 AgentStateStatus agent_state_read(const char *zPath, char **pzText,
                                   char *zWhy, size_t nWhy){
@@ -40,6 +189,12 @@ AgentStateStatus agent_state_read(const char *zPath, char **pzText,
     if( errno==ENOENT ) return AGENT_STATE_NONE;
     snprintf(zWhy, nWhy, "the state file %s exists but cannot be read (%s)",
              zPath, strerror(errno));
+    return AGENT_STATE_BAD;
+  }
+  /* only a file that no one but the agent's user (or an administrator)
+  ** could have planted is read as a journal */
+  if( agent_state_check_safe(zPath, zWhy, nWhy) ){
+    fclose(pFile);
     return AGENT_STATE_BAD;
   }
   while( (n = fread(aChunk, 1, sizeof(aChunk), pFile))>0 ) agent_buf_append(&text, aChunk, n);

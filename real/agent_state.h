@@ -20,7 +20,7 @@
 
 /* ---------------------------------------------------------------- 1 ---- */
 
-#define AGENT_STATE_MAGIC "mapscope-agent-state 2"  /* the first line */
+#define AGENT_STATE_MAGIC "mapscope-agent-state 3"  /* the first line */
 #define AGENT_STATE_END   "end"                     /* the last line */
 
 /* ---------------------------------------------------------------- 2 ---- */
@@ -35,12 +35,26 @@ typedef enum AgentStateStatus {
 ** Read the state file zPath. Returns AGENT_STATE_OK with the text in
 ** *pzText (malloc'd, the caller frees it), AGENT_STATE_NONE if no file is
 ** there, or AGENT_STATE_BAD with a sentence naming the file and the
-** problem in zWhy (it cannot be read, holds a NUL byte, its first line is
-** not AGENT_STATE_MAGIC, or its last line is not AGENT_STATE_END). The file
+** problem in zWhy (it cannot be read, is not safe by agent_state_check_safe,
+** holds a NUL byte, its first line is not AGENT_STATE_MAGIC, or its last
+** line is not AGENT_STATE_END). The file
 ** is never changed or removed here.
 */
 AgentStateStatus agent_state_read(const char *zPath, char **pzText,
                                   char *zWhy, size_t nWhy);
+
+/*
+** Is zPath safe to trust as a journal? It must be owned by the agent's
+** user or an administrator (Windows: the process user, Administrators,
+** SYSTEM or TrustedInstaller, by GetNamedSecurityInfoW; elsewhere the
+** effective uid or root), and neither it nor its folder may grant write
+** access to anyone else (Windows: no allow ACE, other than inherit-only,
+** with write, delete, WRITE_DAC or WRITE_OWNER rights for another
+** principal; a NULL DACL fails; elsewhere no group/other write bit, or a
+** sticky folder). Returns 0 if safe (or there is no file), else 1 with a
+** sentence in zWhy. agent_state_read() calls it.
+*/
+int agent_state_check_safe(const char *zPath, char *zWhy, size_t nWhy);
 
 /* ---------------------------------------------------------------- 3 ---- */
 

@@ -146,7 +146,7 @@ static AgentOutcome win_cmd_define(WinHost *h, AgentCore *c, const ScnStep *s,
   }
   win_step_half(s, zHalf, sizeof(zHalf));
   if( !agent_journal_has(&c->journal, AGENT_UNDO_DOSDEV, zHalf, s->zName)
-   && agent_core_record(c, AGENT_UNDO_DOSDEV, zHalf, s->zName, NULL) ){
+   && agent_core_record(c, AGENT_UNDO_DOSDEV, zHalf, s->zName, h->bOwnStep ? "own" : NULL) ){
     e = agent_out_why(pOut, AGENT_FAILED, "%s", c->zSaveWhy);
     goto done;
   }
@@ -212,7 +212,16 @@ static AgentOutcome win_cmd_drives(WinHost *h, AgentCore *c, HANDLE hTok,
        && strcmp(h->azBaseTarget[i], zT)==0 ) bSkip = 1;
     }
     if( !bSkip ){
-      const char *zScope = win_link_is_local(h, luid, zName[0]) ? "local" : "global";
+      int bLocal = win_link_is_local(h, luid, zName[0]);
+      const char *zScope = bLocal==1 ? "local" : "global";
+      if( bLocal<0 ){
+        /* an error opening the link says nothing about where it lives */
+        free(zT);
+        free(aNames);
+        return agent_out_why(pOut, AGENT_FAILED, "cannot tell whether %s is local or "
+                             "global: its link in the logon's DOS device directory could "
+                             "not be opened", zName);
+      }
       if( win_redirector_unc(zT, zUnc, sizeof(zUnc)) ){
         agent_out_line(pOut, "%s %s %s", zName, agent_core_typed(c, zUnc), zScope);
       }else{
@@ -376,6 +385,8 @@ static int win_is_base_cred(const WinHost *h, const char *zTarget){
 static AgentOutcome win_cmd_cmdkey(WinHost *h, AgentCore *c, const ScnStep *s,
                                    HANDLE hTok, AgentOut *pOut){
   int bOwn = win_token_is_own_user(h, hTok);
+  char zHalf[AGENT_LUID_NAME+16];
+  win_step_half(s, zHalf, sizeof(zHalf));
   if( s->eCmd==SCN_CMD_CMDKEY_LIST ){
     DWORD n = 0, i;
     PCREDENTIALW *ap = NULL;
@@ -414,8 +425,11 @@ static AgentOutcome win_cmd_cmdkey(WinHost *h, AgentCore *c, const ScnStep *s,
     AgentOutcome e = AGENT_DONE;
     if( wT==NULL || wU==NULL || wP==NULL ){
       e = agent_out_why(pOut, AGENT_FAILED, "out of memory");
-    }else if( bOwn && !agent_journal_has(&c->journal, AGENT_UNDO_CRED, s->zTarget, "domain")
-           && agent_core_record(c, AGENT_UNDO_CRED, s->zTarget, "domain", NULL) ){
+    }else if( !agent_journal_has(&c->journal, AGENT_UNDO_CRED, s->zTarget, "domain")
+           && agent_core_record(c, AGENT_UNDO_CRED, s->zTarget, "domain",
+                                bOwn ? NULL : zHalf) ){
+      /* a created user's credential is journalled too (with the half whose
+      ** vault holds it): undone as that half while its logon lives */
       e = agent_out_why(pOut, AGENT_FAILED, "%s", c->zSaveWhy);
     }else{
       memset(&cr, 0, sizeof(cr));
@@ -424,7 +438,27 @@ static AgentOutcome win_cmd_cmdkey(WinHost *h, AgentCore *c, const ScnStep *s,
       cr.UserName = wU;
       cr.CredentialBlob = (BYTE*)wP;
       cr.CredentialBlobSize = (DWORD)(wcslen(wP)*sizeof(WCHAR));
-      cr.Persist = CRED_PERSIST_LOCAL_MACHINE;
+      /* LOCAL_MACHINE, capped by what the host allows this logon session
+      ** (CredGetSessionTypes, Microsoft Learn: "returns the maximum
+      ** persistence supported by the current logon session"): a session
+      ** that allows only SESSION gets that; one that allows none (a network
+      ** logon) is left to CredWriteW to refuse, so the error is the host's.
+      ** Not ENTERPRISE: CredWriteW refuses a DOMAIN_PASSWORD credential
+      ** with ENTERPRISE persistence and an unqualified user name (2202,
+      ** seen under Wine, whose checks follow Windows' documented UserName
+      ** syntax), while `cmdkey /add:t /user:alice` is accepted. Which
+      ** persistence cmdkey.exe itself uses is not documented: reviewed,
+      ** not verified on Windows (docs/real-hosts.md). */
+      {
+        DWORD aMax[CRED_TYPE_MAXIMUM];
+        memset(aMax, 0, sizeof(aMax));
+        cr.Persist = CRED_PERSIST_LOCAL_MACHINE;
+        if( CredGetSessionTypes(CRED_TYPE_MAXIMUM, aMax)
+         && aMax[CRED_TYPE_DOMAIN_PASSWORD]>=CRED_PERSIST_SESSION
+         && aMax[CRED_TYPE_DOMAIN_PASSWORD]<CRED_PERSIST_LOCAL_MACHINE ){
+          cr.Persist = aMax[CRED_TYPE_DOMAIN_PASSWORD];
+        }
+      }
       if( CredWriteW(&cr, 0) ) agent_out_line(pOut, "ok");
       else agent_out_error(pOut, (int)GetLastError());
     }
@@ -547,7 +581,7 @@ static int win_own_hive_remembers(const WinHost *h, char cLetter){
 }
 
 static DWORD win_wnet_add(AgentCore *c, const ScnStep *s, DWORD dwFlags,
-                          const char *zUser, const char *zPw){
+                          const char *zUser, const char *zPw, int bOwnSession){
   NETRESOURCEW nr;
   WCHAR zLocal[3] = { (WCHAR)s->cLetter, L':', 0 };
   WCHAR *wRemote = win_wide(s->zRemote);
@@ -558,7 +592,7 @@ static DWORD win_wnet_add(AgentCore *c, const ScnStep *s, DWORD dwFlags,
   if( wRemote==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
   win_step_half(s, zHalf, sizeof(zHalf));
   if( !agent_journal_has(&c->journal, AGENT_UNDO_NETUSE, zHalf, zLetter) ){
-    if( agent_core_record(c, AGENT_UNDO_NETUSE, zHalf, zLetter, NULL) ){
+    if( agent_core_record(c, AGENT_UNDO_NETUSE, zHalf, zLetter, bOwnSession ? "own" : NULL) ){
       /* the core's zSaveWhy turns the step into `error` */
       if( wPw ) SecureZeroMemory(wPw, wcslen(wPw)*sizeof(WCHAR));
       free(wRemote); free(wUser); free(wPw);
@@ -594,6 +628,29 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
    && s->eCmd!=SCN_CMD_WNET_ENUM ){
     return agent_out_why(pOut, AGENT_UNSUPPORTED, "connecting drives needs --allow-host-changes");
   }
+  /* the host's own user's drives are never removed nor replaced: a step
+  ** that would is refused (the baseline covers every half of that user) */
+  if( bOwn && h->mBaseNet ){
+    unsigned mHit = 0;
+    if( s->eCmd==SCN_CMD_NET_USE_DELETE_ALL ){
+      mHit = h->mBaseNet;
+    }else if( (s->eCmd==SCN_CMD_NET_USE_DELETE || s->eCmd==SCN_CMD_WNET_CANCEL
+               || s->eCmd==SCN_CMD_NET_USE_ADD || s->eCmd==SCN_CMD_WNET_ADD)
+           && s->cLetter ){
+      int iL = (s->cLetter & ~0x20) - 'A';
+      if( iL>=0 && iL<26 ) mHit = h->mBaseNet & (1u<<iL);
+    }
+    if( mHit ){
+      char zL[80];
+      int k, n = 0;
+      for(k=0; k<26 && n<70; k++) if( mHit & (1u<<k) ){ zL[n++] = (char)('A'+k); zL[n++] = ':'; zL[n++] = ' '; }
+      if( n ) n--;
+      zL[n] = 0;
+      return agent_out_why(pOut, s->eCmd==SCN_CMD_NET_USE_DELETE_ALL ? AGENT_UNSUPPORTED : AGENT_FAILED,
+          "the host's own user had %s before the scenario; the agent does not remove or "
+          "replace the operator's drives", zL);
+    }
+  }
   switch( s->eCmd ){
     case SCN_CMD_NET_USE_LIST:
       rc = win_net_view(&v);
@@ -611,7 +668,7 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
       int bPersist = s->ePersistent>=0 ? s->ePersistent : win_save_default();
       int bOwnBefore = win_own_hive_remembers(h, s->cLetter);
       rc = win_wnet_add(c, s, bPersist ? CONNECT_UPDATE_PROFILE : 0, s->zCredUser,
-                        s->zCredPassword);
+                        s->zCredPassword, h->bOwnStep);
       if( rc==0 && bPersist && !bOwn && !bOwnBefore && win_own_hive_remembers(h, s->cLetter) ){
         return agent_out_why(pOut, AGENT_FAILED,
             "mpr remembered the mapping in the agent's own HKCU, not the caller's");
@@ -651,7 +708,7 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
       DWORD dwFlags = (s->bUpdateProfile ? CONNECT_UPDATE_PROFILE : 0)
                     | (s->bTemporary ? CONNECT_TEMPORARY : 0);
       int bOwnBefore = win_own_hive_remembers(h, s->cLetter);
-      rc = win_wnet_add(c, s, dwFlags, s->zCredUser, s->zCredPassword);
+      rc = win_wnet_add(c, s, dwFlags, s->zCredUser, s->zCredPassword, h->bOwnStep);
       if( rc==0 && s->bUpdateProfile && !bOwn && !bOwnBefore
        && win_own_hive_remembers(h, s->cLetter) ){
         return agent_out_why(pOut, AGENT_FAILED,
@@ -694,6 +751,18 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
 
 AgentOutcome win_cmd_run(WinHost *h, AgentCore *c, const ScnStep *s,
                          const WinLogon *L, HANDLE hThreadTok, AgentOut *pOut){
+  if( L && L->bNoProfile ){
+    switch( s->eCmd ){
+      case SCN_CMD_PERSISTED: case SCN_CMD_NET_USE_PERSISTENT: case SCN_CMD_NET_USE_ADD:
+      case SCN_CMD_NET_USE_DELETE: case SCN_CMD_NET_USE_DELETE_ALL: case SCN_CMD_WNET_ADD:
+      case SCN_CMD_WNET_CANCEL: case SCN_CMD_NET_USE_LIST:
+      case SCN_CMD_CMDKEY_ADD: case SCN_CMD_CMDKEY_DELETE: case SCN_CMD_CMDKEY_LIST:
+        return agent_out_why(pOut, AGENT_UNSUPPORTED, "no profile could be loaded for "
+            "logon %s (LoadUserProfileW failed): HKCU would be another user's hive",
+            L->zName);
+      default: break;
+    }
+  }
   switch( s->eCmd ){
     case SCN_CMD_DEFINE:   return win_cmd_define(h, c, s, pOut, 0);
     case SCN_CMD_UNDEFINE: return win_cmd_define(h, c, s, pOut, 1);

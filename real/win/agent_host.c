@@ -30,6 +30,14 @@
 # define LOGON32_LOGON_NETWORK_CLEARTEXT 8
 #endif
 
+#define WIN_POLICY_SYSTEM L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"
+#define WIN_NETPROVIDER   L"SYSTEM\\CurrentControlSet\\Control\\NetworkProvider"
+#define WIN_SESSION_MGR   L"SYSTEM\\CurrentControlSet\\Control\\Session Manager"
+
+static void win_logon_release(WinLogon *L);
+static DWORD win_read_dword(const WCHAR *zPath, const WCHAR *zValue, DWORD dflt);
+static void win_worker_stop(WinWorker *w);
+
 /* ---------------------------------------------------------------- 1 ---- */
 
 WCHAR *win_wide(const char *z){
@@ -136,44 +144,63 @@ int win_link_is_local(const WinHost *h, uint64_t luid, char cLetter){
   swprintf(zPath, 96, L"\\Sessions\\0\\DosDevices\\%08lx-%08lx\\%c:",
            (unsigned long)(luid>>32), (unsigned long)(luid & 0xffffffffu),
            (WCHAR)cLetter);
-  return win_nt_object_exists(zPath, 1)==1;
+  return win_nt_object_exists(zPath, 1);
 }
 
 /* ---------------------------------------------------------------- 2 ---- */
 
 /* Look for a SYSTEM process token that holds SeTcbPrivilege and keep an
-** impersonation duplicate with SeTcb enabled (REAL-HOSTS skeleton 2). */
+** impersonation duplicate with SeTcb enabled (REAL-HOSTS skeleton 2).
+** Chosen with care: the token must be SYSTEM's, unrestricted
+** (IsTokenRestricted: a restricted token's SIDs would deny what SYSTEM
+** may do), of the primary (not a filtered) kind, and SeTcb must enable;
+** winlogon.exe and lsass.exe are tried first, as the processes every
+** session has that run as full SYSTEM; where it came from is kept in
+** zSystemFrom and reported as a host fact. */
 static void win_find_system_token(WinHost *h){
-  HANDLE hSnap;
-  PROCESSENTRY32W pe;
+  static const WCHAR *const azPrefer[] = { L"winlogon.exe", L"lsass.exe", NULL };
+  int iPass;
   PSID pSystem = NULL;
+  snprintf(h->zSystemFrom, sizeof(h->zSystemFrom), "none: no SYSTEM process token "
+           "with SeTcbPrivilege could be opened");
   if( !ConvertStringSidToSidW(L"S-1-5-18", &pSystem) ) return;
-  hSnap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-  if( hSnap==INVALID_HANDLE_VALUE ) goto done;
-  pe.dwSize = sizeof(pe);
-  if( Process32FirstW(hSnap, &pe) ) do{
-    HANDLE hProc = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pe.th32ProcessID);
-    HANDLE hTok = NULL, hDup = NULL;
-    PSID pSid;
-    if( hProc==NULL ) continue;
-    if( OpenProcessToken(hProc, TOKEN_DUPLICATE|TOKEN_QUERY, &hTok) ){
-      pSid = win_token_sid(hTok);
-      if( pSid && EqualSid(pSid, pSystem)
-       && DuplicateTokenEx(hTok, TOKEN_ALL_ACCESS, NULL, SecurityImpersonation,
-                           TokenImpersonation, &hDup) ){
-        if( win_enable_privilege(hDup, L"SeTcbPrivilege")==0 ){
-          h->hSystem = hDup;
-          hDup = NULL;
-        }
+  for(iPass=0; iPass<3 && h->hSystem==NULL; iPass++){
+    HANDLE hSnap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    PROCESSENTRY32W pe;
+    if( hSnap==INVALID_HANDLE_VALUE ) break;
+    pe.dwSize = sizeof(pe);
+    if( Process32FirstW(hSnap, &pe) ) do{
+      HANDLE hProc, hTok = NULL, hDup = NULL;
+      PSID pSid;
+      /* pass 0: winlogon, pass 1: lsass, pass 2: any other */
+      if( iPass<2 ? _wcsicmp(pe.szExeFile, azPrefer[iPass])!=0
+                  : (_wcsicmp(pe.szExeFile, azPrefer[0])==0 || _wcsicmp(pe.szExeFile, azPrefer[1])==0) ){
+        continue;
       }
-      free(pSid);
-      if( hDup ) CloseHandle(hDup);
-      CloseHandle(hTok);
-    }
-    CloseHandle(hProc);
-  }while( h->hSystem==NULL && Process32NextW(hSnap, &pe) );
-  CloseHandle(hSnap);
-done:
+      hProc = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pe.th32ProcessID);
+      if( hProc==NULL ) continue;
+      if( OpenProcessToken(hProc, TOKEN_DUPLICATE|TOKEN_QUERY, &hTok) ){
+        pSid = win_token_sid(hTok);
+        if( pSid && EqualSid(pSid, pSystem) && !IsTokenRestricted(hTok)
+         && DuplicateTokenEx(hTok, TOKEN_ALL_ACCESS, NULL, SecurityImpersonation,
+                             TokenImpersonation, &hDup) ){
+          if( win_enable_privilege(hDup, L"SeTcbPrivilege")==0 ){
+            char *zExe = win_utf8(pe.szExeFile);
+            h->hSystem = hDup;
+            hDup = NULL;
+            snprintf(h->zSystemFrom, sizeof(h->zSystemFrom), "%s pid %lu",
+                     zExe ? zExe : "?", (unsigned long)pe.th32ProcessID);
+            free(zExe);
+          }
+        }
+        free(pSid);
+        if( hDup ) CloseHandle(hDup);
+        CloseHandle(hTok);
+      }
+      CloseHandle(hProc);
+    }while( h->hSystem==NULL && Process32NextW(hSnap, &pe) );
+    CloseHandle(hSnap);
+  }
   LocalFree(pSystem);
 }
 
@@ -225,6 +252,101 @@ static void win_record_baseline(WinHost *h){
   }
 done:
   free(aBuf);
+}
+
+/* Add the DOS device names visible in the current thread's context (the
+** merged local+global view) to the baseline, if new. */
+static void win_baseline_add_names(WinHost *h){
+  DWORD nBuf = 65536;
+  WCHAR *aBuf = NULL, *w;
+  int nNew = 0;
+  for(;;){
+    aBuf = malloc(sizeof(WCHAR)*nBuf);
+    if( aBuf==NULL ) return;
+    if( QueryDosDeviceW(NULL, aBuf, nBuf) ) break;
+    free(aBuf);
+    aBuf = NULL;
+    if( GetLastError()!=ERROR_INSUFFICIENT_BUFFER || nBuf>=(1u<<22) ) return;
+    nBuf *= 4;
+  }
+  for(w=aBuf; *w; w+=wcslen(w)+1) nNew++;
+  {
+    char **azN = realloc(h->azBaseName, sizeof(char*)*(size_t)(h->nBase+nNew+1));
+    char **azT;
+    if( azN==NULL ){ free(aBuf); return; }
+    h->azBaseName = azN;
+    azT = realloc(h->azBaseTarget, sizeof(char*)*(size_t)(h->nBase+nNew+1));
+    if( azT==NULL ){ free(aBuf); return; }
+    h->azBaseTarget = azT;
+  }
+  for(w=aBuf; *w; w+=wcslen(w)+1){
+    WCHAR zT[1024];
+    char *zName = win_utf8(w);
+    char *zUp = zName ? win_upper_dup(zName) : NULL;
+    free(zName);
+    if( zUp==NULL ) continue;
+    if( win_is_baseline_name(h, zUp) ){ free(zUp); continue; }
+    zT[0] = 0;
+    if( !QueryDosDeviceW(w, zT, 1024) ) zT[0] = 0;
+    h->azBaseName[h->nBase] = zUp;
+    h->azBaseTarget[h->nBase] = win_utf8(zT);
+    h->nBase++;
+    if( strlen(zUp)==2 && zUp[1]==':' && zUp[0]>='A' && zUp[0]<='Z' ){
+      h->mBaseLetters |= 1u<<(zUp[0]-'A');
+    }
+  }
+  free(aBuf);
+}
+
+/* Letters with a connection or a remembered connection in the current
+** thread's context (WNetOpenEnumW), added to mBaseNet. */
+static void win_baseline_add_net(WinHost *h){
+  static const DWORD aScope[2] = { RESOURCE_CONNECTED, RESOURCE_REMEMBERED };
+  int k;
+  if( !h->bWnet ) return;
+  for(k=0; k<2; k++){
+    HANDLE hEnum = NULL;
+    BYTE aBuf[16384];
+    if( WNetOpenEnumW(aScope[k], RESOURCETYPE_DISK, 0, NULL, &hEnum)!=NO_ERROR ) continue;
+    for(;;){
+      DWORD nCount = (DWORD)-1, nBuf = sizeof(aBuf), i;
+      NETRESOURCEW *a = (NETRESOURCEW*)aBuf;
+      if( WNetEnumResourceW(hEnum, &nCount, aBuf, &nBuf)!=NO_ERROR ) break;
+      for(i=0; i<nCount; i++){
+        int iL;
+        if( a[i].lpLocalName==NULL || a[i].lpLocalName[0]==0 || a[i].lpLocalName[1]!=L':' ) continue;
+        iL = (a[i].lpLocalName[0] & ~0x20) - 'A';
+        if( iL>=0 && iL<26 ) h->mBaseNet |= 1u<<iL;
+      }
+    }
+    WNetCloseEnum(hEnum);
+  }
+}
+
+/* The baseline as seen by another half of the agent's own user (the
+** linked token of a `current` logon): its DOS devices, connections and
+** vault join the protected set. Returns 0, or 1 if that half could not
+** be impersonated (the caller then refuses changes as that half). */
+static int win_baseline_half(WinHost *h, HANDLE hTok){
+  DWORD n = 0, i;
+  PCREDENTIALW *ap = NULL;
+  if( !ImpersonateLoggedOnUser(hTok) ) return 1;
+  win_baseline_add_names(h);
+  win_baseline_add_net(h);
+  if( CredEnumerateW(NULL, 0, &n, &ap) ){
+    char **azNew = realloc(h->azBaseCred, sizeof(char*)*(size_t)(h->nBaseCred+n+1));
+    if( azNew ){
+      h->azBaseCred = azNew;
+      for(i=0; i<n; i++){
+        if( ap[i]->Type==CRED_TYPE_DOMAIN_PASSWORD ){
+          h->azBaseCred[h->nBaseCred++] = win_utf8(ap[i]->TargetName);
+        }
+      }
+    }
+    CredFree(ap);
+  }
+  RevertToSelf();
+  return 0;
 }
 
 int win_is_baseline_name(const WinHost *h, const char *zName){
@@ -315,17 +437,16 @@ int win_host_init(WinHost *p){
   }
   win_record_baseline(p);
   win_record_base_creds(p);
+  win_baseline_add_net(p);
+  p->bSplit = p->eProcElev==TokenElevationTypeFull || p->eProcElev==TokenElevationTypeLimited;
+  if( p->bWine ) snprintf(p->zSystemFrom, sizeof(p->zSystemFrom), "none: Wine has no SYSTEM token");
   return 0;
 }
 
 void win_host_free(WinHost *p){
   int i;
-  for(i=0; i<p->nLogon; i++){
-    WinLogon *L = &p->aLogon[i];
-    if( L->hProfile ) UnloadUserProfile(L->hBare, L->hProfile);
-    if( L->hBare ) CloseHandle(L->hBare);
-    if( L->hOther ) CloseHandle(L->hOther);
-  }
+  for(i=0; i<p->nLogon; i++) win_logon_release(&p->aLogon[i]);
+  win_worker_stop(&p->sysWork);
   p->nLogon = 0;
   for(i=0; i<p->nBase; i++){ free(p->azBaseName[i]); free(p->azBaseTarget[i]); }
   free(p->azBaseName); free(p->azBaseTarget);
@@ -347,6 +468,19 @@ static void win_caps(const WinHost *h, AgentBuf *b){
   else agent_buf_append(b, " one-namespace", (size_t)-1);
   if( h->bWnet ) agent_buf_append(b, " wnet", (size_t)-1);
   if( h->bWnet && h->bExistingShares ) agent_buf_append(b, " shares", (size_t)-1);
+  agent_buf_append(b, h->bSplit ? " split-token" : " no-split-token", (size_t)-1);
+  /* what the engine reads (runner/backends/backend.h): what this host
+  ** cannot tell apart or apply, so that agreements that cannot fail here
+  ** are not counted (a missing SYSTEM token or shares is the absence of
+  ** as-system / logon-user / shares above) */
+  if( h->bWine ){
+    /* Wine ignores the impersonation token for \??, for RegOpenCurrentUser,
+    ** for the vault and for mpr, and applies nothing at boot */
+    agent_buf_append(b, " no-half-dosdevices no-half-registry no-half-vault"
+                        " no-half-connections no-boot-apply", (size_t)-1);
+  }else if( !h->bGlobalDir ){
+    agent_buf_append(b, " no-half-dosdevices", (size_t)-1);
+  }
 }
 
 static void win_facts(void *pHost, AgentCore *c, AgentOut *pOut){
@@ -358,6 +492,15 @@ static void win_facts(void *pHost, AgentCore *c, AgentOut *pOut){
   agent_out_line(pOut, "wine %s", h->bWine ? h->zWineVersion : "-");
   agent_out_line(pOut, "elevated %s", h->bElevated ? "yes" : "no");
   agent_out_line(pOut, "system-token %s", h->hSystem ? "yes" : "no");
+  agent_out_line(pOut, "system-token-from %s", h->zSystemFrom[0] ? h->zSystemFrom : "-");
+  agent_out_line(pOut, "token-elevation %s", h->eProcElev==TokenElevationTypeFull ? "full"
+                 : h->eProcElev==TokenElevationTypeLimited ? "limited" : "default");
+  agent_out_line(pOut, "uac %s", h->bWine ? "- (Wine reads no policy)"
+                 : win_read_dword(WIN_POLICY_SYSTEM, L"EnableLUA", 1) ? "on" : "off");
+  /* once, up front: every uac=on scenario needs a split token */
+  agent_out_line(pOut, "split-token %s", h->bSplit ? "yes"
+                 : "no (the agent's token has no linked token: UAC is off or the session "
+                   "is not split; every uac=on scenario is unsupported here)");
   agent_out_line(pOut, "recovered %d", c->nRecovered);
   if( c->nRecoverFailed ) agent_out_line(pOut, "recover-failed %d", c->nRecoverFailed);
   win_caps(h, &caps);
@@ -379,9 +522,6 @@ static DWORD win_read_dword(const WCHAR *zPath, const WCHAR *zValue, DWORD dflt)
   return v;
 }
 
-#define WIN_POLICY_SYSTEM L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"
-#define WIN_NETPROVIDER   L"SYSTEM\\CurrentControlSet\\Control\\NetworkProvider"
-#define WIN_SESSION_MGR   L"SYSTEM\\CurrentControlSet\\Control\\Session Manager"
 
 static AgentOutcome win_start(void *pHost, AgentCore *c, AgentOut *pOut){
   WinHost *h = pHost;
@@ -405,9 +545,34 @@ static AgentOutcome win_start(void *pHost, AgentCore *c, AgentOut *pOut){
     /* after a reboot, letters that boot-time values made are not baseline */
     int k;
     for(k=0; k<c->journal.n; k++){
-      const AgentUndo *e = &c->journal.a[k];
+      AgentUndo *e = &c->journal.a[k];
       size_t nKey = strlen(e->zKey);
       int j;
+      if( e->eKind==AGENT_UNDO_DOSDEV && !e->bDone && h->bWine ){
+        /* The Wine backend reboots without restarting the wineserver (a
+        ** cold server costs most of a reboot): the reboot's loss of every
+        ** DOS device is applied here instead. Under Wine every name lives
+        ** in the one \?? and every define the agent made is journalled, so
+        ** removing each journalled name (all its definitions) leaves what
+        ** a restarted server would have; those names are not baseline. */
+        WCHAR *w = win_wide(e->zName);
+        char *zUp = win_upper_dup(e->zName);
+        int i;
+        if( w ){
+          for(i=0; i<64 && DefineDosDeviceW(DDD_REMOVE_DEFINITION, w, NULL); i++){}
+        }
+        for(j=0; zUp && j<h->nBase; j++){
+          if( strcmp(h->azBaseName[j], zUp)==0 ){
+            h->azBaseName[j][0] = '?';
+            if( strlen(zUp)==2 && zUp[1]==':' && zUp[0]>='A' && zUp[0]<='Z' ){
+              h->mBaseLetters &= ~(1u<<(zUp[0]-'A'));
+            }
+          }
+        }
+        free(w); free(zUp);
+        e->bDone = 1;
+        continue;
+      }
       if( e->eKind!=AGENT_UNDO_REGVALUE || nKey<12
        || _stricmp(e->zKey+nKey-12, "\\DOS Devices")!=0 ) continue;
       for(j=0; j<h->nBase; j++){
@@ -462,8 +627,10 @@ static AgentOutcome win_start(void *pHost, AgentCore *c, AgentOut *pOut){
       }
     }
     if( aHost[SCN_POL_UAC] && h->eProcElev!=TokenElevationTypeFull ){
-      return agent_out_why(pOut, AGENT_UNSUPPORTED,
-                           "uac is on but the agent's token is not the full half of a split logon");
+      return agent_out_why(pOut, AGENT_UNSUPPORTED, h->bSplit
+          ? "uac is on but the agent's token is the limited half of a split logon"
+          : "uac is on but this host gives the agent no split token (UAC off, or a "
+            "session that is not split, as some CI images and ssh sessions are)");
     }
   }
   return AGENT_DONE;
@@ -557,6 +724,14 @@ static AgentOutcome win_logon_current(WinHost *h, AgentCore *c,
     L->luidOther = win_token_luid(L->hOther);
   }
   if( h->hSystem ) RevertToSelf();
+  /* the other half is the host's own user too: what it had is protected */
+  if( L->hOther && win_baseline_half(h, L->hOther) ){
+    CloseHandle(L->hBare);
+    CloseHandle(L->hOther);
+    L->hBare = L->hOther = NULL;
+    return agent_out_why(pOut, AGENT_UNSUPPORTED, "the baseline of the other half of the "
+                         "agent's own logon cannot be read (it cannot be impersonated)");
+  }
   if( L->eBareElev==TokenElevationTypeLimited ){
     CloseHandle(L->hBare);
     L->hBare = NULL;
@@ -571,12 +746,44 @@ static AgentOutcome win_logon_current(WinHost *h, AgentCore *c,
   return AGENT_DONE;
 }
 
+/*
+** The host password of a world password. Server editions enforce the
+** password complexity policy at NetUserAdd (a world password such as
+** `B-pw` fails it: NERR_PasswordTooShort 2245), so every world password P
+** is mapped, the same way wherever it is used (account creation and
+** LogonUserW), to P followed by `#Mq7` repeated until it has at least 14
+** characters: that adds an upper-case letter, a lower-case letter, a digit
+** and a symbol and meets the 14-character minimum a hardened policy may
+** set. A wrong password maps to a different wrong password, so 1326
+** stays 1326. Malloc'd UTF-16, NULL when out of memory.
+*/
+static WCHAR *win_host_password(const char *zWorld){
+  static const char zTail[] = "#Mq7";
+  size_t n = strlen(zWorld), k = 0;
+  char *z = malloc(n + 2*sizeof(zTail) + 16);
+  WCHAR *w;
+  if( z==NULL ) return NULL;
+  memcpy(z, zWorld, n);
+  do{
+    memcpy(z+n, zTail, 4);
+    n += 4;
+    k++;
+  }while( n<14 && k<4 );
+  z[n] = 0;
+  w = win_wide(z);
+  SecureZeroMemory(z, n);
+  free(z);
+  return w;
+}
+
+#define WIN_ACCOUNT_MARK L"mapscope-agent test account"
+
 /* Create world account pUser on a real host (journalled). */
 static int win_ensure_account(WinHost *h, AgentCore *c, const ScnUser *pUser,
                               AgentOut *pOut, AgentOutcome *pe){
   USER_INFO_1 ui;
   WCHAR *wName = win_wide(pUser->zName);
-  WCHAR *wPw = win_wide(pUser->zPassword);
+  WCHAR *wPw = win_host_password(pUser->zPassword);
   DWORD dwErr = 0;
   NET_API_STATUS st;
   BYTE *pExisting = NULL;
@@ -599,10 +806,37 @@ static int win_ensure_account(WinHost *h, AgentCore *c, const ScnUser *pUser,
   ui.usri1_password = wPw;
   ui.usri1_priv = USER_PRIV_USER;
   ui.usri1_flags = UF_SCRIPT|UF_DONT_EXPIRE_PASSWD;
+  ui.usri1_comment = (LPWSTR)WIN_ACCOUNT_MARK;   /* what recovery checks */
   st = NetUserAdd(NULL, 1, (BYTE*)&ui, &dwErr);
   if( st!=NERR_Success ){
     *pe = agent_out_why(pOut, AGENT_FAILED, "NetUserAdd(%s) failed: %lu", pUser->zName, st);
     goto done;
+  }
+  {
+    /* the journal records the account by SID from now on */
+    BYTE aSid[SECURITY_MAX_SID_SIZE];
+    DWORD nSid = sizeof(aSid), nDom = 256;
+    WCHAR zDom[256];
+    SID_NAME_USE use;
+    LPWSTR zSidW = NULL;
+    char *zSid = NULL;
+    int k;
+    if( LookupAccountNameW(NULL, wName, aSid, &nSid, zDom, &nDom, &use)
+     && ConvertSidToStringSidW(aSid, &zSidW) ){
+      zSid = win_utf8(zSidW);
+      LocalFree(zSidW);
+    }
+    for(k=c->journal.n-1; zSid && k>=0; k--){
+      AgentUndo *e = &c->journal.a[k];
+      if( e->eKind==AGENT_UNDO_USER && _stricmp(e->zKey, pUser->zName)==0 && e->zName[0]==0 ){
+        free(e->zName);
+        e->zName = zSid;
+        zSid = NULL;
+        c->nJournalSaved = -1;         /* the core saves it after the step */
+        break;
+      }
+    }
+    free(zSid);
   }
   if( pUser->eKind==SCN_ACCOUNT_ADMIN ){
     PSID pAdmins = NULL;
@@ -722,7 +956,7 @@ static AgentOutcome win_logon_user(WinHost *h, AgentCore *c, const ScnStep *s,
   }
   zPw = s->zLogonPassword ? s->zLogonPassword : pUser->zPassword;
   wUser = win_wide(pUser->zName);
-  wPw = win_wide(zPw);
+  wPw = win_host_password(zPw);
   if( wUser==NULL || wPw==NULL ){ e = agent_out_why(pOut, AGENT_FAILED, "out of memory"); goto done; }
   SetThreadToken(NULL, h->hSystem);
   if( !LogonUserW(wUser, L".", wPw, dwType, LOGON32_PROVIDER_DEFAULT, &hTok) ){
@@ -756,9 +990,12 @@ static AgentOutcome win_logon_user(WinHost *h, AgentCore *c, const ScnStep *s,
   pi.dwSize = sizeof(pi);
   pi.lpUserName = wUser;
   pi.dwFlags = PI_NOUI;
-  if( s->eLogonType!=SCN_LOGON_NETWORK && LoadUserProfileW(L->hBare, &pi) ){
-    L->hProfile = pi.hProfile;
-  }
+  /* every logon gets its profile loaded (a network logon too): without
+  ** it HKCU would resolve to HKU\.DEFAULT and `persisted` would read
+  ** another hive; if it cannot be loaded, HKCU steps and the vault are
+  ** refused for this logon (bNoProfile) */
+  if( LoadUserProfileW(L->hBare, &pi) ) L->hProfile = pi.hProfile;
+  else L->bNoProfile = 1;
   /* RestoreConnection as the registry holds it now (set machine may have
   ** changed it since the start; it takes effect at the next logon, W2) */
   if( s->eLogonType==SCN_LOGON_INTERACTIVE
@@ -811,12 +1048,17 @@ static AgentOutcome win_logoff(WinHost *h, AgentCore *c, const ScnStep *s,
     return agent_out_why(pOut, AGENT_UNSUPPORTED,
                          "logon %s is the agent's own session, which it cannot end", s->zSession);
   }
-  if( L->hProfile ) UnloadUserProfile(L->hBare, L->hProfile);
-  CloseHandle(L->hBare);
-  if( L->hOther ) CloseHandle(L->hOther);
-  bGone = win_session_gone(L->luidBare) && (L->luidOther==0 || win_session_gone(L->luidOther));
-  L->hBare = L->hOther = L->hProfile = NULL;
-  L->bLive = 0;
+  win_logon_release(L);
+  /* LSA ends a logon session asynchronously once its last token closes:
+  ** ask again for up to 5 s before calling it not confirmed */
+  {
+    int i;
+    bGone = 0;
+    for(i=0; i<50 && !bGone; i++){
+      bGone = win_session_gone(L->luidBare) && (L->luidOther==0 || win_session_gone(L->luidOther));
+      if( !bGone ) Sleep(100);
+    }
+  }
   agent_core_session_ended(c, s->zSession, bGone);
   agent_out_line(pOut, "ok");
   return AGENT_DONE;
@@ -851,14 +1093,22 @@ int win_reg_set_journalled(WinHost *h, AgentCore *c, const char *zRoot,
   if( rc ) goto done;
   snprintf(zKey, sizeof(zKey), "%s\\%s", zRoot, zPath);
   if( bJournal && !agent_journal_has(&c->journal, AGENT_UNDO_REGVALUE, zKey, zValue) ){
-    BYTE aOld[4096];
-    DWORD nOld = sizeof(aOld), tOld = 0;
+    /* the old value byte for byte with its type, of any size */
+    DWORD nOld = 0, tOld = 0;
+    BYTE *aOld = NULL;
     char *zOld = NULL;
-    LONG r2 = RegQueryValueExW(hKey, wValue, NULL, &tOld, aOld, &nOld);
+    LONG r2 = RegQueryValueExW(hKey, wValue, NULL, &tOld, NULL, &nOld);
+    if( r2==ERROR_SUCCESS ){
+      aOld = malloc(nOld ? nOld : 1);
+      if( aOld==NULL ){ rc = ERROR_NOT_ENOUGH_MEMORY; goto done; }
+      r2 = RegQueryValueExW(hKey, wValue, NULL, &tOld, aOld, &nOld);
+    }
     if( r2==ERROR_SUCCESS ){
       zOld = win_hex_value(tOld, aOld, nOld);
+      free(aOld);
       if( zOld==NULL ){ rc = ERROR_NOT_ENOUGH_MEMORY; goto done; }
     }else if( r2!=ERROR_FILE_NOT_FOUND ){
+      free(aOld);
       rc = r2; goto done;
     }
     if( agent_core_record(c, AGENT_UNDO_REGVALUE, zKey, zValue, zOld) ){
@@ -966,96 +1216,166 @@ struct WinAsJob {
   AgentCore *c;            /* the core */
   const ScnStep *s;        /* the step */
   const WinLogon *L;       /* the logon, NULL for SYSTEM */
-  HANDLE hTok;             /* the token to impersonate */
-  int eElev;               /* expected elevation type */
-  uint64_t luid;           /* expected LUID (0: the host does not tell) */
-  int bIdentOk;            /* an identification-level token is accepted
-                           ** (Wine's linked token, not enforced by Wine) */
   AgentOut *pOut;          /* where the output goes */
   AgentOutcome e;          /* the outcome */
 };
 
-static DWORD WINAPI win_as_thread(LPVOID pArg){
-  WinAsJob *j = pArg;
-  HANDLE hThread = NULL;
+/* The worker: impersonate once, verify once, then run jobs until told to
+** quit. Each step's Win32 calls thus run on a thread that already carries
+** the half's token; nothing is created per step. */
+static DWORD WINAPI win_worker_main(LPVOID pArg){
+  WinWorker *w = pArg;
   SECURITY_IMPERSONATION_LEVEL lvl = SecurityAnonymous;
   DWORD n = 0;
-  if( !ImpersonateLoggedOnUser(j->hTok) ){
-    j->e = agent_out_why(j->pOut, AGENT_FAILED, "ImpersonateLoggedOnUser failed: %lu",
-                         GetLastError());
-    return 0;
+  w->eBad = AGENT_DONE;
+  if( !ImpersonateLoggedOnUser(w->hTok) ){
+    w->eBad = AGENT_FAILED;
+    snprintf(w->zBad, sizeof(w->zBad), "ImpersonateLoggedOnUser failed: %lu", GetLastError());
+  }else if( !OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &w->hThreadTok) ){
+    /* verify that the thread now carries the intended half */
+    w->eBad = AGENT_UNSUPPORTED;
+    snprintf(w->zBad, sizeof(w->zBad), "impersonation could not be verified "
+             "(OpenThreadToken: %lu)", GetLastError());
+    w->hThreadTok = NULL;
+  }else{
+    GetTokenInformation(w->hThreadTok, TokenImpersonationLevel, &lvl, sizeof(lvl), &n);
+    if( lvl<SecurityImpersonation && !w->bIdentOk ){
+      w->eBad = AGENT_UNSUPPORTED;
+      snprintf(w->zBad, sizeof(w->zBad), "the thread token is only identification-level (needs SeTcb)");
+    }else if( win_token_elevation(w->hThreadTok)!=w->eElev ){
+      w->eBad = AGENT_UNSUPPORTED;
+      snprintf(w->zBad, sizeof(w->zBad), "the thread token is not the expected half "
+               "(elevation %d, wanted %d)", win_token_elevation(w->hThreadTok), w->eElev);
+    }else if( w->luid!=0 && win_token_luid(w->hThreadTok)!=w->luid ){
+      w->eBad = AGENT_UNSUPPORTED;
+      snprintf(w->zBad, sizeof(w->zBad), "the thread token has another LUID");
+    }
   }
-  /* verify that the thread now carries the intended half */
-  if( !OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &hThread) ){
-    j->e = agent_out_why(j->pOut, AGENT_UNSUPPORTED,
-                         "impersonation could not be verified (OpenThreadToken: %lu)",
-                         GetLastError());
-    goto done;
+  SetEvent(w->hDone);                  /* ready */
+  for(;;){
+    WinAsJob *j;
+    WaitForSingleObject(w->hGo, INFINITE);
+    if( w->bQuit ) break;
+    j = w->pJob;
+    if( w->eBad!=AGENT_DONE ){
+      j->e = agent_out_why(j->pOut, (AgentOutcome)w->eBad, "%s", w->zBad);
+    }else{
+      j->e = win_cmd_run(j->h, j->c, j->s, j->L, w->hThreadTok, j->pOut);
+    }
+    SetEvent(w->hDone);
   }
-  GetTokenInformation(hThread, TokenImpersonationLevel, &lvl, sizeof(lvl), &n);
-  if( lvl<SecurityImpersonation && !j->bIdentOk ){
-    j->e = agent_out_why(j->pOut, AGENT_UNSUPPORTED,
-                         "the thread token is only identification-level (needs SeTcb)");
-    goto done;
-  }
-  if( win_token_elevation(hThread)!=j->eElev ){
-    j->e = agent_out_why(j->pOut, AGENT_UNSUPPORTED,
-                         "the thread token is not the expected half (elevation %d, wanted %d)",
-                         win_token_elevation(hThread), j->eElev);
-    goto done;
-  }
-  if( j->luid!=0 && win_token_luid(hThread)!=j->luid ){
-    j->e = agent_out_why(j->pOut, AGENT_UNSUPPORTED, "the thread token has another LUID");
-    goto done;
-  }
-  j->e = win_cmd_run(j->h, j->c, j->s, j->L, hThread, j->pOut);
-done:
-  if( hThread ) CloseHandle(hThread);
+  if( w->hThreadTok ) CloseHandle(w->hThreadTok);
+  w->hThreadTok = NULL;
   RevertToSelf();
   return 0;
 }
 
+/* Run job j on worker w (started on first use). 0, or 1 if the thread
+** could not be made. */
+static int win_worker_run(WinWorker *w, WinAsJob *j){
+  if( w->hThread==NULL ){
+    w->hGo = CreateEventW(NULL, FALSE, FALSE, NULL);
+    w->hDone = CreateEventW(NULL, FALSE, FALSE, NULL);
+    w->bQuit = 0;
+    if( w->hGo && w->hDone ) w->hThread = CreateThread(NULL, 0, win_worker_main, w, 0, NULL);
+    if( w->hThread==NULL ){
+      if( w->hGo ) CloseHandle(w->hGo);
+      if( w->hDone ) CloseHandle(w->hDone);
+      w->hGo = w->hDone = NULL;
+      return 1;
+    }
+    WaitForSingleObject(w->hDone, INFINITE);
+  }
+  w->pJob = j;
+  SetEvent(w->hGo);
+  WaitForSingleObject(w->hDone, INFINITE);
+  w->pJob = NULL;
+  return 0;
+}
+
+/* End worker w (if it runs): before its token is closed, so that no
+** thread keeps the logon session alive. */
+static void win_worker_stop(WinWorker *w){
+  if( w->hThread ){
+    w->bQuit = 1;
+    SetEvent(w->hGo);
+    WaitForSingleObject(w->hThread, INFINITE);
+    CloseHandle(w->hThread);
+  }
+  if( w->hGo ) CloseHandle(w->hGo);
+  if( w->hDone ) CloseHandle(w->hDone);
+  memset(w, 0, sizeof(*w));
+}
+
+/* Release logon L: workers first, then the profile (while a token is
+** still open), then the tokens. */
+static void win_logon_release(WinLogon *L){
+  win_worker_stop(&L->aWork[0]);
+  win_worker_stop(&L->aWork[1]);
+  if( L->hProfile ) UnloadUserProfile(L->hBare, L->hProfile);
+  if( L->hBare ) CloseHandle(L->hBare);
+  if( L->hOther ) CloseHandle(L->hOther);
+  L->hBare = L->hOther = L->hProfile = NULL;
+  L->bLive = 0;
+}
+
 static AgentOutcome win_as(WinHost *h, AgentCore *c, const ScnStep *s, AgentOut *pOut){
   WinAsJob j;
-  HANDLE hThread;
+  WinWorker *w;
+  HANDLE hTok;
+  int eElev, bIdentOk = 0;
+  uint64_t luid;
   memset(&j, 0, sizeof(j));
   j.h = h; j.c = c; j.s = s; j.pOut = pOut;
+  h->bOwnStep = 0;
   if( s->eHalf==SCN_HALF_SYSTEM ){
     if( h->hSystem==NULL ){
       return agent_out_why(pOut, AGENT_UNSUPPORTED,
           h->bWine ? "Wine has no SYSTEM token" : "no SYSTEM token with SeTcbPrivilege was found");
     }
-    j.hTok = h->hSystem;
-    j.eElev = TokenElevationTypeDefault;
-    j.luid = AGENT_LUID_SYSTEM;
+    w = &h->sysWork;
+    hTok = h->hSystem;
+    eElev = TokenElevationTypeDefault;
+    luid = AGENT_LUID_SYSTEM;
   }else{
     AgentSession *pS = agent_core_session(c, s->zSession);
-    const WinLogon *L = (pS && pS->iHost>=0) ? &h->aLogon[pS->iHost] : NULL;
+    WinLogon *L = (pS && pS->iHost>=0) ? &h->aLogon[pS->iHost] : NULL;
+    int iHalf = 0;
     if( L==NULL || !L->bLive ) return agent_out_why(pOut, AGENT_FAILED, "no live logon %s", s->zSession);
     j.L = L;
-    if( s->eHalf==SCN_HALF_BARE ){
-      j.hTok = L->hBare; j.eElev = L->eBareElev; j.luid = L->luidBare;
-    }else{
+    if( s->eHalf!=SCN_HALF_BARE ){
       int eWant = s->eHalf==SCN_HALF_LIMITED ? TokenElevationTypeLimited : TokenElevationTypeFull;
       if( L->hOther==NULL ){
-        agent_out_error(pOut, 1312);  /* a half of an unsplit logon */
+        /* the host's own answer for the missing half of an unsplit logon */
+        TOKEN_LINKED_TOKEN lt;
+        DWORD n = 0;
+        memset(&lt, 0, sizeof(lt));
+        if( GetTokenInformation(L->hBare, TokenLinkedToken, &lt, sizeof(lt), &n) ){
+          if( lt.LinkedToken ) CloseHandle(lt.LinkedToken);
+          return agent_out_why(pOut, AGENT_UNSUPPORTED, "logon %s was not split, yet the "
+                               "host hands out a linked token for it", s->zSession);
+        }
+        agent_out_error(pOut, (int)GetLastError());
         return AGENT_DONE;
       }
-      if( L->eBareElev==eWant ){
-        j.hTok = L->hBare; j.eElev = L->eBareElev; j.luid = L->luidBare;
-      }else if( L->eOtherElev==eWant ){
-        j.hTok = L->hOther; j.eElev = L->eOtherElev; j.luid = L->luidOther;
-        j.bIdentOk = h->bWine;
-      }else{
+      if( L->eBareElev==eWant ) iHalf = 0;
+      else if( L->eOtherElev==eWant ) iHalf = 1;
+      else{
         return agent_out_why(pOut, AGENT_FAILED, "logon %s has no %s half", s->zSession,
                              eWant==TokenElevationTypeLimited ? "limited" : "elevated");
       }
     }
+    w = &L->aWork[iHalf];
+    hTok = iHalf ? L->hOther : L->hBare;
+    eElev = iHalf ? L->eOtherElev : L->eBareElev;
+    luid = iHalf ? L->luidOther : L->luidBare;
+    bIdentOk = iHalf && h->bWine;
+    h->bOwnStep = L->bCurrent && iHalf==0;
   }
-  hThread = CreateThread(NULL, 0, win_as_thread, &j, 0, NULL);
-  if( hThread==NULL ) return agent_out_why(pOut, AGENT_FAILED, "CreateThread failed");
-  WaitForSingleObject(hThread, INFINITE);
-  CloseHandle(hThread);
+  if( w->hThread==NULL ){
+    w->hTok = hTok; w->eElev = eElev; w->luid = luid; w->bIdentOk = bIdentOk;
+  }
+  if( win_worker_run(w, &j) ) return agent_out_why(pOut, AGENT_FAILED, "CreateThread failed");
   return j.e;
 }
 
@@ -1127,51 +1447,110 @@ static int win_undo_one(void *pCtx, const AgentUndo *e){
   int rc = 0;
   switch( e->eKind ){
     case AGENT_UNDO_REGVALUE: {
+      /* the W calls throughout: the journal holds the value's bytes as
+      ** RegQueryValueExW returned them (UTF-16 for text types), so they
+      ** go back with RegSetValueExW, byte for byte, with their type */
       const char *zPath = strchr(e->zKey, '\\');
       HKEY hRoot = strncmp(e->zKey, "HKLM", 4)==0 ? HKEY_LOCAL_MACHINE : HKEY_CURRENT_USER;
       HKEY hKey = NULL;
+      WCHAR *wPath, *wName;
+      LONG r;
       if( zPath==NULL ) return 1;
-      if( RegOpenKeyExA(hRoot, zPath+1, 0, KEY_WRITE, &hKey)!=ERROR_SUCCESS ) return 1;
+      wPath = win_wide(zPath+1);
+      wName = win_wide(e->zName);
+      if( wPath==NULL || wName==NULL ){ free(wPath); free(wName); return 1; }
+      r = RegOpenKeyExW(hRoot, wPath, 0, KEY_SET_VALUE|KEY_QUERY_VALUE, &hKey);
+      if( r!=ERROR_SUCCESS ){
+        free(wPath); free(wName);
+        /* a key that is gone holds no value to remove */
+        return !(e->zOld==NULL && r==ERROR_FILE_NOT_FOUND);
+      }
       if( e->zOld==NULL ){
-        LONG r = RegDeleteValueA(hKey, e->zName);
+        r = RegDeleteValueW(hKey, wName);
         rc = (r!=ERROR_SUCCESS && r!=ERROR_FILE_NOT_FOUND);
       }else{
-        DWORD t, n;
+        DWORD t, n, tNow = 0, nNow = 0;
         BYTE *p;
-        if( win_unhex(e->zOld, &t, &p, &n) ){ RegCloseKey(hKey); return 1; }
-        rc = RegSetValueExA(hKey, e->zName, 0, t, p, n)!=ERROR_SUCCESS;
+        if( win_unhex(e->zOld, &t, &p, &n) ){ RegCloseKey(hKey); free(wPath); free(wName); return 1; }
+        rc = RegSetValueExW(hKey, wName, 0, t, p, n)!=ERROR_SUCCESS;
+        /* checked, not assumed: the value reads back as it was */
+        if( rc==0 ){
+          BYTE *q = malloc(n ? n : 1);
+          nNow = n;
+          rc = q==NULL || RegQueryValueExW(hKey, wName, NULL, &tNow, q, &nNow)!=ERROR_SUCCESS
+               || tNow!=t || nNow!=n || (n && memcmp(p, q, n)!=0);
+          free(q);
+        }
         free(p);
       }
       RegCloseKey(hKey);
+      free(wPath); free(wName);
       return rc;
     }
     case AGENT_UNDO_CRED: {
+      /* zOld names the half whose vault holds it (a created user's), or
+      ** is NULL for the agent's own vault */
       WCHAR *w = win_wide(e->zKey);
+      HANDLE hTok = e->zOld ? win_half_token(h, e->zOld) : NULL;
       if( w==NULL ) return 1;
+      if( e->zOld && hTok==NULL ){
+        /* that logon is gone: the vault goes with the account's profile */
+        free(w);
+        return 0;
+      }
+      if( hTok && !ImpersonateLoggedOnUser(hTok) ){ free(w); return 1; }
       if( !CredDeleteW(w, CRED_TYPE_DOMAIN_PASSWORD, 0) && GetLastError()!=ERROR_NOT_FOUND ) rc = 1;
+      if( hTok ) RevertToSelf();
       free(w);
       return rc;
     }
     case AGENT_UNDO_USER: {
+      /* only the account the agent made: the SID it recorded, and the mark
+      ** it set as the account's comment (a planted or stale entry naming
+      ** someone else's account is refused, and counted as failed) */
       WCHAR *w = win_wide(e->zKey);
       BYTE aSid[SECURITY_MAX_SID_SIZE];
       DWORD nSid = sizeof(aSid), nDom = 256;
       WCHAR zDom[256];
       SID_NAME_USE use;
       LPWSTR zSid = NULL;
+      USER_INFO_1 *pInfo = NULL;
+      int i;
       if( w==NULL ) return 1;
-      if( LookupAccountNameW(NULL, w, aSid, &nSid, zDom, &nDom, &use)
-       && ConvertSidToStringSidW(aSid, &zSid) ){
-        DeleteProfileW(zSid, NULL, NULL);
-        LocalFree(zSid);
+      if( !LookupAccountNameW(NULL, w, aSid, &nSid, zDom, &nDom, &use) ){
+        free(w);
+        return GetLastError()!=ERROR_NONE_MAPPED;   /* already gone: done */
       }
-      rc = NetUserDel(NULL, w)!=NERR_Success;
+      if( !ConvertSidToStringSidW(aSid, &zSid) ){ free(w); return 1; }
+      if( e->zName[0] ){
+        char *zNow = win_utf8(zSid);
+        int bSame = zNow && _stricmp(zNow, e->zName)==0;
+        free(zNow);
+        if( !bSame ){ LocalFree(zSid); free(w); return 1; }
+      }
+      if( NetUserGetInfo(NULL, w, 1, (BYTE**)&pInfo)!=NERR_Success || pInfo==NULL
+       || pInfo->usri1_comment==NULL || wcscmp(pInfo->usri1_comment, WIN_ACCOUNT_MARK)!=0 ){
+        if( pInfo ) NetApiBufferFree(pInfo);
+        LocalFree(zSid); free(w);
+        return 1;
+      }
+      NetApiBufferFree(pInfo);
+      /* its logons end first: a loaded profile cannot be deleted */
+      for(i=0; i<h->nLogon; i++){
+        if( h->aLogon[i].bLive && _stricmp(h->aLogon[i].zUser, e->zKey)==0 ){
+          win_logon_release(&h->aLogon[i]);
+        }
+      }
+      if( !DeleteProfileW(zSid, NULL, NULL) && GetLastError()!=ERROR_FILE_NOT_FOUND
+       && GetLastError()!=ERROR_PATH_NOT_FOUND ){
+        rc = 1;
+      }
+      LocalFree(zSid);
+      if( NetUserDel(NULL, w)!=NERR_Success ) rc = 1;
       free(w);
       return rc;
     }
     case AGENT_UNDO_RIGHT: {
-      /* the account is deleted by its USER entry, which drops its rights;
-      ** remove the right explicitly anyway in case the account stays */
       LSA_OBJECT_ATTRIBUTES oa;
       LSA_HANDLE hPol = NULL;
       LSA_UNICODE_STRING us;
@@ -1181,39 +1560,56 @@ static int win_undo_one(void *pCtx, const AgentUndo *e){
       SID_NAME_USE use;
       WCHAR *wUser = win_wide(e->zKey), *wRight = win_wide(e->zName);
       memset(&oa, 0, sizeof(oa));
-      if( wUser && wRight && LookupAccountNameW(NULL, wUser, aSid, &nSid, zDom, &nDom, &use)
-       && LsaOpenPolicy(NULL, &oa, POLICY_ALL_ACCESS, &hPol)==0 ){
+      rc = 1;
+      if( wUser && wRight && !LookupAccountNameW(NULL, wUser, aSid, &nSid, zDom, &nDom, &use) ){
+        rc = GetLastError()!=ERROR_NONE_MAPPED;      /* no account, no right */
+      }else if( wUser && wRight && LsaOpenPolicy(NULL, &oa, POLICY_ALL_ACCESS, &hPol)==0 ){
+        NTSTATUS st;
         us.Buffer = wRight;
         us.Length = (USHORT)(wcslen(wRight)*sizeof(WCHAR));
         us.MaximumLength = us.Length;
-        LsaRemoveAccountRights(hPol, aSid, FALSE, &us, 1);
+        st = LsaRemoveAccountRights(hPol, aSid, FALSE, &us, 1);
+        rc = st!=0 && LsaNtStatusToWinError(st)!=ERROR_FILE_NOT_FOUND;
         LsaClose(hPol);
       }
       free(wUser); free(wRight);
-      return 0;
+      return rc;
     }
     case AGENT_UNDO_DOSDEV:
     case AGENT_UNDO_NETUSE: {
+      /* as the half that made it: in any other context the same name
+      ** could resolve to something the scenario never touched. An entry
+      ** of the agent's own session ("own") is undone in the agent's own
+      ** context when that logon is not bound (recovery). A half whose
+      ** logon has ended took its devices and connections with it. */
       HANDLE hTok = win_half_token(h, e->zKey);
+      int bOwn = e->zOld && strcmp(e->zOld, "own")==0;
       WCHAR *w = win_wide(e->zName);
       int i;
       if( w==NULL ) return 1;
-      /* only as the half that made it: in any other context the same name
-      ** could resolve to something the scenario never touched */
-      if( hTok && !ImpersonateLoggedOnUser(hTok) ) hTok = NULL;
-      if( hTok ){
-        if( e->eKind==AGENT_UNDO_DOSDEV ){
-          for(i=0; i<64 && DefineDosDeviceW(DDD_REMOVE_DEFINITION, w, NULL); i++){}
-        }else{
-          WNetCancelConnection2W(w, CONNECT_UPDATE_PROFILE, TRUE);
+      if( hTok==NULL && !bOwn ){ free(w); return 0; }
+      if( hTok && !ImpersonateLoggedOnUser(hTok) ){ free(w); return 1; }
+      if( e->eKind==AGENT_UNDO_DOSDEV ){
+        WCHAR zT[16];
+        for(i=0; i<64 && DefineDosDeviceW(DDD_REMOVE_DEFINITION, w, NULL); i++){}
+        /* checked: the name must be gone in that context */
+        rc = QueryDosDeviceW(w, zT, 16)!=0 || GetLastError()==ERROR_INSUFFICIENT_BUFFER;
+      }else{
+        WCHAR zR[1024];
+        DWORD n = 1024, r;
+        r = WNetCancelConnection2W(w, CONNECT_UPDATE_PROFILE, TRUE);
+        rc = r!=NO_ERROR && r!=ERROR_NOT_CONNECTED && r!=ERROR_NO_NETWORK;
+        if( rc==0 && r!=ERROR_NO_NETWORK ){
+          r = WNetGetConnectionW(w, zR, &n);
+          rc = r==NO_ERROR || r==ERROR_CONNECTION_UNAVAIL;   /* still there, or remembered */
         }
       }
       if( hTok ) RevertToSelf();
       free(w);
-      return 0;
+      return rc;
     }
     default:
-      return 0;
+      return 1;
   }
 }
 

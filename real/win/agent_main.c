@@ -53,6 +53,8 @@ int main(int argc, char **argv){
   HANDLE hOut = GetStdHandle(STD_OUTPUT_HANDLE);
   int bAllow = 0, bShares = 0, iHang = 0, iDie = 0, bResume = 0;
   int bReady = 0;          /* the host has been looked at (first request) */
+  HANDLE hMutex = NULL;    /* one agent at a time on this host */
+  int bMutex = 0;          /* held */
   const char *zState = NULL;
   int i;
   int rc = 0;
@@ -107,22 +109,56 @@ int main(int argc, char **argv){
       ** undoing its changes. Input that ends before any request: nothing
       ** was asked, nothing is done. */
       if( st==AGENT_LINE_EOF ) break;
+      /* One agent at a time on a host (a Wine prefix): an agent that is
+      ** still undoing (its runner was killed) must finish before the next
+      ** one recovers and takes its baseline, or the next one would record
+      ** the dead one's changes as the host's and restore them at its end.
+      ** The mutex is abandoned, and so free, if the holder dies. */
+      hMutex = CreateMutexW(NULL, FALSE, L"Global\\mapscope-agent");
+      if( hMutex==NULL ) hMutex = CreateMutexW(NULL, FALSE, L"Local\\mapscope-agent");
+      if( hMutex ){
+        DWORD w = WaitForSingleObject(hMutex, 120000);
+        if( w==WAIT_OBJECT_0 || w==WAIT_ABANDONED ){
+          bMutex = 1;
+        }else{
+          snprintf(core.zBusyWhy, sizeof(core.zBusyWhy), "another mapscope-agent has been "
+                   "at work on this host for 120 s (it holds the mutex mapscope-agent)");
+        }
+      }
+      if( core.zBusyWhy[0] ){
+        core.bStateKept = 1;          /* hands off the state file */
+        core.bFinished = 1;
+        bReady = 1;
+        win_host_init(&host);
+        goto handle;
+      }
       /* a journal left by an agent that died is undone before the
       ** baseline is taken (a resumed agent continues it instead); a file
       ** that is not a complete journal is left alone and `hello` answers
       ** `error` */
       if( zState && !bResume ) win_recover(&core);
+      if( bMutex && core.bStateKept ){
+        /* refusing to start (a state file to look at): nothing to guard */
+        ReleaseMutex(hMutex);
+        bMutex = 0;
+      }
       win_host_init(&host);
       host.bExistingShares = bShares;
       host.iHangAt = iHang;
       host.iDieAt = iDie;
       bReady = 1;
     }
+handle:
     if( st==AGENT_LINE_OK ){
       agent_core_request(&core, rd.zLine, &reply);
       SecureZeroMemory(rd.zLine, rd.nLine);   /* it may hold a password */
     }else{
       agent_core_framing(&core, st, &reply);
+    }
+    if( bMutex && core.bFinished ){
+      /* undone (or suspended): the next agent may go on */
+      ReleaseMutex(hMutex);
+      bMutex = 0;
     }
     if( reply.bOom ){
       agent_buf_free(&reply);
@@ -142,6 +178,8 @@ done:
   if( !bReady ) core.bFinished = 1;
   agent_core_free(&core);       /* undoes the journal if bye did not */
   win_host_free(&host);
+  if( bMutex ) ReleaseMutex(hMutex);
+  if( hMutex ) CloseHandle(hMutex);
   if( core.nUndoFailed ) rc = 3;
   return rc;
 }

@@ -75,6 +75,12 @@ struct BackendConn {
   char *zWine;             /* facts.zWineVersion */
   char *zAgent;            /* facts.zAgentVersion */
   char *zCaps;             /* facts.zCapabilities */
+  char *zEvents;           /* facts.zEvents */
+  int fdErr;               /* the agent's standard error (a private temporary
+                           ** file), -1 if none */
+  int iExit;               /* how the agent ended: exit status, -N for signal N,
+                           ** INT_MIN while unknown */
+  char *zRebuilt;          /* the prefix event of this open, or NULL */
 };
 
 static char *agent_strdup(const char *z){
@@ -203,19 +209,36 @@ static void agent_child_wine_env(const char *zPrefix){
 ** its standard input and output and its standard error on /dev/null, in a
 ** process group of its own. Returns 0 or -1 with errno.
 */
-static int agent_spawn(char *const *azArgv, const char *zPrefix, pid_t *pPid,
-                       int *pfdTo, int *pfdFrom){
+static int agent_spawn_err(char *const *azArgv, const char *zPrefix, pid_t *pPid,
+                           int *pfdTo, int *pfdFrom, int *pfdErr){
   int aTo[2], aFrom[2];
+  int fdErr = -1;
   pid_t pid;
-  if( pipe(aTo) ) return -1;
-  if( pipe(aFrom) ){ close(aTo[0]); close(aTo[1]); return -1; }
+  if( pfdErr ){
+    /* standard error goes to a private, already unlinked file: its last
+    ** lines say why an agent could not start (agent_stderr_tail) */
+    const char *zTmp = getenv("TMPDIR");
+    char zPath[PATH_MAX];
+    snprintf(zPath, sizeof(zPath), "%s/mapscope-agent-err-XXXXXX",
+             zTmp && zTmp[0] ? zTmp : "/tmp");
+    fdErr = mkstemp(zPath);
+    if( fdErr>=0 ){
+      unlink(zPath);
+      fcntl(fdErr, F_SETFD, FD_CLOEXEC);
+    }
+    *pfdErr = fdErr;
+  }
+  if( pipe(aTo) ){ if( fdErr>=0 ) close(fdErr); return -1; }
+  if( pipe(aFrom) ){ close(aTo[0]); close(aTo[1]); if( fdErr>=0 ) close(fdErr); return -1; }
   pid = fork();
   if( pid<0 ){
     close(aTo[0]); close(aTo[1]); close(aFrom[0]); close(aFrom[1]);
+    if( fdErr>=0 ) close(fdErr);
+    if( pfdErr ) *pfdErr = -1;
     return -1;
   }
   if( pid==0 ){
-    int fdNull = open("/dev/null", O_WRONLY);
+    int fdNull = fdErr>=0 ? fdErr : open("/dev/null", O_WRONLY);
     setpgid(0, 0);
     dup2(aTo[0], 0);
     dup2(aFrom[1], 1);
@@ -224,6 +247,11 @@ static int agent_spawn(char *const *azArgv, const char *zPrefix, pid_t *pPid,
     if( fdNull>2 ) close(fdNull);
     if( zPrefix ) agent_child_wine_env(zPrefix);
     execvp(azArgv[0], azArgv);
+    {
+      char zMsg[PATH_MAX + 64];
+      int n = snprintf(zMsg, sizeof(zMsg), "cannot run %s: %s\n", azArgv[0], strerror(errno));
+      if( n>0 && write(2, zMsg, (size_t)n)<0 ){ /* nothing more to say */ }
+    }
     _exit(127);
   }
   setpgid(pid, pid);
@@ -235,6 +263,64 @@ static int agent_spawn(char *const *azArgv, const char *zPrefix, pid_t *pPid,
   *pfdTo = aTo[1];
   *pfdFrom = aFrom[0];
   return 0;
+}
+
+static int agent_spawn(char *const *azArgv, const char *zPrefix, pid_t *pPid,
+                       int *pfdTo, int *pfdFrom){
+  return agent_spawn_err(azArgv, zPrefix, pPid, pfdTo, pfdFrom, NULL);
+}
+
+/*
+** The last lines (at most 5, at most 600 bytes) of what the agent wrote to
+** its standard error, joined by " | ", control characters blanked; NULL if
+** there is nothing. Malloc'd.
+*/
+static char *agent_stderr_tail(int fdErr){
+  char aBuf[601];
+  off_t nEnd, nStart;
+  ssize_t n;
+  int i, nLine = 0;
+  char *z;
+  if( fdErr<0 ) return NULL;
+  nEnd = lseek(fdErr, 0, SEEK_END);
+  if( nEnd<=0 ) return NULL;
+  nStart = nEnd>600 ? nEnd-600 : 0;
+  n = pread(fdErr, aBuf, (size_t)(nEnd-nStart), nStart);
+  if( n<=0 ) return NULL;
+  aBuf[n] = 0;
+  while( n>0 && (aBuf[n-1]=='\n' || aBuf[n-1]=='\r' || aBuf[n-1]==' ') ) aBuf[--n] = 0;
+  for(i=(int)n-1; i>=0; i--){
+    if( aBuf[i]=='\n' && ++nLine>=5 ) break;
+  }
+  z = aBuf + (i<0 ? 0 : i+1);
+  if( i<0 && nStart>0 ){             /* cut mid-line: start at a line */
+    char *zNl = strchr(z, '\n');
+    if( zNl ) z = zNl+1;
+  }
+  {
+    AgentBuf b = {0};
+    for(; *z; z++){
+      unsigned char c = (unsigned char)*z;
+      if( c=='\n' ) agent_buf_append(&b, " | ", 3);
+      else if( c=='\r' ) continue;
+      else if( c<0x20 || c==0x7f ) agent_buf_append(&b, " ", 1);
+      else agent_buf_append(&b, (const char*)z, 1);
+    }
+    agent_buf_append(&b, "", 0);
+    if( b.bOom ){ agent_buf_free(&b); return NULL; }
+    return b.z;
+  }
+}
+
+/* How the agent process pid ended, if it has (waitpid without waiting):
+** exit status, or -N for signal N; INT_MIN if it still runs. */
+static int agent_exit_of(pid_t pid){
+  int st = 0;
+  if( pid<=0 ) return INT_MIN;
+  if( waitpid(pid, &st, WNOHANG)!=pid ) return INT_MIN;
+  if( WIFEXITED(st) ) return WEXITSTATUS(st);
+  if( WIFSIGNALED(st) ) return -WTERMSIG(st);
+  return INT_MIN;
 }
 
 /* Run argv to completion (Wine environment for zPrefix), at most ms.
@@ -351,6 +437,64 @@ static int agent_prefix_lock(const char *zPrefix){
   return fd;
 }
 
+#define AGENT_PREFIX_STAMP ".mapscope-prefix"   /* in a prefix mapscope created */
+
+static void agent_spare_stop(void);
+
+/* Write zText to zPrefix followed by zSuffix (best effort). */
+static void agent_prefix_file(const char *zPrefix, const char *zSuffix, const char *zText){
+  char zPath[PATH_MAX + 64];
+  FILE *f;
+  snprintf(zPath, sizeof(zPath), "%s%s", zPrefix, zSuffix);
+  f = fopen(zPath, "w");
+  if( f ){ fputs(zText, f); fclose(f); }
+}
+
+/*
+** Under the prefix lock: was the prefix left by a run that was killed in
+** the middle of a scenario? Each open writes PREFIX.active and each close
+** removes it, and the lock is ours, so a file found here belongs to a run
+** that never closed (kill -9 of mapscope: its agent may still be undoing,
+** or may have been killed too, with the registry not saved). Such a
+** prefix is rebuilt when mapscope made it (AGENT_PREFIX_STAMP inside):
+** its wineserver and every process in it are stopped and the prefix is
+** created again; one mapscope did not make is only stopped. Either way it
+** says so, on standard error and as an event of the run (HostFacts).
+*/
+static void agent_prefix_check_active(BackendConn *p){
+  char zPath[PATH_MAX + 64], zStamp[PATH_MAX + 64];
+  char zPid[32] = "?";
+  struct stat st;
+  FILE *f;
+  snprintf(zPath, sizeof(zPath), "%s.active", p->zPrefix);
+  f = fopen(zPath, "r");
+  if( f==NULL ) return;
+  if( fgets(zPid, sizeof(zPid), f)==NULL ) snprintf(zPid, sizeof(zPid), "?");
+  fclose(f);
+  zPid[strcspn(zPid, "\n")] = 0;
+  if( atol(zPid)>0 && (atol(zPid)==(long)getpid() || kill((pid_t)atol(zPid), 0)==0) ){
+    /* its run is alive (an instance it never closed): not a killed run */
+    return;
+  }
+  agent_spare_stop();
+  agent_wineserver_kill(p->zPrefix);
+  snprintf(zStamp, sizeof(zStamp), "%s/" AGENT_PREFIX_STAMP, p->zPrefix);
+  free(p->zRebuilt);
+  if( stat(zStamp, &st)==0 ){
+    char *azArgv[] = { "rm", "-rf", "--", p->zPrefix, NULL };
+    agent_run_sync(azArgv, NULL, 120000);
+    p->zRebuilt = agent_mprintf("the Wine prefix %s was rebuilt: a run that was killed "
+                                "(pid %s) had left it in use", p->zPrefix, zPid);
+  }else{
+    p->zRebuilt = agent_mprintf("the Wine prefix %s was left in use by a run that was "
+                                "killed (pid %s); its wineserver was stopped, and the "
+                                "agent undoes the journal it finds (the prefix was not "
+                                "made by mapscope, so it was not rebuilt)", p->zPrefix, zPid);
+  }
+  if( p->zRebuilt ) fprintf(stderr, "mapscope: %s\n", p->zRebuilt);
+  remove(zPath);
+}
+
 /* Make sure the prefix exists and is trimmed. Returns 0, or -1 with a
 ** reason in *pzErr. */
 static int agent_prefix_prepare(BackendConn *p, const char *zExe, char **pzErr){
@@ -378,6 +522,7 @@ static int agent_prefix_prepare(BackendConn *p, const char *zExe, char **pzErr){
     *pzErr = agent_mprintf("cannot lock %s.lock: %s", p->zPrefix, strerror(errno));
     return -1;
   }
+  agent_prefix_check_active(p);
   snprintf(zReg, sizeof(zReg), "%s/system.reg", p->zPrefix);
   if( stat(zReg, &st)!=0 ){
     /* first use: let Wine create the prefix by running the agent once */
@@ -388,6 +533,13 @@ static int agent_prefix_prepare(BackendConn *p, const char *zExe, char **pzErr){
       *pzErr = agent_mprintf("Wine did not create the prefix %s", p->zPrefix);
       return -1;
     }
+    agent_prefix_file(p->zPrefix, "/" AGENT_PREFIX_STAMP, "made by mapscope\n");
+  }
+  /* in use until agent_close: a run killed mid-scenario leaves it */
+  {
+    char zPid[32];
+    snprintf(zPid, sizeof(zPid), "%ld\n", (long)getpid());
+    agent_prefix_file(p->zPrefix, ".active", zPid);
   }
   if( agent_prefix_trim_drives(p->zPrefix)>0 ){
     agent_wineserver_kill(p->zPrefix);   /* mountmgr re-reads the letters */
@@ -402,7 +554,7 @@ static int agent_prefix_prepare(BackendConn *p, const char *zExe, char **pzErr){
 ** MAPSCOPE_AGENT_ARGS adds options (tests). Returns 0 or -1 with errno.
 */
 static int agent_spawn_wine_agent(const char *zPrefix, const char *zExe, int bResume,
-                                  pid_t *pPid, int *pfdTo, int *pfdFrom){
+                                  pid_t *pPid, int *pfdTo, int *pfdFrom, int *pfdErr){
   char *azArgv[28];
   int nArg = 0, rc;
   char *zExtra = NULL;
@@ -420,7 +572,7 @@ static int agent_spawn_wine_agent(const char *zPrefix, const char *zExe, int bRe
     }
   }
   azArgv[nArg] = NULL;
-  rc = agent_spawn(azArgv, zPrefix, pPid, pfdTo, pfdFrom);
+  rc = agent_spawn_err(azArgv, zPrefix, pPid, pfdTo, pfdFrom, pfdErr);
   free(zExtra);
   return rc;
 }
@@ -447,15 +599,17 @@ typedef struct WineSpare WineSpare;
 struct WineSpare {
   pid_t pid;               /* the spare, or -1 */
   int fdTo, fdFrom;        /* its pipes */
+  int fdErr;               /* its standard error file */
   char *zKey;              /* prefix, exe and extra args it was started with */
   char zPrefix[PATH_MAX];  /* the prefix this process ran Wine in, or "" */
 };
-static WineSpare wineSpare = { -1, -1, -1, NULL, "" };
+static WineSpare wineSpare = { -1, -1, -1, -1, NULL, "" };
 
 /* What a spare must match to be adopted (malloc'd). */
 static char *agent_spare_key(const char *zPrefix, const char *zExe){
   const char *zArgs = getenv("MAPSCOPE_AGENT_ARGS");
-  return agent_mprintf("%s\n%s\n%s", zPrefix, zExe, zArgs ? zArgs : "");
+  return agent_mprintf("%s\n%s\n%s\n%s", zPrefix, zExe, zArgs ? zArgs : "",
+                       agent_wine_cmd());
 }
 
 /* End the spare (if any): at end of input it exits without acting. */
@@ -463,9 +617,10 @@ static void agent_spare_stop(void){
   if( wineSpare.fdTo>=0 ) close(wineSpare.fdTo);
   if( wineSpare.fdFrom>=0 ) close(wineSpare.fdFrom);
   if( wineSpare.pid>0 ) agent_reap(wineSpare.pid, 5000);
+  if( wineSpare.fdErr>=0 ) close(wineSpare.fdErr);
   free(wineSpare.zKey);
   wineSpare.pid = -1;
-  wineSpare.fdTo = wineSpare.fdFrom = -1;
+  wineSpare.fdTo = wineSpare.fdFrom = wineSpare.fdErr = -1;
   wineSpare.zKey = NULL;
 }
 
@@ -474,7 +629,7 @@ static void agent_spare_stop(void){
 static void agent_spare_start(const char *zPrefix, const char *zExe){
   agent_spare_stop();
   if( agent_spawn_wine_agent(zPrefix, zExe, 0, &wineSpare.pid,
-                             &wineSpare.fdTo, &wineSpare.fdFrom) ){
+                             &wineSpare.fdTo, &wineSpare.fdFrom, &wineSpare.fdErr) ){
     wineSpare.pid = -1;
     return;
   }
@@ -484,7 +639,7 @@ static void agent_spare_start(const char *zPrefix, const char *zExe){
 /* Hand the spare's process and pipes to the caller if it fits. Returns 0
 ** if adopted, else 1 (the caller starts an agent itself). */
 static int agent_spare_adopt(const char *zPrefix, const char *zExe,
-                             pid_t *pPid, int *pfdTo, int *pfdFrom){
+                             pid_t *pPid, int *pfdTo, int *pfdFrom, int *pfdErr){
   int st;
   char *zKey;
   int bFits;
@@ -504,9 +659,10 @@ static int agent_spare_adopt(const char *zPrefix, const char *zExe,
   *pPid = wineSpare.pid;
   *pfdTo = wineSpare.fdTo;
   *pfdFrom = wineSpare.fdFrom;
+  *pfdErr = wineSpare.fdErr;
   free(wineSpare.zKey);
   wineSpare.pid = -1;
-  wineSpare.fdTo = wineSpare.fdFrom = -1;
+  wineSpare.fdTo = wineSpare.fdFrom = wineSpare.fdErr = -1;
   wineSpare.zKey = NULL;
   return 0;
 }
@@ -655,9 +811,19 @@ dead:
   agent_reply_clear(pR);
   p->bDead = 1;
   if( p->pid>0 ){
+    /* an agent that ended by itself: keep how (for the reason xOpen gives) */
+    long long tEnd = agent_now_ms() + (p->bTimedOut ? 0 : 500);
+    p->iExit = agent_exit_of(p->pid);
+    while( p->iExit==INT_MIN && agent_now_ms()<tEnd ){
+      struct timespec ts = {0, 10000000};
+      nanosleep(&ts, NULL);
+      p->iExit = agent_exit_of(p->pid);
+    }
     kill(-p->pid, SIGKILL);
-    kill(p->pid, SIGKILL);
-    agent_reap(p->pid, 5000);
+    if( p->iExit==INT_MIN ){
+      kill(p->pid, SIGKILL);
+      agent_reap(p->pid, 5000);
+    }
     p->pid = -1;
   }
   return -1;
@@ -690,10 +856,28 @@ static void agent_take_facts(BackendConn *p, const char *zBody){
   p->zWine = (zWine[0] && strcmp(zWine, "-")!=0) ? agent_strdup(zWine) : NULL;
   p->zAgent = agent_strdup(zAgent);
   p->zCaps = agent_strdup(zCaps);
+  {
+    /* what the agent found and repaired is an event of the run */
+    AgentBuf ev = {0};
+    int nRec = 0, nFail = 0;
+    const char *zR = strstr(zBody, "\nrecovered ");
+    const char *zF = strstr(zBody, "\nrecover-failed ");
+    if( zR ) nRec = atoi(zR+11);
+    if( zF ) nFail = atoi(zF+16);
+    if( p->zRebuilt ) agent_buf_printf(&ev, "%s", p->zRebuilt);
+    if( nRec>0 ){
+      agent_buf_printf(&ev, "%srecovered %d journal entries left by a killed agent%s",
+                       ev.n ? "\n" : "", nRec, nFail ? "" : " (all undone)");
+      if( nFail ) agent_buf_printf(&ev, " (%d could not be undone)", nFail);
+    }
+    if( ev.n && !ev.bOom ) p->zEvents = ev.z;
+    else agent_buf_free(&ev);
+  }
   p->facts.zOs = p->zOs;
   p->facts.zWineVersion = p->zWine;
   p->facts.zAgentVersion = p->zAgent;
   p->facts.zCapabilities = p->zCaps;
+  p->facts.zEvents = p->zEvents;
 }
 
 /* Send one world statement (it may hold a password: never logged). */
@@ -722,6 +906,23 @@ static int agent_send_world(BackendConn *p, char *zStmt, char **pzErr){
 
 static void agent_close(BackendConn *p);
 
+/* zWhy followed by how the agent ended and the last lines of its standard
+** error, for a reason that says why an agent could not start. Takes zWhy
+** (malloc'd) and returns a malloc'd text. */
+static char *agent_why_with_exit(BackendConn *p, char *zWhy){
+  char *zTail = agent_stderr_tail(p->fdErr);
+  char zExit[64];
+  char *z;
+  if( p->iExit==INT_MIN ) snprintf(zExit, sizeof(zExit), "still running, killed");
+  else if( p->iExit<0 ) snprintf(zExit, sizeof(zExit), "killed by signal %d", -p->iExit);
+  else snprintf(zExit, sizeof(zExit), "exit status %d", p->iExit);
+  z = agent_mprintf("%s (agent: %s; its standard error ends: %s)", zWhy ? zWhy : "?",
+                    zExit, zTail ? zTail : "(nothing)");
+  free(zWhy);
+  free(zTail);
+  return z;
+}
+
 /*
 ** Start an agent and bring it to the point where steps can run: handshake,
 ** world, start. bResume: after a Wine reboot, the agent reloads what it
@@ -733,24 +934,28 @@ static int agent_launch(BackendConn *p, int bResume, char **pzErr){
   int i;
   const Scenario *pScn = p->pScn;
   p->bDead = 0;
+  p->iExit = INT_MIN;
+  if( p->fdErr>=0 ) close(p->fdErr);
+  p->fdErr = -1;
   if( p->bWine ){
-    if( bResume || agent_spare_adopt(p->zPrefix, p->zExe, &p->pid, &p->fdTo, &p->fdFrom) ){
+    if( bResume || agent_spare_adopt(p->zPrefix, p->zExe, &p->pid, &p->fdTo, &p->fdFrom,
+                                     &p->fdErr) ){
       if( agent_spawn_wine_agent(p->zPrefix, p->zExe, bResume,
-                                 &p->pid, &p->fdTo, &p->fdFrom) ){
+                                 &p->pid, &p->fdTo, &p->fdFrom, &p->fdErr) ){
         *pzErr = agent_mprintf("cannot start %s: %s", agent_wine_cmd(), strerror(errno));
         return 1;
       }
     }
   }else{
     char *azArgv[] = { "/bin/sh", "-c", p->zExe, NULL };
-    if( agent_spawn(azArgv, NULL, &p->pid, &p->fdTo, &p->fdFrom) ){
+    if( agent_spawn_err(azArgv, NULL, &p->pid, &p->fdTo, &p->fdFrom, &p->fdErr) ){
       *pzErr = agent_mprintf("cannot start the agent command: %s", strerror(errno));
       return 1;
     }
   }
   if( agent_exchange(p, "hello 1", agent_env_int("MAPSCOPE_AGENT_START_TIMEOUT_MS",
                                                   AGENT_FIRST_TIMEOUT_MS), &r, &zWhy) ){
-    *pzErr = agent_mprintf("no handshake: %s", zWhy);
+    *pzErr = agent_why_with_exit(p, agent_mprintf("no handshake: %s", zWhy));
     free(zWhy);
     return 1;
   }
@@ -778,7 +983,7 @@ static int agent_launch(BackendConn *p, int bResume, char **pzErr){
     if( agent_send_world(p, scn_share_format(&pScn->aShare[i]), pzErr) ) return 1;
   }
   if( agent_exchange(p, "start", p->msStep, &r, &zWhy) ){
-    *pzErr = zWhy;
+    *pzErr = agent_why_with_exit(p, zWhy);
     return 1;
   }
   /* `unsupported` here is not a failure: every step will say so */
@@ -800,7 +1005,8 @@ static int agent_open(int bWine, const Scenario *pScn, const char *zOptions,
   p->bWine = bWine;
   p->pScn = pScn;
   p->pid = -1;
-  p->fdTo = p->fdFrom = p->fdLock = -1;
+  p->fdTo = p->fdFrom = p->fdLock = p->fdErr = -1;
+  p->iExit = INT_MIN;
   p->msStep = agent_env_int("MAPSCOPE_STEP_TIMEOUT_MS", AGENT_DEFAULT_STEP_MS);
   if( agent_reader_init(&p->rd, AGENT_PROTO_MAX_LINE, agent_read_fd, p) ){
     *pzErr = agent_strdup("out of memory");
@@ -848,9 +1054,10 @@ static void agent_stop_process(BackendConn *p, int msGrace){
 
 /*
 ** `reboot` under Wine: the agent saves what outlives a reboot and exits,
-** the prefix's wineserver is stopped (every DOS device and token goes),
-** and a new agent resumes. What Wine then lacks (boot-time devices, ended
-** logons it cannot confirm) shows in the steps that follow.
+** and a new agent resumes, which first removes every DOS device the
+** journal holds (what a restarted wineserver would lose; the server itself
+** stays warm). What Wine then lacks (boot-time devices, ended logons it
+** cannot confirm) shows in the steps that follow.
 */
 static int agent_reboot_wine(BackendConn *p, StepResult *pRes){
   AgentReply r;
@@ -875,7 +1082,12 @@ static int agent_reboot_wine(BackendConn *p, StepResult *pRes){
   }
   agent_reply_clear(&r);
   agent_stop_process(p, 10000);
-  agent_wineserver_kill(p->zPrefix);
+  /* The wineserver is not restarted: the resumed agent removes every DOS
+  ** device the journal says were made (all of them, under Wine), which is
+  ** what a restarted server loses that a scenario can see; the tokens go
+  ** with the old agent's process, and every logon is "ended, unconfirmed"
+  ** anyway. A cold server was most of a reboot's cost, and stopping it
+  ** while the spare started up could hang the spare (issue 9 finding 5). */
   if( agent_launch(p, 1, &zWhy) ){
     pRes->eOutcome = BACKEND_ERROR;
     pRes->zReason = agent_mprintf("after the reboot: %s", zWhy ? zWhy : "?");
@@ -977,9 +1189,16 @@ static void agent_close(BackendConn *p){
     agent_spare_stop();
     agent_wineserver_kill(p->zPrefix);
   }
-  if( p->fdLock>=0 ) close(p->fdLock);
+  if( p->fdLock>=0 ){
+    char zPath[PATH_MAX + 16];
+    snprintf(zPath, sizeof(zPath), "%s.active", p->zPrefix);
+    remove(zPath);
+    close(p->fdLock);
+  }
   agent_reader_free(&p->rd);
-  free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps);
+  if( p->fdErr>=0 ) close(p->fdErr);
+  free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps); free(p->zEvents);
+  free(p->zRebuilt);
   free(p->zExe);
   free(p);
 }

@@ -78,7 +78,9 @@ static AgentOutcome fake_step(void *pHost, AgentCore *c, const ScnStep *s, Agent
   FakeHost *h = pHost;
   (void)s;
   /* as the Win32 host does: journal first, change only if that worked */
-  if( agent_core_record(c, h->eKind, "HKLM\\x", "RestoreConnection", "4:01000000") ){
+  if( agent_core_record(c, h->eKind, h->eKind==AGENT_UNDO_DOSDEV ? "A" : "HKLM\\SYSTEM\\CurrentControlSet\\Control\\NetworkProvider",
+                        h->eKind==AGENT_UNDO_DOSDEV ? "Q:" : "RestoreConnection",
+                        h->eKind==AGENT_UNDO_DOSDEV ? NULL : "4:01000000") ){
     return agent_out_why(pOut, AGENT_FAILED, "%s", c->zSaveWhy);
   }
   h->nChange++;
@@ -114,7 +116,7 @@ static char *journal_text(void){
   AgentCore c;
   char *z;
   agent_core_init(&c, NULL, NULL, 1);
-  agent_journal_add(&c.journal, AGENT_UNDO_REGVALUE, "HKLM\\x", "EnableLUA", "4:01000000");
+  agent_journal_add(&c.journal, AGENT_UNDO_REGVALUE, "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System", "EnableLUA", "4:01000000");
   agent_journal_add(&c.journal, AGENT_UNDO_CRED, "fs1", "domain", NULL);
   agent_core_session_made(&c, "A", 0);
   z = agent_core_suspend_text(&c);
@@ -339,13 +341,16 @@ static void test_unsaveable_journal_makes_the_step_an_error(void **state){
   tmp_drop(&t);
 }
 
-/* DOS devices and connections are not in the file (they go with the
-** wineserver): a file that cannot be written does not stop them. */
-static void test_dosdev_entries_need_no_save(void **state){
+/* A13: DOS devices (and connections) the agent makes in its own logon
+** session outlive it on Windows, so they are on disk before the change
+** like everything else: a file that cannot be written stops them. (Before
+** the fix they were left out of the file, and this step answered ok.) */
+static void test_A13_dosdev_entries_are_saved_before_the_change(void **state){
   Tmp t;
   AgentCore c;
   FakeHost h = {0};
   char zBad[200];
+  const char *z;
   (void)state;
   tmp_make(&t);
   snprintf(zBad, sizeof(zBad), "%s/no/such/state.txt", t.zDir);
@@ -355,12 +360,149 @@ static void test_dosdev_entries_need_no_save(void **state){
   req(&c, "hello 1");
   req(&c, "start");
   /* (the fake host journals a DOS device whatever the step) */
+  z = req(&c, "step set machine restore-connections=off");
+  assert_int_equal(strncmp(z, "error 0 cannot save the journal", 31), 0);
+  assert_int_equal(h.nChange, 0);
+  agent_core_free(&c);
+  /* with a good path the entry is in the file */
+  memset(&h, 0, sizeof(h));
+  h.eKind = AGENT_UNDO_DOSDEV;
+  agent_core_init(&c, &fakeOps, &h, 1);
+  c.zStatePath = t.zPath;
+  req(&c, "hello 1");
+  req(&c, "start");
   assert_string_equal(req(&c, "step set machine restore-connections=off"), "done 1\nok\n");
-  assert_int_equal(h.nChange, 1);
-  assert_int_equal(c.journal.n, 1);
+  z = get_file(t.zPath);
+  assert_non_null(z);
+  assert_non_null(strstr(z, "journal\t5\tA\tQ:\t-\n"));
   agent_core_free(&c);
   assert_int_equal(h.nUndo, 1);
   tmp_drop(&t);
+}
+
+/* Issue 9 finding 1: a planted file (repro/forged-state.txt, here with
+** this version's first line too) names a registry value the agent never
+** writes. It is refused, nothing is undone, the file is kept, and `hello`
+** answers `error` saying why. */
+static void test_forged_state_file_is_refused_and_kept(void **state){
+  static const char *const azForged[] = {
+    /* the reproducer as it is */
+    "mapscope-agent-state 2\njournal\t0\tHKLM\\Software\\Microsoft\\Windows\\CurrentVersion"
+    "\tForgedByStateFile\t1:50574e454400\nend\n",
+    /* the same with this version's magic */
+    "mapscope-agent-state 3\njournal\t0\tHKLM\\Software\\Microsoft\\Windows\\CurrentVersion"
+    "\tForgedByStateFile\t1:50574e454400\nend\n",
+    /* a policy value name under another key */
+    "mapscope-agent-state 3\njournal\t0\tHKLM\\Software\\Classes\tEnableLUA\t-\nend\n",
+    /* a DOS Devices value that is not a drive letter */
+    "mapscope-agent-state 3\njournal\t0\tHKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager"
+    "\\DOS Devices\tPRN\t-\nend\n",
+    /* an account that is not a local account name, and one with a bad SID */
+    "mapscope-agent-state 3\njournal\t2\tAdministrators\\x\t\t-\nend\n",
+    "mapscope-agent-state 3\njournal\t2\tbob\tS-1-5-32-544\t-\nend\n",
+    /* a right for an account the journal did not create, and another right */
+    "mapscope-agent-state 3\njournal\t4\toperator\tSeBatchLogonRight\t-\nend\n",
+    "mapscope-agent-state 3\njournal\t2\tbob\t\t-\njournal\t4\tbob\tSeDebugPrivilege\t-\nend\n",
+    /* a group entry (never written), a kind out of range, a broken escape */
+    "mapscope-agent-state 3\njournal\t3\tbob\tAdministrators\t-\nend\n",
+    "mapscope-agent-state 3\njournal\t9\tx\ty\t-\nend\n",
+    "mapscope-agent-state 3\njournal\t1\tfs%0\tdomain\t-\nend\n",
+    /* an old value that is not TYPE:HEX */
+    "mapscope-agent-state 3\njournal\t0\t" "HKLM\\SYSTEM\\CurrentControlSet\\Control\\NetworkProvider"
+    "\tRestoreConnection\tPWNED\nend\n",
+  };
+  size_t i;
+  (void)state;
+  for(i=0; i<sizeof(azForged)/sizeof(azForged[0]); i++){
+    Tmp t;
+    AgentCore c;
+    FakeHost h = {0};
+    const char *z;
+    tmp_make(&t);
+    put_file(t.zPath, azForged[i], strlen(azForged[i]));
+    agent_core_init(&c, &fakeOps, &h, 1);
+    c.zStatePath = t.zPath;
+    assert_int_not_equal(agent_core_recover(&c, fake_undo, &h), 0);
+    if( h.nUndo!=0 ) fail_msg("case %d was undone", (int)i);
+    z = req(&c, "hello 1");
+    if( strncmp(z, "error 0 the agent will not start: the state file ", 49)!=0 ){
+      fail_msg("case %d: %s", (int)i, z);
+    }
+    assert_non_null(get_file(t.zPath));
+    assert_string_equal(get_file(t.zPath), azForged[i]);
+    agent_core_free(&c);
+    assert_string_equal(get_file(t.zPath), azForged[i]);
+    tmp_drop(&t);
+  }
+}
+
+/* Issue 9 finding 1: only a file no one else could have planted is read:
+** one others may write, or in a folder others may write, is refused and
+** kept (POSIX rules natively; the Windows build checks the owner and DACL
+** with GetNamedSecurityInfoW). */
+static void test_state_file_others_may_write_is_refused(void **state){
+  Tmp t;
+  AgentCore c;
+  FakeHost h = {0};
+  char *zFull = journal_text();
+  (void)state;
+  tmp_make(&t);
+  put_file(t.zPath, zFull, strlen(zFull));
+  chmod(t.zPath, 0666);
+  agent_core_init(&c, &fakeOps, &h, 1);
+  c.zStatePath = t.zPath;
+  assert_int_not_equal(agent_core_recover(&c, fake_undo, &h), 0);
+  assert_int_equal(h.nUndo, 0);
+  assert_non_null(strstr(req(&c, "hello 1"), "may be written by others"));
+  agent_core_free(&c);
+  assert_non_null(get_file(t.zPath));
+  chmod(t.zPath, 0600);
+  chmod(t.zDir, 0777);
+  agent_core_init(&c, &fakeOps, &h, 1);
+  c.zStatePath = t.zPath;
+  assert_int_not_equal(agent_core_recover(&c, fake_undo, &h), 0);
+  assert_non_null(strstr(req(&c, "hello 1"), "in a folder others may write"));
+  agent_core_free(&c);
+  assert_int_equal(h.nUndo, 0);
+  chmod(t.zDir, 0700);
+  free(zFull);
+  tmp_drop(&t);
+}
+
+/* Issue 9 finding 3: any byte a scenario may type (a tab in a target, a
+** newline, a percent sign, a high byte) survives the journal: written
+** escaped, read back equal. Before the fix a tab split the line. */
+static void test_journal_text_survives_any_byte(void **state){
+  AgentCore c, c2;
+  char zTarget[300];
+  char *zText;
+  int i, k = 0;
+  (void)state;
+  for(i=1; i<256 && k<(int)sizeof(zTarget)-1; i++) zTarget[k++] = (char)i;
+  zTarget[k] = 0;
+  agent_core_init(&c, NULL, NULL, 1);
+  agent_journal_add(&c.journal, AGENT_UNDO_CRED, zTarget, "domain", NULL);
+  agent_journal_add(&c.journal, AGENT_UNDO_CRED, "fs\t1", "domain", "A");
+  agent_journal_add(&c.journal, AGENT_UNDO_DOSDEV, "A.limited", "Q:\n%41", "own");
+  agent_core_session_made(&c, "A", 0);
+  zText = agent_core_suspend_text(&c);
+  assert_non_null(zText);
+  /* one entry per line: no raw control character inside a line */
+  for(i=0; zText[i]; i++){
+    unsigned char ch = (unsigned char)zText[i];
+    assert_true(ch>=0x20 || ch=='\t' || ch=='\n');
+  }
+  agent_core_init(&c2, NULL, NULL, 1);
+  assert_int_equal(agent_core_resume_text(&c2, zText), 0);
+  assert_int_equal(c2.journal.n, 3);
+  assert_string_equal(c2.journal.a[0].zKey, zTarget);
+  assert_string_equal(c2.journal.a[1].zKey, "fs\t1");
+  assert_string_equal(c2.journal.a[1].zOld, "A");
+  assert_string_equal(c2.journal.a[2].zName, "Q:\n%41");
+  free(zText);
+  c.bFinished = 1; c2.bFinished = 1;
+  agent_core_free(&c);
+  agent_core_free(&c2);
 }
 
 /* --resume with a file that does not load: `error`, and the file stays. */
@@ -396,7 +538,10 @@ int main(void){
     cmocka_unit_test(test_recover_keeps_a_cut_journal),
     cmocka_unit_test(test_recover_undoes_and_removes_a_whole_journal),
     cmocka_unit_test(test_unsaveable_journal_makes_the_step_an_error),
-    cmocka_unit_test(test_dosdev_entries_need_no_save),
+    cmocka_unit_test(test_A13_dosdev_entries_are_saved_before_the_change),
+    cmocka_unit_test(test_forged_state_file_is_refused_and_kept),
+    cmocka_unit_test(test_state_file_others_may_write_is_refused),
+    cmocka_unit_test(test_journal_text_survives_any_byte),
     cmocka_unit_test(test_resume_keeps_a_file_that_does_not_load),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);

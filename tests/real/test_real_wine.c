@@ -726,7 +726,7 @@ static void test_state_file_that_is_not_a_journal_is_left_alone(void **state){
 static void test_state_journal_cut_short_is_kept(void **state){
   RawAgent a;
   char z[8192];
-  static const char zCut[] = "mapscope-agent-state 2\nnstep\t3\ntaint\t0\n"
+  static const char zCut[] = "mapscope-agent-state 3\nnstep\t3\ntaint\t0\n"
     "journal\t0\tHKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\DOS Devices"
     "\tY:\t-\njournal\t1\tfs";
   (void)state;
@@ -912,6 +912,349 @@ static void test_listing_over_the_body_limit_is_an_error(void **state){
   assert_int_equal(raw_finish(&a), 0);
 }
 
+
+/* ------------------------------------------------------ issue 9, 8 -- */
+
+/* Run `wine reg ARGS` in the test prefix; its output (static buffer). */
+static const char *wine_reg(const char *zArgs){
+  static char z[8192];
+  char zCmd[2048];
+  FILE *p;
+  size_t n;
+  snprintf(zCmd, sizeof(zCmd), "WINEPREFIX='%s' WINEDEBUG=-all wine reg %s 2>&1",
+           getenv("MAPSCOPE_WINEPREFIX"), zArgs);
+  p = popen(zCmd, "r");
+  assert_non_null(p);
+  n = fread(z, 1, sizeof(z)-1, p);
+  z[n] = 0;
+  pclose(p);
+  return z;
+}
+
+#define DOSDEV_KEY "'HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\DOS Devices'"
+
+/* Run the steps of zText on the wine backend, each expected to be done;
+** the facts of the instance are checked by xCheck (may be NULL). */
+static void run_all_done(const char *zText){
+  Scenario *pScn = parse(zText);
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  int i;
+  if( backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr) ) fail_msg("open: %s", zErr);
+  for(i=0; i<pScn->nStep; i++){
+    assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[i], &r), 0);
+    if( r.eOutcome!=BACKEND_DONE ) fail_msg("step %d: %s", i+1, r.zReason);
+    step_result_clear(&r);
+  }
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
+/* Issue 9 finding 2 (repro/regrestore.scn): a pre-existing REG_SZ boot
+** device value comes back byte for byte after the scenario overwrote it,
+** however many times. Before the fix it came back as `C` (UTF-16 bytes
+** written with the ANSI call) and doubled in size each cycle. */
+static void test_regrestore_pre_existing_value_comes_back_whole(void **state){
+  char zText[512];
+  int i;
+  (void)state;
+  ensure_prefix();
+  wine_reg("add " DOSDEV_KEY " /v Y: /t REG_SZ /d 'C:\\pre-existing' /f");
+  snprintf(zText, sizeof(zText), "title regrestore\nuser alice admin password=Al1ce-pw\n"
+           "logon A alice current\nbootdevice Y: \\??\\C:\\boot\n");
+  for(i=0; i<3; i++){
+    const char *z;
+    run_all_done(zText);
+    z = wine_reg("query " DOSDEV_KEY " /v Y:");
+    if( strstr(z, "REG_SZ    C:\\pre-existing\r\n")==NULL
+     && strstr(z, "REG_SZ    C:\\pre-existing\n")==NULL ){
+      fail_msg("cycle %d: %s", i+1, z);
+    }
+  }
+  wine_reg("delete " DOSDEV_KEY " /v Y: /f");
+}
+
+/* Issue 9 finding 1 under Wine: a planted state file naming a registry
+** value the agent never writes is refused (hello answers error), the value
+** is not written, and the file is kept. */
+static void test_forged_state_file_is_refused_under_wine(void **state){
+  RawAgent a;
+  char z[8192];
+  static const char zForged[] = "mapscope-agent-state 3\n"
+    "journal\t0\tHKLM\\Software\\Microsoft\\Windows\\CurrentVersion"
+    "\tForgedByStateFile\t1:50574e454400\nend\n";
+  (void)state;
+  ensure_prefix();
+  put_file(drive_c("mapscope-forged.txt"), zForged);
+  raw_start2(&a, "--state", "C:\\mapscope-forged.txt");
+  raw_req(&a, "hello 1", z, sizeof(z));
+  assert_int_equal(strncmp(z, "error 0 the agent will not start: ", 34), 0);
+  assert_non_null(strstr(z, "a registry value the agent never writes"));
+  raw_req(&a, "bye", z, sizeof(z));
+  raw_finish(&a);
+  assert_string_equal(get_file(drive_c("mapscope-forged.txt")), zForged);
+  assert_null(strstr(wine_reg("query 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion' "
+                              "/v ForgedByStateFile"), "PWNED"));
+  assert_null(strstr(wine_reg("query 'HKLM\\Software\\Microsoft\\Windows\\CurrentVersion' "
+                              "/v ForgedByStateFile"), "REG_SZ"));
+  remove(drive_c("mapscope-forged.txt"));
+}
+
+/* Issue 9 finding 3 (repro/tabreboot.scn). A tab inside a quoted target
+** made the agent write a journal it could not read back: every later run on
+** the prefix failed. The scenario parser now refuses control characters in
+** words (lang), so the repro no longer reaches the agent; the journal
+** itself escapes every field (natively: test_journal_text_survives_any_byte).
+** Here, through a reboot under Wine: the repro is refused at parse time, and
+** a target holding the escape character `%`, a `%XX`-like sequence and
+** non-ASCII bytes is journalled, survives the reboot (read back equal:
+** listed after it) and is undone, and the next run on the prefix works. */
+static void test_tab_in_a_target_survives_a_reboot(void **state){
+  static const char zRepro[] = "title tab in a credential target\n"
+    "user alice admin password=Al1ce-pw\nlogon A alice current\n"
+    "as A cmdkey /add:\"fs\t1\" /user:u /pass:p\nreboot\nas A cmdkey /list\n";
+  Scenario *pScn = NULL;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  char zPErr[256];
+  StepResult r;
+  int i;
+  (void)state;
+  ensure_prefix();
+  assert_int_not_equal(scn_parse_text("tabreboot.scn", zRepro, strlen(zRepro), &pScn,
+                                      zPErr, sizeof(zPErr)), 0);
+  pScn = parse("title odd target\nuser alice admin password=Al1ce-pw\n"
+               "logon A alice current\n"
+               "as A cmdkey /add:\"fs%091-\xc3\xa9%\" /user:u /pass:p\n"
+               "reboot\n");
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  for(i=0; i<pScn->nStep; i++){
+    assert_int_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[i], &r), 0);
+    if( r.eOutcome!=BACKEND_DONE ) fail_msg("step %d: %s", i+1, r.zReason);
+    step_result_clear(&r);
+  }
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+  assert_null(get_file(drive_c("mapscope-agent-state.txt")));
+  /* the credential was undone after the reboot, and the prefix works */
+  pScn = parse("title after\nuser alice admin password=Al1ce-pw\nlogon A alice current\n"
+               "as A cmdkey /list\n");
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  assert_int_equal(r.eOutcome, BACKEND_DONE);
+  assert_string_equal(r.zOutput, "(none)");
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
+/* Issue 8 item 3, agent side: an agent that cannot start says why: the
+** reason carries its exit status and the last lines of its stderr. */
+static void test_agent_that_cannot_start_says_why(void **state){
+  Scenario *pScn = parse("title t\n");
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  (void)state;
+  assert_int_not_equal(backend_windows_ops.xOpen(pScn,
+      "echo 'first line' >&2; echo 'ssh: Could not resolve hostname nohost' >&2; exit 255",
+      &pConn, &zErr), 0);
+  assert_non_null(zErr);
+  assert_non_null(strstr(zErr, "exit status 255"));
+  assert_non_null(strstr(zErr, "first line | ssh: Could not resolve hostname nohost"));
+  free(zErr);
+  zErr = NULL;
+  ensure_prefix();
+  backend_wine_ops.xShutdown(NULL);      /* no spare started with the real wine */
+  setenv("MAPSCOPE_WINE", "/nonexistent/wine", 1);
+  {
+    int rc = backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr);
+    unsetenv("MAPSCOPE_WINE");
+    if( rc==0 ) backend_wine_ops.xClose(pConn);
+    assert_int_not_equal(rc, 0);
+  }
+  assert_non_null(zErr);
+  assert_non_null(strstr(zErr, "exit status 127"));
+  assert_non_null(strstr(zErr, "cannot run /nonexistent/wine"));
+  free(zErr);
+  scn_free(pScn);
+}
+
+/* How many processes run with this prefix in their environment (wine,
+** the agent, wineserver, services.exe ...), not counting zombies. */
+static int prefix_processes(void){
+  char zWant[1100];
+  DIR *pDir;
+  struct dirent *e;
+  int nFound = 0;
+  size_t nWant;
+  snprintf(zWant, sizeof(zWant), "WINEPREFIX=%s", getenv("MAPSCOPE_WINEPREFIX"));
+  nWant = strlen(zWant)+1;              /* with its NUL */
+  pDir = opendir("/proc");
+  assert_non_null(pDir);
+  while( (e = readdir(pDir))!=NULL ){
+    char zPath[300];
+    static char aEnv[65536];
+    FILE *f;
+    size_t n, i;
+    if( e->d_name[0]<'0' || e->d_name[0]>'9' ) continue;
+    snprintf(zPath, sizeof(zPath), "/proc/%s/environ", e->d_name);
+    f = fopen(zPath, "rb");
+    if( f==NULL ) continue;
+    n = fread(aEnv, 1, sizeof(aEnv), f);
+    fclose(f);
+    for(i=0; i+nWant<=n; i++){
+      if( (i==0 || aEnv[i-1]==0) && memcmp(aEnv+i, zWant, nWant)==0 ){ nFound++; break; }
+    }
+  }
+  closedir(pDir);
+  return nFound;
+}
+
+/* Issue 9 findings 4 and 5: runs killed (kill -9 of the runner) at random
+** points, reboots included. Afterwards no agent, Wine process or
+** wineserver of the prefix outlives the run for long (the agent undoes
+** at end of input; nothing is left hanging at Wine start-up), the next
+** run repairs the prefix and says so when one was left mid-scenario, and
+** no boot device value is left behind or corrupted. */
+static void test_runs_killed_at_random_leave_no_process_and_a_good_prefix(void **state){
+  static const char zScn[] =
+    "title killed\nuser alice admin password=Al1ce-pw\n"
+    "logon A alice current\n"
+    "bootdevice Y: \\??\\C:\\killed\n"
+    "as A define Q: C:\\data\n"
+    "as A cmdkey /add:killsrv /user:u /pass:p\n"
+    "reboot\n"
+    "bootdevice X: \\??\\C:\\again\n"
+    "reboot\n"
+    "as A drives\n";
+  int iRound;
+  char zActive[1100];
+  (void)state;
+  ensure_prefix();
+  backend_wine_ops.xShutdown(NULL);
+  snprintf(zActive, sizeof(zActive), "%s.active", getenv("MAPSCOPE_WINEPREFIX"));
+  srand(20261204);
+  for(iRound=0; iRound<6; iRound++){
+    pid_t pid = fork();
+    long long tEnd;
+    int nLeft;
+    assert_true(pid>=0);
+    if( pid==0 ){
+      /* the child runs no cmocka assertion (a failure would longjmp into
+      ** the parent's test list); it stops by itself after 60 s */
+      long long tStop = now_ms() + 60000;
+      while( now_ms()<tStop ){
+        Scenario *pScn = NULL;
+        BackendConn *pConn = NULL;
+        char *zErr = NULL;
+        char zPErr[256];
+        StepResult r;
+        int i;
+        if( scn_parse_text("killed.scn", zScn, strlen(zScn), &pScn, zPErr, sizeof(zPErr)) ){
+          _exit(3);
+        }
+        if( backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr)==0 ){
+          for(i=0; i<pScn->nStep; i++){
+            backend_wine_ops.xStep(pConn, &pScn->aStep[i], &r);
+            step_result_clear(&r);
+          }
+          backend_wine_ops.xClose(pConn);
+        }
+        scn_free(pScn);
+      }
+      _exit(0);
+    }
+    {
+      struct timespec ts = { rand()%5, (long)(rand()%1000)*1000000L };
+      nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    /* the agent finishes its undo at end of input, the spare exits, and
+    ** the server follows within its few seconds of persistence */
+    tEnd = now_ms() + 40000;
+    while( (nLeft = prefix_processes())>0 && now_ms()<tEnd ){
+      struct timespec ts = { 0, 200000000 };
+      nanosleep(&ts, NULL);
+    }
+    if( nLeft>0 ) fail_msg("round %d: %d processes of the prefix still run 40 s after the kill",
+                           iRound, nLeft);
+    /* the next run: repaired (and says so) if a scenario was cut short;
+    ** nothing the killed run wrote is left */
+    {
+      int bWasActive = access(zActive, F_OK)==0;
+      Scenario *pScn = parse("title after\nuser alice admin password=Al1ce-pw\n"
+                             "logon A alice current\nbootdevice Y: /delete\n"
+                             "bootdevice X: /delete\nas A query Q:\nas A cmdkey /list\n");
+      BackendConn *pConn = NULL;
+      char *zErr = NULL;
+      StepResult r;
+      const HostFacts *pF;
+      if( backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr) ){
+        fail_msg("round %d: open after the kill: %s", iRound, zErr);
+      }
+      pF = backend_wine_ops.xHostFacts(pConn);
+      assert_non_null(pF);
+      if( bWasActive && (pF->zEvents==NULL || strstr(pF->zEvents, "Wine prefix")==NULL) ){
+        fail_msg("round %d: the prefix was left in use, and the run did not say so", iRound);
+      }
+      backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+      step_result_clear(&r);
+      backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+      assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+      step_result_clear(&r);
+      backend_wine_ops.xStep(pConn, &pScn->aStep[2], &r);
+      assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+      step_result_clear(&r);
+      backend_wine_ops.xStep(pConn, &pScn->aStep[3], &r);
+      assert_string_equal(r.zOutput, "error 2 ERROR_FILE_NOT_FOUND");
+      step_result_clear(&r);
+      backend_wine_ops.xStep(pConn, &pScn->aStep[4], &r);
+      assert_string_equal(r.zOutput, "(none)");
+      step_result_clear(&r);
+      backend_wine_ops.xClose(pConn);
+      scn_free(pScn);
+    }
+    backend_wine_ops.xShutdown(NULL);
+    assert_int_equal(prefix_processes(), 0);
+  }
+}
+
+/* The recovery is an event of the run (HostFacts.zEvents). */
+static void test_recovery_is_reported_as_an_event(void **state){
+  char zText[1024];
+  Scenario *pScn;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  const HostFacts *pF;
+  (void)state;
+  ensure_prefix();
+  snprintf(zText, sizeof(zText), "%sbootdevice Y: \\Device\\Foo\n"
+           "set machine restore-connections=off\nbootdevice X: /delete\n", zWorld);
+  pScn = parse(zText);
+  setenv("MAPSCOPE_AGENT_ARGS", "--test-die-at=3", 1);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[2], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  unsetenv("MAPSCOPE_AGENT_ARGS");
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  pF = backend_wine_ops.xHostFacts(pConn);
+  assert_non_null(pF);
+  assert_non_null(pF->zEvents);
+  assert_non_null(strstr(pF->zEvents, "recovered 2 journal entries left by a killed agent"));
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+}
+
 static void test_no_wineserver_left(void **state){
   (void)state;
   /* A scenario that ends cleanly leaves the server warm for the next one
@@ -945,6 +1288,12 @@ int main(void){
     cmocka_unit_test(test_state_agent_killed_while_saving_leaves_a_whole_journal),
     cmocka_unit_test(test_state_option_needs_a_file),
     cmocka_unit_test(test_listing_over_the_body_limit_is_an_error),
+    cmocka_unit_test(test_regrestore_pre_existing_value_comes_back_whole),
+    cmocka_unit_test(test_forged_state_file_is_refused_under_wine),
+    cmocka_unit_test(test_tab_in_a_target_survives_a_reboot),
+    cmocka_unit_test(test_agent_that_cannot_start_says_why),
+    cmocka_unit_test(test_recovery_is_reported_as_an_event),
+    cmocka_unit_test(test_runs_killed_at_random_leave_no_process_and_a_good_prefix),
     cmocka_unit_test(test_no_wineserver_left),
   };
   int rc;
@@ -953,6 +1302,8 @@ int main(void){
     return 1;
   }
   /* MAPSCOPE_TEST_FILTER=pattern runs only the matching tests */
+  if( getenv("MAPSCOPE_TEST_FILTER") ) cmocka_set_test_filter(getenv("MAPSCOPE_TEST_FILTER"));
+  /* MAPSCOPE_TEST_FILTER=pattern runs only the tests it matches (cmocka) */
   if( getenv("MAPSCOPE_TEST_FILTER") ) cmocka_set_test_filter(getenv("MAPSCOPE_TEST_FILTER"));
   rc = cmocka_run_group_tests(aTest, NULL, NULL);
   {
