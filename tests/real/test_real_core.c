@@ -58,7 +58,7 @@ static AgentOutcome fake_step(void *pHost, AgentCore *c, const ScnStep *s, Agent
       agent_out_line(pOut, "ok");
       return AGENT_DONE;
     case SCN_STEP_AS:
-      if( s->eCmd==SCN_CMD_NET_USE_ADD ){
+      if( s->eCmd==SCN_CMD_NET_USE_ADD || s->eCmd==SCN_CMD_NET_USE_DEVICELESS ){
         return agent_out_why(pOut, AGENT_UNSUPPORTED, "no network provider");
       }
       if( s->eCmd==SCN_CMD_QUERY ){
@@ -393,6 +393,47 @@ static void test_dependency_table(void **state){
   scn_step_clear(&s);
 }
 
+/* Issue 10 item 3: what the v2 steps read and write. A deviceless
+** connection is never remembered (C14), so one the host could not make
+** leaves HKCU\Network known; `net use *` may remember its letter (C15), so
+** an unsupported one does not; `reg set` prints `ok` whatever the key held
+** (R6), so it still runs, while `reg delete` (error 2 when absent) does not. */
+static void test_v2_dependency_domains(void **state){
+  AgentCore c;
+  FakeHost h;
+  ScnStep st;
+  char zErr[128];
+  const char *z;
+  (void)state;
+  assert_int_equal(scn_parse_step_line("as A net use \\\\fs1\\data", &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(agent_step_writes(&st), AGENT_DEP_NET);
+  scn_step_clear(&st);
+  assert_int_equal(scn_parse_step_line("as A net use * \\\\fs1\\data", &st, zErr, sizeof(zErr)), 0);
+  assert_true(agent_step_writes(&st) & AGENT_DEP_PROFILE);
+  assert_true(agent_step_reads(&st) & AGENT_DEP_PROFILE);
+  scn_step_clear(&st);
+  assert_int_equal(scn_parse_step_line("as A reg set HKCU\\Network\\Q UserName x", &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(agent_step_reads(&st), 0);
+  assert_int_equal(agent_step_writes(&st), AGENT_DEP_PROFILE);
+  scn_step_clear(&st);
+  begin(&c, &h);
+  req(&c, "start");
+  assert_string_equal(req(&c, "step logon A alice current"), "done 1\nok\n");
+  z = req(&c, "step as A net use \\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 no network provider", 33), 0);
+  assert_string_equal(req(&c, "step as A persisted"), "done 1\nok\n");
+  assert_string_equal(req(&c, "step as A reg delete HKCU\\Network\\Q"), "done 1\nok\n");
+  /* connections are unknown now, so net use * is not even tried ... */
+  z = req(&c, "step as A net use * \\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 needs network connections", 39), 0);
+  /* ... and what it might have remembered is unknown too */
+  z = req(&c, "step as A persisted");
+  assert_int_equal(strncmp(z, "unsupported 0 needs remembered connections", 42), 0);
+  assert_int_equal(strncmp(req(&c, "step as A reg delete HKCU\\Network\\Q"), "unsupported 0 ", 14), 0);
+  assert_string_equal(req(&c, "step as A reg set HKCU\\Network\\Q UserName x"), "done 1\nok\n");
+  agent_core_free(&c);
+}
+
 int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test(test_handshake_and_facts),
@@ -407,6 +448,7 @@ int main(void){
     cmocka_unit_test(test_oversized_output_is_an_error_and_the_session_goes_on),
     cmocka_unit_test(test_fuzzed_requests_get_one_reply_each),
     cmocka_unit_test(test_dependency_table),
+    cmocka_unit_test(test_v2_dependency_domains),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);
 }
