@@ -59,7 +59,8 @@ static const Subcommand aSubcommand[] = {
   { "tools",   cmd_tools },
 };
 
-/* `mapscope help [CMD]`: the overview, or CMD's own --help. */
+/* `mapscope help [CMD]`: the overview, or CMD's own --help. `help help`,
+** `help --help` and `help -h` are the overview too. */
 static int main_help(int argc, char **argv){
   if( argc < 2 ){
     fputs(zUsage, stdout);
@@ -74,7 +75,8 @@ static int main_help(int argc, char **argv){
       return aSubcommand[i].xMain(2, azArg);
     }
   }
-  if( strcmp(argv[1], "help") == 0 || strcmp(argv[1], "version") == 0 ){
+  if( strcmp(argv[1], "help") == 0 || strcmp(argv[1], "version") == 0
+   || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ){
     fputs(zUsage, stdout);
     return 0;
   }

@@ -85,13 +85,18 @@ check "label with a newline" 2 "$mapscope" run --no-db --label "$(printf 'a\nb')
 
 # One option parser (getopt_long) for every subcommand: --help, help CMD,
 # --opt=value, options after the operands, -V, one-line usage errors.
-for cmd in run diff bench explore results; do
+for cmd in run diff explain bench explore results report tools; do
   check "$cmd --help" 0 "$mapscope" $cmd --help
   expect_in out.txt "usage: mapscope $cmd" "$cmd --help prints its usage"
   check "help $cmd" 0 "$mapscope" help $cmd
   expect_in out.txt "usage: mapscope $cmd" "help $cmd prints its usage"
 done
 check "help of no command" 2 "$mapscope" help frobnicate
+# `help --help` and `help -h` are the overview, like `help` alone.
+for opt in --help -h help; do
+  check "help $opt" 0 "$mapscope" help $opt
+  expect_in out.txt "usage: mapscope COMMAND" "help $opt prints the overview"
+done
 check "-V" 0 "$mapscope" -V
 expect_in out.txt "mapscope " "-V prints the version"
 check "--version" 0 "$mapscope" --version
