@@ -34,6 +34,10 @@ static const char zUsage[] =
   "                      random step sequences, checked against the model's\n"
   "                      invariants (and another backend), the first failure\n"
   "                      shrunk to a scenario (docs/explore.md)\n"
+  "  check [--world FILE] [--depth K] [--states N] [--seconds S] [--no-symmetry]\n"
+  "        [--out FILE] [--db FILE | --no-db]   (all options: mapscope check --help)\n"
+  "                      every step sequence of a small world, breadth first,\n"
+  "                      with the shortest counterexample (docs/check.md)\n"
   "  report [DB] -o FILE.html [--runs N] [--title TEXT]\n"
   "                      the results database as one page: runs, scenarios by\n"
   "                      runs and backends, each step's outputs (docs/explain.md)\n"
@@ -59,6 +63,7 @@ static const Subcommand aSubcommand[] = {
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
   { "report",  cmd_report },
+  { "check",   cmd_check },
   { "tools",   cmd_tools },
 };
 

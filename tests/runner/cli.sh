@@ -85,7 +85,7 @@ check "label with a newline" 2 "$mapscope" run --no-db --label "$(printf 'a\nb')
 
 # One option parser (getopt_long) for every subcommand: --help, help CMD,
 # --opt=value, options after the operands, -V, one-line usage errors.
-for cmd in run diff explain bench explore results report tools; do
+for cmd in run diff explain bench explore check results report tools; do
   check "$cmd --help" 0 "$mapscope" $cmd --help
   expect_in out.txt "usage: mapscope $cmd" "$cmd --help prints its usage"
   check "help $cmd" 0 "$mapscope" help $cmd

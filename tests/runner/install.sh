@@ -46,7 +46,7 @@ complete_words() {
 [ "$(complete_words mapscope run --form)" = --format ] && pass=$((pass+1)) || { echo "not ok: complete --form"; nfail=$((nfail+1)); }
 [ "$(complete_words mapscope run --format '' | tr '\n' ' ')" = "text tap junit " ] && pass=$((pass+1)) \
   || { echo "not ok: complete --format values"; nfail=$((nfail+1)); }
-for cmd in run diff explain bench explore report tools; do
+for cmd in run diff explain bench explore check report tools; do
   for opt in $(usr/bin/mapscope $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     case $opt in --opt|--help) continue ;; esac
     if complete_words mapscope $cmd -- | grep -qx -- "$opt"; then pass=$((pass+1)); else
