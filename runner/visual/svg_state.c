@@ -329,8 +329,9 @@ static void sv_desc_change(void *pCtx, char cMark, const char *zText, const char
 ** When something stands in that column further down (a wider box in a
 ** lower row, a row of targets above its own), it turns instead in the gap
 ** under its own row of boxes (each arrow its own lane there) and goes
-** down right of every box and target (each arrow its own column) before
-** turning into its lane. So no run crosses a box, and no two arrows share
+** down in the nearest column that is free all the way (right of the box
+** or target that stood in the way, each arrow its own column; at worst
+** right of every box and target) before turning into its lane. So no run crosses a box, and no two arrows share
 ** a run: which link points where can always be followed. Everything
 ** depends on the order of boxes and rows only, so the layout stays the
 ** same for the same state.
@@ -341,7 +342,25 @@ struct SvRoute {
   int xRight;                /* right of every box and target */
   int nJog;                  /* arrows run down at xRight so far */
   int *aBand; int nBand;     /* (box row top, turns in its gap) pairs */
+  int *aVert; int nVert;     /* (x, y0, y1) of the runs down chosen so far */
 };
+
+/* Links of a box: the columns right of it its own arrows turn down in. */
+static int sv_links(const VisBox *pBox){
+  int i, n = 0;
+  for(i=0; i<pBox->nRow; i++) n += pBox->aRow[i].eKind==VIS_ROW_LINK;
+  return n;
+}
+
+/* Is column x, from y0 down to y1, free of the runs down chosen so far? */
+static int sv_column_unused(const SvRoute *pR, int x, int y0, int y1){
+  int i;
+  for(i=0; i<pR->nVert; i++){
+    const int *a = &pR->aVert[3*i];
+    if( a[0]>=x-2 && a[0]<=x+2 && a[1]<y1 && a[2]>y0 ) return 0;
+  }
+  return 1;
+}
 
 /* Is the column x free of boxes and targets from y0 down to y1? pOwn and
 ** the target row iRow (below the run) are not in the way. */
@@ -388,7 +407,38 @@ static void sv_route(StrBuf *p, SvRoute *pR, const SvBox *pB, int y1, int iOwn,
       pR->nBand++;
     }
     yb = yBottom + 5 + 4*(pR->aBand[2*iBand+1]++);
-    xr = pR->xRight + SV_LANE*(pR->nJog++);
+    /* the nearest free column right of a box or target node, past the
+    ** columns of that box's own arrows; else right of everything */
+    xr = -1;
+    for(i=0; i<pPic->nBox + pPic->nTarget; i++){
+      int k, xBase, nOwn = 0;
+      if( i<pPic->nBox ){
+        xBase = pPic->aBox[i].x + pPic->aBox[i].w;
+        nOwn = sv_links(pPic->aBox[i].pBox);
+      }else{
+        const SvTarget *u = &pPic->aTarget[i - pPic->nBox];
+        if( u->iRow>=t->iRow ) continue;
+        xBase = u->x + u->w;
+      }
+      for(k=0; k<4; k++){
+        int c = xBase + 5 + 3*nOwn + SV_LANE*k, m, bOk;
+        if( c<=xa || (xr>=0 && c>=xr) ) continue;
+        bOk = sv_column_free(pPic, NULL, c, yb, yl, t->iRow)
+           && sv_column_unused(pR, c, yb, yl);
+        for(m=0; bOk && m<pPic->nTarget; m++){
+          const SvTarget *u = &pPic->aTarget[m];
+          if( u->iRow==t->iRow && c>=u->x-3 && c<=u->x+u->w+3 ) bOk = 0;
+        }
+        if( bOk ){ xr = c; break; }
+      }
+    }
+    if( xr<0 ) xr = pR->xRight + SV_LANE*(pR->nJog++);
+    pR->aVert = realloc(pR->aVert, sizeof(int)*3*(size_t)(pR->nVert+1));
+    if( pR->aVert==NULL ) exit(3);
+    pR->aVert[3*pR->nVert] = xr;
+    pR->aVert[3*pR->nVert+1] = yb;
+    pR->aVert[3*pR->nVert+2] = yl;
+    pR->nVert++;
     strbuf_printf(p, "M%d,%d H%d V%d H%d V%d H%d V%d", x1, y1, xa, yb, xr, yl, x2, y2);
   }
 }
@@ -515,6 +565,7 @@ void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
       pic.w = route.xRight + route.nJog*SV_LANE;
     }
     free(route.aBand);
+    free(route.aVert);
     free(anLaneUsed);
   }
   pic.w += SV_GAP;
