@@ -18,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "results/store.h"
 #include "runner/engine/load.h"
 #include "runner/visual/story.h"
 #include "runner/visual/visual.h"
@@ -367,6 +369,95 @@ static void test_arrows_crowded(void **ppState){
   arrows_of("scenarios/persistence/no-restore-other-logons.scn");
 }
 
+/* Store one scenario of one step, with todo annotations, in a run. */
+static void report_run(Store *pStore, const char *zBackends, const char *zLabels,
+                       const char *const *azTodo, int nTodo){
+  StoreRunInfo info;
+  StoreBackendResult aRes[2];
+  StoreStep step;
+  char zRun[37];
+  int i, nSide = strchr(zBackends, ',') ? 2 : 1;
+  memset(&info, 0, sizeof(info));
+  info.zKind = nSide==2 ? "diff" : "run";
+  info.zBackends = zBackends;
+  info.zLabels = zLabels;
+  info.zCommandLine = "mapscope test";
+  info.zMapscopeVersion = "test";
+  assert_int_equal(store_run_begin(pStore, &info, zRun), 0);
+  assert_int_equal(store_scenario_begin(pStore, "t/todo.scn", "todo", "x", 1), 0);
+  memset(aRes, 0, sizeof(aRes));
+  aRes[0].zBackend = "sim"; aRes[0].zVerdict = "pass"; aRes[0].zOutput = "ok";
+  aRes[1].zBackend = "wine"; aRes[1].zVerdict = "todo"; aRes[1].zOutput = "error 5";
+  memset(&step, 0, sizeof(step));
+  step.iLine = 7;
+  step.zCommand = "as A net use Z: \\\\fs1\\data";
+  step.zExpected = "ok";
+  step.zComparison = nSide==2 ? "diverge" : NULL;
+  step.aResult = aRes;
+  step.nResult = nSide;
+  assert_int_equal(store_step(pStore, &step), 0);
+  for(i=0; i<nTodo; i++){
+    StoreTodo todo;
+    todo.iPosition = 0;
+    todo.zLabels = azTodo[2*i];
+    todo.zReason = azTodo[2*i+1];
+    assert_int_equal(store_todo(pStore, &todo), 0);
+  }
+  assert_int_equal(store_scenario_end(pStore, 1), 0);
+  assert_int_equal(store_run_end(pStore, 1, 0, 0), 0);
+}
+
+/*
+** The report lists the todo annotations the newest run met: a sim-only run
+** after a Wine diff does not list "todo wine" (Wine never ran), but does
+** list one for a label it had ("sim:ci" stored by `run --label ci`) and
+** one naming a backend it ran. The heading says what the list is.
+*/
+static void test_report_todo(void **ppState){
+  static const char *const azTodo[] = {
+    "wine", "REASON-WINE wine lacks it",
+    "wine,windows", "REASON-HOSTS only on hosts",
+    "ci", "REASON-CI the label of the run",
+    "sim,wine", "REASON-SIM names the model too",
+  };
+  static const char zHead[] = "<h2 id=\"todo\">todo annotations met in the newest run</h2>";
+  char zDb[] = "/tmp/test_visual_reportXXXXXX", zErr[256];
+  char *zPage = NULL, *zList, *zEnd;
+  size_t nPage = 0;
+  Store *pStore = NULL;
+  FILE *pOut;
+  VisReportOpts opts;
+  int fd = mkstemp(zDb);
+  (void)ppState;
+  assert_true(fd>=0);
+  close(fd);
+  unlink(zDb);
+  assert_int_equal(store_open(zDb, &pStore, zErr, (int)sizeof(zErr)), 0);
+  report_run(pStore, "sim,wine", NULL, azTodo, 1);
+  report_run(pStore, "sim", "sim:ci", azTodo, 4);
+  store_close(pStore);
+
+  memset(&opts, 0, sizeof(opts));
+  opts.nLastRuns = 30;
+  pOut = open_memstream(&zPage, &nPage);
+  assert_non_null(pOut);
+  assert_int_equal(vis_html_report(pOut, zDb, &opts, zErr, (int)sizeof(zErr)), 0);
+  fclose(pOut);
+  unlink(zDb);
+  zList = strstr(zPage, "<h2 id=\"todo\">");
+  assert_non_null(zList);
+  assert_memory_equal(zList, zHead, sizeof(zHead)-1);
+  zEnd = strstr(zList, "</ul>");
+  assert_non_null(zEnd);
+  *zEnd = 0;
+  assert_null(strstr(zList, "REASON-WINE"));
+  assert_null(strstr(zList, "REASON-HOSTS"));
+  assert_non_null(strstr(zList, "REASON-CI"));
+  assert_non_null(strstr(zList, "REASON-SIM"));
+  assert_non_null(strstr(zEnd+1, "Left out: 2 todo annotations"));
+  free(zPage);
+}
+
 int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test(test_comments),
@@ -376,6 +467,7 @@ int main(void){
     cmocka_unit_test(test_svg),
     cmocka_unit_test(test_arrows_limited),
     cmocka_unit_test(test_arrows_crowded),
+    cmocka_unit_test(test_report_todo),
   };
   return cmocka_run_group_tests(aTest, fix_setup, fix_teardown);
 }
