@@ -34,6 +34,10 @@ static const char zUsage[] =
   "                      random step sequences, checked against the model's\n"
   "                      invariants (and another backend), the first failure\n"
   "                      shrunk to a scenario (docs/explore.md)\n"
+  "  check [--world FILE] [--depth K] [--states N] [--seconds S] [--no-symmetry]\n"
+  "        [--out FILE] [--db FILE | --no-db]   (all options: mapscope check --help)\n"
+  "                      every step sequence of a small world, breadth first,\n"
+  "                      with the shortest counterexample (docs/check.md)\n"
   "  tools [--names] [PROFILE]\n"
   "                      the tool profiles a `tool` step runs, their keys and\n"
   "                      sources (docs/tools.md)\n"
@@ -56,6 +60,7 @@ static const Subcommand aSubcommand[] = {
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
   { "report",  cmd_report },
+  { "check",   cmd_check },
   { "tools",   cmd_tools },
 };
 

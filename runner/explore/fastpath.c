@@ -292,9 +292,12 @@ static void exp_check_session(ExpSim *pX, SimLuid luid){
         return;
       }
     }else if( ti.eElevation != SIM_ELEVATION_DEFAULT ){
+      /* v2: ssh is a network logon (L11); a netonly token copies the
+      ** elevation of the half it came from, unlinked (L12) */
       int bRemote = ti.eLogonType == SIM_LOGON_NETWORK || ti.eLogonType == SIM_LOGON_WINRM
-                 || ti.eLogonType == SIM_LOGON_CREDSSP;
-      if( !(bRemote && ti.eElevation == SIM_ELEVATION_LIMITED) ){
+                 || ti.eLogonType == SIM_LOGON_CREDSSP || ti.eLogonType == SIM_LOGON_SSH;
+      int bNetonly = ti.eLogonType == SIM_LOGON_NETONLY;
+      if( !bNetonly && !(bRemote && ti.eElevation == SIM_ELEVATION_LIMITED) ){
         exp_fail(pX, EXP_INV_TOKEN_PAIR, "unsplit session of %s has elevation "
                  "%llu (only a remote filtered token may be limited)",
                  ti.zUser, (unsigned long long)ti.eElevation);
