@@ -858,6 +858,21 @@ unsigned agent_step_reads(const ScnStep *pStep){
     case SCN_CMD_TOKEN: return 0;
     case SCN_CMD_PERSISTED: return AGENT_DEP_PROFILE;
     case SCN_CMD_DIR: return AGENT_DEP_DOSDEV|AGENT_DEP_NET|AGENT_DEP_VAULT;
+    /* v2: the automatic letter depends on the view and HKCU\Network (C15);
+    ** deviceless connections on the session's connections and credentials
+    ** (C14); reg delete on the key as it is (R6) */
+    case SCN_CMD_NET_USE_AUTO:
+      return AGENT_DEP_NET|AGENT_DEP_DOSDEV|AGENT_DEP_VAULT|AGENT_DEP_PROFILE;
+    case SCN_CMD_NET_USE_DEVICELESS:
+    case SCN_CMD_WNET_ADD_DEVICELESS:
+      return AGENT_DEP_NET|AGENT_DEP_VAULT;
+    case SCN_CMD_NET_USE_DELETE_REMOTE:
+    case SCN_CMD_WNET_CANCEL_REMOTE:
+      return AGENT_DEP_NET;
+    case SCN_CMD_REG_SET:        /* `ok` whatever the key held */
+      return 0;
+    case SCN_CMD_REG_DELETE:     /* error 2 when it is not there */
+      return AGENT_DEP_PROFILE;
     default: return AGENT_DEP_ALL;
   }
 }
@@ -885,6 +900,16 @@ unsigned agent_step_writes(const ScnStep *pStep){
     case SCN_CMD_DEFINE:
     case SCN_CMD_UNDEFINE:
       return AGENT_DEP_DOSDEV;
+    case SCN_CMD_NET_USE_AUTO:
+      return AGENT_DEP_NET|AGENT_DEP_DOSDEV|AGENT_DEP_PROFILE;
+    case SCN_CMD_NET_USE_DEVICELESS:
+    case SCN_CMD_WNET_ADD_DEVICELESS:
+    case SCN_CMD_NET_USE_DELETE_REMOTE:
+    case SCN_CMD_WNET_CANCEL_REMOTE:
+      return AGENT_DEP_NET;
+    case SCN_CMD_REG_SET:
+    case SCN_CMD_REG_DELETE:
+      return AGENT_DEP_PROFILE;
     default: return 0;
   }
 }

@@ -30,6 +30,15 @@ static int agent_str_eq_nocase(const char *zA, const char *zB){
   return *zA==*zB;
 }
 
+/* The first n bytes of zA and zB are equal ignoring case. */
+static int agent_str_eq_nocase_n(const char *zA, const char *zB, size_t n){
+  size_t i;
+  for(i=0; i<n; i++){
+    if( zA[i]==0 || tolower((unsigned char)zA[i])!=tolower((unsigned char)zB[i]) ) return 0;
+  }
+  return 1;
+}
+
 /* ---------------------------------------------------------------- 2 ---- */
 
 int agent_journal_add(AgentJournal *p, AgentUndoKind eKind, const char *zKey,
@@ -99,7 +108,7 @@ void agent_journal_free(AgentJournal *p){
 /* ---------------------------------------------------------------- 4 ---- */
 
 static const char *const azUndoKind[AGENT_UNDO_KIND_COUNT] = {
-  "regvalue", "cred", "user", "group", "right", "dosdev", "netuse"
+  "regvalue", "cred", "user", "group", "right", "dosdev", "netuse", "regkey"
 };
 
 const char *agent_undo_kind_name(AgentUndoKind e){
@@ -140,6 +149,8 @@ static const char *const azRegAllowed[][2] = {
   { "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System", "EnableLinkedConnections" },
   { "HKLM\\SYSTEM\\CurrentControlSet\\Control\\NetworkProvider", "RestoreConnection" },
   { "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager", "LUIDDeviceMapsDisabled" },
+  { "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager", "ProtectionMode" },
+  { "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System", "ConsentPromptBehaviorAdmin" },
   { "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\DOS Devices", "?:" },
   { "HKCU\\Software\\Microsoft\\Windows NT\\CurrentVersion\\Network\\Persistent Connections",
     "SaveConnections" },
@@ -200,6 +211,39 @@ static int agent_is_text(const char *z, size_t nMax){
   return n>0 && n<=nMax;
 }
 
+/* v2: a remote name `\\server\share[...]` as net use and wnet add take it
+** (a deviceless connection's name), 1..1024 bytes. */
+static int agent_is_unc(const char *z){
+  return agent_is_text(z, 1024) && z[0]=='\\' && z[1]=='\\' && z[2] && z[2]!='\\';
+}
+
+/* v2: `HKU\<SID>\Network\<L>`: one drive letter's key in a user's hive,
+** the only keys `reg set` and `reg delete` reach (R6). The SID is a local
+** or domain account's (S-1-5-21-...) or SYSTEM's (S-1-5-18). */
+static int agent_user_network_key(const char *z, int bParentToo){
+  char zSid[80];
+  const char *zEnd;
+  size_t n;
+  if( z==NULL || strncmp(z, "HKU\\", 4)!=0 ) return 0;
+  z += 4;
+  zEnd = strchr(z, '\\');
+  if( zEnd==NULL ) return 0;
+  n = (size_t)(zEnd - z);
+  if( n==0 || n>=sizeof(zSid) ) return 0;
+  memcpy(zSid, z, n);
+  zSid[n] = 0;
+  if( !agent_is_account_sid(zSid) && strcmp(zSid, "S-1-5-18")!=0 ) return 0;
+  z = zEnd+1;
+  if( bParentToo && agent_str_eq_nocase(z, "Network") ) return 1;
+  if( !agent_str_eq_nocase_n(z, "Network\\", 8) ) return 0;
+  z += 8;
+  return isalpha((unsigned char)z[0]) && z[1]==0;
+}
+
+int agent_journal_is_user_network_key(const char *z){
+  return agent_user_network_key(z, 0);
+}
+
 /* `-` (absent, stored as NULL) or TYPE:HEX with TYPE 0..11. */
 static int agent_is_reg_old(const char *z){
   size_t n, i;
@@ -230,7 +274,8 @@ int agent_journal_entry_check(AgentUndoKind eKind, const char *zKey,
         if( strcmp(azRegAllowed[i][1], "?:")==0 ? agent_is_letter_colon(zName)
             : agent_str_eq_nocase(zName, azRegAllowed[i][1]) ) break;
       }
-      if( i>=sizeof(azRegAllowed)/sizeof(azRegAllowed[0]) ){
+      if( i>=sizeof(azRegAllowed)/sizeof(azRegAllowed[0])
+       && !(agent_journal_is_user_network_key(zKey) && agent_is_text(zName, 1024)) ){
         snprintf(zWhy, nWhy, "a registry value the agent never writes");
         return 1;
       }
@@ -265,9 +310,17 @@ int agent_journal_entry_check(AgentUndoKind eKind, const char *zKey,
     case AGENT_UNDO_DOSDEV:
     case AGENT_UNDO_NETUSE:
       if( !agent_is_half_name(zKey) || (zOld && strcmp(zOld, "own")!=0)
-       || (eKind==AGENT_UNDO_NETUSE ? !agent_is_letter_colon(zName)
+       || (eKind==AGENT_UNDO_NETUSE ? !(agent_is_letter_colon(zName) || agent_is_unc(zName)
+                                        || (zName[0]=='*' && agent_is_unc(zName+1)))
                                     : !agent_is_text(zName, 1024)) ){
         snprintf(zWhy, nWhy, "a %s entry the agent never writes", zKind);
+        return 1;
+      }
+      return 0;
+    case AGENT_UNDO_REGKEY:
+      /* a letter's key, or Network itself when `reg set` made both */
+      if( !agent_user_network_key(zKey, 1) || zName[0] || zOld ){
+        snprintf(zWhy, nWhy, "a registry key the agent never creates");
         return 1;
       }
       return 0;

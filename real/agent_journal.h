@@ -31,7 +31,12 @@ typedef enum AgentUndoKind {
   AGENT_UNDO_DOSDEV,       /* half zKey defined device zName; zOld "own" when
                            ** that half is the agent's own logon session */
   AGENT_UNDO_NETUSE,       /* half zKey made a connection on letter zName;
-                           ** zOld "own" as for DOSDEV */
+                           ** zOld "own" as for DOSDEV. v2: zName may be a
+                           ** remote name `\\srv\sh` (a deviceless
+                           ** connection) or `*\\srv\sh` (net use *
+                           ** before the letter is known) */
+  AGENT_UNDO_REGKEY,       /* v2: key zKey (HKU\<SID>\Network\<L>) did not
+                           ** exist and the agent created it; zName "" */
   AGENT_UNDO_KIND_COUNT
 } AgentUndoKind;
 
@@ -95,7 +100,8 @@ const char *agent_undo_kind_name(AgentUndoKind e);
 /*
 ** The only entries a journal read from disk may hold: what this agent
 ** itself writes (docs/protocol.md, "The state file and recovery"):
-**   regvalue  the policy values of `set machine` (Policies\System,
+**   regvalue  the policy values of `set machine` (Policies\System, v2 also
+**             its ConsentPromptBehaviorAdmin and Session Manager ProtectionMode,
 **             NetworkProvider\RestoreConnection, Session Manager\
 **             LUIDDeviceMapsDisabled), `Session Manager\DOS Devices\X:`,
 **             and HKCU `...\Network\Persistent Connections\SaveConnections`;
@@ -104,12 +110,23 @@ const char *agent_undo_kind_name(AgentUndoKind e);
 **   user      a valid local account name, with `` or its SID (S-1-5-21-...)
 **   right     SeBatchLogonRight or SeServiceLogonRight, for an account the
 **             same journal created
-**   dosdev, netuse  a half name and a device name (`X:` for netuse)
+**   dosdev, netuse  a half name and a device name (`X:` for netuse; v2
+**             also `\\srv\sh` or `*\\srv\sh`, a deviceless connection
+**             or one of `net use *` whose letter is not yet known)
+**   regvalue (v2) any value of `HKU\<SID>\Network\<L>` (a user's hive:
+**             S-1-5-21-... or S-1-5-18, and one drive letter), written by
+**             `reg set` / `reg delete` as the acting half
+**   regkey (v2) such a key or HKU\<SID>\Network itself, name ``, old `-`:
+**             the agent created it
 ** Returns 0, or 1 with a sentence in zWhy. Comparisons ignore case.
 */
 int agent_journal_entry_check(AgentUndoKind eKind, const char *zKey,
                               const char *zName, const char *zOld,
                               char *zWhy, size_t nWhy);
+
+/* v2: 1 if zKey is `HKU\<SID>\Network\<L>` as the agent journals the
+** registry steps of the language (a user's hive, one drive letter). */
+int agent_journal_is_user_network_key(const char *zKey);
 
 /* The whole journal: every entry passes agent_journal_entry_check and
 ** every `right` names an account a `user` entry created. 0, or 1 + zWhy. */

@@ -871,6 +871,8 @@ static int store_prepare_all(Store *p){
 #define STORE_MODE_CREATE   0     /* write; create a missing file */
 #define STORE_MODE_EXISTING 1     /* write; the file must exist */
 #define STORE_MODE_READ     2     /* read only, never migrate */
+#define STORE_WAL_TRY_MS    20    /* pause between tries of the WAL switch */
+#define STORE_WAL_TRIES     3000  /* 3000 x 20 ms: the 60 s busy timeout */
 
 static int store_open_impl(const char *zPath, int eMode, Store **ppStore,
                            char *zErr, int nErr){
@@ -878,6 +880,7 @@ static int store_open_impl(const char *zPath, int eMode, Store **ppStore,
   int bNew = 0, bWal = 0, bWrite = eMode!=STORE_MODE_READ;
   long long iVersion = 0;
   char zMode[16] = "";
+  int nTry;
   const char *zParams;
   char *zUri = NULL;
   sqlite3_stmt *pStmt = NULL;
@@ -957,20 +960,29 @@ static int store_open_impl(const char *zPath, int eMode, Store **ppStore,
   }
   if( iVersion<STORE_SCHEMA_VERSION && store_migrate(p, zErr, nErr) ) goto err;
 
-  /* WAL is a property of the file; switch once. */
-  rc = sqlite3_prepare_v2(p->db, "PRAGMA journal_mode", -1, &pStmt, NULL);
-  if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
-    snprintf(zMode, sizeof(zMode), "%s", (const char*)sqlite3_column_text(pStmt, 0));
-  }
-  sqlite3_finalize(pStmt);
-  pStmt = NULL;
-  if( strcmp(zMode, "wal")!=0 ){
+  /* WAL is a property of the file; switch once. Two writers creating one
+  ** file at the same moment can both try: SQLite may answer the second
+  ** switch SQLITE_BUSY at once, without its busy handler (deadlock
+  ** avoidance), so the switch is retried here, reading the mode again
+  ** each time (the other writer has usually made it WAL meanwhile), for as
+  ** long as the busy timeout allows. */
+  for(nTry=0; ; nTry++){
+    zMode[0] = 0;
+    rc = sqlite3_prepare_v2(p->db, "PRAGMA journal_mode", -1, &pStmt, NULL);
+    if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+      snprintf(zMode, sizeof(zMode), "%s", (const char*)sqlite3_column_text(pStmt, 0));
+    }
+    sqlite3_finalize(pStmt);
+    pStmt = NULL;
+    if( strcmp(zMode, "wal")==0 ) break;
     rc = sqlite3_exec(p->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
-    if( rc!=SQLITE_OK ){
+    if( rc==SQLITE_OK ) break;
+    if( (rc & 0xff)!=SQLITE_BUSY || nTry>=STORE_WAL_TRIES ){
       snprintf(zErr, (size_t)nErr, "%s: cannot switch to WAL: %s", zPath,
                sqlite3_errmsg(p->db));
       goto err;
     }
+    sqlite3_sleep(STORE_WAL_TRY_MS);
   }
   /* In WAL mode NORMAL loses no committed transaction when the process
   ** dies; only a power loss may drop the last few. */

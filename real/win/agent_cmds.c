@@ -262,8 +262,10 @@ static AgentOutcome win_cmd_token(WinHost *h, AgentCore *c, const ScnStep *s,
   zName = win_utf8(zAcct);
   if( zName==NULL ) return agent_out_why(pOut, AGENT_FAILED, "out of memory");
   zShow = zName;
-  if( L && L->bCurrent && win_token_is_own_user(h, hTok) ){
-    zShow = L->zUser;         /* `current` binds the agent's account to the user */
+  if( L && (L->bCurrent || L->eType==SCN_LOGON_NETONLY) && win_token_is_own_user(h, hTok) ){
+    /* `current` binds the agent's account to the user; a netonly copy of
+    ** such a half carries the same binding (agent_v2.c) */
+    zShow = L->zUser;
   }else{
     for(i=0; i<c->pWorld->nUser; i++){
       if( _stricmp(c->pWorld->aUser[i].zName, zName)==0 ) zShow = c->pWorld->aUser[i].zName;
@@ -580,6 +582,14 @@ static int win_own_hive_remembers(const WinHost *h, char cLetter){
   return b;
 }
 
+int win_net_save_default(void){ return win_save_default(); }
+int win_net_set_save_default(WinHost *h, AgentCore *c, HANDLE hTok, int bYes){
+  return win_set_save_default(h, c, hTok, bYes);
+}
+int win_net_own_hive_remembers(const WinHost *h, char cLetter){
+  return win_own_hive_remembers(h, cLetter);
+}
+
 static DWORD win_wnet_add(AgentCore *c, const ScnStep *s, DWORD dwFlags,
                           const char *zUser, const char *zPw, int bOwnSession){
   NETRESOURCEW nr;
@@ -646,6 +656,7 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
       for(k=0; k<26 && n<70; k++) if( mHit & (1u<<k) ){ zL[n++] = (char)('A'+k); zL[n++] = ':'; zL[n++] = ' '; }
       if( n ) n--;
       zL[n] = 0;
+      if( mHit & (1u<<26) ) snprintf(zL+n, sizeof(zL)-(size_t)n, "%sdeviceless connections", n ? " and " : "");
       return agent_out_why(pOut, s->eCmd==SCN_CMD_NET_USE_DELETE_ALL ? AGENT_UNSUPPORTED : AGENT_FAILED,
           "the host's own user had %s before the scenario; the agent does not remove or "
           "replace the operator's drives", zL);
@@ -662,6 +673,7 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
           agent_out_line(pOut, "Unavailable %c: %s", 'A'+i, agent_core_typed(c, v.azRemembered[i]));
         }
       }
+      win_v2_list_deviceless(c, pOut, 1);     /* v2: after the lettered ones (C14) */
       if( pOut->nLine==0 ) agent_out_line(pOut, "(none)");
       return AGENT_DONE;
     case SCN_CMD_NET_USE_ADD: {
@@ -702,6 +714,7 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
           rc = WNetCancelConnection2W(zLocal, CONNECT_UPDATE_PROFILE, TRUE);
         }
       }
+      if( rc==0 ) rc = win_v2_cancel_all_deviceless();   /* v2, C9 */
       if( rc ) agent_out_error(pOut, (int)rc); else agent_out_line(pOut, "ok");
       return AGENT_DONE;
     case SCN_CMD_WNET_ADD: {
@@ -739,7 +752,9 @@ static AgentOutcome win_cmd_net(WinHost *h, AgentCore *c, const ScnStep *s,
       for(i=0; i<26; i++){
         if( az[i][0] ) agent_out_line(pOut, "%c: %s", 'A'+i, agent_core_typed(c, az[i]));
       }
-      agent_out_sort_or_none(pOut);
+      if( pOut->nLine ) agent_out_sort_or_none(pOut);
+      if( !s->bEnumRemembered ) win_v2_list_deviceless(c, pOut, 0);  /* v2, C14 */
+      if( pOut->nLine==0 ) agent_out_line(pOut, "(none)");
       return AGENT_DONE;
     }
     default:
@@ -787,6 +802,7 @@ AgentOutcome win_cmd_run(WinHost *h, AgentCore *c, const ScnStep *s,
       return win_cmd_net(h, c, s, hThreadTok, pOut);
     case SCN_CMD_TOOL:     return win_cmd_tool(h, c, s, L, hThreadTok, pOut); /* agent_tools.c */
     default:
+      if( win_v2_is_cmd(s->eCmd) ) return win_v2_cmd(h, c, s, L, hThreadTok, pOut);
       return agent_out_why(pOut, AGENT_FAILED, "unknown command");
   }
 }

@@ -303,6 +303,7 @@ static void win_baseline_add_names(WinHost *h){
 static void win_baseline_add_net(WinHost *h){
   static const DWORD aScope[2] = { RESOURCE_CONNECTED, RESOURCE_REMEMBERED };
   int k;
+  win_v2_baseline_add(h);
   if( !h->bWnet ) return;
   for(k=0; k<2; k++){
     HANDLE hEnum = NULL;
@@ -452,6 +453,7 @@ void win_host_free(WinHost *p){
   free(p->azBaseName); free(p->azBaseTarget);
   for(i=0; i<p->nBaseCred; i++) free(p->azBaseCred[i]);
   free(p->azBaseCred);
+  win_v2_free(p);
   if( p->hSystem ) CloseHandle(p->hSystem);
   if( p->hProcess ) CloseHandle(p->hProcess);
   free(p->pProcSid);
@@ -952,6 +954,7 @@ static AgentOutcome win_logon_user(WinHost *h, AgentCore *c, const ScnStep *s,
       }
       break;
     case SCN_LOGON_NETWORK: dwType = LOGON32_LOGON_NETWORK; break;
+    case SCN_LOGON_SSH: dwType = LOGON32_LOGON_NETWORK_CLEARTEXT; break; /* L11 */
     default: dwType = LOGON32_LOGON_INTERACTIVE; break;
   }
   zPw = s->zLogonPassword ? s->zLogonPassword : pUser->zPassword;
@@ -1150,6 +1153,14 @@ static AgentOutcome win_set_machine(WinHost *h, AgentCore *c, const ScnStep *s,
         zPath = "SYSTEM\\CurrentControlSet\\Control\\Session Manager";
         zValue = "LUIDDeviceMapsDisabled";
         v = !v; break;
+      case SCN_POL_PROTECTION_MODE:    /* v2, W1 */
+        zPath = "SYSTEM\\CurrentControlSet\\Control\\Session Manager";
+        zValue = "ProtectionMode"; break;
+      case SCN_POL_CONSENT_CREDENTIALS: /* v2, L14: 1 asks for credentials on
+                                        ** the secure desktop, 5 (the default)
+                                        ** for consent */
+        zValue = "ConsentPromptBehaviorAdmin";
+        v = s->aSetting[i].bOn ? 1 : 5; break;
       default:
         return agent_out_why(pOut, AGENT_FAILED, "unknown policy");
     }
@@ -1389,6 +1400,7 @@ static AgentOutcome win_step(void *pHost, AgentCore *c, const ScnStep *s,
   switch( s->eKind ){
     case SCN_STEP_LOGON:
       if( s->eLogonType==SCN_LOGON_CURRENT ) return win_logon_current(h, c, s, pOut);
+      if( win_v2_is_logon(s) ) return win_v2_logon(h, c, s, pOut);
       return win_logon_user(h, c, s, pOut);
     case SCN_STEP_LOGOFF:
       return win_logoff(h, c, s, pOut);
@@ -1445,6 +1457,7 @@ static HANDLE win_half_token(WinHost *h, const char *zHalf){
 static int win_undo_one(void *pCtx, const AgentUndo *e){
   WinHost *h = pCtx;
   int rc = 0;
+  if( win_v2_undo(h, e, &rc) ) return rc;
   switch( e->eKind ){
     case AGENT_UNDO_REGVALUE: {
       /* the W calls throughout: the journal holds the value's bytes as

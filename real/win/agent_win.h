@@ -7,6 +7,7 @@
 ** portable core (../agent_core.h).
 **
 ** Contents: 1. logons the agent holds  2. the host  3. shared helpers
+**           4. language v2 steps (agent_v2.c)
 */
 #ifndef MAPSCOPE_REAL_WIN_AGENT_WIN_H
 #define MAPSCOPE_REAL_WIN_AGENT_WIN_H
@@ -98,6 +99,11 @@ struct WinHost {
   int bOwnStep;                /* the step runs as the agent's own session */
   unsigned mBaseNet;           /* letters connected or remembered at start,
                                ** for any half the agent acts as (protected) */
+  unsigned mBaseRegNet;        /* v2: letters with a key under the own user's
+                               ** HKU\<SID>\Network at start (protected) */
+  char **azBaseDevless;        /* v2: the own user's deviceless connections
+                               ** at start (remote names, UTF-8; protected) */
+  int nBaseDevless;            /* entries */
 };
 
 /* With --state (c->zStatePath): undo what a dead agent left in the state
@@ -158,5 +164,40 @@ int win_reg_set_journalled(WinHost *h, AgentCore *c, const char *zRoot,
                            const char *zPath, const char *zValue,
                            DWORD dwType, const BYTE *pData, DWORD nData,
                            int bJournal);
+
+/* agent_cmds.c, for agent_v2.c: the persistence default (C8) of the
+** calling thread's user, setting it (journalled for the own user), and
+** whether the agent's own hive remembers letter cLetter. */
+int win_net_save_default(void);
+int win_net_set_save_default(WinHost *h, AgentCore *c, HANDLE hTok, int bYes);
+int win_net_own_hive_remembers(const WinHost *h, char cLetter);
+
+/* ---------------------------------------------------------------- 4 ---- */
+
+/* agent_v2.c: the steps of language version 2 (issue 10 item 3). */
+
+/* Add the v2 baseline of the current thread's user: its remembered keys
+** (registry) and, with a network provider, its deviceless connections. */
+void win_v2_baseline_add(WinHost *h);
+/* Free what win_v2_baseline_add allocated. */
+void win_v2_free(WinHost *h);
+/* 1 if the operator's user had deviceless connections at start. */
+int win_v2_base_deviceless(const WinHost *h);
+/* 1 for the logons agent_v2.c performs or refuses: netonly, task, elevate,
+** batch s4u (ssh is a LogonUserW type in agent_host.c). */
+int win_v2_is_logon(const ScnStep *s);
+AgentOutcome win_v2_logon(WinHost *h, AgentCore *c, const ScnStep *s, AgentOut *pOut);
+/* 1 for the v2 commands agent_v2.c performs (not `tool`). */
+int win_v2_is_cmd(ScnCmd eCmd);
+AgentOutcome win_v2_cmd(WinHost *h, AgentCore *c, const ScnStep *s,
+                        const WinLogon *L, HANDLE hThreadTok, AgentOut *pOut);
+/* Append the caller's deviceless connections (`net use`: with a status). */
+void win_v2_list_deviceless(AgentCore *c, AgentOut *pOut, int bStatus);
+/* Cancel every deviceless connection of the caller; 0 or the first error. */
+DWORD win_v2_cancel_all_deviceless(void);
+/* Undo entry e if it is one of the v2 forms (HKU registry values and keys,
+** deviceless or pending `net use *` connections): returns 1 and sets *pRc
+** (0 = undone), or 0 if e is not one of them. */
+int win_v2_undo(WinHost *h, const AgentUndo *e, int *pRc);
 
 #endif /* MAPSCOPE_REAL_WIN_AGENT_WIN_H */

@@ -2,8 +2,10 @@
 ** runner/backends/backend_sim.c: the `sim` backend, the pure-C model (sim/) behind
 ** the operations table of backend.h.
 **
-** xOpen builds a SimMachine from the scenario's world; xStep maps each step
-** onto sim calls and prints the canonical output of SCENARIO-LANGUAGE.md;
+** xOpen builds a SimMachine from the scenario's world; xStep resolves a
+** step's logon names and placeholders, has simstep_run() (simstep.c, the
+** mapping the explorer's fast path shares) make the model calls, and
+** prints the canonical output of SCENARIO-LANGUAGE.md;
 ** xDescribe draws the state for `mapscope explain`. The model's LUIDs never
 ** reach an output: they are printed as placeholders ({A}, {A.elevated},
 ** {SYSTEM}, {?}), and placeholders in `define` and `bootdevice` targets
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include "runner/backends/backend_sim.h"
+#include "runner/backends/simstep.h"
 #include "runner/util/strbuf.h"
 #include "sim/sim.h"
 #include "sim/tools/tools.h"
@@ -361,50 +364,17 @@ static int bsim_open(const Scenario *pScn, const char *zOptions,
   rc = sim_machine_new(&p->pM);
   if( rc ){ snprintf(zErr, sizeof(zErr), "the model could not start (error %d)", rc); goto err; }
   bsim_name_luid(p, SIM_LUID_SYSTEM, "SYSTEM", "");
-  for(i=0; i<SCN_POL_COUNT; i++){
-    sim_policy_init(p->pM, backend_sim_policy((ScnPolicy)i), pScn->machine.abPolicy[i]);
-  }
-  rc = sim_machine_set_fixed_disks(p->pM, pScn->machine.mDisks);
-  if( rc ){ snprintf(zErr, sizeof(zErr), "bad fixed disks (error %d)", rc); goto err; }
+  /* the world: the model calls are simstep_world()'s, shared with the
+  ** explorer */
+  if( simstep_world(p->pM, pScn, zErr, sizeof(zErr)) ) goto err;
   p->azUser = calloc((size_t)pScn->nUser+1, sizeof(char*));
   p->azPassword = calloc((size_t)pScn->nUser+1, sizeof(char*));
   if( p->azUser==NULL || p->azPassword==NULL ) bsim_oom();
   for(i=0; i<pScn->nUser; i++){
     const ScnUser *pU = &pScn->aUser[i];
-    rc = sim_machine_add_user(p->pM, pU->zName, backend_sim_account_kind(pU->eKind), pU->bDomain,
-                              pU->zPassword);
-    if( rc ){
-      snprintf(zErr, sizeof(zErr), "line %d: user %s refused by the model (error %d)",
-               pU->iLine, pU->zName, rc);
-      goto err;
-    }
     p->azUser[i] = bsim_strdup(pU->zName);
     p->azPassword[i] = bsim_strdup(pU->zPassword ? pU->zPassword : "");
     p->nUser++;
-  }
-  for(i=0; i<pScn->nShare; i++){
-    const ScnShare *pSh = &pScn->aShare[i];
-    rc = sim_machine_add_share(p->pM, pSh->zServer, pSh->zShare, pSh->bEveryone,
-                               (const char *const*)pSh->azGrant, pSh->nGrant,
-                               pSh->bAnonymous);
-    if( rc ){
-      snprintf(zErr, sizeof(zErr), "line %d: share %s refused by the model (error %d)",
-               pSh->iLine, pSh->zUnc, rc);
-      goto err;
-    }
-  }
-  /* C16: alias= names other names of a share's server, for all its shares */
-  for(i=0; i<pScn->nShare; i++){
-    const ScnShare *pSh = &pScn->aShare[i];
-    int j;
-    for(j=0; j<pSh->nAlias; j++){
-      rc = sim_machine_add_server_alias(p->pM, pSh->zServer, pSh->azAlias[j]);
-      if( rc ){
-        snprintf(zErr, sizeof(zErr), "line %d: alias %s refused by the model (error %d)",
-                 pSh->iLine, pSh->azAlias[j], rc);
-        goto err;
-      }
-    }
   }
   if( bsim_plant_from_env(p->pM) ){   /* explorer's addition (test only) */
     snprintf(zErr, sizeof(zErr), "MAPSCOPE_SIM_PLANT_BUG names no planted bug");
@@ -470,66 +440,49 @@ static SimLuid bsim_half_token(BackendConn *p, ScnHalf eHalf, const char *zName)
 }
 
 /*
-** v2 logons made from a live half (from=): netonly (L12) makes a new
-** session; task (L13) and elevate (L14) return a half of an existing logon
-** unless a credential prompt made a new one. Sets *pTok. Returns 0 or a
-** Win32 error (1312 when from= names no live half).
-*/
-static int bsim_logon_from(BackendConn *p, const ScnStep *pStep, SimLuid *pTok){
-  SimLuid from = bsim_half_token(p, pStep->zFrom ? pStep->eFromHalf : SCN_HALF_SYSTEM,
-                                 pStep->zFrom);
-  if( from==0 || !sim_session_exists(p->pM, from) ){
-    sim_rule(p->pM, SIM_RULE_L10);
-    return ERROR_NO_SUCH_LOGON_SESSION;
-  }
-  switch( pStep->eLogonType ){
-    case SCN_LOGON_NETONLY:
-      return sim_logon_netonly(p->pM, from, pStep->zUser,
-                               pStep->zLogonPassword ? pStep->zLogonPassword
-                                                     : bsim_password(p, pStep->zUser),
-                               pTok);
-    case SCN_LOGON_TASK:
-      return sim_logon_task(p->pM, from, pStep->bHighest, pTok);
-    default:
-      /* elevate: a credential prompt is answered with the account's own
-      ** password (the language gives it none) */
-      return sim_elevate(p->pM, from, bsim_password(p, pStep->zUser), pTok);
-  }
-}
-
-/*
-** `logon <S> ...`. A logon that makes a new session names its halves {S}
+** `logon <S> ...`: the model calls are simstep_run()'s (simstep.c); here
+** only the names. A logon that makes a new session names its halves {S}
 ** and {S.limited}/{S.elevated}. A task, a consent elevation (or an
 ** elevation of a half that needs none) returns a half that already has a
 ** name: <S> becomes another name for it, its placeholder stays the
 ** earlier one ({S2}, {S2.elevated}), and `logoff <S>` ends that logon.
+** The v2 logons made from a live half (from=) get that half resolved
+** here (from=SYSTEM when the step names no logon); a credential prompt
+** (L14) is answered with the account's own password (the language gives
+** it none).
 */
 static int bsim_step_logon(BackendConn *p, const ScnStep *pStep){
-  SimLuid tok = 0;
-  SimTokenInfo info;
+  SimStepCall call;
+  SimStepOut out;
   BsimLogon *pL;
   int rc;
+  memset(&call, 0, sizeof(call));
+  call.eKind = SCN_STEP_LOGON;
+  call.eLogonType = pStep->eLogonType;
+  call.bS4u = pStep->bS4u;
+  call.bHighest = pStep->bHighest;
+  call.zUser = pStep->zUser;
+  call.zLogonPassword = pStep->zLogonPassword ? pStep->zLogonPassword
+                                              : bsim_password(p, pStep->zUser);
+  if( pStep->eLogonType==SCN_LOGON_ELEVATE ){
+    call.zLogonPassword = bsim_password(p, pStep->zUser);
+  }
   if( pStep->eLogonType==SCN_LOGON_NETONLY || pStep->eLogonType==SCN_LOGON_TASK
    || pStep->eLogonType==SCN_LOGON_ELEVATE ){
-    rc = bsim_logon_from(p, pStep, &tok);
-  }else{
-    const char *zPw = pStep->zLogonPassword ? pStep->zLogonPassword
-                                            : bsim_password(p, pStep->zUser);
-    SimLogonType eType = backend_sim_logon_type(pStep->eLogonType);
-    if( pStep->bS4u ) eType = SIM_LOGON_S4U;
-    rc = sim_logon_user(p->pM, pStep->zUser, eType, pStep->bHighest, zPw, &tok);
+    call.tokFrom = bsim_half_token(p, pStep->zFrom ? pStep->eFromHalf : SCN_HALF_SYSTEM,
+                                   pStep->zFrom);
   }
+  rc = simstep_run(p->pM, &call, NULL, &out);
   if( rc ) return rc;
-  if( sim_token_query(p->pM, tok, &info) ) return ERROR_NO_SUCH_LOGON_SESSION;
   pL = bsim_logon(p, pStep->zSession);
   if( pL==NULL ) pL = bsim_logon_add(p, pStep->zSession);
-  pL->luidBare = tok;
-  pL->luidOther = info.luidLinked;
-  pL->bBareFull = info.eElevation==SIM_ELEVATION_FULL;
-  if( simhash_find(&p->luidNames, tok) ) return 0;   /* an alias (L13, L14) */
-  bsim_name_luid(p, tok, pStep->zSession, "");
-  if( info.luidLinked ){
-    bsim_name_luid(p, info.luidLinked, pStep->zSession,
+  pL->luidBare = out.tokMade;
+  pL->luidOther = out.made.luidLinked;
+  pL->bBareFull = out.made.eElevation==SIM_ELEVATION_FULL;
+  if( simhash_find(&p->luidNames, out.tokMade) ) return 0;   /* an alias (L13, L14) */
+  bsim_name_luid(p, out.tokMade, pStep->zSession, "");
+  if( out.made.luidLinked ){
+    bsim_name_luid(p, out.made.luidLinked, pStep->zSession,
                    pL->bBareFull ? ".limited" : ".elevated");
   }
   return 0;
@@ -723,236 +676,139 @@ const char *backend_sim_tool_record(BackendConn *p){
 }
 /* ---- end of the tools helper's addition ---- */
 
+/*
+** `as <who> <command>`: the step in the model's terms (placeholders in a
+** target resolved to LUIDs), run by simstep_run(), its result printed in
+** canonical form from the structured output.
+*/
 static void bsim_step_as(BackendConn *p, const ScnStep *pStep, StrBuf *pOut){
   SimMachine *pM = p->pM;
-  SimLuid tok = bsim_who(p, pStep);
+  SimStepCall call;
+  SimStepVisit visit;
+  SimStepOut res;
   BsimOut o;
-  char zLocal[3];
+  char *zT = NULL;
   int rc;
-  char *zT;
 
   memset(&o, 0, sizeof(o));
   o.p = p;
   o.pBuf = pOut;
   o.mDisks = sim_machine_fixed_disks(pM);
-  zLocal[0] = pStep->cLetter; zLocal[1] = ':'; zLocal[2] = 0;
-  if( tok==0 || !sim_session_exists(pM, tok) ){
-    sim_rule(pM, SIM_RULE_L10);
-    bsim_error(pOut, ERROR_NO_SUCH_LOGON_SESSION);   /* L10 */
+  memset(&call, 0, sizeof(call));
+  call.eKind = SCN_STEP_AS;
+  call.eCmd = pStep->eCmd;
+  call.tok = bsim_who(p, pStep);
+  call.cLetter = pStep->cLetter;
+  call.zName = pStep->zName;
+  call.zTarget = pStep->zTarget;
+  if( pStep->eCmd==SCN_CMD_DEFINE || pStep->eCmd==SCN_CMD_UNDEFINE ){
+    call.zTarget = zT = bsim_resolve(p, pStep->zTarget);
+  }
+  call.zRemote = pStep->zRemote;
+  call.zPath = pStep->zPath;
+  call.zCredUser = pStep->zCredUser;
+  call.zCredPassword = pStep->zCredPassword;
+  call.ePersistent = pStep->ePersistent;
+  if( pStep->bRaw ) call.mFlag |= SIMSTEP_RAW;
+  if( pStep->bExact ) call.mFlag |= SIMSTEP_EXACT;
+  if( pStep->bUpdateProfile ) call.mFlag |= SIMSTEP_UPDATE;
+  if( pStep->bTemporary ) call.mFlag |= SIMSTEP_TEMPORARY;
+  if( pStep->bForce ) call.mFlag |= SIMSTEP_FORCE;
+  if( pStep->bEnumRemembered ) call.mFlag |= SIMSTEP_REMEMBERED;
+  call.zRegValue = pStep->zRegValue;
+  call.eRegType = pStep->eRegType;
+  call.zRegData = pStep->zRegData;
+  call.uRegDword = (unsigned)pStep->uRegDword;
+  visit.pCtx = &o;
+  visit.xUse = bsim_visit_use;
+  visit.xCred = bsim_visit_cred;
+  visit.xTarget = bsim_visit_target;
+  visit.xResource = bsim_visit_resource;
+  visit.xDrive = bsim_visit_drive;
+  visit.xNet = bsim_visit_net;
+
+  if( pStep->eCmd==SCN_CMD_TOOL ){
+    /* a tool profile (sim/tools/) makes its own model calls */
+    free(zT);
+    if( call.tok==0 || !sim_session_exists(pM, call.tok) ){
+      sim_rule(pM, SIM_RULE_L10);
+      bsim_error(pOut, ERROR_NO_SUCH_LOGON_SESSION);   /* L10 */
+      return;
+    }
+    bsim_step_tool(p, call.tok, pStep, pOut);
     return;
   }
-
-  switch( pStep->eCmd ){
-    case SCN_CMD_NET_USE_LIST:
-      rc = sim_net_use_list(pM, tok, bsim_visit_use, &o);
+  rc = simstep_run(pM, &call, &visit, &res);
+  free(zT);
+  switch( res.eShape ){
+    case SIMSTEP_LISTING:
       bsim_listing(pOut, &o, rc);
       break;
-    case SCN_CMD_NET_USE_ADD:
-    case SCN_CMD_NET_USE_AUTO: {
-      /* C8: /persistent applies to this command and, on success,
-      ** becomes the default; without it the default applies. C15:
-      ** `net use *` is WNetUseConnection with CONNECT_REDIRECT and no
-      ** local name, and prints the letter it took. */
-      int bPersist = 1;
-      char c = 0;
-      unsigned flags;
-      if( pStep->ePersistent<0 ){
-        rc = sim_reg_get_net_use_default(pM, tok, &bPersist);
-        if( rc ){ bsim_error(pOut, rc); break; }
-      }else{
-        bPersist = pStep->ePersistent;
-      }
-      flags = bPersist ? SIM_CONNECT_UPDATE_PROFILE : 0;
-      if( pStep->eCmd==SCN_CMD_NET_USE_AUTO ){
-        rc = sim_wnet_use_connection(pM, tok, NULL, pStep->zRemote, pStep->zCredUser,
-                                     pStep->zCredPassword, flags|SIM_CONNECT_REDIRECT, &c);
-      }else{
-        rc = sim_wnet_add_connection2(pM, tok, zLocal, pStep->zRemote,
-                                      pStep->zCredUser, pStep->zCredPassword, flags);
-      }
-      if( rc==0 && pStep->ePersistent>=0 ){
-        rc = sim_reg_set_net_use_default(pM, tok, pStep->ePersistent);
-      }
-      if( rc==0 && c ){
+    case SIMSTEP_OK_LETTER:
+      if( rc==0 && res.cLetter ){
         char z[16];
-        scn_format_ok_letter(c, z, sizeof(z));
+        scn_format_ok_letter(res.cLetter, z, sizeof(z));
         strbuf_puts(pOut, z);
       }else{
         bsim_ok_or_error(pOut, rc);
       }
       break;
-    }
-    case SCN_CMD_NET_USE_DEVICELESS:
-      /* C14: no local name; CONNECT_UPDATE_PROFILE would be ignored */
-      bsim_ok_or_error(pOut, sim_wnet_add_connection2(pM, tok, NULL, pStep->zRemote,
-                             pStep->zCredUser, pStep->zCredPassword, 0));
-      break;
-    case SCN_CMD_NET_USE_DELETE_REMOTE:
-      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, pStep->zRemote,
-                                         SIM_CONNECT_UPDATE_PROFILE, 1));
-      break;
-    case SCN_CMD_NET_USE_DELETE:
-      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, zLocal,
-                                         SIM_CONNECT_UPDATE_PROFILE, 1));
-      break;
-    case SCN_CMD_NET_USE_DELETE_ALL:
-      bsim_ok_or_error(pOut, sim_net_use_delete_all(pM, tok));
-      break;
-    case SCN_CMD_NET_USE_PERSISTENT:
-      bsim_ok_or_error(pOut, sim_reg_set_net_use_default(pM, tok,
-                                                         pStep->ePersistent>0));
-      break;
-    case SCN_CMD_CMDKEY_ADD:
-      bsim_ok_or_error(pOut, sim_cred_write(pM, tok, pStep->zTarget,
-                                            pStep->zCredUser, pStep->zCredPassword));
-      break;
-    case SCN_CMD_CMDKEY_DELETE:
-      bsim_ok_or_error(pOut, sim_cred_delete(pM, tok, pStep->zTarget));
-      break;
-    case SCN_CMD_CMDKEY_LIST:
-      rc = sim_cred_enumerate(pM, tok, bsim_visit_cred, &o);
-      bsim_listing(pOut, &o, rc);
-      break;
-    case SCN_CMD_DEFINE:
-      zT = bsim_resolve(p, pStep->zTarget);
-      rc = sim_define_dos_device(pM, tok, pStep->bRaw ? SIM_DDD_RAW_TARGET_PATH : 0,
-                                 pStep->zName, zT);
-      free(zT);
-      bsim_ok_or_error(pOut, rc);
-      break;
-    case SCN_CMD_UNDEFINE: {
-      unsigned flags = SIM_DDD_REMOVE_DEFINITION;
-      if( pStep->bExact ) flags |= SIM_DDD_EXACT_MATCH_ON_REMOVE;
-      if( pStep->bRaw ) flags |= SIM_DDD_RAW_TARGET_PATH;
-      zT = bsim_resolve(p, pStep->zTarget);
-      rc = sim_define_dos_device(pM, tok, flags, pStep->zName, zT);
-      free(zT);
-      bsim_ok_or_error(pOut, rc);
-      break;
-    }
-    case SCN_CMD_QUERY:
-      rc = sim_query_dos_device(pM, tok, pStep->zName, bsim_visit_target, &o);
-      bsim_listing(pOut, &o, rc);
-      break;
-    case SCN_CMD_WNET_ADD: {
-      unsigned flags = 0;
-      if( pStep->bUpdateProfile ) flags |= SIM_CONNECT_UPDATE_PROFILE;
-      if( pStep->bTemporary ) flags |= SIM_CONNECT_TEMPORARY;
-      bsim_ok_or_error(pOut, sim_wnet_add_connection2(pM, tok, zLocal, pStep->zRemote,
-                             pStep->zCredUser, pStep->zCredPassword, flags));
-      break;
-    }
-    case SCN_CMD_WNET_ADD_DEVICELESS:
-      bsim_ok_or_error(pOut, sim_wnet_add_connection2(pM, tok, NULL, pStep->zRemote,
-                             pStep->zCredUser, pStep->zCredPassword,
-                             pStep->bTemporary ? SIM_CONNECT_TEMPORARY : 0));
-      break;
-    case SCN_CMD_WNET_CANCEL:
-      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, zLocal,
-                             pStep->bUpdateProfile ? SIM_CONNECT_UPDATE_PROFILE : 0,
-                             pStep->bForce));
-      break;
-    case SCN_CMD_WNET_CANCEL_REMOTE:
-      bsim_ok_or_error(pOut, sim_wnet_cancel_connection2(pM, tok, pStep->zRemote, 0,
-                             pStep->bForce));
-      break;
-    case SCN_CMD_REG_SET:
-      /* R6: HKCU\Network of the caller's user, from any of its sessions */
-      bsim_ok_or_error(pOut, sim_reg_set_network_value(pM, tok, pStep->cLetter,
-                             pStep->zRegValue,
-                             pStep->eRegType==SCN_REG_DWORD ? SIM_REG_DWORD : SIM_REG_SZ,
-                             pStep->zRegData, (unsigned)pStep->uRegDword));
-      break;
-    case SCN_CMD_REG_DELETE:
-      bsim_ok_or_error(pOut, sim_reg_delete_network(pM, tok, pStep->cLetter,
-                                                    pStep->zRegValue));
-      break;
-    case SCN_CMD_WNET_GET: {
-      const char *zRemote = NULL;
-      rc = sim_wnet_get_connection(pM, tok, zLocal, &zRemote);
-      if( rc==0 ) strbuf_puts(pOut, zRemote);
+    case SIMSTEP_REMOTE:
+      if( rc==0 ) strbuf_puts(pOut, res.zRemote);
       else bsim_error(pOut, rc);
       break;
-    }
-    case SCN_CMD_WNET_ENUM:
-      rc = sim_wnet_enum(pM, tok, pStep->bEnumRemembered ? SIM_RESOURCE_REMEMBERED
-                                                         : SIM_RESOURCE_CONNECTED,
-                         bsim_visit_resource, &o);
-      bsim_listing(pOut, &o, rc);
-      break;
-    case SCN_CMD_DRIVES:
-      rc = sim_dosdev_view(pM, tok, bsim_visit_drive, &o);
-      bsim_listing(pOut, &o, rc);
-      break;
-    case SCN_CMD_TOKEN: {
-      SimTokenInfo info;
-      rc = sim_token_query(pM, tok, &info);
+    case SIMSTEP_TOKEN:
       if( rc ){ bsim_error(pOut, rc); break; }
       strbuf_printf(pOut, "user=%s elevation=%s logon={%s} linked=",
-                    info.zUser, bsim_elevation_word(info.eElevation),
-                    bsim_luid_name(p, info.luid));
-      if( info.luidLinked ) strbuf_printf(pOut, "{%s}", bsim_luid_name(p, info.luidLinked));
-      else strbuf_puts(pOut, "none");
-      break;
-    }
-    case SCN_CMD_PERSISTED:
-      rc = sim_reg_read_network(pM, tok, bsim_visit_net, &o);
-      bsim_listing(pOut, &o, rc);
-      break;
-    case SCN_CMD_DIR:
-      bsim_ok_or_error(pOut, sim_open_path(pM, tok, pStep->zPath));
-      break;
-    case SCN_CMD_TOOL:
-      bsim_step_tool(p, tok, pStep, pOut);
+                    res.token.zUser, bsim_elevation_word(res.token.eElevation),
+                    bsim_luid_name(p, res.token.luid));
+      if( res.token.luidLinked ){
+        strbuf_printf(pOut, "{%s}", bsim_luid_name(p, res.token.luidLinked));
+      }else{
+        strbuf_puts(pOut, "none");
+      }
       break;
     default:
-      bsim_error(pOut, ERROR_INVALID_PARAMETER);
+      bsim_ok_or_error(pOut, rc);
       break;
   }
 }
 
+/*
+** xStep: logon names and placeholders are the backend's; every model call
+** is simstep_run()'s.
+*/
 static int bsim_step(BackendConn *p, const ScnStep *pStep, StepResult *pRes){
   StrBuf out = {0};
-  int i, rc;
+  SimStepCall call;
+  SimStepOut res;
+  char *zT = NULL;
   memset(pRes, 0, sizeof(*pRes));
   sim_rules_clear(p->pM);      /* xRulesFired reports this step's marks */
   free(p->zToolRecord);        /* the record is the last step's only */
   p->zToolRecord = NULL;
+  memset(&call, 0, sizeof(call));
+  call.eKind = pStep->eKind;
   switch( pStep->eKind ){
     case SCN_STEP_LOGON:
       bsim_ok_or_error(&out, bsim_step_logon(p, pStep));
       break;
     case SCN_STEP_LOGOFF: {
       BsimLogon *pL = bsim_logon(p, pStep->zSession);
-      if( pL==NULL ) sim_rule(p->pM, SIM_RULE_L10);
-      bsim_ok_or_error(&out, pL ? sim_logoff(p->pM, pL->luidBare)
-                                : ERROR_NO_SUCH_LOGON_SESSION);
+      call.tok = pL ? pL->luidBare : 0;
+      bsim_ok_or_error(&out, simstep_run(p->pM, &call, NULL, &res));
       break;
     }
     case SCN_STEP_REBOOT:
-      bsim_ok_or_error(&out, sim_reboot(p->pM));
-      break;
     case SCN_STEP_SET:
-      rc = 0;
-      for(i=0; i<pStep->nSetting && rc==0; i++){
-        rc = sim_policy_set(p->pM, backend_sim_policy(pStep->aSetting[i].ePolicy),
-                            pStep->aSetting[i].bOn);
-      }
-      bsim_ok_or_error(&out, rc);
+    case SCN_STEP_BOOTDEVICE:
+      call.aSetting = pStep->aSetting;
+      call.nSetting = pStep->nSetting;
+      call.cLetter = pStep->cLetter;
+      call.zTarget = zT = bsim_resolve(p, pStep->zTarget);
+      bsim_ok_or_error(&out, simstep_run(p->pM, &call, NULL, &res));
+      free(zT);
       break;
-    case SCN_STEP_BOOTDEVICE: {
-      char zName[3];
-      zName[0] = pStep->cLetter; zName[1] = ':'; zName[2] = 0;
-      if( pStep->zTarget==NULL ){
-        rc = sim_reg_delete_boot_device(p->pM, zName);
-      }else{
-        char *zT = bsim_resolve(p, pStep->zTarget);
-        rc = sim_reg_set_boot_device(p->pM, zName, zT);
-        free(zT);
-      }
-      bsim_ok_or_error(&out, rc);
-      break;
-    }
     case SCN_STEP_AS:
       bsim_step_as(p, pStep, &out);
       break;

@@ -780,7 +780,7 @@ static void bench_explore(const BenchOptions *pOpt){
     return;
   }
   double rBest = 0;
-  long nFail = 0;
+  long nFail = 0, nV2 = 0, nAll = 0;
   for(int k = 0; k < pOpt->nRepeat; k++){
     long nDone = 0;
     nFail = 0;
@@ -802,8 +802,22 @@ static void bench_explore(const BenchOptions *pOpt){
     double rRate = nDone / (bench_now() - t0);
     if( rRate > rBest ) rBest = rRate;
   }
+  /* the share of language v2 forms in what was timed (the same stream,
+  ** generated again outside the clock) */
+  for(long iEp = 0; nAll < pOpt->nExploreSteps; iEp++){
+    ExpGen g;
+    exp_gen_init(&g, &w, EXP_PROFILE_MODEL, (uint64_t)iEp + 1);
+    for(long i = 0; i < 10000 && nAll < pOpt->nExploreSteps; i++, nAll++){
+      ExpStep s;
+      exp_gen_next(&g, &s);
+      nV2 += exp_step_is_v2(&w, &s);
+    }
+  }
   bench_printf("  %.0f steps/s on one core, generation included (%ld episodes with a failed "
          "invariant)   target >= 1,000,000\n", rBest, nFail);
+  bench_printf("  of these steps %.1f%% use a language v2 form (ssh, netonly, task, s4u, elevate, "
+         "net use *, deviceless, reg, alias, wildcard, NULL/empty password, v2 policy)\n",
+         nAll ? 100.0 * nV2 / nAll : 0.0);
   exp_world_free(&w);
 }
 

@@ -16,6 +16,7 @@ int cmd_results(int argc, char **argv);  /* cmd_results.c: mapscope results */
 int cmd_bench(int argc, char **argv);    /* bench.c: mapscope bench */
 int cmd_explore(int argc, char **argv);  /* explore.c: mapscope explore */
 int cmd_report(int argc, char **argv);   /* report_cmd.c: mapscope report */
+int cmd_check(int argc, char **argv);    /* check_cmd.c: mapscope check */
 int cmd_tools(int argc, char **argv);    /* tools_cmd.c: mapscope tools */
 
 #endif /* MAPSCOPE_RUNNER_COMMANDS_H */

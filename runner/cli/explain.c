@@ -51,11 +51,10 @@ static void explain_indented(FILE *pOut, const char *zIndent, const char *zText)
 /* The world, as the scenario states it (passwords never shown), and the
 ** scenario's opening comments. */
 static void explain_world(FILE *pOut, const VisStory *pStory){
-  const Scenario *pScn = pStory->pScn;
-  fprintf(pOut, "%s\n", pScn->zTitle);
-  for(size_t i = strlen(pScn->zTitle); i > 0; i--) fputc('=', pOut);
+  fprintf(pOut, "%s\n", pStory->zTitle);
+  for(size_t i = strlen(pStory->zTitle); i > 0; i--) fputc('=', pOut);
   fputc('\n', pOut);
-  for(int i = 0; i < pScn->nSource; i++) fprintf(pOut, "source: %s\n", pScn->azSource[i]);
+  for(int i = 0; i < pStory->nSource; i++) fprintf(pOut, "source: %s\n", pStory->azSource[i]);
   if( pStory->nIntro ) fputc('\n', pOut);
   for(int i = 0; i < pStory->nIntro; i++) fprintf(pOut, "# %s\n", pStory->azIntro[i]);
   fputs("\nWorld\n", pOut);

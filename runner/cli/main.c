@@ -18,9 +18,9 @@ static const char zUsage[] =
   "  diff --against wine|windows [--agent-cmd CMD] [same options] PATH...\n"
   "                      run each scenario on the model and on another backend,\n"
   "                      comparing them step by step\n"
-  "  explain [--full] FILE\n"
+  "  explain [--full] [--html FILE.html] [--svg DIR] [--rules-url URL] FILE\n"
   "                      run one scenario on the model, showing the state after\n"
-  "                      every step\n"
+  "                      every step (as text, a page or pictures)\n"
   "  results list|show|compare|merge|export ...\n"
   "                      query the results database (see `mapscope results help`)\n"
   "  bench [--only ops,sessions,suite,store,explore,wine] [--no-wine] [--ops N]\n"
@@ -34,6 +34,13 @@ static const char zUsage[] =
   "                      random step sequences, checked against the model's\n"
   "                      invariants (and another backend), the first failure\n"
   "                      shrunk to a scenario (docs/explore.md)\n"
+  "  check [--world FILE] [--depth K] [--states N] [--seconds S] [--no-symmetry]\n"
+  "        [--out FILE] [--db FILE | --no-db]   (all options: mapscope check --help)\n"
+  "                      every step sequence of a small world, breadth first,\n"
+  "                      with the shortest counterexample (docs/check.md)\n"
+  "  report [DB] -o FILE.html [--runs N] [--title TEXT]\n"
+  "                      the results database as one page: runs, scenarios by\n"
+  "                      runs and backends, each step's outputs (docs/explain.md)\n"
   "  tools [--names] [PROFILE]\n"
   "                      the tool profiles a `tool` step runs, their keys and\n"
   "                      sources (docs/tools.md)\n"
@@ -56,10 +63,12 @@ static const Subcommand aSubcommand[] = {
   { "bench",   cmd_bench },
   { "explore", cmd_explore },
   { "report",  cmd_report },
+  { "check",   cmd_check },
   { "tools",   cmd_tools },
 };
 
-/* `mapscope help [CMD]`: the overview, or CMD's own --help. */
+/* `mapscope help [CMD]`: the overview, or CMD's own --help. `help help`,
+** `help --help` and `help -h` are the overview too. */
 static int main_help(int argc, char **argv){
   if( argc < 2 ){
     fputs(zUsage, stdout);
@@ -74,7 +83,8 @@ static int main_help(int argc, char **argv){
       return aSubcommand[i].xMain(2, azArg);
     }
   }
-  if( strcmp(argv[1], "help") == 0 || strcmp(argv[1], "version") == 0 ){
+  if( strcmp(argv[1], "help") == 0 || strcmp(argv[1], "version") == 0
+   || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ){
     fputs(zUsage, stdout);
     return 0;
   }

@@ -47,7 +47,8 @@ unsigned exp_rng_below(ExpRng *p, unsigned n);
 
 #define EXP_MAX_SLOT    6    /* logon names A..F */
 #define EXP_MAX_USER    8    /* accounts taken from a world */
-#define EXP_MAX_REMOTE  10   /* shares plus two that do not exist */
+#define EXP_MAX_REMOTE  16   /* shares, the shares again by a server alias
+                             ** (C16), plus two that do not exist */
 #define EXP_SYSTEM      0xff /* iSlot of `as SYSTEM` */
 #define EXP_NONE        0xff /* "no argument" for the u8 indexes below */
 
@@ -75,6 +76,9 @@ struct ExpWorld {
   char azOwned[EXP_MAX_REMOTE][96]; /* storage for made-up remotes */
   int iCurrentUser;          /* the account `current` logons use (an
                              ** administrator if the world has one) */
+  const char *zWildcard;     /* `*.suffix` matching an alias (C16, K3), or
+                             ** NULL when the world has no dotted alias */
+  char zWildcardBuf[96];     /* its storage */
 };
 
 /*
@@ -112,7 +116,30 @@ struct ExpStep {
   int8_t ePersistent;        /* -1 absent, 0 no, 1 yes */
   uint8_t ePolicy;           /* ScnPolicy of a set machine */
   uint8_t bOn;               /* its value */
+  /* Language version 2 (added at the end: the fields above keep their
+  ** places) */
+  uint8_t iFrom;             /* netonly/task/elevate from=: 0 none (so a
+                             ** zeroed step has none), 1 + a logon name
+                             ** index, or EXP_FROM_SYSTEM (netonly only) */
+  uint8_t eFromHalf;         /* ScnHalf of from= (netonly may name a half) */
+  uint8_t bS4u;              /* logon ... batch s4u (L13) */
+  uint8_t eCredTarget;       /* cmdkey target: EXP_CT_* */
+  uint8_t iReg;              /* reg set: index in the registry-write table;
+                             ** reg delete: that entry's value, or EXP_NONE
+                             ** for the whole key */
 };
+
+#define EXP_FROM_SYSTEM  0xfe /* iFrom of from=SYSTEM */
+
+/* ePass: 0 none (a user alone passes a NULL password, C9), 1 the user's
+** password, 2 a wrong one, 3 an empty one (password="") */
+#define EXP_PASS_EMPTY   3
+
+/* eCredTarget of cmdkey: as EXP_F_CMDKEY_SRV says (a server name as in
+** azServer, or a made-up target), or a wildcard (K3 v2). */
+#define EXP_CT_PLAIN     0
+#define EXP_CT_STAR      1    /* `*` */
+#define EXP_CT_SUFFIX    2    /* `*.<suffix of an alias>` */
 
 #define EXP_F_RAW        0x01
 #define EXP_F_EXACT      0x02
@@ -142,6 +169,9 @@ struct ExpGen {
   uint8_t aeType[EXP_MAX_SLOT];  /* logon type of the last logon */
   int bCurrentUsed;          /* a `current` logon was made */
   long nMade;                /* steps made so far */
+  uint8_t aiUser[EXP_MAX_SLOT];  /* account of the last logon of a name
+                             ** (task and elevate come from the same
+                             ** user's logon) */
 };
 
 /* Start a generator for a world; deterministic per iSeed. */
@@ -150,6 +180,11 @@ void exp_gen_init(ExpGen *pG, const ExpWorld *pW, ExpProfile eProfile, uint64_t 
 /* Make the next step (valid after the steps made before it). */
 void exp_gen_next(ExpGen *pG, ExpStep *pStep);
 
+/* 1 if the step uses a form of language version 2 (a v2 command or logon
+** type, batch s4u, from=, an alias remote, a wildcard vault target, a
+** NULL or empty password, a v2 policy), else 0. */
+int exp_step_is_v2(const ExpWorld *pW, const ExpStep *pStep);
+
 /* Number of device names, targets and letters in the tables. */
 int exp_name_count(void);
 int exp_target_count(void);
@@ -157,6 +192,24 @@ int exp_letter_count(void);
 const char *exp_name(int i);
 const ExpTarget *exp_target(int i);
 char exp_letter(int i);
+
+/* The registry writes `reg set`/`reg delete` take (R6): a value of
+** HKCU\Network\<L>, REG_SZ data or a REG_DWORD. */
+typedef struct ExpRegWrite ExpRegWrite;
+struct ExpRegWrite {
+  const char *zValue;        /* value name */
+  int eType;                 /* ScnRegType */
+  const char *zData;         /* REG_SZ data */
+  unsigned uDword;           /* REG_DWORD data */
+};
+int exp_reg_count(void);
+const ExpRegWrite *exp_reg(int i);
+
+/* The text an ExpStep's arguments stand for (shared by exp_step_to_scn()
+** and the fast path, so both hand the model the same strings): the cmdkey
+** target, and the password of ePass (NULL for none). */
+const char *exp_cred_target(const ExpWorld *pW, const ExpStep *pStep);
+const char *exp_step_password(const ExpWorld *pW, const ExpStep *pStep);
 
 /* ---------------------------------------------------------------- 4 ---- */
 
@@ -199,6 +252,14 @@ typedef enum ExpInvariant {
   EXP_INV_REBOOT_ONLY_SYSTEM,/* L9: after reboot only SYSTEM's session */
   EXP_INV_PLANTED_DIVERGENCE,/* a step's output differed between two
                              ** models (test of the shrinker) */
+  EXP_INV_DEVICELESS_NOT_REMEMBERED, /* C14 R1: a deviceless add or a cancel
+                             ** by remote name leaves HKCU\Network as it
+                             ** was; `wnet enum remembered` has letters
+                             ** only; a new logon restores no deviceless
+                             ** connection */
+  EXP_INV_NETONLY_ISOLATED,  /* L12 N1: a netonly session's view holds as
+                             ** local only its own directory's links, and
+                             ** it has only connections it made itself */
   EXP_INV_COUNT
 } ExpInvariant;
 
@@ -220,6 +281,16 @@ struct ExpSim {
   int bFullCheck;            /* check the whole machine after every step */
   ExpInvariant eFailed;      /* first invariant that failed, or NONE */
   char zDetail[256];         /* what exactly failed */
+  /* added with language v2 */
+  uint8_t abBareFull[EXP_MAX_SLOT]; /* the bare half is the full one */
+  SimLuid aParent[EXP_MAX_SLOT]; /* a netonly logon's from= half, else 0 */
+  SimLuid aParentLinked[EXP_MAX_SLOT]; /* that half's linked half, or 0 */
+  int nNetonly;              /* slots with aParent set */
+  uint32_t amRegEdited[EXP_MAX_USER+1]; /* letters of each user's (and,
+                             ** last, SYSTEM's) HKCU\Network a `reg`
+                             ** step wrote: C6's fixed values need not
+                             ** hold there (R6) */
+  int bRegEdited;            /* some bit of amRegEdited is set */
 };
 
 /*

@@ -2,9 +2,11 @@
 ** runner/explore/fastpath.c: the explorer's fast path on the model, and the
 ** invariants it checks after every step.
 **
-** exp_sim_step() applies an ExpStep to a SimMachine with direct sim_* calls
-** (the same calls runner/backends/backend_sim.c makes for the step's text form, but
-** without building or parsing any text), so model-only exploration runs at
+** exp_sim_step() turns an ExpStep into a SimStepCall and has simstep_run()
+** (runner/backends/simstep.c, the one mapping from a step to model calls,
+** which the sim backend uses for the step's text form too) make the model
+** calls; listings come back row by row to visitors that hash and check
+** them, so no text is built or parsed and model-only exploration runs at
 ** millions of steps per second. After each step the invariants over the
 ** part of the machine the step could have changed are checked: the acting
 ** logon session and its linked half, the global directory, the acting
@@ -20,6 +22,7 @@
 */
 #include "runner/explore/explore.h"
 #include "runner/backends/backend_sim.h"
+#include "runner/backends/simstep.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +38,12 @@ static const char *const azInvName[EXP_INV_COUNT] = {
   "ended-session-empty", "link-has-connection", "credential-set",
   "system-no-local-dir", "luid-maps-off-no-local", "token-pair",
   "hkcu-network-values", "reboot-only-system", "planted-divergence",
+  "deviceless-never-remembered", "netonly-no-parent-links",
 };
 static const char *const azInvRules[EXP_INV_COUNT] = {
   "", "C1 C10 N3 N5", "C6", "C12 N7 K1 (canonical listings)",
-  "L8 L9 L10", "C1 C9", "C5", "N3", "N5", "L2 L3 L4", "C6", "L9",
-  "(planted model bug)",
+  "L8 L9 L10", "C1 C9", "C5", "N3", "N5", "L2 L3 L4 L11 L12", "C6 R6", "L9",
+  "(planted model bug)", "C14 R1", "L12 N1",
 };
 
 const char *exp_invariant_name(ExpInvariant e){
@@ -291,9 +295,11 @@ static void exp_check_session(ExpSim *pX, SimLuid luid){
                  "full/limited pair of one user", ti.zUser, luid);
         return;
       }
-    }else if( ti.eElevation != SIM_ELEVATION_DEFAULT ){
+    }else if( ti.eElevation != SIM_ELEVATION_DEFAULT && ti.eLogonType != SIM_LOGON_NETONLY ){
+      /* L11: ssh's token is a network logon's; L12: a netonly token is a
+      ** copy of its from= half's, so of any elevation, and unlinked */
       int bRemote = ti.eLogonType == SIM_LOGON_NETWORK || ti.eLogonType == SIM_LOGON_WINRM
-                 || ti.eLogonType == SIM_LOGON_CREDSSP;
+                 || ti.eLogonType == SIM_LOGON_CREDSSP || ti.eLogonType == SIM_LOGON_SSH;
       if( !(bRemote && ti.eElevation == SIM_ELEVATION_LIMITED) ){
         exp_fail(pX, EXP_INV_TOKEN_PAIR, "unsplit session of %s has elevation "
                  "%llu (only a remote filtered token may be limited)",
@@ -336,6 +342,7 @@ typedef struct ExpNetWalk ExpNetWalk;
 struct ExpNetWalk {
   ExpSim *pX;                /* where failures go */
   int iPrev;                 /* previous letter, 0 at first */
+  uint32_t mEdited;          /* letters a `reg` step wrote (R6) */
 };
 static int exp_has_secret(const ExpWorld *pW, const char *z){
   if( z == NULL || z[0] == 0 ) return 0;
@@ -359,8 +366,9 @@ static int exp_net_visit(void *pCtx, const SimNetValues *pV){
     char z[2] = { pV->cLetter, 0 };
     return exp_fail(pX, EXP_INV_NO_PASSWORD, "HKCU\\Network\\%s holds a password", z, 0);
   }
-  if( pV->zProviderName == NULL || strcmp(pV->zProviderName, "Microsoft Windows Network") != 0
-   || pV->nProviderType != 0x20000 || pV->nConnectionType != 1 ){
+  if( (p->mEdited & (1u << ((pV->cLetter - 'A') & 31))) == 0
+   && (pV->zProviderName == NULL || strcmp(pV->zProviderName, "Microsoft Windows Network") != 0
+       || pV->nProviderType != 0x20000 || pV->nConnectionType != 1) ){
     char z[2] = { pV->cLetter, 0 };
     return exp_fail(pX, EXP_INV_NET_VALUES, "HKCU\\Network\\%s has wrong fixed values", z, 0);
   }
@@ -388,8 +396,14 @@ static int exp_cred_visit(void *pCtx, const SimCredInfo *pC){
   return 0;
 }
 
+static int exp_user_index(const ExpWorld *pW, const char *zUser);
+
 static void exp_check_user(ExpSim *pX, const char *zUser){
-  ExpNetWalk nw = { pX, 0 };
+  ExpNetWalk nw = { pX, 0, 0 };
+  if( pX->bRegEdited ){
+    int iU = exp_user_index(pX->pW, zUser);
+    if( iU >= 0 ) nw.mEdited = pX->amRegEdited[iU];
+  }
   sim_reg_visit_user_network(pX->pM, zUser, exp_net_visit, &nw);
   ExpCredWalk cw;
   memset(&cw, 0, sizeof(cw));
@@ -413,13 +427,18 @@ static int exp_boot_snapshot_has(const ExpSim *pX, const char *zTarget){
   return 0;
 }
 
-ExpInvariant exp_sim_check_all(ExpSim *pX){
+static void exp_check_netonly_of(ExpSim *pX, SimLuid tok);
+
+/* The whole machine, but of the world's accounts only the hives and vaults
+** of those in mUsers (bit i: account i): a logon, logoff or policy change
+** writes no other account's HKCU\Network or vault. */
+static ExpInvariant exp_check_machine(ExpSim *pX, uint32_t mUsers){
   if( pX->eFailed ) return pX->eFailed;
   sim_session_visit(pX->pM, exp_session_visit, pX);
   if( pX->eFailed ) return pX->eFailed;
   exp_check_global(pX);
   for(int i = 0; i < pX->pW->nUser && !pX->eFailed; i++){
-    exp_check_user(pX, pX->pW->azUser[i]);
+    if( mUsers & (1u << i) ) exp_check_user(pX, pX->pW->azUser[i]);
   }
   for(int i = 0; i < pX->nEnded && !pX->eFailed; i++){
     SimLuid luid = pX->aEnded[i];
@@ -430,7 +449,12 @@ ExpInvariant exp_sim_check_all(ExpSim *pX){
       exp_fail(pX, EXP_INV_ENDED_NO_DIR, "ended session %sLUID %llx still answers", "", luid);
     }
   }
+  if( pX->nNetonly && !pX->eFailed ) exp_check_netonly_of(pX, 0);
   return pX->eFailed;
+}
+
+ExpInvariant exp_sim_check_all(ExpSim *pX){
+  return exp_check_machine(pX, 0xffffffffu);
 }
 
 /* ---------------------------------------------------------------- 4 ---- */
@@ -440,25 +464,8 @@ int exp_sim_open(ExpSim *pX, const ExpWorld *pW){
   pX->pW = pW;
   int rc = sim_machine_new(&pX->pM);
   if( rc ) return rc;
-  const Scenario *pWorld = pW->pWorld;
-  for(int i = 0; i < SCN_POL_COUNT && rc == 0; i++){
-    /* a policy the model does not have yet (language v2) is left out */
-    if( backend_sim_policy((ScnPolicy)i) == SIM_POL_COUNT ) continue;
-    rc = sim_policy_init(pX->pM, backend_sim_policy((ScnPolicy)i),
-                         pWorld->machine.abPolicy[i]);
-  }
-  if( rc == 0 ) rc = sim_machine_set_fixed_disks(pX->pM, pWorld->machine.mDisks);
-  for(int i = 0; i < pWorld->nUser && rc == 0; i++){
-    const ScnUser *pU = &pWorld->aUser[i];
-    rc = sim_machine_add_user(pX->pM, pU->zName, backend_sim_account_kind(pU->eKind),
-                              pU->bDomain, pU->zPassword);
-  }
-  for(int i = 0; i < pWorld->nShare && rc == 0; i++){
-    const ScnShare *pS = &pWorld->aShare[i];
-    rc = sim_machine_add_share(pX->pM, pS->zServer, pS->zShare, pS->bEveryone,
-                               (const char *const *)pS->azGrant, pS->nGrant,
-                               pS->bAnonymous);
-  }
+  char zErr[200];
+  rc = simstep_world(pX->pM, pW->pWorld, zErr, sizeof(zErr));
   if( rc ){
     sim_machine_free(pX->pM);
     pX->pM = NULL;
@@ -486,29 +493,18 @@ static void exp_note_ended(ExpSim *pX, SimLuid luid){
   if( pX->nEnded < (int)(sizeof(pX->aEnded)/sizeof(pX->aEnded[0])) ) pX->nEnded++;
 }
 
-/* The token an `as` step acts with, or 0 with *pRc set. */
-static SimLuid exp_who(ExpSim *pX, const ExpStep *p, int *pRc){
-  *pRc = 0;
-  if( p->iSlot == EXP_SYSTEM ) return SIM_LUID_SYSTEM;
-  SimLuid bare = pX->aBare[p->iSlot];
-  if( bare == 0 ){
-    *pRc = ERROR_NO_SUCH_LOGON_SESSION;
-    return 0;
-  }
-  if( p->eHalf == SCN_HALF_BARE ) return bare;
-  SimLuid linked = pX->aLinked[p->iSlot];
-  if( linked == 0 || !sim_session_exists(pX->pM, bare) ){
-    *pRc = ERROR_NO_SUCH_LOGON_SESSION;
-    return 0;
-  }
-  SimTokenInfo ti;
-  if( sim_token_query(pX->pM, bare, &ti) != 0 ){
-    *pRc = ERROR_NO_SUCH_LOGON_SESSION;
-    return 0;
-  }
-  int bBareLimited = ti.eElevation == SIM_ELEVATION_LIMITED;
-  if( p->eHalf == SCN_HALF_LIMITED ) return bBareLimited ? bare : linked;
-  return bBareLimited ? linked : bare;
+/* The token a logon name and half name, as the sim backend resolves them
+** (bsim_half_token): the bare half, or the limited/elevated one of a
+** split logon; 0 when there is none. Whether it is live is for
+** simstep_run() to decide. */
+static SimLuid exp_half(const ExpSim *pX, int iSlot, int eHalf){
+  if( iSlot == EXP_SYSTEM || eHalf == SCN_HALF_SYSTEM ) return SIM_LUID_SYSTEM;
+  if( iSlot >= EXP_MAX_SLOT ) return 0;
+  SimLuid bare = pX->aBare[iSlot], linked = pX->aLinked[iSlot];
+  if( eHalf == SCN_HALF_BARE || bare == 0 ) return bare;
+  if( linked == 0 ) return 0;
+  int bWantFull = eHalf == SCN_HALF_ELEVATED;
+  return pX->abBareFull[iSlot] == bWantFull ? bare : linked;
 }
 
 /* Listing visitors that count lines and check the order (C12, N7). */
@@ -520,6 +516,7 @@ struct ExpCount {
                              ** rows began */
   const char *zPrev;         /* previous deviceless remote (the machine's) */
   uint64_t h;                /* FNV-1a of what the lines hold */
+  int bRemembered;           /* wnet enum remembered */
 };
 
 /* C12, C14: lettered rows by letter, then deviceless rows (letter 0) by
@@ -552,6 +549,10 @@ static int exp_res_visit(void *pCtx, const SimResourceInfo *pR){
     return exp_fail(c->pX, EXP_INV_SORTED, "wnet enum out of order or repeated%s", "",
                     (unsigned long long)pR->cLetter);
   }
+  if( c->bRemembered && pR->cLetter == 0 ){
+    return exp_fail(c->pX, EXP_INV_DEVICELESS_NOT_REMEMBERED, "wnet enum remembered "
+                    "lists %s without a letter", pR->zRemote, 0);
+  }
   c->n++;
   c->h = exp_mix(exp_mix_int(c->h, (unsigned)pR->cLetter), pR->zRemote);
   return 0;
@@ -574,40 +575,240 @@ static int exp_netv_visit(void *pCtx, const SimNetValues *pV){
   return 0;
 }
 
+/* The listing walkers of one step behind the shared mapping's single
+** visitor context (ExpCount first, so every ExpCount visitor takes it). */
+typedef struct ExpOut ExpOut;
+struct ExpOut {
+  ExpCount c;                /* net use, query, wnet enum, persisted */
+  ExpCredWalk cw;            /* cmdkey /list */
+  ExpLinkWalk w;             /* drives */
+};
+static int exp_out_cred(void *pCtx, const SimCredInfo *pC){
+  return exp_cred_visit(&((ExpOut*)pCtx)->cw, pC);
+}
+static int exp_out_drive(void *pCtx, const SimLinkInfo *pL){
+  return exp_link_visit(&((ExpOut*)pCtx)->w, pL);
+}
+
+/* A fingerprint of the caller's user's HKCU\Network (every value). */
+static uint64_t exp_network_hash(ExpSim *pX, SimLuid tok){
+  ExpCount c = { pX, 0, 0, NULL, 0xcbf29ce484222325ull, 0 };
+  ExpInvariant eWas = pX->eFailed;
+  sim_reg_read_network(pX->pM, tok, exp_netv_visit, &c);
+  pX->eFailed = eWas;         /* order is checked elsewhere */
+  return exp_mix_int(c.h, (unsigned long long)c.n);
+}
+
+/* The index of a user of the world in amRegEdited (SYSTEM last), or -1. */
+static int exp_user_index(const ExpWorld *pW, const char *zUser){
+  if( zUser == NULL ) return -1;
+  if( strcasecmp(zUser, "SYSTEM") == 0 ) return pW->nUser;
+  for(int i = 0; i < pW->nUser; i++){
+    if( strcasecmp(pW->azUser[i], zUser) == 0 ) return i;
+  }
+  return -1;
+}
+
+/* C14 R1: a session a logon has just made holds no deviceless connection
+** (what winlogon restores is remembered, and only lettered connections
+** are remembered). */
+static int exp_deviceless_visit(void *pCtx, const SimConnInfo *pConn){
+  ExpSim *pX = pCtx;
+  if( pConn->cLetter == 0 ){
+    return exp_fail(pX, EXP_INV_DEVICELESS_NOT_REMEMBERED, "a new logon holds the "
+                    "deviceless connection %s", pConn->zRemote, 0);
+  }
+  return 0;
+}
+
+/* L12 N1: the netonly session `luid` (made from parent, whose linked half
+** is parentLinked) sees as local only links of its own directory, and its
+** connections are its own. */
+typedef struct ExpNetonlyWalk ExpNetonlyWalk;
+struct ExpNetonlyWalk {
+  ExpSim *pX;                /* where failures go */
+  SimLuid luid;              /* the netonly session */
+};
+static int exp_noop_target(void *pCtx, const char *zTarget){
+  (void)pCtx; (void)zTarget;
+  return 0;
+}
+static int exp_netonly_link(void *pCtx, const SimLinkInfo *pL){
+  ExpNetonlyWalk *pN = pCtx;
+  SimLuid luid;
+  if( pL->bGlobal ) return 0;
+  if( sim_dosdev_visit_targets(pN->pX->pM, pN->luid, pL->zName, exp_noop_target, NULL) != 0 ){
+    return exp_fail(pN->pX, EXP_INV_NETONLY_ISOLATED, "a netonly session sees the local "
+                    "link %s, which its own directory lacks", pL->zName, 0);
+  }
+  if( exp_rdr_luid(pL->zTarget, &luid) && luid != pN->luid ){
+    return exp_fail(pN->pX, EXP_INV_NETONLY_ISOLATED, "a netonly session sees %s, "
+                    "a link of LUID %llx", pL->zTarget, luid);
+  }
+  return 0;
+}
+static int exp_netonly_conn(void *pCtx, const SimConnInfo *pConn){
+  ExpNetonlyWalk *pN = pCtx;
+  if( pConn->bShared || (pConn->luidCreator != 0 && pConn->luidCreator != pN->luid) ){
+    return exp_fail(pN->pX, EXP_INV_NETONLY_ISOLATED, "a netonly session holds %s, a "
+                    "connection another session made (LUID %llx)", pConn->zRemote,
+                    pConn->luidCreator);
+  }
+  return 0;
+}
+static void exp_check_netonly(ExpSim *pX, int iSlot){
+  ExpNetonlyWalk n = { pX, pX->aBare[iSlot] };
+  if( n.luid == 0 || !sim_session_exists(pX->pM, n.luid) ) return;
+  sim_dosdev_view(pX->pM, n.luid, exp_netonly_link, &n);
+  if( !pX->eFailed ) sim_wnet_visit_connections(pX->pM, n.luid, exp_netonly_conn, &n);
+}
+
+/* Check the netonly sessions related to tok (0: all of them). */
+static void exp_check_netonly_of(ExpSim *pX, SimLuid tok){
+  for(int i = 0; i < EXP_MAX_SLOT && !pX->eFailed; i++){
+    if( pX->aParent[i] == 0 ) continue;
+    if( tok == 0 || tok == pX->aBare[i] || tok == pX->aParent[i]
+     || tok == pX->aParentLinked[i] ){
+      exp_check_netonly(pX, i);
+    }
+  }
+}
+
+/* Forget the netonly parent of a slot (its logon is over or replaced). */
+static void exp_clear_parent(ExpSim *pX, int iSlot){
+  if( pX->aParent[iSlot] ) pX->nNetonly--;
+  pX->aParent[iSlot] = 0;
+  pX->aParentLinked[iSlot] = 0;
+}
+
+/* The ExpStep in the model's terms, for simstep_run() (the strings are
+** the world's and the tables'; the setting lives in *pSet). */
+static void exp_call(const ExpSim *pX, const ExpStep *p, SimStepCall *pC, ScnSetting *pSet){
+  const ExpWorld *pW = pX->pW;
+  memset(pC, 0, sizeof(*pC));
+  pC->eKind = (ScnStepKind)p->eKind;
+  pC->ePersistent = -1;
+  switch( (ScnStepKind)p->eKind ){
+    case SCN_STEP_LOGON:
+      pC->eLogonType = (ScnLogonType)p->eLogon;
+      pC->bS4u = p->bS4u;
+      pC->bHighest = p->bHighest;
+      pC->zUser = pW->azUser[p->iUser];
+      pC->zLogonPassword = p->ePass == 2 ? "Wr0ng-pw" : pW->azPassword[p->iUser];
+      if( p->eLogon == SCN_LOGON_NETONLY || p->eLogon == SCN_LOGON_TASK
+       || p->eLogon == SCN_LOGON_ELEVATE ){
+        pC->tokFrom = p->iFrom == EXP_FROM_SYSTEM ? SIM_LUID_SYSTEM
+                    : p->iFrom != 0 ? exp_half(pX, p->iFrom - 1, p->eFromHalf) : 0;
+        if( p->eLogon == SCN_LOGON_ELEVATE ) pC->zLogonPassword = pW->azPassword[p->iUser];
+      }
+      break;
+    case SCN_STEP_LOGOFF:
+      pC->tok = p->iSlot < EXP_MAX_SLOT ? pX->aBare[p->iSlot] : 0;
+      break;
+    case SCN_STEP_SET:
+      pSet->ePolicy = (ScnPolicy)p->ePolicy;
+      pSet->bOn = p->bOn;
+      pC->aSetting = pSet;
+      pC->nSetting = 1;
+      break;
+    case SCN_STEP_BOOTDEVICE:
+      pC->cLetter = (char)p->cLetter;
+      pC->zTarget = p->iTarget == EXP_NONE ? NULL : exp_target(p->iTarget)->zSim;
+      break;
+    case SCN_STEP_AS: {
+      ScnCmd e = (ScnCmd)p->eCmd;
+      pC->eCmd = e;
+      pC->tok = exp_half(pX, p->iSlot, p->eHalf);
+      pC->cLetter = (char)p->cLetter;
+      pC->zRemote = pW->azRemote[p->iRemote];
+      pC->zCredUser = p->iUser != EXP_NONE ? pW->azUser[p->iUser] : NULL;
+      pC->zCredPassword = exp_step_password(pW, p);
+      pC->ePersistent = p->ePersistent;
+      pC->mFlag = p->mFlag & (EXP_F_RAW|EXP_F_EXACT|EXP_F_UPDATE|EXP_F_TEMPORARY
+                              |EXP_F_FORCE|EXP_F_REMEMBERED);
+      if( e == SCN_CMD_CMDKEY_ADD || e == SCN_CMD_CMDKEY_DELETE ){
+        pC->zTarget = exp_cred_target(pW, p);
+      }else if( e == SCN_CMD_DEFINE || e == SCN_CMD_UNDEFINE || e == SCN_CMD_QUERY ){
+        pC->zName = exp_name(p->iName);
+        pC->zTarget = p->iTarget != EXP_NONE ? exp_target(p->iTarget)->zSim : NULL;
+      }else if( e == SCN_CMD_REG_SET || e == SCN_CMD_REG_DELETE ){
+        const ExpRegWrite *pR = p->iReg != EXP_NONE ? exp_reg(p->iReg) : NULL;
+        pC->zRegValue = pR ? pR->zValue : NULL;
+        if( e == SCN_CMD_REG_SET && pR ){
+          pC->eRegType = (ScnRegType)pR->eType;
+          pC->zRegData = pR->zData;
+          pC->uRegDword = pR->uDword;
+        }
+      }else if( e == SCN_CMD_DIR ){
+        /* pC->zPath is set by the caller (it needs a buffer) */
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
   SimMachine *pM = pX->pM;
-  const ExpWorld *pW = pX->pW;
   int rc = 0, bFull = pX->bFullCheck, bGlobal = 0;
   uint64_t uHash = 0xcbf29ce484222325ull;
   SimLuid tok = 0;
-  char zLetter[3] = { (char)p->cLetter, ':', 0 };
+  SimStepCall call;
+  SimStepOut res;
+  ScnSetting set;
+  exp_call(pX, p, &call, &set);
   switch( (ScnStepKind)p->eKind ){
     case SCN_STEP_LOGON: {
-      const char *zPw = p->ePass == 2 ? "Wr0ng-pw" : pW->azPassword[p->iUser];
-      SimLuid t = 0;
-      rc = sim_logon_user(pM, pW->azUser[p->iUser], backend_sim_logon_type((ScnLogonType)p->eLogon),
-                          p->bHighest, zPw, &t);
-      pX->abLive[p->iSlot] = 1;
-      pX->aBare[p->iSlot] = 0;
-      pX->aLinked[p->iSlot] = 0;
+      int iSlot = p->iSlot;
+      rc = simstep_run(pM, &call, NULL, &res);
+      pX->abLive[iSlot] = 1;
+      pX->aBare[iSlot] = 0;
+      pX->aLinked[iSlot] = 0;
+      pX->abBareFull[iSlot] = 0;
+      exp_clear_parent(pX, iSlot);
       if( rc == 0 ){
-        SimTokenInfo ti;
-        pX->aBare[p->iSlot] = t;
-        if( sim_token_query(pM, t, &ti) == 0 ) pX->aLinked[p->iSlot] = ti.luidLinked;
+        pX->aBare[iSlot] = res.tokMade;
+        pX->aLinked[iSlot] = res.made.luidLinked;
+        pX->abBareFull[iSlot] = res.made.eElevation == SIM_ELEVATION_FULL;
+        if( p->eLogon == SCN_LOGON_NETONLY ){
+          SimTokenInfo ti;
+          pX->aParent[iSlot] = call.tokFrom;
+          if( call.tokFrom != SIM_LUID_SYSTEM && sim_token_query(pM, call.tokFrom, &ti) == 0 ){
+            pX->aParentLinked[iSlot] = ti.luidLinked;
+            /* L12: a copy of the from= half's token, linked to nothing */
+            if( ti.eElevation != res.made.eElevation || res.made.luidLinked != 0
+             || strcasecmp(ti.zUser, res.made.zUser) != 0 ){
+              exp_fail(pX, EXP_INV_TOKEN_PAIR, "netonly session of %s is no unlinked copy "
+                       "of its from= half (LUID %llx)", res.made.zUser, call.tokFrom);
+            }
+          }
+          pX->nNetonly++;
+        }
+        /* C14 R1: a logon that made a new session restored no deviceless
+        ** connection (task and consent elevation name an older half) */
+        int bNew = 1;
+        for(int i = 0; i < EXP_MAX_SLOT; i++){
+          if( i != iSlot && (pX->aBare[i] == res.tokMade || pX->aLinked[i] == res.tokMade) ){
+            bNew = 0;
+          }
+        }
+        if( bNew ){
+          sim_wnet_visit_connections(pM, res.tokMade, exp_deviceless_visit, pX);
+          if( res.made.luidLinked && !pX->eFailed ){
+            sim_wnet_visit_connections(pM, res.made.luidLinked, exp_deviceless_visit, pX);
+          }
+        }
       }
       bFull = 1;
       break;
     }
     case SCN_STEP_LOGOFF:
       pX->abLive[p->iSlot] = 0;
-      if( pX->aBare[p->iSlot] == 0 ){
-        rc = ERROR_NO_SUCH_LOGON_SESSION;
-      }else{
-        rc = sim_logoff(pM, pX->aBare[p->iSlot]);
-        if( rc == 0 ){
-          exp_note_ended(pX, pX->aBare[p->iSlot]);
-          exp_note_ended(pX, pX->aLinked[p->iSlot]);
-        }
+      rc = simstep_run(pM, &call, NULL, &res);
+      if( rc == 0 ){
+        exp_note_ended(pX, pX->aBare[p->iSlot]);
+        exp_note_ended(pX, pX->aLinked[p->iSlot]);
       }
       bFull = 1;
       break;
@@ -618,8 +819,9 @@ int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
           exp_note_ended(pX, pX->aLinked[i]);
         }
       }
-      rc = sim_reboot(pM);
+      rc = simstep_run(pM, &call, NULL, &res);
       memset(pX->abLive, 0, sizeof(pX->abLive));
+      for(int i = 0; i < EXP_MAX_SLOT; i++) exp_clear_parent(pX, i);
       if( sim_session_count(pM) != 1 ){
         exp_fail(pX, EXP_INV_REBOOT_ONLY_SYSTEM, "%s%llu sessions after reboot", "",
                  (unsigned long long)sim_session_count(pM));
@@ -627,145 +829,89 @@ int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
       bFull = 1;
       break;
     case SCN_STEP_SET:
-      rc = sim_policy_set(pM, backend_sim_policy((ScnPolicy)p->ePolicy), p->bOn);
+      rc = simstep_run(pM, &call, NULL, &res);
       bFull = 1;
       break;
     case SCN_STEP_BOOTDEVICE:
-      if( p->iTarget == EXP_NONE ) rc = sim_reg_delete_boot_device(pM, zLetter);
-      else rc = sim_reg_set_boot_device(pM, zLetter, exp_target(p->iTarget)->zSim);
+      rc = simstep_run(pM, &call, NULL, &res);
       break;
     case SCN_STEP_AS: {
-      tok = exp_who(pX, p, &rc);
-      if( rc ) break;
-      const char *zRemote = pW->azRemote[p->iRemote];
-      const char *zPw = p->ePass == 2 ? "Wr0ng-pw"
-                      : p->ePass == 1 ? pW->azPassword[p->iUser < pW->nUser ? p->iUser : 0]
-                      : NULL;
-      const char *zUser = p->iUser != EXP_NONE ? pW->azUser[p->iUser] : NULL;
-      ExpCount c = { pX, 0, 0, NULL, 0xcbf29ce484222325ull };
-      switch( (ScnCmd)p->eCmd ){
-        case SCN_CMD_NET_USE_LIST:
-          rc = sim_net_use_list(pM, tok, exp_use_visit, &c);
+      ScnCmd e = (ScnCmd)p->eCmd;
+      ExpOut o;
+      SimStepVisit v;
+      char zPath[4] = { (char)p->cLetter, ':', '\\', 0 };
+      uint64_t hNetBefore = 0;
+      int bDeviceless = e == SCN_CMD_NET_USE_DEVICELESS || e == SCN_CMD_WNET_ADD_DEVICELESS
+                     || e == SCN_CMD_NET_USE_DELETE_REMOTE || e == SCN_CMD_WNET_CANCEL_REMOTE;
+      tok = call.tok;
+      if( e == SCN_CMD_DIR ){
+        call.zPath = (p->mFlag & EXP_F_DIR_UNC) ? call.zRemote : zPath;
+      }
+      memset(&o, 0, sizeof(o));
+      o.c.pX = pX;
+      o.c.h = 0xcbf29ce484222325ull;
+      o.c.bRemembered = e == SCN_CMD_WNET_ENUM && (p->mFlag & EXP_F_REMEMBERED);
+      o.cw.pX = pX;
+      o.cw.h = o.c.h;
+      o.w.pX = pX;
+      o.w.bLocalOnly = 1;
+      o.w.h = o.c.h;
+      v.pCtx = &o;
+      v.xUse = exp_use_visit;
+      v.xCred = exp_out_cred;
+      v.xTarget = exp_line_visit;
+      v.xResource = exp_res_visit;
+      v.xDrive = exp_out_drive;
+      v.xNet = exp_netv_visit;
+      if( bDeviceless && tok ) hNetBefore = exp_network_hash(pX, tok);
+      rc = simstep_run(pM, &call, &v, &res);
+      uHash = o.c.h;
+      switch( e ){
+        case SCN_CMD_CMDKEY_LIST: uHash = o.cw.h; break;
+        case SCN_CMD_DRIVES: uHash = o.w.h; break;
+        case SCN_CMD_WNET_GET:
+          if( rc == 0 ) uHash = exp_mix(uHash, res.zRemote);
           break;
-        case SCN_CMD_NET_USE_ADD: {
-          int bYes = 1;
-          rc = sim_reg_get_net_use_default(pM, tok, &bYes);
-          if( rc ) break;
-          if( p->ePersistent >= 0 ) bYes = p->ePersistent;
-          rc = sim_wnet_add_connection2(pM, tok, zLetter, zRemote, zUser, zPw,
-                                        bYes ? SIM_CONNECT_UPDATE_PROFILE : 0);
-          if( rc == 0 && p->ePersistent >= 0 ){
-            rc = sim_reg_set_net_use_default(pM, tok, p->ePersistent);
-          }
+        case SCN_CMD_NET_USE_AUTO:
+          if( rc == 0 ) uHash = exp_mix_int(uHash, (unsigned)res.cLetter);
           bGlobal = 1;
           break;
-        }
-        case SCN_CMD_NET_USE_DELETE:
-          rc = sim_wnet_cancel_connection2(pM, tok, zLetter, SIM_CONNECT_UPDATE_PROFILE, 1);
-          bGlobal = 1;
-          break;
-        case SCN_CMD_NET_USE_DELETE_ALL:
-          rc = sim_net_use_delete_all(pM, tok);
-          bGlobal = 1;
-          break;
-        case SCN_CMD_NET_USE_PERSISTENT:
-          rc = sim_reg_set_net_use_default(pM, tok, p->ePersistent == 1);
-          break;
-        case SCN_CMD_CMDKEY_ADD:
-        case SCN_CMD_CMDKEY_DELETE: {
-          const char *zTarget = (p->mFlag & EXP_F_CMDKEY_SRV) ? pW->azServer[p->iRemote]
-                              : "nosuchtarget";
-          if( p->eCmd == SCN_CMD_CMDKEY_ADD ){
-            rc = sim_cred_write(pM, tok, zTarget, zUser, zPw ? zPw : "");
-          }else{
-            rc = sim_cred_delete(pM, tok, zTarget);
-          }
-          break;
-        }
-        case SCN_CMD_CMDKEY_LIST: {
-          ExpCredWalk cw;
-          memset(&cw, 0, sizeof(cw));
-          cw.pX = pX;
-          cw.h = c.h;
-          rc = sim_cred_enumerate(pM, tok, exp_cred_visit, &cw);
-          c.h = cw.h;
-          break;
-        }
-        case SCN_CMD_DEFINE:
-        case SCN_CMD_UNDEFINE: {
-          unsigned flags = 0;
-          if( p->mFlag & EXP_F_RAW ) flags |= SIM_DDD_RAW_TARGET_PATH;
-          if( p->eCmd == SCN_CMD_UNDEFINE ){
-            flags |= SIM_DDD_REMOVE_DEFINITION;
-            if( p->mFlag & EXP_F_EXACT ) flags |= SIM_DDD_EXACT_MATCH_ON_REMOVE;
-          }
-          const char *zTarget = p->iTarget != EXP_NONE ? exp_target(p->iTarget)->zSim : NULL;
-          rc = sim_define_dos_device(pM, tok, flags, exp_name(p->iName), zTarget);
-          bGlobal = 1;
-          break;
-        }
-        case SCN_CMD_QUERY:
-          rc = sim_query_dos_device(pM, tok, exp_name(p->iName), exp_line_visit, &c);
-          break;
-        case SCN_CMD_WNET_ADD: {
-          unsigned flags = 0;
-          if( p->mFlag & EXP_F_UPDATE ) flags |= SIM_CONNECT_UPDATE_PROFILE;
-          if( p->mFlag & EXP_F_TEMPORARY ) flags |= SIM_CONNECT_TEMPORARY;
-          rc = sim_wnet_add_connection2(pM, tok, zLetter, zRemote, zUser, zPw, flags);
-          bGlobal = 1;
-          break;
-        }
-        case SCN_CMD_WNET_CANCEL:
-          rc = sim_wnet_cancel_connection2(pM, tok, zLetter,
-                   (p->mFlag & EXP_F_UPDATE) ? SIM_CONNECT_UPDATE_PROFILE : 0,
-                   (p->mFlag & EXP_F_FORCE) != 0);
-          bGlobal = 1;
-          break;
-        case SCN_CMD_WNET_GET: {
-          const char *zOut = NULL;
-          rc = sim_wnet_get_connection(pM, tok, zLetter, &zOut);
-          if( rc == 0 ) c.h = exp_mix(c.h, zOut);
-          break;
-        }
-        case SCN_CMD_WNET_ENUM:
-          rc = sim_wnet_enum(pM, tok, (p->mFlag & EXP_F_REMEMBERED)
-                             ? SIM_RESOURCE_REMEMBERED : SIM_RESOURCE_CONNECTED,
-                             exp_res_visit, &c);
-          break;
-        case SCN_CMD_DRIVES: {
-          ExpLinkWalk w;
-          memset(&w, 0, sizeof(w));
-          w.pX = pX;
-          w.bLocalOnly = 1;
-          w.h = c.h;
-          rc = sim_dosdev_view(pM, tok, exp_link_visit, &w);
-          c.h = w.h;
-          break;
-        }
-        case SCN_CMD_TOKEN: {
-          SimTokenInfo ti;
-          rc = sim_token_query(pM, tok, &ti);
+        case SCN_CMD_TOKEN:
           if( rc == 0 ){
-            c.h = exp_mix(exp_mix_int(c.h, (unsigned)ti.eElevation * 2u
-                                      + (ti.luidLinked != 0)), ti.zUser);
+            uHash = exp_mix(exp_mix_int(uHash, (unsigned)res.token.eElevation * 2u
+                                        + (res.token.luidLinked != 0)), res.token.zUser);
           }
           break;
-        }
-        case SCN_CMD_PERSISTED:
-          rc = sim_reg_read_network(pM, tok, exp_netv_visit, &c);
+        case SCN_CMD_NET_USE_ADD: case SCN_CMD_NET_USE_DELETE:
+        case SCN_CMD_NET_USE_DELETE_ALL: case SCN_CMD_DEFINE: case SCN_CMD_UNDEFINE:
+        case SCN_CMD_WNET_ADD: case SCN_CMD_WNET_CANCEL:
+        case SCN_CMD_NET_USE_DEVICELESS: case SCN_CMD_WNET_ADD_DEVICELESS:
+        case SCN_CMD_NET_USE_DELETE_REMOTE: case SCN_CMD_WNET_CANCEL_REMOTE:
+          bGlobal = 1;
           break;
-        case SCN_CMD_DIR:
-          if( p->mFlag & EXP_F_DIR_UNC ){
-            rc = sim_open_path(pM, tok, zRemote);
-          }else{
-            char zPath[4] = { (char)p->cLetter, ':', '\\', 0 };
-            rc = sim_open_path(pM, tok, zPath);
+        case SCN_CMD_REG_SET: case SCN_CMD_REG_DELETE:
+          /* R6: what a script writes need not look like what net use
+          ** writes (C6's fixed values), for this user and letter */
+          if( rc == 0 ){
+            SimTokenInfo ti;
+            if( sim_token_query(pM, tok, &ti) == 0 ){
+              int iU = exp_user_index(pX->pW, ti.zUser);
+              if( iU >= 0 && p->cLetter >= 'A' && p->cLetter <= 'Z' ){
+                pX->amRegEdited[iU] |= 1u << (p->cLetter - 'A');
+                pX->bRegEdited = 1;
+              }
+            }
           }
           break;
         default:
           break;
       }
-      uHash = c.h;
+      if( bDeviceless && tok && !pX->eFailed && exp_network_hash(pX, tok) != hNetBefore ){
+        exp_fail(pX, EXP_INV_DEVICELESS_NOT_REMEMBERED, "%s changed HKCU\\Network",
+                 e == SCN_CMD_NET_USE_DEVICELESS ? "net use \\\\srv\\share"
+                 : e == SCN_CMD_WNET_ADD_DEVICELESS ? "wnet add \\\\srv\\share"
+                 : "a cancel by remote name", 0);
+      }
       break;
     }
     default:
@@ -774,22 +920,40 @@ int exp_sim_step(ExpSim *pX, const ExpStep *p, uint64_t *pHash){
   if( pHash ) *pHash = exp_mix_int(uHash, (unsigned long long)rc);
   if( pX->eFailed ) return rc;
   if( bFull ){
-    exp_sim_check_all(pX);
-  }else if( tok ){
-    /* Only what the step could have changed. */
+    /* which accounts' hives and vaults the step could have written: a
+    ** logon's own account (R1's restore reads it), every one after a
+    ** logoff, a reboot or a logon made from another half; none after a
+    ** policy change or a boot device */
+    uint32_t mUsers = 0xffffffffu;
+    if( !pX->bFullCheck ){
+      if( p->eKind == SCN_STEP_SET ) mUsers = 0;
+      else if( p->eKind == SCN_STEP_LOGON && p->iFrom == 0 ) mUsers = 1u << p->iUser;
+    }
+    exp_check_machine(pX, mUsers);
+  }else if( tok && sim_session_exists(pM, tok) ){
+    /* Only what the step could have changed. A listing and a DOS device
+    ** step write neither HKCU\Network nor the vault, so the acting user's
+    ** hive and vault are walked after the other commands only (they were
+    ** checked when they last could change). */
+    ScnCmd e = (ScnCmd)p->eCmd;
+    int bUser = !(e == SCN_CMD_NET_USE_LIST || e == SCN_CMD_CMDKEY_LIST
+                  || e == SCN_CMD_QUERY || e == SCN_CMD_WNET_GET || e == SCN_CMD_WNET_ENUM
+                  || e == SCN_CMD_DRIVES || e == SCN_CMD_TOKEN || e == SCN_CMD_PERSISTED
+                  || e == SCN_CMD_DEFINE || e == SCN_CMD_UNDEFINE);
     exp_check_session(pX, tok);
     SimLuid linked = 0;
     if( tok != SIM_LUID_SYSTEM ){
       SimTokenInfo ti;
       if( sim_token_query(pM, tok, &ti) == 0 ){
         linked = ti.luidLinked;
-        if( !pX->eFailed ) exp_check_user(pX, ti.zUser);
+        if( !pX->eFailed && bUser ) exp_check_user(pX, ti.zUser);
       }
       if( linked && !pX->eFailed ) exp_check_session(pX, linked);
-    }else if( !pX->eFailed ){
+    }else if( !pX->eFailed && bUser ){
       exp_check_user(pX, "SYSTEM");
     }
     if( (bGlobal || tok == SIM_LUID_SYSTEM) && !pX->eFailed ) exp_check_global(pX);
+    if( pX->nNetonly && !pX->eFailed ) exp_check_netonly_of(pX, tok);
   }
   return rc;
 }

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sim/winerror.h"
 #include "runner/util/strbuf.h"
@@ -94,6 +95,24 @@ static const ExpTarget aExpTarget[] = {
 /* Drive letters for net use, wnet and bootdevice: few, so steps collide. */
 static const char acExpLetter[] = { 'Q', 'R', 'X', 'Z', 'C' };
 
+/* Registry writes (R6): values net use writes, with the data it writes
+** and with data it never writes, and a value it does not know. */
+static const ExpRegWrite aExpReg[] = {
+  { "RemotePath", SCN_REG_SZ, "\\\\fs1\\data", 0 },
+  { "RemotePath", SCN_REG_SZ, "\\\\fs2\\pub", 0 },
+  { "UserName", SCN_REG_SZ, "", 0 },
+  { "UserName", SCN_REG_SZ, "bob", 0 },
+  { "ProviderName", SCN_REG_SZ, "Microsoft Windows Network", 0 },
+  { "ProviderType", SCN_REG_DWORD, NULL, 131072 },
+  { "ConnectionType", SCN_REG_DWORD, NULL, 1 },
+  { "ConnectionType", SCN_REG_DWORD, NULL, 2 },
+  { "RemotePath", SCN_REG_DWORD, NULL, 7 },
+  { "Comment", SCN_REG_SZ, "made by a script", 0 },
+};
+#define EXP_N_REG ((int)(sizeof(aExpReg)/sizeof(aExpReg[0])))
+int exp_reg_count(void){ return EXP_N_REG; }
+const ExpRegWrite *exp_reg(int i){ return &aExpReg[i]; }
+
 #define EXP_N_NAME ((int)(sizeof(azExpName)/sizeof(azExpName[0])))
 #define EXP_N_LETTER ((int)sizeof(acExpLetter))
 
@@ -118,7 +137,7 @@ static const char zExpDefaultWorld[] =
   "user    Administrator builtin-admin password=Adm1n-pw\n"
   "user    carol admin domain password=Car0l-pw\n"
   "user    dave standard domain password=Dav3-pw\n"
-  "share   \\\\fs1\\data\n"
+  "share   \\\\fs1\\data alias=fs1.corp.example\n"
   "share   \\\\fs1\\team grant=alice,bob\n"
   "share   \\\\fs2\\pub anonymous\n"
   "share   \\\\fs2\\ops grant=carol,dave\n";
@@ -170,6 +189,30 @@ int exp_world_init(ExpWorld *pW, const char *zWorldFile, char *zErr, size_t nErr
     pW->azServer[pW->nRemote] = pScn->aShare[i].zServer;
     pW->nRemote++;
   }
+  /* C16: each share of a server that has an alias, once more by the
+  ** server's first alias (they exist too); a dotted alias gives the
+  ** wildcard vault target that matches it (K3). */
+  int nOwned = 3;
+  for(int i = 0; i < pScn->nShare && pW->nRemote < EXP_MAX_REMOTE - 2; i++){
+    const ScnShare *pSh = &pScn->aShare[i];
+    const char *zAlias = NULL;
+    for(int j = 0; j < pScn->nShare && zAlias == NULL; j++){
+      if( pScn->aShare[j].nAlias && strcasecmp(pScn->aShare[j].zServer, pSh->zServer) == 0 ){
+        zAlias = pScn->aShare[j].azAlias[0];
+      }
+    }
+    if( zAlias == NULL || nOwned >= EXP_MAX_REMOTE ) continue;
+    snprintf(pW->azOwned[nOwned], sizeof(pW->azOwned[nOwned]), "\\\\%s\\%s", zAlias,
+             pSh->zShare);
+    pW->azRemote[pW->nRemote] = pW->azOwned[nOwned++];
+    pW->azServer[pW->nRemote] = zAlias;
+    pW->nRemote++;
+    const char *zDot = strchr(zAlias, '.');
+    if( pW->zWildcard == NULL && zDot && zDot[1] ){
+      snprintf(pW->zWildcardBuf, sizeof(pW->zWildcardBuf), "*%s", zDot);
+      pW->zWildcard = pW->zWildcardBuf;
+    }
+  }
   pW->nRealShare = pW->nRemote;
   /* A share that does not exist on a known server (C2: 67), and a server
   ** that does not exist (C2: 53). */
@@ -220,6 +263,10 @@ static const uint8_t aExpCmdWeightModel[SCN_CMD_COUNT] = {
   [SCN_CMD_WNET_ADD] = 10, [SCN_CMD_WNET_CANCEL] = 6, [SCN_CMD_WNET_GET] = 5,
   [SCN_CMD_WNET_ENUM] = 3, [SCN_CMD_DRIVES] = 5, [SCN_CMD_TOKEN] = 3,
   [SCN_CMD_PERSISTED] = 3, [SCN_CMD_DIR] = 5,
+  /* language v2 (C14, C15, R6); `tool` steps are the tool profiles' */
+  [SCN_CMD_NET_USE_AUTO] = 4, [SCN_CMD_NET_USE_DEVICELESS] = 5,
+  [SCN_CMD_NET_USE_DELETE_REMOTE] = 3, [SCN_CMD_WNET_ADD_DEVICELESS] = 4,
+  [SCN_CMD_WNET_CANCEL_REMOTE] = 3, [SCN_CMD_REG_SET] = 3, [SCN_CMD_REG_DELETE] = 2,
 };
 /* Under the current profile (Wine): what Wine can do. Connecting and
 ** cancelling are left out: Wine cannot, and an agent that could not make
@@ -243,6 +290,17 @@ void exp_gen_init(ExpGen *pG, const ExpWorld *pW, ExpProfile eProfile, uint64_t 
   pG->eProfile = eProfile;
 }
 
+/* A logon name for from= of a task or elevate logon: a name logged on
+** before (live or not, but not iSlot) whose last logon was iUser's; -1 if
+** there is none. */
+static int exp_gen_same_user(ExpGen *pG, int iSlot, int iUser){
+  int n = 0, ai[EXP_MAX_SLOT];
+  for(int i = 0; i < EXP_MAX_SLOT; i++){
+    if( i != iSlot && pG->abUsed[i] && pG->aiUser[i] == iUser ) ai[n++] = i;
+  }
+  return n ? ai[exp_rng_below(&pG->rng, (unsigned)n)] : -1;
+}
+
 static void exp_gen_logon(ExpGen *pG, ExpStep *p){
   ExpRng *r = &pG->rng;
   /* the first name that is not live, from a random start */
@@ -261,30 +319,89 @@ static void exp_gen_logon(ExpGen *pG, ExpStep *p){
   p->eKind = SCN_STEP_LOGON;
   p->iSlot = (uint8_t)iSlot;
   p->iUser = (uint8_t)exp_rng_below(r, (unsigned)pG->pW->nUser);
-  /* v1 logon types only: the v2 ones (ssh and after) need from= or checks
-  ** the generator does not make yet. */
-  unsigned eType = exp_rng_below(r, SCN_LOGON_CURRENT + 1);
+  /* v1 types (interactive .. current) two times in three, else a v2 one:
+  ** ssh (L11), netonly (L12), task and batch s4u (L13), elevate (L14) */
+  unsigned eType;
+  if( exp_rng_below(r, 3) != 0 ){
+    eType = exp_rng_below(r, SCN_LOGON_CURRENT + 1);
+  }else{
+    static const uint8_t aV2[] = { SCN_LOGON_SSH, SCN_LOGON_NETONLY, SCN_LOGON_NETONLY,
+                                   SCN_LOGON_TASK, SCN_LOGON_ELEVATE, SCN_LOGON_ELEVATE,
+                                   SCN_LOGON_BATCH };
+    unsigned k = exp_rng_below(r, sizeof(aV2));
+    eType = aV2[k];
+    if( eType == SCN_LOGON_BATCH ) p->bS4u = 1;
+  }
   if( eType == SCN_LOGON_CURRENT && pG->bCurrentUsed ) eType = SCN_LOGON_INTERACTIVE;
+  if( eType == SCN_LOGON_NETONLY ){
+    /* from any name logged on before, any half, or SYSTEM */
+    int n = 0, ai[EXP_MAX_SLOT];
+    for(int i = 0; i < EXP_MAX_SLOT; i++){
+      if( i != iSlot && pG->abUsed[i] ) ai[n++] = i;
+    }
+    if( n == 0 || exp_rng_below(r, 5) == 0 ){
+      p->iFrom = EXP_FROM_SYSTEM;
+      p->eFromHalf = SCN_HALF_SYSTEM;
+    }else{
+      p->iFrom = (uint8_t)(1 + ai[exp_rng_below(r, (unsigned)n)]);
+      unsigned h = exp_rng_below(r, 100);
+      p->eFromHalf = h < 60 ? SCN_HALF_BARE : h < 80 ? SCN_HALF_LIMITED : SCN_HALF_ELEVATED;
+    }
+  }else if( eType == SCN_LOGON_TASK || eType == SCN_LOGON_ELEVATE ){
+    int iFrom = exp_gen_same_user(pG, iSlot, p->iUser);
+    if( iFrom < 0 ){
+      /* any earlier logon's user, then */
+      int n = 0, ai[EXP_MAX_SLOT];
+      for(int i = 0; i < EXP_MAX_SLOT; i++){
+        if( i != iSlot && pG->abUsed[i] ) ai[n++] = i;
+      }
+      if( n ){
+        iFrom = ai[exp_rng_below(r, (unsigned)n)];
+        p->iUser = pG->aiUser[iFrom];
+      }
+    }
+    if( iFrom < 0 ){
+      eType = SCN_LOGON_INTERACTIVE;
+    }else{
+      p->iFrom = (uint8_t)(1 + iFrom);
+      p->eFromHalf = SCN_HALF_BARE;
+    }
+  }
   p->eLogon = (uint8_t)eType;
   if( eType == SCN_LOGON_CURRENT ){
     pG->bCurrentUsed = 1;
     p->iUser = (uint8_t)pG->pW->iCurrentUser;
   }
-  p->bHighest = eType == SCN_LOGON_BATCH && exp_rng_below(r, 2);
+  p->bHighest = (eType == SCN_LOGON_BATCH && !p->bS4u) || eType == SCN_LOGON_TASK
+              ? (uint8_t)exp_rng_below(r, 2) : 0;
   unsigned k = exp_rng_below(r, 100);
-  /* password= is not allowed on a current logon (it makes no new logon) */
-  p->ePass = eType == SCN_LOGON_CURRENT ? 0 : k < 5 ? 2 : k < 8 ? 1 : 0;
+  /* password= is not allowed on a current logon (it makes no new logon),
+  ** on task and elevate (they take none) nor on batch s4u (it stores
+  ** none) */
+  int bNoPass = eType == SCN_LOGON_CURRENT || eType == SCN_LOGON_TASK
+             || eType == SCN_LOGON_ELEVATE || p->bS4u;
+  p->ePass = bNoPass ? 0 : k < 5 ? 2 : k < 8 ? 1 : 0;
   /* A wrong password fails the logon (L7): the name stays free, but the
   ** language counts the name as logged on, so the generator does too. */
   pG->abLive[iSlot] = 1;
   pG->abUsed[iSlot] = 1;
   pG->aeType[iSlot] = (uint8_t)eType;
+  pG->aiUser[iSlot] = p->iUser;
 }
 
 /* Choose a credential (user, password kind) for net use, wnet or cmdkey. */
 static void exp_gen_cred(ExpGen *pG, ExpStep *p){
   p->iUser = (uint8_t)exp_rng_below(&pG->rng, (unsigned)pG->pW->nUser);
   p->ePass = exp_rng_below(&pG->rng, 100) < 80 ? 1 : 2;
+}
+
+/* The same for net use and wnet add, which may also pass a NULL password
+** (a user alone) or an empty one (C9 v2). */
+static void exp_gen_cred_v2(ExpGen *pG, ExpStep *p){
+  exp_gen_cred(pG, p);
+  unsigned k = exp_rng_below(&pG->rng, 100);
+  if( k < 8 ) p->ePass = 0;
+  else if( k < 15 ) p->ePass = EXP_PASS_EMPTY;
 }
 
 static void exp_gen_as(ExpGen *pG, ExpStep *p){
@@ -322,9 +439,23 @@ static void exp_gen_as(ExpGen *pG, ExpStep *p){
   p->ePersistent = -1;
   switch( (ScnCmd)p->eCmd ){
     case SCN_CMD_NET_USE_ADD:
-      if( exp_rng_below(r, 100) < 30 ) exp_gen_cred(pG, p);
+    case SCN_CMD_NET_USE_AUTO:
+      if( exp_rng_below(r, 100) < 30 ) exp_gen_cred_v2(pG, p);
       k = exp_rng_below(r, 10);
       p->ePersistent = (int8_t)(k < 6 ? -1 : k < 8 ? 0 : 1);
+      break;
+    case SCN_CMD_NET_USE_DEVICELESS:
+    case SCN_CMD_WNET_ADD_DEVICELESS:
+      if( exp_rng_below(r, 100) < 35 ) exp_gen_cred_v2(pG, p);
+      break;
+    case SCN_CMD_WNET_CANCEL_REMOTE:
+      if( exp_rng_below(r, 100) < 30 ) p->mFlag |= EXP_F_FORCE;
+      break;
+    case SCN_CMD_REG_SET:
+      p->iReg = (uint8_t)exp_rng_below(r, EXP_N_REG);
+      break;
+    case SCN_CMD_REG_DELETE:
+      p->iReg = exp_rng_below(r, 2) ? (uint8_t)exp_rng_below(r, EXP_N_REG) : EXP_NONE;
       break;
     case SCN_CMD_NET_USE_PERSISTENT:
       p->ePersistent = (int8_t)exp_rng_below(r, 2);
@@ -333,7 +464,10 @@ static void exp_gen_as(ExpGen *pG, ExpStep *p){
       exp_gen_cred(pG, p);
       /* fall through */
     case SCN_CMD_CMDKEY_DELETE:
-      if( exp_rng_below(r, 100) < 85 ) p->mFlag |= EXP_F_CMDKEY_SRV;
+      k = exp_rng_below(r, 100);
+      if( k < 8 ) p->eCredTarget = EXP_CT_STAR;               /* K3 v2 */
+      else if( k < 20 && pG->pW->zWildcard ) p->eCredTarget = EXP_CT_SUFFIX;
+      else if( k < 87 ) p->mFlag |= EXP_F_CMDKEY_SRV;
       break;
     case SCN_CMD_DEFINE:
       p->iName = (uint8_t)exp_rng_below(r, EXP_N_NAME);
@@ -354,7 +488,7 @@ static void exp_gen_as(ExpGen *pG, ExpStep *p){
     case SCN_CMD_WNET_ADD:
       k = exp_rng_below(r, 100);
       if( k < 25 ){
-        exp_gen_cred(pG, p);
+        exp_gen_cred_v2(pG, p);
       }else if( k < 30 ){
         p->ePass = (uint8_t)(1 + exp_rng_below(r, 2));  /* password only */
       }
@@ -385,8 +519,12 @@ static void exp_gen_as(ExpGen *pG, ExpStep *p){
   ScnCmd e = (ScnCmd)p->eCmd;
   int bLetter = e == SCN_CMD_NET_USE_ADD || e == SCN_CMD_NET_USE_DELETE
     || e == SCN_CMD_WNET_ADD || e == SCN_CMD_WNET_CANCEL || e == SCN_CMD_WNET_GET
+    || e == SCN_CMD_REG_SET || e == SCN_CMD_REG_DELETE
     || (e == SCN_CMD_DIR && !(p->mFlag & EXP_F_DIR_UNC));
   int bRemote = e == SCN_CMD_NET_USE_ADD || e == SCN_CMD_WNET_ADD
+    || e == SCN_CMD_NET_USE_AUTO || e == SCN_CMD_NET_USE_DEVICELESS
+    || e == SCN_CMD_NET_USE_DELETE_REMOTE || e == SCN_CMD_WNET_ADD_DEVICELESS
+    || e == SCN_CMD_WNET_CANCEL_REMOTE
     || (e == SCN_CMD_DIR && (p->mFlag & EXP_F_DIR_UNC))
     || ((e == SCN_CMD_CMDKEY_ADD || e == SCN_CMD_CMDKEY_DELETE)
         && (p->mFlag & EXP_F_CMDKEY_SRV));
@@ -400,6 +538,7 @@ void exp_gen_next(ExpGen *pG, ExpStep *p){
   p->iUser = EXP_NONE;
   p->iTarget = EXP_NONE;
   p->ePersistent = -1;
+
   pG->nMade++;
   if( pG->eProfile == EXP_PROFILE_CURRENT ){
     if( !pG->abUsed[0] ){
@@ -468,24 +607,73 @@ void exp_gen_next(ExpGen *pG, ExpStep *p){
   }
 }
 
+int exp_step_is_v2(const ExpWorld *pW, const ExpStep *p){
+  switch( (ScnStepKind)p->eKind ){
+    case SCN_STEP_LOGON:
+      return p->eLogon > SCN_LOGON_CURRENT || p->bS4u;
+    case SCN_STEP_SET:
+      return p->ePolicy == SCN_POL_PROTECTION_MODE || p->ePolicy == SCN_POL_CONSENT_CREDENTIALS;
+    case SCN_STEP_AS: {
+      ScnCmd e = (ScnCmd)p->eCmd;
+      if( e > SCN_CMD_DIR ) return 1;
+      if( p->eCredTarget != EXP_CT_PLAIN ) return 1;
+      if( p->iUser != EXP_NONE && (p->ePass == 0 || p->ePass == EXP_PASS_EMPTY)
+       && e != SCN_CMD_CMDKEY_ADD ) return 1;
+      int bRemote = e == SCN_CMD_NET_USE_ADD || e == SCN_CMD_WNET_ADD
+                 || (e == SCN_CMD_DIR && (p->mFlag & EXP_F_DIR_UNC))
+                 || ((e == SCN_CMD_CMDKEY_ADD || e == SCN_CMD_CMDKEY_DELETE)
+                     && (p->mFlag & EXP_F_CMDKEY_SRV));
+      /* an alias remote: after the shares as declared (C16) */
+      return bRemote && p->iRemote < pW->nRealShare && pW->azRemote[p->iRemote]
+          && p->iRemote >= pW->pWorld->nShare;
+    }
+    default:
+      return 0;
+  }
+}
+
 /* ---------------------------------------------------------------- 5 ---- */
 
 int exp_steps_valid(const ExpWorld *pW, const ExpStep *aStep, int nStep){
   uint8_t abLive[EXP_MAX_SLOT] = {0}, abUsed[EXP_MAX_SLOT] = {0};
+  uint8_t aiUser[EXP_MAX_SLOT] = {0};
   int bCurrent = 0;
   for(int i = 0; i < nStep; i++){
     const ExpStep *p = &aStep[i];
     switch( p->eKind ){
-      case SCN_STEP_LOGON:
+      case SCN_STEP_LOGON: {
+        int e = p->eLogon;
+        int bFromType = e == SCN_LOGON_NETONLY || e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE;
         if( p->iSlot >= EXP_MAX_SLOT || abLive[p->iSlot] ) return 0;
-        if( p->iUser >= pW->nUser ) return 0;
-        if( p->bHighest && p->eLogon != SCN_LOGON_BATCH ) return 0;
-        if( p->eLogon == SCN_LOGON_CURRENT ){
+        if( p->iUser >= pW->nUser || e >= SCN_LOGON_COUNT ) return 0;
+        if( p->bHighest && !((e == SCN_LOGON_BATCH && !p->bS4u) || e == SCN_LOGON_TASK) ) return 0;
+        if( p->bS4u && (e != SCN_LOGON_BATCH || p->ePass) ) return 0;
+        if( p->ePass && (e == SCN_LOGON_TASK || e == SCN_LOGON_ELEVATE) ) return 0;
+        if( p->ePass == EXP_PASS_EMPTY ) return 0;
+        if( e == SCN_LOGON_CURRENT ){
           if( bCurrent || p->ePass ) return 0;
           bCurrent = 1;
         }
+        /* from= (SCENARIO-LANGUAGE v2): netonly from any earlier logon (a
+        ** half of it) or SYSTEM; task and elevate from an earlier bare
+        ** logon of the same user; never from the name itself */
+        if( bFromType != (p->iFrom != 0) ) return 0;
+        if( !bFromType && p->eFromHalf != SCN_HALF_BARE ) return 0;
+        if( bFromType ){
+          if( p->iFrom == EXP_FROM_SYSTEM ){
+            if( e != SCN_LOGON_NETONLY || p->eFromHalf != SCN_HALF_SYSTEM ) return 0;
+          }else{
+            int iFrom = p->iFrom - 1;
+            if( iFrom >= EXP_MAX_SLOT || !abUsed[iFrom] || iFrom == p->iSlot ) return 0;
+            if( p->eFromHalf == SCN_HALF_SYSTEM ) return 0;
+            if( e != SCN_LOGON_NETONLY
+             && (p->eFromHalf != SCN_HALF_BARE || aiUser[iFrom] != p->iUser) ) return 0;
+          }
+        }
         abLive[p->iSlot] = abUsed[p->iSlot] = 1;
+        aiUser[p->iSlot] = p->iUser;
         break;
+      }
       case SCN_STEP_LOGOFF:
         if( p->iSlot >= EXP_MAX_SLOT || !abUsed[p->iSlot] ) return 0;
         abLive[p->iSlot] = 0;
@@ -517,8 +705,17 @@ static char *exp_dup(const char *z, int *pbOom){
   return memcpy(zNew, z, n);
 }
 
-static const char *exp_password(const ExpWorld *pW, const ExpStep *p){
+/* The cmdkey target of a step: a server name as the world (or an alias)
+** spells it, a made-up one, or a wildcard (K3). */
+const char *exp_cred_target(const ExpWorld *pW, const ExpStep *p){
+  if( p->eCredTarget == EXP_CT_STAR ) return "*";
+  if( p->eCredTarget == EXP_CT_SUFFIX && pW->zWildcard ) return pW->zWildcard;
+  return (p->mFlag & EXP_F_CMDKEY_SRV) ? pW->azServer[p->iRemote] : EXP_OTHER_TARGET;
+}
+
+const char *exp_step_password(const ExpWorld *pW, const ExpStep *p){
   if( p->ePass == 2 ) return EXP_WRONG_PASSWORD;
+  if( p->ePass == EXP_PASS_EMPTY ) return "";
   if( p->ePass == 1 ){
     return p->iUser < pW->nUser ? pW->azPassword[p->iUser]
                                 : pW->azPassword[0];
@@ -546,6 +743,13 @@ int exp_step_to_scn(const ExpWorld *pW, const ExpStep *p, int iIndex, ScnStep *p
       pOut->bHighest = p->bHighest;
       pOut->zLogonPassword = exp_dup(p->ePass == 2 ? EXP_WRONG_PASSWORD
                                    : p->ePass == 1 ? pW->azPassword[p->iUser] : NULL, &bOom);
+      pOut->bS4u = p->bS4u;
+      if( p->iFrom == EXP_FROM_SYSTEM ){
+        pOut->eFromHalf = SCN_HALF_SYSTEM;
+      }else if( p->iFrom != 0 && p->iFrom <= EXP_MAX_SLOT ){
+        pOut->zFrom = exp_dup(azSlot[p->iFrom - 1], &bOom);
+        pOut->eFromHalf = (ScnHalf)p->eFromHalf;
+      }
       break;
     case SCN_STEP_SET:
       pOut->aSetting = malloc(sizeof(ScnSetting));
@@ -564,27 +768,51 @@ int exp_step_to_scn(const ExpWorld *pW, const ExpStep *p, int iIndex, ScnStep *p
       pOut->ePersistent = p->ePersistent;
       ScnCmd e = (ScnCmd)p->eCmd;
       const char *zRemote = pW->azRemote[p->iRemote];
-      const char *zServer = pW->azServer[p->iRemote];
       switch( e ){
         case SCN_CMD_NET_USE_ADD:
           pOut->cLetter = (char)p->cLetter;
           pOut->zRemote = exp_dup(zRemote, &bOom);
           if( p->iUser != EXP_NONE ){
             pOut->zCredUser = exp_dup(pW->azUser[p->iUser], &bOom);
-            pOut->zCredPassword = exp_dup(exp_password(pW, p), &bOom);
+            pOut->zCredPassword = exp_dup(exp_step_password(pW, p), &bOom);
           }
           break;
+        case SCN_CMD_NET_USE_AUTO:
+        case SCN_CMD_NET_USE_DEVICELESS:
+        case SCN_CMD_WNET_ADD_DEVICELESS:
+          pOut->zRemote = exp_dup(zRemote, &bOom);
+          if( p->iUser != EXP_NONE ) pOut->zCredUser = exp_dup(pW->azUser[p->iUser], &bOom);
+          pOut->zCredPassword = exp_dup(exp_step_password(pW, p), &bOom);
+          break;
+        case SCN_CMD_NET_USE_DELETE_REMOTE:
+          pOut->zRemote = exp_dup(zRemote, &bOom);
+          break;
+        case SCN_CMD_WNET_CANCEL_REMOTE:
+          pOut->zRemote = exp_dup(zRemote, &bOom);
+          pOut->bForce = (p->mFlag & EXP_F_FORCE) != 0;
+          break;
+        case SCN_CMD_REG_SET:
+        case SCN_CMD_REG_DELETE: {
+          const ExpRegWrite *pR = p->iReg != EXP_NONE ? &aExpReg[p->iReg] : NULL;
+          pOut->cLetter = (char)p->cLetter;
+          if( pR ) pOut->zRegValue = exp_dup(pR->zValue, &bOom);
+          if( e == SCN_CMD_REG_SET && pR ){
+            pOut->eRegType = (ScnRegType)pR->eType;
+            if( pR->eType == SCN_REG_SZ ) pOut->zRegData = exp_dup(pR->zData, &bOom);
+            pOut->uRegDword = pR->uDword;
+          }
+          break;
+        }
         case SCN_CMD_NET_USE_DELETE:
         case SCN_CMD_WNET_GET:
           pOut->cLetter = (char)p->cLetter;
           break;
         case SCN_CMD_CMDKEY_ADD:
           pOut->zCredUser = exp_dup(pW->azUser[p->iUser], &bOom);
-          pOut->zCredPassword = exp_dup(exp_password(pW, p), &bOom);
+          pOut->zCredPassword = exp_dup(exp_step_password(pW, p), &bOom);
           /* fall through */
         case SCN_CMD_CMDKEY_DELETE:
-          pOut->zTarget = exp_dup((p->mFlag & EXP_F_CMDKEY_SRV) ? zServer
-                                  : EXP_OTHER_TARGET, &bOom);
+          pOut->zTarget = exp_dup(exp_cred_target(pW, p), &bOom);
           break;
         case SCN_CMD_DEFINE:
         case SCN_CMD_UNDEFINE:
@@ -598,7 +826,7 @@ int exp_step_to_scn(const ExpWorld *pW, const ExpStep *p, int iIndex, ScnStep *p
           pOut->cLetter = (char)p->cLetter;
           pOut->zRemote = exp_dup(zRemote, &bOom);
           if( p->iUser != EXP_NONE ) pOut->zCredUser = exp_dup(pW->azUser[p->iUser], &bOom);
-          pOut->zCredPassword = exp_dup(exp_password(pW, p), &bOom);
+          pOut->zCredPassword = exp_dup(exp_step_password(pW, p), &bOom);
           pOut->bUpdateProfile = (p->mFlag & EXP_F_UPDATE) != 0;
           pOut->bTemporary = (p->mFlag & EXP_F_TEMPORARY) != 0;
           break;

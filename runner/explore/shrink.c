@@ -135,6 +135,7 @@ static int exp_simplify_pass(ExpShrink *pS, ExpStep *aStep, int nStep){
     if( p->eKind == SCN_STEP_LOGON ){
       if( p->eLogon != SCN_LOGON_INTERACTIVE && p->eLogon != SCN_LOGON_CURRENT ){
         t = *p; t.eLogon = SCN_LOGON_INTERACTIVE; t.bHighest = 0;
+        t.iFrom = 0; t.eFromHalf = SCN_HALF_BARE; t.bS4u = 0;
         nChange += exp_try_step(pS, aStep, nStep, i, &t);
       }
       if( p->ePass ){

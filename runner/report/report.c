@@ -150,16 +150,35 @@ static int report_needs_attention(Verdict e){
   return e == VERDICT_FAIL || e == VERDICT_FIXED || e == VERDICT_ERROR;
 }
 
-/* "6 pass, 1 fail" for one side's counts; "no steps" if all are zero. */
-static void report_counts(StrBuf *pOut, const int *aCount){
+/*
+** "6 pass, 1 fail, 2 unchecked" for one side's counts; "no steps" if all
+** are zero. nUnchecked of the passes had nothing to compare with: under
+** the counting rule they are skipped, not passed, so they are shown as
+** "unchecked" and not in the pass count.
+*/
+static void report_counts(StrBuf *pOut, const int *aCount, int nUnchecked){
   int bAny = 0;
   for(int v = 0; v < VERDICT_COUNT; v++){
-    if( aCount[v] == 0 ) continue;
-    strbuf_printf(pOut, "%s%d %s", bAny ? ", " : "", aCount[v],
-                  verdict_name((Verdict)v));
+    int n = aCount[v] - (v == VERDICT_PASS ? nUnchecked : 0);
+    if( n == 0 ) continue;
+    strbuf_printf(pOut, "%s%d %s", bAny ? ", " : "", n, verdict_name((Verdict)v));
+    bAny = 1;
+  }
+  if( nUnchecked ){
+    strbuf_printf(pOut, "%s%d unchecked", bAny ? ", " : "", nUnchecked);
     bAny = 1;
   }
   if( !bAny ) strbuf_puts(pOut, "no steps");
+}
+
+/* The word for one side's verdict in the text report: "unchecked" for a
+** pass with nothing to compare with (counted as skipped), else the
+** verdict's name. */
+static const char *text_verdict_word(const StepSide *pSide){
+  if( pSide->eVerdict == VERDICT_PASS && pSide->zReference == NULL ){
+    return "unchecked";
+  }
+  return verdict_name(pSide->eVerdict);
 }
 
 
@@ -194,7 +213,7 @@ static void text_side_detail(StrBuf *pOut, const StepRecord *pRec, int s,
   }else if( nSide == 1 ){
     strbuf_indented(pOut, "      ", report_side_text(pSide));
   }else{
-    strbuf_printf(pOut, "    %s (%s):\n", zName, verdict_name(pSide->eVerdict));
+    strbuf_printf(pOut, "    %s (%s):\n", zName, text_verdict_word(pSide));
     strbuf_indented(pOut, "      ", report_side_text(pSide));
   }
 }
@@ -220,7 +239,7 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
   strbuf_printf(&out, "%s%-4s%s %s  (", zOn, bBad ? "FAIL" : "ok", zOff, pScn->zFile);
   for(int s = 0; s < p->nSide; s++){
     if( p->nSide > 1 ) strbuf_printf(&out, "%s%s: ", s ? "; " : "", p->apOps[s]->zName);
-    report_counts(&out, pTotals->aCount[s]);
+    report_counts(&out, pTotals->aCount[s], pTotals->anUnchecked[s]);
   }
   if( p->nSide > 1 ){
     strbuf_printf(&out, "; %d agree, %d acknowledged, %d after-divergence, %d diverge",
@@ -249,7 +268,7 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
     }
     if( !bShow ) continue;
     strbuf_printf(&out, "  %s:%d: ", pScn->zFile, pRec->pStep->iLine);
-    const char *zWord = pRec->nSide == 1 ? verdict_name(pRec->aSide[0].eVerdict)
+    const char *zWord = pRec->nSide == 1 ? text_verdict_word(&pRec->aSide[0])
                                          : comparison_name(pRec->eCompare);
     int bRed = pRec->nSide == 1 ? report_needs_attention(pRec->aSide[0].eVerdict)
                                 : pRec->eCompare == COMPARE_DIVERGE
@@ -281,7 +300,7 @@ static void text_end(Reporter *p, const Totals *pTotals){
                 pTotals->nScenario == 1 ? "" : "s");
   for(int s = 0; s < p->nSide; s++){
     strbuf_printf(&out, "%s %s: ", s ? ";" : ",", p->apOps[s]->zName);
-    report_counts(&out, pTotals->aCount[s]);
+    report_counts(&out, pTotals->aCount[s], pTotals->anUnchecked[s]);
   }
   strbuf_puts(&out, "\n");
   ReportState *pState = p->pState;

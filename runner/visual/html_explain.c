@@ -207,18 +207,17 @@ static void hx_step(StrBuf *p, const VisStory *pStory, int iStep, const char *zR
 /* ---------------------------------------------------------------- 3 ---- */
 
 void vis_html_explain(FILE *pOut, const VisStory *pStory, const char *zRulesUrl){
-  const Scenario *pScn = pStory->pScn;
   StrBuf b = {0};
   int i;
   strbuf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
               "<meta name=\"viewport\" content=\"width=device-width\">\n"
               "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
               "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n<title>");
-  hx_text(&b, pScn->zTitle);
+  hx_text(&b, pStory->zTitle);
   strbuf_puts(&b, " (mapscope explain)</title>\n<style>\n");
   strbuf_puts(&b, zStyle);
   strbuf_puts(&b, "</style>\n</head>\n<body>\n<header>\n<h1>");
-  hx_text(&b, pScn->zTitle);
+  hx_text(&b, pStory->zTitle);
   strbuf_puts(&b, "</h1>\n<p class=\"file\">Scenario <code>");
   hx_text(&b, pStory->zPath);
   strbuf_printf(&b, "</code>, %d steps, run on the model by <code>mapscope explain</code>.", pStory->nStep);
@@ -227,9 +226,9 @@ void vis_html_explain(FILE *pOut, const VisStory *pStory, const char *zRulesUrl)
                   pStory->nMismatch, pStory->nMismatch==1 ? "" : "s");
   }
   strbuf_puts(&b, "</p>\n");
-  for(i=0; i<pScn->nSource; i++){
+  for(i=0; i<pStory->nSource; i++){
     strbuf_puts(&b, "<p class=\"src\">source: ");
-    hx_text(&b, pScn->azSource[i]);
+    hx_text(&b, pStory->azSource[i]);
     strbuf_puts(&b, "</p>\n");
   }
   if( pStory->nIntro ){

@@ -12,6 +12,7 @@
 #include "runner/backends/backend_sim.h"
 #include "runner/engine/verdict.h"
 #include "runner/util/strbuf.h"
+#include "results/store.h"
 
 /* ---------------------------------------------------------------- 1 ---- */
 
@@ -75,10 +76,17 @@ static void vis_comments(const VisLines *p, int iFrom, int iTo,
     if( n>0 && z[0]==' ' ){ z++; n--; }
     *pazOut = realloc(*pazOut, sizeof(char*)*(size_t)(*pnOut+1));
     if( *pazOut==NULL ) exit(3);
-    (*pazOut)[*pnOut] = malloc(n+1);
-    if( (*pazOut)[*pnOut]==NULL ) exit(3);
-    memcpy((*pazOut)[*pnOut], z, n);
-    (*pazOut)[*pnOut][n] = 0;
+    {
+      /* an author may write a password into a comment; explain prints
+      ** what the store would keep (store_redact_line) */
+      char *zRaw = malloc(n+1);
+      if( zRaw==NULL ) exit(3);
+      memcpy(zRaw, z, n);
+      zRaw[n] = 0;
+      (*pazOut)[*pnOut] = store_redact_line(zRaw);
+      free(zRaw);
+      if( (*pazOut)[*pnOut]==NULL ) exit(3);
+    }
     (*pnOut)++;
   }
 }
@@ -149,6 +157,15 @@ int vis_story_tell(const ScnFile *pFile, VisStory *pStory, char **pzErr){
   *pzErr = NULL;
   if( pOps->xOpen(pScn, NULL, &pConn, pzErr) != 0 ) return 1;
 
+  /* title and source lines are free text: an author may have written a
+  ** password there (repro/odd-password-positions/title_pw.scn) */
+  pStory->zTitle = store_redact_line(pScn->zTitle ? pScn->zTitle : "");
+  if( pStory->zTitle==NULL ) exit(3);
+  for(i=0; i<pScn->nSource; i++){
+    char *z = store_redact_line(pScn->azSource[i]);
+    if( z==NULL ) exit(3);
+    vis_push(&pStory->azSource, &pStory->nSource, z);
+  }
   vis_lines_split(pFile->zContent, pFile->nContent, &lines);
   iWorldEnd = vis_world_end(&lines, pScn);
   vis_comments(&lines, 0, iWorldEnd, &pStory->azIntro, &pStory->nIntro);
@@ -229,6 +246,8 @@ static void vis_free_list(char **az, int n){
 
 void vis_story_free(VisStory *pStory){
   int i;
+  free(pStory->zTitle);
+  vis_free_list(pStory->azSource, pStory->nSource);
   vis_free_list(pStory->azIntro, pStory->nIntro);
   vis_free_list(pStory->azWorld, pStory->nWorld);
   vis_snap_free(&pStory->start);

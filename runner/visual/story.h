@@ -45,7 +45,10 @@ typedef struct VisStory VisStory;
 struct VisStory {
   const Scenario *pScn;      /* the scenario (not owned) */
   const char *zPath;         /* its file (not owned) */
-  char **azIntro; int nIntro;/* comments before the first step's own */
+  char *zTitle;              /* the title, passwords shown as *** */
+  char **azSource; int nSource;/* source lines, passwords shown as *** */
+  char **azIntro; int nIntro;/* comments before the first step's own
+                             ** (every comment: passwords shown as ***) */
   char **azWorld; int nWorld;/* world lines (machine, users, shares; redacted) */
   VisSnap start;             /* the state before the first step */
   VisStep *aStep; int nStep;

@@ -69,6 +69,8 @@ void tool_ansible_mapped_drive(SimToolCall *pCall){
       tool_why(pCall, "state=absent and %c: is not remembered: nothing to do", c);
       return;
     }
+    /* [F58] the module's "did not delete mapped drive" failure; T2 names
+    ** no error for it (docs/model-choices.md). */
     if( zPath && !simstr_ieq(zExisting, zPath) ){
       tool_why(pCall, "state=absent with path=%s but %c: is remembered for %s", zPath, c,
                zExisting);

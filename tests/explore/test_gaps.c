@@ -55,6 +55,36 @@ static void test_classes_need_matching_outputs(void **state){
   assert_int_equal(exp_gap_classify(&def, "ok", "error 3 ERROR_PATH_NOT_FOUND", an),
                    gap_index("global-define-fails"));
 
+  /* v2 WNet calls meet the same missing network provider (C14, C15);
+  ** a registry write does not */
+  static const int aeV2Net[] = { SCN_CMD_NET_USE_AUTO, SCN_CMD_NET_USE_DEVICELESS,
+    SCN_CMD_NET_USE_DELETE_REMOTE, SCN_CMD_WNET_ADD_DEVICELESS, SCN_CMD_WNET_CANCEL_REMOTE };
+  for(size_t i = 0; i < sizeof(aeV2Net)/sizeof(aeV2Net[0]); i++){
+    ExpStep n = as_step(aeV2Net[i]);
+    assert_int_equal(exp_gap_classify(&n, "ok", "error 1222 ERROR_NO_NETWORK", an),
+                     gap_index("no-network-provider"));
+    assert_int_equal(exp_gap_classify(&n, "ok", "error 5 ERROR_ACCESS_DENIED", an), -1);
+    assert_int_equal(exp_step_family(&n), 4);
+  }
+  ExpStep reg = as_step(SCN_CMD_REG_SET);
+  assert_int_equal(exp_gap_classify(&reg, "ok", "error 1222 ERROR_NO_NETWORK", an), -1);
+
+  /* one \?? namespace in `drives` (found by --against wine --seed 2026,
+  ** episode 47): the other side also lists, as global, a name the model
+  ** keeps in another token's directory; a different or missing line of
+  ** the model's is no such gap */
+  ExpStep drv1 = as_step(SCN_CMD_DRIVES);
+  assert_int_equal(exp_gap_classify(&drv1, "(none)",
+                                    "Q: \\??\\C:\\Device\\HarddiskVolume1 global", an),
+                   gap_index("one-namespace"));
+  assert_int_equal(exp_gap_classify(&drv1, "R: \\??\\C:\\other local",
+                                    "Q: \\??\\C:\\data global\nR: \\??\\C:\\other global", an),
+                   gap_index("one-namespace"));
+  assert_int_equal(exp_gap_classify(&drv1, "R: \\??\\C:\\other local",
+                                    "Q: \\??\\C:\\data global", an), -1);
+  assert_int_equal(exp_gap_classify(&drv1, "(none)", "Q: \\??\\C:\\data local", an), -1);
+  assert_int_equal(exp_gap_classify(&drv1, "(none)", "error 5 ERROR_ACCESS_DENIED", an), -1);
+
   ExpStep drv = as_step(SCN_CMD_DRIVES);
   assert_int_equal(exp_gap_classify(&drv, "Q: \\??\\C:\\data local",
                                     "Q: \\??\\C:\\data global", an),

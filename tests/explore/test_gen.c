@@ -63,6 +63,41 @@ static int parse_steps(const ExpWorld *pW, const ExpStep *aStep, int nStep,
 
 /* ---------------------------------------------------------------- 2 ---- */
 
+/* The v2 forms (SCENARIO-LANGUAGE "Version 2 additions") besides new
+** commands and logon types, counted by count_v2(). */
+enum { V2_S4U, V2_FROM_SYSTEM, V2_FROM_HALF, V2_NULL_PASSWORD, V2_EMPTY_PASSWORD,
+       V2_ALIAS_REMOTE, V2_STAR_TARGET, V2_SUFFIX_TARGET, V2_REG_DWORD, V2_REG_SZ,
+       V2_REG_DELETE_KEY, V2_PROTECTION_MODE, V2_CONSENT_PROMPT, V2_TASK_HIGHEST, N_V2 };
+
+static void count_v2(const ExpWorld *pW, const ExpStep *p, int *an){
+  if( p->eKind == SCN_STEP_LOGON ){
+    if( p->bS4u ) an[V2_S4U]++;
+    if( p->iFrom == EXP_FROM_SYSTEM ) an[V2_FROM_SYSTEM]++;
+    if( p->iFrom != 0 && p->iFrom <= EXP_MAX_SLOT && p->eFromHalf != SCN_HALF_BARE ){
+      an[V2_FROM_HALF]++;
+    }
+    if( p->eLogon == SCN_LOGON_TASK && p->bHighest ) an[V2_TASK_HIGHEST]++;
+  }else if( p->eKind == SCN_STEP_SET ){
+    if( p->ePolicy == SCN_POL_PROTECTION_MODE ) an[V2_PROTECTION_MODE]++;
+    if( p->ePolicy == SCN_POL_CONSENT_CREDENTIALS ) an[V2_CONSENT_PROMPT]++;
+  }else if( p->eKind == SCN_STEP_AS ){
+    if( p->iUser != EXP_NONE && p->ePass == 0 && p->eCmd != SCN_CMD_CMDKEY_ADD ){
+      an[V2_NULL_PASSWORD]++;
+    }
+    if( p->ePass == EXP_PASS_EMPTY ) an[V2_EMPTY_PASSWORD]++;
+    const char *zRemote = pW->azRemote[p->iRemote];
+    if( p->cLetter == 0 && p->eCmd != SCN_CMD_DIR && strstr(zRemote, "corp.example") ){
+      an[V2_ALIAS_REMOTE]++;
+    }
+    if( p->eCredTarget == EXP_CT_STAR ) an[V2_STAR_TARGET]++;
+    if( p->eCredTarget == EXP_CT_SUFFIX ) an[V2_SUFFIX_TARGET]++;
+    if( p->eCmd == SCN_CMD_REG_SET ){
+      an[exp_reg(p->iReg)->eType == SCN_REG_DWORD ? V2_REG_DWORD : V2_REG_SZ]++;
+    }
+    if( p->eCmd == SCN_CMD_REG_DELETE && p->iReg == EXP_NONE ) an[V2_REG_DELETE_KEY]++;
+  }
+}
+
 /* Thousands of steps over many seeds, both profiles: every sequence is a
 ** valid scenario (logon-name rules) and parses back step for step. */
 static void test_generated_scenarios_parse(void **state){
@@ -73,6 +108,8 @@ static void test_generated_scenarios_parse(void **state){
   assert_non_null(aStep);
   long nTotal = 0;
   int anCmd[SCN_CMD_COUNT] = {0}, anKind[6] = {0}, anLogon[SCN_LOGON_COUNT] = {0};
+  int anV2[N_V2] = {0};
+  long nV2 = 0, nModel = 0;
   for(int eProfile = 0; eProfile < 2; eProfile++){
     for(uint64_t iSeed = 1; iSeed <= N_SEED; iSeed++){
       ExpGen g;
@@ -82,6 +119,11 @@ static void test_generated_scenarios_parse(void **state){
         anKind[aStep[i].eKind]++;
         if( aStep[i].eKind == SCN_STEP_AS ) anCmd[aStep[i].eCmd]++;
         if( aStep[i].eKind == SCN_STEP_LOGON ) anLogon[aStep[i].eLogon]++;
+        if( eProfile == EXP_PROFILE_MODEL ){
+          count_v2(pW, &aStep[i], anV2);
+          nV2 += exp_step_is_v2(pW, &aStep[i]);
+          nModel++;
+        }
       }
       assert_true(exp_steps_valid(pW, aStep, N_STEP));
       char zErr[512];
@@ -95,13 +137,25 @@ static void test_generated_scenarios_parse(void **state){
   assert_true(nTotal >= 30000);
   /* The model profile reaches every kind of step, command and logon type. */
   for(int k = 0; k < 6; k++) assert_true(anKind[k] > 0);
-  /* (v1 commands and logon types: the generator does not make the
-  ** language v2 ones yet.) */
-  for(int c = 1; c <= SCN_CMD_DIR; c++){
+  /* Language v2 too: every command but `tool` (the tool profiles' own),
+  ** every logon type and batch s4u, from=SYSTEM and from= a half, NULL
+  ** and empty passwords, alias remotes, wildcard vault targets, registry
+  ** writes of both types, and both v2 policies. */
+  for(int c = 1; c < SCN_CMD_COUNT; c++){
+    if( c == SCN_CMD_TOOL ) continue;
     if( anCmd[c] == 0 ) fprintf(stderr, "command %d never generated\n", c);
     assert_true(anCmd[c] > 0);
   }
-  for(int t = 0; t <= SCN_LOGON_CURRENT; t++) assert_true(anLogon[t] > 0);
+  for(int t = 0; t < SCN_LOGON_COUNT; t++){
+    if( anLogon[t] == 0 ) fprintf(stderr, "logon type %d never generated\n", t);
+    assert_true(anLogon[t] > 0);
+  }
+  /* v2 forms are a good part of the model profile's steps, not all */
+  assert_true(nV2 > nModel / 10 && nV2 < nModel / 2);
+  for(int k = 0; k < N_V2; k++){
+    if( anV2[k] == 0 ) fprintf(stderr, "v2 form %d never generated\n", k);
+    assert_true(anV2[k] > 0);
+  }
   free(aStep);
   world_free(pW);
 }

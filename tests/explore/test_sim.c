@@ -49,7 +49,8 @@ static ExpInvariant run_seed(const ExpWorld *pW, uint64_t iSeed, int nStep,
   return e;
 }
 
-/* Every invariant (C1 C5 C6 C9 C10 C12 L2 L3 L8 L9 N3 N5 N7 K1) holds
+/* Every invariant (C1 C5 C6 C9 C10 C12 C14 L2 L3 L8 L9 L11 L12 N1 N3 N5
+** N7 K1 R1 R6) holds, on language v2 steps too,
 ** over 40 seeds x 3,000 steps, checked in full after every step. */
 static void test_invariants_hold_on_model(void **state){
   (void)state;
@@ -117,11 +118,104 @@ static void test_L8_planted_bug_breaks_token_pair(void **state){
   exp_world_free(&w);
 }
 
+/* Hand-made steps for the tests below (the default world: alice is user
+** 0, an administrator; \\fs1\data is remote 0). */
+static ExpStep mk_step(int eKind, int iSlot){
+  ExpStep s;
+  memset(&s, 0, sizeof(s));
+  s.eKind = (uint8_t)eKind;
+  s.iSlot = (uint8_t)iSlot;
+  s.iUser = EXP_NONE;
+  s.iTarget = EXP_NONE;
+  s.ePersistent = -1;
+  return s;
+}
+static ExpStep mk_logon(int iSlot, int iUser, int eType, int iFromSlot){
+  ExpStep s = mk_step(SCN_STEP_LOGON, iSlot);
+  s.iUser = (uint8_t)iUser;
+  s.eLogon = (uint8_t)eType;
+  if( iFromSlot >= 0 ) s.iFrom = (uint8_t)(1 + iFromSlot);
+  return s;
+}
+static ExpStep mk_as(int iSlot, int eHalf, int eCmd, char cLetter){
+  ExpStep s = mk_step(SCN_STEP_AS, iSlot);
+  s.eHalf = (uint8_t)eHalf;
+  s.eCmd = (uint8_t)eCmd;
+  s.cLetter = (uint8_t)cLetter;
+  return s;
+}
+
+/* C14 R1 (deviceless-never-remembered) can fail: a deviceless connection
+** made by alice's full half, then an elevation (L14, consent) that hands
+** that half out again. With the explorer's record of the half intact the
+** step is no new logon and nothing fails; with the record forgotten the
+** half looks new, and a new logon holding a deviceless connection is what
+** a restore that remembered one would make. */
+static void test_C14_deviceless_never_remembered_can_fail(void **state){
+  (void)state;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(exp_world_init(&w, NULL, zErr, sizeof(zErr)), 0);
+  for(int bForget = 0; bForget < 2; bForget++){
+    ExpSim x;
+    assert_int_equal(exp_sim_open(&x, &w), 0);
+    ExpStep a[3];
+    a[0] = mk_logon(0, 0, SCN_LOGON_INTERACTIVE, -1);
+    a[1] = mk_as(0, SCN_HALF_ELEVATED, SCN_CMD_NET_USE_DEVICELESS, 0);
+    a[2] = mk_logon(1, 0, SCN_LOGON_ELEVATE, 0);
+    assert_true(exp_steps_valid(&w, a, 3));
+    assert_int_equal(exp_sim_step(&x, &a[0], NULL), 0);
+    assert_int_equal(exp_sim_step(&x, &a[1], NULL), 0);
+    assert_int_equal(x.eFailed, EXP_INV_NONE);
+    if( bForget ) x.aLinked[0] = 0;
+    assert_int_equal(exp_sim_step(&x, &a[2], NULL), 0);
+    assert_int_equal(x.eFailed, bForget ? EXP_INV_DEVICELESS_NOT_REMEMBERED : EXP_INV_NONE);
+    exp_sim_close(&x);
+  }
+  assert_string_equal(exp_invariant_rules(EXP_INV_DEVICELESS_NOT_REMEMBERED), "C14 R1");
+  exp_world_free(&w);
+}
+
+/* L12 N1 (netonly-no-parent-links): a real netonly logon from alice's
+** session sees neither the drive alice maps nor her connection, with
+** EnableLinkedConnections on; and the check can fail: told that alice's
+** full half were a netonly session of her limited half, it finds the
+** connection C10 shares between the two. */
+static void test_L12_netonly_sees_no_parent_links(void **state){
+  (void)state;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(exp_world_init(&w, NULL, zErr, sizeof(zErr)), 0);
+  w.pWorld->machine.abPolicy[SCN_POL_LINKED_CONNECTIONS] = 1;
+  ExpSim x;
+  assert_int_equal(exp_sim_open(&x, &w), 0);
+  x.bFullCheck = 1;
+  ExpStep a[4];
+  a[0] = mk_logon(0, 0, SCN_LOGON_INTERACTIVE, -1);
+  a[1] = mk_logon(1, 0, SCN_LOGON_NETONLY, 0);
+  a[2] = mk_as(0, SCN_HALF_BARE, SCN_CMD_NET_USE_ADD, 'Z');
+  a[3] = mk_as(1, SCN_HALF_BARE, SCN_CMD_DRIVES, 0);
+  assert_true(exp_steps_valid(&w, a, 4));
+  for(int i = 0; i < 4; i++) assert_int_equal(exp_sim_step(&x, &a[i], NULL), 0);
+  assert_int_equal(x.eFailed, EXP_INV_NONE);
+  assert_int_equal(x.nNetonly, 1);
+  /* the same check, pointed at a linked half */
+  x.aBare[2] = x.aLinked[0];
+  x.aParent[2] = x.aBare[0];
+  x.nNetonly++;
+  assert_int_equal(exp_sim_check_all(&x), EXP_INV_NETONLY_ISOLATED);
+  exp_sim_close(&x);
+  assert_string_equal(exp_invariant_rules(EXP_INV_NETONLY_ISOLATED), "L12 N1");
+  exp_world_free(&w);
+}
+
 int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test(test_invariants_hold_on_model),
     cmocka_unit_test(test_incremental_equals_full),
     cmocka_unit_test(test_L8_planted_bug_breaks_token_pair),
+    cmocka_unit_test(test_C14_deviceless_never_remembered_can_fail),
+    cmocka_unit_test(test_L12_netonly_sees_no_parent_links),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);
 }

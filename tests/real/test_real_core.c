@@ -4,7 +4,8 @@
 ** versions, ordering errors, malformed and unknown requests, passwords
 ** never echoed, unsupported logons making later uses unsupported, steps
 ** that need what an unsupported step would have changed, confirmed ended
-** logons (L10: error 1312), and the undo running exactly once.
+** logons (L10: error 1312), tool steps the host lacks (T8), and the undo
+** running exactly once.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +26,8 @@ struct FakeHost {
   int nFinish;             /* xFinish calls */
   int bRefuseWorld;        /* xStart says unsupported */
   int nListLines;          /* cmdkey /list prints this many credentials */
+  int nTool;               /* tool steps the host was asked to run */
+  const char *zToolWhy;    /* non-NULL: the host lacks the tool (T8) */
 };
 
 static void fake_facts(void *pHost, AgentCore *c, AgentOut *pOut){
@@ -59,8 +62,16 @@ static AgentOutcome fake_step(void *pHost, AgentCore *c, const ScnStep *s, Agent
       agent_out_line(pOut, "ok");
       return AGENT_DONE;
     case SCN_STEP_AS:
-      if( s->eCmd==SCN_CMD_NET_USE_ADD ){
+      if( s->eCmd==SCN_CMD_NET_USE_ADD || s->eCmd==SCN_CMD_NET_USE_DEVICELESS ){
         return agent_out_why(pOut, AGENT_UNSUPPORTED, "no network provider");
+      }
+      if( s->eCmd==SCN_CMD_TOOL ){
+        /* As real/win/agent_tools.c: the real tool where the host has it,
+        ** else unsupported with the reason (T8). */
+        h->nTool++;
+        if( h->zToolWhy ) return agent_out_why(pOut, AGENT_UNSUPPORTED, "%s", h->zToolWhy);
+        agent_out_line(pOut, "ok");
+        return AGENT_DONE;
       }
       if( s->eCmd==SCN_CMD_QUERY ){
         agent_out_line(pOut, "\\??\\C:\\data");
@@ -427,6 +438,65 @@ static void test_fuzzed_requests_get_one_reply_each(void **state){
   assert_int_equal(h.nFinish, 1);
 }
 
+/* SEMANTICS T8: on a real host a tool step runs the real tool where the
+** host has it and is `unsupported` where it does not. The decision per
+** tool is the host's (real/win/agent_tools.c, Windows only); what the
+** portable core must do is hand every tool step to the host, never answer
+** one itself with a stand-in, carry the host's reason to the runner
+** verbatim, and not run a tool for a half whose logon was not made or on
+** state an earlier unsupported step left unknown. */
+static void test_T8_tool_the_host_lacks_is_unsupported_with_a_reason(void **state){
+  AgentCore c;
+  FakeHost h;
+  const char *z;
+  ScnStep st;
+  char zErr[128];
+  static const char zWhy[] = "Wine's NetUseAdd and NetUseDel are stubs that return"
+                             " success and connect nothing (dlls/netapi32/netapi32.c)";
+  (void)state;
+  begin(&c, &h);
+  req(&c, "start");
+  assert_string_equal(req(&c, "step logon A alice current"), "done 1\nok\n");
+
+  /* the host has the tool: it runs, and its output is the step's */
+  assert_string_equal(req(&c, "step as A tool netapi.NetUseAdd local=Y: remote=\\\\fs1\\data"),
+                      "done 1\nok\n");
+  assert_int_equal(h.nTool, 1);
+
+  /* the host lacks it: unsupported, with the host's reason, nothing else */
+  h.zToolWhy = zWhy;
+  z = req(&c, "step as A tool netapi.NetUseDel local=Y:");
+  assert_int_equal(strncmp(z, "unsupported 0 ", 14), 0);
+  assert_non_null(strstr(z, zWhy));
+  assert_null(strstr(z, "\nok"));
+  assert_int_equal(h.nTool, 2);
+  z = req(&c, "step as A tool gpp.drive-map action=create letter=P: path=\\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 ", 14), 0);
+  assert_non_null(strstr(z, zWhy));
+  assert_int_equal(h.nTool, 3);
+
+  /* a tool for a half whose logon was not made never reaches the host */
+  h.zToolWhy = NULL;
+  assert_int_equal(strncmp(req(&c, "step logon B alice interactive"), "unsupported 0 ", 14), 0);
+  z = req(&c, "step as B tool netapi.NetUseAdd local=Y: remote=\\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 ", 14), 0);
+  assert_int_equal(h.nTool, 3);
+
+  /* a tool reads whatever it acts on: after an unsupported net use its
+  ** outcome is unknown, so it is not run */
+  assert_int_equal(scn_parse_step_line("as A tool ps.New-PSDrive name=Z root=\\\\fs1\\data persist",
+                                       &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.eCmd, SCN_CMD_TOOL);
+  assert_int_equal(agent_step_reads(&st), AGENT_DEP_ALL);
+  scn_step_clear(&st);
+  z = req(&c, "step as A net use Z: \\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 no network provider", 33), 0);
+  z = req(&c, "step as A tool netapi.NetUseAdd local=Y: remote=\\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 needs ", 20), 0);
+  assert_int_equal(h.nTool, 3);
+  agent_core_free(&c);
+}
+
 static void test_dependency_table(void **state){
   ScnStep s;
   char zErr[128];
@@ -444,6 +514,47 @@ static void test_dependency_table(void **state){
   scn_step_clear(&s);
 }
 
+/* Issue 10 item 3: what the v2 steps read and write. A deviceless
+** connection is never remembered (C14), so one the host could not make
+** leaves HKCU\Network known; `net use *` may remember its letter (C15), so
+** an unsupported one does not; `reg set` prints `ok` whatever the key held
+** (R6), so it still runs, while `reg delete` (error 2 when absent) does not. */
+static void test_v2_dependency_domains(void **state){
+  AgentCore c;
+  FakeHost h;
+  ScnStep st;
+  char zErr[128];
+  const char *z;
+  (void)state;
+  assert_int_equal(scn_parse_step_line("as A net use \\\\fs1\\data", &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(agent_step_writes(&st), AGENT_DEP_NET);
+  scn_step_clear(&st);
+  assert_int_equal(scn_parse_step_line("as A net use * \\\\fs1\\data", &st, zErr, sizeof(zErr)), 0);
+  assert_true(agent_step_writes(&st) & AGENT_DEP_PROFILE);
+  assert_true(agent_step_reads(&st) & AGENT_DEP_PROFILE);
+  scn_step_clear(&st);
+  assert_int_equal(scn_parse_step_line("as A reg set HKCU\\Network\\Q UserName x", &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(agent_step_reads(&st), 0);
+  assert_int_equal(agent_step_writes(&st), AGENT_DEP_PROFILE);
+  scn_step_clear(&st);
+  begin(&c, &h);
+  req(&c, "start");
+  assert_string_equal(req(&c, "step logon A alice current"), "done 1\nok\n");
+  z = req(&c, "step as A net use \\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 no network provider", 33), 0);
+  assert_string_equal(req(&c, "step as A persisted"), "done 1\nok\n");
+  assert_string_equal(req(&c, "step as A reg delete HKCU\\Network\\Q"), "done 1\nok\n");
+  /* connections are unknown now, so net use * is not even tried ... */
+  z = req(&c, "step as A net use * \\\\fs1\\data");
+  assert_int_equal(strncmp(z, "unsupported 0 needs network connections", 39), 0);
+  /* ... and what it might have remembered is unknown too */
+  z = req(&c, "step as A persisted");
+  assert_int_equal(strncmp(z, "unsupported 0 needs remembered connections", 42), 0);
+  assert_int_equal(strncmp(req(&c, "step as A reg delete HKCU\\Network\\Q"), "unsupported 0 ", 14), 0);
+  assert_string_equal(req(&c, "step as A reg set HKCU\\Network\\Q UserName x"), "done 1\nok\n");
+  agent_core_free(&c);
+}
+
 int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test(test_handshake_and_facts),
@@ -458,7 +569,9 @@ int main(void){
     cmocka_unit_test(test_L9_resumed_agent_ended_before_start_keeps_the_journal),
     cmocka_unit_test(test_oversized_output_is_an_error_and_the_session_goes_on),
     cmocka_unit_test(test_fuzzed_requests_get_one_reply_each),
+    cmocka_unit_test(test_T8_tool_the_host_lacks_is_unsupported_with_a_reason),
     cmocka_unit_test(test_dependency_table),
+    cmocka_unit_test(test_v2_dependency_domains),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);
 }

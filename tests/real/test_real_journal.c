@@ -74,11 +74,60 @@ static void test_old_value_kept_and_first_touch_wins(void **state){
   agent_journal_free(&j);
 }
 
+/* Issue 10 item 3: the v2 steps journal under HKU\<SID>\Network\<L> (R6,
+** `reg set`/`reg delete` as the acting half) and deviceless or `net use *`
+** connections (C14, C15); the allow-list takes exactly those forms. */
+static void test_v2_entries_are_allowed_and_nothing_more(void **state){
+  char zWhy[200];
+  const char *zKey = "HKU\\S-1-5-21-1-2-3-1001\\Network\\Q";
+  (void)state;
+  /* reg set / reg delete of any value, old bytes or absent */
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGVALUE, zKey, "RemotePath",
+                                             NULL, zWhy, sizeof(zWhy)), 0);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGVALUE, zKey, "UserName",
+                                             "1:6100", zWhy, sizeof(zWhy)), 0);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGVALUE,
+      "HKU\\S-1-5-18\\network\\z", "ProviderName", NULL, zWhy, sizeof(zWhy)), 0);
+  /* keys the agent created: a letter's key, and Network itself */
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGKEY, zKey, "", NULL,
+                                             zWhy, sizeof(zWhy)), 0);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGKEY,
+      "HKU\\S-1-5-21-1-2-3-1001\\Network", "", NULL, zWhy, sizeof(zWhy)), 0);
+  /* not under Network\<one letter>, not a user's SID, or with a name/old */
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGVALUE,
+      "HKU\\S-1-5-21-1-2-3-1001\\Software\\Run", "x", NULL, zWhy, sizeof(zWhy)), 1);
+  assert_string_equal(zWhy, "a registry value the agent never writes");
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGVALUE,
+      "HKU\\S-1-5-21-1-2-3-1001\\Network\\QQ", "x", NULL, zWhy, sizeof(zWhy)), 1);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGVALUE,
+      "HKU\\.DEFAULT\\Network\\Q", "x", NULL, zWhy, sizeof(zWhy)), 1);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGVALUE, zKey, "x", "junk",
+                                             zWhy, sizeof(zWhy)), 1);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGKEY, zKey, "x", NULL,
+                                             zWhy, sizeof(zWhy)), 1);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_REGKEY,
+      "HKU\\S-1-5-21-1-2-3-1001\\Software", "", NULL, zWhy, sizeof(zWhy)), 1);
+  assert_string_equal(zWhy, "a registry key the agent never creates");
+  /* connections: a letter, a deviceless remote name, a pending `net use *` */
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_NETUSE, "A", "\\\\fs1\\data",
+                                             NULL, zWhy, sizeof(zWhy)), 0);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_NETUSE, "A.limited",
+      "*\\\\fs1\\data", "own", zWhy, sizeof(zWhy)), 0);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_NETUSE, "A", "fs1\\data",
+                                             NULL, zWhy, sizeof(zWhy)), 1);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_NETUSE, "A", "*",
+                                             NULL, zWhy, sizeof(zWhy)), 1);
+  assert_int_equal(agent_journal_entry_check(AGENT_UNDO_NETUSE, "A", "\\\\\\x",
+                                             NULL, zWhy, sizeof(zWhy)), 1);
+  assert_string_equal(agent_undo_kind_name(AGENT_UNDO_REGKEY), "regkey");
+}
+
 int main(void){
   const struct CMUnitTest aTest[] = {
     cmocka_unit_test(test_undo_newest_first),
     cmocka_unit_test(test_failure_does_not_stop_the_rest),
     cmocka_unit_test(test_old_value_kept_and_first_touch_wins),
+    cmocka_unit_test(test_v2_entries_are_allowed_and_nothing_more),
   };
   return cmocka_run_group_tests(aTest, NULL, NULL);
 }

@@ -1323,6 +1323,149 @@ static void test_recovery_is_reported_as_an_event(void **state){
   scn_free(pScn);
 }
 
+/* ---------------------------------------------------- issue 10 item 3 -- */
+
+#define NETWORK_KEY "'HKCU\\Network'"
+
+/* The v2 steps under Wine 8.0 (raw protocol, world of alice). R6: reg set
+** and reg delete run as the acting half in its user's hive (both halves of
+** `current` share it) and are journalled; the WNet forms are unsupported
+** (no network provider); LogonUserW is a stub, so ssh and netonly are
+** unsupported; a task's token and an elevation prompt are unsupported on
+** any host. */
+static const char *const azV2Forms[][2] = {
+  { "step logon A alice current", "done 1\nok" },
+  { "step as A persisted", "done 1\n(none)" },
+  { "step as A reg set HKCU\\Network\\Q RemotePath \\\\fs1\\data", "done 1\nok" },
+  { "step as A reg set HKCU\\Network\\q UserName dword:7", "done 1\nok" },
+  /* a DWORD UserName is no user name (R6) */
+  { "step as A.limited persisted", "done 1\nQ: \\\\fs1\\data user=" },
+  { "step as A.limited reg set HKCU\\Network\\Q UserName \"\"", "done 1\nok" },
+  { "step as A reg delete HKCU\\Network\\Q UserName", "done 1\nok" },
+  { "step as A reg delete HKCU\\Network\\Q UserName", "done 1\nerror 2 ERROR_FILE_NOT_FOUND" },
+  { "step as A reg delete HKCU\\Network\\Q Nothing", "done 1\nerror 2 ERROR_FILE_NOT_FOUND" },
+  { "step as A reg set HKCU\\Network\\Q UserName bob", "done 1\nok" },
+  { "step as A persisted", "done 1\nQ: \\\\fs1\\data user=bob" },
+  { "step as A reg delete HKCU\\Network\\Q", "done 1\nok" },
+  { "step as A reg delete HKCU\\Network\\Q", "done 1\nerror 2 ERROR_FILE_NOT_FOUND" },
+  { "step as A persisted", "done 1\n(none)" },
+  { "step as A reg set HKCU\\Network\\R RemotePath \\\\fs1\\data", "done 1\nok" },
+  { "step logon S alice ssh", "unsupported 0 LogonUserW is a stub on Wine (a fake handle for any user and password)" },
+  { "step logon N alice netonly from=A.limited password=other", "unsupported 0 LogonUserW is a stub on Wine (a fake handle for any user and password): no LOGON32_LOGON_NEW_CREDENTIALS session" },
+  { "step as N token", "unsupported 0 logon N was not performed on this host" },
+  { "step logon T alice task from=A highest", "unsupported 0 a task that runs only when the user is logged on gets its token from the Task Scheduler service inside A's logon; one process cannot obtain that token" },
+  { "step logon U alice batch s4u", "unsupported 0 a task that stores no password runs in an S4U logon the Task Scheduler service makes; the agent makes no S4U logons" },
+  { "step logon E alice elevate from=A", "unsupported 0 Run as administrator goes through a consent or credential prompt on the secure desktop (consent.exe), which the agent cannot answer" },
+  { "step set machine protection-mode=off consent-prompt=credentials", "done 1\nok" },
+  { "step as A reg delete HKCU\\Network\\R RemotePath", "done 1\nok" },
+  { "step as A net use \\\\fs1\\data", "unsupported 0 Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK)" },
+  { "step as A wnet add \\\\fs1\\data user=alice", "unsupported 0 needs network connections, which an earlier step this host could not perform would have changed (step 24: Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK))" },
+  { "step as A net use * \\\\fs1\\data", "unsupported 0 needs network connections, which an earlier step this host could not perform would have changed (step 24: Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK))" },
+  /* a deviceless connection is never remembered (C14), but net use * may
+  ** remember its letter (C15): HKCU\Network is unknown from then on, and
+  ** only reg set, whose `ok` does not depend on it, still runs */
+  { "step as A reg set HKCU\\Network\\R RemotePath x", "done 1\nok" },
+  { "step as A persisted", "unsupported 0 needs remembered connections, which an earlier step this host could not perform would have changed (step 24: Wine has no network provider (WNet* return 1222 ERROR_NO_NETWORK))" },
+  { "step as SYSTEM reg set HKCU\\Network\\R RemotePath x", "unsupported 0 Wine has no SYSTEM token" },
+};
+
+static void test_v2_steps_under_wine(void **state){
+  RawAgent a;
+  char z[8192];
+  size_t i;
+  (void)state;
+  ensure_prefix();
+  wine_reg("delete " NETWORK_KEY " /f");
+  raw_start(&a, NULL);
+  raw_req(&a, "hello 1", z, sizeof(z));
+  raw_req(&a, "world machine uac=on", z, sizeof(z));
+  raw_req(&a, "world user alice admin password=Al1ce-pw", z, sizeof(z));
+  raw_req(&a, "world share \\\\fs1\\data grant=alice", z, sizeof(z));
+  raw_req(&a, "start", z, sizeof(z));
+  assert_string_equal(z, "ok 0");
+  for(i=0; i<sizeof(azV2Forms)/sizeof(azV2Forms[0]); i++){
+    raw_req(&a, azV2Forms[i][0], z, sizeof(z));
+    if( strcmp(z, azV2Forms[i][1])!=0 ){
+      fail_msg("%s\n  got:  %s\n  want: %s", azV2Forms[i][0], z, azV2Forms[i][1]);
+    }
+  }
+  /* journalled: Network (created), Q (created) and its RemotePath,
+  ** UserName; R and its RemotePath; ProtectionMode,
+  ** ConsentPromptBehaviorAdmin */
+  raw_req(&a, "bye", z, sizeof(z));
+  assert_string_equal(z, "ok 0 bye undone=8 failed=0");
+  assert_int_equal(raw_finish(&a), 0);
+  /* every change is undone: HKCU\Network is gone again */
+  assert_null(strstr(wine_reg("query " NETWORK_KEY), "RemotePath"));
+  assert_non_null(strstr(wine_reg("query " NETWORK_KEY " /s"), "Unable to find"));
+}
+
+/* R6 and the journal: a pre-existing remembered key of another letter
+** comes back byte for byte after `reg delete` of the whole key, and a
+** killed agent's HKU entries are undone by the next agent (recovery). */
+static void test_v2_reg_delete_is_undone_and_recovered(void **state){
+  char zText[1024];
+  Scenario *pScn;
+  BackendConn *pConn = NULL;
+  char *zErr = NULL;
+  StepResult r;
+  const char *zQ;
+  (void)state;
+  ensure_prefix();
+  wine_reg("delete " NETWORK_KEY " /f");
+  wine_reg("add 'HKCU\\Network\\P' /v RemotePath /t REG_SZ /d '\\\\old\\share' /f");
+  wine_reg("add 'HKCU\\Network\\P' /v ConnectionType /t REG_DWORD /d 1 /f");
+  /* a key the own user had at start is the operator's: refused */
+  snprintf(zText, sizeof(zText), "%slogon A alice current\n"
+           "as A reg delete HKCU\\Network\\P\n", zWorld);
+  pScn = parse(zText);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  assert_int_equal(r.eOutcome, BACKEND_ERROR);
+  assert_non_null(strstr(r.zReason, "HKCU\\Network\\P before the scenario"));
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+  zQ = wine_reg("query 'HKCU\\Network\\P'");
+  assert_non_null(strstr(zQ, "\\\\old\\share"));
+  /* a killed agent: the next one undoes its key and values */
+  snprintf(zText, sizeof(zText), "%slogon A alice current\n"
+           "as A reg set HKCU\\Network\\K RemotePath \\\\fs1\\data\n"
+           "as A reg set HKCU\\Network\\K UserName alice\n"
+           "as A persisted\n", zWorld);
+  pScn = parse(zText);
+  setenv("MAPSCOPE_AGENT_ARGS", "--test-die-at=4", 1);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  assert_string_equal(r.zOutput, "ok");
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[2], &r);
+  assert_string_equal(r.zOutput, "ok");
+  step_result_clear(&r);
+  assert_int_not_equal(backend_wine_ops.xStep(pConn, &pScn->aStep[3], &r), 0);
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  unsetenv("MAPSCOPE_AGENT_ARGS");
+  scn_free(pScn);
+  /* the next scenario's agent recovers first: K is gone, P is untouched */
+  snprintf(zText, sizeof(zText), "%slogon A alice current\nas A persisted\n", zWorld);
+  pScn = parse(zText);
+  assert_int_equal(backend_wine_ops.xOpen(pScn, NULL, &pConn, &zErr), 0);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[0], &r);
+  step_result_clear(&r);
+  backend_wine_ops.xStep(pConn, &pScn->aStep[1], &r);
+  assert_string_equal(r.zOutput, "P: \\\\old\\share user=");
+  step_result_clear(&r);
+  backend_wine_ops.xClose(pConn);
+  scn_free(pScn);
+  assert_null(strstr(wine_reg("query 'HKCU\\Network\\K'"), "RemotePath"));
+  wine_reg("delete " NETWORK_KEY " /f");
+}
+
 static void test_no_wineserver_left(void **state){
   (void)state;
   /* A scenario that ends cleanly leaves the server warm for the next one
@@ -1364,6 +1507,8 @@ int main(void){
     cmocka_unit_test(test_recovery_is_reported_as_an_event),
     cmocka_unit_test_teardown(test_runs_killed_at_random_leave_no_process_and_a_good_prefix,
                               killed_runs_teardown),
+    cmocka_unit_test(test_v2_steps_under_wine),
+    cmocka_unit_test(test_v2_reg_delete_is_undone_and_recovered),
     cmocka_unit_test(test_no_wineserver_left),
   };
   int rc;

@@ -33,6 +33,15 @@ expect_in out.txt "3 passed, 0 failed, 1 skipped (1 unchecked: no expected block
 expect_in out.txt "results: stored in p.db as run " "store location"
 expect_in out.txt "sim: 1 step had nothing to compare with (no expected block)" "unchecked steps are counted"
 [ -s p.db ] && pass=$((pass + 1)) || { echo "not ok: p.db not written"; nfail=$((nfail+1)); }
+# The per-scenario and per-backend lines and -v follow the same rule: the
+# unchecked step is shown as unchecked, never counted or labelled as a pass.
+expect_in out.txt "split.scn  (3 pass, 1 unchecked)" "scenario line counts unchecked apart"
+expect_in out.txt "1 scenario, sim: 3 pass, 1 unchecked" "backend line counts unchecked apart"
+check "passing scenario, -v" 0 "$mapscope" run --no-db -v "$data/pass"
+expect_in out.txt "split.scn:7: unchecked: logon A alice interactive" "-v labels an unchecked step unchecked"
+if grep -q "split.scn:7: pass:" out.txt; then
+  echo "not ok: -v labels an unchecked step pass"; nfail=$((nfail+1))
+else pass=$((pass+1)); fi
 
 # A failing expectation: exit 1, FILE:LINE, expected and actual.
 check "failing scenario" 1 "$mapscope" run --no-db "$data/fail/wrong.scn"
@@ -76,14 +85,18 @@ check "label with a newline" 2 "$mapscope" run --no-db --label "$(printf 'a\nb')
 
 # One option parser (getopt_long) for every subcommand: --help, help CMD,
 # --opt=value, options after the operands, -V, one-line usage errors.
-# (explain moves to options.c with the visual work on it.)
-for cmd in run diff bench explore results; do
+for cmd in run diff explain bench explore check results report tools; do
   check "$cmd --help" 0 "$mapscope" $cmd --help
   expect_in out.txt "usage: mapscope $cmd" "$cmd --help prints its usage"
   check "help $cmd" 0 "$mapscope" help $cmd
   expect_in out.txt "usage: mapscope $cmd" "help $cmd prints its usage"
 done
 check "help of no command" 2 "$mapscope" help frobnicate
+# `help --help` and `help -h` are the overview, like `help` alone.
+for opt in --help -h help; do
+  check "help $opt" 0 "$mapscope" help $opt
+  expect_in out.txt "usage: mapscope COMMAND" "help $opt prints the overview"
+done
 check "-V" 0 "$mapscope" -V
 expect_in out.txt "mapscope " "-V prints the version"
 check "--version" 0 "$mapscope" --version

@@ -40,11 +40,13 @@ complete_words() {
            COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; _mapscope; printf "%s\n" "${COMPREPLY[@]}"' \
        _ usr/share/bash-completion/completions/mapscope "$@"
 }
+[ "$(complete_words mapscope rep)" = report ] && pass=$((pass+1)) || { echo "not ok: complete 'rep'"; nfail=$((nfail+1)); }
+[ "$(complete_words mapscope too)" = tools ] && pass=$((pass+1)) || { echo "not ok: complete 'too'"; nfail=$((nfail+1)); }
 [ "$(complete_words mapscope ru)" = run ] && pass=$((pass+1)) || { echo "not ok: complete 'ru'"; nfail=$((nfail+1)); }
 [ "$(complete_words mapscope run --form)" = --format ] && pass=$((pass+1)) || { echo "not ok: complete --form"; nfail=$((nfail+1)); }
 [ "$(complete_words mapscope run --format '' | tr '\n' ' ')" = "text tap junit " ] && pass=$((pass+1)) \
   || { echo "not ok: complete --format values"; nfail=$((nfail+1)); }
-for cmd in run diff bench explore; do
+for cmd in run diff explain bench explore check report tools; do
   for opt in $(usr/bin/mapscope $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     case $opt in --opt|--help) continue ;; esac
     if complete_words mapscope $cmd -- | grep -qx -- "$opt"; then pass=$((pass+1)); else

@@ -1,0 +1,394 @@
+/*
+** runner/cli/check_cmd.c: `mapscope check`, exhaustive breadth-first search
+** of a small world (runner/check/, docs/check.md).
+**
+**   mapscope check [--world FILE] [--depth K] [--states N] [--seconds S]
+**                  [--no-symmetry] [--slots N] [--letters QRZ]
+**                  [--all-logons] [--no-reads] [--out FILE]
+**                  [--db FILE | --no-db] [--quiet]
+**
+** Prints the depth reached, the states visited, each invariant with its
+** rules and whether it held, and the rule coverage (fired and never
+** fired). On a failure it writes the shortest sequence as a ready-to-run
+** scenario (--out, default check-counterexample.scn) and stores it in the
+** results database as explore stores its findings (a run of kind
+** "explore" whose command line is `mapscope check ...`). Exit status: 0 every
+** invariant held, 1 one failed, 2 bad usage or input.
+**
+** Contents: 1. options  2. the report  3. the command
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/cli/commands.h"
+#include "runner/cli/options.h"
+#include "runner/backends/backend.h"
+#include "runner/check/check.h"
+#include "runner/util/strbuf.h"
+#include "results/store.h"
+#include "sim/tools/tools.h"
+
+/* ---------------------------------------------------------------- 1 ---- */
+
+typedef struct CkCmdOptions CkCmdOptions;
+struct CkCmdOptions {
+  const char *zWorld;        /* --world */
+  CkOptions search;          /* --depth, --states, --seconds, --no-symmetry */
+  CkConfig cfg;              /* --slots, --letters, --all-logons, --no-reads */
+  const char *zOut;          /* --out */
+  const char *zDb;           /* --db */
+  int bNoDb;                 /* --no-db */
+};
+
+static const char zCheckHelp[] =
+  "usage: mapscope check [options]\n"
+  "  Visit every state of a small world breadth-first, checking every\n"
+  "  invariant after every step; print the shortest counterexample.\n"
+  "      --world=FILE      the world (users, shares) of a scenario file\n"
+  "                        (default: worlds/check-default.scn, built in)\n"
+  "      --depth=K         expand to K steps (default 6)\n"
+  "      --states=N        stop after N distinct states\n"
+  "      --seconds=S       stop after S seconds\n"
+  "      --no-symmetry     do not merge states that differ only by\n"
+  "                        interchangeable accounts\n"
+  "      --slots=N         logon names the steps use (1-4, default 2)\n"
+  "      --letters=LLL     drive letters the steps use (default QRZ)\n"
+  "      --all-logons      every logon type, not only the ones that decide\n"
+  "                        different rules\n"
+  "      --no-reads        leave out listing steps (they change no state)\n"
+  "      --no-tools        leave out tool steps (T1-T8)\n"
+  "      --out=FILE        where the counterexample goes\n"
+  "                        (default check-counterexample.scn)\n"
+  "      --db=FILE, --no-db   the results database, or none\n"
+  "      --quiet           no progress lines\n"
+  "      --replay          start each successor by replaying its path, not\n"
+  "                        by copying the machine (to measure the two)\n"
+  "      --help            this text\n";
+
+enum {
+  CK_OPT_WORLD = OPT_LONG_BASE, CK_OPT_DEPTH, CK_OPT_STATES, CK_OPT_SECONDS, CK_OPT_NO_SYM,
+  CK_OPT_SLOTS, CK_OPT_LETTERS, CK_OPT_ALL_LOGONS, CK_OPT_NO_READS, CK_OPT_OUT,
+  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY, CK_OPT_NO_TOOLS
+};
+
+static const struct option aCheckLong[] = {
+  { "world",       required_argument, NULL, CK_OPT_WORLD },
+  { "depth",       required_argument, NULL, CK_OPT_DEPTH },
+  { "states",      required_argument, NULL, CK_OPT_STATES },
+  { "seconds",     required_argument, NULL, CK_OPT_SECONDS },
+  { "no-symmetry", no_argument,       NULL, CK_OPT_NO_SYM },
+  { "slots",       required_argument, NULL, CK_OPT_SLOTS },
+  { "letters",     required_argument, NULL, CK_OPT_LETTERS },
+  { "all-logons",  no_argument,       NULL, CK_OPT_ALL_LOGONS },
+  { "no-reads",    no_argument,       NULL, CK_OPT_NO_READS },
+  { "out",         required_argument, NULL, CK_OPT_OUT },
+  { "db",          required_argument, NULL, CK_OPT_DB },
+  { "no-db",       no_argument,       NULL, CK_OPT_NO_DB },
+  { "quiet",       no_argument,       NULL, CK_OPT_QUIET },
+  { "plant-bug",   required_argument, NULL, CK_OPT_PLANT_BUG },
+  { "replay",      no_argument,       NULL, CK_OPT_REPLAY },
+  { "no-tools",    no_argument,       NULL, CK_OPT_NO_TOOLS },
+  { NULL, 0, NULL, 0 }
+};
+
+#define CK_HELP_SHOWN (-1)
+
+/* Parse the options; 0, CK_HELP_SHOWN, or 2 after a one-line error. */
+static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
+  memset(pOpt, 0, sizeof(*pOpt));
+  ck_config_default(&pOpt->cfg);
+  pOpt->search.nDepth = 6;
+  pOpt->search.bSymmetry = 1;
+  OptParser op;
+  opt_init(&op, "check", zCheckHelp, argc, argv, "", aCheckLong);
+  int c, rc = 0;
+  long n = 0;
+  while( rc==0 && (c = opt_next(&op))!=OPT_END ){
+    const char *zVal = op.zArg;
+    switch( c ){
+      case OPT_STOP:
+        rc = op.rc==0 ? CK_HELP_SHOWN : op.rc;
+        break;
+      case CK_OPT_WORLD: pOpt->zWorld = zVal; break;
+      case CK_OPT_DEPTH:
+        if( opt_long(&op, 1, 60, &n) ){ rc = 2; break; }
+        pOpt->search.nDepth = (int)n;
+        break;
+      case CK_OPT_STATES:
+        if( opt_long(&op, 1, 2000000000L, &n) ){ rc = 2; break; }
+        pOpt->search.nMaxStates = n;
+        break;
+      case CK_OPT_SECONDS:
+        if( opt_long(&op, 1, 1000000L, &n) ){ rc = 2; break; }
+        pOpt->search.rSeconds = (double)n;
+        break;
+      case CK_OPT_NO_SYM: pOpt->search.bSymmetry = 0; break;
+      case CK_OPT_SLOTS:
+        if( opt_long(&op, 1, CK_MAX_SLOT, &n) ){ rc = 2; break; }
+        pOpt->cfg.nSlot = (int)n;
+        break;
+      case CK_OPT_LETTERS: {
+        size_t nL = strlen(zVal);
+        if( nL==0 || nL>CK_MAX_LETTER ){
+          rc = opt_usage(&op, "--letters takes 1 to %d letters, not '%s'", CK_MAX_LETTER, zVal);
+          break;
+        }
+        for(size_t i = 0; i < nL && rc==0; i++){
+          char L = zVal[i];
+          if( L>='a' && L<='z' ) L = (char)(L-'a'+'A');
+          if( L<'D' || L>'Z' ){
+            rc = opt_usage(&op, "--letters takes letters D to Z, not '%s'", zVal);
+            break;
+          }
+          for(size_t j = 0; j < i; j++){
+            if( pOpt->cfg.acLetter[j]==L ){
+              rc = opt_usage(&op, "--letters repeats a letter: '%s'", zVal);
+              break;
+            }
+          }
+          pOpt->cfg.acLetter[i] = L;
+        }
+        pOpt->cfg.nLetter = (int)nL;
+        break;
+      }
+      case CK_OPT_ALL_LOGONS: pOpt->cfg.bAllLogons = 1; break;
+      case CK_OPT_NO_READS: pOpt->cfg.bReads = 0; break;
+      case CK_OPT_OUT: pOpt->zOut = zVal; break;
+      case CK_OPT_DB: pOpt->zDb = zVal; break;
+      case CK_OPT_NO_DB: pOpt->bNoDb = 1; break;
+      case CK_OPT_QUIET: pOpt->search.bQuiet = 1; break;
+      case CK_OPT_REPLAY: pOpt->search.bReplay = 1; break;
+      case CK_OPT_NO_TOOLS: pOpt->cfg.bNoTools = 1; break;
+      case CK_OPT_PLANT_BUG:
+        if( opt_long(&op, 1, 31, &n) ){ rc = 2; break; }
+        if( exp_plant_bug(NULL, (unsigned)n) ){
+          rc = opt_usage(&op, "--plant-bug: the model has no bug %ld", n);
+          break;
+        }
+        pOpt->search.iPlantBug = (unsigned)n;
+        break;
+      default:
+        rc = opt_usage(&op, "unexpected option");
+        break;
+    }
+  }
+  if( rc==0 && op.iFirst<argc ){
+    rc = opt_usage(&op, "unexpected argument '%s'", argv[op.iFirst]);
+  }
+  opt_done(&op);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- 2 ---- */
+
+static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
+                            const CkResult *pRes){
+  int nInv;
+  const CkInvariant *aInv = ck_invariants(&nInv);
+  printf("world       %s\n", pOpt->zWorld ? pOpt->zWorld : "built-in (worlds/check-default.scn)");
+  printf("alphabet    %d steps (%d logon names, %d letters%s%s)\n", pA->nStep, pA->cfg.nSlot,
+         pA->cfg.nLetter, pA->cfg.bAllLogons ? ", all logon types" : "",
+         pA->cfg.bReads ? "" : ", no listings");
+  printf("symmetry    %s\n", pOpt->search.bSymmetry
+         ? (pRes->nSymmetricUsers ? "interchangeable accounts merged" : "on (no interchangeable accounts)")
+         : "off");
+  printf("depth       %d%s%s%s\n", pRes->nDepthDone,
+         pRes->bComplete ? " (complete: no new state beyond it)" : "",
+         pRes->bStoppedStates ? " (stopped: --states)" : "",
+         pRes->bStoppedTime ? " (stopped: --seconds)" : "");
+  printf("states      %ld (by depth:", pRes->nStates);
+  for(int d = 0; d <= pRes->nDepthDone + (pRes->iFailed>=0 ? 1 : 0) && d < 64; d++){
+    if( d>pRes->nDepthDone && pRes->anStatesAt[d]==0 ) break;
+    printf(" %ld", pRes->anStatesAt[d]);
+  }
+  printf(")\n");
+  printf("steps run   %ld\n", pRes->nTransitions);
+  double rCpu = pRes->rCpuSeconds;
+  printf("time        %.2f s wall, %.2f s processor (%.0f states/s, %.0f steps/s of "
+         "processor time)\n", pRes->rSeconds, rCpu,
+         rCpu>0 ? (double)pRes->nStates/rCpu : 0.0,
+         rCpu>0 ? (double)pRes->nTransitions/rCpu : 0.0);
+  printf("memory      %zu bytes for visited states (%.1f bytes/state)\n", pRes->nBytes,
+         pRes->nStates ? (double)pRes->nBytes/(double)pRes->nStates : 0.0);
+  printf("invariants\n");
+  for(int i = 0; i < nInv; i++){
+    const char *zVerdict = pRes->iFailed==i ? "FAILED"
+                         : pRes->iFailed>=0 ? "held until the failure" : "held";
+    printf("  %-40s %-12s %s\n", aInv[i].zName, aInv[i].zRules, zVerdict);
+  }
+  printf("rules fired    ");
+  int nFired = 0, nNever = 0;
+  for(int r = 0; r < SIM_RULE_COUNT; r++){
+    if( sim_ruleset_has(&pRes->fired, (SimRule)r) ){ printf(" %s", sim_rule_name((SimRule)r)); nFired++; }
+  }
+  printf("\nrules never    ");
+  for(int r = 0; r < SIM_RULE_COUNT; r++){
+    if( !sim_ruleset_has(&pRes->fired, (SimRule)r) ){ printf(" %s", sim_rule_name((SimRule)r)); nNever++; }
+  }
+  printf("\ncoverage       %d of %d rules fired\n", nFired, nFired+nNever);
+  int nToolSteps = 0;
+  for(int t = 0; t < pA->nTool; t++) nToolSteps += pA->azTool[t]!=NULL;
+  if( nToolSteps==0 ){
+    printf("tool branches  no tool steps in the alphabet\n");
+  }else{
+    printf("tool branches  %d reached (the distinct `why:` lines of the profiles' records):\n",
+           pRes->toolCover.n);
+    for(int i = 0; i < pRes->toolCover.n; i++) printf("  %s\n", pRes->toolCover.az[i]);
+    for(int k = 0; k < sim_tool_count(); k++){
+      const char *zName = sim_tool_at(k)->zName;
+      size_t nName = strlen(zName);
+      int bAny = 0;
+      for(int i = 0; i < pRes->toolCover.n && !bAny; i++){
+        bAny = strncmp(pRes->toolCover.az[i], zName, nName)==0 && pRes->toolCover.az[i][nName]==':';
+      }
+      if( !bAny ) printf("  %s: no branch recorded\n", zName);
+    }
+  }
+}
+
+/* Store the counterexample as one scenario of a run of kind "check". */
+static void ck_store(const CkCmdOptions *pOpt, int argc, char **argv, const ExpWorld *pW,
+                     const CkResult *pRes, const char *zPath, const char *zText){
+  char zErr[512];
+  Store *pStore = NULL;
+  const char *zDb = pOpt->zDb ? pOpt->zDb : store_default_path();
+  if( store_open(zDb, &pStore, zErr, (int)sizeof(zErr)) ){
+    fprintf(stderr, "mapscope check: %s\n", zErr);
+    return;
+  }
+  StrBuf cmd = {0};
+  strbuf_puts(&cmd, "mapscope");
+  for(int i = 0; i < argc; i++) strbuf_printf(&cmd, " %s", argv[i]);
+  StoreRunInfo info;
+  memset(&info, 0, sizeof(info));
+  /* The schema's kinds are run, diff and explore (results/store.c): a
+  ** check's counterexample is stored as explore stores its findings, and
+  ** its command line says `mapscope check`. */
+  info.zKind = "explore";
+  info.zBackends = "sim";
+  info.zCommandLine = strbuf_text(&cmd);
+  info.zMapscopeVersion = MAPSCOPE_VERSION;
+  info.zHostOs = "model";
+  char zRunId[37] = {0};
+  if( store_run_begin(pStore, &info, zRunId) ){
+    fprintf(stderr, "mapscope check: results store: %s\n", store_errmsg(pStore));
+    store_close(pStore);
+    strbuf_reset(&cmd);
+    return;
+  }
+  int nFailed = 0;
+  if( store_scenario_begin(pStore, zPath, pRes->zWhy, zText, strlen(zText))==0 ){
+    Scenario scn = *pW->pWorld;
+    scn.nStep = 0;
+    scn.aStep = NULL;
+    BackendConn *pConn = NULL;
+    char *zOpenErr = NULL;
+    if( backend_sim_ops.xOpen(&scn, NULL, &pConn, &zOpenErr)==0 ){
+      for(int i = 0; i < pRes->nPath; i++){
+        ScnStep s;
+        if( ck_step_to_scn(pW, &pRes->aPath[i], i, &s) ) break;
+        StepResult r;
+        memset(&r, 0, sizeof(r));
+        backend_sim_ops.xStep(pConn, &s, &r);
+        char *zCmd = scn_step_format(&s, 1);
+        StoreBackendResult res;
+        memset(&res, 0, sizeof(res));
+        res.zBackend = "sim";
+        res.zVerdict = i==pRes->nPath-1 ? "fail" : "pass";
+        res.zOutput = r.eOutcome==BACKEND_DONE ? r.zOutput : NULL;
+        res.zReason = i==pRes->nPath-1 ? pRes->zWhy : NULL;
+        StoreStep st;
+        memset(&st, 0, sizeof(st));
+        st.iPosition = i;
+        st.iLine = i+1;
+        st.zCommand = zCmd;
+        st.aResult = &res;
+        st.nResult = 1;
+        store_step(pStore, &st);
+        free(zCmd);
+        step_result_clear(&r);
+        scn_step_clear(&s);
+      }
+      backend_sim_ops.xClose(pConn);
+    }
+    free(zOpenErr);
+    store_scenario_end(pStore, 1);
+    nFailed = 1;
+  }
+  if( store_run_end(pStore, 0, nFailed, 0) ){
+    fprintf(stderr, "mapscope check: results store: %s\n", store_errmsg(pStore));
+  }else{
+    printf("stored         run %s in %s\n", zRunId, zDb);
+  }
+  store_close(pStore);
+  strbuf_reset(&cmd);
+}
+
+/* ---------------------------------------------------------------- 3 ---- */
+
+int cmd_check(int argc, char **argv){
+  CkCmdOptions opt;
+  int rc = ck_parse_options(argc, argv, &opt);
+  if( rc==CK_HELP_SHOWN ) return 0;
+  if( rc ) return rc;
+  ExpWorld w;
+  char zErr[512];
+  if( ck_world_init(&w, opt.zWorld, zErr, sizeof(zErr)) ){
+    fprintf(stderr, "mapscope check: %s\n", zErr);
+    return 2;
+  }
+  /* the model's test-only switch reaches the sim backend (which writes
+  ** the counterexample's expected blocks) through its environment */
+  char zBug[16];
+  if( opt.search.iPlantBug ){
+    snprintf(zBug, sizeof(zBug), "%u", opt.search.iPlantBug);
+    setenv("MAPSCOPE_SIM_PLANT_BUG", zBug, 1);
+  }else{
+    const char *z = getenv("MAPSCOPE_SIM_PLANT_BUG");
+    if( z && z[0] ) opt.search.iPlantBug = (unsigned)strtoul(z, NULL, 10);
+  }
+  CkAlphabet a;
+  if( ck_alphabet_init(&a, &w, &opt.cfg) ){
+    fprintf(stderr, "mapscope check: out of memory\n");
+    exp_world_free(&w);
+    return 2;
+  }
+  CkResult res;
+  rc = ck_search(&w, &a, &opt.search, &res);
+  if( rc ){
+    fprintf(stderr, "mapscope check: the search failed (error %d)\n", rc);
+    ck_result_free(&res);
+    ck_alphabet_free(&a);
+    exp_world_free(&w);
+    return 2;
+  }
+  ck_print_report(&opt, &a, &res);
+  int iExit = 0;
+  if( res.iFailed>=0 ){
+    int nInv;
+    const CkInvariant *aInv = ck_invariants(&nInv);
+    const char *zPath = opt.zOut ? opt.zOut : "check-counterexample.scn";
+    printf("FAILED         %s (%s) after %d steps: %s\n", aInv[res.iFailed].zName,
+           aInv[res.iFailed].zRules, res.nPath, res.zWhy);
+    char *zText = ck_counterexample_scn(&w, &res, aInv[res.iFailed].zName,
+                                        aInv[res.iFailed].zRules);
+    if( zText ){
+      FILE *pF = fopen(zPath, "w");
+      if( pF && fputs(zText, pF)>=0 && fclose(pF)==0 ){
+        printf("counterexample %s\n", zPath);
+      }else{
+        if( pF ) fclose(pF);
+        fprintf(stderr, "mapscope check: cannot write %s\n", zPath);
+      }
+      fputs(zText, stdout);
+      if( !opt.bNoDb ) ck_store(&opt, argc, argv, &w, &res, zPath, zText);
+      free(zText);
+    }
+    iExit = 1;
+  }
+  ck_result_free(&res);
+  ck_alphabet_free(&a);
+  exp_world_free(&w);
+  return iExit;
+}

@@ -1,0 +1,577 @@
+/*
+** tests/check/test_check.c: `mapscope check`'s search (runner/check/).
+**
+**   - planted model bugs are found, with a shortest sequence, at their
+**     minimal depth (and not one step earlier): L8 (bug 3), C7 (bug 1),
+**     D4 (bug 4), C2 (bug 2);
+**   - every step of the default alphabet formats and parses;
+**   - on a tiny world the number of distinct states equals a count made
+**     here independently: every sequence enumerated depth-first, each
+**     state described through the model's public introspection with
+**     LUIDs renamed by order of creation, and the distinct texts counted;
+**   - symmetry reduction merges states but never changes the verdict;
+**   - sim_machine_clone() makes a machine with the same digest that goes
+**     on independently;
+**   - worlds/check-default.scn is the built-in default world.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/check/check.h"
+#include "sim/sim.h"
+#include "sim/clone.h"
+#include "runner/util/strbuf.h"
+
+/* A world small enough for ASan: one administrator, one standard user,
+** one share. */
+static const char zTinyWorld[] =
+  "title   tiny\n"
+  "source  tests/check\n"
+  "user    alice admin password=Al1ce-pw\n"
+  "user    bob standard password=B0b-pw\n"
+  "share   \\\\fs1\\data\n";
+
+/* Two standard users alike, for symmetry. */
+static const char zSymWorld[] =
+  "title   symmetric\n"
+  "source  tests/check\n"
+  "user    alice admin password=Al1ce-pw\n"
+  "user    bob standard password=B0b-pw\n"
+  "user    carol standard password=Car0l-pw\n"
+  "share   \\\\fs1\\data\n";
+
+static void tiny_config(CkConfig *pCfg){
+  ck_config_default(pCfg);
+  pCfg->nSlot = 1;
+  pCfg->acLetter[0] = 'Q';
+  pCfg->nLetter = 1;
+  pCfg->bReads = 0;
+}
+
+static void run_search(const char *zWorld, const CkConfig *pCfg, int nDepth, int bSym,
+                       unsigned iBug, CkResult *pRes){
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_from_text(&w, zWorld, zErr, sizeof(zErr)), 0);
+  CkAlphabet a;
+  assert_int_equal(ck_alphabet_init(&a, &w, pCfg), 0);
+  CkOptions o;
+  memset(&o, 0, sizeof(o));
+  o.nDepth = nDepth;
+  o.bSymmetry = bSym;
+  o.iPlantBug = iBug;
+  o.bQuiet = 1;
+  assert_int_equal(ck_search(&w, &a, &o, pRes), 0);
+  ck_alphabet_free(&a);
+  exp_world_free(&w);
+}
+
+static const char *inv_name(int i){
+  int n;
+  const CkInvariant *a = ck_invariants(&n);
+  return i>=0 && i<n ? a[i].zName : "(none)";
+}
+
+/* ---- planted bugs --------------------------------------------------- */
+
+/* L8 (bug 3: logoff ends only the named half): logon of an administrator
+** (split, L2) then logoff: 2 steps; token-pair (L2 L3 L4) fails. */
+static void test_bug_logoff_one_half(void **state){
+  (void)state;
+  CkConfig cfg; tiny_config(&cfg);
+  CkResult r;
+  run_search(zTinyWorld, &cfg, 1, 1, 3, &r);
+  assert_int_equal(r.iFailed, -1);            /* not at depth 1 */
+  ck_result_free(&r);
+  run_search(zTinyWorld, &cfg, 3, 1, 3, &r);
+  assert_int_not_equal(r.iFailed, -1);
+  assert_string_equal(inv_name(r.iFailed), "token-pair");
+  assert_int_equal(r.nPath, 2);
+  assert_int_equal(r.aPath[0].s.eKind, SCN_STEP_LOGON);
+  assert_int_equal(r.aPath[1].s.eKind, SCN_STEP_LOGOFF);
+  ck_result_free(&r);
+}
+
+/* C7 (bug 1: a full token remembers mappings): a logon that hands out a
+** full token, then a connection as it: 2 steps; full-token-not-remembered
+** (C7 C10) fails. */
+static void test_bug_full_persists(void **state){
+  (void)state;
+  CkConfig cfg; tiny_config(&cfg);
+  CkResult r;
+  run_search(zTinyWorld, &cfg, 1, 1, 1, &r);
+  assert_int_equal(r.iFailed, -1);
+  ck_result_free(&r);
+  run_search(zTinyWorld, &cfg, 3, 1, 1, &r);
+  assert_int_not_equal(r.iFailed, -1);
+  assert_string_equal(inv_name(r.iFailed), "full-token-not-remembered");
+  assert_int_equal(r.nPath, 2);
+  assert_int_equal(r.aPath[1].s.eKind, SCN_STEP_AS);
+  ck_result_free(&r);
+}
+
+/* D4 (bug 4: an undefine without a target pops the oldest target): two
+** defines of one name, then the undefine: 3 steps (SYSTEM needs no
+** logon); undefine-pops-current (D4) fails. */
+static void test_bug_pop_oldest(void **state){
+  (void)state;
+  CkConfig cfg; tiny_config(&cfg);
+  CkResult r;
+  run_search(zTinyWorld, &cfg, 2, 1, 4, &r);
+  assert_int_equal(r.iFailed, -1);
+  ck_result_free(&r);
+  run_search(zTinyWorld, &cfg, 3, 1, 4, &r);
+  assert_int_not_equal(r.iFailed, -1);
+  assert_string_equal(inv_name(r.iFailed), "undefine-pops-current");
+  assert_int_equal(r.nPath, 3);
+  assert_int_equal(r.aPath[2].s.eCmd, SCN_CMD_UNDEFINE);
+  ck_result_free(&r);
+}
+
+/* C2 (bug 2: "already remembered" checked before "already assigned"): a
+** remembered connection, then the same letter again: 2 steps (SYSTEM
+** remembers in its own hive, G2); assigned-checked-first (C2) fails. */
+static void test_bug_c2_order(void **state){
+  (void)state;
+  CkConfig cfg; tiny_config(&cfg);
+  CkResult r;
+  run_search(zTinyWorld, &cfg, 1, 1, 2, &r);
+  assert_int_equal(r.iFailed, -1);
+  ck_result_free(&r);
+  run_search(zTinyWorld, &cfg, 3, 1, 2, &r);
+  assert_int_not_equal(r.iFailed, -1);
+  assert_string_equal(inv_name(r.iFailed), "assigned-checked-first");
+  assert_int_equal(r.nPath, 2);
+  ck_result_free(&r);
+}
+
+/* The counterexample is a scenario the language parses, with the model's
+** expected blocks. */
+static void test_counterexample_parses(void **state){
+  (void)state;
+  CkConfig cfg; tiny_config(&cfg);
+  CkResult r;
+  run_search(zTinyWorld, &cfg, 3, 1, 4, &r);
+  assert_int_not_equal(r.iFailed, -1);
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_from_text(&w, zTinyWorld, zErr, sizeof(zErr)), 0);
+  char *z = ck_counterexample_scn(&w, &r, "undefine-pops-current", "D4");
+  assert_non_null(z);
+  assert_non_null(strstr(z, "# invariant undefine-pops-current (D4)"));
+  Scenario *pScn = NULL;
+  int rc = scn_parse_text("cx.scn", z, strlen(z), &pScn, zErr, sizeof(zErr));
+  if( rc ) fprintf(stderr, "%s\n%s\n", zErr, z);
+  assert_int_equal(rc, 0);
+  assert_int_equal(pScn->nStep, 3);
+  for(int i = 0; i < 3; i++) assert_true(pScn->aStep[i].bExpected);
+  scn_free(pScn);
+  free(z);
+  exp_world_free(&w);
+  ck_result_free(&r);
+}
+
+
+/* Every step of the default alphabet, valid after `logon A alice
+** interactive`, formats as a step the language parses (with its
+** expected block from the sim backend): counterexamples are always
+** ready to run. */
+static void test_alphabet_parses(void **state){
+  (void)state;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_init(&w, NULL, zErr, sizeof(zErr)), 0);
+  CkConfig cfg;
+  ck_config_default(&cfg);
+  CkAlphabet a;
+  assert_int_equal(ck_alphabet_init(&a, &w, &cfg), 0);
+  CkSim root;
+  assert_int_equal(ck_sim_open(&root, &w), 0);
+  int iFirst = -1;
+  for(int k = 0; k < a.nStep && iFirst<0; k++){
+    const ExpStep *e = &a.aStep[k].s;
+    if( e->eKind==SCN_STEP_LOGON && e->iSlot==0 && e->iUser==0
+     && e->eLogon==SCN_LOGON_INTERACTIVE && e->ePass==0 ) iFirst = k;
+  }
+  assert_true(iFirst>=0);
+  root.pA = &a;
+  CkSim one;
+  assert_int_equal(ck_sim_copy(&one, &root), 0);
+  ck_sim_step(&one, &a.aStep[iFirst]);
+  int nTried = 0;
+  for(int k = 0; k < a.nStep; k++){
+    if( !ck_step_valid(&one, &a, &a.aStep[k]) ) continue;
+    CkResult r;
+    memset(&r, 0, sizeof(r));
+    CkStep aPath[2] = { a.aStep[iFirst], a.aStep[k] };
+    r.aPath = aPath;
+    r.nPath = 2;
+    snprintf(r.zWhy, sizeof(r.zWhy), "test");
+    char *z = ck_counterexample_scn(&w, &r, "test", "X1");
+    assert_non_null(z);
+    Scenario *pScn = NULL;
+    int rc = scn_parse_text("step.scn", z, strlen(z), &pScn, zErr, sizeof(zErr));
+    if( rc ) fprintf(stderr, "%s\n%s\n", zErr, z);
+    assert_int_equal(rc, 0);
+    assert_int_equal(pScn->nStep, 2);
+    scn_free(pScn);
+    free(z);
+    nTried++;
+  }
+  assert_true(nTried > 100);
+  ck_sim_close(&one);
+  ck_sim_close(&root);
+  ck_alphabet_free(&a);
+  exp_world_free(&w);
+}
+
+/* ---- independent count ---------------------------------------------- */
+
+typedef struct Naive Naive;
+struct Naive {
+  StrBuf b;
+  SimLuid aLuid[32];
+  int nLuid;
+  const SimMachine *pM;
+};
+
+static int naive_luid(const Naive *p, SimLuid luid){
+  if( luid==0 ) return -2;
+  for(int i = 0; i < p->nLuid; i++) if( p->aLuid[i]==luid ) return i;
+  return -1;
+}
+/* a string with every live LUID written as 16 hex digits renamed */
+static void naive_str(Naive *p, const char *z){
+  if( z==NULL ){ strbuf_puts(&p->b, "(null)|"); return; }
+  char zHex[17];
+  StrBuf t = {0};
+  strbuf_puts(&t, z);
+  char *zT = strbuf_take(&t);
+  for(int i = 0; i < p->nLuid; i++){
+    snprintf(zHex, sizeof(zHex), "%016llx", (unsigned long long)p->aLuid[i]);
+    char *zAt;
+    while( (zAt = strstr(zT, zHex))!=NULL ){
+      char zRep[32];
+      memset(zRep, '.', sizeof(zRep));
+      zRep[0] = '<'; zRep[1] = 'L';
+      zRep[2] = (char)('0' + i/10); zRep[3] = (char)('0' + i%10);
+      zRep[15] = '>';
+      memcpy(zAt, zRep, 16);
+    }
+  }
+  strbuf_printf(&p->b, "%s|", zT);
+  free(zT);
+}
+static int naive_collect(void *pCtx, const SimTokenInfo *pI){
+  Naive *p = pCtx;
+  p->aLuid[p->nLuid++] = pI->luid;
+  return 0;
+}
+static int naive_target(void *pCtx, const char *zTarget){
+  naive_str(pCtx, zTarget);
+  return 0;
+}
+typedef struct NaiveDir NaiveDir;
+struct NaiveDir { Naive *p; SimLuid luid; };
+static int naive_link(void *pCtx, const SimLinkInfo *pL){
+  NaiveDir *d = pCtx;
+  strbuf_printf(&d->p->b, "link %s:", pL->zName);
+  sim_dosdev_visit_targets(d->p->pM, d->luid, pL->zName, naive_target, d->p);
+  return 0;
+}
+static int naive_conn(void *pCtx, const SimConnInfo *pC){
+  Naive *p = pCtx;
+  strbuf_printf(&p->b, "conn %c %d %d %d:", pC->cLetter ? pC->cLetter : '-',
+                naive_luid(p, pC->luidCreator), pC->bShared, pC->bImplicit);
+  naive_str(p, pC->zRemote);
+  naive_str(p, pC->zLink);
+  return 0;
+}
+static int naive_set(void *pCtx, const SimCredSetInfo *pS){
+  Naive *p = pCtx;
+  strbuf_printf(&p->b, "set %d %d:", (int)pS->eKind, pS->nConn);
+  naive_str(p, pS->zServer);
+  naive_str(p, pS->zUser);
+  return 0;
+}
+static int naive_session(void *pCtx, const SimTokenInfo *pI){
+  Naive *p = pCtx;
+  strbuf_printf(&p->b, "\nsession %d linked %d elev %d type %d creds %d vault %d:",
+                naive_luid(p, pI->luid), naive_luid(p, pI->luidLinked), (int)pI->eElevation,
+                (int)pI->eLogonType, pI->bHasCredentials, pI->bVault);
+  naive_str(p, pI->zUser);
+  naive_str(p, pI->zOutUser);
+  int bExists = 0;
+  NaiveDir d = { p, pI->luid };
+  sim_dosdev_visit_session(p->pM, pI->luid, &bExists, naive_link, &d);
+  strbuf_printf(&p->b, " dir %d", bExists);
+  sim_wnet_visit_connections(p->pM, pI->luid, naive_conn, p);
+  sim_wnet_visit_credsets(p->pM, pI->luid, naive_set, p);
+  return 0;
+}
+static int naive_global(void *pCtx, const SimLinkInfo *pL){
+  NaiveDir d = { pCtx, 0 };
+  return naive_link(&d, pL);
+}
+static int naive_net(void *pCtx, const SimNetValues *pV){
+  Naive *p = pCtx;
+  strbuf_printf(&p->b, "net %c %d %u %u:", pV->cLetter, pV->bConnection,
+                pV->nProviderType, pV->nConnectionType);
+  naive_str(p, pV->zRemotePath);
+  naive_str(p, pV->zUserName);
+  naive_str(p, pV->zProviderName);
+  return 0;
+}
+static int naive_cred(void *pCtx, const SimCredInfo *pC){
+  Naive *p = pCtx;
+  strbuf_puts(&p->b, "cred:");
+  naive_str(p, pC->zTarget);
+  naive_str(p, pC->zUser);
+  return 0;
+}
+static int naive_boot(void *pCtx, const char *zName, const char *zTarget){
+  Naive *p = pCtx;
+  strbuf_printf(&p->b, "boot %s:", zName);
+  naive_str(p, zTarget);
+  return 0;
+}
+
+/* The state's description (malloc'd). */
+static char *naive_text(const CkSim *pS, const ExpWorld *pW, int nSlot){
+  Naive n;
+  memset(&n, 0, sizeof(n));
+  n.pM = pS->x.pM;
+  sim_session_visit(n.pM, naive_collect, &n);
+  for(int i = 0; i < SIM_POL_COUNT; i++){
+    strbuf_printf(&n.b, "pol %d %d;", sim_policy_registry(n.pM, (SimPolicy)i),
+                  sim_policy_effective(n.pM, (SimPolicy)i));
+  }
+  sim_reg_visit_boot_devices(n.pM, naive_boot, &n);
+  sim_dosdev_visit_global(n.pM, naive_global, &n);
+  /* SYSTEM's hive too (G2: SYSTEM remembers in its own) */
+  for(int u = -1; u < pW->nUser; u++){
+    const char *zUser = u<0 ? "SYSTEM" : pW->azUser[u];
+    int bYes = 0;
+    sim_reg_user_net_use_default(n.pM, zUser, &bYes);
+    strbuf_printf(&n.b, "\nuser %d default %d:", u, bYes);
+    sim_reg_visit_user_network(n.pM, zUser, naive_net, &n);
+    sim_cred_visit_user(n.pM, zUser, naive_cred, &n);
+  }
+  sim_session_visit(n.pM, naive_session, &n);
+  /* the logon names, groups renumbered by first use */
+  int aMap[256] = {0}, nMap = 0;
+  for(int s = 0; s < nSlot; s++){
+    int g = 0;
+    if( pS->aiGroup[s] ){
+      if( !aMap[pS->aiGroup[s]] ) aMap[pS->aiGroup[s]] = ++nMap;
+      g = aMap[pS->aiGroup[s]];
+    }
+    strbuf_printf(&n.b, "\nname %d used %d live %d group %d user %d bare %d linked %d",
+                  s, pS->abUsed[s], pS->abLive[s], g, pS->abUsed[s] ? pS->aiUser[s] : 0,
+                  pS->x.aBare[s] ? naive_luid(&n, pS->x.aBare[s]) : -2,
+                  pS->x.aLinked[s] ? naive_luid(&n, pS->x.aLinked[s]) : -2);
+  }
+  strbuf_printf(&n.b, "\ncurrent %d", pS->bCurrentUsed);
+  return strbuf_take(&n.b);
+}
+
+typedef struct NaiveSet NaiveSet;
+struct NaiveSet { char **az; int n, nAlloc; };
+
+static void naive_add(NaiveSet *p, char *z){
+  if( p->n==p->nAlloc ){
+    p->nAlloc = p->nAlloc ? p->nAlloc*2 : 1024;
+    p->az = realloc(p->az, sizeof(char*)*(size_t)p->nAlloc);
+    assert_non_null(p->az);
+  }
+  p->az[p->n++] = z;
+}
+
+/* Every sequence of up to nDepth steps from pS, depth first. */
+static void naive_walk(const CkSim *pS, const CkAlphabet *pA, int nDepth, NaiveSet *pSet){
+  char *zN = naive_text(pS, pA->pW, pA->cfg.nSlot);
+  naive_add(pSet, zN);
+  if( nDepth==0 ) return;
+  for(int k = 0; k < pA->nStep; k++){
+    if( !ck_step_valid(pS, pA, &pA->aStep[k]) ) continue;
+    CkSim next;
+    assert_int_equal(ck_sim_copy(&next, pS), 0);
+    ck_sim_step(&next, &pA->aStep[k]);
+    naive_walk(&next, pA, nDepth-1, pSet);
+    ck_sim_close(&next);
+  }
+}
+
+static int naive_cmp(const void *a, const void *b){
+  return strcmp(*(char*const*)a, *(char*const*)b);
+}
+
+static void test_state_count_independent(void **state){
+  (void)state;
+  static const char zWorld[] =
+    "title   tinier\n"
+    "source  tests/check\n"
+    "user    alice admin password=Al1ce-pw\n"
+    "share   \\\\fs1\\data\n";
+  CkConfig cfg; tiny_config(&cfg);
+  /* a missing UserName and an empty one read alike through the public
+  ** interface but are different states (a later `reg delete` of the
+  ** value tells them apart): the naive description cannot see registry
+  ** values, so registry writes stay out of this count */
+  cfg.bNoRegWrites = 1;
+  const int nDepth = 3;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_from_text(&w, zWorld, zErr, sizeof(zErr)), 0);
+  CkAlphabet a;
+  assert_int_equal(ck_alphabet_init(&a, &w, &cfg), 0);
+  CkSim root;
+  assert_int_equal(ck_sim_open(&root, &w), 0);
+  root.pA = &a;                /* tool steps (T1-T8) run through it */
+  NaiveSet set = { NULL, 0, 0 };
+  naive_walk(&root, &a, nDepth, &set);
+  ck_sim_close(&root);
+  qsort(set.az, (size_t)set.n, sizeof(char*), naive_cmp);
+  int nDistinct = 0;
+  for(int i = 0; i < set.n; i++){
+    if( i==0 || strcmp(set.az[i], set.az[i-1])!=0 ) nDistinct++;
+  }
+  for(int i = 0; i < set.n; i++) free(set.az[i]);
+  free(set.az);
+
+  CkOptions o;
+  memset(&o, 0, sizeof(o));
+  o.nDepth = nDepth;
+  o.bSymmetry = 0;
+  o.bQuiet = 1;
+  CkResult r;
+  assert_int_equal(ck_search(&w, &a, &o, &r), 0);
+  assert_int_equal(r.iFailed, -1);
+  fprintf(stderr, "independent count %d, search %ld (sequences %d)\n", nDistinct, r.nStates, set.n);
+  assert_true(nDistinct > 50);
+  assert_int_equal((long)nDistinct, r.nStates);
+  ck_result_free(&r);
+  ck_alphabet_free(&a);
+  exp_world_free(&w);
+}
+
+/* ---- symmetry ------------------------------------------------------- */
+
+static void test_symmetry_same_verdict(void **state){
+  (void)state;
+  CkConfig cfg; tiny_config(&cfg);
+  CkResult rOn, rOff;
+  run_search(zSymWorld, &cfg, 2, 1, 0, &rOn);
+  run_search(zSymWorld, &cfg, 2, 0, 0, &rOff);
+  assert_int_equal(rOn.iFailed, -1);
+  assert_int_equal(rOff.iFailed, -1);
+  assert_true(rOn.nSymmetricUsers==2);
+  assert_true(rOn.nStates < rOff.nStates);
+  ck_result_free(&rOn);
+  ck_result_free(&rOff);
+  /* a planted bug: the same invariant at the same depth either way */
+  for(unsigned iBug = 1; iBug <= 4; iBug++){
+    run_search(zSymWorld, &cfg, 3, 1, iBug, &rOn);
+    run_search(zSymWorld, &cfg, 3, 0, iBug, &rOff);
+    assert_int_equal(rOn.iFailed, rOff.iFailed);
+    assert_int_equal(rOn.nPath, rOff.nPath);
+    assert_true(rOn.iFailed>=0);
+    ck_result_free(&rOn);
+    ck_result_free(&rOff);
+  }
+}
+
+/* ---- clone and digest ----------------------------------------------- */
+
+static void test_clone_digest(void **state){
+  (void)state;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_from_text(&w, zTinyWorld, zErr, sizeof(zErr)), 0);
+  CkSim s, c;
+  assert_int_equal(ck_sim_open(&s, &w), 0);
+  SimMachine *pM = s.x.pM;
+  SimLuid tok = 0;
+  assert_int_equal(sim_policy_set(pM, SIM_POL_LINKED_CONNECTIONS, 1), 0);
+  assert_int_equal(sim_reboot(pM), 0);
+  assert_int_equal(sim_logon_user(pM, "alice", SIM_LOGON_INTERACTIVE, 0, "Al1ce-pw", &tok), 0);
+  assert_int_equal(sim_wnet_add_connection2(pM, tok, "Q:", "\\\\fs1\\data", NULL, NULL,
+                                            SIM_CONNECT_UPDATE_PROFILE), 0);
+  assert_int_equal(sim_define_dos_device(pM, tok, 0, "R:", "C:\\data"), 0);
+  assert_int_equal(sim_cred_write(pM, tok, "fs1", "bob", "B0b-pw"), 0);
+  assert_int_equal(ck_sim_copy(&c, &s), 0);
+  SimDigestBuf b1 = {0}, b2 = {0};
+  SimDigest d1, d2;
+  assert_int_equal(sim_digest(s.x.pM, NULL, &b1, &d1), 0);
+  assert_int_equal(sim_digest(c.x.pM, NULL, &b2, &d2), 0);
+  assert_string_equal(b1.z, b2.z);
+  assert_true(d1.a==d2.a && d1.b==d2.b);
+  /* the copy goes on alone (C10: the shared connection is its own) */
+  assert_int_equal(sim_logoff(c.x.pM, tok), 0);
+  assert_int_equal(sim_digest(s.x.pM, NULL, &b2, &d2), 0);
+  assert_true(d1.a==d2.a && d1.b==d2.b);
+  assert_int_equal(sim_digest(c.x.pM, NULL, &b2, &d2), 0);
+  assert_false(d1.a==d2.a && d1.b==d2.b);
+  /* LUIDs renamed: the same logon made with other LUIDs digests alike */
+  CkSim t;
+  assert_int_equal(ck_sim_open(&t, &w), 0);
+  SimLuid tok2 = 0;
+  assert_int_equal(sim_logon_user(t.x.pM, "bob", SIM_LOGON_NETWORK, 0, "B0b-pw", &tok2), 0);
+  assert_int_equal(sim_logoff(t.x.pM, tok2), 0);
+  assert_int_equal(sim_logon_user(t.x.pM, "alice", SIM_LOGON_NETWORK, 0, "Al1ce-pw", &tok2), 0);
+  CkSim u;
+  assert_int_equal(ck_sim_open(&u, &w), 0);
+  assert_int_equal(sim_logon_user(u.x.pM, "alice", SIM_LOGON_NETWORK, 0, "Al1ce-pw", &tok2), 0);
+  assert_int_equal(sim_digest(t.x.pM, NULL, &b1, &d1), 0);
+  assert_int_equal(sim_digest(u.x.pM, NULL, &b2, &d2), 0);
+  assert_true(d1.a==d2.a && d1.b==d2.b);
+  sim_digest_buf_free(&b1);
+  sim_digest_buf_free(&b2);
+  ck_sim_close(&s);
+  ck_sim_close(&c);
+  ck_sim_close(&t);
+  ck_sim_close(&u);
+  exp_world_free(&w);
+}
+
+/* ---- the default world ---------------------------------------------- */
+
+static void test_default_world_file(void **state){
+  (void)state;
+  FILE *pF = fopen(WORLDS_DIR "/check-default.scn", "rb");
+  assert_non_null(pF);
+  char zBuf[4096];
+  size_t n = fread(zBuf, 1, sizeof(zBuf)-1, pF);
+  fclose(pF);
+  zBuf[n] = 0;
+  assert_string_equal(zBuf, ck_default_world_text());
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_init(&w, NULL, zErr, sizeof(zErr)), 0);
+  assert_int_equal(w.nUser, 3);
+  assert_int_equal(w.nRealShare, 2);
+  exp_world_free(&w);
+}
+
+int main(void){
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_bug_logoff_one_half),
+    cmocka_unit_test(test_bug_full_persists),
+    cmocka_unit_test(test_bug_pop_oldest),
+    cmocka_unit_test(test_bug_c2_order),
+    cmocka_unit_test(test_counterexample_parses),
+    cmocka_unit_test(test_alphabet_parses),
+    cmocka_unit_test(test_state_count_independent),
+    cmocka_unit_test(test_symmetry_same_verdict),
+    cmocka_unit_test(test_clone_digest),
+    cmocka_unit_test(test_default_world_file),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
