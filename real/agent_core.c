@@ -910,6 +910,11 @@ unsigned agent_step_writes(const ScnStep *pStep){
     case SCN_CMD_REG_SET:
     case SCN_CMD_REG_DELETE:
       return AGENT_DEP_PROFILE;
+    case SCN_CMD_TOOL:
+      /* a tool maps, cancels, remembers, blanks UserName (T2) or writes
+      ** the vault (T3, T5 -SaveCredentials): one the host cannot run leaves
+      ** all of that unknown, so later reads of it are not performed */
+      return AGENT_DEP_NET|AGENT_DEP_DOSDEV|AGENT_DEP_PROFILE|AGENT_DEP_VAULT;
     default: return 0;
   }
 }

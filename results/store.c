@@ -145,7 +145,12 @@ static const char *const azStoreMigration[STORE_SCHEMA_VERSION] = {
   "  at          TEXT NOT NULL,\n"
   "  text        TEXT NOT NULL\n"
   ");\n"
-  "CREATE INDEX events_by_run ON events(run_id, scenario_id);\n"
+  "CREATE INDEX events_by_run ON events(run_id, scenario_id);\n",
+
+  /* 3 -> 4: every fact the backend reported about its host (an agent's
+  ** handshake: elevation, UAC, where its SYSTEM token came from, ...),
+  ** one `key value` a line; NULL for older runs. */
+  "ALTER TABLE runs ADD COLUMN host_facts TEXT;\n"
 };
 
 /* The views of every schema, dropped before a migration (a table a view
@@ -807,11 +812,16 @@ err:
 static int store_compat_views(Store *p, long long iVersion){
   char zSql[1024];
   int rc;
+  if( iVersion>=3 ){
+    /* schema 3 lacks only runs.host_facts */
+    return sqlite3_exec(p->db, "CREATE TEMP VIEW runs AS SELECT *,"
+                        " NULL AS host_facts FROM main.runs;", NULL, NULL, NULL);
+  }
   snprintf(zSql, sizeof(zSql),
       "CREATE TEMP VIEW runs AS SELECT *,%s row_number() OVER"
       " (ORDER BY started_at, rowid) AS seq, NULL AS n_agree_observed,"
-      " NULL AS n_agree_acknowledged, NULL AS n_after_divergence"
-      " FROM main.runs;"
+      " NULL AS n_agree_acknowledged, NULL AS n_after_divergence,"
+      " NULL AS host_facts FROM main.runs;"
       "CREATE TEMP VIEW steps AS SELECT *, NULL AS evidence,"
       " NULL AS diverged_line FROM main.steps;"
       "CREATE TEMP TABLE events(event_id INTEGER PRIMARY KEY, run_id TEXT,"
@@ -826,8 +836,8 @@ static int store_prepare_all(Store *p){
     { &p->pInsRun,
       "INSERT INTO runs(run_id, kind, started_at, completed, backends, labels,"
       " command_line, mapscope_version, host_os, wine_version, agent_version,"
-      " capabilities, host_name, seq) VALUES(?1,?2,?3,0,?4,?5,?6,?7,?8,?9,?10,"
-      "?11,?12,(SELECT coalesce(max(seq), 0) + 1 FROM runs))" },
+      " capabilities, host_name, host_facts, seq) VALUES(?1,?2,?3,0,?4,?5,?6,"
+      "?7,?8,?9,?10,?11,?12,?13,(SELECT coalesce(max(seq), 0) + 1 FROM runs))" },
     { &p->pInsScenario,
       "INSERT INTO scenarios(run_id, path, title, content_hash)"
       " VALUES(?1,?2,?3,?4)" },
@@ -1102,6 +1112,7 @@ int store_run_begin(Store *p, const StoreRunInfo *pInfo, char zRunId[37]){
   if( rc==SQLITE_OK ) rc = store_bind_text(s, 10, pInfo->zAgentVersion);
   if( rc==SQLITE_OK ) rc = store_bind_text(s, 11, pInfo->zCapabilities);
   if( rc==SQLITE_OK ) rc = store_bind_text(s, 12, zHost[0] ? zHost : NULL);
+  if( rc==SQLITE_OK ) rc = store_bind_text(s, 13, pInfo->zHostFacts);
   if( rc==SQLITE_OK ){
     rc = sqlite3_step(s);
     rc = (rc==SQLITE_DONE) ? SQLITE_OK : rc;

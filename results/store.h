@@ -42,7 +42,7 @@ typedef struct Store Store;
 
 /* The schema this build writes, and the SQLite application_id (header
 ** offset 68) that marks a file as a mapscope database ("MSCP"). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_APPLICATION_ID 0x4D534350
 
 /* ---------------------------------------------------------------- 1 ---- */
@@ -58,6 +58,9 @@ struct StoreRunInfo {
   const char *zWineVersion;   /* Wine version, NULL unless under Wine */
   const char *zAgentVersion;  /* agent version, NULL for the model */
   const char *zCapabilities;  /* capability words, or NULL */
+  const char *zHostFacts;     /* every fact the backend reported about its
+                              ** host, one `key value` a line, or NULL
+                              ** (runs.host_facts, schema 4) */
 };
 
 /* One backend's side of a step. */

@@ -1454,6 +1454,132 @@ static HANDLE win_half_token(WinHost *h, const char *zHalf){
   return NULL;
 }
 
+/* The logon (live or ended) whose half zHalf is ("S", "S.limited"), or NULL. */
+static WinLogon *win_undo_logon(WinHost *h, const char *zHalf){
+  int i;
+  for(i=0; i<h->nLogon; i++){
+    size_t n = strlen(h->aLogon[i].zName);
+    if( strncmp(zHalf, h->aLogon[i].zName, n)==0 && (zHalf[n]==0 || zHalf[n]=='.') ){
+      return &h->aLogon[i];
+    }
+  }
+  return NULL;
+}
+
+/*
+** The user hive a NETUSE entry's half remembers its mappings in (what
+** `persisted` reads): the string SID of the half's token, of the agent's
+** own user for an entry of its own session, or of the account of a logon
+** that has ended (found by the half's logon name). LocalFree'd by the
+** caller; NULL if none can be named.
+*/
+static LPWSTR win_undo_half_sid(WinHost *h, HANDLE hTok, const AgentUndo *e, int bOwn){
+  BYTE aBuf[512];
+  DWORD n = 0;
+  LPWSTR z = NULL;
+  HANDLE hOwn = NULL;
+  WinLogon *L;
+  if( hTok==NULL && bOwn ){
+    if( h->pProcSid ){
+      return ConvertSidToStringSidW(h->pProcSid, &z) ? z : NULL;
+    }
+    /* recovery: no WinHost tokens, the agent's own user */
+    if( !OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &hOwn) ) return NULL;
+    hTok = hOwn;
+  }
+  if( hTok ){
+    if( GetTokenInformation(hTok, TokenUser, aBuf, sizeof(aBuf), &n)
+     && !ConvertSidToStringSidW(((TOKEN_USER*)aBuf)->User.Sid, &z) ) z = NULL;
+    if( hOwn ) CloseHandle(hOwn);
+    return z;
+  }
+  if( (L = win_undo_logon(h, e->zKey))!=NULL ){
+    WCHAR *wUser = win_wide(L->zUser);
+    WCHAR zDom[256];
+    DWORD nSid = sizeof(aBuf), nDom = 256;
+    SID_NAME_USE use;
+    if( wUser && LookupAccountNameW(NULL, wUser, aBuf, &nSid, zDom, &nDom, &use)
+     && !ConvertSidToStringSidW((PSID)aBuf, &z) ) z = NULL;
+    free(wUser);
+  }
+  return z;
+}
+
+/*
+** After a NETUSE entry's cancel: the half's user must not remember the
+** letter any more (HKU\<SID>\Network\<L>). The cancel alone is not proof:
+** Wine's mpr, asked to cancel a letter that is only remembered, returns
+** the provider's 2250 and keeps the key; and WNetGetConnectionW there
+** answers 1200 for any letter. A key left behind is deleted: the journal
+** entry says the agent connected that letter, and a letter connected or
+** remembered at start is one the agent refuses to touch (mBaseNet,
+** mBaseRegNet), so the key is the run's. Returns 0 when no key remains,
+** 1 when one does or the hive cannot be read (bye counts it failed). A
+** hive no longer loaded (the logon ended and its profile was unloaded) is
+** fine only for an account the agent made: its profile goes with it.
+*/
+static int win_undo_remembered(WinHost *h, HANDLE hTok, const AgentUndo *e, int bOwn){
+  LPWSTR zSid, zOwnSid = NULL;
+  HKEY hUser = NULL, hNet = NULL;
+  WCHAR zL[2] = { (WCHAR)(e->zName[0] & ~0x20), 0 };
+  int iL = zL[0] - L'A';
+  LONG r;
+  int rc = 1;
+  if( iL<0 || iL>=26 ) return 1;
+  /* recovery (no logons known): a logon is always of a world account the
+  ** agent made, and that account's own entry deletes its profile */
+  if( hTok==NULL && !bOwn && win_undo_logon(h, e->zKey)==NULL ) return 0;
+  zSid = win_undo_half_sid(h, hTok, e, bOwn);
+  if( zSid==NULL ) return 1;
+  r = RegOpenKeyExW(HKEY_USERS, zSid, 0, KEY_READ, &hUser);
+  if( r==ERROR_FILE_NOT_FOUND ){
+    /* the hive is not loaded: only an account the agent made is known to
+    ** take its remembered drives with it (its profile is deleted) */
+    const WinLogon *L = win_undo_logon(h, e->zKey);
+    USER_INFO_1 *pInfo = NULL;
+    if( L && !bOwn ){
+      WCHAR *wUser = win_wide(L->zUser);
+      if( wUser && NetUserGetInfo(NULL, wUser, 1, (BYTE**)&pInfo)==NERR_Success && pInfo
+       && pInfo->usri1_comment && wcscmp(pInfo->usri1_comment, WIN_ACCOUNT_MARK)==0 ){
+        rc = 0;
+      }
+      if( pInfo ) NetApiBufferFree(pInfo);
+      free(wUser);
+    }
+    LocalFree(zSid);
+    return rc;
+  }
+  if( r!=ERROR_SUCCESS ){ LocalFree(zSid); return 1; }
+  r = RegOpenKeyExW(hUser, L"Network", 0, KEY_READ|KEY_WRITE, &hNet);
+  if( r==ERROR_FILE_NOT_FOUND ){
+    rc = 0;                                  /* nothing remembered at all */
+  }else if( r==ERROR_SUCCESS ){
+    HKEY hKey = NULL;
+    r = RegOpenKeyExW(hNet, zL, 0, KEY_READ, &hKey);
+    if( r==ERROR_FILE_NOT_FOUND ){
+      rc = 0;
+    }else if( r==ERROR_SUCCESS ){
+      int bOwnUser = h->pProcSid && ConvertSidToStringSidW(h->pProcSid, &zOwnSid)
+                  && _wcsicmp(zOwnSid, zSid)==0;
+      if( zOwnSid ) LocalFree(zOwnSid);
+      RegCloseKey(hKey);
+      if( !(bOwnUser && (h->mBaseRegNet & (1u<<iL))) ){
+        RegDeleteTreeW(hNet, zL);
+        RegDeleteKeyW(hNet, zL);
+      }
+      /* checked: the key must be gone */
+      hKey = NULL;
+      r = RegOpenKeyExW(hNet, zL, 0, KEY_READ, &hKey);
+      if( hKey ) RegCloseKey(hKey);
+      rc = r!=ERROR_FILE_NOT_FOUND;
+    }
+    RegCloseKey(hNet);
+  }
+  RegCloseKey(hUser);
+  LocalFree(zSid);
+  return rc;
+}
+
 static int win_undo_one(void *pCtx, const AgentUndo *e){
   WinHost *h = pCtx;
   int rc = 0;
@@ -1597,10 +1723,16 @@ static int win_undo_one(void *pCtx, const AgentUndo *e){
       ** logon has ended took its devices and connections with it. */
       HANDLE hTok = win_half_token(h, e->zKey);
       int bOwn = e->zOld && strcmp(e->zOld, "own")==0;
+      int bLetter = e->zName[0] && e->zName[1]==':' && e->zName[2]==0;
       WCHAR *w = win_wide(e->zName);
       int i;
       if( w==NULL ) return 1;
-      if( hTok==NULL && !bOwn ){ free(w); return 0; }
+      if( hTok==NULL && !bOwn ){
+        /* the ended logon took its connections; what its user remembers
+        ** outlives it (checked) */
+        free(w);
+        return e->eKind==AGENT_UNDO_NETUSE && bLetter ? win_undo_remembered(h, NULL, e, 0) : 0;
+      }
       if( hTok && !ImpersonateLoggedOnUser(hTok) ){ free(w); return 1; }
       if( e->eKind==AGENT_UNDO_DOSDEV ){
         WCHAR zT[16];
@@ -1619,6 +1751,7 @@ static int win_undo_one(void *pCtx, const AgentUndo *e){
       }
       if( hTok ) RevertToSelf();
       free(w);
+      if( e->eKind==AGENT_UNDO_NETUSE && bLetter && win_undo_remembered(h, hTok, e, bOwn) ) rc = 1;
       return rc;
     }
     default:

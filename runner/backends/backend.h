@@ -66,6 +66,11 @@ struct HostFacts {
                            ** host met while opening it ("agent recovered 3
                            ** journal entries"); the engine stores each with
                            ** store_event() and reports it */
+  const char *zFacts;      /* NULL, or every fact the host reported, one
+                           ** `key value` a line (the agent's handshake:
+                           ** elevated, token-elevation, uac, split-token,
+                           ** system-token-from, baseline-drives, ...);
+                           ** stored with the run (runs.host_facts) */
 };
 
 /* ---------------------------------------------------------------- 3 ---- */

@@ -83,6 +83,7 @@ struct BackendConn {
   char *zAgent;            /* facts.zAgentVersion */
   char *zCaps;             /* facts.zCapabilities */
   char *zEvents;           /* facts.zEvents */
+  char *zFacts;            /* facts.zFacts */
   int fdErr;               /* the agent's standard error (a private temporary
                            ** file), -1 if none */
   int iExit;               /* how the agent ended: exit status, -N for signal N,
@@ -872,7 +873,9 @@ dead:
   return -1;
 }
 
-/* Keep the facts the handshake reported. */
+/* Keep the facts the handshake reported: the four the engine reads by
+** name, and every line as it came (HostFacts.zFacts), so the run records
+** all of them (elevation, UAC, where the SYSTEM token came from, ...). */
 static void agent_take_facts(BackendConn *p, const char *zBody){
   const char *z = zBody;
   char zOs[600] = "", zWine[600] = "", zAgent[600] = "", zCaps[600] = "";
@@ -921,6 +924,20 @@ static void agent_take_facts(BackendConn *p, const char *zBody){
   p->facts.zAgentVersion = p->zAgent;
   p->facts.zCapabilities = p->zCaps;
   p->facts.zEvents = p->zEvents;
+  {
+    /* every line of the handshake that is a `key value` fact */
+    AgentBuf all = {0};
+    for(z=zBody; z && *z; ){
+      size_t n = strcspn(z, "\n");
+      if( n>0 && z[0]!=' ' ){
+        agent_buf_printf(&all, "%s%.*s", all.n ? "\n" : "", (int)n, z);
+      }
+      z += n + (z[n]=='\n');
+    }
+    if( all.n && !all.bOom ) p->zFacts = all.z;
+    else agent_buf_free(&all);
+  }
+  p->facts.zFacts = p->zFacts;
 }
 
 /* Send one world statement (it may hold a password: never logged). */
@@ -1241,6 +1258,7 @@ static void agent_close(BackendConn *p){
   agent_reader_free(&p->rd);
   if( p->fdErr>=0 ) close(p->fdErr);
   free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps); free(p->zEvents);
+  free(p->zFacts);
   free(p->zRebuilt);
   free(p->zExe);
   free(p);

@@ -609,14 +609,35 @@ int ck_sim_step(CkSim *pS, const CkStep *p){
     case SCN_STEP_LOGON:
       if( e->eLogon>=SCN_LOGON_SSH || p->bS4u ){
         SimLuid tok = 0;
+        int sl = e->iSlot;
         rc = ck_logon_v2(pS, p, &tok);
-        pS->x.abLive[e->iSlot] = 1;
-        pS->x.aBare[e->iSlot] = 0;
-        pS->x.aLinked[e->iSlot] = 0;
+        /* keep the explorer's record of the slot as its own logon path
+        ** does (runner/explore/fastpath.c): which half the bare name is,
+        ** and a netonly session's parent, which `.limited`/`.elevated`
+        ** and the netonly invariant read */
+        pS->x.abLive[sl] = 1;
+        pS->x.aBare[sl] = 0;
+        pS->x.aLinked[sl] = 0;
+        pS->x.abBareFull[sl] = 0;
+        if( pS->x.aParent[sl] ) pS->x.nNetonly--;
+        pS->x.aParent[sl] = 0;
+        pS->x.aParentLinked[sl] = 0;
         if( rc==0 ){
           SimTokenInfo ti;
-          pS->x.aBare[e->iSlot] = tok;
-          if( sim_token_query(pM, tok, &ti)==0 ) pS->x.aLinked[e->iSlot] = ti.luidLinked;
+          pS->x.aBare[sl] = tok;
+          if( sim_token_query(pM, tok, &ti)==0 ){
+            pS->x.aLinked[sl] = ti.luidLinked;
+            pS->x.abBareFull[sl] = ti.eElevation==SIM_ELEVATION_FULL;
+          }
+          if( e->eLogon==SCN_LOGON_NETONLY ){
+            SimLuid from = p->iFrom==CK_FROM_SYSTEM ? SIM_LUID_SYSTEM : pS->x.aBare[p->iFrom];
+            SimTokenInfo tf;
+            pS->x.aParent[sl] = from;
+            if( from!=SIM_LUID_SYSTEM && sim_token_query(pM, from, &tf)==0 ){
+              pS->x.aParentLinked[sl] = tf.luidLinked;
+            }
+            pS->x.nNetonly++;
+          }
         }
         ck_names_logon(pS, p, rc);
         exp_sim_check_all(&pS->x);

@@ -355,8 +355,8 @@ static int results_show_facts(sqlite3 *db, const char *zRunId, FILE *pOut){
       "SELECT run_id, kind, completed, started_at, ended_at, backends,"
       " host_name, host_os, wine_version, agent_version, capabilities,"
       " mapscope_version, labels, command_line, " RESULTS_N_SCENARIOS ","
-      " " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped, seq FROM runs"
-      " WHERE run_id = ?1",
+      " " RESULTS_N_STEPS ", n_passed, n_failed, n_skipped, seq, host_facts"
+      " FROM runs WHERE run_id = ?1",
       -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) return rc;
   sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
@@ -379,6 +379,15 @@ static int results_show_facts(sqlite3 *db, const char *zRunId, FILE *pOut){
     if( results_col(pStmt, 9) ) termsafe_fprintf(pOut, "; agent %s", results_col(pStmt, 9));
     fprintf(pOut, "\n");
     if( results_col(pStmt, 10) ) termsafe_fprintf(pOut, "caps       %s\n", results_col(pStmt, 10));
+    /* every fact the host reported (schema 4), one `key value` a line */
+    for(const char *z = results_col(pStmt, 20), *zHead = "facts      "; z && *z; ){
+      size_t n = strcspn(z, "\n");
+      if( n ){
+        termsafe_fprintf(pOut, "%s%.*s\n", zHead, (int)n, z);
+        zHead = "           ";
+      }
+      z += n + (z[n]=='\n');
+    }
     termsafe_fprintf(pOut, "mapscope   %s\n", results_col(pStmt, 11) ? results_col(pStmt, 11) : "-");
     termsafe_fprintf(pOut, "labels     %s\n", results_col(pStmt, 12) ? results_col(pStmt, 12) : "-");
     termsafe_fprintf(pOut, "command    %s\n", results_col(pStmt, 13) ? results_col(pStmt, 13) : "-");

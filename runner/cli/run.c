@@ -346,6 +346,7 @@ typedef struct RunFacts RunFacts;
 struct RunFacts {
   char *zOs, *zWine, *zAgent, *zCaps; /* malloc'd or NULL */
   char *zEvents;                      /* host events of the probe, or NULL */
+  char *zFacts;                       /* every host fact, `key value` lines */
 };
 
 static char *run_dup_or_null(const char *z){
@@ -392,6 +393,7 @@ static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
     pFacts->zAgent = run_dup_or_null(pHost->zAgentVersion);
     pFacts->zCaps = run_dup_or_null(pHost->zCapabilities);
     pFacts->zEvents = run_dup_or_null(pHost->zEvents);
+    pFacts->zFacts = run_dup_or_null(pHost->zFacts);
   }
   pOps->xClose(pConn);
   scn_free(pEmpty);
@@ -400,7 +402,7 @@ static char *run_probe_facts(const BackendOps *pOps, const char *zOptions,
 
 static void run_facts_clear(RunFacts *p){
   free(p->zOs); free(p->zWine); free(p->zAgent); free(p->zCaps);
-  free(p->zEvents);
+  free(p->zEvents); free(p->zFacts);
   memset(p, 0, sizeof(*p));
 }
 
@@ -510,6 +512,11 @@ static void run_report_host(FILE *pOut, const char *zCommand, const char *zBacke
   fprintf(pOut, "  host facts: os=%s; wine=%s; agent=%s; caps=%s\n",
           pFacts->zOs ? pFacts->zOs : "-", pFacts->zWine ? pFacts->zWine : "-",
           pFacts->zAgent ? pFacts->zAgent : "-", pFacts->zCaps ? pFacts->zCaps : "-");
+  for(const char *z = pFacts->zFacts; z && *z; ){
+    size_t n = strcspn(z, "\n");
+    if( n ) fprintf(pOut, "  host fact: %.*s\n", (int)n, z);
+    z += n + (z[n] == '\n');
+  }
   for(const char *z = pFacts->zEvents; z && *z; ){
     size_t n = strcspn(z, "\n");
     if( n ) fprintf(pOut, "  host event: %.*s\n", (int)n, z);
@@ -529,10 +536,11 @@ static void run_report_host(FILE *pOut, const char *zCommand, const char *zBacke
 ** depend only on the scenario, the labels and the answers).
 **
 ** Entries: 'O' side rc [error]      xOpen
-**          'F' side bFacts [os] [wine] [agent] [caps] [events]   xHostFacts
+**          'F' side bFacts [os] [wine] [agent] [caps] [events] [facts]
+**                                                              xHostFacts
 **          'S' side rc outcome bAck [output] [reason]   xStep
-** (Every StepResult field is on the tape: a field added to StepResult
-** must be added here too, or -j runs would lose it.)
+** (Every StepResult and HostFacts field is on the tape: a field added to
+** either must be added here too, or -j runs would lose it.)
 ** Strings are a length (-1 for NULL) and bytes; numbers are int32.
 */
 typedef struct RunTape RunTape;
@@ -549,7 +557,7 @@ struct BackendConn {
   int iSide;                   /* 0 or 1 */
   BackendConn *pReal;          /* recording: the real instance */
   HostFacts facts;             /* replaying: the recorded host facts */
-  char *azFact[5];             /* replaying: their strings (owned) */
+  char *azFact[6];             /* replaying: their strings (owned) */
   int bFacts;                  /* replaying: facts were recorded */
 };
 
@@ -635,6 +643,7 @@ static const HostFacts *tape_host_facts(BackendConn *pConn){
     tape_put_str(pF->zAgentVersion);
     tape_put_str(pF->zCapabilities);
     tape_put_str(pF->zEvents);
+    tape_put_str(pF->zFacts);
   }
   return pF;
 }
@@ -706,7 +715,7 @@ static const HostFacts *replay_host_facts(BackendConn *pConn){
   int bFacts = 0;
   if( replay_expect('F', pConn->iSide) || tape_get_int(&bFacts) ) return NULL;
   if( !bFacts ) return NULL;
-  for(int k = 0; k < 5; k++){
+  for(int k = 0; k < 6; k++){
     free(pConn->azFact[k]);
     if( tape_get_str(&pConn->azFact[k]) ) return NULL;
   }
@@ -715,11 +724,12 @@ static const HostFacts *replay_host_facts(BackendConn *pConn){
   pConn->facts.zAgentVersion = pConn->azFact[2];
   pConn->facts.zCapabilities = pConn->azFact[3];
   pConn->facts.zEvents = pConn->azFact[4];
+  pConn->facts.zFacts = pConn->azFact[5];
   return &pConn->facts;
 }
 
 static void replay_close(BackendConn *pConn){
-  for(int k = 0; k < 5; k++) free(pConn->azFact[k]);
+  for(int k = 0; k < 6; k++) free(pConn->azFact[k]);
   free(pConn);
 }
 
@@ -1075,6 +1085,7 @@ static int run_main(int argc, char **argv, int bDiff){
     info.zWineVersion = facts.zWine;
     info.zAgentVersion = facts.zAgent;
     info.zCapabilities = facts.zCaps;
+    info.zHostFacts = facts.zFacts;
     int rcBegin = store_run_begin(pStore, &info, zRunId);
     /* The probe's host events belong to the run, not to a scenario. */
     for(const char *z = facts.zEvents; rcBegin == 0 && z && *z; ){

@@ -268,8 +268,12 @@ static void text_scenario(Reporter *p, const Scenario *pScn,
     }
     if( !bShow ) continue;
     strbuf_printf(&out, "  %s:%d: ", pScn->zFile, pRec->pStep->iLine);
+    /* an agreement on an acknowledgement (the `ok` of a write) is not an
+    ** observation: the headline counts it apart, and so does this line */
     const char *zWord = pRec->nSide == 1 ? text_verdict_word(&pRec->aSide[0])
-                                         : comparison_name(pRec->eCompare);
+                      : pRec->eCompare == COMPARE_AGREE
+                        && pRec->eEvidence == EV_ACKNOWLEDGEMENT ? "acknowledged"
+                      : comparison_name(pRec->eCompare);
     int bRed = pRec->nSide == 1 ? report_needs_attention(pRec->aSide[0].eVerdict)
                                 : pRec->eCompare == COMPARE_DIVERGE
                                   || pRec->eCompare == COMPARE_ERROR;

@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "runner/visual/visual.h"
 #include "results/store.h"
@@ -446,6 +447,35 @@ static int rp_has_detail(const Rp *p, int iRun, int iScn){
   return iNewest==iRun;
 }
 
+/*
+** Does a run meet a todo annotation with these labels ("wine" or
+** "wine,windows")? It does when one of them is a backend of the run
+** ("sim,wine") or one of its labels: "backend:label" items as `run`
+** stores them, or plain ones as older runs and gen_results have them.
+** Labels compare without case, as the engine compares them.
+*/
+static int rp_run_meets(const RpRun *pRun, const char *zTodoLabels){
+  const char *azList[2];
+  int i;
+  azList[0] = pRun->zBackends;
+  azList[1] = pRun->zLabels;
+  for(i=0; i<2; i++){
+    char *zCopy = rp_dup((const unsigned char*)azList[i]), *zTok, *zSave = NULL;
+    for(zTok=strtok_r(zCopy, ", ", &zSave); zTok; zTok=strtok_r(NULL, ", ", &zSave)){
+      const char *zLabel = strchr(zTok, ':') ? strchr(zTok, ':')+1 : zTok;
+      char *zTodo = rp_dup((const unsigned char*)zTodoLabels), *zT, *zSave2 = NULL;
+      int bHit = 0;
+      for(zT=strtok_r(zTodo, ",", &zSave2); zT && !bHit; zT=strtok_r(NULL, ",", &zSave2)){
+        bHit = strcasecmp(zT, zLabel)==0;
+      }
+      free(zTodo);
+      if( bHit ){ free(zCopy); return 1; }
+    }
+    free(zCopy);
+  }
+  return 0;
+}
+
 static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *zDb){
   int i, j, iB, r;
   sqlite3_stmt *pSteps = NULL;
@@ -501,19 +531,27 @@ static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *z
   }
   strbuf_puts(b, "</ul>\n");
 
-  /* the known divergences (todo annotations) met by the newest run */
+  /* the todo annotations the newest run met: those whose labels name one
+  ** of the run's backends or labels (a sim-only run does not meet the
+  ** "todo wine" of its scenarios) */
   if( p->nRun>0 ){
     sqlite3_stmt *pTodo = NULL;
-    int n = 0;
-    strbuf_puts(b, "<h2 id=\"todo\">Known divergences in the newest run</h2>\n<ul>\n");
+    int n = 0, nOther = 0;
+    strbuf_puts(b, "<h2 id=\"todo\">todo annotations met in the newest run</h2>\n<ul>\n");
     if( sqlite3_prepare_v2(p->db,
         "SELECT sc.path, st.line, kd.labels, kd.reason FROM known_divergences kd"
         " JOIN scenarios sc ON sc.scenario_id=kd.scenario_id"
         " LEFT JOIN steps st ON st.scenario_id=kd.scenario_id AND st.position=kd.position"
         " WHERE sc.run_id=?1 ORDER BY sc.path, kd.position", -1, &pTodo, NULL)==SQLITE_OK ){
       sqlite3_bind_text(pTodo, 1, p->aRun[0].zId, -1, SQLITE_STATIC);
-      while( sqlite3_step(pTodo)==SQLITE_ROW && n<500 ){
-        int iScn = rp_scn_find(p, (const char*)sqlite3_column_text(pTodo, 0));
+      while( sqlite3_step(pTodo)==SQLITE_ROW ){
+        int iScn;
+        if( !rp_run_meets(&p->aRun[0], (const char*)sqlite3_column_text(pTodo, 2)) ){
+          nOther++;
+          continue;
+        }
+        if( n>=500 ) continue;
+        iScn = rp_scn_find(p, (const char*)sqlite3_column_text(pTodo, 0));
         strbuf_printf(b, "<li><span class=\"v4\">T todo</span> <a href=\"#row%d\">", iScn);
         rp_x(b, (const char*)sqlite3_column_text(pTodo, 0));
         strbuf_printf(b, "</a>:%d on <b>", sqlite3_column_int(pTodo, 1));
@@ -527,6 +565,13 @@ static void rp_write(StrBuf *b, Rp *p, const VisReportOpts *pOpts, const char *z
     sqlite3_finalize(pTodo);
     if( n==0 ) strbuf_puts(b, "<li>none</li>\n");
     strbuf_puts(b, "</ul>\n");
+    if( nOther ){
+      strbuf_printf(b, "<p>Left out: %d todo annotation%s for backends and labels this run did "
+                    "not have (backends ", nOther, nOther==1 ? "" : "s");
+      rp_x(b, p->aRun[0].zBackends);
+      if( p->aRun[0].zLabels[0] ){ strbuf_puts(b, ", labels "); rp_x(b, p->aRun[0].zLabels); }
+      strbuf_puts(b, ").</p>\n");
+    }
   }
 
   /* labels and tags for the filters */

@@ -78,7 +78,11 @@ typedef struct SvTarget SvTarget;
 struct SvTarget {
   const char *zTarget;
   int x, y, w;
+  int iRow;                  /* row of target nodes it is in */
+  int nIn;                   /* arrows placed into it so far */
 };
+
+#define SV_LANE   5         /* distance between two arrows' parallel runs */
 
 typedef struct SvPic SvPic;
 struct SvPic {
@@ -317,6 +321,128 @@ static void sv_desc_change(void *pCtx, char cMark, const char *zText, const char
   strbuf_puts(p, "\n");
 }
 
+/*
+** The arrows, drawn as runs along the axes. An arrow leaves its link's row
+** at the box's right edge, turns down in the gap right of the box (each
+** link of the box its own column), and runs to its own lane above the row
+** of target nodes it points into, then across and down into the target.
+** When something stands in that column further down (a wider box in a
+** lower row, a row of targets above its own), it turns instead in the gap
+** under its own row of boxes (each arrow its own lane there) and goes
+** down in the nearest column that is free all the way (right of the box
+** or target that stood in the way, each arrow its own column; at worst
+** right of every box and target) before turning into its lane. So no run crosses a box, and no two arrows share
+** a run: which link points where can always be followed. Everything
+** depends on the order of boxes and rows only, so the layout stays the
+** same for the same state.
+*/
+typedef struct SvRoute SvRoute;
+struct SvRoute {
+  SvPic *pPic;
+  int xRight;                /* right of every box and target */
+  int nJog;                  /* arrows run down at xRight so far */
+  int *aBand; int nBand;     /* (box row top, turns in its gap) pairs */
+  int *aVert; int nVert;     /* (x, y0, y1) of the runs down chosen so far */
+};
+
+/* Links of a box: the columns right of it its own arrows turn down in. */
+static int sv_links(const VisBox *pBox){
+  int i, n = 0;
+  for(i=0; i<pBox->nRow; i++) n += pBox->aRow[i].eKind==VIS_ROW_LINK;
+  return n;
+}
+
+/* Is column x, from y0 down to y1, free of the runs down chosen so far? */
+static int sv_column_unused(const SvRoute *pR, int x, int y0, int y1){
+  int i;
+  for(i=0; i<pR->nVert; i++){
+    const int *a = &pR->aVert[3*i];
+    if( a[0]>=x-2 && a[0]<=x+2 && a[1]<y1 && a[2]>y0 ) return 0;
+  }
+  return 1;
+}
+
+/* Is the column x free of boxes and targets from y0 down to y1? pOwn and
+** the target row iRow (below the run) are not in the way. */
+static int sv_column_free(const SvPic *pPic, const SvBox *pOwn, int x, int y0, int y1, int iRow){
+  int i;
+  for(i=0; i<pPic->nBox; i++){
+    const SvBox *b = &pPic->aBox[i];
+    if( b==pOwn ) continue;
+    if( b->y+b->h < y0 || b->y > y1 ) continue;
+    if( x >= b->x-3 && x <= b->x+b->w+3 ) return 0;
+  }
+  for(i=0; i<pPic->nTarget; i++){
+    const SvTarget *t = &pPic->aTarget[i];
+    if( t->iRow>=iRow ) continue;
+    if( x >= t->x-3 && x <= t->x+t->w+3 ) return 0;
+  }
+  return 1;
+}
+
+/* Append the path data of one arrow from box pB's row at y1 (the iOwn-th
+** link of the box) through lane yl into target t. */
+static void sv_route(StrBuf *p, SvRoute *pR, const SvBox *pB, int y1, int iOwn,
+                     int yl, SvTarget *t){
+  const SvPic *pPic = pR->pPic;
+  int x1 = pB->x + pB->w;
+  int xa = x1 + 5 + 3*iOwn;
+  int nSlot = (t->w - 16)/6 > 0 ? (t->w - 16)/6 : 1;
+  int x2 = t->x + 12 + 6*(t->nIn++ % nSlot);
+  int y2 = t->y - 1;
+  if( sv_column_free(pPic, pB, xa, y1, yl, t->iRow) ){
+    strbuf_printf(p, "M%d,%d H%d V%d H%d V%d", x1, y1, xa, yl, x2, y2);
+  }else{
+    int i, yBottom = 0, iBand, yb, xr;
+    for(i=0; i<pPic->nBox; i++){
+      const SvBox *b = &pPic->aBox[i];
+      if( b->y==pB->y && b->y+b->h>yBottom ) yBottom = b->y+b->h;
+    }
+    for(iBand=0; iBand<pR->nBand && pR->aBand[2*iBand]!=pB->y; iBand++){}
+    if( iBand==pR->nBand ){
+      pR->aBand = realloc(pR->aBand, sizeof(int)*2*(size_t)(pR->nBand+1));
+      if( pR->aBand==NULL ) exit(3);
+      pR->aBand[2*iBand] = pB->y;
+      pR->aBand[2*iBand+1] = 0;
+      pR->nBand++;
+    }
+    yb = yBottom + 5 + 4*(pR->aBand[2*iBand+1]++);
+    /* the nearest free column right of a box or target node, past the
+    ** columns of that box's own arrows; else right of everything */
+    xr = -1;
+    for(i=0; i<pPic->nBox + pPic->nTarget; i++){
+      int k, xBase, nOwn = 0;
+      if( i<pPic->nBox ){
+        xBase = pPic->aBox[i].x + pPic->aBox[i].w;
+        nOwn = sv_links(pPic->aBox[i].pBox);
+      }else{
+        const SvTarget *u = &pPic->aTarget[i - pPic->nBox];
+        if( u->iRow>=t->iRow ) continue;
+        xBase = u->x + u->w;
+      }
+      for(k=0; k<4; k++){
+        int c = xBase + 5 + 3*nOwn + SV_LANE*k, m, bOk;
+        if( c<=xa || (xr>=0 && c>=xr) ) continue;
+        bOk = sv_column_free(pPic, NULL, c, yb, yl, t->iRow)
+           && sv_column_unused(pR, c, yb, yl);
+        for(m=0; bOk && m<pPic->nTarget; m++){
+          const SvTarget *u = &pPic->aTarget[m];
+          if( u->iRow==t->iRow && c>=u->x-3 && c<=u->x+u->w+3 ) bOk = 0;
+        }
+        if( bOk ){ xr = c; break; }
+      }
+    }
+    if( xr<0 ) xr = pR->xRight + SV_LANE*(pR->nJog++);
+    pR->aVert = realloc(pR->aVert, sizeof(int)*3*(size_t)(pR->nVert+1));
+    if( pR->aVert==NULL ) exit(3);
+    pR->aVert[3*pR->nVert] = xr;
+    pR->aVert[3*pR->nVert+1] = yb;
+    pR->aVert[3*pR->nVert+2] = yl;
+    pR->nVert++;
+    strbuf_printf(p, "M%d,%d H%d V%d H%d V%d H%d V%d", x1, y1, xa, yb, xr, yl, x2, y2);
+  }
+}
+
 void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
                    int bStandalone, const char *zId){
   const VisSnap *pSnap = iStep<0 ? &pStory->start : &pStory->aStep[iStep].snap;
@@ -324,6 +450,7 @@ void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
   SvPic pic;
   StrBuf body = {0};
   int i, j, nLink = 0, y, nRemoved = 0;
+  int nTargetRow = 0, *anRowIn = NULL, *ayRow = NULL;
   char zIdStep[64];
 
   snprintf(zIdStep, sizeof(zIdStep), "%s%d", zId, iStep + 1);
@@ -350,15 +477,35 @@ void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
     }
   }
   if( pic.nTarget ){
-    int x = SV_GAP, yT = y + 34;
+    /* rows of target nodes; above each row one lane per arrow into it,
+    ** so no two arrows share a horizontal run */
+    int x = SV_GAP, iRow = 0, yT;
     for(i=0; i<pic.nTarget; i++){
       int w = sv_text_w(pic.aTarget[i].zTarget) + 2*SV_PAD;
-      if( x>SV_GAP && x+w>SV_MAXW ){ x = SV_GAP; yT += SV_ROW + 30; }
-      pic.aTarget[i].x = x; pic.aTarget[i].y = yT; pic.aTarget[i].w = w;
+      if( x>SV_GAP && x+w>SV_MAXW ){ x = SV_GAP; iRow++; }
+      pic.aTarget[i].x = x; pic.aTarget[i].w = w; pic.aTarget[i].iRow = iRow;
       if( x+w>pic.w ) pic.w = x+w;
       x += w + 16;
     }
-    y = yT + SV_ROW + 8 + SV_GAP;
+    nTargetRow = iRow + 1;
+    anRowIn = calloc((size_t)nTargetRow, sizeof(int));
+    ayRow = calloc((size_t)nTargetRow, sizeof(int));
+    if( anRowIn==NULL || ayRow==NULL ) exit(3);
+    for(i=0; i<pic.nBox; i++){
+      const VisBox *pBox = pic.aBox[i].pBox;
+      for(j=0; j<pBox->nRow; j++){
+        if( pBox->aRow[j].eKind!=VIS_ROW_LINK ) continue;
+        anRowIn[pic.aTarget[sv_target_index(&pic, pBox->aRow[j].zValue)].iRow]++;
+      }
+    }
+    yT = y + 26;
+    for(i=0; i<nTargetRow; i++){
+      yT += 8 + anRowIn[i]*SV_LANE + (i ? 12 : 0);
+      ayRow[i] = yT;
+      yT += SV_ROW + 4;
+    }
+    for(i=0; i<pic.nTarget; i++) pic.aTarget[i].y = ayRow[pic.aTarget[i].iRow];
+    y = yT + 4 + SV_GAP;
   }
   y = sv_place(&pic, y, sv_want_user);
   if( pBefore ){
@@ -378,6 +525,49 @@ void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
     }
   }
   pic.h = y + (nRemoved ? (nRemoved+1)*SV_ROW + 2*SV_PAD + SV_GAP : 0);
+  /* arrows first, under the boxes: see sv_route() */
+  if( pic.nTarget ){
+    SvRoute route;
+    int *anLaneUsed = calloc((size_t)nTargetRow, sizeof(int));
+    if( anLaneUsed==NULL ) exit(3);
+    memset(&route, 0, sizeof(route));
+    route.pPic = &pic;
+    route.xRight = 0;
+    for(i=0; i<pic.nBox; i++){
+      if( pic.aBox[i].x + pic.aBox[i].w > route.xRight ) route.xRight = pic.aBox[i].x + pic.aBox[i].w;
+    }
+    for(i=0; i<pic.nTarget; i++){
+      if( pic.aTarget[i].x + pic.aTarget[i].w > route.xRight ) route.xRight = pic.aTarget[i].x + pic.aTarget[i].w;
+    }
+    route.xRight += SV_GAP/2;
+    for(i=0; i<pic.nBox; i++){
+      const SvBox *pB = &pic.aBox[i];
+      int nOwn = 0;
+      for(j=0; j<pB->pBox->nRow; j++){
+        const VisRow *pRow = &pB->pBox->aRow[j];
+        SvTarget *t;
+        VisChange e;
+        int yl;
+        if( pRow->eKind!=VIS_ROW_LINK ) continue;
+        t = &pic.aTarget[sv_target_index(&pic, pRow->zValue)];
+        e = vis_snap_change(pBefore, pSnap, pRow->zKey);
+        yl = t->y - 8 - SV_LANE*(anLaneUsed[t->iRow]++);
+        strbuf_printf(&body, "<path class=\"arrow %s\" marker-end=\"url(#%s-ah)\" d=\"",
+                      sv_class(e), zIdStep);
+        sv_route(&body, &route, pB, sv_row_y(pB, j) - 4, nOwn++, yl, t);
+        strbuf_puts(&body, "\"><title>");
+        strbuf_xml(&body, pRow->zText);
+        strbuf_puts(&body, "</title></path>\n");
+      }
+    }
+    /* the runs right of every box widen the picture */
+    if( route.nJog && route.xRight + route.nJog*SV_LANE > pic.w ){
+      pic.w = route.xRight + route.nJog*SV_LANE;
+    }
+    free(route.aBand);
+    free(route.aVert);
+    free(anLaneUsed);
+  }
   pic.w += SV_GAP;
 
   /* the picture */
@@ -447,34 +637,6 @@ void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
       }
     }
   }
-  /* arrows first, under the boxes: from a link's row right to the gutter,
-  ** down to a lane above the targets, across, down into the target */
-  {
-    int nArrow = 0;
-    for(i=0; i<pic.nBox; i++){
-      const SvBox *pB = &pic.aBox[i];
-      for(j=0; j<pB->pBox->nRow; j++){
-        const VisRow *pRow = &pB->pBox->aRow[j];
-        const SvTarget *t;
-        VisChange e;
-        int x1, y1, x2, y2, xg, yl;
-        if( pRow->eKind!=VIS_ROW_LINK ) continue;
-        t = &pic.aTarget[sv_target_index(&pic, pRow->zValue)];
-        e = vis_snap_change(pBefore, pSnap, pRow->zKey);
-        x1 = pB->x + pB->w - 4; y1 = sv_row_y(pB, j) - 4;
-        xg = pB->x + pB->w + 6 + (nArrow%4)*3;
-        x2 = t->x + 20 + (nArrow%5)*6; y2 = t->y;
-        yl = t->y - 8 - (nArrow%4)*3;
-        if( t->y - 22 < yl ) yl = t->y - 8;
-        strbuf_printf(&body, "<path class=\"arrow %s\" marker-end=\"url(#%s-ah)\" "
-                      "d=\"M%d,%d H%d V%d H%d V%d\"><title>", sv_class(e), zIdStep,
-                      x1, y1, xg, yl, x2, y2 - 1);
-        strbuf_xml(&body, pRow->zText);
-        strbuf_puts(&body, "</title></path>\n");
-        nArrow++;
-      }
-    }
-  }
   for(i=0; i<pic.nBox; i++) sv_draw_box(&body, &pic, &pic.aBox[i], zIdStep);
 
   /* target nodes */
@@ -519,4 +681,6 @@ void vis_svg_state(StrBuf *pOut, const VisStory *pStory, int iStep,
   strbuf_reset(&body);
   free(pic.aBox);
   free(pic.aTarget);
+  free(anRowIn);
+  free(ayRow);
 }

@@ -396,6 +396,12 @@ static void test_honesty_logon_interactive_is_unsupported(void **state){
     assert_non_null(pF);
     assert_non_null(pF->zWineVersion);
     assert_int_equal(strncmp(pF->zOs, "Wine ", 5), 0);
+    /* every handshake fact is kept for the run (issue 8): the agent's
+    ** elevation and where its SYSTEM token came from among them */
+    assert_non_null(pF->zFacts);
+    assert_true(strncmp(pF->zFacts, "elevated ", 9)==0 || strstr(pF->zFacts, "\nelevated ")!=NULL);
+    assert_non_null(strstr(pF->zFacts, "\nsystem-token-from "));
+    assert_non_null(strstr(pF->zFacts, "\ntoken-elevation "));
   }
   backend_wine_ops.xClose(pConn);
   scn_free(pScn);

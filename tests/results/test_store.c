@@ -249,7 +249,7 @@ static void test_migrate_v1_to_v3(void **ppState){
   test_write_run(p, zRunId, 1, 2);
   store_close(p);
 
-  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 3);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
   assert_int_equal(test_sql_int(zDb,
       "SELECT count(*) FROM pragma_table_info('runs') WHERE name='host_name'"), 1);
   /* the old run comes first in store order */
@@ -440,7 +440,7 @@ static void test_migrate_v2_to_v3(void **ppState){
   p = test_open(zDb);
   test_write_run(p, zRunId, 1, 1);
   store_close(p);
-  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 3);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
   assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs WHERE"
       " (run_id LIKE 'f%' AND seq = 1) OR (run_id LIKE 'c%' AND seq = 2)"
       " OR (run_id LIKE 'a%' AND seq = 3) OR seq = 4"), 4);
@@ -560,6 +560,58 @@ static void test_events_stored_with_scenario_or_run(void **ppState){
       " at LIKE '20%Z'"), 2);
 }
 
+/*
+** Schema 3 -> 4: runs.host_facts, every fact the backend reported about
+** its host (issue 8: an agent's elevation, UAC state, where its SYSTEM
+** token came from). Old runs keep NULL; a reader of a v3 file sees the
+** column (NULL) without migrating it; a new run stores its facts.
+*/
+static void test_migrate_v3_to_v4_host_facts(void **ppState){
+  char zDb[300], zRunId[37], zOld[37], zErr[512];
+  Store *p;
+  sqlite3_stmt *pStmt = NULL;
+  StoreRunInfo info;
+  test_path(ppState, "v3.db", zDb, sizeof(zDb));
+  /* a v3 file: today's schema without the v4 column */
+  p = test_open(zDb);
+  test_write_run(p, zOld, 1, 1);
+  store_close(p);
+  test_sql_exec(zDb, "PRAGMA journal_mode=DELETE;"
+                     " ALTER TABLE runs DROP COLUMN host_facts;"
+                     " PRAGMA user_version=3;");
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT count(*) FROM pragma_table_info('runs') WHERE name='host_facts'"), 0);
+
+  /* read-only: the column reads as NULL, the file stays v3 */
+  assert_int_equal(store_open_readonly(zDb, &p, zErr, sizeof(zErr)), 0);
+  assert_int_equal(sqlite3_prepare_v2(store_db(p),
+      "SELECT count(*) FROM runs WHERE host_facts IS NULL AND seq = 1", -1,
+      &pStmt, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(pStmt), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(pStmt, 0), 1);
+  sqlite3_finalize(pStmt);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 3);
+
+  /* writing migrates: the old run keeps NULL, the new one its facts */
+  p = test_open(zDb);
+  memset(&info, 0, sizeof(info));
+  info.zKind = "run";
+  info.zBackends = "sim,wine";
+  info.zHostOs = "Wine 9.0 on Linux";
+  info.zHostFacts = "agent 0.4\nelevated yes\nsystem-token-from winlogon.exe";
+  assert_int_equal(store_run_begin(p, &info, zRunId), 0);
+  assert_int_equal(store_run_end(p, 0, 0, 0), 0);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 4);
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT count(*) FROM runs WHERE seq = 1 AND host_facts IS NULL"), 1);
+  assert_int_equal(test_sql_int(zDb,
+      "SELECT count(*) FROM runs WHERE seq = 2 AND host_facts ="
+      " 'agent 0.4' || char(10) || 'elevated yes' || char(10) ||"
+      " 'system-token-from winlogon.exe'"), 1);
+}
+
 /* ---------------------------------------------------------------- 3 ---- */
 
 /* store_open must fail naming zWord, and leave zPath byte-for-byte as it was. */
@@ -591,7 +643,7 @@ static void test_refuse_newer_schema(void **ppState){
   p = test_open(zDb);
   test_write_run(p, zRunId, 1, 1);
   store_close(p);
-  test_sql_exec(zDb, "PRAGMA journal_mode=DELETE; PRAGMA user_version=4;");
+  test_sql_exec(zDb, "PRAGMA journal_mode=DELETE; PRAGMA user_version=5;");
   test_refused_unchanged(zDb, "newer");
   /* the same in WAL mode */
   test_sql_exec(zDb, "PRAGMA journal_mode=WAL; PRAGMA user_version=9;");
@@ -1421,6 +1473,8 @@ int main(void){
     cmocka_unit_test_setup_teardown(test_schema_created, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_migrate_v1_to_v3, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_migrate_v2_to_v3, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_migrate_v3_to_v4_host_facts, test_setup,
+                                    test_teardown),
     cmocka_unit_test_setup_teardown(test_step_evidence_and_after_divergence,
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_events_stored_with_scenario_or_run,

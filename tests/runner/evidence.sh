@@ -98,5 +98,24 @@ FAKE_CAPS="logon-current logon-user as-system shares no-split-token" \
 grep -q "no-split-token .*: 2 scenarios" out.txt && ok || bad "no split token not reported"
 grep -q "no shares" out.txt && bad "shares reported although the host has them" || ok
 
+# 8. In the verbose report an agreement on an acknowledgement (`ok` of a
+#    `logon current`) is labelled `acknowledged`, not `agree`, as the
+#    headline counts it (before: `agree: logon A alice current`).
+cat > ack-agent.sh <<'AGENT'
+while IFS= read -r line; do
+  case "$line" in
+    hello*) printf 'ok 6 mapscope-agent 1\nprotocol 1\nagent 0.0-fake\nos Fake\nwine -\ncaps logon-current\nrecovered 0\n' ;;
+    step*logon*) printf 'done 1\nok\n' ;;
+    step*)  printf 'unsupported 0 the fake agent performs nothing\n' ;;
+    bye)    printf 'ok 0 bye undone=0 failed=0\n'; exit 0 ;;
+    *)      printf 'ok 0\n' ;;
+  esac
+done
+AGENT
+printf 'title ack\nuser alice standard password=Al1ce-pw\nlogon A alice current\nas A drives\n' > ack.scn
+"$mapscope" diff -v --no-db --against windows --agent-cmd "sh $work/ack-agent.sh" ack.scn >out.txt 2>err.txt
+grep -q "acknowledged: logon A alice current" out.txt && ok || bad "an acknowledged agreement is not labelled so in -v"
+grep -q "agree: logon A alice current" out.txt && bad "an acknowledgement labelled agree in -v" || ok
+
 echo "$pass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
