@@ -240,7 +240,13 @@ static void agent_core_finish(AgentCore *p){
   if( p->pOps && p->pOps->xFinish ){
     p->nUndoFailed = p->pOps->xFinish(p->pHost, p);
   }
-  /* undone: nothing is left for a later agent to recover */
+  /* undone: nothing is left for a later agent to recover. A resumed
+  ** agent that ends before `start` loaded the state (its runner died
+  ** between the reboot and `start`) holds none of the journal: the file
+  ** is still the suspended agent's journal, and removing it would leave
+  ** every change of the scenario on the host. It stays for the next
+  ** agent's recovery. */
+  if( p->bResume && !p->bResumed ) return;
   if( p->zStatePath && !p->bStateKept && p->nUndoFailed==0 ) remove(p->zStatePath);
 }
 

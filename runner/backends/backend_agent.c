@@ -21,6 +21,11 @@
 ** $XDG_CACHE_HOME/mapscope/wineprefix, else ~/.cache/mapscope/wineprefix),
 ** MAPSCOPE_STEP_TIMEOUT_MS (default 30000), MAPSCOPE_AGENT_START_TIMEOUT_MS
 ** (the handshake, default 180000: a first start may create the prefix),
+** MAPSCOPE_AGENT_WIND_DOWN_MS (how long a run that finds the prefix left
+** by a killed run waits for that run's agent to finish its undo and Wine
+** to exit before it stops the prefix's server; default 60000),
+** MAPSCOPE_AGENT_STOP_GRACE_MS (how long stopping the prefix's server waits
+** for it to exit by itself; default 10000),
 ** MAPSCOPE_AGENT_ARGS (extra agent
 ** options, blank-separated; for tests), MAPSCOPE_WINE (default "wine").
 **
@@ -55,6 +60,8 @@
 
 #define AGENT_FIRST_TIMEOUT_MS 180000  /* first start may create the prefix */
 #define AGENT_DEFAULT_STEP_MS   30000
+#define AGENT_WIND_DOWN_MS      60000  /* a killed run's agent finishing its undo */
+#define AGENT_STOP_GRACE_MS     10000  /* the server exiting by itself */
 
 struct BackendConn {
   int bWine;               /* the wine backend (else windows) */
@@ -176,14 +183,16 @@ static int agent_write_all(BackendConn *p, const char *z, size_t n){
   return rc;
 }
 
-/* Wait up to ms for pid to exit; then kill its process group. */
-static void agent_reap(pid_t pid, int ms){
+/* Wait up to ms for pid to exit; then kill its process group. Returns
+** the exit status if it exited by itself in time, else -1. */
+static int agent_reap_status(pid_t pid, int ms){
   long long tEnd = agent_now_ms() + ms;
   int st;
-  if( pid<=0 ) return;
+  if( pid<=0 ) return -1;
   for(;;){
     pid_t r = waitpid(pid, &st, WNOHANG);
-    if( r==pid || (r<0 && errno!=EINTR) ) return;
+    if( r==pid ) return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    if( r<0 && errno!=EINTR ) return -1;
     if( agent_now_ms()>=tEnd ) break;
     {
       struct timespec ts = {0, 20000000};
@@ -193,6 +202,11 @@ static void agent_reap(pid_t pid, int ms){
   kill(-pid, SIGKILL);
   kill(pid, SIGKILL);
   while( waitpid(pid, &st, 0)<0 && errno==EINTR ){}
+  return -1;
+}
+
+static void agent_reap(pid_t pid, int ms){
+  (void)agent_reap_status(pid, ms);
 }
 
 /* Fill an environment for Wine in the child (after fork). */
@@ -329,7 +343,6 @@ static int agent_exit_of(pid_t pid){
 static int agent_run_sync(char *const *azArgv, const char *zPrefix, int ms){
   pid_t pid;
   int fdTo, fdFrom;
-  int st = 0;
   long long tEnd = agent_now_ms() + ms;
   char aBuf[512];
   if( agent_spawn(azArgv, zPrefix, &pid, &fdTo, &fdFrom) ) return -1;
@@ -343,9 +356,7 @@ static int agent_run_sync(char *const *azArgv, const char *zPrefix, int ms){
     }
   }
   close(fdFrom);
-  agent_reap(pid, (int)(tEnd - agent_now_ms() > 0 ? tEnd - agent_now_ms() : 0));
-  if( waitpid(pid, &st, WNOHANG)==pid ) return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return agent_reap_status(pid, (int)(tEnd - agent_now_ms() > 0 ? tEnd - agent_now_ms() : 0));
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -387,10 +398,37 @@ static const char *agent_wine_cmd(void){
   return (z && z[0]) ? z : "wine";
 }
 
-/* Stop the wineserver of this prefix only. */
+/*
+** Stop the wineserver of this prefix only, without losing the registry.
+** The server keeps the registry in memory and writes it when it exits (and
+** now and then). `wineserver -k` sends SIGINT, which kills every Wine
+** process of the prefix at once, and SIGKILLs the server if it has not
+** exited about 3 s later: on a loaded machine that can land before the
+** server wrote the registry, and an undo an agent had made (a boot-device
+** value deleted, its journal file already removed) is lost, the value
+** coming back at the next start (Wine: server/request.c kill_lock_owner,
+** server/signal.c). So the caller first ends its own Wine processes (the
+** agent, the spare), and this waits up to msGrace for the server to exit
+** by itself (`wineserver -w`: it does so once no user process of the
+** prefix is left, stopping its system processes and writing the
+** registry); an agent whose runner died finishes its undo meanwhile. Then
+** `wineserver -k` stops whatever is left, or a server an exiting process
+** started again (it has nothing unsaved). SIGTERM is not used: the server
+** then writes the registry and exits, but leaves its system processes
+** (services.exe ...) running without a server.
+*/
+static void agent_wineserver_stop(const char *zPrefix, int msGrace){
+  char *azWait[] = { "wineserver", "-w", NULL };
+  char *azKill[] = { "wineserver", "-k", NULL };
+  if( msGrace>0 ) agent_run_sync(azWait, zPrefix, msGrace);
+  agent_run_sync(azKill, zPrefix, 30000);
+}
+
+/* Stop the wineserver of this prefix only, once no Wine process of ours
+** is left in it: see agent_wineserver_stop. */
 static void agent_wineserver_kill(const char *zPrefix){
-  char *azArgv[] = { "wineserver", "-k", NULL };
-  agent_run_sync(azArgv, zPrefix, 30000);
+  agent_wineserver_stop(zPrefix, agent_env_int("MAPSCOPE_AGENT_STOP_GRACE_MS",
+                                               AGENT_STOP_GRACE_MS));
 }
 
 /*
@@ -478,7 +516,12 @@ static void agent_prefix_check_active(BackendConn *p){
     return;
   }
   agent_spare_stop();
-  agent_wineserver_kill(p->zPrefix);
+  /* The killed run's agent saw its input close and is undoing its journal;
+  ** its spare exits at end of input, and the server follows: wait for
+  ** that (bounded), then stop whatever is left. An agent stopped before
+  ** it finished leaves its journal file, which the next agent undoes. */
+  agent_wineserver_stop(p->zPrefix,
+                        agent_env_int("MAPSCOPE_AGENT_WIND_DOWN_MS", AGENT_WIND_DOWN_MS));
   snprintf(zStamp, sizeof(zStamp), "%s/" AGENT_PREFIX_STAMP, p->zPrefix);
   free(p->zRebuilt);
   if( stat(zStamp, &st)==0 ){

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "real/agent_core.h"
+#include "real/agent_state.h"
 
 typedef struct FakeHost FakeHost;
 struct FakeHost {
@@ -95,6 +96,12 @@ static int fake_finish(void *pHost, AgentCore *c){
   FakeHost *h = pHost;
   (void)c;
   h->nFinish++;
+  return 0;
+}
+
+/* Undo callback for agent_core_recover: counts nothing, undoes nothing. */
+static int fake_undo_count(void *pCtx, const AgentUndo *pEntry){
+  (void)pCtx; (void)pEntry;
   return 0;
 }
 
@@ -321,6 +328,50 @@ static void test_L9_suspend_resume_keeps_what_outlives_a_reboot(void **state){
   assert_int_equal(h2.nFinish, 1);    /* the resumed agent undoes at the end */
 }
 
+/* L9, issue 9 finding 4: the runner is killed after a reboot, between
+** the resumed agent's `hello` and its `start`. That agent ends at end of
+** input without having loaded the journal, so the state file is still the
+** suspended agent's journal: it must stay for the next agent to undo
+** (it was removed, and every change of the scenario stayed on the host). */
+static void test_L9_resumed_agent_ended_before_start_keeps_the_journal(void **state){
+  static const char zPath[] = "test_real_core_resume.state";
+  AgentCore c, c2, c3;
+  FakeHost h, h2;
+  char *zText;
+  char zWhy[400];
+  FILE *f;
+  (void)state;
+  remove(zPath);
+  begin(&c, &h);
+  req(&c, "start");
+  agent_journal_add(&c.journal, AGENT_UNDO_REGVALUE, "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager\\DOS Devices", "Y:", NULL);
+  zText = agent_core_suspend_text(&c);
+  assert_non_null(zText);
+  assert_int_equal(agent_state_write(zPath, zText, zWhy, sizeof(zWhy)), 0);
+  free(zText);
+  c.bFinished = 1;                     /* suspended */
+  agent_core_free(&c);
+  /* the resumed agent: hello and world, then its input ends */
+  memset(&h2, 0, sizeof(h2));
+  agent_core_init(&c2, &fakeOps, &h2, 1);
+  c2.zStatePath = zPath;
+  c2.bResume = 1;
+  assert_int_equal(strncmp(req(&c2, "hello 1"), "ok ", 3), 0);
+  assert_string_equal(req(&c2, "world user alice admin password=Al1ce-pw"), "ok 0\n");
+  agent_core_free(&c2);
+  f = fopen(zPath, "r");
+  assert_non_null(f);                  /* the journal is still there */
+  fclose(f);
+  /* and the next agent recovers (undoes) its entry */
+  agent_core_init(&c3, &fakeOps, &h2, 1);
+  c3.zStatePath = zPath;
+  assert_int_equal(agent_core_recover(&c3, fake_undo_count, NULL), 0);
+  assert_int_equal(c3.nRecovered, 1);
+  c3.bFinished = 1;
+  agent_core_free(&c3);
+  remove(zPath);
+}
+
 /* A listing longer than the protocol allows is an `error` reply, not a
 ** reply the runner must reject; the session goes on. */
 static void test_oversized_output_is_an_error_and_the_session_goes_on(void **state){
@@ -522,6 +573,7 @@ int main(void){
     cmocka_unit_test(test_world_mismatch_makes_every_step_unsupported),
     cmocka_unit_test(test_bye_and_truncation_undo_once),
     cmocka_unit_test(test_L9_suspend_resume_keeps_what_outlives_a_reboot),
+    cmocka_unit_test(test_L9_resumed_agent_ended_before_start_keeps_the_journal),
     cmocka_unit_test(test_oversized_output_is_an_error_and_the_session_goes_on),
     cmocka_unit_test(test_fuzzed_requests_get_one_reply_each),
     cmocka_unit_test(test_T8_tool_the_host_lacks_is_unsupported_with_a_reason),
