@@ -53,34 +53,6 @@ int ck_world_from_text(ExpWorld *pW, const char *zText, char *zErr, size_t nErr)
   }
   memset(pW, 0, sizeof(*pW));
   pW->pWorld = pScn;
-  int bAdmin = 0;
-  for(int i = 0; i < pScn->nUser && pW->nUser < EXP_MAX_USER; i++){
-    pW->azUser[pW->nUser] = pScn->aUser[i].zName;
-    pW->azPassword[pW->nUser] = pScn->aUser[i].zPassword;
-    pW->aeKind[pW->nUser] = (int)pScn->aUser[i].eKind;
-    if( !bAdmin && pScn->aUser[i].eKind==SCN_ACCOUNT_ADMIN ){
-      pW->iCurrentUser = pW->nUser;
-      bAdmin = 1;
-    }
-    pW->nUser++;
-  }
-  for(int i = 0; i < pScn->nShare && pW->nRemote < EXP_MAX_REMOTE - 2; i++){
-    pW->azRemote[pW->nRemote] = pScn->aShare[i].zUnc;
-    pW->azServer[pW->nRemote] = pScn->aShare[i].zServer;
-    pW->nRemote++;
-  }
-  pW->nRealShare = pW->nRemote;
-  /* as exp_world_init(): a missing share on a known server, an unknown
-  ** server (C2: 67, 53) */
-  const char *zSrv = pW->nRemote ? pW->azServer[0] : "fs1";
-  snprintf(pW->azOwned[0], sizeof(pW->azOwned[0]), "\\\\%s\\nosuchshare", zSrv);
-  pW->azRemote[pW->nRemote] = pW->azOwned[0];
-  pW->azServer[pW->nRemote] = zSrv;
-  pW->nRemote++;
-  snprintf(pW->azOwned[1], sizeof(pW->azOwned[1]), "\\\\nosuchserver\\x");
-  snprintf(pW->azOwned[2], sizeof(pW->azOwned[2]), "nosuchserver");
-  pW->azRemote[pW->nRemote] = pW->azOwned[1];
-  pW->azServer[pW->nRemote] = pW->azOwned[2];
-  pW->nRemote++;
+  exp_world_fill(pW, pScn);
   return 0;
 }

@@ -89,6 +89,10 @@ struct ExpWorld {
 ** exp_world_free().
 */
 int exp_world_init(ExpWorld *pW, const char *zWorldFile, char *zErr, size_t nErr);
+
+/* Fill the accounts and remote names of pW (zeroed, pWorld set) from a
+** parsed world: the part of exp_world_init() that `mapscope check` shares. */
+void exp_world_fill(ExpWorld *pW, const Scenario *pScn);
 void exp_world_free(ExpWorld *pW);
 
 /* The built-in default world as scenario text (title, source, world). */

@@ -155,23 +155,15 @@ static void exp_errf(char *zErr, size_t nErr, const char *zFormat, ...){
   va_end(ap);
 }
 
-int exp_world_init(ExpWorld *pW, const char *zWorldFile, char *zErr, size_t nErr){
-  memset(pW, 0, sizeof(*pW));
-  Scenario *pScn = NULL;
-  int rc;
-  if( zWorldFile ){
-    rc = scn_parse_file(zWorldFile, &pScn, zErr, nErr);
-  }else{
-    rc = scn_parse_text("(explore world)", zExpDefaultWorld,
-                        strlen(zExpDefaultWorld), &pScn, zErr, nErr);
-  }
-  if( rc ) return rc;
-  if( pScn->nUser == 0 ){
-    exp_errf(zErr, nErr, "%s: the world has no user line; explore needs at "
-             "least one account", zWorldFile ? zWorldFile : "(built-in)");
-    goto err;
-  }
-  pW->pWorld = pScn;
+/*
+** Fill pW's accounts and remote names from a parsed world (shared with
+** `mapscope check`, runner/check/world.c): the users (the first
+** administrator is the current user), each share, each share once more by
+** its server's first alias (C16) with the wildcard vault target a dotted
+** alias gives (K3), then a missing share on a known server and an unknown
+** server (C2: 67, 53). The strings stay owned by pScn and pW.
+*/
+void exp_world_fill(ExpWorld *pW, const Scenario *pScn){
   pW->iCurrentUser = 0;
   int bAdminFound = 0;
   for(int i = 0; i < pScn->nUser && pW->nUser < EXP_MAX_USER; i++){
@@ -226,6 +218,26 @@ int exp_world_init(ExpWorld *pW, const char *zWorldFile, char *zErr, size_t nErr
   pW->azRemote[pW->nRemote] = pW->azOwned[1];
   pW->azServer[pW->nRemote] = pW->azOwned[2];
   pW->nRemote++;
+}
+
+int exp_world_init(ExpWorld *pW, const char *zWorldFile, char *zErr, size_t nErr){
+  memset(pW, 0, sizeof(*pW));
+  Scenario *pScn = NULL;
+  int rc;
+  if( zWorldFile ){
+    rc = scn_parse_file(zWorldFile, &pScn, zErr, nErr);
+  }else{
+    rc = scn_parse_text("(explore world)", zExpDefaultWorld,
+                        strlen(zExpDefaultWorld), &pScn, zErr, nErr);
+  }
+  if( rc ) return rc;
+  if( pScn->nUser == 0 ){
+    exp_errf(zErr, nErr, "%s: the world has no user line; explore needs at "
+             "least one account", zWorldFile ? zWorldFile : "(built-in)");
+    goto err;
+  }
+  pW->pWorld = pScn;
+  exp_world_fill(pW, pScn);
   return 0;
 
 err:
