@@ -505,6 +505,9 @@ static int merge_delete_run(sqlite3 *db, const char *zRunId){
     "DELETE FROM main.known_divergences WHERE scenario_id IN (SELECT"
     " scenario_id FROM main.scenarios WHERE run_id = ?1)",
     "DELETE FROM main.events WHERE run_id = ?1",
+    "DELETE FROM main.check_depths WHERE run_id = ?1",
+    "DELETE FROM main.check_invariants WHERE run_id = ?1",
+    "DELETE FROM main.check_runs WHERE run_id = ?1",
     "DELETE FROM main.scenarios WHERE run_id = ?1",
     "DELETE FROM main.runs WHERE run_id = ?1",
   };
@@ -545,7 +548,7 @@ static int merge_copy(sqlite3 *db, const char *zSrc, const char *zTable,
 ** Copy run zRunId from input schema zSrc (of schema iVersion) to main,
 ** renumbering its scenario ids above those already in main (steps,
 ** results, todos and events are keyed by scenario id, so they follow), and
-** give it seq iSeq. The offset is checked so no id overflows (a crafted
+** give it seq iSeq. A check run's tables (schema 5) follow its run id. The offset is checked so no id overflows (a crafted
 ** input may hold any 64-bit id). Returns 0 or an SQLite code (SQLITE_RANGE
 ** with *pzWhy set to a static reason).
 */
@@ -604,6 +607,13 @@ static int merge_copy_run(sqlite3 *db, const char *zSrc, long long iVersion,
   if( rc==SQLITE_OK && iVersion>=3 ){
     rc = merge_copy(db, zSrc, "events", "run_id = ?1 AND scenario_id IS NULL",
                     zRunId, iScnOff);
+  }
+  /* A check run's summary, invariants and states by depth (schema 5):
+  ** keyed by run id, which is kept. */
+  for(i=0; rc==SQLITE_OK && iVersion>=5 && i<3; i++){
+    static const char *const azCheck[] = { "check_runs", "check_invariants",
+                                           "check_depths" };
+    rc = merge_copy(db, zSrc, azCheck[i], "run_id = ?1", zRunId, iScnOff);
   }
   return rc;
 }

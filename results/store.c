@@ -17,7 +17,8 @@
 **   3. small helpers (time, random ids, errors)
 **   4. opening: header check, writability, URIs, the guard, structure
 **      checks, migration, compatibility views, WAL
-**   5. writing a run (steps, todos, events)
+**   5. writing a run (steps, todos, events, a check's summary, the
+**      caller's transaction)
 */
 #include "store.h"
 #include "store_int.h"
@@ -150,7 +151,106 @@ static const char *const azStoreMigration[STORE_SCHEMA_VERSION] = {
   /* 3 -> 4: every fact the backend reported about its host (an agent's
   ** handshake: elevation, UAC, where its SYSTEM token came from, ...),
   ** one `key value` a line; NULL for older runs. */
-  "ALTER TABLE runs ADD COLUMN host_facts TEXT;\n"
+  "ALTER TABLE runs ADD COLUMN host_facts TEXT;\n",
+
+  /* 4 -> 5: runs of `mapscope check`. runs.kind accepts 'check': a CHECK
+  ** cannot be altered, so runs is rebuilt by SQLite's procedure for other
+  ** schema changes (lang_altertable.html, "Making Other Kinds Of Table
+  ** Schema Changes"; foreign keys are off, see store_migrate(), and the
+  ** views are dropped around every migration): a new table with every
+  ** column of schema 4 in the same order, the rows copied with their row
+  ** ids, the old table dropped, the new one renamed (scenarios and events
+  ** refer to runs by name, so they follow) and its index made again. Then
+  ** what a check searched and found (check_runs), each invariant's verdict
+  ** (check_invariants) and the states met at each depth (check_depths). */
+  "CREATE TABLE runs_v5(\n"
+  "  run_id           TEXT PRIMARY KEY NOT NULL,\n"
+  "  kind             TEXT NOT NULL CHECK(kind IN\n"
+  "                     ('run','diff','explore','check')),\n"
+  "  started_at       TEXT NOT NULL,\n"
+  "  ended_at         TEXT,\n"
+  "  completed        INTEGER NOT NULL DEFAULT 0,\n"
+  "  backends         TEXT NOT NULL,\n"
+  "  labels           TEXT,\n"
+  "  command_line     TEXT,\n"
+  "  mapscope_version TEXT,\n"
+  "  host_os          TEXT,\n"
+  "  wine_version     TEXT,\n"
+  "  agent_version    TEXT,\n"
+  "  capabilities     TEXT,\n"
+  "  n_scenarios      INTEGER NOT NULL DEFAULT 0,\n"
+  "  n_steps          INTEGER NOT NULL DEFAULT 0,\n"
+  "  n_passed         INTEGER,\n"
+  "  n_failed         INTEGER,\n"
+  "  n_skipped        INTEGER,\n"
+  "  host_name        TEXT,\n"
+  "  seq              INTEGER,\n"
+  "  n_agree_observed INTEGER,\n"
+  "  n_agree_acknowledged INTEGER,\n"
+  "  n_after_divergence INTEGER,\n"
+  "  host_facts       TEXT\n"
+  ");\n"
+  "INSERT INTO runs_v5(rowid, run_id, kind, started_at, ended_at, completed,\n"
+  "    backends, labels, command_line, mapscope_version, host_os,\n"
+  "    wine_version, agent_version, capabilities, n_scenarios, n_steps,\n"
+  "    n_passed, n_failed, n_skipped, host_name, seq, n_agree_observed,\n"
+  "    n_agree_acknowledged, n_after_divergence, host_facts)\n"
+  "  SELECT rowid, run_id, kind, started_at, ended_at, completed,\n"
+  "    backends, labels, command_line, mapscope_version, host_os,\n"
+  "    wine_version, agent_version, capabilities, n_scenarios, n_steps,\n"
+  "    n_passed, n_failed, n_skipped, host_name, seq, n_agree_observed,\n"
+  "    n_agree_acknowledged, n_after_divergence, host_facts\n"
+  "    FROM runs ORDER BY rowid;\n"
+  "DROP TABLE runs;\n"
+  "ALTER TABLE runs_v5 RENAME TO runs;\n"
+  "CREATE UNIQUE INDEX runs_by_seq ON runs(seq);\n"
+  "CREATE TABLE check_runs(\n"
+  "  run_id             TEXT PRIMARY KEY NOT NULL REFERENCES runs(run_id),\n"
+  "  world              TEXT NOT NULL,\n"
+  "  world_hash         TEXT NOT NULL,\n"
+  "  alphabet           INTEGER NOT NULL,\n"
+  "  logon_names        INTEGER NOT NULL,\n"
+  "  letters            TEXT NOT NULL,\n"
+  "  all_logons         INTEGER NOT NULL,\n"
+  "  listings           INTEGER NOT NULL,\n"
+  "  tool_steps         INTEGER NOT NULL,\n"
+  "  symmetry           INTEGER NOT NULL,\n"
+  "  symmetric_accounts INTEGER NOT NULL,\n"
+  "  planted_bug        INTEGER,\n"
+  "  depth_requested    INTEGER NOT NULL,\n"
+  "  depth_completed    INTEGER NOT NULL,\n"
+  "  max_states         INTEGER,\n"
+  "  max_seconds        REAL,\n"
+  "  stop_reason        TEXT NOT NULL CHECK(stop_reason IN\n"
+  "                       ('depth','exhausted','states','seconds','violation')),\n"
+  "  states             INTEGER NOT NULL,\n"
+  "  steps              INTEGER NOT NULL,\n"
+  "  wall_seconds       REAL,\n"
+  "  processor_seconds  REAL,\n"
+  "  state_bytes        INTEGER,\n"
+  "  rules_fired        TEXT NOT NULL,\n"
+  "  rules_never        TEXT NOT NULL,\n"
+  "  tool_branches      TEXT,\n"
+  "  tools_never        TEXT,\n"
+  "  verdict            TEXT NOT NULL CHECK(verdict IN ('held','violated')),\n"
+  "  violation_steps    INTEGER\n"
+  ");\n"
+  "CREATE TABLE check_invariants(\n"
+  "  run_id   TEXT NOT NULL REFERENCES runs(run_id),\n"
+  "  position INTEGER NOT NULL,\n"
+  "  name     TEXT NOT NULL,\n"
+  "  rules    TEXT NOT NULL,\n"
+  "  verdict  TEXT NOT NULL CHECK(verdict IN\n"
+  "             ('held','violated','not checked')),\n"
+  "  reason   TEXT,\n"
+  "  PRIMARY KEY(run_id, position)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE TABLE check_depths(\n"
+  "  run_id TEXT NOT NULL REFERENCES runs(run_id),\n"
+  "  depth  INTEGER NOT NULL,\n"
+  "  states INTEGER NOT NULL,\n"
+  "  PRIMARY KEY(run_id, depth)\n"
+  ") WITHOUT ROWID;\n"
 };
 
 /* The views of every schema, dropped before a migration (a table a view
@@ -268,6 +368,11 @@ struct Store {
   char zRunId[37];          /* the run being written, "" if none */
   int bInScenario;          /* between scenario_begin and scenario_end */
   int bReadOnly;            /* opened by store_open_readonly() */
+  int bCheckRun;            /* the open run is of kind "check" */
+  int bCheckSummary;        /* its summary is written */
+  int bTxn;                 /* inside store_txn_begin() */
+  int bRunInTxn;            /* the open run was begun inside it */
+  int bSummaryInTxn;        /* its check summary was written inside it */
   StoreGuard guard;         /* the progress handler's state */
 
   /* The scenario being buffered */
@@ -293,6 +398,9 @@ struct Store {
   sqlite3_stmt *pInsTodo;   /* INSERT INTO known_divergences */
   sqlite3_stmt *pInsEvent;  /* INSERT INTO events */
   sqlite3_stmt *pEndRun;    /* UPDATE runs: complete, counts */
+  sqlite3_stmt *pInsCheck;  /* INSERT INTO check_runs */
+  sqlite3_stmt *pInsCheckInv; /* INSERT INTO check_invariants */
+  sqlite3_stmt *pInsCheckDepth; /* INSERT INTO check_depths */
 };
 
 /* Grow an array of nSize-byte entries to hold n+1; 0 or SQLITE_NOMEM. */
@@ -399,7 +507,13 @@ static const char *const azStoreComparison[] = {
 static const char *const azStoreEvidence[] = {
   "observation", "acknowledgement", NULL
 };
-static const char *const azStoreKind[] = { "run", "diff", "explore", NULL };
+static const char *const azStoreKind[] = { "run", "diff", "explore", "check",
+                                            NULL };
+static const char *const azStoreStop[] = { "depth", "exhausted", "states",
+                                           "seconds", "violation", NULL };
+static const char *const azStoreCheckVerdict[] = { "held", "violated", NULL };
+static const char *const azStoreInvVerdict[] = { "held", "violated",
+                                                 "not checked", NULL };
 
 /* ---------------------------------------------------------------- 4 ---- */
 
@@ -713,10 +827,11 @@ int store_check_structure(sqlite3 *db, const char *zDb, const char *zPath,
                           char *zErr, int nErr){
   static const char *const azTable[] = { "runs", "scenarios", "steps",
                                          "step_results", "known_divergences",
-                                         "events" };
+                                         "events", "check_runs",
+                                         "check_invariants", "check_depths" };
   sqlite3_stmt *pStmt = NULL;
   char *zSql;
-  size_t i, nTable = iVersion>=3 ? 6 : 5;
+  size_t i, nTable = iVersion>=5 ? 9 : iVersion>=3 ? 6 : 5;
   int rc;
   zSql = sqlite3_mprintf("SELECT (SELECT type FROM \"%w\".sqlite_schema"
                          " WHERE name = ?1), (SELECT count(*) FROM"
@@ -757,12 +872,41 @@ sql_err:
   return -(rc ? rc : SQLITE_ERROR);
 }
 
-/* Bring the schema to STORE_SCHEMA_VERSION in one write transaction.
-** Returns 0, or non-zero with zErr set. */
+/*
+** Rows of the tables that refer to runs (scenarios; events from schema 3)
+** whose run_id names no run, by PRAGMA foreign_key_check, into *pn.
+** Returns an SQLite code.
+*/
+static int store_orphans(Store *p, long long iVersion, long long *pn){
+  long long n = 0;
+  int rc = store_query_int(p->db, "SELECT count(*) FROM"
+                           " pragma_foreign_key_check('scenarios')", pn);
+  if( rc==SQLITE_OK && iVersion>=3 ){
+    rc = store_query_int(p->db, "SELECT count(*) FROM"
+                         " pragma_foreign_key_check('events')", &n);
+    *pn += n;
+  }
+  return rc;
+}
+
+/*
+** Bring the schema to STORE_SCHEMA_VERSION in one write transaction.
+** Migrations that rebuild a table follow SQLite's procedure for schema
+** changes ALTER TABLE cannot make: foreign key enforcement off for the
+** transaction (mapscope never turns it on, but a build of SQLite may
+** default to it, and dropping a table others refer to would then fail),
+** views dropped first and made again last, and PRAGMA foreign_key_check
+** afterwards: a migration that would leave more rows pointing at no run
+** than the file had is rolled back. Returns 0, or non-zero with zErr set.
+*/
 static int store_migrate(Store *p, char *zErr, int nErr){
-  long long iVersion = 0, v;
+  long long iVersion = 0, v, bForeignKeys = 0, nOrphanBefore = 0, nOrphan = 0;
   char zSql[128];
-  int rc = sqlite3_exec(p->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  int rc = store_query_int(p->db, "PRAGMA foreign_keys", &bForeignKeys);
+  if( rc==SQLITE_OK && bForeignKeys ){
+    rc = sqlite3_exec(p->db, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
+  }
+  if( rc==SQLITE_OK ) rc = sqlite3_exec(p->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if( rc!=SQLITE_OK ) goto err;
   /* Another process may have created or migrated it meanwhile. */
   rc = store_classify(p, &iVersion, 1, zErr, nErr);
@@ -771,6 +915,7 @@ static int store_migrate(Store *p, char *zErr, int nErr){
   }
   if( rc!=0 ){
     sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+    if( bForeignKeys ) sqlite3_exec(p->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     return rc;
   }
   if( iVersion<STORE_SCHEMA_VERSION ){
@@ -780,11 +925,25 @@ static int store_migrate(Store *p, char *zErr, int nErr){
       rc = sqlite3_exec(p->db, zSql, NULL, NULL, NULL);
       if( rc!=SQLITE_OK ) goto err;
     }
+    if( iVersion>0 ){
+      rc = store_orphans(p, iVersion, &nOrphanBefore);
+      if( rc!=SQLITE_OK ) goto err;
+    }
     rc = sqlite3_exec(p->db, zStoreDropViews, NULL, NULL, NULL);
     if( rc!=SQLITE_OK ) goto err;
     for(v=iVersion; v<STORE_SCHEMA_VERSION; v++){
       rc = sqlite3_exec(p->db, azStoreMigration[v], NULL, NULL, NULL);
       if( rc!=SQLITE_OK ) goto err;
+    }
+    rc = store_orphans(p, STORE_SCHEMA_VERSION, &nOrphan);
+    if( rc!=SQLITE_OK ) goto err;
+    if( nOrphan>nOrphanBefore ){
+      snprintf(zErr, (size_t)nErr, "%s: cannot migrate the schema: it would"
+               " leave %lld rows referring to no run (PRAGMA"
+               " foreign_key_check); the file is left as it was", p->zPath,
+               nOrphan - nOrphanBefore);
+      sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+      goto done;
     }
     rc = sqlite3_exec(p->db, zStoreViews, NULL, NULL, NULL);
     if( rc!=SQLITE_OK ) goto err;
@@ -794,12 +953,15 @@ static int store_migrate(Store *p, char *zErr, int nErr){
   }
   rc = sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL);
   if( rc!=SQLITE_OK ) goto err;
+  if( bForeignKeys ) sqlite3_exec(p->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
   return 0;
 
 err:
   snprintf(zErr, (size_t)nErr, "%s: cannot migrate the schema: %s", p->zPath,
            sqlite3_errmsg(p->db));
   sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+  if( bForeignKeys ) sqlite3_exec(p->db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
   return 1;
 }
 
@@ -812,7 +974,26 @@ err:
 static int store_compat_views(Store *p, long long iVersion){
   char zSql[1024];
   int rc;
-  if( iVersion>=3 ){
+  if( iVersion<5 ){
+    /* before schema 5 no check run was stored: its tables are empty */
+    rc = sqlite3_exec(p->db,
+        "CREATE TEMP TABLE check_runs(run_id TEXT PRIMARY KEY, world TEXT,"
+        " world_hash TEXT, alphabet INTEGER, logon_names INTEGER, letters TEXT,"
+        " all_logons INTEGER, listings INTEGER, tool_steps INTEGER,"
+        " symmetry INTEGER, symmetric_accounts INTEGER, planted_bug INTEGER,"
+        " depth_requested INTEGER, depth_completed INTEGER, max_states INTEGER,"
+        " max_seconds REAL, stop_reason TEXT, states INTEGER, steps INTEGER,"
+        " wall_seconds REAL, processor_seconds REAL, state_bytes INTEGER,"
+        " rules_fired TEXT, rules_never TEXT, tool_branches TEXT,"
+        " tools_never TEXT, verdict TEXT, violation_steps INTEGER);"
+        "CREATE TEMP TABLE check_invariants(run_id TEXT, position INTEGER,"
+        " name TEXT, rules TEXT, verdict TEXT, reason TEXT);"
+        "CREATE TEMP TABLE check_depths(run_id TEXT, depth INTEGER,"
+        " states INTEGER);", NULL, NULL, NULL);
+    if( rc!=SQLITE_OK ) return rc;
+  }
+  if( iVersion>=4 ) return SQLITE_OK;
+  if( iVersion==3 ){
     /* schema 3 lacks only runs.host_facts */
     return sqlite3_exec(p->db, "CREATE TEMP VIEW runs AS SELECT *,"
                         " NULL AS host_facts FROM main.runs;", NULL, NULL, NULL);
@@ -867,6 +1048,19 @@ static int store_prepare_all(Store *p){
       "   FROM scenarios sc LEFT JOIN steps st USING (scenario_id)"
       "  WHERE sc.run_id = ?1)"
       " WHERE run_id = ?1" },
+    { &p->pInsCheck,
+      "INSERT INTO check_runs(run_id, world, world_hash, alphabet, logon_names,"
+      " letters, all_logons, listings, tool_steps, symmetry, symmetric_accounts,"
+      " planted_bug, depth_requested, depth_completed, max_states, max_seconds,"
+      " stop_reason, states, steps, wall_seconds, processor_seconds,"
+      " state_bytes, rules_fired, rules_never, tool_branches, tools_never,"
+      " verdict, violation_steps) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+      "?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)" },
+    { &p->pInsCheckInv,
+      "INSERT INTO check_invariants(run_id, position, name, rules, verdict,"
+      " reason) VALUES(?1,?2,?3,?4,?5,?6)" },
+    { &p->pInsCheckDepth,
+      "INSERT INTO check_depths(run_id, depth, states) VALUES(?1,?2,?3)" },
   };
   size_t i;
   for(i=0; i<sizeof(aStmt)/sizeof(aStmt[0]); i++){
@@ -1036,6 +1230,10 @@ void store_close(Store *p){
   sqlite3_finalize(p->pInsTodo);
   sqlite3_finalize(p->pInsEvent);
   sqlite3_finalize(p->pEndRun);
+  sqlite3_finalize(p->pInsCheck);
+  sqlite3_finalize(p->pInsCheckInv);
+  sqlite3_finalize(p->pInsCheckDepth);
+  /* a transaction begun and not committed is rolled back by the close */
   if( p->db ) sqlite3_close(p->db);
   free(p->zText);
   free(p->aStep);
@@ -1092,7 +1290,7 @@ int store_run_begin(Store *p, const StoreRunInfo *pInfo, char zRunId[37]){
   if( pInfo==NULL || pInfo->zKind==NULL || !store_word_in(pInfo->zKind, azStoreKind)
    || pInfo->zBackends==NULL ){
     snprintf(p->zErr, sizeof(p->zErr),
-             "a run needs a kind (run, diff, explore) and its backends");
+             "a run needs a kind (run, diff, explore, check) and its backends");
     return 1;
   }
   if( gethostname(zHost, sizeof(zHost))!=0 ) zHost[0] = 0;
@@ -1124,6 +1322,9 @@ int store_run_begin(Store *p, const StoreRunInfo *pInfo, char zRunId[37]){
     return rc;
   }
   memcpy(p->zRunId, zRunId, 37);
+  p->bCheckRun = strcmp(pInfo->zKind, "check")==0;
+  p->bCheckSummary = 0;
+  p->bRunInTxn = p->bTxn;
   return 0;
 }
 
@@ -1317,12 +1518,31 @@ static int store_exec_stmt(sqlite3_stmt *pStmt){
   return rc==SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+** The transaction of one write (a scenario, a check summary): its own
+** (BEGIN IMMEDIATE ... COMMIT), or inside the caller's store_txn_begin() a
+** savepoint, so a failed write undoes only itself and the caller decides.
+** Each returns an SQLite code.
+*/
+static int store_write_begin(Store *p){
+  return sqlite3_exec(p->db, p->bTxn ? "SAVEPOINT store_write" : "BEGIN IMMEDIATE",
+                      NULL, NULL, NULL);
+}
+static int store_write_commit(Store *p){
+  return sqlite3_exec(p->db, p->bTxn ? "RELEASE store_write" : "COMMIT",
+                      NULL, NULL, NULL);
+}
+static void store_write_rollback(Store *p){
+  sqlite3_exec(p->db, p->bTxn ? "ROLLBACK TO store_write; RELEASE store_write"
+               : "ROLLBACK", NULL, NULL, NULL);
+}
+
 /* Write the buffered scenario in one transaction. */
 static int store_write_scenario(Store *p){
   sqlite3_int64 iScenario;
   int rc, i, j;
 
-  rc = sqlite3_exec(p->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  rc = store_write_begin(p);
   if( rc!=SQLITE_OK ) return rc;
 
   sqlite3_bind_text(p->pInsScenario, 1, p->zRunId, -1, SQLITE_STATIC);
@@ -1386,13 +1606,13 @@ static int store_write_scenario(Store *p){
     rc = store_exec_stmt(s);
     if( rc!=SQLITE_OK ) goto err;
   }
-  rc = sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL);
+  rc = store_write_commit(p);
   if( rc!=SQLITE_OK ) goto err;
   return SQLITE_OK;
 
 err:
   store_set_err(p, "cannot store the scenario");
-  sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+  store_write_rollback(p);
   return rc;
 }
 
@@ -1405,6 +1625,208 @@ int store_scenario_end(Store *p, int bOk){
   if( bOk ) rc = store_write_scenario(p);
   store_buffer_reset(p);
   return rc;
+}
+
+/* 1 if every invariant of pSum has a name, rules and a known verdict. */
+static int store_check_invariants_ok(Store *p, const StoreCheckSummary *pSum){
+  int i;
+  for(i=0; i<pSum->nInv; i++){
+    const StoreCheckInvariant *pInv = &pSum->aInv[i];
+    if( pInv->zName==NULL || pInv->zRules==NULL || pInv->zVerdict==NULL
+     || !store_word_in(pInv->zVerdict, azStoreInvVerdict) ){
+      snprintf(p->zErr, sizeof(p->zErr), "invariant %d: a name, rules and a"
+               " verdict (held, violated, not checked) are needed (got"
+               " '%.40s')", i, pInv->zVerdict ? pInv->zVerdict : "(null)");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+int store_check_summary(Store *p, const StoreCheckSummary *pSum){
+  sqlite3_stmt *s = p->pInsCheck;
+  char zHash[17];
+  int rc = SQLITE_OK, i;
+
+  if( p->zRunId[0]==0 || p->bInScenario ){
+    snprintf(p->zErr, sizeof(p->zErr), "store_check_summary %s",
+             p->zRunId[0] ? "inside a scenario" : "outside a run");
+    return 1;
+  }
+  if( !p->bCheckRun ){
+    snprintf(p->zErr, sizeof(p->zErr), "a check summary belongs to a run of"
+             " kind check");
+    return 1;
+  }
+  if( p->bCheckSummary ){
+    snprintf(p->zErr, sizeof(p->zErr), "the run's check summary is already"
+             " stored");
+    return 1;
+  }
+  if( pSum->zWorld==NULL || pSum->zLetters==NULL || pSum->zRulesFired==NULL
+   || pSum->zRulesNever==NULL ){
+    snprintf(p->zErr, sizeof(p->zErr), "a check summary needs its world,"
+             " letters and rules");
+    return 1;
+  }
+  if( pSum->zStopReason==NULL || !store_word_in(pSum->zStopReason, azStoreStop) ){
+    snprintf(p->zErr, sizeof(p->zErr), "unknown stop reason '%.40s' (depth,"
+             " exhausted, states, seconds, violation)",
+             pSum->zStopReason ? pSum->zStopReason : "(null)");
+    return 1;
+  }
+  if( pSum->zVerdict==NULL || !store_word_in(pSum->zVerdict, azStoreCheckVerdict) ){
+    snprintf(p->zErr, sizeof(p->zErr), "unknown check verdict '%.40s' (held,"
+             " violated)", pSum->zVerdict ? pSum->zVerdict : "(null)");
+    return 1;
+  }
+  if( pSum->nInv<0 || (pSum->nInv>0 && pSum->aInv==NULL)
+   || pSum->nDepths<0 || (pSum->nDepths>0 && pSum->anStatesAt==NULL) ){
+    snprintf(p->zErr, sizeof(p->zErr), "a check summary with %d invariants"
+             " and %d depths but no array", pSum->nInv, pSum->nDepths);
+    return 1;
+  }
+  if( !store_check_invariants_ok(p, pSum) ) return 1;
+  store_hash64_hex(pSum->zWorldText ? pSum->zWorldText : "",
+                   pSum->zWorldText ? pSum->nWorldText : 0, zHash);
+
+  rc = store_write_begin(p);
+  if( rc!=SQLITE_OK ){
+    store_set_err(p, "cannot store the check summary");
+    return rc;
+  }
+  sqlite3_bind_text(s, 1, p->zRunId, -1, SQLITE_STATIC);
+  rc = store_bind_text(s, 2, pSum->zWorld);
+  sqlite3_bind_text(s, 3, zHash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(s, 4, pSum->nAlphabet);
+  sqlite3_bind_int(s, 5, pSum->nLogonNames);
+  if( rc==SQLITE_OK ) rc = store_bind_text(s, 6, pSum->zLetters);
+  sqlite3_bind_int(s, 7, pSum->bAllLogons!=0);
+  sqlite3_bind_int(s, 8, pSum->bListings!=0);
+  sqlite3_bind_int(s, 9, pSum->nToolSteps);
+  sqlite3_bind_int(s, 10, pSum->bSymmetry!=0);
+  sqlite3_bind_int(s, 11, pSum->nSymmetricAccounts);
+  if( pSum->iPlantedBug ){
+    sqlite3_bind_int64(s, 12, (sqlite3_int64)pSum->iPlantedBug);
+  }else{
+    sqlite3_bind_null(s, 12);
+  }
+  sqlite3_bind_int(s, 13, pSum->nDepthRequested);
+  sqlite3_bind_int(s, 14, pSum->nDepthCompleted);
+  if( pSum->nMaxStates>0 ){
+    sqlite3_bind_int64(s, 15, (sqlite3_int64)pSum->nMaxStates);
+  }else{
+    sqlite3_bind_null(s, 15);
+  }
+  if( pSum->rMaxSeconds>0 ){
+    sqlite3_bind_double(s, 16, pSum->rMaxSeconds);
+  }else{
+    sqlite3_bind_null(s, 16);
+  }
+  sqlite3_bind_text(s, 17, pSum->zStopReason, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 18, (sqlite3_int64)pSum->nStates);
+  sqlite3_bind_int64(s, 19, (sqlite3_int64)pSum->nSteps);
+  sqlite3_bind_double(s, 20, pSum->rWallSeconds);
+  sqlite3_bind_double(s, 21, pSum->rProcessorSeconds);
+  sqlite3_bind_int64(s, 22, (sqlite3_int64)pSum->nStateBytes);
+  if( rc==SQLITE_OK ) rc = store_bind_text(s, 23, pSum->zRulesFired);
+  if( rc==SQLITE_OK ) rc = store_bind_text(s, 24, pSum->zRulesNever);
+  if( rc==SQLITE_OK ) rc = store_bind_text(s, 25, pSum->zToolBranches);
+  if( rc==SQLITE_OK ) rc = store_bind_text(s, 26, pSum->zToolsNever);
+  sqlite3_bind_text(s, 27, pSum->zVerdict, -1, SQLITE_STATIC);
+  if( strcmp(pSum->zVerdict, "violated")==0 ){
+    sqlite3_bind_int(s, 28, pSum->nViolationSteps);
+  }else{
+    sqlite3_bind_null(s, 28);
+  }
+  if( rc==SQLITE_OK ) rc = store_exec_stmt(s);
+  sqlite3_clear_bindings(s);
+  for(i=0; rc==SQLITE_OK && i<pSum->nInv; i++){
+    const StoreCheckInvariant *pInv = &pSum->aInv[i];
+    s = p->pInsCheckInv;
+    sqlite3_bind_text(s, 1, p->zRunId, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, i);
+    rc = store_bind_text(s, 3, pInv->zName);
+    if( rc==SQLITE_OK ) rc = store_bind_text(s, 4, pInv->zRules);
+    sqlite3_bind_text(s, 5, pInv->zVerdict, -1, SQLITE_STATIC);
+    if( rc==SQLITE_OK ) rc = store_bind_text(s, 6, pInv->zReason);
+    if( rc==SQLITE_OK ) rc = store_exec_stmt(s);
+    sqlite3_clear_bindings(s);
+  }
+  for(i=0; rc==SQLITE_OK && i<pSum->nDepths; i++){
+    s = p->pInsCheckDepth;
+    sqlite3_bind_text(s, 1, p->zRunId, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, i);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)pSum->anStatesAt[i]);
+    rc = store_exec_stmt(s);
+    sqlite3_clear_bindings(s);
+  }
+  if( rc==SQLITE_OK ) rc = store_write_commit(p);
+  if( rc!=SQLITE_OK ){
+    store_set_err(p, "cannot store the check summary");
+    store_write_rollback(p);
+    return rc;
+  }
+  p->bCheckSummary = 1;
+  p->bSummaryInTxn = p->bTxn;
+  return 0;
+}
+
+int store_txn_begin(Store *p){
+  int rc;
+  if( p->bReadOnly ){
+    snprintf(p->zErr, sizeof(p->zErr), "%s: opened read-only", p->zPath);
+    return 1;
+  }
+  if( p->bTxn || p->bInScenario ){
+    snprintf(p->zErr, sizeof(p->zErr), "store_txn_begin inside a %s",
+             p->bTxn ? "transaction" : "scenario");
+    return 1;
+  }
+  rc = sqlite3_exec(p->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if( rc!=SQLITE_OK ){
+    store_set_err(p, "cannot begin a transaction");
+    return rc;
+  }
+  p->bTxn = 1;
+  p->bRunInTxn = 0;
+  p->bSummaryInTxn = 0;
+  return 0;
+}
+
+int store_txn_commit(Store *p){
+  int rc;
+  if( !p->bTxn ){
+    snprintf(p->zErr, sizeof(p->zErr), "store_txn_commit outside a transaction");
+    return 1;
+  }
+  rc = sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL);
+  if( rc!=SQLITE_OK ){
+    store_set_err(p, "cannot commit");
+    store_txn_rollback(p);
+    return rc;
+  }
+  p->bTxn = 0;
+  return 0;
+}
+
+void store_txn_rollback(Store *p){
+  if( p==NULL || !p->bTxn ) return;
+  if( !sqlite3_get_autocommit(p->db) ){
+    sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  p->bTxn = 0;
+  /* what the transaction wrote is gone: so is the run begun in it */
+  if( p->bRunInTxn ){
+    p->zRunId[0] = 0;
+    p->bCheckRun = 0;
+    p->bCheckSummary = 0;
+    if( p->bInScenario ) store_buffer_reset(p);
+  }else if( p->bSummaryInTxn ){
+    p->bCheckSummary = 0;
+  }
+  p->bRunInTxn = 0;
+  p->bSummaryInTxn = 0;
 }
 
 int store_run_end(Store *p, int nPassed, int nFailed, int nSkipped){
@@ -1427,5 +1849,7 @@ int store_run_end(Store *p, int nPassed, int nFailed, int nSkipped){
     return rc;
   }
   p->zRunId[0] = 0;
+  p->bCheckRun = 0;
+  p->bCheckSummary = 0;
   return 0;
 }

@@ -23,6 +23,14 @@
 ** divergence that makes a later step `after-divergence`, and the events
 ** table (facts about a host, such as an agent's journal recovery).
 **
+** Schema 5 adds runs of kind "check" (`mapscope check`, an exhaustive
+** search of a small world): store_check_summary() writes what the search
+** did and found (check_runs), each invariant's verdict (check_invariants)
+** and the new states met at each depth (check_depths), with the run; a
+** violated check also stores its counterexample as a scenario. A caller
+** that must land everything or nothing wraps its writes in store_txn_begin()
+** and store_txn_commit().
+**
 ** Opening is defensive: every connection sets SQLITE_DBCONFIG_DEFENSIVE and
 ** trusted_schema=OFF, refuses a file whose tables are views or that holds
 ** triggers, and bounds every statement's work by a progress handler; the
@@ -42,14 +50,14 @@ typedef struct Store Store;
 
 /* The schema this build writes, and the SQLite application_id (header
 ** offset 68) that marks a file as a mapscope database ("MSCP"). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_APPLICATION_ID 0x4D534350
 
 /* ---------------------------------------------------------------- 1 ---- */
 
 typedef struct StoreRunInfo StoreRunInfo;
 struct StoreRunInfo {
-  const char *zKind;          /* "run", "diff", "explore" */
+  const char *zKind;          /* "run", "diff", "explore", "check" */
   const char *zBackends;      /* "sim" or "sim,wine" */
   const char *zLabels;        /* extra --label values, comma separated, or NULL */
   const char *zCommandLine;   /* the command line, redacted by the caller */
@@ -100,6 +108,57 @@ struct StoreTodo {
   const char *zReason;        /* what the backend lacks */
 };
 
+/* One invariant of a check run, in the order of the check's table. */
+typedef struct StoreCheckInvariant StoreCheckInvariant;
+struct StoreCheckInvariant {
+  const char *zName;          /* "local-link-isolation" */
+  const char *zRules;         /* the rule IDs it follows from, "N1 N6 C10" */
+  const char *zVerdict;       /* "held" (no state the search visited broke
+                              ** it), "violated", or "not checked" (the
+                              ** search stopped before checking it at all) */
+  const char *zReason;        /* a violation's one-line reason, else NULL */
+};
+
+/* What a run of kind "check" searched and found (store_check_summary()). */
+typedef struct StoreCheckSummary StoreCheckSummary;
+struct StoreCheckSummary {
+  const char *zWorld;         /* the --world file, or "built-in" */
+  const char *zWorldText;     /* the world's text, hashed (not stored) */
+  size_t nWorldText;          /* its bytes */
+  int nAlphabet;              /* steps in the alphabet */
+  int nLogonNames;            /* logon names the steps use (--slots) */
+  const char *zLetters;       /* drive letters the steps use ("QRZ") */
+  int bAllLogons;             /* every logon type (--all-logons) */
+  int bListings;              /* listing steps in the alphabet */
+  int nToolSteps;             /* tool step templates (0: --no-tools) */
+  int bSymmetry;              /* symmetry reduction asked for */
+  int nSymmetricAccounts;     /* accounts in interchangeable classes */
+  unsigned iPlantedBug;       /* test only: the planted model bug, or 0 */
+  int nDepthRequested;        /* --depth */
+  int nDepthCompleted;        /* every sequence of this many steps seen */
+  long nMaxStates;            /* --states, 0 for none */
+  double rMaxSeconds;         /* --seconds, 0 for none */
+  const char *zStopReason;    /* "depth", "exhausted", "states", "seconds",
+                              ** "violation" */
+  long nStates;               /* distinct states visited */
+  const long *anStatesAt;     /* new states first met at depth d, for
+                              ** d = 0 .. nDepths-1 */
+  int nDepths;                /* entries in anStatesAt */
+  long nSteps;                /* steps executed */
+  double rWallSeconds;        /* time spent, wall clock */
+  double rProcessorSeconds;   /* processor time spent */
+  long long nStateBytes;      /* memory held for visited states */
+  const char *zRulesFired;    /* rule IDs some step marked, space separated */
+  const char *zRulesNever;    /* the others */
+  const char *zToolBranches;  /* "profile: why" lines reached, newline
+                              ** separated; NULL when no tool step ran */
+  const char *zToolsNever;    /* profiles with no branch reached, space
+                              ** separated, or NULL */
+  const char *zVerdict;       /* "held" or "violated" */
+  int nViolationSteps;        /* steps of the counterexample (violated) */
+  const StoreCheckInvariant *aInv; int nInv; /* the invariants */
+};
+
 /* ---------------------------------------------------------------- 2 ---- */
 
 /*
@@ -148,7 +207,8 @@ const char *store_default_path(void);
 
 /* ---------------------------------------------------------------- 3 ---- */
 
-/* Insert a run row (incomplete) and commit it. zRunId receives the new
+/* Insert a run row (incomplete) and commit it (inside store_txn_begin():
+** with the rest). zRunId receives the new
 ** run's id: 32 lower-case hex digits, 128 random bits from /dev/urandom,
 ** safe to merge across machines. Returns 0, or non-zero (see
 ** store_errmsg()). One run at a time per Store. */
@@ -179,8 +239,36 @@ int store_scenario_end(Store *pStore, int bOk);
 */
 int store_event(Store *pStore, const char *zBackend, const char *zText);
 
-/* Mark the run complete with its end time and counts. */
+/*
+** The summary of the open run, which must be of kind "check": one row of
+** check_runs, one of check_invariants per invariant, one of check_depths
+** per depth. Written in one transaction (or inside the caller's, see
+** store_txn_begin()), outside a scenario, once per run. Texts are
+** redacted like every stored text. Returns 0, or non-zero (see
+** store_errmsg()) for a run of another kind, an unknown stop reason or
+** verdict, a summary given twice, or a write that failed (nothing of the
+** summary is then stored).
+*/
+int store_check_summary(Store *pStore, const StoreCheckSummary *pSum);
+
+/* Mark the run complete with its end time and counts. A check run counts
+** its invariants: held as passed, violated as failed, not checked as
+** skipped. */
 int store_run_end(Store *pStore, int nPassed, int nFailed, int nSkipped);
+
+/*
+** Everything written between store_txn_begin() and store_txn_commit() (a
+** run's row, its scenarios, events, summary and end mark) lands in one
+** transaction, or, after store_txn_rollback() or a close without a
+** commit, not at all: no incomplete run is left behind. The transaction
+** is a write transaction from its start (BEGIN IMMEDIATE), so keep it
+** short: for work that is done (`mapscope check` stores its result after
+** its search), never around a backend at work. Each returns 0, or
+** non-zero (see store_errmsg()); rollback is a no-op outside one.
+*/
+int store_txn_begin(Store *pStore);
+int store_txn_commit(Store *pStore);
+void store_txn_rollback(Store *pStore);
 
 /* The last error message of the store, for reporting. */
 const char *store_errmsg(Store *pStore);

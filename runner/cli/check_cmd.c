@@ -10,12 +10,15 @@
 ** Prints the depth reached, the states visited, each invariant with its
 ** rules and whether it held, and the rule coverage (fired and never
 ** fired). On a failure it writes the shortest sequence as a ready-to-run
-** scenario (--out, default check-counterexample.scn) and stores it in the
-** results database as explore stores its findings (a run of kind
-** "explore" whose command line is `mapscope check ...`). Exit status: 0 every
-** invariant held, 1 one failed, 2 bad usage or input.
+** scenario (--out, default check-counterexample.scn). Every run, held or
+** violated, is stored in the results database (unless --no-db) as a run of
+** kind "check": its summary, each invariant's verdict, the states by
+** depth, and a counterexample as the run's scenario, in one transaction
+** (results/store.h, docs/results.md). A database the run cannot be stored
+** in is refused before the search. Exit status: 0 every invariant held,
+** 1 one failed, 2 bad usage or input, or the run could not be stored.
 **
-** Contents: 1. options  2. the report  3. the command
+** Contents: 1. options  2. the report  3. storing the run  4. the command
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,85 +250,228 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
   }
 }
 
-/* Store the counterexample as one scenario of a run of kind "check". */
-static void ck_store(const CkCmdOptions *pOpt, int argc, char **argv, const ExpWorld *pW,
-                     const CkResult *pRes, const char *zPath, const char *zText){
+/* ---------------------------------------------------------------- 3 ---- */
+
+/* The whole of file zPath (malloc'd, *pn its size), or NULL. */
+static char *ck_read_file(const char *zPath, size_t *pn){
+  FILE *pIn = fopen(zPath, "rb");
+  StrBuf b = {0};
+  char aBuf[4096];
+  size_t n;
+  *pn = 0;
+  if( pIn==NULL ) return NULL;
+  while( (n = fread(aBuf, 1, sizeof(aBuf), pIn))>0 ) strbuf_append(&b, aBuf, n);
+  fclose(pIn);
+  *pn = b.n;
+  return strbuf_take(&b);
+}
+
+/* Why the search stopped, as check_runs.stop_reason words it. */
+static const char *ck_stop_reason(const CkResult *pRes){
+  if( pRes->iFailed>=0 ) return "violation";
+  if( pRes->bStoppedStates ) return "states";
+  if( pRes->bStoppedTime ) return "seconds";
+  if( pRes->bComplete ) return "exhausted";
+  return "depth";
+}
+
+/*
+** Store the counterexample as the run's one scenario: each step run again
+** on the sim backend (with the planted bug, if any), its output stored, the
+** last step failing with the invariant's reason. Returns 0, or non-zero
+** with the store's error set.
+*/
+static int ck_store_counterexample(Store *pStore, const ExpWorld *pW, const CkResult *pRes,
+                                   const char *zPath, const char *zText){
+  int rc = store_scenario_begin(pStore, zPath, pRes->zWhy, zText, strlen(zText));
+  if( rc ) return rc;
+  Scenario scn = *pW->pWorld;
+  scn.nStep = 0;
+  scn.aStep = NULL;
+  BackendConn *pConn = NULL;
+  char *zOpenErr = NULL;
+  if( backend_sim_ops.xOpen(&scn, NULL, &pConn, &zOpenErr)==0 ){
+    for(int i = 0; rc==0 && i < pRes->nPath; i++){
+      ScnStep s;
+      if( ck_step_to_scn(pW, &pRes->aPath[i], i, &s) ) break;
+      StepResult r;
+      memset(&r, 0, sizeof(r));
+      backend_sim_ops.xStep(pConn, &s, &r);
+      char *zCmd = scn_step_format(&s, 1);
+      StoreBackendResult res;
+      memset(&res, 0, sizeof(res));
+      res.zBackend = "sim";
+      res.zVerdict = i==pRes->nPath-1 ? "fail" : "pass";
+      res.zOutput = r.eOutcome==BACKEND_DONE ? r.zOutput : NULL;
+      res.zReason = i==pRes->nPath-1 ? pRes->zWhy : NULL;
+      StoreStep st;
+      memset(&st, 0, sizeof(st));
+      st.iPosition = i;
+      st.iLine = i+1;
+      st.zCommand = zCmd;
+      st.aResult = &res;
+      st.nResult = 1;
+      rc = store_step(pStore, &st);
+      free(zCmd);
+      step_result_clear(&r);
+      scn_step_clear(&s);
+    }
+    backend_sim_ops.xClose(pConn);
+  }
+  free(zOpenErr);
+  if( rc ){
+    store_scenario_end(pStore, 0);
+    return rc;
+  }
+  return store_scenario_end(pStore, 1);
+}
+
+/*
+** Store the run in the results database, all of it in one transaction: a
+** run of kind "check" with its command line; when an invariant failed,
+** the counterexample as its scenario; the summary (what was searched, how
+** far, how it stopped, the coverage), each invariant's verdict and the
+** states met at each depth; the end mark. On any error nothing is stored.
+** Returns 0, or 2 after one line on stderr.
+*/
+static int ck_store(const CkCmdOptions *pOpt, int argc, char **argv, const ExpWorld *pW,
+                    const CkAlphabet *pA, const CkResult *pRes, const char *zPath,
+                    const char *zText){
   char zErr[512];
   Store *pStore = NULL;
   const char *zDb = pOpt->zDb ? pOpt->zDb : store_default_path();
   if( store_open(zDb, &pStore, zErr, (int)sizeof(zErr)) ){
     fprintf(stderr, "mapscope check: %s\n", zErr);
-    return;
+    return 2;
   }
-  StrBuf cmd = {0};
+  StrBuf cmd = {0}, fired = {0}, never = {0}, branches = {0}, toolsNever = {0};
   strbuf_puts(&cmd, "mapscope");
   for(int i = 0; i < argc; i++) strbuf_printf(&cmd, " %s", argv[i]);
+  for(int r = 0; r < SIM_RULE_COUNT; r++){
+    StrBuf *pB = sim_ruleset_has(&pRes->fired, (SimRule)r) ? &fired : &never;
+    strbuf_printf(pB, "%s%s", pB->n ? " " : "", sim_rule_name((SimRule)r));
+  }
+  int nToolSteps = 0;
+  for(int t = 0; t < pA->nTool; t++) nToolSteps += pA->azTool[t]!=NULL;
+  for(int i = 0; nToolSteps>0 && i < pRes->toolCover.n; i++){
+    strbuf_printf(&branches, "%s%s", i ? "\n" : "", pRes->toolCover.az[i]);
+  }
+  for(int k = 0; nToolSteps>0 && k < sim_tool_count(); k++){
+    const char *zName = sim_tool_at(k)->zName;
+    size_t nName = strlen(zName);
+    int bAny = 0;
+    for(int i = 0; i < pRes->toolCover.n && !bAny; i++){
+      bAny = strncmp(pRes->toolCover.az[i], zName, nName)==0 && pRes->toolCover.az[i][nName]==':';
+    }
+    if( !bAny ) strbuf_printf(&toolsNever, "%s%s", toolsNever.n ? " " : "", zName);
+  }
+
+  int nInv;
+  const CkInvariant *aInv = ck_invariants(&nInv);
+  StoreCheckInvariant *aStoreInv = calloc((size_t)(nInv>0 ? nInv : 1), sizeof(*aStoreInv));
+  int nHeld = 0, nViolated = 0, nNotChecked = 0;
+  for(int i = 0; aStoreInv && i < nInv; i++){
+    StoreCheckInvariant *p = &aStoreInv[i];
+    p->zName = aInv[i].zName;
+    p->zRules = aInv[i].zRules;
+    if( pRes->iFailed==i ){
+      p->zVerdict = "violated";
+      p->zReason = pRes->zWhy;
+      nViolated++;
+    }else if( pRes->iFailed>=0 && pRes->nPath==0 && i>pRes->iFailed ){
+      /* the first state broke an invariant: the search stopped before
+      ** the ones after it in the table were looked at */
+      p->zVerdict = "not checked";
+      nNotChecked++;
+    }else{
+      p->zVerdict = "held";
+      nHeld++;
+    }
+  }
+
+  /* the levels expanded whole, and a level begun and cut short (by a
+  ** violation or a limit) when it met any state */
+  int nDepths = pRes->nDepthDone + 1;
+  if( nDepths<64 && pRes->anStatesAt[nDepths]>0 ) nDepths++;
+  if( nDepths>64 ) nDepths = 64;
+
+  size_t nWorld = 0;
+  char *zWorldFile = pOpt->zWorld ? ck_read_file(pOpt->zWorld, &nWorld) : NULL;
+  char zLetters[CK_MAX_LETTER+1];
+  snprintf(zLetters, sizeof(zLetters), "%.*s", pA->cfg.nLetter, pA->cfg.acLetter);
+
+  StoreCheckSummary sum;
+  memset(&sum, 0, sizeof(sum));
+  sum.zWorld = pOpt->zWorld ? pOpt->zWorld : "built-in";
+  sum.zWorldText = pOpt->zWorld ? zWorldFile : ck_default_world_text();
+  sum.nWorldText = pOpt->zWorld ? nWorld : strlen(ck_default_world_text());
+  sum.nAlphabet = pA->nStep;
+  sum.nLogonNames = pA->cfg.nSlot;
+  sum.zLetters = zLetters;
+  sum.bAllLogons = pA->cfg.bAllLogons;
+  sum.bListings = pA->cfg.bReads;
+  sum.nToolSteps = nToolSteps;
+  sum.bSymmetry = pOpt->search.bSymmetry;
+  sum.nSymmetricAccounts = pRes->nSymmetricUsers;
+  sum.iPlantedBug = pOpt->search.iPlantBug;
+  sum.nDepthRequested = pOpt->search.nDepth;
+  sum.nDepthCompleted = pRes->nDepthDone;
+  sum.nMaxStates = pOpt->search.nMaxStates;
+  sum.rMaxSeconds = pOpt->search.rSeconds;
+  sum.zStopReason = ck_stop_reason(pRes);
+  sum.nStates = pRes->nStates;
+  sum.anStatesAt = pRes->anStatesAt;
+  sum.nDepths = nDepths;
+  sum.nSteps = pRes->nTransitions;
+  sum.rWallSeconds = pRes->rSeconds;
+  sum.rProcessorSeconds = pRes->rCpuSeconds;
+  sum.nStateBytes = (long long)pRes->nBytes;
+  sum.zRulesFired = strbuf_text(&fired);
+  sum.zRulesNever = strbuf_text(&never);
+  sum.zToolBranches = nToolSteps>0 ? strbuf_text(&branches) : NULL;
+  sum.zToolsNever = toolsNever.n ? strbuf_text(&toolsNever) : NULL;
+  sum.zVerdict = pRes->iFailed>=0 ? "violated" : "held";
+  sum.nViolationSteps = pRes->nPath;
+  sum.aInv = aStoreInv;
+  sum.nInv = nInv;
+
   StoreRunInfo info;
   memset(&info, 0, sizeof(info));
-  /* The schema's kinds are run, diff and explore (results/store.c): a
-  ** check's counterexample is stored as explore stores its findings, and
-  ** its command line says `mapscope check`. */
-  info.zKind = "explore";
+  info.zKind = "check";
   info.zBackends = "sim";
   info.zCommandLine = strbuf_text(&cmd);
   info.zMapscopeVersion = MAPSCOPE_VERSION;
   info.zHostOs = "model";
   char zRunId[37] = {0};
-  if( store_run_begin(pStore, &info, zRunId) ){
-    fprintf(stderr, "mapscope check: results store: %s\n", store_errmsg(pStore));
-    store_close(pStore);
-    strbuf_reset(&cmd);
-    return;
+  int rc = aStoreInv==NULL;
+  if( rc ) snprintf(zErr, sizeof(zErr), "out of memory");
+  if( rc==0 ) rc = store_txn_begin(pStore);
+  if( rc==0 ) rc = store_run_begin(pStore, &info, zRunId);
+  if( rc==0 && pRes->iFailed>=0 && zText ){
+    rc = ck_store_counterexample(pStore, pW, pRes, zPath, zText);
   }
-  int nFailed = 0;
-  if( store_scenario_begin(pStore, zPath, pRes->zWhy, zText, strlen(zText))==0 ){
-    Scenario scn = *pW->pWorld;
-    scn.nStep = 0;
-    scn.aStep = NULL;
-    BackendConn *pConn = NULL;
-    char *zOpenErr = NULL;
-    if( backend_sim_ops.xOpen(&scn, NULL, &pConn, &zOpenErr)==0 ){
-      for(int i = 0; i < pRes->nPath; i++){
-        ScnStep s;
-        if( ck_step_to_scn(pW, &pRes->aPath[i], i, &s) ) break;
-        StepResult r;
-        memset(&r, 0, sizeof(r));
-        backend_sim_ops.xStep(pConn, &s, &r);
-        char *zCmd = scn_step_format(&s, 1);
-        StoreBackendResult res;
-        memset(&res, 0, sizeof(res));
-        res.zBackend = "sim";
-        res.zVerdict = i==pRes->nPath-1 ? "fail" : "pass";
-        res.zOutput = r.eOutcome==BACKEND_DONE ? r.zOutput : NULL;
-        res.zReason = i==pRes->nPath-1 ? pRes->zWhy : NULL;
-        StoreStep st;
-        memset(&st, 0, sizeof(st));
-        st.iPosition = i;
-        st.iLine = i+1;
-        st.zCommand = zCmd;
-        st.aResult = &res;
-        st.nResult = 1;
-        store_step(pStore, &st);
-        free(zCmd);
-        step_result_clear(&r);
-        scn_step_clear(&s);
-      }
-      backend_sim_ops.xClose(pConn);
-    }
-    free(zOpenErr);
-    store_scenario_end(pStore, 1);
-    nFailed = 1;
-  }
-  if( store_run_end(pStore, 0, nFailed, 0) ){
-    fprintf(stderr, "mapscope check: results store: %s\n", store_errmsg(pStore));
+  if( rc==0 ) rc = store_check_summary(pStore, &sum);
+  if( rc==0 ) rc = store_run_end(pStore, nHeld, nViolated, nNotChecked);
+  if( rc==0 ) rc = store_txn_commit(pStore);
+  if( rc ){
+    if( aStoreInv ) snprintf(zErr, sizeof(zErr), "%s", store_errmsg(pStore));
+    store_txn_rollback(pStore);
+    fprintf(stderr, "mapscope check: results store: %s (nothing stored)\n", zErr);
   }else{
     printf("stored         run %s in %s\n", zRunId, zDb);
   }
   store_close(pStore);
+  free(zWorldFile);
+  free(aStoreInv);
   strbuf_reset(&cmd);
+  strbuf_reset(&fired);
+  strbuf_reset(&never);
+  strbuf_reset(&branches);
+  strbuf_reset(&toolsNever);
+  return rc ? 2 : 0;
 }
 
-/* ---------------------------------------------------------------- 3 ---- */
+/* ---------------------------------------------------------------- 4 ---- */
 
 int cmd_check(int argc, char **argv){
   CkCmdOptions opt;
@@ -334,6 +480,12 @@ int cmd_check(int argc, char **argv){
   if( rc ) return rc;
   ExpWorld w;
   char zErr[512];
+  /* a database the run cannot be stored in is refused before the search */
+  if( !opt.bNoDb && store_check_writable(opt.zDb ? opt.zDb : store_default_path(),
+                                         zErr, (int)sizeof(zErr)) ){
+    fprintf(stderr, "mapscope check: %s\n", zErr);
+    return 2;
+  }
   if( ck_world_init(&w, opt.zWorld, zErr, sizeof(zErr)) ){
     fprintf(stderr, "mapscope check: %s\n", zErr);
     return 2;
@@ -365,14 +517,15 @@ int cmd_check(int argc, char **argv){
   }
   ck_print_report(&opt, &a, &res);
   int iExit = 0;
+  char *zText = NULL;
+  const char *zPath = opt.zOut ? opt.zOut : "check-counterexample.scn";
   if( res.iFailed>=0 ){
     int nInv;
     const CkInvariant *aInv = ck_invariants(&nInv);
-    const char *zPath = opt.zOut ? opt.zOut : "check-counterexample.scn";
     printf("FAILED         %s (%s) after %d steps: %s\n", aInv[res.iFailed].zName,
            aInv[res.iFailed].zRules, res.nPath, res.zWhy);
-    char *zText = ck_counterexample_scn(&w, &res, aInv[res.iFailed].zName,
-                                        aInv[res.iFailed].zRules);
+    zText = ck_counterexample_scn(&w, &res, aInv[res.iFailed].zName,
+                                  aInv[res.iFailed].zRules);
     if( zText ){
       FILE *pF = fopen(zPath, "w");
       if( pF && fputs(zText, pF)>=0 && fclose(pF)==0 ){
@@ -382,11 +535,11 @@ int cmd_check(int argc, char **argv){
         fprintf(stderr, "mapscope check: cannot write %s\n", zPath);
       }
       fputs(zText, stdout);
-      if( !opt.bNoDb ) ck_store(&opt, argc, argv, &w, &res, zPath, zText);
-      free(zText);
     }
     iExit = 1;
   }
+  if( !opt.bNoDb && ck_store(&opt, argc, argv, &w, &a, &res, zPath, zText) ) iExit = 2;
+  free(zText);
   ck_result_free(&res);
   ck_alphabet_free(&a);
   exp_world_free(&w);

@@ -477,6 +477,180 @@ static int results_show_events(sqlite3 *db, const char *zRunId, FILE *pOut){
   return rc==SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Why a check stopped, in words (check_runs.stop_reason). */
+static const char *results_stop_words(const char *zStop){
+  if( zStop==NULL ) return "?";
+  if( strcmp(zStop, "depth")==0 ) return "reached the depth asked for";
+  if( strcmp(zStop, "exhausted")==0 ) return "complete: no new state beyond it";
+  if( strcmp(zStop, "states")==0 ) return "stopped by --states";
+  if( strcmp(zStop, "seconds")==0 ) return "stopped by --seconds";
+  if( strcmp(zStop, "violation")==0 ) return "stopped at the first violation";
+  return zStop;
+}
+
+/* Print z (words separated by blanks) wrapped at about 76 columns, each
+** line after zHead's indented as far. */
+static void results_print_words(FILE *pOut, const char *zHead, const char *z){
+  size_t nHead = strlen(zHead), nCol = nHead;
+  termsafe_fprintf(pOut, "%s", zHead);
+  if( z==NULL || z[0]==0 ){
+    fprintf(pOut, "(none)\n");
+    return;
+  }
+  while( *z ){
+    size_t n;
+    while( *z==' ' ) z++;
+    n = strcspn(z, " ");
+    if( n==0 ) break;
+    if( nCol>nHead && nCol + 1 + n > 76 ){
+      fprintf(pOut, "\n%*s", (int)nHead, "");
+      nCol = nHead;
+    }else if( nCol>nHead ){
+      fputc(' ', pOut);
+      nCol++;
+    }
+    termsafe_fprintf(pOut, "%.*s", (int)n, z);
+    nCol += n;
+    z += n;
+  }
+  fputc('\n', pOut);
+}
+
+/*
+** A check run's summary (schema 5: check_runs, check_invariants,
+** check_depths): the world and alphabet searched, how deep, how it
+** stopped, the states by depth, each invariant's verdict, the rules and
+** tool branches reached and never reached. Nothing for another run; a
+** line saying so for a check run without a summary. 0, or an SQLite code.
+*/
+static int results_show_check(sqlite3 *db, const char *zRunId, int bAll,
+                              FILE *pOut){
+  static const int abRight[] = {0,0,0,0};
+  sqlite3_stmt *pStmt = NULL;
+  ResultsTable t;
+  int rc = sqlite3_prepare_v2(db,
+      "SELECT r.kind, c.run_id, c.world, c.world_hash, c.alphabet, c.logon_names,"
+      " c.letters, c.all_logons, c.listings, c.tool_steps, c.symmetry,"
+      " c.symmetric_accounts, c.planted_bug, c.depth_requested,"
+      " c.depth_completed, c.stop_reason, c.states, c.steps,"
+      " c.processor_seconds, c.state_bytes, c.rules_fired, c.rules_never,"
+      " c.tool_branches, c.tools_never, c.verdict, c.violation_steps,"
+      " (SELECT group_concat(states, ' ') FROM (SELECT states FROM check_depths d"
+      "   WHERE d.run_id = r.run_id ORDER BY depth)), c.max_states, c.max_seconds"
+      " FROM runs r LEFT JOIN check_runs c ON c.run_id = r.run_id"
+      " WHERE r.run_id = ?1", -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) return rc;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  rc = sqlite3_step(pStmt);
+  if( rc!=SQLITE_ROW ){
+    sqlite3_finalize(pStmt);
+    return rc==SQLITE_DONE ? SQLITE_OK : rc;
+  }
+  if( sqlite3_column_type(pStmt, 1)==SQLITE_NULL ){
+    const char *zKind = results_col(pStmt, 0);
+    if( zKind && strcmp(zKind, "check")==0 ){
+      fprintf(pOut, "check      no summary stored with this run\n");
+    }
+    sqlite3_finalize(pStmt);
+    return SQLITE_OK;
+  }
+  {
+    const char *zVerdict = results_col(pStmt, 24);
+    int bViolated = zVerdict && strcmp(zVerdict, "violated")==0;
+    termsafe_fprintf(pOut, "\ncheck      %s", bViolated ? "VIOLATED" : "held");
+    if( bViolated ){
+      fprintf(pOut, " (a counterexample of %d steps)", sqlite3_column_int(pStmt, 25));
+    }
+    fputc('\n', pOut);
+    termsafe_fprintf(pOut, "world      %s (hash %s)\n", results_col(pStmt, 2),
+                     results_col(pStmt, 3));
+    termsafe_fprintf(pOut, "alphabet   %d steps (%d logon names, letters %s%s%s;"
+                     " %d tool steps)\n", sqlite3_column_int(pStmt, 4),
+                     sqlite3_column_int(pStmt, 5), results_col(pStmt, 6),
+                     sqlite3_column_int(pStmt, 7) ? ", all logon types" : "",
+                     sqlite3_column_int(pStmt, 8) ? "" : ", no listings",
+                     sqlite3_column_int(pStmt, 9));
+    if( sqlite3_column_int(pStmt, 10) ){
+      fprintf(pOut, "symmetry   on (%d interchangeable accounts)\n",
+              sqlite3_column_int(pStmt, 11));
+    }else{
+      fprintf(pOut, "symmetry   off\n");
+    }
+    if( sqlite3_column_type(pStmt, 12)!=SQLITE_NULL ){
+      fprintf(pOut, "planted    model bug %lld (test only)\n",
+              sqlite3_column_int64(pStmt, 12));
+    }
+    fprintf(pOut, "depth      %d completed of %d asked for: ",
+            sqlite3_column_int(pStmt, 14), sqlite3_column_int(pStmt, 13));
+    termsafe_fprintf(pOut, "%s", results_stop_words(results_col(pStmt, 15)));
+    if( sqlite3_column_type(pStmt, 27)!=SQLITE_NULL ){
+      fprintf(pOut, " (--states %lld)", sqlite3_column_int64(pStmt, 27));
+    }
+    if( sqlite3_column_type(pStmt, 28)!=SQLITE_NULL ){
+      fprintf(pOut, " (--seconds %g)", sqlite3_column_double(pStmt, 28));
+    }
+    fputc('\n', pOut);
+    termsafe_fprintf(pOut, "states     %lld (by depth: %s); %lld steps run,"
+                     " %.2f s processor, %lld bytes\n",
+                     sqlite3_column_int64(pStmt, 16),
+                     results_col(pStmt, 26) ? results_col(pStmt, 26) : "-",
+                     sqlite3_column_int64(pStmt, 17),
+                     sqlite3_column_double(pStmt, 18),
+                     sqlite3_column_int64(pStmt, 19));
+    results_print_words(pOut, "rules      fired: ", results_col(pStmt, 20));
+    results_print_words(pOut, "           never: ", results_col(pStmt, 21));
+    if( sqlite3_column_int(pStmt, 9)==0 ){
+      fprintf(pOut, "tools      no tool steps in the alphabet\n");
+    }else{
+      const char *z = results_col(pStmt, 22);
+      int nBranch = 0;
+      for(const char *zL = z; zL && *zL; zL += strcspn(zL, "\n"), zL += *zL=='\n'){
+        nBranch++;
+      }
+      fprintf(pOut, "tools      %d branches reached%s\n", nBranch,
+              bAll ? ":" : " (show --all lists them)");
+      for(const char *zL = z; bAll && zL && *zL; ){
+        size_t n = strcspn(zL, "\n");
+        termsafe_fprintf(pOut, "             %.*s\n", (int)n, zL);
+        zL += n + (zL[n]=='\n');
+      }
+      results_print_words(pOut, "           no branch reached: ", results_col(pStmt, 23));
+    }
+  }
+  sqlite3_finalize(pStmt);
+  pStmt = NULL;
+
+  rc = sqlite3_prepare_v2(db, "SELECT name, rules, verdict, reason FROM"
+                          " check_invariants WHERE run_id = ?1 ORDER BY position",
+                          -1, &pStmt, NULL);
+  if( rc!=SQLITE_OK ) return rc;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  results_table_init(&t, 4, abRight, pOut);
+  {
+    int nRow = 0;
+    while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+      const char *az[4];
+      if( nRow++==0 ){
+        static const char *const azHead[] = { "  INVARIANT", "RULES", "VERDICT",
+                                              "REASON" };
+        fprintf(pOut, "\n");
+        results_table_row(&t, azHead);
+      }
+      char zName[256];
+      snprintf(zName, sizeof(zName), "  %s", results_col(pStmt, 0) ? results_col(pStmt, 0) : "-");
+      az[0] = zName;
+      az[1] = results_col(pStmt, 1);
+      az[2] = results_col(pStmt, 2);
+      az[3] = results_col(pStmt, 3);
+      results_table_row(&t, az);
+    }
+  }
+  results_table_end(&t);
+  sqlite3_finalize(pStmt);
+  fputc('\n', pOut);
+  return rc==SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 static int results_show(Store *pStore, const char *zRunId, int bAll,
                         FILE *pOut){
   static const int abRight[] = {0,1,1,1,1,1,1,1,1,1,0};
@@ -487,6 +661,10 @@ static int results_show(Store *pStore, const char *zRunId, int bAll,
   int rc, nShown = 0, nAfter = 0;
 
   rc = results_show_facts(db, zRunId, pOut);
+  if( rc==SQLITE_OK ){
+    zWhat = "reading the check's summary";
+    rc = results_show_check(db, zRunId, bAll, pOut);
+  }
   if( rc==SQLITE_OK ){
     zWhat = "reading the run's evidence";
     rc = results_show_evidence(db, zRunId, pOut);
