@@ -1106,6 +1106,131 @@ static int results_export_junit(sqlite3 *db, const char *zRunId, int bDone,
   return 0;
 }
 
+/*
+** A check run (schema 5) is exported as its invariants: one test per
+** invariant, in the check's table order, `ok` when it held, `not ok` when
+** it was violated (with the reason and the counterexample's steps as what
+** came out), skipped when it was not checked. A ReportCase per invariant:
+** file "invariants", line its place in the table (1-based), command its
+** name and rules.
+*/
+static const char zExportCheckSql[] =
+  "SELECT i.position, i.name, i.rules, i.verdict, i.reason,"
+  " (SELECT group_concat(command, char(10)) FROM (SELECT st.command FROM"
+  "   scenarios sc JOIN steps st ON st.scenario_id = sc.scenario_id"
+  "   WHERE sc.run_id = i.run_id ORDER BY sc.scenario_id, st.position)),"
+  " (SELECT min(path) FROM scenarios sc WHERE sc.run_id = i.run_id)"
+  " FROM check_invariants i WHERE i.run_id = ?1 ORDER BY i.position";
+
+/* The one-line summary of check run zRunId into zOut, or "" if it has no
+** summary. An SQLite code. */
+static int results_check_headline(sqlite3 *db, const char *zRunId, char *zOut,
+                                  size_t nOut){
+  sqlite3_stmt *pStmt = NULL;
+  int rc = sqlite3_prepare_v2(db, "SELECT world, depth_completed, depth_requested,"
+                              " stop_reason, states, verdict FROM check_runs"
+                              " WHERE run_id = ?1", -1, &pStmt, NULL);
+  zOut[0] = 0;
+  if( rc!=SQLITE_OK ) return rc;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  rc = sqlite3_step(pStmt);
+  if( rc==SQLITE_ROW ){
+    snprintf(zOut, nOut, "world %s: depth %d of %d (%s), %lld states: %s",
+             results_col(pStmt, 0) ? results_col(pStmt, 0) : "?",
+             sqlite3_column_int(pStmt, 1), sqlite3_column_int(pStmt, 2),
+             results_col(pStmt, 3) ? results_col(pStmt, 3) : "?",
+             sqlite3_column_int64(pStmt, 4),
+             results_col(pStmt, 5) ? results_col(pStmt, 5) : "?");
+    rc = SQLITE_DONE;
+  }
+  sqlite3_finalize(pStmt);
+  return rc==SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Fill *pCase from the statement's row of zExportCheckSql; zName gets
+** "name (rules)", zActual what came out. */
+static void results_check_case(sqlite3_stmt *pStmt, ReportCase *pCase,
+                               char *zName, size_t nName, StrBuf *pActual){
+  const char *zVerdict = results_col(pStmt, 3);
+  memset(pCase, 0, sizeof(*pCase));
+  snprintf(zName, nName, "%s (%s)", results_col(pStmt, 1) ? results_col(pStmt, 1) : "?",
+           results_col(pStmt, 2) ? results_col(pStmt, 2) : "");
+  pCase->zFile = "invariants";
+  pCase->iLine = sqlite3_column_int(pStmt, 0) + 1;
+  pCase->zBackend = "sim";
+  pCase->zCommand = zName;
+  pCase->zExpected = "no state the search visits breaks it";
+  strbuf_reset(pActual);
+  if( zVerdict && strcmp(zVerdict, "violated")==0 ){
+    pCase->eVerdict = VERDICT_FAIL;
+    strbuf_printf(pActual, "violated: %s", results_col(pStmt, 4) ? results_col(pStmt, 4) : "?");
+    if( results_col(pStmt, 5) ){
+      strbuf_printf(pActual, "\ncounterexample (%s):\n%s",
+                    results_col(pStmt, 6) ? results_col(pStmt, 6) : "?",
+                    results_col(pStmt, 5));
+    }
+    pCase->zActual = strbuf_text(pActual);
+  }else if( zVerdict && strcmp(zVerdict, "held")==0 ){
+    pCase->eVerdict = VERDICT_PASS;
+    pCase->zActual = "held";
+  }else{
+    pCase->eVerdict = VERDICT_UNSUPPORTED;
+    pCase->zReason = "not checked: the search stopped at the first state";
+  }
+}
+
+static int results_export_check(sqlite3 *db, const char *zRunId, int bDone,
+                                int bJunit, FILE *pOut){
+  sqlite3_stmt *pStmt = NULL;
+  char zHead[600], zName[300];
+  StrBuf actual = {0};
+  TapWriter tap;
+  JunitWriter junit;
+  int rc = results_check_headline(db, zRunId, zHead, sizeof(zHead));
+  if( rc!=SQLITE_OK ) return 1;
+  if( sqlite3_prepare_v2(db, zExportCheckSql, -1, &pStmt, NULL)!=SQLITE_OK ) return 1;
+  sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
+  memset(&junit, 0, sizeof(junit));
+  if( bJunit ){
+    char zSuite[80];
+    snprintf(zSuite, sizeof(zSuite), "mapscope check %.12s", zRunId);
+    junit_suite_begin(&junit, zSuite);
+    junit_suite_property(&junit, "run_id", zRunId);
+    junit_suite_property(&junit, "completed", bDone ? "1" : "0");
+    junit_suite_property(&junit, "check", zHead);
+  }else{
+    char zTitle[128];
+    tap_begin(&tap, pOut);
+    snprintf(zTitle, sizeof(zTitle), "mapscope check run %s%s", zRunId,
+             bDone ? "" : " (INCOMPLETE: stopped before it finished)");
+    tap_comment(&tap, zTitle);
+    tap_comment(&tap, zHead);
+  }
+  while( (rc = sqlite3_step(pStmt))==SQLITE_ROW ){
+    ReportCase c;
+    results_check_case(pStmt, &c, zName, sizeof(zName), &actual);
+    if( bJunit ) junit_case(&junit, &c); else tap_case(&tap, &c);
+  }
+  sqlite3_finalize(pStmt);
+  strbuf_reset(&actual);
+  if( bJunit ) junit_suite_end(&junit);
+  if( rc!=SQLITE_DONE ){
+    if( bJunit ){
+      FILE *pNull = fopen("/dev/null", "w");
+      if( pNull ){ junit_finish(&junit, pNull, NULL); fclose(pNull); }
+    }
+    return 1;
+  }
+  if( bJunit ){
+    char zDoc[80];
+    snprintf(zDoc, sizeof(zDoc), "mapscope check run %s", zRunId);
+    junit_finish(&junit, pOut, zDoc);
+  }else{
+    tap_end(&tap, NULL);
+  }
+  return 0;
+}
+
 /* ---------------------------------------------------------------- 8 ---- */
 
 /* Open the store for reading and resolve nRef run references. */
@@ -1136,18 +1261,27 @@ static int results_open(ResultsOpts *pOpts, Store **ppStore, int nRef,
 static int results_export(Store *pStore, const char *zRunId, int bJunit,
                           FILE *pOut){
   sqlite3_stmt *pStmt = NULL;
-  int bDone = 0, rc;
-  rc = sqlite3_prepare_v2(store_db(pStore), "SELECT completed FROM runs"
-                          " WHERE run_id = ?1", -1, &pStmt, NULL);
+  int bDone = 0, bCheck = 0, rc;
+  rc = sqlite3_prepare_v2(store_db(pStore), "SELECT completed, EXISTS (SELECT 1"
+                          " FROM check_runs c WHERE c.run_id = runs.run_id)"
+                          " FROM runs WHERE run_id = ?1", -1, &pStmt, NULL);
   if( rc==SQLITE_OK ){
     sqlite3_bind_text(pStmt, 1, zRunId, -1, SQLITE_STATIC);
     rc = sqlite3_step(pStmt);
-    if( rc==SQLITE_ROW ) bDone = sqlite3_column_int(pStmt, 0);
+    if( rc==SQLITE_ROW ){
+      bDone = sqlite3_column_int(pStmt, 0);
+      bCheck = sqlite3_column_int(pStmt, 1);
+    }
   }
   sqlite3_finalize(pStmt);
   if( rc!=SQLITE_ROW ) return results_sql_err(pStore, "reading the run", NULL);
-  rc = bJunit ? results_export_junit(store_db(pStore), zRunId, bDone, pOut)
-              : results_export_tap(store_db(pStore), zRunId, bDone, pOut);
+  if( bCheck ){
+    rc = results_export_check(store_db(pStore), zRunId, bDone, bJunit, pOut);
+  }else if( bJunit ){
+    rc = results_export_junit(store_db(pStore), zRunId, bDone, pOut);
+  }else{
+    rc = results_export_tap(store_db(pStore), zRunId, bDone, pOut);
+  }
   if( rc==0 ) return 0;
   /* Cut short: TAP says so in its own words; JUnit stays unterminated,
   ** which no XML reader accepts. */

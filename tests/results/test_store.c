@@ -4,13 +4,15 @@
 ** Each test works in its own temporary directory. Contents:
 **   1. helpers (temp files, writing runs, counting rows)
 **   2. schema creation, migration from v1 and from v2 (the v2 file built
-**      by the SQL mapscope 0.2 ran), evidence and events
+**      by the SQL mapscope 0.2 ran), evidence and events; schema 5: a
+**      schema-4 file made by the schema-4 code migrated, check summaries,
+**      the caller's transaction
 **   3. refusal of newer and foreign files (bytes unchanged)
 **   4. transactions: a scenario is all or nothing; the incomplete mark
 **   5. concurrent writers (fork)
 **   6. run references, compare ordering, a path stored twice in a run
 **   7. merge: damaged inputs refused, all-or-nothing over several inputs,
-**      both runs land, idempotence, refusals
+**      both runs land, idempotence, refusals, check runs carried
 **   8. redaction and hashing
 **   9. hostile files: endless views, tables that are views, triggers
 */
@@ -572,11 +574,14 @@ static void test_migrate_v3_to_v4_host_facts(void **ppState){
   sqlite3_stmt *pStmt = NULL;
   StoreRunInfo info;
   test_path(ppState, "v3.db", zDb, sizeof(zDb));
-  /* a v3 file: today's schema without the v4 column */
+  /* a v3 file: today's schema without the v4 column and the v5 tables
+  ** (runs' wider CHECK stays: no v3 row needs it) */
   p = test_open(zDb);
   test_write_run(p, zOld, 1, 1);
   store_close(p);
   test_sql_exec(zDb, "PRAGMA journal_mode=DELETE;"
+                     " DROP TABLE check_depths; DROP TABLE check_invariants;"
+                     " DROP TABLE check_runs;"
                      " ALTER TABLE runs DROP COLUMN host_facts;"
                      " PRAGMA user_version=3;");
   assert_int_equal(test_sql_int(zDb,
@@ -603,13 +608,308 @@ static void test_migrate_v3_to_v4_host_facts(void **ppState){
   assert_int_equal(store_run_begin(p, &info, zRunId), 0);
   assert_int_equal(store_run_end(p, 0, 0, 0), 0);
   store_close(p);
-  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 4);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
   assert_int_equal(test_sql_int(zDb,
       "SELECT count(*) FROM runs WHERE seq = 1 AND host_facts IS NULL"), 1);
   assert_int_equal(test_sql_int(zDb,
       "SELECT count(*) FROM runs WHERE seq = 2 AND host_facts ="
       " 'agent 0.4' || char(10) || 'elevated yes' || char(10) ||"
       " 'system-token-from winlogon.exe'"), 1);
+}
+
+/*
+** Schema 5: runs of kind check. The helpers write a check summary of
+** three invariants over three depths; the tests load a schema-4 file made
+** by the schema-4 code (fixtures/schema-v4.sql) and migrate it.
+*/
+static const StoreCheckInvariant aTestInv[3] = {
+  { "link-owner", "C1 C10 N3 N5", "held", NULL },
+  { "no-password-in-hkcu", "C6", "held", NULL },
+  { "assigned-checked-first", "C2", "violated", "gave 1202, not 85" },
+};
+static const long anTestDepth[3] = { 1, 71, 2295 };
+
+static void test_check_summary(StoreCheckSummary *pSum, int bViolated){
+  memset(pSum, 0, sizeof(*pSum));
+  pSum->zWorld = "built-in";
+  pSum->zWorldText = "user alice admin password=Al1ce-pw\n";
+  pSum->nWorldText = strlen(pSum->zWorldText);
+  pSum->nAlphabet = 960;
+  pSum->nLogonNames = 2;
+  pSum->zLetters = "QRZ";
+  pSum->bListings = 1;
+  pSum->nToolSteps = 17;
+  pSum->bSymmetry = 1;
+  pSum->nSymmetricAccounts = 2;
+  pSum->iPlantedBug = bViolated ? 2 : 0;
+  pSum->nDepthRequested = 2;
+  pSum->nDepthCompleted = bViolated ? 1 : 2;
+  pSum->zStopReason = bViolated ? "violation" : "depth";
+  pSum->nStates = 2367;
+  pSum->anStatesAt = anTestDepth;
+  pSum->nDepths = 3;
+  pSum->nSteps = 6014;
+  pSum->rWallSeconds = 0.14;
+  pSum->rProcessorSeconds = 0.13;
+  pSum->nStateBytes = 131072;
+  pSum->zRulesFired = "C1 C2 N3";
+  pSum->zRulesNever = "W3 W4";
+  pSum->zToolBranches = "ps.New-PSDrive: -Persist\ngpp.drive-map: action=replace";
+  pSum->zToolsNever = "ps.Remove-SmbMapping";
+  pSum->zVerdict = bViolated ? "violated" : "held";
+  pSum->nViolationSteps = bViolated ? 2 : 0;
+  pSum->aInv = aTestInv;
+  pSum->nInv = bViolated ? 3 : 2;
+}
+
+static void test_begin_check_run(Store *p, char zRunId[37]){
+  StoreRunInfo info;
+  memset(&info, 0, sizeof(info));
+  info.zKind = "check";
+  info.zBackends = "sim";
+  info.zCommandLine = "mapscope check --depth 2";
+  info.zMapscopeVersion = "test";
+  info.zHostOs = "model";
+  assert_int_equal(store_run_begin(p, &info, zRunId), 0);
+}
+
+/* A complete check run in one transaction: violated (with its
+** counterexample scenario of two steps) or held. */
+static void test_write_check_run(Store *p, char zRunId[37], int bViolated){
+  StoreCheckSummary sum;
+  test_check_summary(&sum, bViolated);
+  assert_int_equal(store_txn_begin(p), 0);
+  test_begin_check_run(p, zRunId);
+  if( bViolated ){
+    assert_int_equal(store_scenario_begin(p, "cx.scn", "gave 1202", "cx", 2), 0);
+    test_add_step(p, 0, "as SYSTEM net use Q: \\\\fs1\\data", "pass", "ok");
+    test_add_step(p, 1, "as SYSTEM net use Q: \\\\fs2\\pub", "fail", "error 1202");
+    assert_int_equal(store_scenario_end(p, 1), 0);
+  }
+  assert_int_equal(store_check_summary(p, &sum), 0);
+  assert_int_equal(store_run_end(p, bViolated ? 2 : 2, bViolated, 0), 0);
+  assert_int_equal(store_txn_commit(p), 0);
+}
+
+/* A text from an SQL statement on a fresh connection into zOut. */
+static void test_sql_text(const char *zPath, const char *zSql, char *zOut, size_t nOut){
+  sqlite3 *db = NULL;
+  sqlite3_stmt *pStmt = NULL;
+  zOut[0] = 0;
+  assert_int_equal(sqlite3_open_v2(zPath, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+  if( sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL)!=SQLITE_OK ){
+    fprintf(stderr, "%s: %s\n", zSql, sqlite3_errmsg(db));
+    fail();
+  }
+  if( sqlite3_step(pStmt)==SQLITE_ROW && sqlite3_column_text(pStmt, 0) ){
+    snprintf(zOut, nOut, "%s", (const char*)sqlite3_column_text(pStmt, 0));
+  }
+  sqlite3_finalize(pStmt);
+  sqlite3_close(db);
+}
+
+/* The SQLite code of zSql run on a fresh connection (0 when it worked). */
+static int test_sql_rc(const char *zPath, const char *zSql){
+  sqlite3 *db = NULL;
+  int rc;
+  assert_int_equal(sqlite3_open(zPath, &db), SQLITE_OK);
+  rc = sqlite3_exec(db, zSql, NULL, NULL, NULL);
+  sqlite3_close(db);
+  return rc;
+}
+
+/* Load fixtures/zName (SQL) into a new database at zPath. */
+static void test_load_fixture(const char *zPath, const char *zName){
+  char zFile[600];
+  long n;
+  char *zSql;
+  snprintf(zFile, sizeof(zFile), "%s/%s", RESULTS_FIXTURE_DIR, zName);
+  zSql = test_slurp(zFile, &n);
+  zSql[n] = 0;
+  test_sql_exec(zPath, zSql);
+  free(zSql);
+}
+
+/* What a migration must keep of every old run: row id, id, seq, kind,
+** state and counts, host and command line, in row order. */
+static const char zRunsSnapshot[] =
+  "SELECT group_concat(x, '|') FROM (SELECT rowid || ' ' || run_id || ' '"
+  " || seq || ' ' || kind || ' ' || completed || ' ' || n_scenarios || ' '"
+  " || n_steps || ' ' || coalesce(n_failed, '-') || ' ' || coalesce(host_name, '-')"
+  " || ' ' || coalesce(command_line, '-') AS x FROM runs ORDER BY rowid)";
+
+/*
+** Schema 4 -> 5 on a file the schema-4 code made (fixtures/schema-v4.sql:
+** a check counterexample stored then as explore, a run, two diff runs
+** with a todo and an event). A reader sees the check tables (empty)
+** without migrating; a writer migrates: runs is rebuilt with the wider
+** CHECK, every old row kept as it was (row ids, seq, kinds), its index
+** made again, no row left referring to no run (foreign_key_check), the
+** views back, and a check run stored beside the old ones.
+*/
+static void test_migrate_v4_to_v5_check_runs(void **ppState){
+  char zDb[300], zRo[300], zRunId[37], zErr[512], zGot[37];
+  char zBefore[4096], zAfter[4096];
+  sqlite3_stmt *pStmt = NULL;
+  long long nStepResults, nEvents, nKnown, nOutcomes;
+  Store *p;
+  test_path(ppState, "v4.db", zDb, sizeof(zDb));
+  test_path(ppState, "v4ro.db", zRo, sizeof(zRo));
+  test_load_fixture(zDb, "schema-v4.sql");
+  test_load_fixture(zRo, "schema-v4.sql");
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 4);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs"), 4);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  /* the schema-4 CHECK refuses the new kind */
+  assert_int_not_equal(test_sql_rc(zRo, "UPDATE runs SET kind = 'check' WHERE seq = 1"), 0);
+  test_sql_text(zDb, zRunsSnapshot, zBefore, sizeof(zBefore));
+  assert_non_null(strstr(zBefore, " explore 1 1 2 1 "));
+  nStepResults = test_sql_int(zDb, "SELECT count(*) FROM step_results");
+  nEvents = test_sql_int(zDb, "SELECT count(*) FROM events");
+  nKnown = test_sql_int(zDb, "SELECT count(*) FROM known_divergences");
+  nOutcomes = test_sql_int(zDb, "SELECT count(*) FROM step_outcomes");
+  assert_true(nEvents>0 && nKnown>0);
+
+  /* read-only: the check tables read as empty, the file stays v4 */
+  assert_int_equal(store_open_readonly(zRo, &p, zErr, sizeof(zErr)), 0);
+  assert_int_equal(sqlite3_prepare_v2(store_db(p), "SELECT (SELECT count(*) FROM"
+      " check_runs) + (SELECT count(*) FROM check_invariants) + (SELECT count(*)"
+      " FROM check_depths), (SELECT count(*) FROM runs)", -1, &pStmt, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(pStmt), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(pStmt, 0), 0);
+  assert_int_equal(sqlite3_column_int(pStmt, 1), 4);
+  sqlite3_finalize(pStmt);
+  assert_int_equal(store_resolve_run(p, "last~3", zGot, zErr, sizeof(zErr)), 0);
+  store_close(p);
+  assert_int_equal(test_sql_int(zRo, "PRAGMA user_version"), 4);
+  assert_int_equal(store_check_input(zRo, zErr, sizeof(zErr)), 0);
+
+  /* writing migrates */
+  p = test_open(zDb);
+  test_write_check_run(p, zRunId, 1);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), 5);
+  assert_int_equal(test_sql_int(zDb, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+  test_sql_text(zDb, "SELECT group_concat(x, '|') FROM (SELECT rowid || ' ' ||"
+                " run_id || ' ' || seq || ' ' || kind || ' ' || completed || ' ' ||"
+                " n_scenarios || ' ' || n_steps || ' ' || coalesce(n_failed, '-')"
+                " || ' ' || coalesce(host_name, '-') || ' ' ||"
+                " coalesce(command_line, '-') AS x FROM runs WHERE seq <= 4"
+                " ORDER BY rowid)", zAfter, sizeof(zAfter));
+  assert_string_equal(zBefore, zAfter);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs WHERE seq = 5"
+                                     " AND kind = 'check' AND completed = 1"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM step_results"), nStepResults + 2);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM events"), nEvents);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM known_divergences"), nKnown);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM step_outcomes"), nOutcomes + 2);
+  /* the rebuilt table: the new CHECK, its unique index, no leftover */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM sqlite_schema WHERE"
+      " name = 'runs' AND sql LIKE '%''explore'',''check''%'"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM sqlite_schema WHERE"
+      " type = 'index' AND name = 'runs_by_seq' AND tbl_name = 'runs'"
+      " AND sql LIKE 'CREATE UNIQUE INDEX%'"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM sqlite_schema WHERE"
+      " name LIKE '%_v5'"), 0);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM sqlite_schema WHERE"
+      " type = 'view'"), 5);
+  assert_int_not_equal(test_sql_rc(zDb, "UPDATE runs SET kind = 'bogus' WHERE seq = 1"), 0);
+  assert_int_not_equal(test_sql_rc(zDb, "UPDATE runs SET seq = 2 WHERE seq = 1"), 0);
+  /* SQLite's procedure, step 10: no row refers to a missing parent */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM pragma_integrity_check"
+                                     " WHERE integrity_check<>'ok'"), 0);
+  /* the check run's rows */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM check_runs WHERE"
+      " verdict = 'violated' AND violation_steps = 2 AND stop_reason = 'violation'"
+      " AND planted_bug = 2 AND depth_completed = 1 AND states = 2367"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM check_invariants"), 3);
+  assert_int_equal(test_sql_int(zDb, "SELECT sum(states) FROM check_depths"), 2367);
+}
+
+/*
+** A check summary: refused for another kind of run, inside a scenario,
+** twice, with an unknown word; stored with its invariants and depths
+** (redacted, the world hashed, NULL where nothing applies). Inside
+** store_txn_begin() nothing is seen before the commit, and a rollback or
+** a close without commit leaves nothing, not even an incomplete run.
+*/
+static void test_check_summary_and_transaction(void **ppState){
+  char zDb[300], zRunId[37], zHash[17], zSql[300], zText[512];
+  StoreCheckSummary sum;
+  StoreCheckInvariant aBad[1] = { { "x", "C1", "maybe", NULL } };
+  Store *p;
+  test_path(ppState, "check.db", zDb, sizeof(zDb));
+  p = test_open(zDb);
+  test_check_summary(&sum, 0);
+  /* no run; a run of another kind */
+  assert_int_not_equal(store_check_summary(p, &sum), 0);
+  test_begin_run(p, zRunId);
+  assert_int_not_equal(store_check_summary(p, &sum), 0);
+  assert_non_null(strstr(store_errmsg(p), "kind check"));
+  assert_int_equal(store_run_end(p, 0, 0, 0), 0);
+
+  /* rolled back: nothing at all */
+  assert_int_equal(store_txn_begin(p), 0);
+  assert_int_not_equal(store_txn_begin(p), 0);
+  test_begin_check_run(p, zRunId);
+  assert_int_equal(store_scenario_begin(p, "cx.scn", NULL, "cx", 2), 0);
+  assert_int_not_equal(store_check_summary(p, &sum), 0);
+  test_add_step(p, 0, "as A drives", "fail", "nothing");
+  assert_int_equal(store_scenario_end(p, 1), 0);
+  sum.zStopReason = "tired";
+  assert_int_not_equal(store_check_summary(p, &sum), 0);
+  assert_non_null(strstr(store_errmsg(p), "tired"));
+  test_check_summary(&sum, 0);
+  sum.zVerdict = "fine";
+  assert_int_not_equal(store_check_summary(p, &sum), 0);
+  test_check_summary(&sum, 0);
+  sum.aInv = aBad;
+  sum.nInv = 1;
+  assert_int_not_equal(store_check_summary(p, &sum), 0);
+  assert_non_null(strstr(store_errmsg(p), "maybe"));
+  test_check_summary(&sum, 0);
+  assert_int_equal(store_check_summary(p, &sum), 0);
+  assert_int_not_equal(store_check_summary(p, &sum), 0);
+  assert_int_equal(store_run_end(p, 2, 0, 0), 0);
+  /* not committed: another connection sees only the first run */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs"), 1);
+  store_txn_rollback(p);
+  assert_int_equal(test_sql_int(zDb, "SELECT (SELECT count(*) FROM runs)"
+      " + (SELECT count(*) FROM scenarios) + (SELECT count(*) FROM steps)"
+      " + (SELECT count(*) FROM check_runs) + (SELECT count(*) FROM"
+      " check_invariants) + (SELECT count(*) FROM check_depths)"), 1);
+
+  /* committed: every row */
+  test_write_check_run(p, zRunId, 0);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs WHERE kind ="
+      " 'check' AND completed = 1 AND n_passed = 2 AND n_failed = 0"), 1);
+  store_hash64_hex(sum.zWorldText, sum.nWorldText, zHash);
+  snprintf(zSql, sizeof(zSql), "SELECT count(*) FROM check_runs WHERE world ="
+           " 'built-in' AND world_hash = '%s' AND verdict = 'held' AND"
+           " violation_steps IS NULL AND planted_bug IS NULL AND max_states IS"
+           " NULL AND max_seconds IS NULL AND letters = 'QRZ' AND tool_steps = 17",
+           zHash);
+  assert_int_equal(test_sql_int(zDb, zSql), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM check_invariants"
+                                     " WHERE verdict = 'held'"), 2);
+  test_sql_text(zDb, "SELECT group_concat(depth || ':' || states, ' ') FROM"
+                " check_depths", zText, sizeof(zText));
+  assert_string_equal(zText, "0:1 1:71 2:2295");
+  test_sql_text(zDb, "SELECT tool_branches FROM check_runs", zText, sizeof(zText));
+  assert_string_equal(zText, "ps.New-PSDrive: -Persist\ngpp.drive-map: action=replace");
+  /* nothing of the world's text is stored */
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM check_runs WHERE"
+                                     " world LIKE '%Al1ce%'"), 0);
+
+  /* closed without a commit: nothing */
+  assert_int_equal(store_txn_begin(p), 0);
+  test_begin_check_run(p, zRunId);
+  assert_int_equal(store_check_summary(p, &sum), 0);
+  store_close(p);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM runs"), 2);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM check_runs"), 1);
+  assert_int_equal(test_sql_int(zDb, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
@@ -643,7 +943,7 @@ static void test_refuse_newer_schema(void **ppState){
   p = test_open(zDb);
   test_write_run(p, zRunId, 1, 1);
   store_close(p);
-  test_sql_exec(zDb, "PRAGMA journal_mode=DELETE; PRAGMA user_version=5;");
+  test_sql_exec(zDb, "PRAGMA journal_mode=DELETE; PRAGMA user_version=6;");
   test_refused_unchanged(zDb, "newer");
   /* the same in WAL mode */
   test_sql_exec(zDb, "PRAGMA journal_mode=WAL; PRAGMA user_version=9;");
@@ -1208,6 +1508,64 @@ static void test_merge_seq_in_input_order(void **ppState){
 ** INT64_MAX (a sound file otherwise) is refused with a reason; computing
 ** the renumbering offset from them was undefined behaviour (UBSan).
 */
+/*
+** A merge carries a check run's summary, invariants and depths by run id;
+** merging again adds nothing; a complete copy replaces an incomplete one
+** whose summary was already stored (the old rows go first, or the keys
+** would clash); a schema-4 input merges without check tables.
+*/
+static void test_merge_carries_check_runs(void **ppState){
+  char zA[300], zLive[300], zSnap[300], zOut[300], zOld[300], zErr[512];
+  char zRunId[37], zCmd[700];
+  StoreMergeStats st = {0, 0, 0};
+  StoreCheckSummary sum;
+  Store *p, *pOut;
+  test_path(ppState, "a.db", zA, sizeof(zA));
+  test_path(ppState, "live.db", zLive, sizeof(zLive));
+  test_path(ppState, "snap.db", zSnap, sizeof(zSnap));
+  test_path(ppState, "out.db", zOut, sizeof(zOut));
+  test_path(ppState, "old.db", zOld, sizeof(zOld));
+  p = test_open(zA);
+  test_write_check_run(p, zRunId, 1);
+  test_write_check_run(p, zRunId, 0);
+  store_close(p);
+
+  /* an incomplete check run with its summary, copied mid-run */
+  p = test_open(zLive);
+  test_begin_check_run(p, zRunId);
+  test_check_summary(&sum, 0);
+  assert_int_equal(store_check_summary(p, &sum), 0);
+  assert_int_equal(sqlite3_wal_checkpoint_v2(store_db(p), NULL,
+                   SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL), SQLITE_OK);
+  snprintf(zCmd, sizeof(zCmd), "cp '%s' '%s'", zLive, zSnap);
+  assert_int_equal(system(zCmd), 0);
+  assert_int_equal(store_run_end(p, 2, 0, 0), 0);
+  store_close(p);
+  test_load_fixture(zOld, "schema-v4.sql");
+
+  pOut = test_open(zOut);
+  assert_int_equal(store_merge(pOut, zA, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nAdded, 2);
+  assert_int_equal(store_merge(pOut, zA, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nSkipped, 2);
+  assert_int_equal(store_merge(pOut, zSnap, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nAdded, 3);
+  if( store_merge(pOut, zLive, &st, zErr, sizeof(zErr)) ) fprintf(stderr, "%s\n", zErr);
+  assert_int_equal(st.nReplaced, 1);
+  assert_int_equal(store_merge(pOut, zOld, &st, zErr, sizeof(zErr)), 0);
+  assert_int_equal(st.nAdded, 7);
+  store_close(pOut);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM runs"), 7);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM check_runs"), 3);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM check_runs c JOIN"
+      " runs r USING (run_id) WHERE r.completed = 1"), 3);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM check_invariants"), 3+2+2);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM check_depths"), 9);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM check_runs WHERE"
+                                     " verdict = 'violated'"), 1);
+  assert_int_equal(test_sql_int(zOut, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+}
+
 static void test_merge_refuses_extreme_scenario_ids(void **ppState){
   static const char *const azCraft[] = {
     "UPDATE scenarios SET scenario_id = -9223372036854775808 WHERE scenario_id = 1;"
@@ -1475,6 +1833,10 @@ int main(void){
     cmocka_unit_test_setup_teardown(test_migrate_v2_to_v3, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_migrate_v3_to_v4_host_facts, test_setup,
                                     test_teardown),
+    cmocka_unit_test_setup_teardown(test_migrate_v4_to_v5_check_runs, test_setup,
+                                    test_teardown),
+    cmocka_unit_test_setup_teardown(test_check_summary_and_transaction, test_setup,
+                                    test_teardown),
     cmocka_unit_test_setup_teardown(test_step_evidence_and_after_divergence,
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_events_stored_with_scenario_or_run,
@@ -1499,6 +1861,8 @@ int main(void){
     cmocka_unit_test_setup_teardown(test_merge_replaces_incomplete_copy,
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_merge_seq_in_input_order,
+                                    test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown(test_merge_carries_check_runs,
                                     test_setup, test_teardown),
     cmocka_unit_test_setup_teardown(test_merge_refuses_extreme_scenario_ids,
                                     test_setup, test_teardown),
