@@ -30,5 +30,5 @@ grep -q "FAILED         undefine-pops-current (D4) after 3 steps" "$T/out" || { 
 grep -q "^# invariant undefine-pops-current (D4)" "$T/cx.scn" || fail "no invariant comment"
 MAPSCOPE_SIM_PLANT_BUG=4 "$M" run --no-db "$T/cx.scn" >"$T/run" 2>&1 || { cat "$T/run"; fail "mapscope run rejects the counterexample"; }
 "$M" results list --db "$T/r.db" >"$T/list" 2>&1 || fail "results list"
-grep -q "explore  complete" "$T/list" || { cat "$T/list"; fail "no run stored"; }
+grep -q "check  *complete" "$T/list" || { cat "$T/list"; fail "no run stored"; }
 echo "ok"
