@@ -11,12 +11,16 @@
 **       two differential runs (sim,wine) of three scenarios with agreeing,
 **       diverging, todo, unsupported and failing steps; the second run
 **       has one regression (for the documentation queries and the CLI)
+**   store_tool check DB
+**       two runs of kind check in one transaction each: one that held
+**       (depth 3 of 3) and one violated at depth 2 (planted bug 2) with its
+**       two-step counterexample (for the documentation queries)
 **   store_tool feed DB FILE...
 **       a run whose every text field (command line, labels, scenario title,
 **       step command, expected, output, reason, todo reason) is a raw line
 **       of the FILEs, secrets included: the store must redact them itself
 **
-** Contents: 1. fill and forever  2. demo  3. feed  4. main
+** Contents: 1. fill and forever  2. demo  3. check runs  4. feed  5. main
 */
 #include "results/store.h"
 
@@ -194,6 +198,113 @@ static int tool_demo(const char *zDb){
 
 /* ---------------------------------------------------------------- 3 ---- */
 
+/* One check run, held (bViolated 0) or violated, as `mapscope check`
+** stores it: everything in one transaction. */
+static int tool_check_run(Store *p, int bViolated){
+  static const StoreCheckInvariant aInv[3] = {
+    { "link-owner", "C1 C10 N3 N5", "held", NULL },
+    { "no-password-in-hkcu", "C6", "held", NULL },
+    { "assigned-checked-first", "C2", "held", NULL },
+  };
+  static const long anHeld[4] = { 1, 71, 2295, 161489 };
+  static const long anViolated[3] = { 1, 71, 2295 };
+  StoreCheckInvariant aThis[3];
+  StoreCheckSummary sum;
+  StoreRunInfo info;
+  char zRunId[37];
+  int i;
+  memcpy(aThis, aInv, sizeof(aThis));
+  if( bViolated ){
+    aThis[2].zVerdict = "violated";
+    aThis[2].zReason = "connecting Q:, which the session has a connection on,"
+                       " gave 1202, not 85";
+  }
+  memset(&sum, 0, sizeof(sum));
+  sum.zWorld = "built-in";
+  sum.zWorldText = "user alice admin\n";
+  sum.nWorldText = strlen(sum.zWorldText);
+  sum.nAlphabet = 960;
+  sum.nLogonNames = 2;
+  sum.zLetters = "QRZ";
+  sum.bListings = 1;
+  sum.nToolSteps = 17;
+  sum.bSymmetry = 1;
+  sum.nSymmetricAccounts = 2;
+  sum.iPlantedBug = bViolated ? 2 : 0;
+  sum.nDepthRequested = 3;
+  sum.nDepthCompleted = bViolated ? 1 : 3;
+  sum.zStopReason = bViolated ? "violation" : "depth";
+  sum.anStatesAt = bViolated ? anViolated : anHeld;
+  sum.nDepths = bViolated ? 3 : 4;
+  for(i=0; i<sum.nDepths; i++) sum.nStates += sum.anStatesAt[i];
+  sum.nSteps = bViolated ? 6014 : 412000;
+  sum.rWallSeconds = bViolated ? 0.14 : 9.8;
+  sum.rProcessorSeconds = sum.rWallSeconds;
+  sum.nStateBytes = 4096 + 40*(long long)sum.nStates;
+  sum.zRulesFired = "W1 W2 L1 L2 N3 D2 C1 C2 C6 R4";
+  sum.zRulesNever = bViolated ? "W3 N5 N6 C5 C16 R5 G3" : "W3 N5 C16 G3";
+  sum.zToolBranches = "ps.New-PSDrive: -Persist\ngpp.drive-map: action=replace";
+  sum.zToolsNever = "ps.Remove-SmbMapping";
+  sum.zVerdict = bViolated ? "violated" : "held";
+  sum.nViolationSteps = bViolated ? 2 : 0;
+  sum.aInv = aThis;
+  sum.nInv = 3;
+  memset(&info, 0, sizeof(info));
+  info.zKind = "check";
+  info.zBackends = "sim";
+  info.zCommandLine = bViolated ? "mapscope check --plant-bug 2 --depth 3"
+                                : "mapscope check --depth 3";
+  info.zMapscopeVersion = "demo";
+  info.zHostOs = "model";
+  if( store_txn_begin(p) ) return tool_fail(p, "txn_begin");
+  if( store_run_begin(p, &info, zRunId) ) return tool_fail(p, "run_begin");
+  if( bViolated ){
+    static const char *const azCmd[2] = { "as SYSTEM net use Q: \\\\fs1\\data",
+                                          "as SYSTEM net use Q: \\\\fs2\\pub" };
+    static const char *const azOut[2] = { "ok", "error 1202 ERROR_DEVICE_ALREADY_REMEMBERED" };
+    if( store_scenario_begin(p, "check-counterexample.scn", aThis[2].zReason,
+                             "cx", 2) ) return tool_fail(p, "scenario_begin");
+    for(i=0; i<2; i++){
+      StoreBackendResult res;
+      StoreStep step;
+      memset(&res, 0, sizeof(res));
+      res.zBackend = "sim";
+      res.zVerdict = i ? "fail" : "pass";
+      res.zOutput = azOut[i];
+      res.zReason = i ? aThis[2].zReason : NULL;
+      memset(&step, 0, sizeof(step));
+      step.iPosition = i;
+      step.iLine = i + 1;
+      step.zCommand = azCmd[i];
+      step.aResult = &res;
+      step.nResult = 1;
+      if( store_step(p, &step) ) return tool_fail(p, "step");
+    }
+    if( store_scenario_end(p, 1) ) return tool_fail(p, "scenario_end");
+  }
+  if( store_check_summary(p, &sum) ) return tool_fail(p, "check_summary");
+  if( store_run_end(p, bViolated ? 2 : 3, bViolated, 0) ) return tool_fail(p, "run_end");
+  if( store_txn_commit(p) ) return tool_fail(p, "txn_commit");
+  printf("%s\n", zRunId);
+  return 0;
+}
+
+static int tool_check(const char *zDb){
+  char zErr[512];
+  Store *p = NULL;
+  int rc;
+  if( store_open(zDb, &p, zErr, sizeof(zErr)) ){
+    fprintf(stderr, "store_tool: %s\n", zErr);
+    return 2;
+  }
+  rc = tool_check_run(p, 0);
+  if( rc==0 ) rc = tool_check_run(p, 1);
+  store_close(p);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- 4 ---- */
+
 static int tool_feed(const char *zDb, int nFile, char **azFile){
   char zErr[512], zRunId[37], zLine[4096];
   Store *p = NULL;
@@ -252,7 +363,7 @@ static int tool_feed(const char *zDb, int nFile, char **azFile){
   return 0;
 }
 
-/* ---------------------------------------------------------------- 4 ---- */
+/* ---------------------------------------------------------------- 5 ---- */
 
 int main(int argc, char **argv){
   if( argc>=5 && strcmp(argv[1], "fill")==0 ){
@@ -265,10 +376,13 @@ int main(int argc, char **argv){
   if( argc==3 && strcmp(argv[1], "demo")==0 ){
     return tool_demo(argv[2]);
   }
+  if( argc==3 && strcmp(argv[1], "check")==0 ){
+    return tool_check(argv[2]);
+  }
   if( argc>=4 && strcmp(argv[1], "feed")==0 ){
     return tool_feed(argv[2], argc-3, &argv[3]);
   }
   fprintf(stderr, "usage: store_tool fill DB NSCEN NSTEPS [VERDICT] |"
-          " forever DB NSTEPS | demo DB | feed DB FILE...\n");
+          " forever DB NSTEPS | demo DB | check DB | feed DB FILE...\n");
   return 2;
 }
