@@ -332,18 +332,13 @@ static int ck_store_counterexample(Store *pStore, const ExpWorld *pW, const CkRe
 ** the counterexample as its scenario; the summary (what was searched, how
 ** far, how it stopped, the coverage), each invariant's verdict and the
 ** states met at each depth; the end mark. On any error nothing is stored.
+** pStore was opened (and so checked, and migrated) before the search.
 ** Returns 0, or 2 after one line on stderr.
 */
-static int ck_store(const CkCmdOptions *pOpt, int argc, char **argv, const ExpWorld *pW,
-                    const CkAlphabet *pA, const CkResult *pRes, const char *zPath,
-                    const char *zText){
+static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, int argc,
+                    char **argv, const ExpWorld *pW, const CkAlphabet *pA,
+                    const CkResult *pRes, const char *zPath, const char *zText){
   char zErr[512];
-  Store *pStore = NULL;
-  const char *zDb = pOpt->zDb ? pOpt->zDb : store_default_path();
-  if( store_open(zDb, &pStore, zErr, (int)sizeof(zErr)) ){
-    fprintf(stderr, "mapscope check: %s\n", zErr);
-    return 2;
-  }
   StrBuf cmd = {0}, fired = {0}, never = {0}, branches = {0}, toolsNever = {0};
   strbuf_puts(&cmd, "mapscope");
   for(int i = 0; i < argc; i++) strbuf_printf(&cmd, " %s", argv[i]);
@@ -460,7 +455,6 @@ static int ck_store(const CkCmdOptions *pOpt, int argc, char **argv, const ExpWo
   }else{
     printf("stored         run %s in %s\n", zRunId, zDb);
   }
-  store_close(pStore);
   free(zWorldFile);
   free(aStoreInv);
   strbuf_reset(&cmd);
@@ -480,14 +474,18 @@ int cmd_check(int argc, char **argv){
   if( rc ) return rc;
   ExpWorld w;
   char zErr[512];
-  /* a database the run cannot be stored in is refused before the search */
-  if( !opt.bNoDb && store_check_writable(opt.zDb ? opt.zDb : store_default_path(),
-                                         zErr, (int)sizeof(zErr)) ){
+  if( ck_world_init(&w, opt.zWorld, zErr, sizeof(zErr)) ){
     fprintf(stderr, "mapscope check: %s\n", zErr);
     return 2;
   }
-  if( ck_world_init(&w, opt.zWorld, zErr, sizeof(zErr)) ){
+  /* a database the run cannot be stored in (not writable, not a mapscope
+  ** database, a newer schema, triggers) is refused before the search;
+  ** an older one is migrated now. No transaction is held meanwhile. */
+  Store *pStore = NULL;
+  const char *zDb = opt.zDb ? opt.zDb : store_default_path();
+  if( !opt.bNoDb && store_open(zDb, &pStore, zErr, (int)sizeof(zErr)) ){
     fprintf(stderr, "mapscope check: %s\n", zErr);
+    exp_world_free(&w);
     return 2;
   }
   /* the model's test-only switch reaches the sim backend (which writes
@@ -503,6 +501,7 @@ int cmd_check(int argc, char **argv){
   CkAlphabet a;
   if( ck_alphabet_init(&a, &w, &opt.cfg) ){
     fprintf(stderr, "mapscope check: out of memory\n");
+    store_close(pStore);
     exp_world_free(&w);
     return 2;
   }
@@ -510,6 +509,7 @@ int cmd_check(int argc, char **argv){
   rc = ck_search(&w, &a, &opt.search, &res);
   if( rc ){
     fprintf(stderr, "mapscope check: the search failed (error %d)\n", rc);
+    store_close(pStore);
     ck_result_free(&res);
     ck_alphabet_free(&a);
     exp_world_free(&w);
@@ -538,7 +538,10 @@ int cmd_check(int argc, char **argv){
     }
     iExit = 1;
   }
-  if( !opt.bNoDb && ck_store(&opt, argc, argv, &w, &a, &res, zPath, zText) ) iExit = 2;
+  if( pStore && ck_store(pStore, zDb, &opt, argc, argv, &w, &a, &res, zPath, zText) ){
+    iExit = 2;
+  }
+  store_close(pStore);
   free(zText);
   ck_result_free(&res);
   ck_alphabet_free(&a);

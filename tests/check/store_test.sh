@@ -9,7 +9,8 @@
 #   3. --no-db stores nothing, even with $MAPSCOPE_DB set
 #   4. a database the run cannot be stored in: one line, exit 2, before
 #      the search, nothing written (a missing folder, a text file, a file
-#      of a newer schema, a read-only file unless we are root)
+#      of a newer schema, one with a trigger, a read-only file unless we
+#      are root)
 #   5. `mapscope report` draws check runs; `results merge` carries them
 #   6. a schema-4 file (made by the schema-4 code) is read as it is, then
 #      migrated by the next check: old runs kept, no row refers to no run
@@ -102,7 +103,9 @@ MAPSCOPE_DB="$T/env.db" "$M" check --depth 1 --quiet >out 2>err || fail "\$MAPSC
 printf 'notes, not a database\n' > notes.txt
 cp notes.txt notes.orig
 cp h.db newer.db && sqlite3 newer.db 'PRAGMA user_version=9' && cp newer.db newer.orig
-bad=("$T/no/such/dir/x.db" notes.txt newer.db)
+cp h.db trig.db && sqlite3 trig.db 'CREATE TRIGGER t AFTER INSERT ON runs BEGIN SELECT 1; END' \
+  && cp trig.db trig.orig
+bad=("$T/no/such/dir/x.db" notes.txt newer.db trig.db)
 if [ "$(id -u)" != 0 ]; then cp h.db ro.db && chmod 444 ro.db && cp ro.db ro.orig && bad+=(ro.db); fi
 for db in "${bad[@]}"; do
   "$M" check --depth 1 --db "$db" >out 2>err; rc=$?
@@ -115,6 +118,7 @@ done
 cmp -s notes.txt notes.orig || fail "the text file was changed"
 cmp -s newer.db newer.orig || fail "the newer database was changed"
 [ ! -e newer.db-wal ] || fail "the newer database got a -wal"
+cmp -s trig.db trig.orig || fail "the database with a trigger was changed"
 [ ! -e ro.db ] || cmp -s ro.db ro.orig || fail "the read-only database was changed"
 
 # ---- 5. report and merge ---------------------------------------------------
