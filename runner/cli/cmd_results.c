@@ -24,6 +24,8 @@
 ** Every text that comes from the database, a path or the command line is
 ** written through termsafe: control characters are shown as \xHH when the
 ** output is a terminal. Exports (TAP, JUnit) are written as stored.
+** A check run (schema 5) is shown with its summary and invariants, and
+** exported as one test per invariant.
 ** This file depends on results/ and runner/util/termsafe only.
 **
 ** Contents: 1. options  2. output: tables, errors  3. list  4. show
@@ -81,7 +83,8 @@ static const char zResultsHelp[] =
   "  compare RUN_A RUN_B [-v]      steps whose verdict or output changed, regressions\n"
   "                                first; exit 1 if any regression (-v: outputs)\n"
   "  merge OUT.db IN.db...         copy every run of the inputs into OUT.db\n"
-  "  export --format junit|tap RUN write a run as JUnit XML or TAP 13\n"
+  "  export --format junit|tap RUN write a run as JUnit XML or TAP 13 (a check\n"
+  "                                run: one test per invariant)\n"
   "\n"
   "RUN: a run id, a unique prefix of one, last, or last~N (N runs before the\n"
   "last; runs are numbered in the order this database stored them).\n"
