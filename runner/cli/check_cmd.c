@@ -58,6 +58,10 @@ static const char zCheckHelp[] =
   "                        different rules\n"
   "      --no-reads        leave out listing steps (they change no state)\n"
   "      --no-tools        leave out tool steps (T1-T8)\n"
+  "      --steps=LIST      only these step families, comma-separated:\n"
+  "                        logon logoff reboot policy boot connect cancel\n"
+  "                        auto deviceless unc persistent cmdkey define reg\n"
+  "                        tool read; -FAMILY leaves one out (default all)\n"
   "      --out=FILE        where the counterexample goes\n"
   "                        (default check-counterexample.scn)\n"
   "      --db=FILE, --no-db   the results database, or none\n"
@@ -69,7 +73,8 @@ static const char zCheckHelp[] =
 enum {
   CK_OPT_WORLD = OPT_LONG_BASE, CK_OPT_DEPTH, CK_OPT_STATES, CK_OPT_SECONDS, CK_OPT_NO_SYM,
   CK_OPT_SLOTS, CK_OPT_LETTERS, CK_OPT_ALL_LOGONS, CK_OPT_NO_READS, CK_OPT_OUT,
-  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY, CK_OPT_NO_TOOLS
+  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY, CK_OPT_NO_TOOLS,
+  CK_OPT_STEPS
 };
 
 static const struct option aCheckLong[] = {
@@ -89,6 +94,7 @@ static const struct option aCheckLong[] = {
   { "plant-bug",   required_argument, NULL, CK_OPT_PLANT_BUG },
   { "replay",      no_argument,       NULL, CK_OPT_REPLAY },
   { "no-tools",    no_argument,       NULL, CK_OPT_NO_TOOLS },
+  { "steps",       required_argument, NULL, CK_OPT_STEPS },
   { NULL, 0, NULL, 0 }
 };
 
@@ -160,6 +166,13 @@ static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
       case CK_OPT_QUIET: pOpt->search.bQuiet = 1; break;
       case CK_OPT_REPLAY: pOpt->search.bReplay = 1; break;
       case CK_OPT_NO_TOOLS: pOpt->cfg.bNoTools = 1; break;
+      case CK_OPT_STEPS: {
+        char zErr[200];
+        if( ck_family_parse(zVal, &pOpt->cfg.mFamily, zErr, sizeof(zErr)) ){
+          rc = opt_usage(&op, "--steps: %s", zErr);
+        }
+        break;
+      }
       case CK_OPT_PLANT_BUG:
         if( opt_long(&op, 1, 31, &n) ){ rc = 2; break; }
         if( exp_plant_bug(NULL, (unsigned)n) ){
@@ -187,9 +200,16 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
   int nInv;
   const CkInvariant *aInv = ck_invariants(&nInv);
   printf("world       %s\n", pOpt->zWorld ? pOpt->zWorld : "built-in (worlds/check-default.scn)");
-  printf("alphabet    %d steps (%d logon names, %d letters%s%s)\n", pA->nStep, pA->cfg.nSlot,
+  printf("alphabet    %d steps (%d logon names, %d letters%s%s", pA->nStep, pA->cfg.nSlot,
          pA->cfg.nLetter, pA->cfg.bAllLogons ? ", all logon types" : "",
          pA->cfg.bReads ? "" : ", no listings");
+  if( pA->cfg.mFamily && pA->cfg.mFamily!=CK_FAM_ALL ){
+    printf(", families");
+    for(unsigned m = 1; m <= CK_FAM_ALL; m <<= 1){
+      if( (pA->cfg.mFamily & m) && ck_family_name(m) ) printf(" %s", ck_family_name(m));
+    }
+  }
+  printf(")\n");
   printf("symmetry    %s\n", pOpt->search.bSymmetry
          ? (pRes->nSymmetricUsers ? "interchangeable accounts merged" : "on (no interchangeable accounts)")
          : "off");
