@@ -248,7 +248,7 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
   }
   printf("\ncoverage       %d of %d rules fired\n", nFired, nFired+nNever);
   int nToolSteps = 0;
-  for(int t = 0; t < pA->nTool; t++) nToolSteps += pA->azTool[t]!=NULL;
+  for(int i = 0; i < pA->nStep; i++) nToolSteps += ck_step_family(&pA->aStep[i])==CK_FAM_TOOL;
   if( nToolSteps==0 ){
     printf("tool branches  no tool steps in the alphabet\n");
   }else{
