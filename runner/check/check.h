@@ -81,7 +81,7 @@ struct CkConfig {
                              ** (sorted output) and rules are checked */
 };
 
-/* Families of steps (CkConfig.mFamily, `--steps`): what a user names to
+/* Families of steps (CkConfig.mFamily, `--families`): what a user names to
 ** scope a search to the steps of their question. */
 #define CK_FAM_LOGON      0x0001   /* logons of every type, from= ones too */
 #define CK_FAM_LOGOFF     0x0002   /* logoff */
@@ -105,7 +105,7 @@ struct CkConfig {
 /* The family of a step (one CK_FAM_* bit). */
 unsigned ck_step_family(const CkStep *p);
 
-/* Parse a `--steps` list: families separated by commas, each a name of
+/* Parse a `--families` list: families separated by commas, each a name of
 ** ck_family_name() or "all"; a leading '-' removes a family (from all
 ** when the list starts with one). Returns 0 and sets *pm, or non-zero
 ** with a one-line reason in zErr. */

@@ -92,7 +92,7 @@ int ck_family_parse(const char *zList, unsigned *pm, char *zErr, size_t nErr){
     z += n + 1;
   }
   if( m==0 ){
-    snprintf(zErr, nErr, "--steps leaves no step family");
+    snprintf(zErr, nErr, "no family of steps is left");
     return 1;
   }
   *pm = m;
@@ -138,7 +138,7 @@ unsigned ck_step_family(const CkStep *p){
 }
 
 static int ck_add(CkAlphabet *pA, const CkStep *p){
-  /* a family left out by --steps */
+  /* a family left out by --families */
   if( pA->cfg.mFamily && (ck_step_family(p) & pA->cfg.mFamily)==0 ) return 0;
   if( pA->nStep==pA->nAlloc ){
     int nNew = pA->nAlloc ? pA->nAlloc*2 : 256;

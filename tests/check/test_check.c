@@ -702,7 +702,7 @@ static void test_clone_digest(void **state){
   exp_world_free(&w);
 }
 
-/* ---- step families (--steps) ---------------------------------------- */
+/* ---- step families (--families) ---------------------------------------- */
 
 static void test_family_parse(void **state){
   (void)state;
@@ -719,7 +719,7 @@ static void test_family_parse(void **state){
   assert_int_not_equal(ck_family_parse("", &m, zErr, sizeof(zErr)), 0);
   assert_int_not_equal(ck_family_parse("logon,", &m, zErr, sizeof(zErr)), 0);
   assert_int_not_equal(ck_family_parse("-all", &m, zErr, sizeof(zErr)), 0);
-  assert_non_null(strstr(zErr, "no step family"));
+  assert_non_null(strstr(zErr, "no family of steps"));
 }
 
 /* Each family selects some steps of the default alphabet, exactly the
