@@ -228,6 +228,12 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
     if( d>pRes->nDepthDone && pRes->anStatesAt[d]==0 ) break;
     printf(" %ld", pRes->anStatesAt[d]);
   }
+  if( (pRes->bStoppedStates || pRes->bStoppedTime) && pRes->nDepthDone+1 < 64
+   && pRes->anStatesAt[pRes->nDepthDone+1]>0 ){
+    /* the level being built when the search stopped */
+    printf("; %ld at depth %d when it stopped", pRes->anStatesAt[pRes->nDepthDone+1],
+           pRes->nDepthDone+1);
+  }
   printf(")\n");
   printf("steps run   %ld\n", pRes->nTransitions);
   double rCpu = pRes->rCpuSeconds;

@@ -27,6 +27,13 @@ done
 grep -q "families logon connect)" "$T/out" || { cat "$T/out"; fail "report lacks the families"; }
 grep -q "tool branches  no tool steps in the alphabet" "$T/out" || fail "tool branches listed without tool steps"
 
+# a search stopped by --seconds says so, names the depth it completed and
+# counts the level it was building apart
+"$M" check --seconds 1 --depth 6 --no-db --quiet >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 0 ] || { cat "$T/err"; fail "timed search exit $rc"; }
+grep -Eq "^depth       [0-9]+ \(stopped: --seconds\)" "$T/out" || { cat "$T/out"; fail "no stop line"; }
+grep -Eq "^states .*; [0-9]+ at depth [0-9]+ when it stopped\)" "$T/out" || { cat "$T/out"; fail "partial level not counted apart"; }
+
 # a planted bug (D4): exit 1, the counterexample written, accepted by
 # `mapscope run` on the same (buggy) model, stored in the database
 "$M" check --plant-bug 4 --depth 3 --slots 1 --letters Q --no-reads --quiet \
