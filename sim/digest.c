@@ -22,19 +22,28 @@ void sim_digest_buf_free(SimDigestBuf *pBuf){
   memset(pBuf, 0, sizeof(*pBuf));
 }
 
-static void simdg_append(SimDigestBuf *p, const char *z, size_t n){
-  if( p->bOom ) return;
+/* Grow the buffer to hold n more bytes and a terminator: the slow path
+** of simdg_append(), out of line so the common case stays a compare and
+** a copy. */
+static void simdg_grow(SimDigestBuf *p, size_t n){
+  size_t nNew = p->nAlloc ? p->nAlloc*2 : 1024;
+  while( nNew < p->n + n + 1 ) nNew *= 2;
+  char *zNew = realloc(p->z, nNew);
+  if( zNew==NULL ){ p->bOom = 1; return; }
+  p->z = zNew;
+  p->nAlloc = nNew;
+}
+
+/* Append n bytes. The text is not kept terminated while it is built
+** (sim_digest_text() terminates it once at the end). */
+static inline void simdg_append(SimDigestBuf *p, const char *z, size_t n){
   if( p->n + n + 1 > p->nAlloc ){
-    size_t nNew = p->nAlloc ? p->nAlloc*2 : 1024;
-    while( nNew < p->n + n + 1 ) nNew *= 2;
-    char *zNew = realloc(p->z, nNew);
-    if( zNew==NULL ){ p->bOom = 1; return; }
-    p->z = zNew;
-    p->nAlloc = nNew;
+    if( p->bOom ) return;
+    simdg_grow(p, n);
+    if( p->bOom ) return;
   }
   memcpy(p->z + p->n, z, n);
   p->n += n;
-  p->z[p->n] = 0;
 }
 static void simdg_puts(SimDigestBuf *p, const char *z){
   simdg_append(p, z, strlen(z));
@@ -168,22 +177,31 @@ static void simdg_user_block(SimDigestBuf *p, const SimDgCtx *c, const SimUser *
     simdg_puts(p, z);
     /* values by name (the order they were written in is not state: R6
     ** reads them by name) */
-    const SimRegValue *pPrev = NULL;
+    const SimRegValue *aSmall[16], **apV = aSmall;
+    if( pE->nVal>16 ){
+      apV = malloc(sizeof(*apV)*(size_t)pE->nVal);
+      if( apV==NULL ){ p->bOom = 1; return; }
+    }
+    /* insertion sort by name: a key holds a handful of values, and they
+    ** are usually written in the same order, so this is a few compares
+    ** (names are unique within a key, case-insensitively) */
     for(j=0; j<pE->nVal; j++){
-      const SimRegValue *pV = NULL;
-      int k;
-      for(k=0; k<pE->nVal; k++){
-        const SimRegValue *q = &pE->aVal[k];
-        if( pPrev && simstr_icmp(q->zName, pPrev->zName)<=0 ) continue;
-        if( pV==NULL || simstr_icmp(q->zName, pV->zName)<0 ) pV = q;
+      const SimRegValue *q = &pE->aVal[j];
+      int k = j;
+      while( k>0 && simstr_icmp(apV[k-1]->zName, q->zName)>0 ){
+        apV[k] = apV[k-1];
+        k--;
       }
-      if( pV==NULL ) break;
+      apV[k] = q;
+    }
+    for(j=0; j<pE->nVal; j++){
+      const SimRegValue *pV = apV[j];
       simdg_str(p, c, pV->zName);
       simdg_int(p, pV->eType);
       simdg_str(p, c, pV->zData);
       simdg_int(p, (long long)pV->nDword);
-      pPrev = pV;
     }
+    if( apV!=aSmall ) free(apV);
   }
   simdg_puts(p, "V:");
   for(i=0; i<pU->nCred; i++){
@@ -272,9 +290,9 @@ int sim_digest_text(const SimMachine *pM, const int *aiPerm, SimDigestBuf *pBuf)
     simdg_user_block(pBuf, &c, pM->apUser[iUser]);
   }
   for(pS=pM->pFirst; pS; pS=pS->pNext) simdg_session(pBuf, &c, pS);
-  if( pBuf->bOom ) return ERROR_NOT_ENOUGH_MEMORY;
-  if( pBuf->z==NULL ) simdg_puts(pBuf, "");
-  return pBuf->bOom ? ERROR_NOT_ENOUGH_MEMORY : 0;
+  if( pBuf->bOom || pBuf->z==NULL ) return ERROR_NOT_ENOUGH_MEMORY;
+  pBuf->z[pBuf->n] = 0;      /* every append left room for it */
+  return 0;
 }
 
 /* ---------------------------------------------------------------- 4 ---- */

@@ -75,10 +75,43 @@ struct CkConfig {
                              ** independent count cannot see raw registry
                              ** values through the public interface) */
   int bNoTools;              /* leave out tool steps (T1-T8) */
+  unsigned mFamily;          /* CK_FAM_* families kept (0: all) */
   int bReads;                /* listing steps (net use, drives, token, ...):
                              ** they change nothing, but their invariants
                              ** (sorted output) and rules are checked */
 };
+
+/* Families of steps (CkConfig.mFamily, `--families`): what a user names to
+** scope a search to the steps of their question. */
+#define CK_FAM_LOGON      0x0001   /* logons of every type, from= ones too */
+#define CK_FAM_LOGOFF     0x0002   /* logoff */
+#define CK_FAM_REBOOT     0x0004   /* reboot */
+#define CK_FAM_POLICY     0x0008   /* set machine ... (UAC, links, ...) */
+#define CK_FAM_BOOT       0x0010   /* bootdevice (G5) */
+#define CK_FAM_CONNECT    0x0020   /* net use L: \\s\sh, wnet add L: */
+#define CK_FAM_CANCEL     0x0040   /* net use L: /delete, wnet cancel L:,
+                                   ** net use * /delete */
+#define CK_FAM_AUTO       0x0080   /* net use * \\s\sh (C15) */
+#define CK_FAM_DEVICELESS 0x0100   /* deviceless add and cancel (C14) */
+#define CK_FAM_UNC        0x0200   /* dir \\s\sh (C13) */
+#define CK_FAM_PERSISTENT 0x0400   /* net use /persistent:yes|no */
+#define CK_FAM_CMDKEY     0x0800   /* cmdkey /add, /delete */
+#define CK_FAM_DEFINE     0x1000   /* define, undefine */
+#define CK_FAM_REG        0x2000   /* reg set, reg delete (R6) */
+#define CK_FAM_TOOL       0x4000   /* tool steps (T1-T8) */
+#define CK_FAM_READ       0x8000   /* listings: net use, drives, token, ... */
+#define CK_FAM_ALL        0xffff
+
+/* The family of a step (one CK_FAM_* bit). */
+unsigned ck_step_family(const CkStep *p);
+
+/* Parse a `--families` list: families separated by commas, each a name of
+** ck_family_name() or "all"; a leading '-' removes a family (from all
+** when the list starts with one). Returns 0 and sets *pm, or non-zero
+** with a one-line reason in zErr. */
+int ck_family_parse(const char *zList, unsigned *pm, char *zErr, size_t nErr);
+/* The name of family bit m ("logon", ...), or NULL. */
+const char *ck_family_name(unsigned m);
 
 /* Fill *pCfg with the defaults: 2 names, letters Q R Z, reads on. */
 void ck_config_default(CkConfig *pCfg);

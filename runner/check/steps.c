@@ -41,7 +41,105 @@ void ck_config_default(CkConfig *pCfg){
   pCfg->bReads = 1;
 }
 
+static const struct { const char *zName; unsigned m; } aCkFamily[] = {
+  { "logon", CK_FAM_LOGON },         { "logoff", CK_FAM_LOGOFF },
+  { "reboot", CK_FAM_REBOOT },       { "policy", CK_FAM_POLICY },
+  { "boot", CK_FAM_BOOT },           { "connect", CK_FAM_CONNECT },
+  { "cancel", CK_FAM_CANCEL },       { "auto", CK_FAM_AUTO },
+  { "deviceless", CK_FAM_DEVICELESS }, { "unc", CK_FAM_UNC },
+  { "persistent", CK_FAM_PERSISTENT }, { "cmdkey", CK_FAM_CMDKEY },
+  { "define", CK_FAM_DEFINE },       { "reg", CK_FAM_REG },
+  { "tool", CK_FAM_TOOL },           { "read", CK_FAM_READ },
+};
+
+const char *ck_family_name(unsigned m){
+  for(size_t i = 0; i < sizeof(aCkFamily)/sizeof(aCkFamily[0]); i++){
+    if( aCkFamily[i].m==m ) return aCkFamily[i].zName;
+  }
+  return NULL;
+}
+
+int ck_family_parse(const char *zList, unsigned *pm, char *zErr, size_t nErr){
+  unsigned m = 0;
+  int bFirst = 1;
+  const char *z = zList;
+  for(;;){
+    size_t n = strcspn(z, ",");
+    int bMinus = n>0 && z[0]=='-';
+    const char *zName = z + bMinus;
+    size_t nName = n - (size_t)bMinus;
+    unsigned mOne = 0;
+    if( nName==3 && strncmp(zName, "all", 3)==0 ) mOne = CK_FAM_ALL;
+    for(size_t i = 0; mOne==0 && i < sizeof(aCkFamily)/sizeof(aCkFamily[0]); i++){
+      if( strlen(aCkFamily[i].zName)==nName && strncmp(aCkFamily[i].zName, zName, nName)==0 ){
+        mOne = aCkFamily[i].m;
+      }
+    }
+    if( mOne==0 ){
+      snprintf(zErr, nErr, "unknown step family '%.*s' (families: logon logoff reboot "
+               "policy boot connect cancel auto deviceless unc persistent cmdkey define "
+               "reg tool read, or all)", (int)(n>40 ? 40 : n), z);
+      return 1;
+    }
+    if( bMinus ){
+      if( bFirst ) m = CK_FAM_ALL;
+      m &= ~mOne;
+    }else{
+      m |= mOne;
+    }
+    bFirst = 0;
+    if( z[n]==0 ) break;
+    z += n + 1;
+  }
+  if( m==0 ){
+    snprintf(zErr, nErr, "no family of steps is left");
+    return 1;
+  }
+  *pm = m;
+  return 0;
+}
+
+unsigned ck_step_family(const CkStep *p){
+  switch( (ScnStepKind)p->s.eKind ){
+    case SCN_STEP_LOGON:      return CK_FAM_LOGON;
+    case SCN_STEP_LOGOFF:     return CK_FAM_LOGOFF;
+    case SCN_STEP_REBOOT:     return CK_FAM_REBOOT;
+    case SCN_STEP_SET:        return CK_FAM_POLICY;
+    case SCN_STEP_BOOTDEVICE: return CK_FAM_BOOT;
+    default: break;
+  }
+  if( ck_step_is_read(p) ) return CK_FAM_READ;
+  switch( (ScnCmd)p->s.eCmd ){
+    case SCN_CMD_NET_USE_ADD: case SCN_CMD_WNET_ADD:
+      return CK_FAM_CONNECT;
+    case SCN_CMD_NET_USE_DELETE: case SCN_CMD_WNET_CANCEL:
+    case SCN_CMD_NET_USE_DELETE_ALL:
+      return CK_FAM_CANCEL;
+    case SCN_CMD_NET_USE_AUTO:
+      return CK_FAM_AUTO;
+    case SCN_CMD_NET_USE_DEVICELESS: case SCN_CMD_WNET_ADD_DEVICELESS:
+    case SCN_CMD_NET_USE_DELETE_REMOTE: case SCN_CMD_WNET_CANCEL_REMOTE:
+      return CK_FAM_DEVICELESS;
+    case SCN_CMD_DIR:
+      return CK_FAM_UNC;     /* `dir L:\` is a read, handled above */
+    case SCN_CMD_NET_USE_PERSISTENT:
+      return CK_FAM_PERSISTENT;
+    case SCN_CMD_CMDKEY_ADD: case SCN_CMD_CMDKEY_DELETE:
+      return CK_FAM_CMDKEY;
+    case SCN_CMD_DEFINE: case SCN_CMD_UNDEFINE:
+      return CK_FAM_DEFINE;
+    case SCN_CMD_REG_SET: case SCN_CMD_REG_DELETE:
+      return CK_FAM_REG;
+    case SCN_CMD_TOOL:
+      return CK_FAM_TOOL;
+    default:
+      return CK_FAM_READ;
+  }
+}
+
 static int ck_add(CkAlphabet *pA, const CkStep *p){
+  /* a family left out by --families */
+  if( pA->cfg.mFamily && (ck_step_family(p) & pA->cfg.mFamily)==0 ) return 0;
   if( pA->nStep==pA->nAlloc ){
     int nNew = pA->nAlloc ? pA->nAlloc*2 : 256;
     CkStep *aNew = realloc(pA->aStep, (size_t)nNew*sizeof(CkStep));

@@ -52,7 +52,9 @@ static const char zCheckHelp[] =
   "                        (default: worlds/check-default.scn, built in)\n"
   "      --depth=K         expand to K steps (default 6)\n"
   "      --states=N        stop after N distinct states\n"
-  "      --seconds=S       stop after S seconds\n"
+  "      --seconds=S       stop after S seconds of wall time (default 60;\n"
+  "                        0: no limit); the report says which depth was\n"
+  "                        completed\n"
   "      --no-symmetry     do not merge states that differ only by\n"
   "                        interchangeable accounts\n"
   "      --slots=N         logon names the steps use (1-4, default 2)\n"
@@ -61,6 +63,10 @@ static const char zCheckHelp[] =
   "                        different rules\n"
   "      --no-reads        leave out listing steps (they change no state)\n"
   "      --no-tools        leave out tool steps (T1-T8)\n"
+  "      --families=LIST   only these families of steps, comma-separated:\n"
+  "                        logon logoff reboot policy boot connect cancel\n"
+  "                        auto deviceless unc persistent cmdkey define reg\n"
+  "                        tool read; -FAMILY leaves one out (default all)\n"
   "      --out=FILE        where the counterexample goes\n"
   "                        (default check-counterexample.scn)\n"
   "      --db=FILE, --no-db   the results database, or none\n"
@@ -72,7 +78,8 @@ static const char zCheckHelp[] =
 enum {
   CK_OPT_WORLD = OPT_LONG_BASE, CK_OPT_DEPTH, CK_OPT_STATES, CK_OPT_SECONDS, CK_OPT_NO_SYM,
   CK_OPT_SLOTS, CK_OPT_LETTERS, CK_OPT_ALL_LOGONS, CK_OPT_NO_READS, CK_OPT_OUT,
-  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY, CK_OPT_NO_TOOLS
+  CK_OPT_DB, CK_OPT_NO_DB, CK_OPT_QUIET, CK_OPT_PLANT_BUG, CK_OPT_REPLAY, CK_OPT_NO_TOOLS,
+  CK_OPT_FAMILIES
 };
 
 static const struct option aCheckLong[] = {
@@ -92,6 +99,7 @@ static const struct option aCheckLong[] = {
   { "plant-bug",   required_argument, NULL, CK_OPT_PLANT_BUG },
   { "replay",      no_argument,       NULL, CK_OPT_REPLAY },
   { "no-tools",    no_argument,       NULL, CK_OPT_NO_TOOLS },
+  { "families",    required_argument, NULL, CK_OPT_FAMILIES },
   { NULL, 0, NULL, 0 }
 };
 
@@ -103,6 +111,10 @@ static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
   ck_config_default(&pOpt->cfg);
   pOpt->search.nDepth = 6;
   pOpt->search.bSymmetry = 1;
+  /* The default alphabet cannot reach the default depth (about 10^10
+  ** states at depth 6: docs/check.md), so a bare `mapscope check` stops
+  ** after a minute and reports the depth it completed. */
+  pOpt->search.rSeconds = 60.0;
   OptParser op;
   opt_init(&op, "check", zCheckHelp, argc, argv, "", aCheckLong);
   int c, rc = 0;
@@ -123,7 +135,7 @@ static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
         pOpt->search.nMaxStates = n;
         break;
       case CK_OPT_SECONDS:
-        if( opt_long(&op, 1, 1000000L, &n) ){ rc = 2; break; }
+        if( opt_long(&op, 0, 1000000L, &n) ){ rc = 2; break; }
         pOpt->search.rSeconds = (double)n;
         break;
       case CK_OPT_NO_SYM: pOpt->search.bSymmetry = 0; break;
@@ -163,6 +175,13 @@ static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
       case CK_OPT_QUIET: pOpt->search.bQuiet = 1; break;
       case CK_OPT_REPLAY: pOpt->search.bReplay = 1; break;
       case CK_OPT_NO_TOOLS: pOpt->cfg.bNoTools = 1; break;
+      case CK_OPT_FAMILIES: {
+        char zErr[200];
+        if( ck_family_parse(zVal, &pOpt->cfg.mFamily, zErr, sizeof(zErr)) ){
+          rc = opt_usage(&op, "--families: %s", zErr);
+        }
+        break;
+      }
       case CK_OPT_PLANT_BUG:
         if( opt_long(&op, 1, 31, &n) ){ rc = 2; break; }
         if( exp_plant_bug(NULL, (unsigned)n) ){
@@ -190,9 +209,16 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
   int nInv;
   const CkInvariant *aInv = ck_invariants(&nInv);
   printf("world       %s\n", pOpt->zWorld ? pOpt->zWorld : "built-in (worlds/check-default.scn)");
-  printf("alphabet    %d steps (%d logon names, %d letters%s%s)\n", pA->nStep, pA->cfg.nSlot,
+  printf("alphabet    %d steps (%d logon names, %d letters%s%s", pA->nStep, pA->cfg.nSlot,
          pA->cfg.nLetter, pA->cfg.bAllLogons ? ", all logon types" : "",
          pA->cfg.bReads ? "" : ", no listings");
+  if( pA->cfg.mFamily && pA->cfg.mFamily!=CK_FAM_ALL ){
+    printf(", families");
+    for(unsigned m = 1; m <= CK_FAM_ALL; m <<= 1){
+      if( (pA->cfg.mFamily & m) && ck_family_name(m) ) printf(" %s", ck_family_name(m));
+    }
+  }
+  printf(")\n");
   printf("symmetry    %s\n", pOpt->search.bSymmetry
          ? (pRes->nSymmetricUsers ? "interchangeable accounts merged" : "on (no interchangeable accounts)")
          : "off");
@@ -204,6 +230,12 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
   for(int d = 0; d <= pRes->nDepthDone + (pRes->iFailed>=0 ? 1 : 0) && d < 64; d++){
     if( d>pRes->nDepthDone && pRes->anStatesAt[d]==0 ) break;
     printf(" %ld", pRes->anStatesAt[d]);
+  }
+  if( (pRes->bStoppedStates || pRes->bStoppedTime) && pRes->nDepthDone+1 < 64
+   && pRes->anStatesAt[pRes->nDepthDone+1]>0 ){
+    /* the level being built when the search stopped */
+    printf("; %ld at depth %d when it stopped", pRes->anStatesAt[pRes->nDepthDone+1],
+           pRes->nDepthDone+1);
   }
   printf(")\n");
   printf("steps run   %ld\n", pRes->nTransitions);
@@ -231,7 +263,7 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
   }
   printf("\ncoverage       %d of %d rules fired\n", nFired, nFired+nNever);
   int nToolSteps = 0;
-  for(int t = 0; t < pA->nTool; t++) nToolSteps += pA->azTool[t]!=NULL;
+  for(int i = 0; i < pA->nStep; i++) nToolSteps += ck_step_family(&pA->aStep[i])==CK_FAM_TOOL;
   if( nToolSteps==0 ){
     printf("tool branches  no tool steps in the alphabet\n");
   }else{

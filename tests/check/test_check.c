@@ -702,6 +702,76 @@ static void test_clone_digest(void **state){
   exp_world_free(&w);
 }
 
+/* ---- step families (--families) ---------------------------------------- */
+
+static void test_family_parse(void **state){
+  (void)state;
+  unsigned m = 0;
+  char zErr[256];
+  assert_int_equal(ck_family_parse("logon,reboot", &m, zErr, sizeof(zErr)), 0);
+  assert_int_equal(m, CK_FAM_LOGON|CK_FAM_REBOOT);
+  assert_int_equal(ck_family_parse("-tool,-read", &m, zErr, sizeof(zErr)), 0);
+  assert_int_equal(m, CK_FAM_ALL & ~(unsigned)(CK_FAM_TOOL|CK_FAM_READ));
+  assert_int_equal(ck_family_parse("all,-define", &m, zErr, sizeof(zErr)), 0);
+  assert_int_equal(m, CK_FAM_ALL & ~(unsigned)CK_FAM_DEFINE);
+  assert_int_not_equal(ck_family_parse("logon,bogus", &m, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "'bogus'"));
+  assert_int_not_equal(ck_family_parse("", &m, zErr, sizeof(zErr)), 0);
+  assert_int_not_equal(ck_family_parse("logon,", &m, zErr, sizeof(zErr)), 0);
+  assert_int_not_equal(ck_family_parse("-all", &m, zErr, sizeof(zErr)), 0);
+  assert_non_null(strstr(zErr, "no family of steps"));
+}
+
+/* Each family selects some steps of the default alphabet, exactly the
+** steps of that family, and the families partition the alphabet. */
+static void test_family_filter(void **state){
+  (void)state;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_init(&w, NULL, zErr, sizeof(zErr)), 0);
+  CkConfig cfg;
+  ck_config_default(&cfg);
+  CkAlphabet all;
+  assert_int_equal(ck_alphabet_init(&all, &w, &cfg), 0);
+  int nSum = 0;
+  for(unsigned m = 1; m <= CK_FAM_ALL; m <<= 1){
+    assert_non_null(ck_family_name(m));
+    int nExpect = 0;
+    for(int i = 0; i < all.nStep; i++) nExpect += ck_step_family(&all.aStep[i])==m;
+    CkConfig one = cfg;
+    one.mFamily = m;
+    CkAlphabet a;
+    assert_int_equal(ck_alphabet_init(&a, &w, &one), 0);
+    if( a.nStep==0 || a.nStep!=nExpect ){
+      fail_msg("family %s: %d steps, %d in the full alphabet", ck_family_name(m), a.nStep, nExpect);
+    }
+    for(int i = 0; i < a.nStep; i++) assert_int_equal(ck_step_family(&a.aStep[i]), m);
+    nSum += a.nStep;
+    ck_alphabet_free(&a);
+  }
+  assert_int_equal(nSum, all.nStep);
+  ck_alphabet_free(&all);
+  exp_world_free(&w);
+}
+
+/* A scoped search keeps the verdict and the minimal depth of a planted
+** bug whose steps it keeps: C2 (bug 2) with only logons and connects. */
+static void test_family_scoped_bug(void **state){
+  (void)state;
+  CkConfig cfg;
+  tiny_config(&cfg);
+  cfg.mFamily = CK_FAM_LOGON|CK_FAM_CONNECT;
+  CkResult full, scoped;
+  run_search(zTinyWorld, &cfg, 3, 1, 2, &scoped);
+  tiny_config(&cfg);
+  run_search(zTinyWorld, &cfg, 3, 1, 2, &full);
+  assert_true(full.iFailed>=0);
+  assert_int_equal(scoped.iFailed, full.iFailed);
+  assert_int_equal(scoped.nPath, full.nPath);
+  ck_result_free(&scoped);
+  ck_result_free(&full);
+}
+
 /* ---- the default world ---------------------------------------------- */
 
 static void test_default_world_file(void **state){
@@ -736,6 +806,9 @@ int main(void){
     cmocka_unit_test(test_reads_change_nothing),
     cmocka_unit_test(test_clone_digest),
     cmocka_unit_test(test_default_world_file),
+    cmocka_unit_test(test_family_parse),
+    cmocka_unit_test(test_family_filter),
+    cmocka_unit_test(test_family_scoped_bug),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
