@@ -213,6 +213,7 @@ static const char *const azStoreMigration[STORE_SCHEMA_VERSION] = {
   "  letters            TEXT NOT NULL,\n"
   "  all_logons         INTEGER NOT NULL,\n"
   "  listings           INTEGER NOT NULL,\n"
+  "  families           TEXT,\n"
   "  tool_steps         INTEGER NOT NULL,\n"
   "  symmetry           INTEGER NOT NULL,\n"
   "  symmetric_accounts INTEGER NOT NULL,\n"
@@ -979,7 +980,7 @@ static int store_compat_views(Store *p, long long iVersion){
     rc = sqlite3_exec(p->db,
         "CREATE TEMP TABLE check_runs(run_id TEXT PRIMARY KEY, world TEXT,"
         " world_hash TEXT, alphabet INTEGER, logon_names INTEGER, letters TEXT,"
-        " all_logons INTEGER, listings INTEGER, tool_steps INTEGER,"
+        " all_logons INTEGER, listings INTEGER, families TEXT, tool_steps INTEGER,"
         " symmetry INTEGER, symmetric_accounts INTEGER, planted_bug INTEGER,"
         " depth_requested INTEGER, depth_completed INTEGER, max_states INTEGER,"
         " max_seconds REAL, stop_reason TEXT, states INTEGER, steps INTEGER,"
@@ -1054,8 +1055,9 @@ static int store_prepare_all(Store *p){
       " planted_bug, depth_requested, depth_completed, max_states, max_seconds,"
       " stop_reason, states, steps, wall_seconds, processor_seconds,"
       " state_bytes, rules_fired, rules_never, tool_branches, tools_never,"
-      " verdict, violation_steps) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
-      "?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)" },
+      " verdict, violation_steps, families) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+      "?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,"
+      "?28,?29)" },
     { &p->pInsCheckInv,
       "INSERT INTO check_invariants(run_id, position, name, rules, verdict,"
       " reason) VALUES(?1,?2,?3,?4,?5,?6)" },
@@ -1739,6 +1741,7 @@ int store_check_summary(Store *p, const StoreCheckSummary *pSum){
   }else{
     sqlite3_bind_null(s, 28);
   }
+  if( rc==SQLITE_OK ) rc = store_bind_text(s, 29, pSum->zFamilies);
   if( rc==SQLITE_OK ) rc = store_exec_stmt(s);
   sqlite3_clear_bindings(s);
   for(i=0; rc==SQLITE_OK && i<pSum->nInv; i++){

@@ -130,7 +130,9 @@ struct StoreCheckSummary {
   const char *zLetters;       /* drive letters the steps use ("QRZ") */
   int bAllLogons;             /* every logon type (--all-logons) */
   int bListings;              /* listing steps in the alphabet */
-  int nToolSteps;             /* tool step templates (0: --no-tools) */
+  const char *zFamilies;      /* the families of steps kept (--families),
+                              ** comma separated, or NULL for all */
+  int nToolSteps;             /* tool steps in the alphabet */
   int bSymmetry;              /* symmetry reduction asked for */
   int nSymmetricAccounts;     /* accounts in interchangeable classes */
   unsigned iPlantedBug;       /* test only: the planted model bug, or 0 */

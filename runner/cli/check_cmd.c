@@ -379,7 +379,15 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
     strbuf_printf(pB, "%s%s", pB->n ? " " : "", sim_rule_name((SimRule)r));
   }
   int nToolSteps = 0;
-  for(int t = 0; t < pA->nTool; t++) nToolSteps += pA->azTool[t]!=NULL;
+  for(int i = 0; i < pA->nStep; i++) nToolSteps += ck_step_family(&pA->aStep[i])==CK_FAM_TOOL;
+  StrBuf families = {0};
+  if( pA->cfg.mFamily && pA->cfg.mFamily!=CK_FAM_ALL ){
+    for(unsigned m = 1; m <= CK_FAM_ALL; m <<= 1){
+      if( (pA->cfg.mFamily & m) && ck_family_name(m) ){
+        strbuf_printf(&families, "%s%s", families.n ? "," : "", ck_family_name(m));
+      }
+    }
+  }
   for(int i = 0; nToolSteps>0 && i < pRes->toolCover.n; i++){
     strbuf_printf(&branches, "%s%s", i ? "\n" : "", pRes->toolCover.az[i]);
   }
@@ -437,6 +445,7 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
   sum.zLetters = zLetters;
   sum.bAllLogons = pA->cfg.bAllLogons;
   sum.bListings = pA->cfg.bReads;
+  sum.zFamilies = families.n ? strbuf_text(&families) : NULL;
   sum.nToolSteps = nToolSteps;
   sum.bSymmetry = pOpt->search.bSymmetry;
   sum.nSymmetricAccounts = pRes->nSymmetricUsers;
@@ -494,6 +503,7 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
   strbuf_reset(&never);
   strbuf_reset(&branches);
   strbuf_reset(&toolsNever);
+  strbuf_reset(&families);
   return rc ? 2 : 0;
 }
 

@@ -539,7 +539,8 @@ static int results_show_check(sqlite3 *db, const char *zRunId, int bAll,
       " c.processor_seconds, c.state_bytes, c.rules_fired, c.rules_never,"
       " c.tool_branches, c.tools_never, c.verdict, c.violation_steps,"
       " (SELECT group_concat(states, ' ') FROM (SELECT states FROM check_depths d"
-      "   WHERE d.run_id = r.run_id ORDER BY depth)), c.max_states, c.max_seconds"
+      "   WHERE d.run_id = r.run_id ORDER BY depth)), c.max_states, c.max_seconds,"
+      " c.families, (SELECT count(*) FROM check_depths d WHERE d.run_id = r.run_id)"
       " FROM runs r LEFT JOIN check_runs c ON c.run_id = r.run_id"
       " WHERE r.run_id = ?1", -1, &pStmt, NULL);
   if( rc!=SQLITE_OK ) return rc;
@@ -568,11 +569,13 @@ static int results_show_check(sqlite3 *db, const char *zRunId, int bAll,
     termsafe_fprintf(pOut, "world      %s (hash %s)\n", results_col(pStmt, 2),
                      results_col(pStmt, 3));
     termsafe_fprintf(pOut, "alphabet   %d steps (%d logon names, letters %s%s%s;"
-                     " %d tool steps)\n", sqlite3_column_int(pStmt, 4),
+                     " %d tool steps%s%s)\n", sqlite3_column_int(pStmt, 4),
                      sqlite3_column_int(pStmt, 5), results_col(pStmt, 6),
                      sqlite3_column_int(pStmt, 7) ? ", all logon types" : "",
                      sqlite3_column_int(pStmt, 8) ? "" : ", no listings",
-                     sqlite3_column_int(pStmt, 9));
+                     sqlite3_column_int(pStmt, 9),
+                     results_col(pStmt, 29) ? "; families " : "",
+                     results_col(pStmt, 29) ? results_col(pStmt, 29) : "");
     if( sqlite3_column_int(pStmt, 10) ){
       fprintf(pOut, "symmetry   on (%d interchangeable accounts)\n",
               sqlite3_column_int(pStmt, 11));
@@ -593,10 +596,12 @@ static int results_show_check(sqlite3 *db, const char *zRunId, int bAll,
       fprintf(pOut, " (--seconds %g)", sqlite3_column_double(pStmt, 28));
     }
     fputc('\n', pOut);
-    termsafe_fprintf(pOut, "states     %lld (by depth: %s); %lld steps run,"
+    termsafe_fprintf(pOut, "states     %lld (by depth: %s%s); %lld steps run,"
                      " %.2f s processor, %lld bytes\n",
                      sqlite3_column_int64(pStmt, 16),
                      results_col(pStmt, 26) ? results_col(pStmt, 26) : "-",
+                     sqlite3_column_int(pStmt, 30) > sqlite3_column_int(pStmt, 14) + 1
+                       ? ", the last depth cut short" : "",
                      sqlite3_column_int64(pStmt, 17),
                      sqlite3_column_double(pStmt, 18),
                      sqlite3_column_int64(pStmt, 19));

@@ -57,6 +57,20 @@ grep -q "^last  *${id:0:12}  .* check  *complete " list || { cat list; fail "lis
 grep -q "^1\.\.$ninv$" tap || { cat tap; fail "tap plan"; }
 [ "$(grep -c '^ok ' tap)" = "$ninv" ] || { cat tap; fail "tap: not every invariant ok"; }
 
+# a search stopped by --states, scoped by --families, with no time limit:
+# the limits and families stored, the cut-short depth counted apart
+"$M" check --depth 3 --families connect,cancel --seconds 0 --states 5 --quiet --db f.db >out 2>err \
+  || { cat out err; fail "stopped check: exit $?"; }
+states=$(sed -n 's/^states      \([0-9]*\) .*/\1/p' out)
+[ "$(q f.db "SELECT families || ' ' || max_states || ' ' || (max_seconds IS NULL) || ' ' || stop_reason || ' ' || states || ' ' || tool_steps FROM check_runs")" = "connect,cancel 5 1 states $states 0" ] \
+  || fail "stopped check_runs row: $(q f.db 'SELECT * FROM check_runs')"
+[ "$(q f.db "SELECT (count(*) = depth_completed + 2) || ' ' || sum(d.states) FROM check_depths d JOIN check_runs USING (run_id)")" = "1 $states" ] \
+  || fail "stopped check_depths: $(q f.db 'SELECT * FROM check_depths')"
+"$M" results --db f.db show last >show 2>&1 || fail "show (stopped)"
+grep -q "the last depth cut short" show && grep -q "stopped by --states (--states 5)" show \
+  && grep -q "families connect,cancel" show || { cat show; fail "show (stopped)"; }
+[ "$(q h.db "SELECT max_seconds FROM check_runs")" = 60.0 ] || fail "the default --seconds is not stored"
+
 # ---- 2. a violated check ---------------------------------------------------
 "$M" check --plant-bug 2 --depth 2 --quiet --db v.db --out cx.scn >out 2>err; rc=$?
 [ $rc -eq 1 ] || { cat out err; fail "violated check: exit $rc, not 1"; }
