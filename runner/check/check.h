@@ -219,6 +219,12 @@ int ck_foot_disjoint(const CkFoot *pA, const CkFoot *pB);
 ** set pS->x.eFailed. */
 int ck_sim_step(CkSim *pS, const CkStep *p);
 
+/* The digest the search gives a state under no renaming: the machine's
+** (sim/digest.h) and the search's own facts (logon names, the `current`
+** logon, a registry write by hand on the path). Returns 0 or
+** ERROR_NOT_ENOUGH_MEMORY. (search.c; for tests.) */
+int ck_state_digest(const CkSim *pS, int nSlot, SimDigest *pOut);
+
 /* ---------------------------------------------------------------- 3 ---- */
 
 /* What a check function sees. pBefore is NULL for a state invariant

@@ -227,8 +227,21 @@ static int ck_digest_one(const CkSim *pS, int nSlot, const int *aiPerm, SimDiges
     ck_hash_bytes(&h, (const char*)z, sizeof(z));
   }
   ck_hash_bytes(&h, pS->bCurrentUsed ? "c" : "-", 1);
+  /* whether HKCU\Network was written by hand on the way here switches an
+  ** invariant off for the rest of the path (ck_check_all): two paths that
+  ** differ in it are two states, or the one met second would never have
+  ** its descendants checked with the invariant on */
+  ck_hash_bytes(&h, pS->bHandWritten ? "h" : "-", 1);
   *pOut = h;
   return 0;
+}
+
+int ck_state_digest(const CkSim *pS, int nSlot, SimDigest *pOut){
+  SimDigestBuf buf;
+  memset(&buf, 0, sizeof(buf));
+  int rc = ck_digest_one(pS, nSlot, NULL, &buf, pOut);
+  sim_digest_buf_free(&buf);
+  return rc;
 }
 
 /* The canonical digest: the smallest over the symmetry's renamings;

@@ -383,6 +383,9 @@ static char *naive_text(const CkSim *pS, const ExpWorld *pW, int nSlot){
                   pS->x.aLinked[s] ? naive_luid(&n, pS->x.aLinked[s]) : -2);
   }
   strbuf_printf(&n.b, "\ncurrent %d", pS->bCurrentUsed);
+  /* a registry write by hand on the path (a tool's, here: T2) switches
+  ** an invariant off below it, so it is part of a state */
+  strbuf_printf(&n.b, "\nhand-written %d", pS->bHandWritten);
   return strbuf_take(&n.b);
 }
 
@@ -702,6 +705,58 @@ static void test_clone_digest(void **state){
   exp_world_free(&w);
 }
 
+/* ---- a registry write by hand is part of a state --------------------- */
+
+/* hkcu-network-values is switched off after a `reg set`/`reg delete` on the
+** path (R6 lets a key lack C6's fixed values). That switch must be part of
+** the state's identity: `reg set` then `reg delete` gives back the first
+** machine, and if the search merged the two, the descendants of the first
+** state would only ever be checked with the invariant off. */
+static void test_hand_written_in_digest(void **state){
+  (void)state;
+  ExpWorld w;
+  char zErr[256];
+  assert_int_equal(ck_world_from_text(&w, zTinyWorld, zErr, sizeof(zErr)), 0);
+  CkConfig cfg;
+  tiny_config(&cfg);
+  CkAlphabet a;
+  assert_int_equal(ck_alphabet_init(&a, &w, &cfg), 0);
+  const CkStep *pSet = NULL, *pDel = NULL;
+  for(int i = 0; i < a.nStep; i++){
+    const CkStep *p = &a.aStep[i];
+    if( p->s.eKind!=SCN_STEP_AS || p->s.iSlot!=EXP_SYSTEM ) continue;
+    if( p->s.eCmd==SCN_CMD_REG_SET && p->eReg==CK_REG_REMOTE && !pSet ) pSet = p;
+    if( p->s.eCmd==SCN_CMD_REG_DELETE && !pDel ) pDel = p;
+  }
+  assert_non_null(pSet);
+  assert_non_null(pDel);
+  CkSim s0, s1;
+  assert_int_equal(ck_sim_open(&s0, &w), 0);
+  assert_int_equal(ck_sim_copy(&s1, &s0), 0);
+  assert_true(ck_step_valid(&s1, &a, pSet));
+  assert_int_equal(ck_sim_step(&s1, pSet), 0);
+  assert_int_equal(ck_sim_step(&s1, pDel), 0);
+  /* the same machine ... */
+  SimDigestBuf b0, b1;
+  memset(&b0, 0, sizeof(b0));
+  memset(&b1, 0, sizeof(b1));
+  assert_int_equal(sim_digest_text(s0.x.pM, NULL, &b0), 0);
+  assert_int_equal(sim_digest_text(s1.x.pM, NULL, &b1), 0);
+  assert_int_equal(b0.n, b1.n);
+  assert_memory_equal(b0.z, b1.z, b0.n);
+  sim_digest_buf_free(&b0);
+  sim_digest_buf_free(&b1);
+  /* ... but two states of the search */
+  SimDigest d0, d1;
+  assert_int_equal(ck_state_digest(&s0, cfg.nSlot, &d0), 0);
+  assert_int_equal(ck_state_digest(&s1, cfg.nSlot, &d1), 0);
+  assert_true(d0.a!=d1.a || d0.b!=d1.b);
+  ck_sim_close(&s0);
+  ck_sim_close(&s1);
+  ck_alphabet_free(&a);
+  exp_world_free(&w);
+}
+
 /* ---- step families (--families) ---------------------------------------- */
 
 static void test_family_parse(void **state){
@@ -806,6 +861,7 @@ int main(void){
     cmocka_unit_test(test_reads_change_nothing),
     cmocka_unit_test(test_clone_digest),
     cmocka_unit_test(test_default_world_file),
+    cmocka_unit_test(test_hand_written_in_digest),
     cmocka_unit_test(test_family_parse),
     cmocka_unit_test(test_family_filter),
     cmocka_unit_test(test_family_scoped_bug),
