@@ -310,8 +310,9 @@ static const char *ck_stop_reason(const CkResult *pRes){
 /*
 ** Store the counterexample as the run's one scenario: each step run again
 ** on the sim backend (with the planted bug, if any), its output stored, the
-** last step failing with the invariant's reason. Returns 0, or non-zero
-** with the store's error set.
+** last step failing with the invariant's reason. Returns 0, -1 when the
+** model could not replay it (nothing of it is then stored), or the store's
+** error (store_errmsg()).
 */
 static int ck_store_counterexample(Store *pStore, const ExpWorld *pW, const CkResult *pRes,
                                    const char *zPath, const char *zText){
@@ -322,10 +323,12 @@ static int ck_store_counterexample(Store *pStore, const ExpWorld *pW, const CkRe
   scn.aStep = NULL;
   BackendConn *pConn = NULL;
   char *zOpenErr = NULL;
-  if( backend_sim_ops.xOpen(&scn, NULL, &pConn, &zOpenErr)==0 ){
+  if( backend_sim_ops.xOpen(&scn, NULL, &pConn, &zOpenErr) ){
+    rc = -1;
+  }else{
     for(int i = 0; rc==0 && i < pRes->nPath; i++){
       ScnStep s;
-      if( ck_step_to_scn(pW, &pRes->aPath[i], i, &s) ) break;
+      if( ck_step_to_scn(pW, &pRes->aPath[i], i, &s) ){ rc = -1; break; }
       StepResult r;
       memset(&r, 0, sizeof(r));
       backend_sim_ops.xStep(pConn, &s, &r);
@@ -490,7 +493,11 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
   if( rc==0 ) rc = store_run_end(pStore, nHeld, nViolated, nNotChecked);
   if( rc==0 ) rc = store_txn_commit(pStore);
   if( rc ){
-    if( aStoreInv ) snprintf(zErr, sizeof(zErr), "%s", store_errmsg(pStore));
+    if( rc==-1 ){
+      snprintf(zErr, sizeof(zErr), "the model could not replay the counterexample");
+    }else if( aStoreInv ){
+      snprintf(zErr, sizeof(zErr), "%s", store_errmsg(pStore));
+    }
     store_txn_rollback(pStore);
     fprintf(stderr, "mapscope check: results store: %s (nothing stored)\n", zErr);
   }else{
