@@ -102,7 +102,8 @@ struct CkConfig {
 #define CK_FAM_READ       0x8000   /* listings: net use, drives, token, ... */
 #define CK_FAM_ALL        0xffff
 
-/* The family of a step (one CK_FAM_* bit). */
+/* The family of a step (one CK_FAM_* bit; 0 for a command no family
+** names yet). */
 unsigned ck_step_family(const CkStep *p);
 
 /* Parse a `--families` list: families separated by commas, each a name of
