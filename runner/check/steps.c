@@ -76,9 +76,13 @@ int ck_family_parse(const char *zList, unsigned *pm, char *zErr, size_t nErr){
       }
     }
     if( mOne==0 ){
-      snprintf(zErr, nErr, "unknown step family '%.*s' (families: logon logoff reboot "
-               "policy boot connect cancel auto deviceless unc persistent cmdkey define "
-               "reg tool read, or all)", (int)(n>40 ? 40 : n), z);
+      char zNames[200] = "";
+      for(size_t i = 0; i < sizeof(aCkFamily)/sizeof(aCkFamily[0]); i++){
+        size_t k = strlen(zNames);
+        snprintf(zNames+k, sizeof(zNames)-k, "%s%s", k ? " " : "", aCkFamily[i].zName);
+      }
+      snprintf(zErr, nErr, "unknown step family '%.*s' (families: %s, or all)",
+               (int)(n>40 ? 40 : n), z, zNames);
       return 1;
     }
     if( bMinus ){

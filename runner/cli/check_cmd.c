@@ -204,19 +204,64 @@ static int ck_parse_options(int argc, char **argv, CkCmdOptions *pOpt){
 
 /* ---------------------------------------------------------------- 2 ---- */
 
+/* What the report and the stored summary both say, made once: the rules
+** fired and never fired (space-separated), the families kept
+** (comma-separated; empty when every family is kept), the tool steps in
+** the alphabet, and the profiles no branch reached (space-separated). */
+typedef struct CkFacts CkFacts;
+struct CkFacts {
+  StrBuf fired, never;       /* rule IDs */
+  int nFired, nNever;        /* how many of each */
+  StrBuf families;           /* "logon,connect", or empty */
+  int nToolSteps;            /* tool steps in the alphabet */
+  StrBuf toolsNever;         /* profiles with no branch reached */
+};
+
+static void ck_facts_init(CkFacts *p, const CkAlphabet *pA, const CkResult *pRes){
+  memset(p, 0, sizeof(*p));
+  for(int r = 0; r < SIM_RULE_COUNT; r++){
+    int bFired = sim_ruleset_has(&pRes->fired, (SimRule)r);
+    StrBuf *pB = bFired ? &p->fired : &p->never;
+    strbuf_printf(pB, "%s%s", pB->n ? " " : "", sim_rule_name((SimRule)r));
+    if( bFired ) p->nFired++; else p->nNever++;
+  }
+  if( pA->cfg.mFamily && pA->cfg.mFamily!=CK_FAM_ALL ){
+    for(unsigned m = 1; m <= CK_FAM_ALL; m <<= 1){
+      if( (pA->cfg.mFamily & m) && ck_family_name(m) ){
+        strbuf_printf(&p->families, "%s%s", p->families.n ? "," : "", ck_family_name(m));
+      }
+    }
+  }
+  for(int i = 0; i < pA->nStep; i++) p->nToolSteps += ck_step_family(&pA->aStep[i])==CK_FAM_TOOL;
+  for(int k = 0; p->nToolSteps>0 && k < sim_tool_count(); k++){
+    const char *zName = sim_tool_at(k)->zName;
+    size_t nName = strlen(zName);
+    int bAny = 0;
+    for(int i = 0; i < pRes->toolCover.n && !bAny; i++){
+      bAny = strncmp(pRes->toolCover.az[i], zName, nName)==0 && pRes->toolCover.az[i][nName]==':';
+    }
+    if( !bAny ) strbuf_printf(&p->toolsNever, "%s%s", p->toolsNever.n ? " " : "", zName);
+  }
+}
+
+static void ck_facts_free(CkFacts *p){
+  strbuf_reset(&p->fired);
+  strbuf_reset(&p->never);
+  strbuf_reset(&p->families);
+  strbuf_reset(&p->toolsNever);
+}
+
 static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
-                            const CkResult *pRes){
+                            const CkResult *pRes, const CkFacts *pF){
   int nInv;
   const CkInvariant *aInv = ck_invariants(&nInv);
   printf("world       %s\n", pOpt->zWorld ? pOpt->zWorld : "built-in (worlds/check-default.scn)");
   printf("alphabet    %d steps (%d logon names, %d letters%s%s", pA->nStep, pA->cfg.nSlot,
          pA->cfg.nLetter, pA->cfg.bAllLogons ? ", all logon types" : "",
          pA->cfg.bReads ? "" : ", no listings");
-  if( pA->cfg.mFamily && pA->cfg.mFamily!=CK_FAM_ALL ){
-    printf(", families");
-    for(unsigned m = 1; m <= CK_FAM_ALL; m <<= 1){
-      if( (pA->cfg.mFamily & m) && ck_family_name(m) ) printf(" %s", ck_family_name(m));
-    }
+  if( pF->families.n ){
+    printf(", families ");
+    for(const char *z = strbuf_text(&pF->families); *z; z++) putchar(*z==',' ? ' ' : *z);
   }
   printf(")\n");
   printf("symmetry    %s\n", pOpt->search.bSymmetry
@@ -252,51 +297,24 @@ static void ck_print_report(const CkCmdOptions *pOpt, const CkAlphabet *pA,
                          : pRes->iFailed>=0 ? "held until the failure" : "held";
     printf("  %-40s %-12s %s\n", aInv[i].zName, aInv[i].zRules, zVerdict);
   }
-  printf("rules fired    ");
-  int nFired = 0, nNever = 0;
-  for(int r = 0; r < SIM_RULE_COUNT; r++){
-    if( sim_ruleset_has(&pRes->fired, (SimRule)r) ){ printf(" %s", sim_rule_name((SimRule)r)); nFired++; }
-  }
-  printf("\nrules never    ");
-  for(int r = 0; r < SIM_RULE_COUNT; r++){
-    if( !sim_ruleset_has(&pRes->fired, (SimRule)r) ){ printf(" %s", sim_rule_name((SimRule)r)); nNever++; }
-  }
-  printf("\ncoverage       %d of %d rules fired\n", nFired, nFired+nNever);
-  int nToolSteps = 0;
-  for(int i = 0; i < pA->nStep; i++) nToolSteps += ck_step_family(&pA->aStep[i])==CK_FAM_TOOL;
-  if( nToolSteps==0 ){
+  printf("rules fired    %s%s\n", pF->fired.n ? " " : "", strbuf_text(&pF->fired));
+  printf("rules never    %s%s\n", pF->never.n ? " " : "", strbuf_text(&pF->never));
+  printf("coverage       %d of %d rules fired\n", pF->nFired, pF->nFired+pF->nNever);
+  if( pF->nToolSteps==0 ){
     printf("tool branches  no tool steps in the alphabet\n");
   }else{
     printf("tool branches  %d reached (the distinct `why:` lines of the profiles' records):\n",
            pRes->toolCover.n);
     for(int i = 0; i < pRes->toolCover.n; i++) printf("  %s\n", pRes->toolCover.az[i]);
-    for(int k = 0; k < sim_tool_count(); k++){
-      const char *zName = sim_tool_at(k)->zName;
-      size_t nName = strlen(zName);
-      int bAny = 0;
-      for(int i = 0; i < pRes->toolCover.n && !bAny; i++){
-        bAny = strncmp(pRes->toolCover.az[i], zName, nName)==0 && pRes->toolCover.az[i][nName]==':';
-      }
-      if( !bAny ) printf("  %s: no branch recorded\n", zName);
+    for(const char *z = strbuf_text(&pF->toolsNever); *z; ){
+      size_t n = strcspn(z, " ");
+      printf("  %.*s: no branch recorded\n", (int)n, z);
+      z += n + (z[n]==' ');
     }
   }
 }
 
 /* ---------------------------------------------------------------- 3 ---- */
-
-/* The whole of file zPath (malloc'd, *pn its size), or NULL. */
-static char *ck_read_file(const char *zPath, size_t *pn){
-  FILE *pIn = fopen(zPath, "rb");
-  StrBuf b = {0};
-  char aBuf[4096];
-  size_t n;
-  *pn = 0;
-  if( pIn==NULL ) return NULL;
-  while( (n = fread(aBuf, 1, sizeof(aBuf), pIn))>0 ) strbuf_append(&b, aBuf, n);
-  fclose(pIn);
-  *pn = b.n;
-  return strbuf_take(&b);
-}
 
 /* Why the search stopped, as check_runs.stop_reason words it. */
 static const char *ck_stop_reason(const CkResult *pRes){
@@ -372,36 +390,14 @@ static int ck_store_counterexample(Store *pStore, const ExpWorld *pW, const CkRe
 */
 static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, int argc,
                     char **argv, const ExpWorld *pW, const CkAlphabet *pA,
-                    const CkResult *pRes, const char *zPath, const char *zText){
+                    const CkResult *pRes, const CkFacts *pF, const char *zPath,
+                    const char *zText){
   char zErr[512];
-  StrBuf cmd = {0}, fired = {0}, never = {0}, branches = {0}, toolsNever = {0};
+  StrBuf cmd = {0}, branches = {0};
   strbuf_puts(&cmd, "mapscope");
   for(int i = 0; i < argc; i++) strbuf_printf(&cmd, " %s", argv[i]);
-  for(int r = 0; r < SIM_RULE_COUNT; r++){
-    StrBuf *pB = sim_ruleset_has(&pRes->fired, (SimRule)r) ? &fired : &never;
-    strbuf_printf(pB, "%s%s", pB->n ? " " : "", sim_rule_name((SimRule)r));
-  }
-  int nToolSteps = 0;
-  for(int i = 0; i < pA->nStep; i++) nToolSteps += ck_step_family(&pA->aStep[i])==CK_FAM_TOOL;
-  StrBuf families = {0};
-  if( pA->cfg.mFamily && pA->cfg.mFamily!=CK_FAM_ALL ){
-    for(unsigned m = 1; m <= CK_FAM_ALL; m <<= 1){
-      if( (pA->cfg.mFamily & m) && ck_family_name(m) ){
-        strbuf_printf(&families, "%s%s", families.n ? "," : "", ck_family_name(m));
-      }
-    }
-  }
-  for(int i = 0; nToolSteps>0 && i < pRes->toolCover.n; i++){
+  for(int i = 0; pF->nToolSteps>0 && i < pRes->toolCover.n; i++){
     strbuf_printf(&branches, "%s%s", i ? "\n" : "", pRes->toolCover.az[i]);
-  }
-  for(int k = 0; nToolSteps>0 && k < sim_tool_count(); k++){
-    const char *zName = sim_tool_at(k)->zName;
-    size_t nName = strlen(zName);
-    int bAny = 0;
-    for(int i = 0; i < pRes->toolCover.n && !bAny; i++){
-      bAny = strncmp(pRes->toolCover.az[i], zName, nName)==0 && pRes->toolCover.az[i][nName]==':';
-    }
-    if( !bAny ) strbuf_printf(&toolsNever, "%s%s", toolsNever.n ? " " : "", zName);
   }
 
   int nInv;
@@ -433,23 +429,25 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
   if( nDepths<64 && pRes->anStatesAt[nDepths]>0 ) nDepths++;
   if( nDepths>64 ) nDepths = 64;
 
-  size_t nWorld = 0;
-  char *zWorldFile = pOpt->zWorld ? ck_read_file(pOpt->zWorld, &nWorld) : NULL;
+  /* the world as the search read it (canonical lines: comments and
+  ** spacing of a --world file do not change the hash) */
+  static const ExpScnText head = { "world", NULL, 0, NULL, 0 };
+  char *zWorldText = exp_scenario_text(pW, &head, NULL, 0, NULL);
   char zLetters[CK_MAX_LETTER+1];
   snprintf(zLetters, sizeof(zLetters), "%.*s", pA->cfg.nLetter, pA->cfg.acLetter);
 
   StoreCheckSummary sum;
   memset(&sum, 0, sizeof(sum));
   sum.zWorld = pOpt->zWorld ? pOpt->zWorld : "built-in";
-  sum.zWorldText = pOpt->zWorld ? zWorldFile : ck_default_world_text();
-  sum.nWorldText = pOpt->zWorld ? nWorld : strlen(ck_default_world_text());
+  sum.zWorldText = zWorldText;
+  sum.nWorldText = zWorldText ? strlen(zWorldText) : 0;
   sum.nAlphabet = pA->nStep;
   sum.nLogonNames = pA->cfg.nSlot;
   sum.zLetters = zLetters;
   sum.bAllLogons = pA->cfg.bAllLogons;
   sum.bListings = pA->cfg.bReads;
-  sum.zFamilies = families.n ? strbuf_text(&families) : NULL;
-  sum.nToolSteps = nToolSteps;
+  sum.zFamilies = pF->families.n ? strbuf_text(&pF->families) : NULL;
+  sum.nToolSteps = pF->nToolSteps;
   sum.bSymmetry = pOpt->search.bSymmetry;
   sum.nSymmetricAccounts = pRes->nSymmetricUsers;
   sum.iPlantedBug = pOpt->search.iPlantBug;
@@ -465,10 +463,10 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
   sum.rWallSeconds = pRes->rSeconds;
   sum.rProcessorSeconds = pRes->rCpuSeconds;
   sum.nStateBytes = (long long)pRes->nBytes;
-  sum.zRulesFired = strbuf_text(&fired);
-  sum.zRulesNever = strbuf_text(&never);
-  sum.zToolBranches = nToolSteps>0 ? strbuf_text(&branches) : NULL;
-  sum.zToolsNever = toolsNever.n ? strbuf_text(&toolsNever) : NULL;
+  sum.zRulesFired = strbuf_text(&pF->fired);
+  sum.zRulesNever = strbuf_text(&pF->never);
+  sum.zToolBranches = pF->nToolSteps>0 ? strbuf_text(&branches) : NULL;
+  sum.zToolsNever = pF->toolsNever.n ? strbuf_text(&pF->toolsNever) : NULL;
   sum.zVerdict = pRes->iFailed>=0 ? "violated" : "held";
   sum.nViolationSteps = pRes->nPath;
   sum.aInv = aStoreInv;
@@ -482,7 +480,7 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
   info.zMapscopeVersion = MAPSCOPE_VERSION;
   info.zHostOs = "model";
   char zRunId[37] = {0};
-  int rc = aStoreInv==NULL;
+  int rc = aStoreInv==NULL || zWorldText==NULL;
   if( rc ) snprintf(zErr, sizeof(zErr), "out of memory");
   if( rc==0 ) rc = store_txn_begin(pStore);
   if( rc==0 ) rc = store_run_begin(pStore, &info, zRunId);
@@ -495,7 +493,7 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
   if( rc ){
     if( rc==-1 ){
       snprintf(zErr, sizeof(zErr), "the model could not replay the counterexample");
-    }else if( aStoreInv ){
+    }else if( aStoreInv && zWorldText ){
       snprintf(zErr, sizeof(zErr), "%s", store_errmsg(pStore));
     }
     store_txn_rollback(pStore);
@@ -503,14 +501,10 @@ static int ck_store(Store *pStore, const char *zDb, const CkCmdOptions *pOpt, in
   }else{
     printf("stored         run %s in %s\n", zRunId, zDb);
   }
-  free(zWorldFile);
+  free(zWorldText);
   free(aStoreInv);
   strbuf_reset(&cmd);
-  strbuf_reset(&fired);
-  strbuf_reset(&never);
   strbuf_reset(&branches);
-  strbuf_reset(&toolsNever);
-  strbuf_reset(&families);
   return rc ? 2 : 0;
 }
 
@@ -564,7 +558,9 @@ int cmd_check(int argc, char **argv){
     exp_world_free(&w);
     return 2;
   }
-  ck_print_report(&opt, &a, &res);
+  CkFacts facts;
+  ck_facts_init(&facts, &a, &res);
+  ck_print_report(&opt, &a, &res, &facts);
   int iExit = 0;
   char *zText = NULL;
   const char *zPath = opt.zOut ? opt.zOut : "check-counterexample.scn";
@@ -587,11 +583,12 @@ int cmd_check(int argc, char **argv){
     }
     iExit = 1;
   }
-  if( pStore && ck_store(pStore, zDb, &opt, argc, argv, &w, &a, &res, zPath, zText) ){
+  if( pStore && ck_store(pStore, zDb, &opt, argc, argv, &w, &a, &res, &facts, zPath, zText) ){
     iExit = 2;
   }
   store_close(pStore);
   free(zText);
+  ck_facts_free(&facts);
   ck_result_free(&res);
   ck_alphabet_free(&a);
   exp_world_free(&w);

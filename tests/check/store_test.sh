@@ -14,10 +14,12 @@
 #   5. `mapscope report` draws check runs; `results merge` carries them
 #   6. a schema-4 file (made by the schema-4 code) is read as it is, then
 #      migrated by the next check: old runs kept, no row refers to no run
+#   7. world_hash is the world's, not the file's bytes
 # Needs the sqlite3 shell and python3 (the JUnit export is parsed).
 set -u
 M="$1"
 V4SQL="$2"
+WORLDS="$(cd "$(dirname "$0")/../../worlds" && pwd)"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail(){ echo "FAIL: $*"; exit 1; }
@@ -164,4 +166,11 @@ grep -q "^check " out && fail "v4: a summary out of nowhere"
 [ "$(q v4.db 'SELECT count(*) FROM pragma_foreign_key_check')" = 0 ] || fail "v4: foreign_key_check"
 [ "$(q v4.db 'PRAGMA integrity_check')" = ok ] || fail "v4: integrity_check"
 "$M" results --db v4.db show last~4 >out 2>&1 && grep -q "kind       explore" out || fail "v4: old run after migration"
+# world_hash names the world the search read, not the file's bytes: the
+# built-in world written out with a comment and other spacing hashes alike
+printf '# a comment\ntitle  another title\n\n' >w.scn
+grep -E '^(machine|user|share)' "$WORLDS/check-default.scn" | sed 's/  */   /' >>w.scn
+"$M" check --depth 1 --world w.scn --db wh.db --quiet >/dev/null 2>&1 || fail "check --world w.scn"
+"$M" check --depth 1 --db wh.db --quiet >/dev/null 2>&1 || fail "check built-in for the hash"
+[ "$(q wh.db 'SELECT count(DISTINCT world_hash) FROM check_runs')" = 1 ] || fail "world_hash differs for one world"
 echo "ok"
